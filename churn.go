@@ -1,0 +1,368 @@
+package clv
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+// A Period is the unit of time that a rate, a lifespan or a window of
+// observation is measured in. A year has 52 weeks, 12 months and 4 quarters.
+//
+// The zero Period is [Year], the window the CLV formulas assume when none is
+// stated, so an unset Period field means a year. Periods print and parse as
+// "week", "month", "quarter" and "year", in flags, JSON and configuration
+// files alike. Any other value is refused with [ErrUnknownPeriod] wherever a
+// Period is taken.
+type Period int
+
+// The periods, from the longest. Year is the zero value.
+const (
+	Year Period = iota
+	Quarter
+	Month
+	Week
+)
+
+var periodNames = [...]string{Year: "year", Quarter: "quarter", Month: "month", Week: "week"}
+
+// perYear returns how many periods p make a year, or 0 if p is not a period.
+func (p Period) perYear() int64 {
+	switch p {
+	case Year:
+		return 1
+	case Quarter:
+		return 4
+	case Month:
+		return 12
+	case Week:
+		return 52
+	}
+	return 0
+}
+
+// String returns "week", "month", "quarter" or "year", and "Period(n)" for
+// any other value.
+func (p Period) String() string {
+	if p.perYear() == 0 {
+		return fmt.Sprintf("Period(%d)", int(p))
+	}
+	return periodNames[p]
+}
+
+// MarshalText returns the name of p, as [Period.String] does. It returns an
+// error wrapping [ErrUnknownPeriod] if p is not one of the four periods.
+func (p Period) MarshalText() ([]byte, error) {
+	if err := checkPeriod("period", "period", p); err != nil {
+		return nil, err
+	}
+	return []byte(periodNames[p]), nil
+}
+
+// UnmarshalText sets p from its name: "week", "month", "quarter" or "year",
+// in any letter case. Any other text, the empty text included, leaves p
+// unchanged and returns an error wrapping [ErrUnknownPeriod].
+func (p *Period) UnmarshalText(text []byte) error {
+	for q, name := range periodNames {
+		if strings.EqualFold(string(text), name) {
+			*p = Period(q)
+			return nil
+		}
+	}
+	return &argError{fn: "period", arg: fmt.Sprintf("%q", text), err: ErrUnknownPeriod}
+}
+
+func checkPeriod(fn, arg string, p Period) error {
+	if p.perYear() == 0 {
+		return &argError{fn: fn, arg: arg, val: p.String(), err: ErrUnknownPeriod}
+	}
+	return nil
+}
+
+// periodRatio returns the exponent that converts a rate per period from to a
+// rate per period to, as the fraction a/b in lowest terms: a year holds
+// from.perYear() of the first and to.perYear() of the second, so one period
+// to lasts from.perYear()/to.perYear() periods from.
+func periodRatio(from, to Period) (a, b int64) {
+	a, b = from.perYear(), to.perYear()
+	g := a
+	for y := b; y != 0; g, y = y, g%y {
+	}
+	return a / g, b / g
+}
+
+// ChurnRate returns the share of customers lost over a period:
+//
+//	churn = lost / atStart
+//
+// rounded to [DefaultScale] places. A period in which nobody left gives 0,
+// which the lifespan functions refuse: no churn observed means no finite
+// lifespan can be inferred from it.
+//
+// It returns an error wrapping [ErrNonPositive] if atStart is not positive,
+// [ErrNegative] if lost is negative, and [ErrInconsistent] if more customers
+// were lost than there were at the start.
+func ChurnRate(lost, atStart int64) (decimal.Decimal, error) {
+	const fn = "churn rate"
+	if err := checkCount(fn, "customers at start", atStart); err != nil {
+		return decimal.Zero, err
+	}
+	if lost < 0 {
+		return decimal.Zero, &argError{fn: fn, arg: "lost", val: fmt.Sprint(lost), err: ErrNegative}
+	}
+	if lost > atStart {
+		return decimal.Zero, &argError{fn: fn, arg: fmt.Sprintf("lost = %d > customers at start", lost), val: fmt.Sprint(atStart), err: ErrInconsistent}
+	}
+	return decimal.NewFromInt(lost).DivRound(decimal.NewFromInt(atStart), DefaultScale), nil
+}
+
+// RetentionRate returns the share of customers kept over a period, the
+// complement of its churn rate:
+//
+//	retention = 1 − churn
+//
+// rounded to [DefaultScale] places.
+//
+// It returns an error wrapping [ErrNonPositive] if churnRate is not positive,
+// [ErrAboveOne] if it is above 1, and [ErrOutOfRange] if it has more than
+// [MaxScale] decimal places.
+func RetentionRate(churnRate decimal.Decimal) (decimal.Decimal, error) {
+	c, err := checkChurn("retention rate", "churn rate", churnRate)
+	if err != nil {
+		return decimal.Zero, err
+	}
+	return one.Sub(c).Round(DefaultScale), nil
+}
+
+// LifespanFromChurn returns the expected number of periods a customer stays
+// when a constant share of customers leaves each period (geometric
+// retention), in the churn rate's own period:
+//
+//	lifespan = 1 / churn
+//
+// rounded to [DefaultScale] places. A monthly churn of 1 % gives 100 months;
+// convert the churn first with [ConvertChurn] to count in another period.
+//
+// It returns an error wrapping [ErrNonPositive] if churnRate is not positive,
+// [ErrAboveOne] if it is above 1, and [ErrOutOfRange] if it has more than
+// [MaxScale] decimal places.
+func LifespanFromChurn(churnRate decimal.Decimal) (decimal.Decimal, error) {
+	c, err := checkChurn("lifespan from churn", "churn rate", churnRate)
+	if err != nil {
+		return decimal.Zero, err
+	}
+	return one.DivRound(c, DefaultScale), nil
+}
+
+// ConvertChurn converts a churn rate per period from into the churn rate per
+// period to that retains the same customers. Retention compounds, so a
+// monthly churn c becomes the yearly churn
+//
+//	1 − (1 − c)^12
+//
+// and in general 1 − (1 − c)^(n_from / n_to), where n is the number of
+// periods in a year. The result is rounded to [DefaultScale] places; a
+// conversion to a shorter period takes a root, which is computed to 20
+// guard digits before that one rounding.
+//
+// It returns an error wrapping [ErrNonPositive] if churnRate is not positive,
+// [ErrAboveOne] if it is above 1, [ErrUnknownPeriod] for an unknown period,
+// and [ErrOutOfRange] if churnRate has more than [MaxScale] decimal places.
+func ConvertChurn(churnRate decimal.Decimal, from, to Period) (decimal.Decimal, error) {
+	const fn = "convert churn"
+	c, err := checkChurn(fn, "churn rate", churnRate)
+	if err != nil {
+		return decimal.Zero, err
+	}
+	if err := checkPeriods(fn, from, to); err != nil {
+		return decimal.Zero, err
+	}
+	a, b := periodRatio(from, to)
+	kept := ratePower(one.Sub(c), a, b, DefaultScale+guardDigits)
+	return one.Sub(kept).Round(DefaultScale), nil
+}
+
+// ConvertDiscountRate converts a discount (or interest) rate per period from
+// into the equivalent rate per period to. Rates compound, so a rate d per
+// period becomes
+//
+//	(1 + d)^(n_from / n_to) − 1
+//
+// where n is the number of periods in a year: 1 % a month is about 12.68 % a
+// year. The result is rounded to [DefaultScale] places; a conversion to a
+// shorter period takes a root, which is computed to 20 guard digits before
+// that one rounding.
+//
+// It returns an error wrapping [ErrNegative] if rate is negative,
+// [ErrUnknownPeriod] for an unknown period, and [ErrOutOfRange] if rate is
+// beyond the magnitude and scale bounds of [ErrOutOfRange].
+func ConvertDiscountRate(rate decimal.Decimal, from, to Period) (decimal.Decimal, error) {
+	const fn = "convert discount rate"
+	d, err := checkNonNegative(fn, "rate", rate)
+	if err != nil {
+		return decimal.Zero, err
+	}
+	if err := checkPeriods(fn, from, to); err != nil {
+		return decimal.Zero, err
+	}
+	a, b := periodRatio(from, to)
+	grown := ratePower(one.Add(d), a, b, DefaultScale+guardDigits)
+	return grown.Sub(one).Round(DefaultScale), nil
+}
+
+func checkPeriods(fn string, from, to Period) error {
+	if err := checkPeriod(fn, "from", from); err != nil {
+		return err
+	}
+	return checkPeriod(fn, "to", to)
+}
+
+// ratePower returns x^(a/b) for x ≥ 0 and 1 ≤ a, b ≤ 52: exactly when b is 1,
+// and rounded to places otherwise.
+func ratePower(x decimal.Decimal, a, b int64, places int32) decimal.Decimal {
+	// Neither call can fail here: the exponent a is positive and small, and
+	// x has at most MaxScale places, so the power's exponent fits an int32;
+	// an odd or even root of x ≥ 0 always exists.
+	p, _ := x.PowInt32(int32(a))
+	if b == 1 {
+		return p
+	}
+	r, _ := p.RootRound(b, places)
+	return r
+}
+
+// A Lifespan is how long a customer keeps buying, in one of two forms:
+//
+//   - a fixed average Length in periods: 3 years, 36 months;
+//   - a ChurnRate per period: 5 % of customers leave each month, so each
+//     stays a geometric number of periods, 1 / ChurnRate on average.
+//
+// Set exactly one of Length and ChurnRate; the zero Period is a year. The
+// Period of a Lifespan is also the period in which value arrives: at the
+// start of each period a customer is active, the first one undiscounted. So
+// the two forms agree undiscounted when Length = 1 / ChurnRate, but discount
+// differently, because churn spreads the same average over short and long
+// lives. At a discount rate d per Period, one unit of value per period is
+// worth
+//
+//	churn:  (1 + d) / (d + ChurnRate)
+//	fixed:  1 + (1 + d)^−1 + … + (1 + d)^−(n−1) + (Length − n)(1 + d)^−n
+//
+// where n is the whole part of Length: the last, partial period pays its
+// share at its start. For a whole Length the fixed form is
+// (1 + d)(1 − (1 + d)^−Length) / d. Neither exceeds the undiscounted
+// 1 / ChurnRate or Length, and 36 months discount a little more than 3 years
+// do.
+type Lifespan struct {
+	// Length is the average number of periods a customer keeps buying. It
+	// must be positive when ChurnRate is zero, and zero otherwise.
+	Length decimal.Decimal `json:"length"`
+	// ChurnRate is the share of customers lost each period, in (0, 1].
+	ChurnRate decimal.Decimal `json:"churn_rate"`
+	// Period is the unit of Length and ChurnRate.
+	Period Period `json:"period"`
+}
+
+// Equal reports whether l and m describe the same lifespan: equal periods and
+// numerically equal Length and ChurnRate (3 equals 3.00).
+func (l Lifespan) Equal(m Lifespan) bool {
+	return l.Period == m.Period && l.Length.Equal(m.Length) && l.ChurnRate.Equal(m.ChurnRate)
+}
+
+// check returns l with its decimals ready for arithmetic, or an error naming
+// the field at fault.
+func (l Lifespan) check(fn string) (Lifespan, error) {
+	if err := checkPeriod(fn, "period", l.Period); err != nil {
+		return l, err
+	}
+	var err error
+	if l.ChurnRate.IsZero() {
+		l.Length, err = checkPositive(fn, "length", l.Length)
+		return l, err
+	}
+	if !l.Length.IsZero() {
+		return l, &argError{fn: fn, arg: "length and churn rate both set", err: ErrInconsistent}
+	}
+	l.ChurnRate, err = checkChurn(fn, "churn rate", l.ChurnRate)
+	return l, err
+}
+
+// periods returns the expected number of periods a customer pays for,
+// undiscounted: Length, or 1 / ChurnRate.
+func (l Lifespan) periods() ratio {
+	if l.ChurnRate.IsZero() {
+		return ratio{l.Length, one}
+	}
+	return ratio{one, l.ChurnRate}
+}
+
+// Limits of the exact form of a discounted fixed lifespan, which needs
+// (1 + d)^n in full: beyond them it is evaluated to guard digits.
+const (
+	maxExactLength = 10000
+	maxExactDigits = 4000
+)
+
+// discountedPeriods returns the present value, at the start of the first
+// period, of one unit of value arriving at the start of each period of l in
+// which the customer is still active, with money discounted at rate per
+// ratePeriod (see [Lifespan]). l must be checked.
+//
+// The result is exact when the rate converts to l's period without a root
+// and, for a fixed lifespan, (1 + rate)^n has at most maxExactDigits digits.
+// Otherwise it is evaluated with a working precision chosen so that,
+// multiplied by any in-range amount, its error stays below
+// 10^−(scale+guardDigits). It depends only on its arguments, so segments that
+// share a lifespan get identical factors and blend exactly.
+func discountedPeriods(l Lifespan, rate decimal.Decimal, ratePeriod Period, scale int32) ratio {
+	if rate.IsZero() {
+		return l.periods()
+	}
+	a, b := periodRatio(ratePeriod, l.Period)
+	fixed := l.ChurnRate.IsZero()
+	whole := l.Length.Floor()
+	part := l.Length.Sub(whole)
+	if b == 1 {
+		g := ratePower(one.Add(rate), a, 1, 0) // 1 + the rate per period of l
+		if !fixed {
+			return ratio{g, g.Sub(one).Add(l.ChurnRate)}
+		}
+		if whole.LessThanOrEqual(decimal.NewFromInt(maxExactLength)) &&
+			int64(g.NumDigits())*whole.IntPart() <= maxExactDigits {
+			// With G = g^n: g(G − 1) / ((g − 1)G) + part / G.
+			gn, _ := g.PowInt32(int32(whole.IntPart())) // small exponent, no error
+			gm1 := g.Sub(one)
+			return ratio{g.Mul(gn.Sub(one)).Add(part.Mul(gm1)), gm1.Mul(gn)}
+		}
+	}
+
+	// Errors in g, in g^−n and in the last division reach the result
+	// amplified by at most amp, a bound on the partial derivatives of the
+	// two forms; an amount below 10^magnitudeDigits multiplies them further.
+	growth := float64(a) / float64(b) * math.Log1p(rate.InexactFloat64()) // ln g
+	var amp float64
+	if fixed {
+		amp = 2*(l.Length.InexactFloat64()+1)*(1+1/math.Expm1(growth)) + 1
+	} else {
+		c := l.ChurnRate.InexactFloat64()
+		amp = 1/(c*c) + 1
+	}
+	w := scale + guardDigits + magnitudeDigits + int32(math.Ceil(math.Log10(amp))) + 1
+
+	g := ratePower(one.Add(rate), a, b, w)
+	gm1 := g.Sub(one)
+	if gm1.Sign() <= 0 { // unreachable at this precision; never divide by zero
+		return l.periods()
+	}
+	if !fixed {
+		return ratio{g.DivRound(gm1.Add(l.ChurnRate), w), one}
+	}
+	var gn decimal.Decimal // g^−n, or 0 where it is below the working precision
+	if whole.InexactFloat64()*growth/math.Ln10 <= float64(w+2) {
+		gn, _ = g.PowWithPrecision(whole.Neg(), w) // in range by the test above
+	}
+	f := g.Mul(one.Sub(gn)).DivRound(gm1, w).Add(part.Mul(gn))
+	return ratio{f, one}
+}

@@ -1,0 +1,774 @@
+// Package clv computes customer lifetime value (CLV): what a customer is worth
+// to a business over the whole time they keep buying. It starts from figures a
+// business already has — revenue, purchases, customers, churn, gross margin,
+// acquisition cost — and computes in exact decimal arithmetic.
+//
+// # The formulas
+//
+// For one window of observation (a year unless stated otherwise):
+//
+//	average purchase value   APV      = revenue / purchases
+//	purchase frequency       APF      = purchases / customers
+//	customer value           CV       = APV × APF = revenue / customers, per window
+//	lifespan                 L        = average periods a customer keeps buying,
+//	                                    or 1 / churn rate
+//	lifetime value           CLV      = CV × L
+//	profit-based CLV                  = CLV × gross margin
+//	acquisition cost         CAC      = acquisition spend / new customers
+//	net CLV                           = CLV − CAC − retention costs over the lifespan
+//	LTV:CAC                           = CLV / CAC
+//	payback                           = CAC / (margin × CV − retention cost), in windows
+//
+// Each formula is a function of its own, from [AveragePurchaseValue] to
+// [PaybackPeriods], and the churn helpers live beside them ([ChurnRate],
+// [LifespanFromChurn], [ConvertChurn], …). Most callers want every figure at
+// once: [Calculate] takes the totals of a [Window], a [Lifespan] and
+// [Option] values and returns a [Result]; [CalculateSegments] does the same
+// for several segments and blends them, weighted by customers.
+//
+// # Units
+//
+// Every rate, lifespan and window carries a [Period]: a week, month, quarter
+// or year. Values are converted before they meet, never silently mixed.
+// Amounts per period scale linearly (1,200 a year is 100 a month); rates
+// compound (a monthly churn c is a yearly churn of 1 − (1 − c)^12). A lifespan
+// counts in its own period, so a churn of 1 % a month gives 100 months, which
+// [Calculate] reports as 8.33 years against a yearly window.
+//
+// # Timing and discounting
+//
+// Value arrives at the start of each period in which a customer is active, in
+// the period of the [Lifespan], and the first period is not discounted. A
+// churn-based lifespan at churn c and discount rate d per period is worth
+// (1 + d) / (d + c) periods of value; a fixed lifespan of L whole periods is
+// worth (1 + d)(1 − (1 + d)^−L) / d, and a partial last period pays its share
+// at its start (see [Lifespan]). Both reduce to 1 / c and L when d = 0, and
+// discounting never raises them. The Gupta–Lehmann margin multiple
+// r / (1 + d − r), with retention r = 1 − c, is the churn-based form less its
+// first period.
+//
+// # Rounding
+//
+// Money and rates are [decimal.Decimal] values, never float64. A reported
+// figure is computed from the exact inputs and rounded once, half away from
+// zero, to a scale: [DefaultScale] decimal places, or the places set by
+// [WithScale]. It is never the product of figures already rounded, so
+// customer value is revenue / customers rounded once, even though it is also
+// APV × APF. Figures that involve a root — a rate converted to a shorter
+// period, such as a yearly discount rate applied to monthly churn — are
+// irrational in general; they, and a discounted fixed lifespan so long that
+// its exact form would need thousands of digits, are evaluated with at least
+// 20 guard digits before the one rounding, so they are the correctly rounded
+// value unless the exact value lies within 10^−(scale+20) of a halfway point. The package never reads or
+// writes [decimal.DivisionPrecision] or any other global.
+//
+// # Errors and limits
+//
+// Bad input returns an error, never a panic. Each kind of failure wraps an
+// exported sentinel — [ErrNonPositive], [ErrNegative], [ErrAboveOne],
+// [ErrInconsistent], [ErrUnknownPeriod], [ErrNeverPaysBack] or
+// [ErrOutOfRange] — for [errors.Is], and the message names the argument at
+// fault:
+//
+//	clv: purchase frequency: customers = 0: must be positive
+//
+// Decimal inputs must be below 10^24 in magnitude with at most [MaxScale]
+// decimal places; anything beyond is refused with [ErrOutOfRange] before any
+// arithmetic, so no input can make a call slow or its memory large.
+//
+// All functions are pure and safe for concurrent use.
+package clv
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+const (
+	// DefaultScale is the number of decimal places every figure is rounded
+	// to unless [WithScale] says otherwise. Ten places keep rates such as a
+	// weekly churn of 0.0023077 exact to seven significant digits.
+	DefaultScale = 10
+
+	// MaxScale is the most decimal places a decimal input may carry, and
+	// the largest scale [WithScale] accepts.
+	MaxScale = 30
+)
+
+const (
+	// maxIntegerDigits bounds the magnitude of decimal inputs: below 10^24.
+	maxIntegerDigits = 24
+	// magnitudeDigits bounds, in digits, any amount a discount factor is
+	// multiplied by: an in-range amount times 52 periods, twice (for net
+	// value, which subtracts two such products).
+	magnitudeDigits = 27
+	// guardDigits is how many digits beyond the scale an irrational
+	// figure is evaluated to before its one rounding.
+	guardDigits = 20
+)
+
+var one = decimal.NewFromInt(1)
+
+// The failures, each wrapped with the function and argument at fault.
+var (
+	// ErrNonPositive reports a count, length, rate or cost that must be
+	// above zero but is not, such as a window without customers.
+	ErrNonPositive = errors.New("clv: must be positive")
+	// ErrNegative reports an amount or rate below zero where zero is the
+	// least allowed, such as negative revenue.
+	ErrNegative = errors.New("clv: must not be negative")
+	// ErrAboveOne reports a share above 1 (100 %), such as a churn rate or
+	// gross margin of 1.5.
+	ErrAboveOne = errors.New("clv: must be at most 1")
+	// ErrInconsistent reports inputs that contradict each other, such as
+	// fewer purchases than customers who bought, or a lifespan with both a
+	// length and a churn rate.
+	ErrInconsistent = errors.New("clv: inconsistent")
+	// ErrUnknownPeriod reports a [Period] that is not one of Week, Month,
+	// Quarter and Year, or text that does not name one.
+	ErrUnknownPeriod = errors.New("clv: unknown period")
+	// ErrNeverPaysBack reports a contribution per period of zero or less:
+	// the acquisition cost is never recovered.
+	ErrNeverPaysBack = errors.New("clv: never pays back")
+	// ErrOutOfRange reports an input far outside any business's range: a
+	// decimal of 10^24 or more in magnitude, with more than [MaxScale]
+	// decimal places, a scale above [MaxScale], or totals that overflow
+	// int64.
+	ErrOutOfRange = errors.New("clv: out of range")
+)
+
+// argError is a failure of one argument: "clv: fn: arg = val: reason".
+type argError struct {
+	fn, arg, val string
+	err          error
+}
+
+func (e *argError) Error() string {
+	var b strings.Builder
+	b.WriteString("clv: ")
+	b.WriteString(e.fn)
+	b.WriteString(": ")
+	b.WriteString(e.arg)
+	if e.val != "" {
+		b.WriteString(" = ")
+		b.WriteString(e.val)
+	}
+	b.WriteString(": ")
+	b.WriteString(strings.TrimPrefix(e.err.Error(), "clv: "))
+	return b.String()
+}
+
+func (e *argError) Unwrap() error { return e.err }
+
+// checkDecimal returns d ready for arithmetic, or an error wrapping
+// ErrOutOfRange. Its cost does not depend on d's exponent, however absurd:
+// only in-range values are ever rescaled.
+func checkDecimal(fn, arg string, d decimal.Decimal) (decimal.Decimal, error) {
+	if d.Sign() == 0 {
+		return decimal.Zero, nil // also drops an extreme exponent on a zero
+	}
+	outOfRange := &argError{fn: fn, arg: arg, err: ErrOutOfRange}
+	exp := int64(d.Exponent())
+	if exp > maxIntegerDigits || exp < -(maxIntegerDigits+MaxScale)*8 {
+		return decimal.Zero, outOfRange
+	}
+	if int64(d.NumDigits())+exp > maxIntegerDigits {
+		return decimal.Zero, outOfRange
+	}
+	if exp < -MaxScale {
+		// Trailing zeros are harmless: 0.05 written with 40 places is 0.05.
+		if d = d.Normalize(); d.Exponent() < -MaxScale {
+			return decimal.Zero, outOfRange
+		}
+	}
+	return d, nil
+}
+
+func checkNonNegative(fn, arg string, d decimal.Decimal) (decimal.Decimal, error) {
+	d, err := checkDecimal(fn, arg, d)
+	if err == nil && d.Sign() < 0 {
+		err = &argError{fn: fn, arg: arg, val: d.String(), err: ErrNegative}
+	}
+	return d, err
+}
+
+func checkPositive(fn, arg string, d decimal.Decimal) (decimal.Decimal, error) {
+	d, err := checkDecimal(fn, arg, d)
+	if err == nil && d.Sign() <= 0 {
+		err = &argError{fn: fn, arg: arg, val: d.String(), err: ErrNonPositive}
+	}
+	return d, err
+}
+
+// checkShare checks a share that may be zero, such as a gross margin: [0, 1].
+func checkShare(fn, arg string, d decimal.Decimal) (decimal.Decimal, error) {
+	d, err := checkNonNegative(fn, arg, d)
+	if err == nil && d.GreaterThan(one) {
+		err = &argError{fn: fn, arg: arg, val: d.String(), err: ErrAboveOne}
+	}
+	return d, err
+}
+
+// checkChurn checks a churn rate: (0, 1].
+func checkChurn(fn, arg string, d decimal.Decimal) (decimal.Decimal, error) {
+	d, err := checkPositive(fn, arg, d)
+	if err == nil && d.GreaterThan(one) {
+		err = &argError{fn: fn, arg: arg, val: d.String(), err: ErrAboveOne}
+	}
+	return d, err
+}
+
+func checkCount(fn, arg string, n int64) error {
+	if n <= 0 {
+		return &argError{fn: fn, arg: arg, val: fmt.Sprint(n), err: ErrNonPositive}
+	}
+	return nil
+}
+
+// A ratio is the exact quotient num / den of two decimals, den > 0. Figures
+// are carried as ratios so that each is rounded once, at the end.
+type ratio struct{ num, den decimal.Decimal }
+
+// mul returns r × num / den.
+func (r ratio) mul(num, den decimal.Decimal) ratio {
+	return ratio{r.num.Mul(num), r.den.Mul(den)}
+}
+
+func (r ratio) neg() ratio { return ratio{r.num.Neg(), r.den} }
+
+func (r ratio) add(s ratio) ratio {
+	if r.den.Equal(s.den) {
+		return ratio{r.num.Add(s.num), r.den}
+	}
+	return ratio{r.num.Mul(s.den).Add(s.num.Mul(r.den)), r.den.Mul(s.den)}
+}
+
+// A sum is a sum of ratios, kept as its terms: adding ratios exactly costs
+// little when they share a denominator, and a great deal when a thousand
+// segments each bring their own.
+type sum []ratio
+
+func (s sum) exact() ratio {
+	r := s[0]
+	for _, t := range s[1:] {
+		r = r.add(t)
+	}
+	return r
+}
+
+// A total is a sum prepared for division by [roundQuo]: added up exactly when
+// its terms share a denominator, and otherwise approximated, each term
+// rounded to places, with err bounding the error (half a unit in the last
+// place per term, rounded up).
+type total struct {
+	terms    sum
+	exact    ratio // when shared
+	shared   bool
+	v, err   decimal.Decimal
+	approxAt int32
+}
+
+// prepare returns s ready to divide, and to be divided by, with results
+// rounded to places.
+func prepare(s sum, places int32) total {
+	t := total{terms: s, shared: true, approxAt: places + guardDigits}
+	for _, r := range s[1:] {
+		if !r.den.Equal(s[0].den) {
+			t.shared = false
+			break
+		}
+	}
+	if t.shared {
+		t.exact = s.exact()
+		return t
+	}
+	t.v = decimal.Zero
+	for _, r := range s {
+		t.v = t.v.Add(r.num.DivRound(r.den, t.approxAt))
+	}
+	t.err = decimal.New(int64(len(s)), -t.approxAt)
+	return t
+}
+
+// approx returns t's value to within err.
+func (t total) approx() (v, err decimal.Decimal) {
+	if t.shared {
+		return t.exact.num.DivRound(t.exact.den, t.approxAt), decimal.New(1, -t.approxAt)
+	}
+	return t.v, t.err
+}
+
+func (t total) exactValue() ratio {
+	if t.shared {
+		return t.exact
+	}
+	return t.terms.exact()
+}
+
+// roundQuo returns n / d rounded half away from zero to places, where d is
+// positive and both were prepared for places. When both are exact it simply
+// divides. Otherwise it first bounds the quotient between two
+// approximations, which settles the rounding unless the exact value is
+// within about 10^-(places+guardDigits) of a halfway point; only then does it
+// add the terms exactly. Either way the result is the exact quotient rounded
+// once.
+func roundQuo(n, d total, places int32) decimal.Decimal {
+	if !n.shared || !d.shared {
+		nv, ne := n.approx()
+		dv, de := d.approx()
+		nlo, nhi, dlo, dhi := nv.Sub(ne), nv.Add(ne), dv.Sub(de), dv.Add(de)
+		if dlo.Sign() > 0 {
+			// n / d is least at nlo over the larger or smaller d, by nlo's
+			// sign, and greatest likewise at nhi.
+			lo := nlo.DivRound(dhi, places)
+			if nlo.Sign() < 0 {
+				lo = nlo.DivRound(dlo, places)
+			}
+			hi := nhi.DivRound(dlo, places)
+			if nhi.Sign() < 0 {
+				hi = nhi.DivRound(dhi, places)
+			}
+			if lo.Equal(hi) {
+				return lo
+			}
+		}
+	}
+	a, b := n.exactValue(), d.exactValue()
+	return a.num.Mul(b.den).DivRound(a.den.Mul(b.num), places)
+}
+
+// AveragePurchaseValue returns the mean revenue per purchase (APV):
+//
+//	APV = revenue / purchases
+//
+// rounded to [DefaultScale] places. Zero revenue gives zero.
+//
+// It returns an error wrapping [ErrNegative] if revenue is negative,
+// [ErrNonPositive] if purchases is not positive, and [ErrOutOfRange] if
+// revenue is beyond the bounds of [ErrOutOfRange].
+func AveragePurchaseValue(revenue decimal.Decimal, purchases int64) (decimal.Decimal, error) {
+	const fn = "average purchase value"
+	revenue, err := checkNonNegative(fn, "revenue", revenue)
+	if err != nil {
+		return decimal.Zero, err
+	}
+	if err := checkCount(fn, "purchases", purchases); err != nil {
+		return decimal.Zero, err
+	}
+	return revenue.DivRound(decimal.NewFromInt(purchases), DefaultScale), nil
+}
+
+// PurchaseFrequency returns the mean number of purchases per customer who
+// bought in the window (APF):
+//
+//	APF = purchases / customers
+//
+// rounded to [DefaultScale] places. Every customer counted bought at least
+// once, so the result is at least 1.
+//
+// It returns an error wrapping [ErrNonPositive] if purchases or customers is
+// not positive, and [ErrInconsistent] if there are fewer purchases than
+// customers.
+func PurchaseFrequency(purchases, customers int64) (decimal.Decimal, error) {
+	const fn = "purchase frequency"
+	if err := checkCount(fn, "purchases", purchases); err != nil {
+		return decimal.Zero, err
+	}
+	if err := checkCount(fn, "customers", customers); err != nil {
+		return decimal.Zero, err
+	}
+	if purchases < customers {
+		return decimal.Zero, &argError{fn: fn, arg: fmt.Sprintf("purchases = %d < customers", purchases), val: fmt.Sprint(customers), err: ErrInconsistent}
+	}
+	return decimal.NewFromInt(purchases).DivRound(decimal.NewFromInt(customers), DefaultScale), nil
+}
+
+// CustomerValue returns the revenue of one customer in one window:
+//
+//	customer value = average purchase value × purchase frequency
+//
+// rounded to [DefaultScale] places. Its inputs are usually rounded figures
+// themselves; [Calculate] instead reports revenue / customers rounded once.
+//
+// It returns an error wrapping [ErrNegative] if averagePurchaseValue is
+// negative, [ErrNonPositive] if purchaseFrequency is not positive, and
+// [ErrOutOfRange] if either is beyond the bounds of [ErrOutOfRange].
+func CustomerValue(averagePurchaseValue, purchaseFrequency decimal.Decimal) (decimal.Decimal, error) {
+	const fn = "customer value"
+	apv, err := checkNonNegative(fn, "average purchase value", averagePurchaseValue)
+	if err != nil {
+		return decimal.Zero, err
+	}
+	apf, err := checkPositive(fn, "purchase frequency", purchaseFrequency)
+	if err != nil {
+		return decimal.Zero, err
+	}
+	return apv.Mul(apf).Round(DefaultScale), nil
+}
+
+// LifetimeValue returns the revenue of one customer over their lifespan:
+//
+//	CLV = customer value × lifespan
+//
+// rounded to [DefaultScale] places. The lifespan must count the periods the
+// customer value is per: a yearly customer value takes a lifespan in years.
+// For a profit-based CLV pass customer value × gross margin.
+//
+// It returns an error wrapping [ErrNegative] if customerValue is negative,
+// [ErrNonPositive] if lifespan is not positive, and [ErrOutOfRange] if either
+// is beyond the bounds of [ErrOutOfRange].
+func LifetimeValue(customerValue, lifespan decimal.Decimal) (decimal.Decimal, error) {
+	const fn = "lifetime value"
+	cv, err := checkNonNegative(fn, "customer value", customerValue)
+	if err != nil {
+		return decimal.Zero, err
+	}
+	l, err := checkPositive(fn, "lifespan", lifespan)
+	if err != nil {
+		return decimal.Zero, err
+	}
+	return cv.Mul(l).Round(DefaultScale), nil
+}
+
+// AcquisitionCost returns the cost of acquiring one new customer (CAC):
+//
+//	CAC = acquisition spend / new customers
+//
+// rounded to [DefaultScale] places.
+//
+// It returns an error wrapping [ErrNegative] if spend is negative,
+// [ErrNonPositive] if newCustomers is not positive, and [ErrOutOfRange] if
+// spend is beyond the bounds of [ErrOutOfRange].
+func AcquisitionCost(spend decimal.Decimal, newCustomers int64) (decimal.Decimal, error) {
+	const fn = "acquisition cost"
+	spend, err := checkNonNegative(fn, "spend", spend)
+	if err != nil {
+		return decimal.Zero, err
+	}
+	if err := checkCount(fn, "new customers", newCustomers); err != nil {
+		return decimal.Zero, err
+	}
+	return spend.DivRound(decimal.NewFromInt(newCustomers), DefaultScale), nil
+}
+
+// NetLifetimeValue returns what a customer is worth after the cost of
+// acquiring them:
+//
+//	net CLV = CLV − CAC
+//
+// rounded to [DefaultScale] places. A customer who costs more to acquire than
+// they bring in has a negative net value; that is a finding, not an error, so
+// NetLifetimeValue fails only with [ErrOutOfRange], for an argument beyond
+// its bounds. [Calculate] also subtracts retention costs.
+func NetLifetimeValue(lifetimeValue, acquisitionCost decimal.Decimal) (decimal.Decimal, error) {
+	const fn = "net lifetime value"
+	ltv, err := checkDecimal(fn, "lifetime value", lifetimeValue)
+	if err != nil {
+		return decimal.Zero, err
+	}
+	cac, err := checkDecimal(fn, "acquisition cost", acquisitionCost)
+	if err != nil {
+		return decimal.Zero, err
+	}
+	return ltv.Sub(cac).Round(DefaultScale), nil
+}
+
+// LTVToCAC returns the ratio of a customer's lifetime value to the cost of
+// acquiring them:
+//
+//	LTV:CAC = CLV / CAC
+//
+// rounded to [DefaultScale] places. A ratio of 3 is a common rule of thumb
+// for a healthy business.
+//
+// It returns an error wrapping [ErrNegative] if lifetimeValue is negative,
+// [ErrNonPositive] if acquisitionCost is not positive (a ratio to a zero
+// cost is undefined), and [ErrOutOfRange] if either is beyond the bounds of
+// [ErrOutOfRange].
+func LTVToCAC(lifetimeValue, acquisitionCost decimal.Decimal) (decimal.Decimal, error) {
+	const fn = "LTV to CAC"
+	ltv, err := checkNonNegative(fn, "lifetime value", lifetimeValue)
+	if err != nil {
+		return decimal.Zero, err
+	}
+	cac, err := checkPositive(fn, "acquisition cost", acquisitionCost)
+	if err != nil {
+		return decimal.Zero, err
+	}
+	return ltv.DivRound(cac, DefaultScale), nil
+}
+
+// PaybackPeriods returns how many periods of contribution recover the cost
+// of acquiring a customer:
+//
+//	payback = CAC / contribution per period
+//
+// rounded to [DefaultScale] places, in the period of the contribution. The
+// contribution is what a customer leaves after costs each period: gross
+// margin × customer value − retention cost. The result ignores churn and
+// discounting, as the rule of thumb does.
+//
+// It returns an error wrapping [ErrNegative] if acquisitionCost is negative,
+// [ErrNeverPaysBack] if contributionPerPeriod is zero or negative, and
+// [ErrOutOfRange] if either is beyond the bounds of [ErrOutOfRange].
+func PaybackPeriods(acquisitionCost, contributionPerPeriod decimal.Decimal) (decimal.Decimal, error) {
+	const fn = "payback periods"
+	cac, err := checkNonNegative(fn, "acquisition cost", acquisitionCost)
+	if err != nil {
+		return decimal.Zero, err
+	}
+	contribution, err := checkDecimal(fn, "contribution per period", contributionPerPeriod)
+	if err != nil {
+		return decimal.Zero, err
+	}
+	if contribution.Sign() <= 0 {
+		return decimal.Zero, &argError{fn: fn, arg: "contribution per period", val: contribution.String(), err: ErrNeverPaysBack}
+	}
+	return cac.DivRound(contribution, DefaultScale), nil
+}
+
+// A Window holds what was observed over one period of time: the revenue,
+// the purchases, and the distinct customers who bought. It is the input to
+// [Calculate]. Refunds are netted out of Revenue and are not purchases.
+type Window struct {
+	// Revenue is the money taken in the window, net of refunds.
+	Revenue decimal.Decimal `json:"revenue"`
+	// Purchases is the number of purchases (orders) in the window.
+	Purchases int64 `json:"purchases"`
+	// Customers is the number of distinct customers who bought in the
+	// window, each at least once.
+	Customers int64 `json:"customers"`
+	// Period is the length of the window; the zero Period is a year.
+	Period Period `json:"period"`
+}
+
+// Equal reports whether w and v hold the same totals: numerically equal
+// revenue (100 equals 100.00), equal counts and equal periods.
+func (w Window) Equal(v Window) bool {
+	return w.Revenue.Equal(v.Revenue) && w.Purchases == v.Purchases &&
+		w.Customers == v.Customers && w.Period == v.Period
+}
+
+func (w Window) check(fn string) (Window, error) {
+	var err error
+	if w.Revenue, err = checkNonNegative(fn, "revenue", w.Revenue); err != nil {
+		return w, err
+	}
+	if err := checkCount(fn, "purchases", w.Purchases); err != nil {
+		return w, err
+	}
+	if err := checkCount(fn, "customers", w.Customers); err != nil {
+		return w, err
+	}
+	if w.Purchases < w.Customers {
+		return w, &argError{fn: fn, arg: fmt.Sprintf("purchases = %d < customers", w.Purchases), val: fmt.Sprint(w.Customers), err: ErrInconsistent}
+	}
+	return w, checkPeriod(fn, "period", w.Period)
+}
+
+// A Result holds every figure [Calculate] derives for the customers of a
+// window. Each is rounded once, from the exact inputs, to the scale in force.
+// Amounts are per customer; Lifespan and PaybackPeriods count windows.
+type Result struct {
+	// Period is the window's period: the unit of CustomerValue, Lifespan
+	// and PaybackPeriods.
+	Period Period `json:"period"`
+
+	// AveragePurchaseValue is revenue / purchases.
+	AveragePurchaseValue decimal.Decimal `json:"average_purchase_value"`
+	// PurchaseFrequency is purchases / customers.
+	PurchaseFrequency decimal.Decimal `json:"purchase_frequency"`
+	// CustomerValue is revenue / customers: one customer's revenue per
+	// window.
+	CustomerValue decimal.Decimal `json:"customer_value"`
+	// Lifespan is the expected number of windows a customer keeps buying,
+	// undiscounted.
+	Lifespan decimal.Decimal `json:"lifespan"`
+
+	// LifetimeValue is CustomerValue × Lifespan: revenue over a lifetime.
+	LifetimeValue decimal.Decimal `json:"lifetime_value"`
+	// ProfitLifetimeValue is LifetimeValue × gross margin. It equals
+	// LifetimeValue unless [WithGrossMargin] is given.
+	ProfitLifetimeValue decimal.Decimal `json:"profit_lifetime_value"`
+	// DiscountedLifetimeValue is ProfitLifetimeValue with each period's
+	// value discounted to the start of the first period. It equals
+	// ProfitLifetimeValue unless [WithDiscountRate] is given. This is the
+	// lifetime value that AcquisitionCost is set against.
+	DiscountedLifetimeValue decimal.Decimal `json:"discounted_lifetime_value"`
+
+	// AcquisitionCost is the cost of acquiring one customer, zero unless
+	// [WithAcquisitionCost] is given.
+	AcquisitionCost decimal.Decimal `json:"acquisition_cost"`
+	// RetentionCost is the cost of keeping one customer over their
+	// lifespan, discounted like their value; zero unless
+	// [WithRetentionCost] is given.
+	RetentionCost decimal.Decimal `json:"retention_cost"`
+	// NetLifetimeValue is DiscountedLifetimeValue − AcquisitionCost −
+	// RetentionCost. It may be negative.
+	NetLifetimeValue decimal.Decimal `json:"net_lifetime_value"`
+	// LTVToCAC is DiscountedLifetimeValue / AcquisitionCost. It is set
+	// (Valid) only when the acquisition cost is positive.
+	LTVToCAC decimal.NullDecimal `json:"ltv_to_cac"`
+	// PaybackPeriods is AcquisitionCost / (gross margin × CustomerValue −
+	// retention cost per window), in windows, ignoring churn and
+	// discounting. It is set (Valid) only when the acquisition cost is
+	// positive and the customer contributes more than zero per window.
+	PaybackPeriods decimal.NullDecimal `json:"payback_periods"`
+}
+
+// Equal reports whether r and s hold numerically equal figures.
+func (r Result) Equal(s Result) bool {
+	return r.Period == s.Period &&
+		r.AveragePurchaseValue.Equal(s.AveragePurchaseValue) &&
+		r.PurchaseFrequency.Equal(s.PurchaseFrequency) &&
+		r.CustomerValue.Equal(s.CustomerValue) &&
+		r.Lifespan.Equal(s.Lifespan) &&
+		r.LifetimeValue.Equal(s.LifetimeValue) &&
+		r.ProfitLifetimeValue.Equal(s.ProfitLifetimeValue) &&
+		r.DiscountedLifetimeValue.Equal(s.DiscountedLifetimeValue) &&
+		r.AcquisitionCost.Equal(s.AcquisitionCost) &&
+		r.RetentionCost.Equal(s.RetentionCost) &&
+		r.NetLifetimeValue.Equal(s.NetLifetimeValue) &&
+		nullEqual(r.LTVToCAC, s.LTVToCAC) &&
+		nullEqual(r.PaybackPeriods, s.PaybackPeriods)
+}
+
+func nullEqual(a, b decimal.NullDecimal) bool {
+	return a.Valid == b.Valid && (!a.Valid || a.Decimal.Equal(b.Decimal))
+}
+
+// Calculate returns every figure of a [Result] for the customers observed in
+// w, who are expected to stay for life. Options add a gross margin, a
+// discount rate, an acquisition cost, a retention cost and the scale; see
+// [Option]. Units are converted as the package documentation describes:
+// the result counts in w's period, whatever the lifespan's and the rates'.
+//
+// It returns an error wrapping [ErrNonPositive] if w has no purchases or no
+// customers or life has a non-positive length or churn rate,
+// [ErrInconsistent] if w has fewer purchases than customers or life sets both
+// length and churn rate, [ErrNegative] for a negative amount or rate,
+// [ErrAboveOne] for a churn rate or gross margin above 1, [ErrUnknownPeriod]
+// for an unknown period, and [ErrOutOfRange] for a decimal or scale beyond
+// the package's bounds.
+func Calculate(w Window, life Lifespan, opts ...Option) (Result, error) {
+	c, err := newConfig(opts)
+	if err != nil {
+		return Result{}, err
+	}
+	t, err := c.totals("", w, life, c.acquisitionCost)
+	if err != nil {
+		return Result{}, err
+	}
+	return c.result(t, w.Period), nil
+}
+
+// totals are a window's figures summed over all its customers, so that
+// windows (segments) combine by adding them.
+type totals struct {
+	revenue              decimal.Decimal
+	purchases, customers int64
+	// The lifespans of all customers, in windows, and the lifetime values
+	// of all customers: revenue, profit, discounted profit, and discounted
+	// retention cost.
+	lifespan, value, profit, discounted, retention sum
+	// acquisition is customers × the acquisition cost of one.
+	acquisition decimal.Decimal
+}
+
+// totals checks w and life, naming them within prefix, and sums their
+// figures over w's customers, who cost cac each to acquire.
+func (c config) totals(prefix string, w Window, life Lifespan, cac decimal.Decimal) (totals, error) {
+	w, err := w.check(prefix + "window")
+	if err != nil {
+		return totals{}, err
+	}
+	life, err = life.check(prefix + "lifespan")
+	if err != nil {
+		return totals{}, err
+	}
+	windows := decimal.NewFromInt(w.Period.perYear()) // a lifespan period lasts windows / periods windows
+	periods := decimal.NewFromInt(life.Period.perYear())
+	customers := decimal.NewFromInt(w.Customers)
+	profit := w.Revenue.Mul(c.margin).Mul(windows)
+	retention := customers.Mul(c.retentionCost).Mul(decimal.NewFromInt(c.retentionPeriod.perYear()))
+	undiscounted := life.periods()
+	discounted := discountedPeriods(life, c.discountRate, c.discountPeriod, c.scale)
+	return totals{
+		revenue:     w.Revenue,
+		purchases:   w.Purchases,
+		customers:   w.Customers,
+		lifespan:    sum{undiscounted.mul(customers.Mul(windows), periods)},
+		value:       sum{undiscounted.mul(w.Revenue.Mul(windows), periods)},
+		profit:      sum{undiscounted.mul(profit, periods)},
+		discounted:  sum{discounted.mul(profit, periods)},
+		retention:   sum{discounted.mul(retention, periods)},
+		acquisition: customers.Mul(cac),
+	}, nil
+}
+
+// add returns the totals of t and u together, or false if a count overflows.
+// It appends u's terms to t's, so t must not be used afterwards.
+func (t totals) add(u totals) (totals, bool) {
+	if t.purchases > math.MaxInt64-u.purchases || t.customers > math.MaxInt64-u.customers {
+		return t, false
+	}
+	return totals{
+		revenue:     t.revenue.Add(u.revenue),
+		purchases:   t.purchases + u.purchases,
+		customers:   t.customers + u.customers,
+		lifespan:    append(t.lifespan, u.lifespan...),
+		value:       append(t.value, u.value...),
+		profit:      append(t.profit, u.profit...),
+		discounted:  append(t.discounted, u.discounted...),
+		retention:   append(t.retention, u.retention...),
+		acquisition: t.acquisition.Add(u.acquisition),
+	}, true
+}
+
+// result divides totals over their customers and rounds each figure once.
+func (c config) result(t totals, window Period) Result {
+	s := c.scale
+	customers := decimal.NewFromInt(t.customers)
+	perCustomer := prepare(sum{{customers, one}}, s)
+	each := func(terms sum) decimal.Decimal { return roundQuo(prepare(terms, s), perCustomer, s) }
+	discounted := prepare(t.discounted, s)
+	net := append(append(append(sum{}, t.discounted...), negate(t.retention)...), ratio{t.acquisition.Neg(), one})
+
+	r := Result{
+		Period:                  window,
+		AveragePurchaseValue:    t.revenue.DivRound(decimal.NewFromInt(t.purchases), s),
+		PurchaseFrequency:       decimal.NewFromInt(t.purchases).DivRound(customers, s),
+		CustomerValue:           t.revenue.DivRound(customers, s),
+		Lifespan:                each(t.lifespan),
+		LifetimeValue:           each(t.value),
+		ProfitLifetimeValue:     each(t.profit),
+		DiscountedLifetimeValue: roundQuo(discounted, perCustomer, s),
+		AcquisitionCost:         t.acquisition.DivRound(customers, s),
+		RetentionCost:           each(t.retention),
+		NetLifetimeValue:        each(net),
+	}
+	if t.acquisition.Sign() > 0 {
+		r.LTVToCAC = decimal.NewNullDecimal(roundQuo(discounted, prepare(sum{{t.acquisition, one}}, s), s))
+		// The contribution of all customers per window, times windows per
+		// year: margin × revenue × windows − retention cost a year × customers.
+		windows := decimal.NewFromInt(window.perYear())
+		perYear := c.retentionCost.Mul(decimal.NewFromInt(c.retentionPeriod.perYear()))
+		contribution := c.margin.Mul(t.revenue).Mul(windows).Sub(perYear.Mul(customers))
+		if contribution.Sign() > 0 {
+			r.PaybackPeriods = decimal.NewNullDecimal(t.acquisition.Mul(windows).DivRound(contribution, s))
+		}
+	}
+	return r
+}
+
+func negate(s sum) sum {
+	n := make(sum, len(s))
+	for i, t := range s {
+		n[i] = t.neg()
+	}
+	return n
+}
