@@ -1,0 +1,268 @@
+package clv_test
+
+import (
+	"math"
+	"math/big"
+	"testing"
+
+	"github.com/clvkit/clv"
+	"github.com/shopspring/decimal"
+)
+
+// This file holds a reference implementation of the calculation in math/big:
+// exact rational arithmetic throughout, with a 2,000-bit Newton root where a
+// rate converts to a shorter period. It shares no arithmetic with the
+// package, so agreement to the last digit means something.
+
+func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+
+// assertDecimal fails unless got equals want numerically (1.50 equals 1.5).
+func assertDecimal(t testing.TB, want string, got decimal.Decimal, msgAndArgs ...any) {
+	t.Helper()
+	if !got.Equal(dec(want)) {
+		t.Errorf("got %s, want %s %v", got, want, msgAndArgs)
+	}
+}
+
+var refPerYear = map[clv.Period]int64{clv.Year: 1, clv.Quarter: 4, clv.Month: 12, clv.Week: 52}
+
+func rat(d decimal.Decimal) *big.Rat { return d.Rat() }
+
+func ratInt(n int64) *big.Rat { return new(big.Rat).SetInt64(n) }
+
+func add(a, b *big.Rat) *big.Rat { return new(big.Rat).Add(a, b) }
+func sub(a, b *big.Rat) *big.Rat { return new(big.Rat).Sub(a, b) }
+func mul(a, b *big.Rat) *big.Rat { return new(big.Rat).Mul(a, b) }
+func quo(a, b *big.Rat) *big.Rat { return new(big.Rat).Quo(a, b) }
+
+// roundRat rounds x half away from zero to places decimal places.
+func roundRat(x *big.Rat, places int32) decimal.Decimal {
+	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(places)), nil)
+	num := new(big.Int).Mul(x.Num(), scale)
+	q, r := new(big.Int).QuoRem(num, x.Denom(), new(big.Int))
+	if new(big.Int).Lsh(new(big.Int).Abs(r), 1).Cmp(x.Denom()) >= 0 {
+		if x.Sign() < 0 {
+			q.Sub(q, big.NewInt(1))
+		} else {
+			q.Add(q, big.NewInt(1))
+		}
+	}
+	return decimal.NewFromBigInt(q, -places)
+}
+
+// refPow returns x^(a/b) for x > 0: exact when b is 1, else to 2,000 bits.
+func refPow(x *big.Rat, a, b int64) *big.Rat {
+	p := new(big.Rat).SetInt64(1)
+	for range a {
+		p.Mul(p, x)
+	}
+	if b == 1 || p.Sign() == 0 {
+		return p
+	}
+	const prec = 2000
+	v := new(big.Float).SetPrec(prec).SetRat(p)
+	f, _ := v.Float64()
+	g := new(big.Float).SetPrec(prec).SetFloat64(math.Pow(f, 1/float64(b)))
+	bf := new(big.Float).SetPrec(prec).SetInt64(b)
+	bm1 := new(big.Float).SetPrec(prec).SetInt64(b - 1)
+	for range 40 { // Newton doubles the correct bits: 50, 100, … 2,000 by the sixth step
+		gp := new(big.Float).SetPrec(prec).SetInt64(1)
+		for range b - 1 {
+			gp.Mul(gp, g)
+		}
+		next := new(big.Float).SetPrec(prec).Quo(v, gp)
+		next.Add(next, new(big.Float).SetPrec(prec).Mul(bm1, g))
+		g = next.Quo(next, bf)
+	}
+	r, _ := g.Rat(nil)
+	return r
+}
+
+func refRatio(from, to clv.Period) (int64, int64) {
+	a, b := refPerYear[from], refPerYear[to]
+	g := new(big.Int).GCD(nil, nil, big.NewInt(a), big.NewInt(b)).Int64()
+	return a / g, b / g
+}
+
+// refDiscounted returns the discounted periods of a lifespan by their
+// definition: a sum over periods for a fixed lifespan, the closed geometric
+// form for churn.
+func refDiscounted(life clv.Lifespan, rate decimal.Decimal, per clv.Period) *big.Rat {
+	if life.ChurnRate.Sign() != 0 {
+		c := rat(life.ChurnRate)
+		if rate.IsZero() {
+			return quo(ratInt(1), c)
+		}
+		a, b := refRatio(per, life.Period)
+		g := refPow(add(ratInt(1), rat(rate)), a, b)
+		return quo(g, add(sub(g, ratInt(1)), c))
+	}
+	length := rat(life.Length)
+	if rate.IsZero() {
+		return length
+	}
+	a, b := refRatio(per, life.Period)
+	g := refPow(add(ratInt(1), rat(rate)), a, b)
+	v := quo(ratInt(1), g) // one period's discount
+	n := life.Length.Floor()
+	part := sub(length, rat(n))
+	if n.LessThanOrEqual(decimal.NewFromInt(2000)) {
+		if b == 1 {
+			// Exactly, in integers, with g = p/q: the sum times p^n is
+			// Σ_{t<n} q^t p^(n−t) + part·q^n, built up as S ← p(S + q^k).
+			p, q := g.Num(), g.Denom()
+			s, qk := new(big.Int), big.NewInt(1)
+			for range n.IntPart() {
+				s.Mul(p, s.Add(s, qk))
+				qk.Mul(qk, q)
+			}
+			pn := new(big.Int).Exp(p, big.NewInt(n.IntPart()), nil)
+			return add(new(big.Rat).SetFrac(s, pn), mul(part, new(big.Rat).SetFrac(qk, pn)))
+		}
+		// After a root g is already a 2,000-bit approximation: sum in
+		// floating point of that precision.
+		const prec = 2000
+		total, weight := new(big.Float).SetPrec(prec), new(big.Float).SetPrec(prec).SetInt64(1)
+		vf := new(big.Float).SetPrec(prec).SetRat(v)
+		for range n.IntPart() {
+			total.Add(total, weight)
+			weight.Mul(weight, vf)
+		}
+		total.Add(total, weight.Mul(weight, new(big.Float).SetPrec(prec).SetRat(part)))
+		r, _ := total.Rat(nil)
+		return r
+	}
+	// Too many periods to add up: the geometric series in closed form,
+	// g(1 − v^n)/(g − 1) + part·v^n, with v^n dropped where it is below
+	// 10^−1000 and so far beyond any scale.
+	gf, _ := g.Float64()
+	vn := new(big.Rat)
+	if n.InexactFloat64()*math.Log10(gf) < 1000 {
+		// by squaring, in 2,000-bit floating point: relative error below
+		// n × 2^−1990, far below any scale
+		const prec = 2000
+		x := new(big.Float).SetPrec(prec).SetRat(v)
+		acc := new(big.Float).SetPrec(prec).SetInt64(1)
+		for e := n.BigInt(); e.Sign() > 0; e.Rsh(e, 1) {
+			if e.Bit(0) == 1 {
+				acc.Mul(acc, x)
+			}
+			x.Mul(x, x)
+		}
+		acc.Rat(vn)
+	}
+	return add(quo(mul(g, sub(ratInt(1), vn)), sub(g, ratInt(1))), mul(part, vn))
+}
+
+// refInput is everything a calculation takes, options spelled out.
+type refInput struct {
+	window          clv.Window
+	life            clv.Lifespan
+	margin          decimal.Decimal // 1 when unset
+	rate            decimal.Decimal
+	ratePeriod      clv.Period
+	cac             decimal.Decimal
+	retention       decimal.Decimal
+	retentionPeriod clv.Period
+	scale           int32
+}
+
+func (in refInput) options() []clv.Option {
+	return []clv.Option{
+		clv.WithGrossMargin(in.margin),
+		clv.WithDiscountRate(in.rate, in.ratePeriod),
+		clv.WithAcquisitionCost(in.cac),
+		clv.WithRetentionCost(in.retention, in.retentionPeriod),
+		clv.WithScale(in.scale),
+	}
+}
+
+// refExact holds the exact figures of one window, per customer.
+type refExact struct {
+	customers                                             int64
+	lifespan, value, profit, discounted, retention, cac   *big.Rat
+	revenue                                               *big.Rat
+	purchases                                             int64
+	contributionPerWindow                                 *big.Rat
+}
+
+func refFigures(in refInput) refExact {
+	w, life := in.window, in.life
+	n := ratInt(w.Customers)
+	cv := quo(rat(w.Revenue), n)
+	toWindows := quo(ratInt(refPerYear[w.Period]), ratInt(refPerYear[life.Period]))
+	undiscounted := refDiscounted(life, decimal.Zero, clv.Year)
+	disc := refDiscounted(life, in.rate, in.ratePeriod)
+	m := rat(in.margin)
+	retentionPerPeriod := mul(rat(in.retention), quo(ratInt(refPerYear[in.retentionPeriod]), ratInt(refPerYear[life.Period])))
+	retentionPerWindow := mul(rat(in.retention), quo(ratInt(refPerYear[in.retentionPeriod]), ratInt(refPerYear[w.Period])))
+	lifespan := mul(undiscounted, toWindows)
+	value := mul(cv, lifespan)
+	return refExact{
+		customers:             w.Customers,
+		revenue:               rat(w.Revenue),
+		purchases:             w.Purchases,
+		lifespan:              lifespan,
+		value:                 value,
+		profit:                mul(m, value),
+		discounted:            mul(mul(m, cv), mul(toWindows, disc)),
+		retention:             mul(retentionPerPeriod, disc),
+		cac:                   rat(in.cac),
+		contributionPerWindow: sub(mul(m, cv), retentionPerWindow),
+	}
+}
+
+// refResult rounds exact per-customer figures as a Result.
+func refResult(e refExact, window clv.Period, scale int32) clv.Result {
+	n := ratInt(e.customers)
+	r := clv.Result{
+		Period:                  window,
+		AveragePurchaseValue:    roundRat(quo(e.revenue, ratInt(e.purchases)), scale),
+		PurchaseFrequency:       roundRat(quo(ratInt(e.purchases), n), scale),
+		CustomerValue:           roundRat(quo(e.revenue, n), scale),
+		Lifespan:                roundRat(e.lifespan, scale),
+		LifetimeValue:           roundRat(e.value, scale),
+		ProfitLifetimeValue:     roundRat(e.profit, scale),
+		DiscountedLifetimeValue: roundRat(e.discounted, scale),
+		AcquisitionCost:         roundRat(e.cac, scale),
+		RetentionCost:           roundRat(e.retention, scale),
+		NetLifetimeValue:        roundRat(sub(sub(e.discounted, e.cac), e.retention), scale),
+	}
+	if e.cac.Sign() > 0 {
+		r.LTVToCAC = decimal.NewNullDecimal(roundRat(quo(e.discounted, e.cac), scale))
+		if e.contributionPerWindow.Sign() > 0 {
+			r.PaybackPeriods = decimal.NewNullDecimal(roundRat(quo(e.cac, e.contributionPerWindow), scale))
+		}
+	}
+	return r
+}
+
+func refCalculate(in refInput) clv.Result {
+	return refResult(refFigures(in), in.window.Period, in.scale)
+}
+
+// refBlend combines per-customer figures weighted by customers, as
+// CalculateSegments documents.
+func refBlend(parts []refExact) refExact {
+	var all refExact
+	all.revenue, all.lifespan, all.value, all.profit = new(big.Rat), new(big.Rat), new(big.Rat), new(big.Rat)
+	all.discounted, all.retention, all.cac, all.contributionPerWindow = new(big.Rat), new(big.Rat), new(big.Rat), new(big.Rat)
+	for _, p := range parts {
+		n := ratInt(p.customers)
+		all.customers += p.customers
+		all.purchases += p.purchases
+		all.revenue.Add(all.revenue, p.revenue)
+		for _, f := range []struct{ to, from *big.Rat }{
+			{all.lifespan, p.lifespan}, {all.value, p.value}, {all.profit, p.profit},
+			{all.discounted, p.discounted}, {all.retention, p.retention}, {all.cac, p.cac},
+			{all.contributionPerWindow, p.contributionPerWindow},
+		} {
+			f.to.Add(f.to, mul(f.from, n))
+		}
+	}
+	n := ratInt(all.customers)
+	for _, f := range []*big.Rat{all.lifespan, all.value, all.profit, all.discounted, all.retention, all.cac, all.contributionPerWindow} {
+		f.Quo(f, n)
+	}
+	return all
+}
