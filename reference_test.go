@@ -179,11 +179,11 @@ func (in refInput) options() []clv.Option {
 
 // refExact holds the exact figures of one window, per customer.
 type refExact struct {
-	customers                                             int64
-	lifespan, value, profit, discounted, retention, cac   *big.Rat
-	revenue                                               *big.Rat
-	purchases                                             int64
-	contributionPerWindow                                 *big.Rat
+	customers                                           int64
+	lifespan, value, profit, discounted, retention, cac *big.Rat
+	revenue                                             *big.Rat
+	purchases                                           int64
+	contributionPerWindow                               *big.Rat
 }
 
 func refFigures(in refInput) refExact {
