@@ -317,11 +317,12 @@ const (
 // 10^−(scale+guardDigits). It depends only on its arguments, so segments that
 // share a lifespan get identical factors and blend exactly.
 func discountedPeriods(l Lifespan, rate decimal.Decimal, ratePeriod Period, scale int32) ratio {
-	if rate.IsZero() {
+	fixed := l.ChurnRate.IsZero()
+	// Undiscounted, or a life of at most one period, paid at once: exact.
+	if rate.IsZero() || fixed && l.Length.LessThanOrEqual(one) || l.ChurnRate.Equal(one) {
 		return l.periods()
 	}
 	a, b := periodRatio(ratePeriod, l.Period)
-	fixed := l.ChurnRate.IsZero()
 	whole := l.Length.Floor()
 	part := l.Length.Sub(whole)
 	if b == 1 {
