@@ -26,7 +26,14 @@ func assertDecimal(t testing.TB, want string, got decimal.Decimal, msgAndArgs ..
 
 var refPerYear = map[clv.Period]int64{clv.Year: 1, clv.Quarter: 4, clv.Month: 12, clv.Week: 52}
 
-func rat(d decimal.Decimal) *big.Rat { return d.Rat() }
+// rat returns d exactly; a zero is zero whatever its exponent, which the
+// fuzz targets make extreme.
+func rat(d decimal.Decimal) *big.Rat {
+	if d.Sign() == 0 {
+		return new(big.Rat)
+	}
+	return d.Rat()
+}
 
 func ratInt(n int64) *big.Rat { return new(big.Rat).SetInt64(n) }
 
@@ -61,8 +68,13 @@ func refPow(x *big.Rat, a, b int64) *big.Rat {
 	}
 	const prec = 2000
 	v := new(big.Float).SetPrec(prec).SetRat(p)
-	f, _ := v.Float64()
-	g := new(big.Float).SetPrec(prec).SetFloat64(math.Pow(f, 1/float64(b)))
+	// Start from the float64 root of the mantissa times 2^(exponent / b):
+	// v itself may overflow a float64.
+	mant := new(big.Float)
+	e := int64(v.MantExp(mant))
+	m, _ := mant.Float64()
+	start := math.Pow(m, 1/float64(b)) * math.Exp2(float64(e%b)/float64(b))
+	g := new(big.Float).SetPrec(prec).SetMantExp(big.NewFloat(start), int(e/b))
 	bf := new(big.Float).SetPrec(prec).SetInt64(b)
 	bm1 := new(big.Float).SetPrec(prec).SetInt64(b - 1)
 	for range 40 { // Newton doubles the correct bits: 50, 100, … 2,000 by the sixth step
@@ -119,18 +131,24 @@ func refDiscounted(life clv.Lifespan, rate decimal.Decimal, per clv.Period) *big
 			pn := new(big.Int).Exp(p, big.NewInt(n.IntPart()), nil)
 			return add(new(big.Rat).SetFrac(s, pn), mul(part, new(big.Rat).SetFrac(qk, pn)))
 		}
-		// After a root g is already a 2,000-bit approximation: sum in
-		// floating point of that precision.
+		// After a root g is already a 2,000-bit approximation: sum the
+		// later periods in floating point of that precision, and keep the
+		// first, undiscounted one exact, so that a life of at most one
+		// period stays exact.
+		if n.IsZero() {
+			return part
+		}
 		const prec = 2000
-		total, weight := new(big.Float).SetPrec(prec), new(big.Float).SetPrec(prec).SetInt64(1)
+		total := new(big.Float).SetPrec(prec)
 		vf := new(big.Float).SetPrec(prec).SetRat(v)
-		for range n.IntPart() {
+		weight := new(big.Float).SetPrec(prec).Set(vf)
+		for range n.IntPart() - 1 {
 			total.Add(total, weight)
 			weight.Mul(weight, vf)
 		}
 		total.Add(total, weight.Mul(weight, new(big.Float).SetPrec(prec).SetRat(part)))
 		r, _ := total.Rat(nil)
-		return r
+		return add(ratInt(1), r)
 	}
 	// Too many periods to add up: the geometric series in closed form,
 	// g(1 − v^n)/(g − 1) + part·v^n, with v^n dropped where it is below
