@@ -257,7 +257,8 @@ func ratePower(x decimal.Decimal, a, b int64, places int32) decimal.Decimal {
 // do.
 type Lifespan struct {
 	// Length is the average number of periods a customer keeps buying. It
-	// must be positive when ChurnRate is zero, and zero otherwise.
+	// must be positive, and at most 1,000,000 periods, when ChurnRate is
+	// zero, and zero otherwise.
 	Length decimal.Decimal `json:"length"`
 	// ChurnRate is the share of customers lost each period, in (0, 1].
 	ChurnRate decimal.Decimal `json:"churn_rate"`
@@ -280,6 +281,9 @@ func (l Lifespan) check(fn string) (Lifespan, error) {
 	var err error
 	if l.ChurnRate.IsZero() {
 		l.Length, err = checkPositive(fn, "length", l.Length)
+		if err == nil && l.Length.GreaterThan(decimal.NewFromInt(maxLength)) {
+			err = &argError{fn: fn, arg: "length", val: l.Length.String(), err: ErrOutOfRange}
+		}
 		return l, err
 	}
 	if !l.Length.IsZero() {
@@ -298,11 +302,14 @@ func (l Lifespan) periods() ratio {
 	return ratio{one, l.ChurnRate}
 }
 
-// Limits of the exact form of a discounted fixed lifespan, which needs
-// (1 + d)^n in full: beyond them it is evaluated to guard digits.
 const (
-	maxExactLength = 10000
-	maxExactDigits = 4000
+	// maxLength bounds a fixed lifespan: a million weeks are over 19,000
+	// years. It keeps the powers of discounting within int64 exponents.
+	maxLength = 1_000_000
+	// Limits of the exact form of a discounted fixed lifespan, which needs
+	// (1 + d)^n in full: beyond them it is evaluated to guard digits.
+	maxExactLength = 10_000
+	maxExactDigits = 4_000
 )
 
 // discountedPeriods returns the present value, at the start of the first
@@ -315,12 +322,14 @@ const (
 // Otherwise it is evaluated with a working precision chosen so that,
 // multiplied by any in-range amount, its error stays below
 // 10^−(scale+guardDigits). It depends only on its arguments, so segments that
-// share a lifespan get identical factors and blend exactly.
-func discountedPeriods(l Lifespan, rate decimal.Decimal, ratePeriod Period, scale int32) ratio {
+// share a lifespan get identical factors and blend exactly. It reports false
+// only if a power it needs cannot be computed, which the bounds on its
+// inputs are meant to rule out.
+func discountedPeriods(l Lifespan, rate decimal.Decimal, ratePeriod Period, scale int32) (ratio, bool) {
 	fixed := l.ChurnRate.IsZero()
 	// Undiscounted, or a life of at most one period, paid at once: exact.
 	if rate.IsZero() || fixed && l.Length.LessThanOrEqual(one) || l.ChurnRate.Equal(one) {
-		return l.periods()
+		return l.periods(), true
 	}
 	a, b := periodRatio(ratePeriod, l.Period)
 	whole := l.Length.Floor()
@@ -328,14 +337,14 @@ func discountedPeriods(l Lifespan, rate decimal.Decimal, ratePeriod Period, scal
 	if b == 1 {
 		g := ratePower(one.Add(rate), a, 1, 0) // 1 + the rate per period of l
 		if !fixed {
-			return ratio{g, g.Sub(one).Add(l.ChurnRate)}
+			return ratio{g, g.Sub(one).Add(l.ChurnRate)}, true
 		}
 		if whole.LessThanOrEqual(decimal.NewFromInt(maxExactLength)) &&
 			int64(g.NumDigits())*whole.IntPart() <= maxExactDigits {
 			// With G = g^n: g(G − 1) / ((g − 1)G) + part / G.
 			gn, _ := g.PowInt32(int32(whole.IntPart())) // small exponent, no error
 			gm1 := g.Sub(one)
-			return ratio{g.Mul(gn.Sub(one)).Add(part.Mul(gm1)), gm1.Mul(gn)}
+			return ratio{g.Mul(gn.Sub(one)).Add(part.Mul(gm1)), gm1.Mul(gn)}, true
 		}
 	}
 
@@ -355,15 +364,18 @@ func discountedPeriods(l Lifespan, rate decimal.Decimal, ratePeriod Period, scal
 	g := ratePower(one.Add(rate), a, b, w)
 	gm1 := g.Sub(one)
 	if gm1.Sign() <= 0 { // unreachable at this precision; never divide by zero
-		return l.periods()
+		return ratio{}, false
 	}
 	if !fixed {
-		return ratio{g.DivRound(gm1.Add(l.ChurnRate), w), one}
+		return ratio{g.DivRound(gm1.Add(l.ChurnRate), w), one}, true
 	}
-	var gn decimal.Decimal // g^−n, or 0 where it is below the working precision
+	gn := decimal.Zero // g^−n, left 0 where it is below the working precision
 	if whole.InexactFloat64()*growth/math.Ln10 <= float64(w+2) {
-		gn, _ = g.PowWithPrecision(whole.Neg(), w) // in range by the test above
+		var err error
+		if gn, err = g.PowWithPrecision(whole.Neg(), w); err != nil {
+			return ratio{}, false
+		}
 	}
 	f := g.Mul(one.Sub(gn)).DivRound(gm1, w).Add(part.Mul(gn))
-	return ratio{f, one}
+	return ratio{f, one}, true
 }

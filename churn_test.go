@@ -266,8 +266,9 @@ func TestDiscountedLifespanExtremes(t *testing.T) {
 		// 1 + 1/1.1 + … over a million years is 1.1 / 0.1 to any scale.
 		{clv.Lifespan{Length: dec("1000000")}, "0.1", clv.Year, "11"},
 		// The same in weeks: too many digits to be exact, and yearly value.
-		{clv.Lifespan{Length: dec("1000000.5"), Period: clv.Week}, "0.1", clv.Year, ""},
-		{clv.Lifespan{Length: dec("1000000.5")}, "0.1", clv.Week, ""},
+		{clv.Lifespan{Length: dec("999999.5"), Period: clv.Week}, "0.1", clv.Year, ""},
+		{clv.Lifespan{Length: dec("999999.5")}, "0.1", clv.Week, ""},
+		{clv.Lifespan{Length: dec("999999.5"), Period: clv.Quarter}, "0.00000000000000000000000000098", clv.Year, ""},
 		// A tiny rate barely discounts.
 		{clv.Lifespan{Length: dec("2")}, "0.000000000000000000000000000001", clv.Year, "2"},
 		{clv.Lifespan{Length: dec("2"), Period: clv.Month}, "0.000000000000000000000000000001", clv.Year, "0.1666666667"},
@@ -276,7 +277,7 @@ func TestDiscountedLifespanExtremes(t *testing.T) {
 		// An enormous rate: little beyond the first period counts.
 		{clv.Lifespan{Length: dec("5"), Period: clv.Week}, "999999999999999999999999", clv.Year, ""},
 		{clv.Lifespan{Length: dec("20000")}, "0.0001", clv.Year, ""},
-		{clv.Lifespan{Length: dec("123456789.123456789"), Period: clv.Month}, "0.0000001", clv.Week, ""},
+		{clv.Lifespan{Length: dec("999999.123456789"), Period: clv.Month}, "0.0000001", clv.Week, ""},
 	} {
 		r, err := clv.Calculate(w, tc.life, clv.WithDiscountRate(dec(tc.rate), tc.per))
 		require.NoError(t, err)

@@ -136,8 +136,8 @@ var (
 	ErrNeverPaysBack = errors.New("clv: never pays back")
 	// ErrOutOfRange reports an input far outside any business's range: a
 	// decimal of 10^24 or more in magnitude, with more than [MaxScale]
-	// decimal places, a scale above [MaxScale], or totals that overflow
-	// int64.
+	// decimal places, a scale above [MaxScale], a fixed lifespan of more
+	// than 1,000,000 periods, or totals that overflow int64.
 	ErrOutOfRange = errors.New("clv: out of range")
 )
 
@@ -696,7 +696,10 @@ func (c config) totals(prefix string, w Window, life Lifespan, cac decimal.Decim
 	profit := w.Revenue.Mul(c.margin).Mul(windows)
 	retention := customers.Mul(c.retentionCost).Mul(decimal.NewFromInt(c.retentionPeriod.perYear()))
 	undiscounted := life.periods()
-	discounted := discountedPeriods(life, c.discountRate, c.discountPeriod, c.scale)
+	discounted, ok := discountedPeriods(life, c.discountRate, c.discountPeriod, c.scale)
+	if !ok {
+		return totals{}, &argError{fn: prefix + "lifespan", arg: "discounted at " + c.discountRate.String() + " a " + c.discountPeriod.String(), err: ErrOutOfRange}
+	}
 	return totals{
 		revenue:     w.Revenue,
 		purchases:   w.Purchases,

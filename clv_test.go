@@ -342,6 +342,7 @@ func TestCalculateErrors(t *testing.T) {
 		{"negative churn", okWindow, clv.Lifespan{ChurnRate: dec("-0.1")}, nil, clv.ErrNonPositive},
 		{"churn above one", okWindow, clv.Lifespan{ChurnRate: dec("1.1")}, nil, clv.ErrAboveOne},
 		{"unknown lifespan period", okWindow, clv.Lifespan{Length: dec("3"), Period: -1}, nil, clv.ErrUnknownPeriod},
+		{"lifespan beyond a million periods", okWindow, clv.Lifespan{Length: dec("1000000.01")}, nil, clv.ErrOutOfRange},
 		{"negative margin", okWindow, life, []clv.Option{clv.WithGrossMargin(dec("-0.1"))}, clv.ErrNegative},
 		{"margin above one", okWindow, life, []clv.Option{clv.WithGrossMargin(dec("1.01"))}, clv.ErrAboveOne},
 		{"negative discount", okWindow, life, []clv.Option{clv.WithDiscountRate(dec("-0.1"), clv.Year)}, clv.ErrNegative},

@@ -221,7 +221,7 @@ func (a calcArgs) build() (refInput, bool) {
 		a.margin >= 0 && a.margin <= 10000 && a.rate >= 0 && a.cac >= 0 && a.retention >= 0 &&
 		inRange(a.cac, -2) && inRange(a.retention, -2) && a.scale >= 0 && a.scale <= 30
 	if a.churn == 0 {
-		valid = valid && a.length > 0
+		valid = valid && a.length > 0 && okL && length.LessThanOrEqual(decimal.NewFromInt(1_000_000))
 	} else {
 		valid = valid && a.length == 0 && a.churn > 0 && churn.LessThanOrEqual(one)
 	}
