@@ -165,18 +165,15 @@ func (e *argError) Error() string {
 func (e *argError) Unwrap() error { return e.err }
 
 // checkDecimal returns d ready for arithmetic, or an error wrapping
-// ErrOutOfRange. Its cost does not depend on d's exponent, however absurd:
-// only in-range values are ever rescaled.
+// ErrOutOfRange. Its cost grows with d's digits, never with its exponent:
+// nothing is rescaled before the value is known to be in range.
 func checkDecimal(fn, arg string, d decimal.Decimal) (decimal.Decimal, error) {
 	if d.Sign() == 0 {
 		return decimal.Zero, nil // also drops an extreme exponent on a zero
 	}
 	outOfRange := &argError{fn: fn, arg: arg, err: ErrOutOfRange}
 	exp := int64(d.Exponent())
-	if exp > maxIntegerDigits || exp < -(maxIntegerDigits+MaxScale)*8 {
-		return decimal.Zero, outOfRange
-	}
-	if int64(d.NumDigits())+exp > maxIntegerDigits {
+	if int64(d.NumDigits())+exp > maxIntegerDigits { // |d| ≥ 10^24
 		return decimal.Zero, outOfRange
 	}
 	if exp < -MaxScale {
@@ -225,6 +222,21 @@ func checkChurn(fn, arg string, d decimal.Decimal) (decimal.Decimal, error) {
 func checkCount(fn, arg string, n int64) error {
 	if n <= 0 {
 		return &argError{fn: fn, arg: arg, val: fmt.Sprint(n), err: ErrNonPositive}
+	}
+	return nil
+}
+
+// checkPurchases checks the counts of a window: both positive, and every
+// customer counted with at least one purchase.
+func checkPurchases(fn string, purchases, customers int64) error {
+	if err := checkCount(fn, "purchases", purchases); err != nil {
+		return err
+	}
+	if err := checkCount(fn, "customers", customers); err != nil {
+		return err
+	}
+	if purchases < customers {
+		return &argError{fn: fn, arg: fmt.Sprintf("purchases = %d < customers", purchases), val: fmt.Sprint(customers), err: ErrInconsistent}
 	}
 	return nil
 }
@@ -374,15 +386,8 @@ func AveragePurchaseValue(revenue decimal.Decimal, purchases int64) (decimal.Dec
 // not positive, and [ErrInconsistent] if there are fewer purchases than
 // customers.
 func PurchaseFrequency(purchases, customers int64) (decimal.Decimal, error) {
-	const fn = "purchase frequency"
-	if err := checkCount(fn, "purchases", purchases); err != nil {
+	if err := checkPurchases("purchase frequency", purchases, customers); err != nil {
 		return decimal.Zero, err
-	}
-	if err := checkCount(fn, "customers", customers); err != nil {
-		return decimal.Zero, err
-	}
-	if purchases < customers {
-		return decimal.Zero, &argError{fn: fn, arg: fmt.Sprintf("purchases = %d < customers", purchases), val: fmt.Sprint(customers), err: ErrInconsistent}
 	}
 	return decimal.NewFromInt(purchases).DivRound(decimal.NewFromInt(customers), DefaultScale), nil
 }
@@ -558,14 +563,8 @@ func (w Window) check(fn string) (Window, error) {
 	if w.Revenue, err = checkNonNegative(fn, "revenue", w.Revenue); err != nil {
 		return w, err
 	}
-	if err := checkCount(fn, "purchases", w.Purchases); err != nil {
+	if err := checkPurchases(fn, w.Purchases, w.Customers); err != nil {
 		return w, err
-	}
-	if err := checkCount(fn, "customers", w.Customers); err != nil {
-		return w, err
-	}
-	if w.Purchases < w.Customers {
-		return w, &argError{fn: fn, arg: fmt.Sprintf("purchases = %d < customers", w.Purchases), val: fmt.Sprint(w.Customers), err: ErrInconsistent}
 	}
 	return w, checkPeriod(fn, "period", w.Period)
 }

@@ -1,6 +1,7 @@
 package clv_test
 
 import (
+	"fmt"
 	"math"
 	"math/big"
 	"testing"
@@ -98,78 +99,80 @@ func refRatio(from, to clv.Period) (int64, int64) {
 
 // refDiscounted returns the discounted periods of a lifespan by their
 // definition: a sum over periods for a fixed lifespan, the closed geometric
-// form for churn.
-func refDiscounted(life clv.Lifespan, rate decimal.Decimal, per clv.Period) *big.Rat {
+// form for churn. It reports whether the value is a 2,000-bit approximation
+// rather than exact: after a root, or when the exact form would run to more
+// than about 20,000 digits.
+func refDiscounted(life clv.Lifespan, rate decimal.Decimal, per clv.Period) (*big.Rat, bool) {
 	if life.ChurnRate.Sign() != 0 {
 		c := rat(life.ChurnRate)
 		if rate.IsZero() {
-			return quo(ratInt(1), c)
+			return quo(ratInt(1), c), false
 		}
 		a, b := refRatio(per, life.Period)
 		g := refPow(add(ratInt(1), rat(rate)), a, b)
-		return quo(g, add(sub(g, ratInt(1)), c))
+		return quo(g, add(sub(g, ratInt(1)), c)), b > 1
 	}
 	length := rat(life.Length)
 	if rate.IsZero() {
-		return length
+		return length, false
 	}
 	a, b := refRatio(per, life.Period)
 	g := refPow(add(ratInt(1), rat(rate)), a, b)
 	v := quo(ratInt(1), g) // one period's discount
 	n := life.Length.Floor()
 	part := sub(length, rat(n))
-	if n.LessThanOrEqual(decimal.NewFromInt(2000)) {
-		if b == 1 {
-			// Exactly, in integers, with g = p/q: the sum times p^n is
-			// Σ_{t<n} q^t p^(n−t) + part·q^n, built up as S ← p(S + q^k).
-			p, q := g.Num(), g.Denom()
-			s, qk := new(big.Int), big.NewInt(1)
-			for range n.IntPart() {
-				s.Mul(p, s.Add(s, qk))
-				qk.Mul(qk, q)
-			}
-			pn := new(big.Int).Exp(p, big.NewInt(n.IntPart()), nil)
-			return add(new(big.Rat).SetFrac(s, pn), mul(part, new(big.Rat).SetFrac(qk, pn)))
+	if n.IsZero() {
+		return part, false // paid at once
+	}
+	if b == 1 && int64(g.Num().BitLen())*n.IntPart() <= 66_000 {
+		// Exactly, in integers, with g = p/q: the sum times p^n is
+		// Σ_{t<n} q^t p^(n−t) + part·q^n, built up as S ← p(S + q^k).
+		p, q := g.Num(), g.Denom()
+		s, qk := new(big.Int), big.NewInt(1)
+		for range n.IntPart() {
+			s.Mul(p, s.Add(s, qk))
+			qk.Mul(qk, q)
 		}
-		// After a root g is already a 2,000-bit approximation: sum the
-		// later periods in floating point of that precision, and keep the
-		// first, undiscounted one exact, so that a life of at most one
-		// period stays exact.
-		if n.IsZero() {
-			return part
-		}
-		const prec = 2000
-		total := new(big.Float).SetPrec(prec)
-		vf := new(big.Float).SetPrec(prec).SetRat(v)
+		pn := new(big.Int).Exp(p, big.NewInt(n.IntPart()), nil)
+		return add(new(big.Rat).SetFrac(s, pn), mul(part, new(big.Rat).SetFrac(qk, pn))), false
+	}
+	// In 2,000-bit floating point: the first, undiscounted period exactly,
+	// the later ones period by period while there are few, and by the
+	// closed form g(1 − v^n)/(g − 1) + part·v^n beyond, where v^n, by
+	// squaring, is dropped below 10^−1000.
+	const prec = 2000
+	vf := new(big.Float).SetPrec(prec).SetRat(v)
+	partf := new(big.Float).SetPrec(prec).SetRat(part)
+	later := new(big.Float).SetPrec(prec)
+	if n.IntPart() <= 2000 {
 		weight := new(big.Float).SetPrec(prec).Set(vf)
 		for range n.IntPart() - 1 {
-			total.Add(total, weight)
+			later.Add(later, weight)
 			weight.Mul(weight, vf)
 		}
-		total.Add(total, weight.Mul(weight, new(big.Float).SetPrec(prec).SetRat(part)))
-		r, _ := total.Rat(nil)
-		return add(ratInt(1), r)
-	}
-	// Too many periods to add up: the geometric series in closed form,
-	// g(1 − v^n)/(g − 1) + part·v^n, with v^n dropped where it is below
-	// 10^−1000 and so far beyond any scale.
-	gf, _ := g.Float64()
-	vn := new(big.Rat)
-	if n.InexactFloat64()*math.Log10(gf) < 1000 {
-		// by squaring, in 2,000-bit floating point: relative error below
-		// n × 2^−1990, far below any scale
-		const prec = 2000
-		x := new(big.Float).SetPrec(prec).SetRat(v)
-		acc := new(big.Float).SetPrec(prec).SetInt64(1)
-		for e := n.BigInt(); e.Sign() > 0; e.Rsh(e, 1) {
-			if e.Bit(0) == 1 {
-				acc.Mul(acc, x)
+		later.Add(later, weight.Mul(weight, partf))
+	} else {
+		vn := new(big.Float).SetPrec(prec)
+		if gf, _ := g.Float64(); n.InexactFloat64()*math.Log10(gf) < 1000 {
+			x := new(big.Float).SetPrec(prec).Set(vf)
+			vn.SetInt64(1)
+			for e := n.BigInt(); e.Sign() > 0; e.Rsh(e, 1) {
+				if e.Bit(0) == 1 {
+					vn.Mul(vn, x)
+				}
+				x.Mul(x, x)
 			}
-			x.Mul(x, x)
 		}
-		acc.Rat(vn)
+		gfl := new(big.Float).SetPrec(prec).SetRat(g)
+		one := new(big.Float).SetPrec(prec).SetInt64(1)
+		later.Sub(one, vn)
+		later.Mul(later, gfl)
+		later.Quo(later, new(big.Float).SetPrec(prec).Sub(gfl, one))
+		later.Add(later, new(big.Float).SetPrec(prec).Mul(partf, vn))
+		later.Sub(later, one) // the first period, added back exactly
 	}
-	return add(quo(mul(g, sub(ratInt(1), vn)), sub(g, ratInt(1))), mul(part, vn))
+	r, _ := later.Rat(nil)
+	return add(ratInt(1), r), true
 }
 
 // refInput is everything a calculation takes, options spelled out.
@@ -202,6 +205,7 @@ type refExact struct {
 	revenue                                             *big.Rat
 	purchases                                           int64
 	contributionPerWindow                               *big.Rat
+	approx                                              bool // a discount needed 2,000-bit arithmetic
 }
 
 func refFigures(in refInput) refExact {
@@ -209,8 +213,8 @@ func refFigures(in refInput) refExact {
 	n := ratInt(w.Customers)
 	cv := quo(rat(w.Revenue), n)
 	toWindows := quo(ratInt(refPerYear[w.Period]), ratInt(refPerYear[life.Period]))
-	undiscounted := refDiscounted(life, decimal.Zero, clv.Year)
-	disc := refDiscounted(life, in.rate, in.ratePeriod)
+	undiscounted, _ := refDiscounted(life, decimal.Zero, clv.Year)
+	disc, approx := refDiscounted(life, in.rate, in.ratePeriod)
 	m := rat(in.margin)
 	retentionPerPeriod := mul(rat(in.retention), quo(ratInt(refPerYear[in.retentionPeriod]), ratInt(refPerYear[life.Period])))
 	retentionPerWindow := mul(rat(in.retention), quo(ratInt(refPerYear[in.retentionPeriod]), ratInt(refPerYear[w.Period])))
@@ -227,7 +231,76 @@ func refFigures(in refInput) refExact {
 		retention:             mul(retentionPerPeriod, disc),
 		cac:                   rat(in.cac),
 		contributionPerWindow: sub(mul(m, cv), retentionPerWindow),
+		approx:                approx,
 	}
+}
+
+// refDiffers returns "" if got holds the figures of e, each rounded once to
+// scale, and otherwise names the first that does not. Where e is a 2,000-bit
+// approximation, it also accepts the other rounding of a value within
+// 10^−(scale+15) of a halfway point: the package documents the same for
+// figures it evaluates to guard digits.
+func refDiffers(got clv.Result, e refExact, window clv.Period, scale int32) string {
+	if got.Period != window {
+		return fmt.Sprintf("period %v, want %v", got.Period, window)
+	}
+	n := ratInt(e.customers)
+	figures := []struct {
+		name  string
+		got   decimal.Decimal
+		exact *big.Rat
+	}{
+		{"AveragePurchaseValue", got.AveragePurchaseValue, quo(e.revenue, ratInt(e.purchases))},
+		{"PurchaseFrequency", got.PurchaseFrequency, quo(ratInt(e.purchases), n)},
+		{"CustomerValue", got.CustomerValue, quo(e.revenue, n)},
+		{"Lifespan", got.Lifespan, e.lifespan},
+		{"LifetimeValue", got.LifetimeValue, e.value},
+		{"ProfitLifetimeValue", got.ProfitLifetimeValue, e.profit},
+		{"DiscountedLifetimeValue", got.DiscountedLifetimeValue, e.discounted},
+		{"AcquisitionCost", got.AcquisitionCost, e.cac},
+		{"RetentionCost", got.RetentionCost, e.retention},
+		{"NetLifetimeValue", got.NetLifetimeValue, sub(sub(e.discounted, e.cac), e.retention)},
+	}
+	wantRatio := e.cac.Sign() > 0
+	wantPayback := wantRatio && e.contributionPerWindow.Sign() > 0
+	if got.LTVToCAC.Valid != wantRatio || got.PaybackPeriods.Valid != wantPayback {
+		return fmt.Sprintf("LTVToCAC set %v, PaybackPeriods set %v; want %v, %v", got.LTVToCAC.Valid, got.PaybackPeriods.Valid, wantRatio, wantPayback)
+	}
+	if wantRatio {
+		figures = append(figures, struct {
+			name  string
+			got   decimal.Decimal
+			exact *big.Rat
+		}{"LTVToCAC", got.LTVToCAC.Decimal, quo(e.discounted, e.cac)})
+	}
+	if wantPayback {
+		figures = append(figures, struct {
+			name  string
+			got   decimal.Decimal
+			exact *big.Rat
+		}{"PaybackPeriods", got.PaybackPeriods.Decimal, quo(e.cac, e.contributionPerWindow)})
+	}
+	for _, f := range figures {
+		want := roundRat(f.exact, scale)
+		if f.got.Equal(want) {
+			continue
+		}
+		if e.approx && nearHalfway(f.exact, scale) && f.got.Sub(want).Abs().Equal(decimal.New(1, -scale)) {
+			continue
+		}
+		return fmt.Sprintf("%s = %s, want %s", f.name, f.got, want)
+	}
+	return ""
+}
+
+// nearHalfway reports whether x lies within 10^−(scale+15) of a point
+// halfway between two numbers of scale places.
+func nearHalfway(x *big.Rat, scale int32) bool {
+	y := new(big.Rat).Abs(mul(x, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(scale)), nil))))
+	whole := new(big.Int).Quo(y.Num(), y.Denom())
+	frac := sub(y, new(big.Rat).SetInt(whole))
+	gap := new(big.Rat).Abs(sub(frac, big.NewRat(1, 2)))
+	return gap.Cmp(new(big.Rat).SetFrac(big.NewInt(1), new(big.Int).Exp(big.NewInt(10), big.NewInt(15), nil))) < 0
 }
 
 // refResult rounds exact per-customer figures as a Result.
@@ -255,10 +328,6 @@ func refResult(e refExact, window clv.Period, scale int32) clv.Result {
 	return r
 }
 
-func refCalculate(in refInput) clv.Result {
-	return refResult(refFigures(in), in.window.Period, in.scale)
-}
-
 // refBlend combines per-customer figures weighted by customers, as
 // CalculateSegments documents.
 func refBlend(parts []refExact) refExact {
@@ -269,6 +338,7 @@ func refBlend(parts []refExact) refExact {
 		n := ratInt(p.customers)
 		all.customers += p.customers
 		all.purchases += p.purchases
+		all.approx = all.approx || p.approx
 		all.revenue.Add(all.revenue, p.revenue)
 		for _, f := range []struct{ to, from *big.Rat }{
 			{all.lifespan, p.lifespan}, {all.value, p.value}, {all.profit, p.profit},
