@@ -251,10 +251,12 @@ func ratePower(x decimal.Decimal, a, b int64, places int32) decimal.Decimal {
 //	fixed:  1 + (1 + d)^−1 + … + (1 + d)^−(n−1) + (Length − n)(1 + d)^−n
 //
 // where n is the whole part of Length: the last, partial period pays its
-// share at its start. For a whole Length the fixed form is
-// (1 + d)(1 − (1 + d)^−Length) / d. Neither exceeds the undiscounted
-// 1 / ChurnRate or Length, and 36 months discount a little more than 3 years
-// do.
+// share at its start. For a whole Length the fixed form sums to
+//
+//	(1 + d)(1 − (1 + d)^−Length) / d
+//
+// Neither form exceeds the undiscounted 1 / ChurnRate or Length, and 36
+// months discount a little more than 3 years do.
 type Lifespan struct {
 	// Length is the average number of periods a customer keeps buying. It
 	// must be positive, and at most 1,000,000 periods, when ChurnRate is

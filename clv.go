@@ -38,14 +38,16 @@
 // # Timing and discounting
 //
 // Value arrives at the start of each period in which a customer is active, in
-// the period of the [Lifespan], and the first period is not discounted. A
-// churn-based lifespan at churn c and discount rate d per period is worth
-// (1 + d) / (d + c) periods of value; a fixed lifespan of L whole periods is
-// worth (1 + d)(1 − (1 + d)^−L) / d, and a partial last period pays its share
-// at its start (see [Lifespan]). Both reduce to 1 / c and L when d = 0, and
-// discounting never raises them. The Gupta–Lehmann margin multiple
-// r / (1 + d − r), with retention r = 1 − c, is the churn-based form less its
-// first period.
+// the period of the [Lifespan], and the first period is not discounted. At a
+// discount rate d per period, one unit of value each period is worth
+//
+//	at churn rate c:        (1 + d) / (d + c)
+//	for L whole periods:    (1 + d)(1 − (1 + d)^−L) / d
+//
+// and a partial last period pays its share at its start. Both reduce to 1 / c
+// and L when d = 0, and discounting never raises them. The Gupta–Lehmann
+// margin multiple r / (1 + d − r), with retention r = 1 − c, is the
+// churn-based form less its first period.
 //
 // # Rounding
 //
@@ -73,8 +75,9 @@
 //	clv: purchase frequency: customers = 0: must be positive
 //
 // Decimal inputs must be below 10^24 in magnitude with at most [MaxScale]
-// decimal places; anything beyond is refused with [ErrOutOfRange] before any
-// arithmetic, so no input can make a call slow or its memory large.
+// decimal places, and a fixed lifespan at most 1,000,000 periods; anything
+// beyond is refused with [ErrOutOfRange] before any arithmetic, so no input
+// can make a call slow or its memory large.
 //
 // All functions are pure and safe for concurrent use.
 package clv
