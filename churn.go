@@ -297,11 +297,11 @@ func (l Lifespan) check(fn string) (Lifespan, error) {
 
 // periods returns the expected number of periods a customer pays for,
 // undiscounted: Length, or 1 / ChurnRate.
-func (l Lifespan) periods() ratio {
+func (l Lifespan) periods() fraction {
 	if l.ChurnRate.IsZero() {
-		return ratio{l.Length, one}
+		return fractionOf(l.Length)
 	}
-	return ratio{one, l.ChurnRate}
+	return intFraction(1).over(fractionOf(l.ChurnRate))
 }
 
 const (
@@ -327,7 +327,7 @@ const (
 // share a lifespan get identical factors and blend exactly. It reports false
 // only if a power it needs cannot be computed, which the bounds on its
 // inputs are meant to rule out.
-func discountedPeriods(l Lifespan, rate decimal.Decimal, ratePeriod Period, scale int32) (ratio, bool) {
+func discountedPeriods(l Lifespan, rate decimal.Decimal, ratePeriod Period, scale int32) (fraction, bool) {
 	fixed := l.ChurnRate.IsZero()
 	// Undiscounted, or a life of at most one period, paid at once: exact.
 	if rate.IsZero() || fixed && l.Length.LessThanOrEqual(one) || l.ChurnRate.Equal(one) {
@@ -339,14 +339,14 @@ func discountedPeriods(l Lifespan, rate decimal.Decimal, ratePeriod Period, scal
 	if b == 1 {
 		g := ratePower(one.Add(rate), a, 1, 0) // 1 + the rate per period of l
 		if !fixed {
-			return ratio{g, g.Sub(one).Add(l.ChurnRate)}, true
+			return fractionOf(g).over(fractionOf(g.Sub(one).Add(l.ChurnRate))), true
 		}
 		if whole.LessThanOrEqual(decimal.NewFromInt(maxExactLength)) &&
 			int64(g.NumDigits())*whole.IntPart() <= maxExactDigits {
 			// With G = g^n: g(G − 1) / ((g − 1)G) + part / G.
 			gn, _ := g.PowInt32(int32(whole.IntPart())) // small exponent, no error
 			gm1 := g.Sub(one)
-			return ratio{g.Mul(gn.Sub(one)).Add(part.Mul(gm1)), gm1.Mul(gn)}, true
+			return fractionOf(g.Mul(gn.Sub(one)).Add(part.Mul(gm1))).over(fractionOf(gm1.Mul(gn))), true
 		}
 	}
 
@@ -366,18 +366,18 @@ func discountedPeriods(l Lifespan, rate decimal.Decimal, ratePeriod Period, scal
 	g := ratePower(one.Add(rate), a, b, w)
 	gm1 := g.Sub(one)
 	if gm1.Sign() <= 0 { // unreachable at this precision; never divide by zero
-		return ratio{}, false
+		return fraction{}, false
 	}
 	if !fixed {
-		return ratio{g.DivRound(gm1.Add(l.ChurnRate), w), one}, true
+		return fractionOf(g.DivRound(gm1.Add(l.ChurnRate), w)), true
 	}
 	gn := decimal.Zero // g^−n, left 0 where it is below the working precision
 	if whole.InexactFloat64()*growth/math.Ln10 <= float64(w+2) {
 		var err error
 		if gn, err = g.PowWithPrecision(whole.Neg(), w); err != nil {
-			return ratio{}, false
+			return fraction{}, false
 		}
 	}
 	f := g.Mul(one.Sub(gn)).DivRound(gm1, w).Add(part.Mul(gn))
-	return ratio{f, one}, true
+	return fractionOf(f), true
 }

@@ -86,6 +86,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
+	"math/bits"
+	"slices"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -112,6 +115,9 @@ const (
 	// guardDigits is how many digits beyond the scale an irrational
 	// figure is evaluated to before its one rounding.
 	guardDigits = 20
+	// exactTerms is how many fractions a sum adds exactly whatever their
+	// denominators: cross-multiplying a few costs less than approximating.
+	exactTerms = 4
 )
 
 var one = decimal.NewFromInt(1)
@@ -244,84 +250,290 @@ func checkPurchases(fn string, purchases, customers int64) error {
 	return nil
 }
 
-// A ratio is the exact quotient num / den of two decimals, den > 0. Figures
-// are carried as ratios so that each is rounded once, at the end.
-type ratio struct{ num, den decimal.Decimal }
-
-// mul returns r × num / den.
-func (r ratio) mul(num, den decimal.Decimal) ratio {
-	return ratio{r.num.Mul(num), r.den.Mul(den)}
+// A fraction is an exact rational number. Each figure is built as a fraction
+// of its exact inputs and rounded once, at the end. Business inputs are
+// small, so a fraction holds num / den in two int64s (den > 0) and costs no
+// allocation; an operation whose result would overflow them moves to a pair
+// of big.Int, which then holds the value. Neither form is reduced: each
+// figure is rounded once and dropped, so greatest common divisors would cost
+// more than they save.
+type fraction struct {
+	num, den int64
+	big      *bigFraction // the value, when it outgrew num and den
 }
 
-func (r ratio) neg() ratio { return ratio{r.num.Neg(), r.den} }
+// A bigFraction is num / den in big integers, den > 0.
+type bigFraction struct{ num, den big.Int }
 
-func (r ratio) add(s ratio) ratio {
-	if r.den.Equal(s.den) {
-		return ratio{r.num.Add(s.num), r.den}
+// pow10 holds the powers of ten that rounding and decimal inputs need.
+var pow10 = func() (t [3 * (MaxScale + guardDigits + magnitudeDigits)]big.Int) {
+	t[0].SetInt64(1)
+	for i := 1; i < len(t); i++ {
+		t[i].Mul(&t[i-1], big.NewInt(10))
 	}
-	return ratio{r.num.Mul(s.den).Add(s.num.Mul(r.den)), r.den.Mul(s.den)}
-}
+	return t
+}()
 
-// A sum is a sum of ratios, kept as its terms: adding ratios exactly costs
-// little when they share a denominator, and a great deal when a thousand
-// segments each bring their own.
-type sum []ratio
-
-func (s sum) exact() ratio {
-	r := s[0]
-	for _, t := range s[1:] {
-		r = r.add(t)
+// tenTo returns 10^n for n ≥ 0.
+func tenTo(n int64) *big.Int {
+	if n < int64(len(pow10)) {
+		return &pow10[n]
 	}
-	return r
+	return new(big.Int).Exp(big.NewInt(10), big.NewInt(n), nil)
 }
 
-// A total is a sum prepared for division by [roundQuo]: added up exactly when
-// its terms share a denominator, and otherwise approximated, each term
-// rounded to places, with err bounding the error (half a unit in the last
-// place per term, rounded up).
+func intFraction(n int64) fraction { return fraction{num: n, den: 1} }
+
+// fractionOf returns d exactly.
+func fractionOf(d decimal.Decimal) fraction {
+	exp := int64(d.Exponent())
+	if d.NumDigits() <= 18 && exp <= 0 && exp >= -18 {
+		return fraction{num: d.CoefficientInt64(), den: tenTo(-exp).Int64()}
+	}
+	b := new(bigFraction)
+	b.num.Set(d.Coefficient())
+	b.den.SetInt64(1)
+	if exp > 0 {
+		b.num.Mul(&b.num, tenTo(exp))
+	} else {
+		b.den.Set(tenTo(-exp))
+	}
+	return fraction{big: b}
+}
+
+// toBig returns f as a bigFraction, which the caller must not change.
+func (f fraction) toBig() *bigFraction {
+	if f.big != nil {
+		return f.big
+	}
+	b := new(bigFraction)
+	b.num.SetInt64(f.num)
+	b.den.SetInt64(f.den)
+	return b
+}
+
+func (f fraction) sign() int {
+	if f.big != nil {
+		return f.big.num.Sign()
+	}
+	switch {
+	case f.num > 0:
+		return 1
+	case f.num < 0:
+		return -1
+	}
+	return 0
+}
+
+// mul64 returns a × b and whether it fits an int64.
+func mul64(a, b int64) (int64, bool) {
+	hi, lo := bits.Mul64(absU(a), absU(b))
+	if hi != 0 || lo > math.MaxInt64 {
+		return 0, false
+	}
+	if (a < 0) != (b < 0) {
+		return -int64(lo), true
+	}
+	return int64(lo), true
+}
+
+// add64 returns a + b and whether it fits an int64.
+func add64(a, b int64) (int64, bool) {
+	s := a + b
+	return s, (s > a) == (b > 0)
+}
+
+func absU(a int64) uint64 {
+	if a < 0 {
+		return uint64(-(a + 1)) + 1
+	}
+	return uint64(a)
+}
+
+// times returns f × g.
+func (f fraction) times(g fraction) fraction {
+	if f.big == nil && g.big == nil {
+		n, ok1 := mul64(f.num, g.num)
+		d, ok2 := mul64(f.den, g.den)
+		if ok1 && ok2 {
+			return fraction{num: n, den: d}
+		}
+	}
+	x, y, p := f.toBig(), g.toBig(), new(bigFraction)
+	p.num.Mul(&x.num, &y.num)
+	p.den.Mul(&x.den, &y.den)
+	return fraction{big: p}
+}
+
+// over returns f / g, for g ≠ 0.
+func (f fraction) over(g fraction) fraction {
+	if g.big == nil && g.num != math.MinInt64 {
+		if g.num < 0 {
+			return f.times(fraction{num: -g.den, den: -g.num})
+		}
+		return f.times(fraction{num: g.den, den: g.num})
+	}
+	x, y, q := f.toBig(), g.toBig(), new(bigFraction)
+	q.num.Mul(&x.num, &y.den)
+	q.den.Mul(&x.den, &y.num)
+	if q.den.Sign() < 0 {
+		q.num.Neg(&q.num)
+		q.den.Neg(&q.den)
+	}
+	return fraction{big: q}
+}
+
+// plus returns f + g.
+func (f fraction) plus(g fraction) fraction {
+	if f.big == nil && g.big == nil {
+		if f.den == g.den {
+			if n, ok := add64(f.num, g.num); ok {
+				return fraction{num: n, den: f.den}
+			}
+		} else {
+			a, ok1 := mul64(f.num, g.den)
+			b, ok2 := mul64(g.num, f.den)
+			n, ok3 := add64(a, b)
+			d, ok4 := mul64(f.den, g.den)
+			if ok1 && ok2 && ok3 && ok4 {
+				return fraction{num: n, den: d}
+			}
+		}
+	}
+	x, y, s := f.toBig(), g.toBig(), new(bigFraction)
+	if x.den.Cmp(&y.den) == 0 {
+		s.num.Add(&x.num, &y.num)
+		s.den.Set(&x.den)
+	} else {
+		var t big.Int
+		s.num.Add(s.num.Mul(&x.num, &y.den), t.Mul(&y.num, &x.den))
+		s.den.Mul(&x.den, &y.den)
+	}
+	return fraction{big: s}
+}
+
+func (f fraction) neg() fraction {
+	if f.big == nil && f.num != math.MinInt64 {
+		return fraction{num: -f.num, den: f.den}
+	}
+	x, n := f.toBig(), new(bigFraction)
+	n.num.Neg(&x.num)
+	n.den.Set(&x.den)
+	return fraction{big: n}
+}
+
+// sameDenominator reports whether f and g are written over one denominator,
+// which makes adding them cheap.
+func (f fraction) sameDenominator(g fraction) bool {
+	if f.big == nil && g.big == nil {
+		return f.den == g.den
+	}
+	return f.toBig().den.Cmp(&g.toBig().den) == 0
+}
+
+// scaled returns f × 10^places rounded half away from zero to an integer.
+func (f fraction) scaled(places int32) *big.Int {
+	if q, ok := f.scaledSmall(places); ok {
+		return big.NewInt(q)
+	}
+	x := f.toBig()
+	var n, rem big.Int
+	n.Mul(&x.num, tenTo(int64(places)))
+	q := new(big.Int)
+	q.QuoRem(&n, &x.den, &rem) // truncates toward zero
+	if rem.Abs(&rem).Lsh(&rem, 1).Cmp(&x.den) >= 0 {
+		q.Add(q, big.NewInt(int64(n.Sign())))
+	}
+	return q
+}
+
+// scaledSmall is scaled in 128-bit arithmetic, when f is small and the
+// result fits an int64.
+func (f fraction) scaledSmall(places int32) (int64, bool) {
+	if f.big != nil || places > 18 { // 10^18 is the largest power of ten in an int64
+		return 0, false
+	}
+	d := uint64(f.den)
+	hi, lo := bits.Mul64(absU(f.num), uint64(tenTo(int64(places)).Int64()))
+	if hi >= d {
+		return 0, false // the quotient needs more than 64 bits
+	}
+	q, rem := bits.Div64(hi, lo, d)
+	if rem >= d-rem { // 2 × rem ≥ d, without overflow
+		q++
+	}
+	if q > math.MaxInt64 {
+		return 0, false
+	}
+	if f.num < 0 {
+		return -int64(q), true
+	}
+	return int64(q), true
+}
+
+// round returns f rounded half away from zero to places decimal places.
+func (f fraction) round(places int32) decimal.Decimal {
+	if q, ok := f.scaledSmall(places); ok {
+		return decimal.New(q, -places)
+	}
+	return decimal.NewFromBigInt(f.scaled(places), -places)
+}
+
+// A sum is a sum of fractions, kept as its terms: adding fractions exactly
+// costs little when they share a denominator or are few, and a great deal
+// when a thousand segments each bring their own.
+type sum []fraction
+
+// A total is a sum prepared for division by [roundQuo]. It holds the exact
+// value when the terms share a denominator or are few; otherwise it holds
+// approx, the sum of the terms each scaled by 10^approxAt and rounded to an
+// integer, which is within err (half a unit per term, rounded up) of the
+// exact sum so scaled.
 type total struct {
-	terms    sum
-	exact    ratio // when shared
-	shared   bool
-	v, err   decimal.Decimal
-	approxAt int32
+	terms       sum
+	exact       fraction // when shared
+	shared      bool     // the terms share a denominator or are few
+	approx, err big.Int
+	approxAt    int32
 }
 
 // prepare returns s ready to divide, and to be divided by, with results
 // rounded to places.
 func prepare(s sum, places int32) total {
-	t := total{terms: s, shared: true, approxAt: places + guardDigits}
-	for _, r := range s[1:] {
-		if !r.den.Equal(s[0].den) {
-			t.shared = false
-			break
-		}
-	}
-	if t.shared {
-		t.exact = s.exact()
+	t := total{terms: s, approxAt: places + guardDigits}
+	if len(s) <= exactTerms || !slices.ContainsFunc(s[1:], func(f fraction) bool { return !f.sameDenominator(s[0]) }) {
+		t.exact, t.shared = s.exactSum(), true
 		return t
 	}
-	t.v = decimal.Zero
-	for _, r := range s {
-		t.v = t.v.Add(r.num.DivRound(r.den, t.approxAt))
+	for _, f := range s {
+		t.approx.Add(&t.approx, f.scaled(t.approxAt))
 	}
-	t.err = decimal.New(int64(len(s)), -t.approxAt)
+	t.err.SetInt64(int64(len(s)))
 	return t
 }
 
-// approx returns t's value to within err.
-func (t total) approx() (v, err decimal.Decimal) {
-	if t.shared {
-		return t.exact.num.DivRound(t.exact.den, t.approxAt), decimal.New(1, -t.approxAt)
+func (s sum) exactSum() fraction {
+	f := s[0]
+	for _, g := range s[1:] {
+		f = f.plus(g)
 	}
-	return t.v, t.err
+	return f
 }
 
-func (t total) exactValue() ratio {
+// bounds returns t scaled by 10^approxAt as an integer interval [lo, hi].
+func (t total) bounds() (lo, hi *big.Int) {
+	v, e := &t.approx, &t.err
+	if t.shared {
+		v, e = t.exact.scaled(t.approxAt), big.NewInt(1)
+	}
+	return new(big.Int).Sub(v, e), new(big.Int).Add(v, e)
+}
+
+func (t total) exactValue() fraction {
 	if t.shared {
 		return t.exact
 	}
-	return t.terms.exact()
+	return t.terms.exactSum()
 }
 
 // roundQuo returns n / d rounded half away from zero to places, where d is
@@ -333,27 +545,29 @@ func (t total) exactValue() ratio {
 // once.
 func roundQuo(n, d total, places int32) decimal.Decimal {
 	if !n.shared || !d.shared {
-		nv, ne := n.approx()
-		dv, de := d.approx()
-		nlo, nhi, dlo, dhi := nv.Sub(ne), nv.Add(ne), dv.Sub(de), dv.Add(de)
+		nlo, nhi := n.bounds()
+		dlo, dhi := d.bounds()
 		if dlo.Sign() > 0 {
 			// n / d is least at nlo over the larger or smaller d, by nlo's
-			// sign, and greatest likewise at nhi.
-			lo := nlo.DivRound(dhi, places)
+			// sign, and greatest likewise at nhi; the scaling cancels.
+			lo := &bigFraction{}
+			lo.num.Set(nlo)
+			lo.den.Set(dhi)
 			if nlo.Sign() < 0 {
-				lo = nlo.DivRound(dlo, places)
+				lo.den.Set(dlo)
 			}
-			hi := nhi.DivRound(dlo, places)
+			hi := &bigFraction{}
+			hi.num.Set(nhi)
+			hi.den.Set(dlo)
 			if nhi.Sign() < 0 {
-				hi = nhi.DivRound(dhi, places)
+				hi.den.Set(dhi)
 			}
-			if lo.Equal(hi) {
-				return lo
+			if l := (fraction{big: lo}).round(places); l.Equal(fraction{big: hi}.round(places)) {
+				return l
 			}
 		}
 	}
-	a, b := n.exactValue(), d.exactValue()
-	return a.num.Mul(b.den).DivRound(a.den.Mul(b.num), places)
+	return n.exactValue().over(d.exactValue()).round(places)
 }
 
 // AveragePurchaseValue returns the mean revenue per purchase (APV):
@@ -678,7 +892,7 @@ type totals struct {
 	// retention cost.
 	lifespan, value, profit, discounted, retention sum
 	// acquisition is customers × the acquisition cost of one.
-	acquisition decimal.Decimal
+	acquisition fraction
 }
 
 // totals checks w and life, naming them within prefix, and sums their
@@ -692,26 +906,29 @@ func (c config) totals(prefix string, w Window, life Lifespan, cac decimal.Decim
 	if err != nil {
 		return totals{}, err
 	}
-	windows := decimal.NewFromInt(w.Period.perYear()) // a lifespan period lasts windows / periods windows
-	periods := decimal.NewFromInt(life.Period.perYear())
-	customers := decimal.NewFromInt(w.Customers)
-	profit := w.Revenue.Mul(c.margin).Mul(windows)
-	retention := customers.Mul(c.retentionCost).Mul(decimal.NewFromInt(c.retentionPeriod.perYear()))
-	undiscounted := life.periods()
 	discounted, ok := discountedPeriods(life, c.discountRate, c.discountPeriod, c.scale)
 	if !ok {
 		return totals{}, &argError{fn: prefix + "lifespan", arg: "discounted at " + c.discountRate.String() + " a " + c.discountPeriod.String(), err: ErrOutOfRange}
 	}
+	periods := intFraction(life.Period.perYear())
+	toWindows := intFraction(w.Period.perYear()).over(periods) // windows in a lifespan period
+	customers := intFraction(w.Customers)
+	revenue := fractionOf(w.Revenue)
+	profit := revenue.times(fractionOf(c.margin))
+	// Retention cost per customer and lifespan period.
+	retention := fractionOf(c.retentionCost).times(intFraction(c.retentionPeriod.perYear())).over(periods)
+	lifespan := life.periods().times(toWindows)
+	discountedWindows := discounted.times(toWindows)
 	return totals{
 		revenue:     w.Revenue,
 		purchases:   w.Purchases,
 		customers:   w.Customers,
-		lifespan:    sum{undiscounted.mul(customers.Mul(windows), periods)},
-		value:       sum{undiscounted.mul(w.Revenue.Mul(windows), periods)},
-		profit:      sum{undiscounted.mul(profit, periods)},
-		discounted:  sum{discounted.mul(profit, periods)},
-		retention:   sum{discounted.mul(retention, periods)},
-		acquisition: customers.Mul(cac),
+		lifespan:    sum{lifespan.times(customers)},
+		value:       sum{lifespan.times(revenue)},
+		profit:      sum{lifespan.times(profit)},
+		discounted:  sum{discountedWindows.times(profit)},
+		retention:   sum{discounted.times(retention).times(customers)},
+		acquisition: customers.times(fractionOf(cac)),
 	}, nil
 }
 
@@ -720,6 +937,10 @@ func (c config) totals(prefix string, w Window, life Lifespan, cac decimal.Decim
 func (t totals) add(u totals) (totals, bool) {
 	if t.purchases > math.MaxInt64-u.purchases || t.customers > math.MaxInt64-u.customers {
 		return t, false
+	}
+	acquisition := u.acquisition
+	if t.customers > 0 {
+		acquisition = t.acquisition.plus(u.acquisition)
 	}
 	return totals{
 		revenue:     t.revenue.Add(u.revenue),
@@ -730,41 +951,42 @@ func (t totals) add(u totals) (totals, bool) {
 		profit:      append(t.profit, u.profit...),
 		discounted:  append(t.discounted, u.discounted...),
 		retention:   append(t.retention, u.retention...),
-		acquisition: t.acquisition.Add(u.acquisition),
+		acquisition: acquisition,
 	}, true
 }
 
 // result divides totals over their customers and rounds each figure once.
 func (c config) result(t totals, window Period) Result {
 	s := c.scale
-	customers := decimal.NewFromInt(t.customers)
-	perCustomer := prepare(sum{{customers, one}}, s)
+	customers := intFraction(t.customers)
+	perCustomer := prepare(sum{customers}, s)
 	each := func(terms sum) decimal.Decimal { return roundQuo(prepare(terms, s), perCustomer, s) }
 	discounted := prepare(t.discounted, s)
-	net := append(append(append(sum{}, t.discounted...), negate(t.retention)...), ratio{t.acquisition.Neg(), one})
+	net := slices.Concat(t.discounted, negate(t.retention), sum{t.acquisition.neg()})
+	revenue := fractionOf(t.revenue)
 
 	r := Result{
 		Period:                  window,
-		AveragePurchaseValue:    t.revenue.DivRound(decimal.NewFromInt(t.purchases), s),
-		PurchaseFrequency:       decimal.NewFromInt(t.purchases).DivRound(customers, s),
-		CustomerValue:           t.revenue.DivRound(customers, s),
+		AveragePurchaseValue:    revenue.over(intFraction(t.purchases)).round(s),
+		PurchaseFrequency:       intFraction(t.purchases).over(customers).round(s),
+		CustomerValue:           revenue.over(customers).round(s),
 		Lifespan:                each(t.lifespan),
 		LifetimeValue:           each(t.value),
 		ProfitLifetimeValue:     each(t.profit),
 		DiscountedLifetimeValue: roundQuo(discounted, perCustomer, s),
-		AcquisitionCost:         t.acquisition.DivRound(customers, s),
+		AcquisitionCost:         t.acquisition.over(customers).round(s),
 		RetentionCost:           each(t.retention),
 		NetLifetimeValue:        each(net),
 	}
-	if t.acquisition.Sign() > 0 {
-		r.LTVToCAC = decimal.NewNullDecimal(roundQuo(discounted, prepare(sum{{t.acquisition, one}}, s), s))
-		// The contribution of all customers per window, times windows per
-		// year: margin × revenue × windows − retention cost a year × customers.
-		windows := decimal.NewFromInt(window.perYear())
-		perYear := c.retentionCost.Mul(decimal.NewFromInt(c.retentionPeriod.perYear()))
-		contribution := c.margin.Mul(t.revenue).Mul(windows).Sub(perYear.Mul(customers))
-		if contribution.Sign() > 0 {
-			r.PaybackPeriods = decimal.NewNullDecimal(t.acquisition.Mul(windows).DivRound(contribution, s))
+	if t.acquisition.sign() > 0 {
+		r.LTVToCAC = decimal.NewNullDecimal(roundQuo(discounted, prepare(sum{t.acquisition}, s), s))
+		// The contribution of all customers per window: margin × revenue −
+		// retention cost a year × customers / windows a year.
+		windows := intFraction(window.perYear())
+		retention := fractionOf(c.retentionCost).times(intFraction(c.retentionPeriod.perYear())).times(customers).over(windows)
+		contribution := revenue.times(fractionOf(c.margin)).plus(retention.neg())
+		if contribution.sign() > 0 {
+			r.PaybackPeriods = decimal.NewNullDecimal(t.acquisition.over(contribution).round(s))
 		}
 	}
 	return r
@@ -772,8 +994,8 @@ func (c config) result(t totals, window Period) Result {
 
 func negate(s sum) sum {
 	n := make(sum, len(s))
-	for i, t := range s {
-		n[i] = t.neg()
+	for i, f := range s {
+		n[i] = f.neg()
 	}
 	return n
 }

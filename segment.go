@@ -132,7 +132,7 @@ func CalculateSegments(segments []Segment, opts ...Option) (SegmentReport, error
 	customers := decimal.NewFromInt(all.customers)
 	allValue := prepare(all.discounted, c.scale)
 	// Every term is at least zero, so the total is zero only if all are.
-	worthless := !slices.ContainsFunc(parts, func(t totals) bool { return t.discounted[0].num.Sign() != 0 })
+	worthless := !slices.ContainsFunc(parts, func(t totals) bool { return t.discounted[0].sign() != 0 })
 	report := SegmentReport{
 		Segments: make([]SegmentResult, len(segments)),
 		Total:    Window{Revenue: all.revenue, Purchases: all.purchases, Customers: all.customers, Period: window},
