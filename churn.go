@@ -320,7 +320,8 @@ const (
 // ratePeriod (see [Lifespan]). l must be checked.
 //
 // The result is exact when the rate converts to l's period without a root
-// and, for a fixed lifespan, (1 + rate)^n has at most maxExactDigits digits.
+// and, for a fixed lifespan of n whole periods, n ≤ maxExactLength and n
+// times the digits of g = (1 + rate)^a is at most maxExactDigits.
 // Otherwise it is evaluated with a working precision chosen so that,
 // multiplied by any in-range amount, its error stays below
 // 10^−(scale+guardDigits). It depends only on its arguments, so segments that

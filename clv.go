@@ -58,10 +58,11 @@
 // customer value is revenue / customers rounded once, even though it is also
 // APV × APF. Figures that involve a root — a rate converted to a shorter
 // period, such as a yearly discount rate applied to monthly churn — are
-// irrational in general; they, and a discounted fixed lifespan so long that
-// its exact form would need thousands of digits, are evaluated with at least
-// 20 guard digits before the one rounding, so they are the correctly rounded
-// value unless the exact value lies within 10^−(scale+20) of a halfway point. The package never reads or
+// irrational in general; they, and a discounted fixed lifespan of more than
+// 10,000 periods or whose exact form would run past 4,000 digits, are
+// evaluated with at least 20 guard digits before the one rounding, so they
+// are the correctly rounded value unless the exact value lies within
+// 10^−(scale+20) of a halfway point. The package never reads or
 // writes [decimal.DivisionPrecision] or any other global.
 //
 // # Errors and limits
@@ -491,8 +492,8 @@ type sum []fraction
 // exact sum so scaled.
 type total struct {
 	terms       sum
-	exact       fraction // when shared
-	shared      bool     // the terms share a denominator or are few
+	exact       fraction // when known
+	known       bool     // exact is set: the terms share a denominator or are few
 	approx, err big.Int
 	approxAt    int32
 }
@@ -502,7 +503,7 @@ type total struct {
 func prepare(s sum, places int32) total {
 	t := total{terms: s, approxAt: places + guardDigits}
 	if len(s) <= exactTerms || !slices.ContainsFunc(s[1:], func(f fraction) bool { return !f.sameDenominator(s[0]) }) {
-		t.exact, t.shared = s.exactSum(), true
+		t.exact, t.known = s.exactSum(), true
 		return t
 	}
 	for _, f := range s {
@@ -523,14 +524,14 @@ func (s sum) exactSum() fraction {
 // bounds returns t scaled by 10^approxAt as an integer interval [lo, hi].
 func (t total) bounds() (lo, hi *big.Int) {
 	v, e := &t.approx, &t.err
-	if t.shared {
+	if t.known {
 		v, e = t.exact.scaled(t.approxAt), big.NewInt(1)
 	}
 	return new(big.Int).Sub(v, e), new(big.Int).Add(v, e)
 }
 
 func (t total) exactValue() fraction {
-	if t.shared {
+	if t.known {
 		return t.exact
 	}
 	return t.terms.exactSum()
@@ -544,7 +545,7 @@ func (t total) exactValue() fraction {
 // add the terms exactly. Either way the result is the exact quotient rounded
 // once.
 func roundQuo(n, d total, places int32) decimal.Decimal {
-	if !n.shared || !d.shared {
+	if !n.known || !d.known {
 		nlo, nhi := n.bounds()
 		dlo, dhi := d.bounds()
 		if dlo.Sign() > 0 {

@@ -99,9 +99,11 @@ func refRatio(from, to clv.Period) (int64, int64) {
 
 // refDiscounted returns the discounted periods of a lifespan by their
 // definition: a sum over periods for a fixed lifespan, the closed geometric
-// form for churn. It reports whether the value is a 2,000-bit approximation
-// rather than exact: after a root, or when the exact form would run to more
-// than about 20,000 digits.
+// form for churn. It reports whether the package documents the figure as
+// evaluated to guard digits rather than exactly: after a root, or for a
+// fixed lifespan of more than 10,000 periods or whose (1 + d)^n exceeds
+// 4,000 digits. (Its own value is exact only where that form is shorter
+// still; elsewhere it is correct to 2,000 bits.)
 func refDiscounted(life clv.Lifespan, rate decimal.Decimal, per clv.Period) (*big.Rat, bool) {
 	if life.ChurnRate.Sign() != 0 {
 		c := rat(life.ChurnRate)
@@ -124,6 +126,14 @@ func refDiscounted(life clv.Lifespan, rate decimal.Decimal, per clv.Period) (*bi
 	if n.IsZero() {
 		return part, false // paid at once
 	}
+	// The measure of the exact form's length that the package documents:
+	// the digits of (1 + d)^a, as written, times n.
+	written := rate
+	if written.Exponent() < -30 {
+		written = written.Normalize()
+	}
+	ga, _ := written.Add(decimal.NewFromInt(1)).PowInt32(int32(a))
+	documented := b > 1 || n.IntPart() > 10_000 || int64(ga.NumDigits())*n.IntPart() > 4_000
 	if b == 1 && int64(g.Num().BitLen())*n.IntPart() <= 66_000 {
 		// Exactly, in integers, with g = p/q: the sum times p^n is
 		// Σ_{t<n} q^t p^(n−t) + part·q^n, built up as S ← p(S + q^k).
@@ -134,7 +144,7 @@ func refDiscounted(life clv.Lifespan, rate decimal.Decimal, per clv.Period) (*bi
 			qk.Mul(qk, q)
 		}
 		pn := new(big.Int).Exp(p, big.NewInt(n.IntPart()), nil)
-		return add(new(big.Rat).SetFrac(s, pn), mul(part, new(big.Rat).SetFrac(qk, pn))), false
+		return add(new(big.Rat).SetFrac(s, pn), mul(part, new(big.Rat).SetFrac(qk, pn))), documented
 	}
 	// In 2,000-bit floating point: the first, undiscounted period exactly,
 	// the later ones period by period while there are few, and by the
@@ -172,7 +182,7 @@ func refDiscounted(life clv.Lifespan, rate decimal.Decimal, per clv.Period) (*bi
 		later.Sub(later, one) // the first period, added back exactly
 	}
 	r, _ := later.Rat(nil)
-	return add(ratInt(1), r), true
+	return add(ratInt(1), r), documented
 }
 
 // refInput is everything a calculation takes, options spelled out.
@@ -301,31 +311,6 @@ func nearHalfway(x *big.Rat, scale int32) bool {
 	frac := sub(y, new(big.Rat).SetInt(whole))
 	gap := new(big.Rat).Abs(sub(frac, big.NewRat(1, 2)))
 	return gap.Cmp(new(big.Rat).SetFrac(big.NewInt(1), new(big.Int).Exp(big.NewInt(10), big.NewInt(15), nil))) < 0
-}
-
-// refResult rounds exact per-customer figures as a Result.
-func refResult(e refExact, window clv.Period, scale int32) clv.Result {
-	n := ratInt(e.customers)
-	r := clv.Result{
-		Period:                  window,
-		AveragePurchaseValue:    roundRat(quo(e.revenue, ratInt(e.purchases)), scale),
-		PurchaseFrequency:       roundRat(quo(ratInt(e.purchases), n), scale),
-		CustomerValue:           roundRat(quo(e.revenue, n), scale),
-		Lifespan:                roundRat(e.lifespan, scale),
-		LifetimeValue:           roundRat(e.value, scale),
-		ProfitLifetimeValue:     roundRat(e.profit, scale),
-		DiscountedLifetimeValue: roundRat(e.discounted, scale),
-		AcquisitionCost:         roundRat(e.cac, scale),
-		RetentionCost:           roundRat(e.retention, scale),
-		NetLifetimeValue:        roundRat(sub(sub(e.discounted, e.cac), e.retention), scale),
-	}
-	if e.cac.Sign() > 0 {
-		r.LTVToCAC = decimal.NewNullDecimal(roundRat(quo(e.discounted, e.cac), scale))
-		if e.contributionPerWindow.Sign() > 0 {
-			r.PaybackPeriods = decimal.NewNullDecimal(roundRat(quo(e.cac, e.contributionPerWindow), scale))
-		}
-	}
-	return r
 }
 
 // refBlend combines per-customer figures weighted by customers, as
