@@ -254,12 +254,13 @@ func refDiffers(got clv.Result, e refExact, window clv.Period, scale int32) stri
 	if got.Period != window {
 		return fmt.Sprintf("period %v, want %v", got.Period, window)
 	}
-	n := ratInt(e.customers)
-	figures := []struct {
+	type figure struct {
 		name  string
 		got   decimal.Decimal
 		exact *big.Rat
-	}{
+	}
+	n := ratInt(e.customers)
+	figures := []figure{
 		{"AveragePurchaseValue", got.AveragePurchaseValue, quo(e.revenue, ratInt(e.purchases))},
 		{"PurchaseFrequency", got.PurchaseFrequency, quo(ratInt(e.purchases), n)},
 		{"CustomerValue", got.CustomerValue, quo(e.revenue, n)},
@@ -277,18 +278,10 @@ func refDiffers(got clv.Result, e refExact, window clv.Period, scale int32) stri
 		return fmt.Sprintf("LTVToCAC set %v, PaybackPeriods set %v; want %v, %v", got.LTVToCAC.Valid, got.PaybackPeriods.Valid, wantRatio, wantPayback)
 	}
 	if wantRatio {
-		figures = append(figures, struct {
-			name  string
-			got   decimal.Decimal
-			exact *big.Rat
-		}{"LTVToCAC", got.LTVToCAC.Decimal, quo(e.discounted, e.cac)})
+		figures = append(figures, figure{"LTVToCAC", got.LTVToCAC.Decimal, quo(e.discounted, e.cac)})
 	}
 	if wantPayback {
-		figures = append(figures, struct {
-			name  string
-			got   decimal.Decimal
-			exact *big.Rat
-		}{"PaybackPeriods", got.PaybackPeriods.Decimal, quo(e.cac, e.contributionPerWindow)})
+		figures = append(figures, figure{"PaybackPeriods", got.PaybackPeriods.Decimal, quo(e.cac, e.contributionPerWindow)})
 	}
 	for _, f := range figures {
 		want := roundRat(f.exact, scale)
