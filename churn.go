@@ -87,8 +87,9 @@ func checkPeriod(fn, arg string, p Period) error {
 // to lasts from.perYear()/to.perYear() periods from.
 func periodRatio(from, to Period) (a, b int64) {
 	a, b = from.perYear(), to.perYear()
-	g := a
-	for y := b; y != 0; g, y = y, g%y {
+	g, y := a, b // their greatest common divisor, by Euclid
+	for y != 0 {
+		g, y = y, g%y
 	}
 	return a / g, b / g
 }
@@ -372,13 +373,13 @@ func discountedPeriods(l Lifespan, rate decimal.Decimal, ratePeriod Period, scal
 	if !fixed {
 		return fractionOf(g.DivRound(gm1.Add(l.ChurnRate), w)), true
 	}
-	gn := decimal.Zero // g^−n, left 0 where it is below the working precision
+	vn := decimal.Zero // v^n = g^−n, left 0 where it is below the working precision
 	if whole.InexactFloat64()*growth/math.Ln10 <= float64(w+2) {
 		var err error
-		if gn, err = g.PowWithPrecision(whole.Neg(), w); err != nil {
+		if vn, err = g.PowWithPrecision(whole.Neg(), w); err != nil {
 			return fraction{}, false
 		}
 	}
-	f := g.Mul(one.Sub(gn)).DivRound(gm1, w).Add(part.Mul(gn))
+	f := g.Mul(one.Sub(vn)).DivRound(gm1, w).Add(part.Mul(vn))
 	return fractionOf(f), true
 }

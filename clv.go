@@ -62,8 +62,9 @@
 // 10,000 periods or whose exact form would run past 4,000 digits, are
 // evaluated with at least 20 guard digits before the one rounding, so they
 // are the correctly rounded value unless the exact value lies within
-// 10^−(scale+20) of a halfway point. The package never reads or
-// writes [decimal.DivisionPrecision] or any other global.
+// 10^−(scale+20) of a halfway point. Every division names its precision:
+// the package reads and writes none of the decimal package's global
+// settings.
 //
 // # Errors and limits
 //
@@ -869,8 +870,8 @@ func nullEqual(a, b decimal.NullDecimal) bool {
 // [ErrInconsistent] if w has fewer purchases than customers or life sets both
 // length and churn rate, [ErrNegative] for a negative amount or rate,
 // [ErrAboveOne] for a churn rate or gross margin above 1, [ErrUnknownPeriod]
-// for an unknown period, and [ErrOutOfRange] for a decimal or scale beyond
-// the package's bounds.
+// for an unknown period, and [ErrOutOfRange] for a decimal, a scale or a
+// fixed lifespan beyond the package's bounds.
 func Calculate(w Window, life Lifespan, opts ...Option) (Result, error) {
 	c, err := newConfig(opts)
 	if err != nil {
