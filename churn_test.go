@@ -63,7 +63,7 @@ func TestChurnRate(t *testing.T) {
 		{"negative lost", []string{"-1", "10"}, "", clv.ErrNegative},
 		{"more lost than there were", []string{"11", "10"}, "", clv.ErrInconsistent},
 	}, func(a []string) (decimal.Decimal, error) {
-		return clv.ChurnRate(int64Arg(t, a[0]), int64Arg(t, a[1]))
+		return clv.ChurnRate(int64Arg(a[0]), int64Arg(a[1]))
 	})
 }
 

@@ -38,7 +38,7 @@ func runFormula(t *testing.T, cases []formulaCase, f func(args []string) (decima
 	}
 }
 
-func int64Arg(t *testing.T, s string) int64 {
+func int64Arg(s string) int64 {
 	return dec(s).IntPart()
 }
 
@@ -63,7 +63,7 @@ func TestAveragePurchaseValue(t *testing.T) {
 		{"huge exponent", []string{"1e2000000000", "1"}, "", clv.ErrOutOfRange},
 		{"tiny exponent", []string{"1e-2000000000", "1"}, "", clv.ErrOutOfRange},
 	}, func(a []string) (decimal.Decimal, error) {
-		return clv.AveragePurchaseValue(parseLoose(a[0]), int64Arg(t, a[1]))
+		return clv.AveragePurchaseValue(parseLoose(a[0]), int64Arg(a[1]))
 	})
 }
 
@@ -88,7 +88,7 @@ func TestPurchaseFrequency(t *testing.T) {
 		{"no customers", []string{"1", "0"}, "", clv.ErrNonPositive},
 		{"fewer purchases than customers", []string{"3", "5"}, "", clv.ErrInconsistent},
 	}, func(a []string) (decimal.Decimal, error) {
-		return clv.PurchaseFrequency(int64Arg(t, a[0]), int64Arg(t, a[1]))
+		return clv.PurchaseFrequency(int64Arg(a[0]), int64Arg(a[1]))
 	})
 }
 
@@ -129,7 +129,7 @@ func TestAcquisitionCost(t *testing.T) {
 		{"negative spend", []string{"-1", "10"}, "", clv.ErrNegative},
 		{"no new customers", []string{"100", "0"}, "", clv.ErrNonPositive},
 	}, func(a []string) (decimal.Decimal, error) {
-		return clv.AcquisitionCost(dec(a[0]), int64Arg(t, a[1]))
+		return clv.AcquisitionCost(dec(a[0]), int64Arg(a[1]))
 	})
 }
 
