@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
 )
@@ -382,4 +383,60 @@ func discountedPeriods(l Lifespan, rate decimal.Decimal, ratePeriod Period, scal
 	}
 	f := g.Mul(one.Sub(vn)).DivRound(gm1, w).Add(part.Mul(vn))
 	return fractionOf(f), true
+}
+
+// Calendar windows are counted from the window of p that holds 1970-01-01,
+// in UTC: years, quarters and months since then, and weeks of Monday to
+// Sunday, as ISO 8601 has them, since the week that starts on Monday
+// 1969-12-29.
+
+// civil returns the year and month of a day counted from 1970-01-01, by
+// Howard Hinnant's days_from_civil algorithm run backwards
+// (http://howardhinnant.github.io/date_algorithms.html).
+func civil(days int64) (year, month int64) {
+	z := days + 719468
+	era := floorDiv(z, 146097)
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	year, month = yoe+era*400, mp+3
+	if month > 12 {
+		year, month = year+1, month-12
+	}
+	return year, month
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+// calendarWindow returns the number of the window of p that holds t, and
+// t's year.
+func calendarWindow(t time.Time, p Period) (window, year int64) {
+	days := floorDiv(t.Unix(), 24*60*60)
+	year, month := civil(days)
+	months := (year-1970)*12 + month - 1
+	switch p {
+	case Week:
+		return floorDiv(days+3, 7), year
+	case Month:
+		return months, year
+	case Quarter:
+		return floorDiv(months, 3), year
+	}
+	return year - 1970, year
+}
+
+// windowStart returns the first instant of window n of p, in UTC.
+func windowStart(n int64, p Period) time.Time {
+	if p == Week {
+		return time.Unix((7*n-3)*24*60*60, 0).UTC()
+	}
+	months := n * 12 / p.perYear()
+	return time.Date(1970+int(floorDiv(months, 12)), time.Month(months-12*floorDiv(months, 12)+1), 1, 0, 0, 0, 0, time.UTC)
 }

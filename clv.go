@@ -70,8 +70,8 @@
 //
 // Bad input returns an error, never a panic. Each kind of failure wraps an
 // exported sentinel — [ErrNonPositive], [ErrNegative], [ErrAboveOne],
-// [ErrInconsistent], [ErrUnknownPeriod], [ErrNeverPaysBack] or
-// [ErrOutOfRange] — for [errors.Is], and the message names the argument at
+// [ErrInconsistent], [ErrUnknownPeriod], [ErrNeverPaysBack], [ErrOutOfRange]
+// or [ErrMissing] — for [errors.Is], and the message names the argument at
 // fault:
 //
 //	clv: purchase frequency: customers = 0: must be positive
@@ -148,8 +148,12 @@ var (
 	// ErrOutOfRange reports an input far outside any business's range: a
 	// decimal of 10^24 or more in magnitude, with more than [MaxScale]
 	// decimal places, a scale above [MaxScale], a fixed lifespan of more
-	// than 1,000,000 periods, or totals that overflow int64.
+	// than 1,000,000 periods, totals that overflow int64, or a purchase
+	// log beyond the limits of an [Accumulator].
 	ErrOutOfRange = errors.New("clv: out of range")
+	// ErrMissing reports a required value left empty, such as a purchase
+	// without a customer or a time.
+	ErrMissing = errors.New("clv: missing")
 )
 
 // argError is a failure of one argument: "clv: fn: arg = val: reason".
@@ -1000,4 +1004,77 @@ func negate(s sum) sum {
 		n[i] = f.neg()
 	}
 	return n
+}
+
+// pow10Int64[n] is 10^n, for the scaled integers of purchase sums.
+var pow10Int64 = [...]int64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
+	1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
+
+// maxUnitPlaces is the most decimal places a scaled integer sum keeps.
+const maxUnitPlaces = 18
+
+// unitsOf returns d as units × 10^−places with trailing zeros dropped, when
+// |units| < 10^18 and places ≤ 18; otherwise ok is false. It allocates
+// nothing: it is the fast path of summing purchase amounts.
+func unitsOf(d decimal.Decimal) (units int64, places int32, ok bool) {
+	exp := d.Exponent()
+	if exp < -maxUnitPlaces || exp > maxUnitPlaces || d.NumDigits() > 18 {
+		return 0, 0, false
+	}
+	units = d.CoefficientInt64()
+	if exp > 0 {
+		units, ok = scaleUnits(units, exp)
+		return units, 0, ok
+	}
+	places = -exp
+	for places > 0 && units%10 == 0 {
+		units /= 10
+		places--
+	}
+	return units, places, true
+}
+
+// scaleUnits returns units × 10^k for 0 ≤ k ≤ 18, and whether it fits an
+// int64.
+func scaleUnits(units int64, k int32) (int64, bool) {
+	return mul64(units, pow10Int64[k])
+}
+
+// A scaledSum is an exact running sum of decimals: units × 10^−places, with
+// places kept by its owner, plus spill, a decimal holding whatever did not
+// fit an int64. Nearly every sum stays in units, where adding costs no
+// allocation.
+type scaledSum struct {
+	units int64
+	spill decimal.Decimal
+}
+
+// add adds units × 10^−places, moving the sum so far to spill if the units
+// would overflow.
+func (s *scaledSum) add(units int64, places int32) {
+	if v, ok := add64(s.units, units); ok {
+		s.units = v
+		return
+	}
+	s.spill = s.spill.Add(decimal.New(s.units, -places))
+	s.units = units
+}
+
+// rescale changes the scale of the units from places to more places.
+func (s *scaledSum) rescale(places, more int32) {
+	if v, ok := scaleUnits(s.units, more-places); ok {
+		s.units = v
+		return
+	}
+	s.spill = s.spill.Add(decimal.New(s.units, -places))
+	s.units = 0
+}
+
+// value returns the sum.
+func (s scaledSum) value(places int32) decimal.Decimal {
+	v := decimal.New(s.units, -places)
+	if s.spill.Sign() != 0 {
+		v = v.Add(s.spill)
+	}
+	return v
 }

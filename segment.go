@@ -2,7 +2,13 @@ package clv
 
 import (
 	"fmt"
+	"iter"
+	"math"
+	"math/bits"
 	"slices"
+	"strings"
+	"time"
+	"unsafe"
 
 	"github.com/shopspring/decimal"
 )
@@ -162,4 +168,878 @@ func CalculateSegments(segments []Segment, opts ...Option) (SegmentReport, error
 		report.Segments[i].Rank = rank + 1
 	}
 	return report, nil
+}
+
+// A Purchase is one row of a purchase log: who bought, when, for how much,
+// and, optionally, in which segment.
+//
+// An Amount above zero is a purchase. A zero Amount is a purchase of no
+// value, such as a free or fully discounted order: it counts as a purchase
+// and makes its customer active in its window. A negative Amount is a
+// refund: it lowers the revenue of the window and segment it is dated in
+// and counts among their refunds, but it is not a purchase, makes no
+// customer active and leaves every per-customer figure alone. Rows that are
+// neither, such as cancelled orders, belong out of the log.
+type Purchase struct {
+	// Customer identifies the customer; it must not be empty.
+	Customer string `json:"customer"`
+	// Time is when the purchase was made; it must not be the zero time,
+	// and its year must be from 1 to 9999.
+	Time time.Time `json:"time"`
+	// Amount is what the customer paid, or, if negative, was refunded.
+	Amount decimal.Decimal `json:"amount"`
+	// Segment names the segment the purchase belongs to: a channel, plan
+	// or region. Empty is a segment like any other, and the only one if
+	// no purchase names one.
+	Segment string `json:"segment,omitempty"`
+}
+
+// The limits of an Accumulator, which keep its summary small whatever the
+// log: a log spanning more windows, or naming more segments, is refused.
+const (
+	// MaxWindows is the most calendar windows a purchase log may span: 19
+	// years of weeks, 83 years of months.
+	MaxWindows = 1000
+	// MaxSegments is the most distinct segments a purchase log may name.
+	MaxSegments = 256
+)
+
+// An Accumulator summarises a purchase log, exactly, by calendar window and
+// segment, and per customer. Purchases may be added in any order, one at a
+// time with [Accumulator.Add] or from an iterator with
+// [Accumulator.AddAll]; the summary depends only on which purchases were
+// added, never on their order. Accumulators built over parts of one log,
+// such as shards of its customers, combine with [Accumulator.Merge].
+//
+// Windows are calendar-aligned in UTC and cut by the Period the
+// Accumulator is made with: calendar years, quarters, months, or weeks from
+// Monday to Sunday, as ISO 8601 has them. The same Period is the unit of
+// the per-customer summaries.
+//
+// Amounts are summed exactly. While they fit, sums are kept as integers
+// counting the smallest decimal place seen, so adding a purchase allocates
+// nothing; a sum that would overflow moves to a decimal. Memory grows with
+// the customers, windows and segments in the log, never with its rows.
+//
+// An Accumulator is not safe for concurrent use; give each goroutine its
+// own and merge them.
+type Accumulator struct {
+	period Period
+	places int32 // every scaled integer counts units of 10^−places
+	rows   int64
+	lo, hi int32 // the windows spanned by the rows added so far
+
+	segments     []string
+	segmentIndex map[string]int32
+	lastSegment  string // a cache: logs tend to repeat the segment of the row before
+	lastIndex    int32
+
+	cellIndex map[uint64]int32 // segment<<32 | window → index into cells
+	cells     []windowCell
+
+	ids       map[string]int32 // customer → index into customers
+	customers [][]customerState
+	extras    []customerExtra
+	arena     []byte
+}
+
+// windowCell holds the rows of one segment in one window.
+type windowCell struct {
+	revenue   scaledSum
+	purchases int64
+	refunds   int64
+}
+
+// A customerState holds what the summary needs of one customer: the
+// windows they bought in and the value they bought. It holds one segment's
+// windows, as long as they span at most 64; a customer who buys in several
+// segments or over a longer span moves them to a customerExtra, as does a
+// value that overflows.
+type customerState struct {
+	windows    uint64 // bit i: a purchase in window base+i of segment
+	value      int64  // all purchases, in units
+	firstValue int64  // purchases in window first, in units
+	base       int32
+	first      int32 // the window of the first purchase
+	segment    int32
+	extra      int32 // 1 + index into extras; 0 for none
+}
+
+// A customerExtra holds what does not fit a customerState.
+type customerExtra struct {
+	sets       []windowSet // when not nil, the windows, in place of the state's
+	value      decimal.Decimal
+	firstValue decimal.Decimal
+}
+
+// A windowSet holds the windows one customer bought in within one segment.
+type windowSet struct {
+	segment int32
+	lo      int32 // a multiple of 64: bit i of words[k] is window lo+64k+i
+	words   []uint64
+}
+
+const (
+	customerChunk = 1 << 14 // customers per allocation of state
+	arenaChunk    = 1 << 16 // bytes of customer ids per allocation
+)
+
+// NewAccumulator returns an empty Accumulator with windows of the given
+// period. It returns an error wrapping [ErrUnknownPeriod] if window is not
+// a [Period].
+func NewAccumulator(window Period) (*Accumulator, error) {
+	if err := checkPeriod("accumulator", "window", window); err != nil {
+		return nil, err
+	}
+	return &Accumulator{
+		period:       window,
+		segmentIndex: make(map[string]int32),
+		cellIndex:    make(map[uint64]int32),
+		ids:          make(map[string]int32),
+		lastIndex:    -1,
+	}, nil
+}
+
+// Period returns the period of the Accumulator's windows.
+func (a *Accumulator) Period() Period { return a.period }
+
+// Add adds one purchase, or one refund, to the summary.
+//
+// It returns an error, and leaves the Accumulator as it was, if the
+// purchase has no customer or no time ([ErrMissing]), or if its amount is
+// out of range, its year outside 1 to 9999, or it would make the log span
+// more than [MaxWindows] windows or name more than [MaxSegments] segments
+// ([ErrOutOfRange]).
+func (a *Accumulator) Add(p Purchase) error {
+	const fn = "purchase"
+	if p.Customer == "" {
+		return &argError{fn: fn, arg: "customer", err: ErrMissing}
+	}
+	if p.Time.IsZero() {
+		return &argError{fn: fn, arg: "time", err: ErrMissing}
+	}
+	win64, year := calendarWindow(p.Time, a.period)
+	if year < 1 || year > 9999 {
+		return &argError{fn: fn, arg: "time", val: p.Time.String(), err: ErrOutOfRange}
+	}
+	win := int32(win64)
+	if a.rows > 0 && (max(a.hi, win)-min(a.lo, win) >= MaxWindows) {
+		return &argError{fn: fn, arg: "time", val: p.Time.UTC().Format(time.RFC3339),
+			err: fmt.Errorf("%w: the log would span more than %d %ss", ErrOutOfRange, MaxWindows, a.period)}
+	}
+	units, places, fast := unitsOf(p.Amount)
+	var slow decimal.Decimal
+	if !fast {
+		var err error
+		if slow, err = checkDecimal(fn, "amount", p.Amount); err != nil {
+			return err
+		}
+	}
+	segment, ok := a.findSegment(p.Segment)
+	if !ok && len(a.segments) >= MaxSegments {
+		return &argError{fn: fn, arg: "segment", val: fmt.Sprintf("%q", p.Segment),
+			err: fmt.Errorf("%w: more than %d segments", ErrOutOfRange, MaxSegments)}
+	}
+	refund := units < 0 || slow.Sign() < 0
+	i, known := int32(-1), true
+	if !refund {
+		if i, known = a.ids[p.Customer]; !known && len(a.ids) == math.MaxInt32 {
+			return &argError{fn: fn, arg: "customer", val: fmt.Sprintf("%q", p.Customer),
+				err: fmt.Errorf("%w: more than %d customers", ErrOutOfRange, math.MaxInt32)}
+		}
+	}
+
+	// Every check is done: from here on the purchase is added.
+	if !ok {
+		segment = a.addSegment(p.Segment)
+	}
+	if fast {
+		units, slow = a.align(units, places)
+	}
+	if a.rows == 0 {
+		a.lo, a.hi = win, win
+	}
+	a.lo, a.hi = min(a.lo, win), max(a.hi, win)
+	a.rows++
+
+	cell := a.cell(segment, win)
+	cell.revenue.add(units, a.places)
+	if slow.Sign() != 0 {
+		cell.revenue.spill = cell.revenue.spill.Add(slow)
+	}
+	if refund {
+		cell.refunds++
+		return nil
+	}
+	cell.purchases++
+
+	if !known {
+		i = a.addCustomer(p.Customer, win)
+	}
+	c := a.customer(i)
+	a.addFirst(c, win, units, slow)
+	a.addTotal(c, units, slow)
+	a.mark(c, segment, win)
+	return nil
+}
+
+// findSegment returns the index of the named segment, if it has one.
+func (a *Accumulator) findSegment(name string) (int32, bool) {
+	if a.lastIndex >= 0 && name == a.lastSegment {
+		return a.lastIndex, true
+	}
+	i, ok := a.segmentIndex[name]
+	if ok {
+		a.lastSegment, a.lastIndex = name, i
+	}
+	return i, ok
+}
+
+func (a *Accumulator) addSegment(name string) int32 {
+	i := int32(len(a.segments))
+	a.segments = append(a.segments, name)
+	a.segmentIndex[name] = i
+	return i
+}
+
+// align returns units × 10^−places at the Accumulator's scale, raising the
+// scale to places if it is lower. An amount that does not fit at the scale
+// comes back as a decimal, with units 0.
+func (a *Accumulator) align(units int64, places int32) (int64, decimal.Decimal) {
+	if places > a.places {
+		a.rescale(places)
+	}
+	return toScale(units, places, a.places)
+}
+
+// toScale returns units × 10^−from as units × 10^−to, for to ≥ from, or,
+// if that does not fit, as a decimal with units 0.
+func toScale(units int64, from, to int32) (int64, decimal.Decimal) {
+	if v, ok := scaleUnits(units, to-from); ok {
+		return v, decimal.Decimal{}
+	}
+	return 0, decimal.New(units, -from)
+}
+
+// rescale raises the scale of every sum to places. Sums that no longer fit
+// move to decimals. It runs at most 18 times in an Accumulator's life.
+func (a *Accumulator) rescale(places int32) {
+	for i := range a.cells {
+		a.cells[i].revenue.rescale(a.places, places)
+	}
+	for i := range int32(len(a.ids)) {
+		c := a.customer(i)
+		if v, ok := scaleUnits(c.value, places-a.places); ok {
+			c.value = v
+		} else {
+			x := a.extra(c)
+			x.value = x.value.Add(decimal.New(c.value, -a.places))
+			c.value = 0
+		}
+		if v, ok := scaleUnits(c.firstValue, places-a.places); ok {
+			c.firstValue = v
+		} else {
+			x := a.extra(c)
+			x.firstValue = x.firstValue.Add(decimal.New(c.firstValue, -a.places))
+			c.firstValue = 0
+		}
+	}
+	a.places = places
+}
+
+// cell returns the cell of a segment and window, adding it if new.
+func (a *Accumulator) cell(segment, window int32) *windowCell {
+	key := uint64(uint32(segment))<<32 | uint64(uint32(window))
+	i, ok := a.cellIndex[key]
+	if !ok {
+		i = int32(len(a.cells))
+		a.cells = append(a.cells, windowCell{})
+		a.cellIndex[key] = i
+	}
+	return &a.cells[i]
+}
+
+// addCustomer adds a customer whose first purchase is in window first, and
+// returns their index.
+func (a *Accumulator) addCustomer(id string, first int32) int32 {
+	i := int32(len(a.ids))
+	if i%customerChunk == 0 {
+		a.customers = append(a.customers, make([]customerState, customerChunk))
+	}
+	a.ids[a.intern(id)] = i
+	c := a.customer(i)
+	c.first, c.base = first, first
+	return i
+}
+
+func (a *Accumulator) customer(i int32) *customerState {
+	return &a.customers[i/customerChunk][i%customerChunk]
+}
+
+// intern returns a copy of id that the Accumulator owns. Ids are copied
+// into shared blocks, so keeping a million of them costs a few dozen
+// allocations, not a million; a block's bytes never change once written.
+func (a *Accumulator) intern(id string) string {
+	if len(id) > arenaChunk/16 {
+		return strings.Clone(id)
+	}
+	if len(a.arena)+len(id) > cap(a.arena) {
+		a.arena = make([]byte, 0, arenaChunk)
+	}
+	start := len(a.arena)
+	a.arena = append(a.arena, id...)
+	return unsafe.String(&a.arena[start], len(id))
+}
+
+// extra returns the customerExtra of c, adding it if new.
+func (a *Accumulator) extra(c *customerState) *customerExtra {
+	if c.extra == 0 {
+		a.extras = append(a.extras, customerExtra{})
+		c.extra = int32(len(a.extras))
+	}
+	return &a.extras[c.extra-1]
+}
+
+// addFirst adds units (at the Accumulator's scale) plus slow, bought in
+// window win, to the value of the first window of customer c, if win is
+// that window; if win comes before it, win becomes the first window.
+func (a *Accumulator) addFirst(c *customerState, win int32, units int64, slow decimal.Decimal) {
+	if win < c.first {
+		c.first, c.firstValue = win, 0
+		if c.extra != 0 {
+			a.extras[c.extra-1].firstValue = decimal.Decimal{}
+		}
+	}
+	if win != c.first {
+		return
+	}
+	if v, ok := add64(c.firstValue, units); ok {
+		c.firstValue = v
+	} else {
+		x := a.extra(c)
+		x.firstValue = x.firstValue.Add(decimal.New(c.firstValue, -a.places))
+		c.firstValue = units
+	}
+	if slow.Sign() != 0 {
+		x := a.extra(c)
+		x.firstValue = x.firstValue.Add(slow)
+	}
+}
+
+// addTotal adds units (at the Accumulator's scale) plus slow to the value
+// of customer c.
+func (a *Accumulator) addTotal(c *customerState, units int64, slow decimal.Decimal) {
+	if v, ok := add64(c.value, units); ok {
+		c.value = v
+	} else {
+		x := a.extra(c)
+		x.value = x.value.Add(decimal.New(c.value, -a.places))
+		c.value = units
+	}
+	if slow.Sign() != 0 {
+		x := a.extra(c)
+		x.value = x.value.Add(slow)
+	}
+}
+
+// mark records that customer c bought in window win of a segment.
+func (a *Accumulator) mark(c *customerState, segment, win int32) {
+	if c.extra == 0 || a.extras[c.extra-1].sets == nil {
+		switch {
+		case c.windows == 0:
+			c.windows, c.base, c.segment = 1, win, segment
+			return
+		case segment != c.segment:
+		case win >= c.base && win-c.base < 64:
+			c.windows |= 1 << (win - c.base)
+			return
+		case win < c.base && int64(c.base-win)+63-int64(bits.LeadingZeros64(c.windows)) < 64:
+			c.windows = c.windows<<(c.base-win) | 1
+			c.base = win
+			return
+		}
+		// The windows outgrow the state: move them to sets.
+		x := a.extra(c)
+		s := windowSet{segment: c.segment}
+		for x := c.windows; x != 0; x &= x - 1 {
+			s.mark(c.base + int32(bits.TrailingZeros64(x)))
+		}
+		x.sets = []windowSet{s}
+		c.windows = 0
+	}
+	x := &a.extras[c.extra-1]
+	for k := range x.sets {
+		if x.sets[k].segment == segment {
+			x.sets[k].mark(win)
+			return
+		}
+	}
+	s := windowSet{segment: segment}
+	s.mark(win)
+	x.sets = append(x.sets, s)
+}
+
+// mark adds window w to the set.
+func (s *windowSet) mark(w int32) {
+	lo := w &^ 63
+	switch {
+	case s.words == nil:
+		s.lo, s.words = lo, make([]uint64, 1, 2)
+	case lo < s.lo:
+		grown := make([]uint64, (s.lo-lo)/64, int(s.lo-lo)/64+len(s.words))
+		s.lo, s.words = lo, append(grown, s.words...)
+	}
+	for k := int((w - s.lo) / 64); k >= len(s.words); {
+		s.words = append(s.words, 0)
+	}
+	s.words[(w-s.lo)/64] |= 1 << (w & 63)
+}
+
+// AddAll adds every purchase of a sequence, as [Accumulator.Add] does. At
+// the first purchase that fails, it stops and returns the error, naming the
+// purchase by its place in the sequence, counted from 1; the purchases
+// before it stay added.
+func (a *Accumulator) AddAll(purchases iter.Seq[Purchase]) error {
+	n := 0
+	for p := range purchases {
+		n++
+		if err := a.Add(p); err != nil {
+			if e, ok := err.(*argError); ok {
+				named := *e
+				named.fn = fmt.Sprintf("purchase %d", n)
+				return &named
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// Merge adds the purchases summarised by b to a, as if each had been added
+// to a directly: merging Accumulators built over any split of a log, such
+// as disjoint sets of its customers summarised in parallel, gives the
+// summary of the whole log, exactly. A customer who appears in both keeps
+// one history, the union of the two. b is left as it was.
+//
+// It returns an error wrapping [ErrInconsistent], and changes nothing, if b
+// is a itself or has windows of another period, and [ErrOutOfRange] if the
+// merged log would exceed the limits [Accumulator.Add] enforces.
+func (a *Accumulator) Merge(b *Accumulator) error {
+	const fn = "merge"
+	switch {
+	case a == b:
+		return &argError{fn: fn, arg: "an accumulator into itself", err: ErrInconsistent}
+	case a.period != b.period:
+		return &argError{fn: fn, arg: fmt.Sprintf("windows of a %s into windows of a %s", b.period, a.period), err: ErrInconsistent}
+	case b.rows == 0:
+		return nil
+	case a.rows > 0 && max(a.hi, b.hi)-min(a.lo, b.lo) >= MaxWindows:
+		return &argError{fn: fn, arg: "windows", err: fmt.Errorf("%w: the log would span more than %d %ss", ErrOutOfRange, MaxWindows, a.period)}
+	case int64(len(a.ids))+int64(len(b.ids)) > math.MaxInt32:
+		return &argError{fn: fn, arg: "customers", err: fmt.Errorf("%w: more than %d customers", ErrOutOfRange, math.MaxInt32)}
+	}
+	added := 0
+	for _, name := range b.segments {
+		if _, ok := a.segmentIndex[name]; !ok {
+			added++
+		}
+	}
+	if len(a.segments)+added > MaxSegments {
+		return &argError{fn: fn, arg: "segments", err: fmt.Errorf("%w: more than %d segments", ErrOutOfRange, MaxSegments)}
+	}
+
+	// Every check is done: from here on b is merged.
+	if b.places > a.places {
+		a.rescale(b.places)
+	}
+	segment := make([]int32, len(b.segments))
+	for i, name := range b.segments {
+		var ok bool
+		if segment[i], ok = a.findSegment(name); !ok {
+			segment[i] = a.addSegment(name)
+		}
+	}
+	if a.rows == 0 {
+		a.lo, a.hi = b.lo, b.hi
+	}
+	a.lo, a.hi = min(a.lo, b.lo), max(a.hi, b.hi)
+	a.rows += b.rows
+	for key, i := range b.cellIndex {
+		from := &b.cells[i]
+		to := a.cell(segment[key>>32], int32(uint32(key)))
+		units, slow := toScale(from.revenue.units, b.places, a.places)
+		to.revenue.add(units, a.places)
+		to.revenue.spill = to.revenue.spill.Add(slow).Add(from.revenue.spill)
+		to.purchases += from.purchases
+		to.refunds += from.refunds
+	}
+	for j, id := range b.customerIDs() {
+		from := b.customer(int32(j))
+		i, known := a.ids[id]
+		if !known {
+			i = a.addCustomer(id, from.first)
+		}
+		c := a.customer(i)
+		firstSpill, spill := b.spills(from)
+		units, slow := toScale(from.firstValue, b.places, a.places)
+		a.addFirst(c, from.first, units, slow.Add(firstSpill))
+		units, slow = toScale(from.value, b.places, a.places)
+		a.addTotal(c, units, slow.Add(spill))
+		b.eachWindow(from, func(s, w int32) { a.mark(c, segment[s], w) })
+	}
+	return nil
+}
+
+// spills returns the parts of c's first-window value and total value that
+// did not fit integers.
+func (a *Accumulator) spills(c *customerState) (firstValue, value decimal.Decimal) {
+	if c.extra == 0 {
+		return decimal.Decimal{}, decimal.Decimal{}
+	}
+	x := &a.extras[c.extra-1]
+	return x.firstValue, x.value
+}
+
+// eachWindow calls f with each segment and window c bought in.
+func (a *Accumulator) eachWindow(c *customerState, f func(segment, window int32)) {
+	if c.extra == 0 || a.extras[c.extra-1].sets == nil {
+		for x := c.windows; x != 0; x &= x - 1 {
+			f(c.segment, c.base+int32(bits.TrailingZeros64(x)))
+		}
+		return
+	}
+	for _, s := range a.extras[c.extra-1].sets {
+		for k, word := range s.words {
+			for x := word; x != 0; x &= x - 1 {
+				f(s.segment, s.lo+int32(64*k+bits.TrailingZeros64(x)))
+			}
+		}
+	}
+}
+
+// customerIDs returns the customers' ids in the order they were added.
+func (a *Accumulator) customerIDs() []string {
+	ids := make([]string, len(a.ids))
+	for id, i := range a.ids {
+		ids[i] = id
+	}
+	return ids
+}
+
+// A Summary holds what a purchase log says, window by window, of all
+// customers and of each segment. Its windows run without a gap from the
+// first window with a row to the last, so a window with no rows is there,
+// with zeros.
+type Summary struct {
+	// Period is the length of the windows.
+	Period Period `json:"period"`
+	// Revenue is the sum of every amount, refunds included.
+	Revenue decimal.Decimal `json:"revenue"`
+	// Purchases and Refunds count the rows of each kind.
+	Purchases int64 `json:"purchases"`
+	Refunds   int64 `json:"refunds"`
+	// Customers counts the distinct customers with a purchase.
+	Customers int64 `json:"customers"`
+	// Windows holds the figures of all customers, window by window.
+	Windows []WindowSummary `json:"windows"`
+	// Segments holds the figures of each segment, ordered by name.
+	Segments []SegmentSummary `json:"segments"`
+}
+
+// A SegmentSummary holds the windows of one segment.
+type SegmentSummary struct {
+	// Name is the segment's name; it may be empty.
+	Name string `json:"name"`
+	// Windows holds the segment's figures, window by window, over the
+	// same windows as [Summary.Windows].
+	Windows []WindowSummary `json:"windows"`
+}
+
+// A WindowSummary holds the figures of one calendar window, for all
+// customers or for one segment. Its Window plugs into [Calculate] and its
+// churn rate into a [Lifespan].
+//
+// A customer counts in a segment's window when they bought in that
+// segment in that window, so a customer who buys in two segments in one
+// window counts in both, and the segments' customers can add up to more
+// than all customers. Within one segment, or for all customers:
+//
+//	Customers = NewCustomers + ReturningCustomers
+//	Customers = PreviousCustomers − LostCustomers + customers who did not buy in the previous window
+type WindowSummary struct {
+	// Start is the window's first instant, and End the next window's,
+	// both in UTC.
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
+	// Period is the window's length.
+	Period Period `json:"period"`
+	// Revenue is the sum of the amounts dated in the window: purchases
+	// less refunds. It may be negative.
+	Revenue decimal.Decimal `json:"revenue"`
+	// Purchases and Refunds count the rows dated in the window.
+	Purchases int64 `json:"purchases"`
+	Refunds   int64 `json:"refunds"`
+	// Customers counts the distinct customers who bought in the window.
+	Customers int64 `json:"customers"`
+	// NewCustomers counts those customers whose first purchase ever, in
+	// any segment, falls in the window.
+	NewCustomers int64 `json:"new_customers"`
+	// ReturningCustomers counts those customers who had bought before.
+	ReturningCustomers int64 `json:"returning_customers"`
+	// LostCustomers counts the customers who bought in the previous window
+	// but not in this one; 0 in the first window.
+	LostCustomers int64 `json:"lost_customers"`
+	// PreviousCustomers is the previous window's Customers; 0 in the first
+	// window.
+	PreviousCustomers int64 `json:"previous_customers"`
+}
+
+// Window returns the window's revenue, purchases, customers and period, as
+// [Calculate] takes them.
+func (s WindowSummary) Window() Window {
+	return Window{Revenue: s.Revenue, Purchases: s.Purchases, Customers: s.Customers, Period: s.Period}
+}
+
+// ChurnRate returns the share of the previous window's customers who did
+// not buy in this one, as [ChurnRate] computes it from LostCustomers and
+// PreviousCustomers; it is a churn rate per [WindowSummary.Period]. It
+// returns an error wrapping [ErrNonPositive] if the previous window had no
+// customers, as the first window has none.
+func (s WindowSummary) ChurnRate() (decimal.Decimal, error) {
+	return ChurnRate(s.LostCustomers, s.PreviousCustomers)
+}
+
+// AverageChurnRate returns the churn rate of a run of windows, the lost
+// customers of all of them over the customers they started with:
+//
+//	churn = Σ LostCustomers / Σ PreviousCustomers
+//
+// rounded to [DefaultScale] places. Each window's rate counts in proportion
+// to its previous customers, so a quiet window does not weigh as much as a
+// busy one. It returns an error wrapping [ErrNonPositive] if no window had
+// previous customers, and [ErrOutOfRange] if the sums overflow int64.
+func AverageChurnRate(windows []WindowSummary) (decimal.Decimal, error) {
+	var lost, previous int64
+	for _, w := range windows {
+		var ok1, ok2 bool
+		lost, ok1 = add64(lost, w.LostCustomers)
+		previous, ok2 = add64(previous, w.PreviousCustomers)
+		if !ok1 || !ok2 {
+			return decimal.Zero, &argError{fn: "average churn rate", arg: "customers", err: ErrOutOfRange}
+		}
+	}
+	if previous <= 0 {
+		return decimal.Zero, &argError{fn: "average churn rate", arg: "previous customers", val: fmt.Sprint(previous), err: ErrNonPositive}
+	}
+	return ChurnRate(lost, previous)
+}
+
+// Summary returns the figures of every window, for all customers and for
+// each segment. An Accumulator with nothing added gives a Summary with no
+// windows.
+func (a *Accumulator) Summary() Summary {
+	sum := Summary{Period: a.period}
+	if a.rows == 0 {
+		return sum
+	}
+	span := int(a.hi-a.lo) + 1
+	all := len(a.segments) // the row of all customers, after the segments'
+	n := (all + 1) * span
+	customers, fresh, lost := make([]int64, n), make([]int64, n), make([]int64, n)
+
+	// Each customer's windows, segment by segment, as bits over the span.
+	words := (span + 63) / 64
+	set, union := make([]uint64, words), make([]uint64, words)
+	count := func(row int, set []uint64, first int) {
+		var carry uint64
+		for k, x := range set {
+			for y := x; y != 0; y &= y - 1 {
+				customers[row*span+64*k+bits.TrailingZeros64(y)]++
+			}
+			for y := (x<<1 | carry) &^ x; y != 0; y &= y - 1 {
+				if w := 64*k + bits.TrailingZeros64(y); w < span {
+					lost[row*span+w]++
+				}
+			}
+			carry = x >> 63
+		}
+		if set[first/64]>>(first%64)&1 == 1 {
+			fresh[row*span+first]++
+		}
+	}
+	for i := range int32(len(a.ids)) {
+		c := a.customer(i)
+		first := int(c.first - a.lo)
+		clear(union)
+		if c.extra == 0 || a.extras[c.extra-1].sets == nil {
+			project(union, c.windows, int(c.base-a.lo))
+			count(int(c.segment), union, first)
+		} else {
+			for _, s := range a.extras[c.extra-1].sets {
+				clear(set)
+				for k, x := range s.words {
+					project(set, x, int(s.lo)+64*k-int(a.lo))
+				}
+				count(int(s.segment), set, first)
+				for k := range union {
+					union[k] |= set[k]
+				}
+			}
+		}
+		count(all, union, first)
+		sum.Customers++
+	}
+
+	// The rows, segment by segment and in all.
+	revenue := make([]scaledSum, n)
+	purchases, refunds := make([]int64, n), make([]int64, n)
+	for key, i := range a.cellIndex {
+		c := &a.cells[i]
+		for _, row := range [2]int{int(key >> 32), all} {
+			k := row*span + int(int32(uint32(key))-a.lo)
+			revenue[k].add(c.revenue.units, a.places)
+			if c.revenue.spill.Sign() != 0 {
+				revenue[k].spill = revenue[k].spill.Add(c.revenue.spill)
+			}
+			purchases[k] += c.purchases
+			refunds[k] += c.refunds
+		}
+	}
+
+	windows := func(row int) []WindowSummary {
+		ws := make([]WindowSummary, span)
+		for w := range ws {
+			k := row*span + w
+			ws[w] = WindowSummary{
+				Start:              windowStart(int64(a.lo)+int64(w), a.period),
+				End:                windowStart(int64(a.lo)+int64(w)+1, a.period),
+				Period:             a.period,
+				Revenue:            revenue[k].value(a.places),
+				Purchases:          purchases[k],
+				Refunds:            refunds[k],
+				Customers:          customers[k],
+				NewCustomers:       fresh[k],
+				ReturningCustomers: customers[k] - fresh[k],
+				LostCustomers:      lost[k],
+			}
+			if w > 0 {
+				ws[w].PreviousCustomers = customers[k-1]
+			}
+		}
+		return ws
+	}
+	sum.Windows = windows(all)
+	sum.Revenue = decimal.Zero
+	for _, w := range sum.Windows {
+		sum.Revenue = sum.Revenue.Add(w.Revenue)
+		sum.Purchases += w.Purchases
+		sum.Refunds += w.Refunds
+	}
+	order := make([]int, all)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(i, j int) int { return strings.Compare(a.segments[i], a.segments[j]) })
+	for _, i := range order {
+		sum.Segments = append(sum.Segments, SegmentSummary{Name: a.segments[i], Windows: windows(i)})
+	}
+	return sum
+}
+
+// project ors the bits of x, whose bit 0 stands for window offset of the
+// span, into set; windows outside the span are never set.
+func project(set []uint64, x uint64, offset int) {
+	switch {
+	case offset < 0:
+		set[0] |= x >> -offset
+	case offset%64 == 0:
+		set[offset/64] |= x
+	default:
+		k, s := offset/64, offset%64
+		set[k] |= x << s
+		if k+1 < len(set) {
+			set[k+1] |= x >> (64 - s)
+		}
+	}
+}
+
+// A CustomerSummary describes one customer's purchases as the statistical
+// CLV literature does, in the "buy till you die" models of Fader, Hardie
+// and Lee ("RFM and CLV: Using Iso-Value Curves for Customer Base
+// Analysis", 2005) and the lifetimes library after them. Time is counted in
+// whole windows of the Accumulator's period, and purchases in one window
+// count as one:
+//
+//	Frequency = windows with a purchase − 1  (the repeat purchases)
+//	Recency   = last window with a purchase − first window with a purchase
+//	T         = last window of the log − first window with a purchase
+//
+// so 0 ≤ Recency ≤ T and Frequency ≤ Recency. RepeatValue is the sum of
+// the purchases after the first window; refunds do not count, as the spend
+// models fitted to these figures (gamma–gamma) take positive values.
+type CustomerSummary struct {
+	// Customer is the customer's id.
+	Customer string `json:"customer"`
+	// Segment is the segment of the customer's first purchase; of several
+	// in the first window, the first by name.
+	Segment   string `json:"segment"`
+	Frequency int64  `json:"frequency"`
+	Recency   int64  `json:"recency"`
+	T         int64  `json:"t"`
+	// RepeatValue is the sum of the purchases after the first window.
+	RepeatValue decimal.Decimal `json:"repeat_value"`
+}
+
+// Equal reports whether c and d describe the same customer with equal
+// figures.
+func (c CustomerSummary) Equal(d CustomerSummary) bool {
+	return c.Customer == d.Customer && c.Segment == d.Segment && c.Frequency == d.Frequency &&
+		c.Recency == d.Recency && c.T == d.T && c.RepeatValue.Equal(d.RepeatValue)
+}
+
+// MeanRepeatValue returns the mean value of the repeat purchases,
+//
+//	RepeatValue / Frequency
+//
+// rounded half away from zero to [DefaultScale] places, the monetary value
+// of the literature; 0 for a customer with no repeat purchase.
+func (c CustomerSummary) MeanRepeatValue() decimal.Decimal {
+	if c.Frequency <= 0 {
+		return decimal.Zero
+	}
+	return c.RepeatValue.DivRound(decimal.NewFromInt(c.Frequency), DefaultScale)
+}
+
+// Customers returns the summary of every customer with a purchase, in the
+// order they were first added. The Accumulator must not change while the
+// sequence runs.
+func (a *Accumulator) Customers() iter.Seq[CustomerSummary] {
+	return func(yield func(CustomerSummary) bool) {
+		for i, id := range a.customerIDs() {
+			c := a.customer(int32(i))
+			s := CustomerSummary{Customer: id, T: int64(a.hi - c.first)}
+			windows, last := int64(bits.OnesCount64(c.windows)), c.base+63-int32(bits.LeadingZeros64(c.windows))
+			s.Segment = a.segments[c.segment]
+			if c.extra != 0 && a.extras[c.extra-1].sets != nil {
+				var seen windowSet
+				named := false
+				a.eachWindow(c, func(segment, w int32) {
+					seen.mark(w)
+					if name := a.segments[segment]; w == c.first && (!named || name < s.Segment) {
+						s.Segment, named = name, true
+					}
+				})
+				windows, last = 0, seen.lo+64*int32(len(seen.words)-1)+63-int32(bits.LeadingZeros64(seen.words[len(seen.words)-1]))
+				for _, x := range seen.words {
+					windows += int64(bits.OnesCount64(x))
+				}
+			}
+			s.Frequency, s.Recency = windows-1, int64(last-c.first)
+			firstSpill, spill := a.spills(c)
+			s.RepeatValue = decimal.New(c.value-c.firstValue, -a.places).Add(spill.Sub(firstSpill))
+			if !yield(s) {
+				return
+			}
+		}
+	}
 }
