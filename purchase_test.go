@@ -1,13 +1,17 @@
 package clv_test
 
 import (
+	"fmt"
 	"maps"
+	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/clvkit/clv"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -33,7 +37,7 @@ var handLog = []clv.Purchase{
 	buy("alice", "2024-01-25T10:00:00Z", "20.00", "web"),
 	buy("alice", "2024-02-10T10:00:00Z", "30.00", "web"),
 	buy("bob", "2024-03-01T10:00:00Z", "-50.00", "store"), // refund
-	buy("carol", "2024-02-29T23:59:59Z", "0", "web"),       // a free order is a purchase
+	buy("carol", "2024-02-29T23:59:59Z", "0", "web"),      // a free order is a purchase
 	buy("dave", "2024-03-15T10:00:00Z", "80.00", "web"),
 	buy("carol", "2024-03-02T10:00:00Z", "40.00", "store"),    // carol moves to the store
 	buy("alice", "2024-03-31T23:00:00-02:00", "10.00", "web"), // April in UTC
@@ -119,5 +123,399 @@ func TestSummaryByHand(t *testing.T) {
 		}
 		assertDecimal(t, "20", got["alice"].MeanRepeatValue())
 		assertDecimal(t, "0", got["bob"].MeanRepeatValue())
+	}
+}
+
+// refWindow returns the window of p holding t, counted from the window that
+// holds 1970-01-01, the slow way, and the window's first instant.
+func refWindow(t time.Time, p clv.Period) (int, time.Time) {
+	t = t.UTC()
+	months := (t.Year()-1970)*12 + int(t.Month()) - 1
+	floor := func(a, b int) int { return int(math.Floor(float64(a) / float64(b))) }
+	switch p {
+	case clv.Week:
+		monday := time.Date(t.Year(), t.Month(), t.Day()-(int(t.Weekday())+6)%7, 0, 0, 0, 0, time.UTC)
+		n := int(monday.Sub(time.Date(1969, 12, 29, 0, 0, 0, 0, time.UTC)).Hours()) / (7 * 24)
+		return n, monday
+	case clv.Month:
+		return months, time.Date(1970, time.Month(months+1), 1, 0, 0, 0, 0, time.UTC)
+	case clv.Quarter:
+		q := floor(months, 3)
+		return q, time.Date(1970, time.Month(3*q+1), 1, 0, 0, 0, 0, time.UTC)
+	}
+	return t.Year() - 1970, time.Date(t.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+}
+
+// refSummary summarises a log the plain way: maps of sets and decimal sums.
+func refSummary(p clv.Period, log []clv.Purchase) (clv.Summary, map[string]clv.CustomerSummary) {
+	type key struct {
+		segment string
+		window  int
+	}
+	const all = "\x00all"
+	revenue := map[key]decimal.Decimal{}
+	purchases, refunds := map[key]int64{}, map[key]int64{}
+	active := map[key]map[string]bool{}  // who bought in a segment's window
+	windows := map[string]map[int]bool{} // each customer's windows
+	first := map[string]int{}            // each customer's first window
+	value := map[string][]clv.Purchase{} // each customer's purchases
+	starts := map[int]time.Time{}
+	segments := map[string]bool{}
+	lo, hi := math.MaxInt, math.MinInt
+	for _, x := range log {
+		w, start := refWindow(x.Time, p)
+		starts[w] = start
+		lo, hi = min(lo, w), max(hi, w)
+		segments[x.Segment] = true
+		for _, k := range []key{{x.Segment, w}, {all, w}} {
+			revenue[k] = revenue[k].Add(x.Amount)
+			if x.Amount.IsNegative() {
+				refunds[k]++
+				continue
+			}
+			purchases[k]++
+			if active[k] == nil {
+				active[k] = map[string]bool{}
+			}
+			active[k][x.Customer] = true
+		}
+		if x.Amount.IsNegative() {
+			continue
+		}
+		if windows[x.Customer] == nil {
+			windows[x.Customer] = map[int]bool{}
+			first[x.Customer] = w
+		}
+		windows[x.Customer][w] = true
+		first[x.Customer] = min(first[x.Customer], w)
+		value[x.Customer] = append(value[x.Customer], x)
+	}
+	sum := clv.Summary{Period: p, Revenue: decimal.Zero, Customers: int64(len(windows))}
+	if len(log) == 0 {
+		return sum, nil
+	}
+	rows := func(segment string) []clv.WindowSummary {
+		var ws []clv.WindowSummary
+		for w := lo; w <= hi; w++ {
+			k := key{segment, w}
+			if _, ok := starts[w]; !ok {
+				starts[w] = starts[w-1].AddDate(0, 0, 7) // weeks only: months and longer are never skipped here
+				if p != clv.Week {
+					starts[w] = time.Time{}
+				}
+			}
+			s := clv.WindowSummary{Period: p, Revenue: revenue[k].Add(decimal.Zero), Purchases: purchases[k], Refunds: refunds[k]}
+			for c := range active[k] {
+				s.Customers++
+				if first[c] == w {
+					s.NewCustomers++
+				}
+			}
+			s.ReturningCustomers = s.Customers - s.NewCustomers
+			if w > lo {
+				for c := range active[key{segment, w - 1}] {
+					s.PreviousCustomers++
+					if !active[k][c] {
+						s.LostCustomers++
+					}
+				}
+			}
+			ws = append(ws, s)
+		}
+		return ws
+	}
+	sum.Windows = rows(all)
+	for _, s := range sum.Windows {
+		sum.Revenue = sum.Revenue.Add(s.Revenue)
+		sum.Purchases += s.Purchases
+		sum.Refunds += s.Refunds
+	}
+	for _, name := range slices.Sorted(maps.Keys(segments)) {
+		sum.Segments = append(sum.Segments, clv.SegmentSummary{Name: name, Windows: rows(name)})
+	}
+	customers := map[string]clv.CustomerSummary{}
+	for c, ws := range windows {
+		s := clv.CustomerSummary{Customer: c, Frequency: int64(len(ws)) - 1, T: int64(hi - first[c]), RepeatValue: decimal.Zero}
+		s.Recency = int64(slices.Max(slices.Collect(maps.Keys(ws))) - first[c])
+		var names []string
+		for _, x := range value[c] {
+			if w, _ := refWindow(x.Time, p); w != first[c] {
+				s.RepeatValue = s.RepeatValue.Add(x.Amount)
+			} else {
+				names = append(names, x.Segment)
+			}
+		}
+		s.Segment = slices.Min(names)
+		customers[c] = s
+	}
+	return sum, customers
+}
+
+// assertSummary compares summaries field by field, decimals numerically;
+// the window bounds only where want has them.
+func assertSummary(t *testing.T, want, got clv.Summary) {
+	t.Helper()
+	assert.Equal(t, want.Period, got.Period)
+	assertDecimal(t, want.Revenue.String(), got.Revenue, "revenue")
+	assert.Equal(t, []int64{want.Purchases, want.Refunds, want.Customers}, []int64{got.Purchases, got.Refunds, got.Customers}, "purchases, refunds, customers")
+	windows := func(name string, want, got []clv.WindowSummary) {
+		require.Len(t, got, len(want), name)
+		for i, w := range want {
+			g := got[i]
+			assert.True(t, w.Revenue.Equal(g.Revenue), "%s window %d: revenue %s, want %s", name, i, g.Revenue, w.Revenue)
+			g.Revenue = w.Revenue
+			if w.Start.IsZero() {
+				g.Start, g.End = w.Start, w.End
+			} else {
+				assert.True(t, w.Start.Equal(g.Start), "%s window %d starts %s, want %s", name, i, g.Start, w.Start)
+				g.Start, g.End = w.Start, w.End
+			}
+			assert.Equal(t, w, g, "%s window %d", name, i)
+		}
+	}
+	windows("all", want.Windows, got.Windows)
+	require.Len(t, got.Segments, len(want.Segments))
+	for i, s := range want.Segments {
+		assert.Equal(t, s.Name, got.Segments[i].Name)
+		windows(fmt.Sprintf("segment %q", s.Name), s.Windows, got.Segments[i].Windows)
+	}
+}
+
+func assertCustomers(t *testing.T, want map[string]clv.CustomerSummary, acc *clv.Accumulator) {
+	t.Helper()
+	n := 0
+	for c := range acc.Customers() {
+		n++
+		assert.True(t, want[c.Customer].Equal(c), "customer %q: got %+v, want %+v", c.Customer, c, want[c.Customer])
+	}
+	assert.Equal(t, len(want), n, "customers")
+}
+
+// randomLog returns n purchases of a few customers and segments over about
+// span windows of p, with amounts of every size and scale, refunds, zeros
+// and amounts too large for the integer fast path.
+func randomLog(rng *rand.Rand, n int, p clv.Period, span int) []clv.Purchase {
+	start := at("2019-12-30T00:00:00Z")
+	length := map[clv.Period]time.Duration{clv.Week: 7 * 24 * time.Hour, clv.Month: 30 * 24 * time.Hour,
+		clv.Quarter: 91 * 24 * time.Hour, clv.Year: 365 * 24 * time.Hour}[p]
+	log := make([]clv.Purchase, n)
+	for i := range log {
+		var amount decimal.Decimal
+		switch rng.IntN(10) {
+		case 0:
+			amount = decimal.Zero
+		case 1: // a refund
+			amount = decimal.New(-rng.Int64N(10000), -2)
+		case 2: // beyond the fast path, or overflowing it
+			amount = decimal.New(rng.Int64N(1<<62), int32(rng.IntN(8))-4)
+		case 3: // many places
+			amount = decimal.New(rng.Int64N(1e12), -int32(rng.IntN(20)))
+		default:
+			amount = decimal.New(rng.Int64N(100000), -2)
+		}
+		log[i] = clv.Purchase{
+			Customer: fmt.Sprintf("c%d", rng.IntN(n/3+1)),
+			Time:     start.Add(time.Duration(rng.Int64N(int64(span) * int64(length)))),
+			Amount:   amount,
+			Segment:  []string{"", "web", "store", "app"}[rng.IntN(4)],
+		}
+	}
+	return log
+}
+
+func TestSummaryMatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, p := range []clv.Period{clv.Week, clv.Month, clv.Quarter, clv.Year} {
+		for _, span := range []int{1, 3, 60, 200} {
+			for range 10 {
+				log := randomLog(rng, 1+rng.IntN(300), p, span)
+				acc, err := clv.NewAccumulator(p)
+				require.NoError(t, err)
+				require.NoError(t, acc.AddAll(slices.Values(log)))
+				want, customers := refSummary(p, log)
+				assertSummary(t, want, acc.Summary())
+				assertCustomers(t, customers, acc)
+			}
+		}
+	}
+}
+
+func TestMergeEqualsWhole(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, p := range []clv.Period{clv.Week, clv.Month} {
+		for range 30 {
+			log := randomLog(rng, 1+rng.IntN(300), p, 1+rng.IntN(150))
+			want, customers := refSummary(p, log)
+			shards := 1 + rng.IntN(4)
+			parts := make([][]clv.Purchase, shards)
+			byCustomer := rng.IntN(2) == 0 // disjoint customers, or any split of the rows
+			for _, x := range log {
+				k := rng.IntN(shards)
+				if byCustomer {
+					k = len(x.Customer) % shards
+				}
+				parts[k] = append(parts[k], x)
+			}
+			merged, err := clv.NewAccumulator(p)
+			require.NoError(t, err)
+			for _, part := range parts {
+				acc, err := clv.NewAccumulator(p)
+				require.NoError(t, err)
+				require.NoError(t, acc.AddAll(slices.Values(part)))
+				before := acc.Summary()
+				require.NoError(t, merged.Merge(acc))
+				assertSummary(t, before, acc.Summary()) // the merged-in one is unchanged
+			}
+			assertSummary(t, want, merged.Summary())
+			assertCustomers(t, customers, merged)
+		}
+	}
+}
+
+func TestMergeScales(t *testing.T) {
+	// Shards whose amounts have different places, and sums that spill.
+	a, _ := clv.NewAccumulator(clv.Year)
+	b, _ := clv.NewAccumulator(clv.Year)
+	big := "9000000000000000.00" // at 5 places it no longer fits an int64
+	require.NoError(t, a.Add(buy("x", "2024-05-01T00:00:00Z", big, "")))
+	require.NoError(t, a.Add(buy("x", "2025-05-01T00:00:00Z", big, "")))
+	require.NoError(t, b.Add(buy("x", "2025-06-01T00:00:00Z", "0.00001", "")))
+	require.NoError(t, b.Add(buy("y", "2024-06-01T00:00:00Z", "1.5", "")))
+	require.NoError(t, a.Merge(b))
+	s := a.Summary()
+	assertDecimal(t, "18000000000000001.50001", s.Revenue)
+	assertDecimal(t, "9000000000000001.5", s.Windows[0].Revenue)
+	assertDecimal(t, "9000000000000000.00001", s.Windows[1].Revenue)
+	for c := range a.Customers() {
+		if c.Customer == "x" {
+			assertDecimal(t, "9000000000000000.00001", c.RepeatValue)
+			assert.Equal(t, int64(1), c.Frequency)
+		}
+	}
+}
+
+func TestAccumulatorErrors(t *testing.T) {
+	acc, err := clv.NewAccumulator(clv.Week)
+	require.NoError(t, err)
+	require.NoError(t, acc.Add(buy("a", "2024-01-01T00:00:00Z", "10", "")))
+	before := acc.Summary()
+	cases := []struct {
+		name string
+		p    clv.Purchase
+		err  error
+		msg  string
+	}{
+		{"no customer", clv.Purchase{Time: at("2024-01-01T00:00:00Z"), Amount: dec("1")}, clv.ErrMissing, "clv: purchase: customer: missing"},
+		{"no time", clv.Purchase{Customer: "a", Amount: dec("1")}, clv.ErrMissing, "clv: purchase: time: missing"},
+		{"amount too large", buy("a", "2024-01-01T00:00:00Z", "1e24", ""), clv.ErrOutOfRange, "clv: purchase: amount: out of range"},
+		{"too many places", buy("a", "2024-01-01T00:00:00Z", "1e-31", ""), clv.ErrOutOfRange, "clv: purchase: amount: out of range"},
+		{"before year 1", clv.Purchase{Customer: "a", Time: time.Date(0, 12, 31, 0, 0, 0, 0, time.UTC), Amount: dec("1")}, clv.ErrOutOfRange, "clv: purchase: time = "},
+		{"after year 9999", clv.Purchase{Customer: "a", Time: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), Amount: dec("1")}, clv.ErrOutOfRange, "clv: purchase: time = "},
+		{"span", buy("a", "2043-03-02T00:00:00Z", "1", ""), clv.ErrOutOfRange, "clv: purchase: time = 2043-03-02T00:00:00Z: out of range: the log would span more than 1000 weeks"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := acc.Add(tc.p)
+			require.ErrorIs(t, err, tc.err)
+			assert.True(t, strings.HasPrefix(err.Error(), tc.msg), "message %q, want prefix %q", err, tc.msg)
+			assertSummary(t, before, acc.Summary()) // nothing was added
+		})
+	}
+	// 1000 weeks fit.
+	require.NoError(t, acc.Add(buy("a", "2043-02-23T00:00:00Z", "1", "")))
+
+	// Segments.
+	acc, _ = clv.NewAccumulator(clv.Month)
+	for i := range clv.MaxSegments {
+		require.NoError(t, acc.Add(buy("a", "2024-01-01T00:00:00Z", "1", fmt.Sprint(i))))
+	}
+	err = acc.Add(buy("a", "2024-01-01T00:00:00Z", "1", "one too many"))
+	require.ErrorIs(t, err, clv.ErrOutOfRange)
+	assert.Equal(t, `clv: purchase: segment = "one too many": out of range: more than 256 segments`, err.Error())
+
+	// A sequence names the purchase at fault.
+	acc, _ = clv.NewAccumulator(clv.Month)
+	err = acc.AddAll(slices.Values([]clv.Purchase{buy("a", "2024-01-01T00:00:00Z", "1", ""), {Customer: "b"}}))
+	require.ErrorIs(t, err, clv.ErrMissing)
+	assert.Equal(t, "clv: purchase 2: time: missing", err.Error())
+	assert.Equal(t, int64(1), acc.Summary().Purchases)
+
+	// Periods.
+	_, err = clv.NewAccumulator(clv.Period(9))
+	require.ErrorIs(t, err, clv.ErrUnknownPeriod)
+
+	// Merges.
+	m, _ := clv.NewAccumulator(clv.Month)
+	w, _ := clv.NewAccumulator(clv.Week)
+	require.NoError(t, w.Add(buy("a", "2024-01-01T00:00:00Z", "1", "")))
+	require.ErrorIs(t, m.Merge(w), clv.ErrInconsistent)
+	require.ErrorIs(t, m.Merge(m), clv.ErrInconsistent)
+	far, _ := clv.NewAccumulator(clv.Week)
+	require.NoError(t, far.Add(buy("b", "2050-01-01T00:00:00Z", "1", "")))
+	require.ErrorIs(t, w.Merge(far), clv.ErrOutOfRange)
+	many, _ := clv.NewAccumulator(clv.Week)
+	for i := range clv.MaxSegments {
+		require.NoError(t, many.Add(buy("a", "2024-01-01T00:00:00Z", "1", fmt.Sprint("s", i))))
+	}
+	require.ErrorIs(t, w.Merge(many), clv.ErrOutOfRange)
+	assert.Equal(t, int64(1), w.Summary().Purchases, "a failed merge changes nothing")
+}
+
+func TestEmptyAccumulator(t *testing.T) {
+	acc, err := clv.NewAccumulator(clv.Quarter)
+	require.NoError(t, err)
+	s := acc.Summary()
+	assert.Equal(t, clv.Quarter, s.Period)
+	assert.Empty(t, s.Windows)
+	assert.Empty(t, s.Segments)
+	assert.Equal(t, clv.Quarter, acc.Period())
+	for range acc.Customers() {
+		t.Fatal("an empty accumulator has no customers")
+	}
+	// Refunds alone make windows but no customers.
+	require.NoError(t, acc.Add(buy("a", "2024-01-01T00:00:00Z", "-5", "")))
+	s = acc.Summary()
+	assertDecimal(t, "-5", s.Revenue)
+	assert.Equal(t, int64(0), s.Customers)
+	require.Len(t, s.Windows, 1)
+	_, err = s.Windows[0].ChurnRate()
+	require.ErrorIs(t, err, clv.ErrNonPositive)
+}
+
+func TestCalendarWindows(t *testing.T) {
+	cases := []struct {
+		p           clv.Period
+		when        string
+		start, next string
+	}{
+		// weeks run Monday to Sunday, in UTC
+		{clv.Week, "2024-01-07T23:59:59Z", "2024-01-01", "2024-01-08"},
+		{clv.Week, "2024-01-08T00:00:00Z", "2024-01-08", "2024-01-15"},
+		{clv.Week, "2024-01-08T00:30:00+01:00", "2024-01-01", "2024-01-08"},
+		{clv.Week, "1970-01-01T00:00:00Z", "1969-12-29", "1970-01-05"},
+		{clv.Week, "2020-12-31T12:00:00Z", "2020-12-28", "2021-01-04"},
+		// months, quarters, years
+		{clv.Month, "2024-02-29T23:59:59Z", "2024-02-01", "2024-03-01"},
+		{clv.Month, "1969-12-31T23:59:59Z", "1969-12-01", "1970-01-01"},
+		{clv.Month, "0001-01-01T00:00:01Z", "0001-01-01", "0001-02-01"},
+		{clv.Quarter, "2024-06-30T23:59:59Z", "2024-04-01", "2024-07-01"},
+		{clv.Quarter, "1969-11-15T00:00:00Z", "1969-10-01", "1970-01-01"},
+		{clv.Year, "2024-12-31T23:59:59Z", "2024-01-01", "2025-01-01"},
+		{clv.Year, "9999-12-31T23:59:59Z", "9999-01-01", "10000-01-01"},
+	}
+	for _, tc := range cases {
+		acc, _ := clv.NewAccumulator(tc.p)
+		require.NoError(t, acc.Add(buy("a", tc.when, "1", "")))
+		w := acc.Summary().Windows[0]
+		day := func(s string) time.Time {
+			if s == "10000-01-01" {
+				return time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+			}
+			d, err := time.Parse(time.DateOnly, s)
+			require.NoError(t, err)
+			return d
+		}
+		assert.True(t, w.Start.Equal(day(tc.start)), "%s of %s starts %s, want %s", tc.p, tc.when, w.Start, tc.start)
+		assert.True(t, w.End.Equal(day(tc.next)), "%s of %s ends %s, want %s", tc.p, tc.when, w.End, tc.next)
 	}
 }
