@@ -1,12 +1,14 @@
 package clv_test
 
 import (
+	"encoding/binary"
 	"errors"
 	"math"
 	"math/big"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/clvkit/clv"
 	"github.com/shopspring/decimal"
@@ -319,5 +321,60 @@ func FuzzPeriodText(f *testing.F) {
 		if err != nil || !strings.EqualFold(string(text), s) {
 			t.Fatalf("%q parsed to %v, which prints %q (%v)", s, p, text, err)
 		}
+	})
+}
+
+// FuzzAccumulator decodes a purchase log from bytes, 12 to a row: customer,
+// segment, a day over about four years, and an amount of any size and
+// scale. The integer fast path must agree exactly with the plain decimal
+// reference, whole and merged from shards; amounts out of range must be
+// refused and change nothing.
+func FuzzAccumulator(f *testing.F) {
+	f.Add([]byte("\x00\x00\x01\x00\x10\x27\x00\x00\x00\x00\x00\x00\xfe"), uint8(2), uint8(2))
+	f.Add([]byte("\x01\x02\x05\x03\xff\xff\xff\xff\xff\xff\xff\x7f\x10\x02\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\xee"), uint8(0), uint8(3))
+	f.Fuzz(func(t *testing.T, data []byte, period, shards uint8) {
+		p := clv.Period(period % 4)
+		start := time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC)
+		var log []clv.Purchase
+		whole, _ := clv.NewAccumulator(p)
+		parts := make([]*clv.Accumulator, 1+shards%4)
+		for i := range parts {
+			parts[i], _ = clv.NewAccumulator(p)
+		}
+		for ; len(data) >= 12; data = data[12:] {
+			units := int64(binary.LittleEndian.Uint64(data[4:]))
+			exp := int32(int8(data[3])) % 40
+			x := clv.Purchase{
+				Customer: string(rune('a' + data[0]%8)),
+				Segment:  []string{"", "web", "store"}[data[1]%3],
+				Time:     start.Add(time.Duration(binary.LittleEndian.Uint16(data[2:])%1500) * 24 * time.Hour),
+				Amount:   decimal.New(units, exp),
+			}
+			err := whole.Add(x)
+			if !inRange(units, exp) {
+				if !errors.Is(err, clv.ErrOutOfRange) {
+					t.Fatalf("amount %s: got %v, want out of range", x.Amount, err)
+				}
+				continue
+			}
+			if err != nil {
+				t.Fatalf("purchase %+v refused: %v", x, err)
+			}
+			if err := parts[int(data[0]/8)%len(parts)].Add(x); err != nil {
+				t.Fatal(err)
+			}
+			log = append(log, x)
+		}
+		want, customers := refSummary(p, log)
+		assertSummary(t, want, whole.Summary())
+		assertCustomers(t, customers, whole)
+		merged, _ := clv.NewAccumulator(p)
+		for _, part := range parts {
+			if err := merged.Merge(part); err != nil {
+				t.Fatal(err)
+			}
+		}
+		assertSummary(t, want, merged.Summary())
+		assertCustomers(t, customers, merged)
 	})
 }
