@@ -43,7 +43,14 @@ type inputs struct {
 	retentionPeriod clv.Period
 	scale           int
 	json            bool
+	input           string
+	columns         columns
+	skipBad         bool
 }
+
+// defaultColumns are the header names of a purchase log unless flags say
+// otherwise. The segment column may be missing.
+var defaultColumns = columns{customer: "customer_id", time: "date", amount: "amount", segment: "segment"}
 
 // example is the built-in small business.
 var example = inputs{
@@ -79,6 +86,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.TextVar(&in.retentionPeriod, "retention-period", clv.Month, "period of -retention-cost")
 	fs.IntVar(&in.scale, "scale", 2, "decimal places of the results, from 0 to 30")
 	fs.BoolVar(&in.json, "json", false, "print the result as JSON")
+	fs.StringVar(&in.input, "input", "", "a CSV purchase log to summarise, or - for standard input")
+	fs.StringVar(&in.columns.customer, "customer-column", defaultColumns.customer, "header of the log's customer id column")
+	fs.StringVar(&in.columns.time, "time-column", defaultColumns.time, "header of the log's date column: RFC 3339, YYYY-MM-DD or YYYYMMDD")
+	fs.StringVar(&in.columns.amount, "amount-column", defaultColumns.amount, "header of the log's amount column; negative amounts are refunds")
+	fs.StringVar(&in.columns.segment, "segment-column", defaultColumns.segment, "header of the log's segment column, if it has one")
+	fs.BoolVar(&in.skipBad, "skip-bad", false, "count and skip malformed rows of the log instead of stopping")
 	fs.Usage = func() {} // help only on -h, below; a bad flag gets one line
 
 	err := fs.Parse(args)
@@ -93,6 +106,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case err != nil:
 	case fs.NArg() > 0:
 		err = fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	case given["input"]:
+		for _, name := range []string{"revenue", "purchases", "customers"} {
+			if given[name] {
+				err = fmt.Errorf("-%s: the log gives the totals; leave it out with -input", name)
+			}
+		}
+		for _, name := range []string{"lifespan", "churn", "period"} {
+			if given[name] {
+				err = fmt.Errorf("-%s: the log measures churn; leave it out with -input", name)
+			}
+		}
+		if !given["window"] {
+			in.window.Period = clv.Month
+		}
 	case own:
 		err = requireOwn(given)
 	default:
@@ -109,14 +136,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 
-	life := clv.Lifespan{Length: in.length, ChurnRate: in.churn, Period: in.period}
-	result, err := clv.Calculate(in.window, life,
+	opts := []clv.Option{
 		clv.WithGrossMargin(in.margin),
 		clv.WithDiscountRate(in.discount, in.discountPeriod),
 		clv.WithAcquisitionCost(in.cac),
 		clv.WithRetentionCost(in.retention, in.retentionPeriod),
 		clv.WithScale(int32(in.scale)),
-	)
+	}
+	if given["input"] {
+		return runLog(in, opts, stdout, stderr)
+	}
+	life := clv.Lifespan{Length: in.length, ChurnRate: in.churn, Period: in.period}
+	result, err := clv.Calculate(in.window, life, opts...)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 2
@@ -134,6 +165,41 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stdout)
 	printResult(stdout, result, int32(in.scale))
 	return 0
+}
+
+// runLog summarises the purchase log named by -input and prices its
+// segments.
+func runLog(in inputs, opts []clv.Option, stdout, stderr io.Writer) int {
+	r, name := io.Reader(os.Stdin), "standard input"
+	if in.input != "-" {
+		f, err := os.Open(in.input)
+		if err != nil {
+			fmt.Fprintf(stderr, "clv: %v\n", err)
+			return 2
+		}
+		defer f.Close()
+		r, name = f, in.input
+	}
+	var progress io.Writer
+	if isTerminal(stderr) {
+		progress = stderr
+	}
+	acc, err := clv.NewAccumulator(in.window.Period)
+	if err == nil {
+		var stats logStats
+		if stats, err = readLog(r, in.columns, acc, in.skipBad, progress); err == nil {
+			s := acc.Summary()
+			report, notes := priceLog(s, opts)
+			if in.json {
+				printLogJSON(stdout, stats, s, report, notes)
+			} else {
+				printLog(stdout, name, stats, s, report, notes, int32(in.scale))
+			}
+			return 0
+		}
+	}
+	fmt.Fprintf(stderr, "clv: %s: %s\n", name, strings.TrimPrefix(err.Error(), "clv: "))
+	return 2
 }
 
 func requireOwn(given map[string]bool) error {
