@@ -434,9 +434,29 @@ func calendarWindow(t time.Time, p Period) (window, year int64) {
 
 // windowStart returns the first instant of window n of p, in UTC.
 func windowStart(n int64, p Period) time.Time {
+	return time.Unix(windowStartUnix(n, p), 0).UTC()
+}
+
+// windowStartUnix returns the first instant of window n of p, in seconds
+// since 1970-01-01 UTC.
+func windowStartUnix(n int64, p Period) int64 {
 	if p == Week {
-		return time.Unix((7*n-3)*24*60*60, 0).UTC()
+		return (7*n - 3) * 24 * 60 * 60
 	}
 	months := n * 12 / p.perYear()
-	return time.Date(1970+int(floorDiv(months, 12)), time.Month(months-12*floorDiv(months, 12)+1), 1, 0, 0, 0, 0, time.UTC)
+	return days(1970+floorDiv(months, 12), months-12*floorDiv(months, 12)+1, 1) * 24 * 60 * 60
+}
+
+// days returns the days from 1970-01-01 to a date, by Howard Hinnant's
+// days_from_civil.
+func days(year, month, day int64) int64 {
+	if month <= 2 {
+		year--
+	}
+	era := floorDiv(year, 400)
+	yoe := year - era*400
+	mp := (month + 9) % 12
+	doy := (153*mp+2)/5 + day - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
 }

@@ -1,7 +1,9 @@
 package clv
 
 import (
+	"encoding/binary"
 	"fmt"
+	"hash/maphash"
 	"iter"
 	"math"
 	"math/bits"
@@ -234,13 +236,31 @@ type Accumulator struct {
 	lastSegment  string // a cache: logs tend to repeat the segment of the row before
 	lastIndex    int32
 
-	cellIndex map[uint64]int32 // segment<<32 | window → index into cells
+	// cellIndex[segment][window−origin+MaxWindows−1] is 1 + the index of
+	// the segment's cell of that window in cells, or 0. Every window lies
+	// within MaxWindows−1 of origin, a window of the first row.
+	cellIndex [][]int32
 	cells     []windowCell
+	origin    int32
 
-	ids       map[string]int32 // customer → index into customers
+	// The customers, in a hash table of their own: a Go map of a million
+	// strings costs twice the memory, and its lookups cannot be
+	// overlapped, as AddAll overlaps these.
+	seed      maphash.Seed
+	slots     []uint64 // hash<<32 | 1 + index into customers; 0 is empty
+	count     int32    // customers
 	customers [][]customerState
 	extras    []customerExtra
-	arena     []byte
+	arena     [][]byte // the customers' ids, packed
+	sink      uint64   // what AddAll's lookahead read, kept so it is read
+
+	recent recentWindow // logs run in time order: the window of the last row
+}
+
+// recentWindow is a window and its bounds, in seconds since 1970 UTC.
+type recentWindow struct {
+	from, to int64 // [from, to)
+	window   int32
 }
 
 // windowCell holds the rows of one segment in one window.
@@ -248,6 +268,8 @@ type windowCell struct {
 	revenue   scaledSum
 	purchases int64
 	refunds   int64
+	segment   int32
+	window    int32
 }
 
 // A customerState holds what the summary needs of one customer: the
@@ -261,8 +283,13 @@ type customerState struct {
 	firstValue int64  // purchases in window first, in units
 	base       int32
 	first      int32 // the window of the first purchase
-	segment    int32
 	extra      int32 // 1 + index into extras; 0 for none
+	segment    uint16
+	idLen      uint16
+	// id holds the customer's id if it fits, and otherwise where the id is
+	// in the arena: the chunk, then the offset, little-endian. A state is
+	// 64 bytes, a cache line, so finding a customer reads one line.
+	id [inlineID]byte
 }
 
 // A customerExtra holds what does not fit a customerState.
@@ -282,6 +309,9 @@ type windowSet struct {
 const (
 	customerChunk = 1 << 14 // customers per allocation of state
 	arenaChunk    = 1 << 16 // bytes of customer ids per allocation
+	maxIDBytes    = 256     // the longest customer id
+	inlineID      = 24      // the longest id kept in its customer's state
+	lookahead     = 64      // purchases AddAll looks up ahead of adding them
 )
 
 // NewAccumulator returns an empty Accumulator with windows of the given
@@ -294,8 +324,8 @@ func NewAccumulator(window Period) (*Accumulator, error) {
 	return &Accumulator{
 		period:       window,
 		segmentIndex: make(map[string]int32),
-		cellIndex:    make(map[uint64]int32),
-		ids:          make(map[string]int32),
+		seed:         maphash.MakeSeed(),
+		slots:        make([]uint64, 1024),
 		lastIndex:    -1,
 	}, nil
 }
@@ -311,18 +341,31 @@ func (a *Accumulator) Period() Period { return a.period }
 // more than [MaxWindows] windows or name more than [MaxSegments] segments
 // ([ErrOutOfRange]).
 func (a *Accumulator) Add(p Purchase) error {
+	return a.add(p, a.hash(p.Customer))
+}
+
+// add adds p, whose customer id hashes to h.
+func (a *Accumulator) add(p Purchase, h uint32) error {
 	const fn = "purchase"
 	if p.Customer == "" {
 		return &argError{fn: fn, arg: "customer", err: ErrMissing}
 	}
+	if len(p.Customer) > maxIDBytes {
+		return &argError{fn: fn, arg: "customer", val: fmt.Sprintf("%.20q…", p.Customer),
+			err: fmt.Errorf("%w: longer than %d bytes", ErrOutOfRange, maxIDBytes)}
+	}
 	if p.Time.IsZero() {
 		return &argError{fn: fn, arg: "time", err: ErrMissing}
 	}
-	win64, year := calendarWindow(p.Time, a.period)
-	if year < 1 || year > 9999 {
-		return &argError{fn: fn, arg: "time", val: p.Time.String(), err: ErrOutOfRange}
+	win := a.recent.window
+	if sec := p.Time.Unix(); sec < a.recent.from || sec >= a.recent.to {
+		n, year := calendarWindow(p.Time, a.period)
+		if year < 1 || year > 9999 {
+			return &argError{fn: fn, arg: "time", val: p.Time.String(), err: ErrOutOfRange}
+		}
+		win = int32(n)
+		a.recent = recentWindow{from: windowStartUnix(n, a.period), to: windowStartUnix(n+1, a.period), window: win}
 	}
-	win := int32(win64)
 	if a.rows > 0 && (max(a.hi, win)-min(a.lo, win) >= MaxWindows) {
 		return &argError{fn: fn, arg: "time", val: p.Time.UTC().Format(time.RFC3339),
 			err: fmt.Errorf("%w: the log would span more than %d %ss", ErrOutOfRange, MaxWindows, a.period)}
@@ -335,18 +378,25 @@ func (a *Accumulator) Add(p Purchase) error {
 			return err
 		}
 	}
-	segment, ok := a.findSegment(p.Segment)
-	if !ok && len(a.segments) >= MaxSegments {
-		return &argError{fn: fn, arg: "segment", val: fmt.Sprintf("%q", p.Segment),
-			err: fmt.Errorf("%w: more than %d segments", ErrOutOfRange, MaxSegments)}
-	}
 	refund := units < 0 || slow.Sign() < 0
-	i, known := int32(-1), true
+	i, slot, known := int32(-1), 0, true
+	var c *customerState
 	if !refund {
-		if i, known = a.ids[p.Customer]; !known && len(a.ids) == math.MaxInt32 {
+		if i, slot, known = a.find(p.Customer, h); !known && a.count == math.MaxInt32 {
 			return &argError{fn: fn, arg: "customer", val: fmt.Sprintf("%q", p.Customer),
 				err: fmt.Errorf("%w: more than %d customers", ErrOutOfRange, math.MaxInt32)}
 		}
+		if known {
+			c = a.customer(i)
+		}
+	}
+	// Customers mostly keep to one segment: try theirs before the index.
+	segment, ok := int32(0), false
+	if c != nil && c.windows != 0 && a.segments[c.segment] == p.Segment {
+		segment, ok = int32(c.segment), true
+	} else if segment, ok = a.findSegment(p.Segment); !ok && len(a.segments) >= MaxSegments {
+		return &argError{fn: fn, arg: "segment", val: fmt.Sprintf("%q", p.Segment),
+			err: fmt.Errorf("%w: more than %d segments", ErrOutOfRange, MaxSegments)}
 	}
 
 	// Every check is done: from here on the purchase is added.
@@ -357,7 +407,7 @@ func (a *Accumulator) Add(p Purchase) error {
 		units, slow = a.align(units, places)
 	}
 	if a.rows == 0 {
-		a.lo, a.hi = win, win
+		a.lo, a.hi, a.origin = win, win, win
 	}
 	a.lo, a.hi = min(a.lo, win), max(a.hi, win)
 	a.rows++
@@ -374,9 +424,9 @@ func (a *Accumulator) Add(p Purchase) error {
 	cell.purchases++
 
 	if !known {
-		i = a.addCustomer(p.Customer, win)
+		i = a.addCustomer(p.Customer, h, slot, win)
+		c = a.customer(i)
 	}
-	c := a.customer(i)
 	a.addFirst(c, win, units, slow)
 	a.addTotal(c, units, slow)
 	a.mark(c, segment, win)
@@ -427,7 +477,7 @@ func (a *Accumulator) rescale(places int32) {
 	for i := range a.cells {
 		a.cells[i].revenue.rescale(a.places, places)
 	}
-	for i := range int32(len(a.ids)) {
+	for i := range a.count {
 		c := a.customer(i)
 		if v, ok := scaleUnits(c.value, places-a.places); ok {
 			c.value = v
@@ -449,46 +499,110 @@ func (a *Accumulator) rescale(places int32) {
 
 // cell returns the cell of a segment and window, adding it if new.
 func (a *Accumulator) cell(segment, window int32) *windowCell {
-	key := uint64(uint32(segment))<<32 | uint64(uint32(window))
-	i, ok := a.cellIndex[key]
-	if !ok {
-		i = int32(len(a.cells))
-		a.cells = append(a.cells, windowCell{})
-		a.cellIndex[key] = i
+	for int(segment) >= len(a.cellIndex) {
+		a.cellIndex = append(a.cellIndex, make([]int32, 2*MaxWindows-1))
 	}
-	return &a.cells[i]
+	i := &a.cellIndex[segment][window-a.origin+MaxWindows-1]
+	if *i == 0 {
+		a.cells = append(a.cells, windowCell{segment: segment, window: window})
+		*i = int32(len(a.cells))
+	}
+	return &a.cells[*i-1]
 }
 
-// addCustomer adds a customer whose first purchase is in window first, and
-// returns their index.
-func (a *Accumulator) addCustomer(id string, first int32) int32 {
-	i := int32(len(a.ids))
+// hash returns the hash of a customer id.
+func (a *Accumulator) hash(id string) uint32 {
+	h := maphash.String(a.seed, id)
+	return uint32(h) ^ uint32(h>>32)
+}
+
+// find returns the index of the customer with the given id and hash, if
+// there is one, and otherwise the free slot where they belong.
+func (a *Accumulator) find(id string, h uint32) (index int32, slot int, ok bool) {
+	mask := len(a.slots) - 1
+	for k := int(h) & mask; ; k = (k + 1) & mask {
+		s := a.slots[k]
+		if s == 0 {
+			return -1, k, false
+		}
+		if uint32(s>>32) == h {
+			if i := int32(uint32(s)) - 1; a.id(a.customer(i)) == id {
+				return i, k, true
+			}
+		}
+	}
+}
+
+// addCustomer adds a customer whose first purchase is in window first, in
+// the free slot find returned, and returns their index.
+func (a *Accumulator) addCustomer(id string, h uint32, slot int, first int32) int32 {
+	if int(a.count) >= len(a.slots)/4*3 {
+		a.grow()
+		_, slot, _ = a.find(id, h)
+	}
+	i := a.count
+	a.count++
 	if i%customerChunk == 0 {
 		a.customers = append(a.customers, make([]customerState, customerChunk))
 	}
-	a.ids[a.intern(id)] = i
+	a.slots[slot] = uint64(h)<<32 | uint64(i+1)
 	c := a.customer(i)
 	c.first, c.base = first, first
+	c.idLen = uint16(len(id))
+	if len(id) <= inlineID {
+		copy(c.id[:], id)
+	} else {
+		chunk, start := a.intern(id)
+		binary.LittleEndian.PutUint32(c.id[:], chunk)
+		binary.LittleEndian.PutUint16(c.id[4:], start)
+	}
 	return i
+}
+
+// grow doubles the slots of the customer table.
+func (a *Accumulator) grow() {
+	slots := make([]uint64, 2*len(a.slots))
+	mask := len(slots) - 1
+	for _, s := range a.slots {
+		if s == 0 {
+			continue
+		}
+		k := int(s>>32) & mask
+		for slots[k] != 0 {
+			k = (k + 1) & mask
+		}
+		slots[k] = s
+	}
+	a.slots = slots
 }
 
 func (a *Accumulator) customer(i int32) *customerState {
 	return &a.customers[i/customerChunk][i%customerChunk]
 }
 
-// intern returns a copy of id that the Accumulator owns. Ids are copied
-// into shared blocks, so keeping a million of them costs a few dozen
-// allocations, not a million; a block's bytes never change once written.
-func (a *Accumulator) intern(id string) string {
-	if len(id) > arenaChunk/16 {
-		return strings.Clone(id)
+// intern copies an id too long for a state into the arena and returns
+// where it is. Ids are packed into shared blocks, so a million of them cost
+// a few hundred allocations, not a million; a block's bytes never change
+// once written.
+func (a *Accumulator) intern(id string) (chunk uint32, start uint16) {
+	n := len(a.arena)
+	if n == 0 || len(a.arena[n-1])+len(id) > arenaChunk {
+		a.arena = append(a.arena, make([]byte, 0, arenaChunk))
+		n++
 	}
-	if len(a.arena)+len(id) > cap(a.arena) {
-		a.arena = make([]byte, 0, arenaChunk)
+	start = uint16(len(a.arena[n-1]))
+	a.arena[n-1] = append(a.arena[n-1], id...)
+	return uint32(n - 1), start
+}
+
+// id returns the id of customer c without copying it, for as long as c's
+// state is not changed.
+func (a *Accumulator) id(c *customerState) string {
+	if c.idLen <= inlineID {
+		return unsafe.String(&c.id[0], int(c.idLen))
 	}
-	start := len(a.arena)
-	a.arena = append(a.arena, id...)
-	return unsafe.String(&a.arena[start], len(id))
+	chunk, start := binary.LittleEndian.Uint32(c.id[:]), binary.LittleEndian.Uint16(c.id[4:])
+	return unsafe.String(&a.arena[chunk][start], int(c.idLen))
 }
 
 // extra returns the customerExtra of c, adding it if new.
@@ -547,9 +661,9 @@ func (a *Accumulator) mark(c *customerState, segment, win int32) {
 	if c.extra == 0 || a.extras[c.extra-1].sets == nil {
 		switch {
 		case c.windows == 0:
-			c.windows, c.base, c.segment = 1, win, segment
+			c.windows, c.base, c.segment = 1, win, uint16(segment)
 			return
-		case segment != c.segment:
+		case segment != int32(c.segment):
 		case win >= c.base && win-c.base < 64:
 			c.windows |= 1 << (win - c.base)
 			return
@@ -560,7 +674,7 @@ func (a *Accumulator) mark(c *customerState, segment, win int32) {
 		}
 		// The windows outgrow the state: move them to sets.
 		x := a.extra(c)
-		s := windowSet{segment: c.segment}
+		s := windowSet{segment: int32(c.segment)}
 		for x := c.windows; x != 0; x &= x - 1 {
 			s.mark(c.base + int32(bits.TrailingZeros64(x)))
 		}
@@ -600,19 +714,71 @@ func (s *windowSet) mark(w int32) {
 // purchase by its place in the sequence, counted from 1; the purchases
 // before it stay added.
 func (a *Accumulator) AddAll(purchases iter.Seq[Purchase]) error {
-	n := 0
-	for p := range purchases {
-		n++
-		if err := a.Add(p); err != nil {
-			if e, ok := err.(*argError); ok {
-				named := *e
-				named.fn = fmt.Sprintf("purchase %d", n)
-				return &named
+	// Purchases go in batches: the customers of a whole batch are looked
+	// up first, so the memory reads of many lookups overlap, and then the
+	// purchases are added one by one, their customers already in cache.
+	var batch [lookahead]Purchase
+	var hashes [lookahead]uint32
+	n, k := 0, 0
+	flush := func() error {
+		a.lookAhead(batch[:k], hashes[:k])
+		for j := range k {
+			if err := a.add(batch[j], hashes[j]); err != nil {
+				if e, ok := err.(*argError); ok {
+					named := *e
+					named.fn = fmt.Sprintf("purchase %d", n-k+j+1)
+					err = &named
+				}
+				return err
 			}
-			return err
+		}
+		k = 0
+		return nil
+	}
+	for p := range purchases {
+		batch[k] = p
+		k++
+		n++
+		if k == lookahead {
+			if err := flush(); err != nil {
+				return err
+			}
 		}
 	}
-	return nil
+	return flush()
+}
+
+// lookAhead hashes the customer ids of a batch and reads where each
+// customer is kept. Nothing is changed: the reads only bring the memory
+// into cache, and the loops keep them independent of each other so the
+// processor can have many under way at once.
+func (a *Accumulator) lookAhead(batch []Purchase, hashes []uint32) {
+	sink := a.sink
+	for j := range batch {
+		if id := batch[j].Customer; id != "" {
+			sink += uint64(id[0]) // hashing many ids overlaps less
+		}
+	}
+	for j := range batch {
+		hashes[j] = a.hash(batch[j].Customer)
+	}
+	var seen [lookahead]uint64
+	mask := len(a.slots) - 1
+	for j, h := range hashes {
+		seen[j] = a.slots[int(h)&mask]
+	}
+	for j, s := range seen[:len(batch)] {
+		// The customer is in the first slot with their hash, nearly always
+		// the home slot or one of the next few, in the same cache line.
+		for k := int(hashes[j]) & mask; s != 0; s = a.slots[k] {
+			if uint32(s>>32) == hashes[j] {
+				sink += a.customer(int32(uint32(s)) - 1).windows
+				break
+			}
+			k = (k + 1) & mask
+		}
+	}
+	a.sink = sink
 }
 
 // Merge adds the purchases summarised by b to a, as if each had been added
@@ -635,7 +801,7 @@ func (a *Accumulator) Merge(b *Accumulator) error {
 		return nil
 	case a.rows > 0 && max(a.hi, b.hi)-min(a.lo, b.lo) >= MaxWindows:
 		return &argError{fn: fn, arg: "windows", err: fmt.Errorf("%w: the log would span more than %d %ss", ErrOutOfRange, MaxWindows, a.period)}
-	case int64(len(a.ids))+int64(len(b.ids)) > math.MaxInt32:
+	case int64(a.count)+int64(b.count) > math.MaxInt32:
 		return &argError{fn: fn, arg: "customers", err: fmt.Errorf("%w: more than %d customers", ErrOutOfRange, math.MaxInt32)}
 	}
 	added := 0
@@ -660,13 +826,13 @@ func (a *Accumulator) Merge(b *Accumulator) error {
 		}
 	}
 	if a.rows == 0 {
-		a.lo, a.hi = b.lo, b.hi
+		a.lo, a.hi, a.origin = b.lo, b.hi, b.lo
 	}
 	a.lo, a.hi = min(a.lo, b.lo), max(a.hi, b.hi)
 	a.rows += b.rows
-	for key, i := range b.cellIndex {
+	for i := range b.cells {
 		from := &b.cells[i]
-		to := a.cell(segment[key>>32], int32(uint32(key)))
+		to := a.cell(segment[from.segment], from.window)
 		units, slow := toScale(from.revenue.units, b.places, a.places)
 		to.revenue.add(units, a.places)
 		to.revenue.spill = to.revenue.spill.Add(slow).Add(from.revenue.spill)
@@ -675,9 +841,10 @@ func (a *Accumulator) Merge(b *Accumulator) error {
 	}
 	for j, id := range b.customerIDs() {
 		from := b.customer(int32(j))
-		i, known := a.ids[id]
+		h := a.hash(id)
+		i, slot, known := a.find(id, h)
 		if !known {
-			i = a.addCustomer(id, from.first)
+			i = a.addCustomer(id, h, slot, from.first)
 		}
 		c := a.customer(i)
 		firstSpill, spill := b.spills(from)
@@ -704,7 +871,7 @@ func (a *Accumulator) spills(c *customerState) (firstValue, value decimal.Decima
 func (a *Accumulator) eachWindow(c *customerState, f func(segment, window int32)) {
 	if c.extra == 0 || a.extras[c.extra-1].sets == nil {
 		for x := c.windows; x != 0; x &= x - 1 {
-			f(c.segment, c.base+int32(bits.TrailingZeros64(x)))
+			f(int32(c.segment), c.base+int32(bits.TrailingZeros64(x)))
 		}
 		return
 	}
@@ -719,9 +886,9 @@ func (a *Accumulator) eachWindow(c *customerState, f func(segment, window int32)
 
 // customerIDs returns the customers' ids in the order they were added.
 func (a *Accumulator) customerIDs() []string {
-	ids := make([]string, len(a.ids))
-	for id, i := range a.ids {
-		ids[i] = id
+	ids := make([]string, a.count)
+	for i := range ids {
+		ids[i] = strings.Clone(a.id(a.customer(int32(i))))
 	}
 	return ids
 }
@@ -867,7 +1034,7 @@ func (a *Accumulator) Summary() Summary {
 			fresh[row*span+first]++
 		}
 	}
-	for i := range int32(len(a.ids)) {
+	for i := range a.count {
 		c := a.customer(i)
 		first := int(c.first - a.lo)
 		clear(union)
@@ -893,10 +1060,10 @@ func (a *Accumulator) Summary() Summary {
 	// The rows, segment by segment and in all.
 	revenue := make([]scaledSum, n)
 	purchases, refunds := make([]int64, n), make([]int64, n)
-	for key, i := range a.cellIndex {
+	for i := range a.cells {
 		c := &a.cells[i]
-		for _, row := range [2]int{int(key >> 32), all} {
-			k := row*span + int(int32(uint32(key))-a.lo)
+		for _, row := range [2]int{int(c.segment), all} {
+			k := row*span + int(c.window-a.lo)
 			revenue[k].add(c.revenue.units, a.places)
 			if c.revenue.spill.Sign() != 0 {
 				revenue[k].spill = revenue[k].spill.Add(c.revenue.spill)
