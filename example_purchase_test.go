@@ -1,0 +1,292 @@
+package clv_test
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/clvkit/clv"
+	"github.com/shopspring/decimal"
+)
+
+// shopLog is a quarter of a small shop's orders: web and store customers,
+// one refund, one customer who moves from the web to the store.
+func shopLog() []clv.Purchase {
+	day := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
+	d := decimal.RequireFromString
+	return []clv.Purchase{
+		{Customer: "ann", Time: day("2025-01-03"), Amount: d("40.00"), Segment: "web"},
+		{Customer: "ben", Time: day("2025-01-09"), Amount: d("25.00"), Segment: "web"},
+		{Customer: "cat", Time: day("2025-01-15"), Amount: d("90.00"), Segment: "store"},
+		{Customer: "dan", Time: day("2025-01-20"), Amount: d("60.00"), Segment: "store"},
+		{Customer: "ann", Time: day("2025-02-02"), Amount: d("35.00"), Segment: "web"},
+		{Customer: "cat", Time: day("2025-02-11"), Amount: d("80.00"), Segment: "store"},
+		{Customer: "dan", Time: day("2025-02-14"), Amount: d("-60.00"), Segment: "store"}, // a refund
+		{Customer: "eve", Time: day("2025-02-21"), Amount: d("30.00"), Segment: "web"},
+		{Customer: "ann", Time: day("2025-03-05"), Amount: d("45.00"), Segment: "web"},
+		{Customer: "ben", Time: day("2025-03-07"), Amount: d("70.00"), Segment: "store"}, // ben moves to the store
+		{Customer: "cat", Time: day("2025-03-12"), Amount: d("85.00"), Segment: "store"},
+		{Customer: "eve", Time: day("2025-03-28"), Amount: d("20.00"), Segment: "web"},
+	}
+}
+
+// From a purchase log to the lifetime value of each segment: summarise the
+// log by month, measure each segment's churn from the months, and price
+// the segments with the last month's totals.
+func Example_purchaseLog() {
+	acc, _ := clv.NewAccumulator(clv.Month)
+	if err := acc.AddAll(slices.Values(shopLog())); err != nil {
+		fmt.Println(err)
+		return
+	}
+	summary := acc.Summary()
+
+	fmt.Println("month    segment  revenue  customers  new  lost")
+	for i, all := range summary.Windows {
+		for _, s := range summary.Segments {
+			w := s.Windows[i]
+			fmt.Printf("%s  %-7s  %7s  %9d  %3d  %4d\n", all.Start.Format("2006-01"), s.Name,
+				w.Revenue.StringFixed(2), w.Customers, w.NewCustomers, w.LostCustomers)
+		}
+	}
+
+	var segments []clv.Segment
+	for _, s := range summary.Segments {
+		churn, err := clv.AverageChurnRate(s.Windows)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		last := s.Windows[len(s.Windows)-1]
+		segments = append(segments, clv.Segment{
+			Name:     s.Name,
+			Window:   last.Window(),
+			Lifespan: clv.Lifespan{ChurnRate: churn, Period: clv.Month},
+		})
+		fmt.Printf("%s: churn %s a month\n", s.Name, churn.StringFixed(4))
+	}
+	report, err := clv.CalculateSegments(segments, clv.WithGrossMargin(decimal.RequireFromString("0.5")))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, s := range report.Segments {
+		fmt.Printf("%s: %s a month for %s months: lifetime value %s, profit %s\n", s.Name,
+			s.Result.CustomerValue.StringFixed(2), s.Result.Lifespan.StringFixed(2),
+			s.Result.LifetimeValue.StringFixed(2), s.Result.ProfitLifetimeValue.StringFixed(2))
+	}
+	// Output:
+	// month    segment  revenue  customers  new  lost
+	// 2025-01  store     150.00          2    2     0
+	// 2025-01  web        65.00          2    2     0
+	// 2025-02  store      20.00          1    0     1
+	// 2025-02  web        65.00          2    1     1
+	// 2025-03  store     155.00          2    0     0
+	// 2025-03  web        65.00          2    0     0
+	// store: churn 0.3333 a month
+	// web: churn 0.2500 a month
+	// store: 77.50 a month for 3.00 months: lifetime value 232.50, profit 116.25
+	// web: 32.50 a month for 4.00 months: lifetime value 130.00, profit 65.00
+}
+
+func ExamplePurchase() {
+	// A refund is a negative amount: it lowers revenue and is no purchase.
+	acc, _ := clv.NewAccumulator(clv.Year)
+	when := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+	_ = acc.Add(clv.Purchase{Customer: "ann", Time: when, Amount: decimal.RequireFromString("50.00")})
+	_ = acc.Add(clv.Purchase{Customer: "ann", Time: when, Amount: decimal.RequireFromString("-20.00")})
+	_ = acc.Add(clv.Purchase{Customer: "ben", Time: when, Amount: decimal.Zero}) // a free order
+	s := acc.Summary()
+	fmt.Println(s.Revenue.StringFixed(2), s.Purchases, s.Refunds, s.Customers)
+	// Output:
+	// 30.00 2 1 2
+}
+
+func ExampleAccumulator() {
+	acc, _ := clv.NewAccumulator(clv.Quarter)
+	_ = acc.AddAll(slices.Values(shopLog()))
+	for _, w := range acc.Summary().Windows {
+		fmt.Println(w.Start.Format(time.DateOnly), w.Revenue.StringFixed(2), w.Purchases, w.Customers)
+	}
+	// Output:
+	// 2025-01-01 520.00 11 5
+}
+
+func ExampleNewAccumulator() {
+	_, err := clv.NewAccumulator(clv.Period(7))
+	fmt.Println(err)
+	// Output:
+	// clv: accumulator: window = Period(7): unknown period
+}
+
+func ExampleAccumulator_Period() {
+	acc, _ := clv.NewAccumulator(clv.Week)
+	fmt.Println(acc.Period())
+	// Output:
+	// week
+}
+
+func ExampleAccumulator_Add() {
+	acc, _ := clv.NewAccumulator(clv.Month)
+	err := acc.Add(clv.Purchase{Customer: "ann", Amount: decimal.RequireFromString("10")})
+	fmt.Println(err)
+	// Output:
+	// clv: purchase: time: missing
+}
+
+func ExampleAccumulator_AddAll() {
+	acc, _ := clv.NewAccumulator(clv.Month)
+	log := shopLog()
+	log[4].Customer = "" // the fifth purchase lost its customer
+	err := acc.AddAll(slices.Values(log))
+	fmt.Println(err)
+	fmt.Println(acc.Summary().Purchases, "purchases added")
+	// Output:
+	// clv: purchase 5: customer: missing
+	// 4 purchases added
+}
+
+// Two shards of a log, summarised apart — on two machines, say — merge to
+// the summary of the whole.
+func ExampleAccumulator_Merge() {
+	log := shopLog()
+	first, _ := clv.NewAccumulator(clv.Month)
+	second, _ := clv.NewAccumulator(clv.Month)
+	_ = first.AddAll(slices.Values(log[:6]))
+	_ = second.AddAll(slices.Values(log[6:]))
+	if err := first.Merge(second); err != nil {
+		fmt.Println(err)
+		return
+	}
+	whole, _ := clv.NewAccumulator(clv.Month)
+	_ = whole.AddAll(slices.Values(log))
+	fmt.Println(first.Summary().Revenue, whole.Summary().Revenue)
+	fmt.Println(first.Summary().Windows[1].LostCustomers, whole.Summary().Windows[1].LostCustomers)
+	// Output:
+	// 520 520
+	// 2 2
+}
+
+func ExampleAccumulator_Summary() {
+	acc, _ := clv.NewAccumulator(clv.Month)
+	_ = acc.AddAll(slices.Values(shopLog()))
+	s := acc.Summary()
+	fmt.Println(s.Period, len(s.Windows), "windows,", len(s.Segments), "segments")
+	fmt.Println(s.Revenue.StringFixed(2), s.Purchases, s.Refunds, s.Customers)
+	// Output:
+	// month 3 windows, 2 segments
+	// 520.00 11 1 5
+}
+
+func ExampleAccumulator_Customers() {
+	acc, _ := clv.NewAccumulator(clv.Month)
+	_ = acc.AddAll(slices.Values(shopLog()))
+	fmt.Println("customer  segment  frequency  recency  T  repeat value")
+	for c := range acc.Customers() {
+		fmt.Printf("%-8s  %-7s  %9d  %7d  %d  %12s\n", c.Customer, c.Segment, c.Frequency, c.Recency, c.T, c.RepeatValue.StringFixed(2))
+	}
+	// Output:
+	// customer  segment  frequency  recency  T  repeat value
+	// ann       web              2        2  2         80.00
+	// ben       web              1        2  2         70.00
+	// cat       store            2        2  2        165.00
+	// dan       store            0        0  2          0.00
+	// eve       web              1        1  1         20.00
+}
+
+func ExampleSummary() {
+	acc, _ := clv.NewAccumulator(clv.Month)
+	_ = acc.AddAll(slices.Values(shopLog()))
+	for _, w := range acc.Summary().Windows {
+		fmt.Println(w.Start.Format("2006-01"), w.Customers, "customers:", w.NewCustomers, "new,", w.ReturningCustomers, "returning;", w.LostCustomers, "lost")
+	}
+	// Output:
+	// 2025-01 4 customers: 4 new, 0 returning; 0 lost
+	// 2025-02 3 customers: 1 new, 2 returning; 2 lost
+	// 2025-03 4 customers: 0 new, 4 returning; 0 lost
+}
+
+func ExampleSegmentSummary() {
+	acc, _ := clv.NewAccumulator(clv.Month)
+	_ = acc.AddAll(slices.Values(shopLog()))
+	for _, s := range acc.Summary().Segments {
+		fmt.Print(s.Name, ":")
+		for _, w := range s.Windows {
+			fmt.Print(" ", w.Revenue.StringFixed(2))
+		}
+		fmt.Println()
+	}
+	// Output:
+	// store: 150.00 20.00 155.00
+	// web: 65.00 65.00 65.00
+}
+
+func ExampleWindowSummary() {
+	acc, _ := clv.NewAccumulator(clv.Month)
+	_ = acc.AddAll(slices.Values(shopLog()))
+	feb := acc.Summary().Segments[0].Windows[1] // the store in February
+	fmt.Println(feb.Start.Format(time.DateOnly), "to", feb.End.Format(time.DateOnly))
+	fmt.Println(feb.Revenue.StringFixed(2), feb.Purchases, feb.Refunds, feb.Customers, feb.PreviousCustomers, feb.LostCustomers)
+	// Output:
+	// 2025-02-01 to 2025-03-01
+	// 20.00 1 1 1 2 1
+}
+
+func ExampleWindowSummary_Window() {
+	acc, _ := clv.NewAccumulator(clv.Month)
+	_ = acc.AddAll(slices.Values(shopLog()))
+	march := acc.Summary().Windows[2]
+	r, _ := clv.Calculate(march.Window(), clv.Lifespan{Length: decimal.NewFromInt(12), Period: clv.Month})
+	fmt.Println(r.CustomerValue.StringFixed(2), "a month,", r.LifetimeValue.StringFixed(2), "over a year")
+	// Output:
+	// 55.00 a month, 660.00 over a year
+}
+
+func ExampleWindowSummary_ChurnRate() {
+	acc, _ := clv.NewAccumulator(clv.Month)
+	_ = acc.AddAll(slices.Values(shopLog()))
+	for _, w := range acc.Summary().Windows {
+		churn, err := w.ChurnRate()
+		fmt.Println(w.Start.Format("2006-01"), churn.StringFixed(4), err)
+	}
+	// Output:
+	// 2025-01 0.0000 clv: churn rate: customers at start = 0: must be positive
+	// 2025-02 0.5000 <nil>
+	// 2025-03 0.0000 <nil>
+}
+
+func ExampleAverageChurnRate() {
+	acc, _ := clv.NewAccumulator(clv.Month)
+	_ = acc.AddAll(slices.Values(shopLog()))
+	churn, _ := clv.AverageChurnRate(acc.Summary().Windows)
+	fmt.Println(churn.StringFixed(4))
+	// Output:
+	// 0.2857
+}
+
+func ExampleCustomerSummary() {
+	acc, _ := clv.NewAccumulator(clv.Month)
+	_ = acc.AddAll(slices.Values(shopLog()))
+	for c := range acc.Customers() {
+		if c.Customer == "ann" {
+			fmt.Printf("%+v\n", c)
+		}
+	}
+	// Output:
+	// {Customer:ann Segment:web Frequency:2 Recency:2 T:2 RepeatValue:80}
+}
+
+func ExampleCustomerSummary_Equal() {
+	a := clv.CustomerSummary{Customer: "ann", Frequency: 2, RepeatValue: decimal.RequireFromString("80")}
+	b := clv.CustomerSummary{Customer: "ann", Frequency: 2, RepeatValue: decimal.RequireFromString("80.00")}
+	fmt.Println(a.Equal(b))
+	// Output:
+	// true
+}
+
+func ExampleCustomerSummary_MeanRepeatValue() {
+	c := clv.CustomerSummary{Customer: "ann", Frequency: 3, RepeatValue: decimal.RequireFromString("100")}
+	fmt.Println(c.MeanRepeatValue())
+	// Output:
+	// 33.3333333333
+}
