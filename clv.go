@@ -26,6 +26,20 @@
 // [Option] values and returns a [Result]; [CalculateSegments] does the same
 // for several segments and blends them, weighted by customers.
 //
+// # From purchase records
+//
+// Most businesses hold orders, not totals. An [Accumulator] takes
+// [Purchase] records — customer, time, amount, segment; a negative amount
+// is a refund — in any order, and returns a [Summary]: for each calendar
+// window and segment, the revenue, purchases, refunds, customers, and the
+// new, returning and lost customers from which churn is measured
+// ([WindowSummary.ChurnRate], [AverageChurnRate]). A [WindowSummary]'s
+// Window goes straight into [Calculate]. Per customer it gives the
+// frequency, recency, T and repeat value of the statistical CLV literature
+// ([CustomerSummary]). Amounts are summed exactly, mostly as integers that
+// cost no allocation; accumulators over parts of a log merge exactly
+// ([Accumulator.Merge]).
+//
 // # Units
 //
 // Every rate, lifespan and window carries a [Period]: a week, month, quarter
@@ -81,7 +95,8 @@
 // beyond is refused with [ErrOutOfRange] before any arithmetic, so no input
 // can make a call slow or its memory large.
 //
-// All functions are pure and safe for concurrent use.
+// All functions are pure and safe for concurrent use. An [Accumulator] is
+// the one value that changes; give each goroutine its own.
 package clv
 
 import (
