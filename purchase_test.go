@@ -519,3 +519,69 @@ func TestCalendarWindows(t *testing.T) {
 		assert.True(t, w.End.Equal(day(tc.next)), "%s of %s ends %s, want %s", tc.p, tc.when, w.End, tc.next)
 	}
 }
+
+func TestManyCustomersAndLongIDs(t *testing.T) {
+	// Enough customers to grow the table several times, with ids of every
+	// length up to the longest allowed, in shards merged together.
+	rng := rand.New(rand.NewPCG(7, 8))
+	var log []clv.Purchase
+	for i := range 20000 {
+		id := fmt.Sprintf("%d-%s", i%5000, strings.Repeat("x", i%5000%260))
+		if len(id) > 256 {
+			id = id[:256]
+		}
+		log = append(log, clv.Purchase{Customer: id, Time: at("2024-01-01T00:00:00Z").Add(time.Duration(rng.Int64N(int64(400 * 24 * time.Hour)))),
+			Amount: decimal.New(rng.Int64N(10000), -2), Segment: []string{"a", "b"}[i%2]})
+	}
+	want, customers := refSummary(clv.Month, log)
+	acc, _ := clv.NewAccumulator(clv.Month)
+	require.NoError(t, acc.AddAll(slices.Values(log)))
+	assertSummary(t, want, acc.Summary())
+	assertCustomers(t, customers, acc)
+
+	left, _ := clv.NewAccumulator(clv.Month)
+	right, _ := clv.NewAccumulator(clv.Month)
+	for i, p := range log {
+		require.NoError(t, []*clv.Accumulator{left, right}[i%2].Add(p))
+	}
+	require.NoError(t, left.Merge(right))
+	assertSummary(t, want, left.Summary())
+	assertCustomers(t, customers, left)
+
+	// An id over 256 bytes is refused.
+	err := acc.Add(clv.Purchase{Customer: strings.Repeat("y", 257), Time: at("2024-01-01T00:00:00Z"), Amount: dec("1")})
+	require.ErrorIs(t, err, clv.ErrOutOfRange)
+	assert.Contains(t, err.Error(), "longer than 256 bytes")
+
+	// The sequence of customers stops when asked.
+	n := 0
+	for range acc.Customers() {
+		n++
+		if n == 3 {
+			break
+		}
+	}
+	assert.Equal(t, 3, n)
+}
+
+func TestAverageChurnRate(t *testing.T) {
+	w := func(lost, previous int64) clv.WindowSummary {
+		return clv.WindowSummary{LostCustomers: lost, PreviousCustomers: previous}
+	}
+	churn, err := clv.AverageChurnRate([]clv.WindowSummary{w(0, 0), w(1, 10), w(3, 30)})
+	require.NoError(t, err)
+	assertDecimal(t, "0.1", churn)
+	// The average is weighted by customers: 1/10 and 30/30 is 31/40, not 0.55.
+	churn, err = clv.AverageChurnRate([]clv.WindowSummary{w(1, 10), w(30, 30)})
+	require.NoError(t, err)
+	assertDecimal(t, "0.775", churn)
+
+	_, err = clv.AverageChurnRate(nil)
+	require.ErrorIs(t, err, clv.ErrNonPositive)
+	_, err = clv.AverageChurnRate([]clv.WindowSummary{w(0, 0)})
+	require.ErrorIs(t, err, clv.ErrNonPositive)
+	_, err = clv.AverageChurnRate([]clv.WindowSummary{w(1, math.MaxInt64), w(1, 1)})
+	require.ErrorIs(t, err, clv.ErrOutOfRange)
+	_, err = clv.AverageChurnRate([]clv.WindowSummary{w(20, 10)})
+	require.ErrorIs(t, err, clv.ErrInconsistent)
+}
