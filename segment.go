@@ -341,11 +341,11 @@ func (a *Accumulator) Period() Period { return a.period }
 // more than [MaxWindows] windows or name more than [MaxSegments] segments
 // ([ErrOutOfRange]).
 func (a *Accumulator) Add(p Purchase) error {
-	return a.add(p, a.hash(p.Customer))
+	return a.add(&p, a.hash(p.Customer))
 }
 
 // add adds p, whose customer id hashes to h.
-func (a *Accumulator) add(p Purchase, h uint32) error {
+func (a *Accumulator) add(p *Purchase, h uint32) error {
 	const fn = "purchase"
 	if p.Customer == "" {
 		return &argError{fn: fn, arg: "customer", err: ErrMissing}
@@ -723,7 +723,7 @@ func (a *Accumulator) AddAll(purchases iter.Seq[Purchase]) error {
 	flush := func() error {
 		a.lookAhead(batch[:k], hashes[:k])
 		for j := range k {
-			if err := a.add(batch[j], hashes[j]); err != nil {
+			if err := a.add(&batch[j], hashes[j]); err != nil {
 				if e, ok := err.(*argError); ok {
 					named := *e
 					named.fn = fmt.Sprintf("purchase %d", n-k+j+1)
