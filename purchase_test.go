@@ -333,8 +333,35 @@ func TestSummaryMatchesReference(t *testing.T) {
 				require.NoError(t, err)
 				require.NoError(t, acc.AddAll(slices.Values(log)))
 				want, customers := refSummary(p, log)
-				assertSummary(t, want, acc.Summary())
+				got := acc.Summary()
+				assertSummary(t, want, got)
 				assertCustomers(t, customers, acc)
+
+				// The windows add up to the log, for all customers and
+				// across the segments.
+				revenue, purchases := decimal.Zero, int64(0)
+				for _, x := range log {
+					revenue = revenue.Add(x.Amount)
+					if !x.Amount.IsNegative() {
+						purchases++
+					}
+				}
+				sum, n := decimal.Zero, int64(0)
+				for _, w := range got.Windows {
+					sum, n = sum.Add(w.Revenue), n+w.Purchases
+				}
+				assert.True(t, revenue.Equal(sum), "windows' revenue %s, log's %s", sum, revenue)
+				assert.Equal(t, purchases, n)
+				sum, n = decimal.Zero, 0
+				for _, s := range got.Segments {
+					for _, w := range s.Windows {
+						sum, n = sum.Add(w.Revenue), n+w.Purchases
+					}
+				}
+				assert.True(t, revenue.Equal(sum), "segments' revenue %s, log's %s", sum, revenue)
+				assert.Equal(t, purchases, n)
+				assert.True(t, revenue.Equal(got.Revenue))
+				assert.Equal(t, purchases, got.Purchases)
 			}
 		}
 	}

@@ -181,3 +181,25 @@ func BenchmarkReadLog(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)*1_000_000/b.Elapsed().Seconds(), "rows/s")
 }
+
+func TestLogProgress(t *testing.T) {
+	var log, progress bytes.Buffer
+	log.WriteString("customer_id,date,amount\n")
+	for i := range progressEvery + 5 {
+		fmt.Fprintf(&log, "c%d,2024-01-01,1\n", i%1000)
+	}
+	acc, _ := clv.NewAccumulator(clv.Month)
+	stats, err := readLog(&log, defaultColumns, acc, false, &progress)
+	require.NoError(t, err)
+	assert.Equal(t, int64(progressEvery+5), stats.Rows)
+	assert.Equal(t, fmt.Sprintf("\rclv: read %d rows\rclv: read %d rows\n", progressEvery, progressEvery+5), progress.String())
+	assert.False(t, isTerminal(&progress))
+	f, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
+	require.NoError(t, err)
+	defer f.Close()
+	assert.False(t, isTerminal(f), "a file is no terminal")
+	if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
+		defer tty.Close()
+		assert.True(t, isTerminal(tty))
+	}
+}
