@@ -1,0 +1,429 @@
+package clv_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/clvkit/clv"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The two cohorts of Fader and Hardie, "How to Project Customer Retention"
+// (Journal of Interactive Marketing 21(1), 2007), Table 1: customers of
+// 1,000 still active after 0 to 12 years. The paper fits the first seven
+// years: regular α = 0.704, β = 1.182; high end α = 0.668, β = 3.806,
+// LL = −1611.2 (its Appendix B, whose spreadsheet starts from α = β = 1,
+// LL = −2115.5).
+var (
+	regularCohort = []int64{1000, 631, 468, 382, 326, 289, 262, 241, 223, 207, 194, 183, 173}
+	highEndCohort = []int64{1000, 869, 743, 653, 593, 551, 517, 491, 468, 445, 427, 409, 394}
+)
+
+// refLogLikelihood is the sBG log-likelihood written from the beta
+// functions, independently of the library's sums.
+func refLogLikelihood(alpha, beta float64, cohorts ...[]int64) float64 {
+	lnB := func(a, b float64) float64 {
+		x, _ := math.Lgamma(a)
+		y, _ := math.Lgamma(b)
+		z, _ := math.Lgamma(a + b)
+		return x + y - z
+	}
+	ll := 0.0
+	for _, c := range cohorts {
+		for t := 1; t < len(c); t++ {
+			ll += float64(c[t-1]-c[t]) * (lnB(alpha+1, beta+float64(t)-1) - lnB(alpha, beta)) // P(T = t)
+		}
+		T := float64(len(c) - 1)
+		ll += float64(c[len(c)-1]) * (lnB(alpha, beta+T) - lnB(alpha, beta)) // S(T)
+	}
+	return ll
+}
+
+func TestFitSBGPublished(t *testing.T) {
+	cases := []struct {
+		name        string
+		cohort      []int64
+		alpha, beta float64
+	}{
+		{"regular", regularCohort, 0.704, 1.182},
+		{"high end", highEndCohort, 0.668, 3.806},
+	}
+	for _, tc := range cases {
+		fit, err := clv.FitSBG(clv.Year, tc.cohort[:8])
+		require.NoError(t, err, tc.name)
+		assert.InDelta(t, tc.alpha, fit.Model.Alpha, 0.0005, tc.name)
+		assert.InDelta(t, tc.beta, fit.Model.Beta, 0.0005, tc.name)
+		assert.Equal(t, clv.Year, fit.Model.Period)
+		assert.InDelta(t, refLogLikelihood(fit.Model.Alpha, fit.Model.Beta, tc.cohort[:8]), fit.LogLikelihood, 1e-9)
+
+		// Years 8 to 12, which the fit did not see: the curve stays within
+		// two points of the cohort's share (the paper's Figure 4 shows the
+		// same), where the constant churn of the same seven years falls
+		// more than twice as far behind.
+		p, err := fit.Project(12)
+		require.NoError(t, err)
+		for year := 8; year <= 12; year++ {
+			actual := float64(tc.cohort[year]) / 1000
+			fitted, constant := math.Abs(p[year].Fitted-actual), math.Abs(p[year].ConstantChurn-actual)
+			assert.Less(t, fitted, 0.02, "%s year %d: fitted %.3f, actual %.3f", tc.name, year, p[year].Fitted, actual)
+			assert.Greater(t, constant, 2*fitted, "%s year %d: constant churn %.3f", tc.name, year, p[year].ConstantChurn)
+		}
+	}
+	fit, err := clv.FitSBG(clv.Year, highEndCohort[:8])
+	require.NoError(t, err)
+	assert.InDelta(t, -1611.2, fit.LogLikelihood, 0.05)
+	assert.InDelta(t, -2115.5, refLogLikelihood(1, 1, highEndCohort[:8]), 0.05)
+	// 131 + 126 + … + 26 = 509 lost of 1000 + 869 + … + 517 = 4,926
+	// customer-years.
+	assertDecimal(t, "0.1033292732", fit.ConstantChurn)
+}
+
+// gamma draws from the gamma distribution of shape k and scale 1, by
+// Marsaglia and Tsang's method, boosted for k < 1.
+func gamma(rng *rand.Rand, k float64) float64 {
+	if k < 1 {
+		return gamma(rng, k+1) * math.Pow(rng.Float64(), 1/k)
+	}
+	d := k - 1.0/3
+	c := 1 / math.Sqrt(9*d)
+	for {
+		x := rng.NormFloat64()
+		v := 1 + c*x
+		if v <= 0 {
+			continue
+		}
+		v = v * v * v
+		if u := rng.Float64(); math.Log(u) < x*x/2+d-d*v+d*math.Log(v) {
+			return d * v
+		}
+	}
+}
+
+// simulateCohort follows size customers, each with a churn probability
+// drawn from beta(α, β), for periods periods.
+func simulateCohort(rng *rand.Rand, alpha, beta float64, size int64, periods int) []int64 {
+	c := make([]int64, periods+1)
+	for range size {
+		x, y := gamma(rng, alpha), gamma(rng, beta)
+		theta := x / (x + y)
+		t := 0
+		for t < periods && rng.Float64() >= theta { // renews
+			t++
+		}
+		if t == periods || theta == 0 {
+			t = periods
+		}
+		for j := 0; j <= t; j++ {
+			c[j]++
+		}
+	}
+	return c
+}
+
+// standardErrors returns the asymptotic standard errors of ln α and ln β at
+// a maximum, from the inverse of the observed information, the negated
+// Hessian of the log-likelihood, taken by central differences.
+func standardErrors(alpha, beta float64, cohorts ...[]int64) (su, sv float64) {
+	f := func(u, v float64) float64 { return refLogLikelihood(math.Exp(u), math.Exp(v), cohorts...) }
+	u, v, h := math.Log(alpha), math.Log(beta), 1e-4
+	huu := (f(u+h, v) - 2*f(u, v) + f(u-h, v)) / (h * h)
+	hvv := (f(u, v+h) - 2*f(u, v) + f(u, v-h)) / (h * h)
+	huv := (f(u+h, v+h) - f(u+h, v-h) - f(u-h, v+h) + f(u-h, v-h)) / (4 * h * h)
+	det := huu*hvv - huv*huv
+	return math.Sqrt(-hvv / det), math.Sqrt(-huu / det)
+}
+
+func TestFitSBGRecovers(t *testing.T) {
+	// Cohorts simulated from known parameters, below and above 1, are
+	// fitted back within four standard errors in ln α and ln β: the
+	// maximum-likelihood estimate is asymptotically normal, so a correct
+	// fit strays further about once in 16,000 draws per parameter.
+	cases := []struct{ alpha, beta float64 }{
+		{0.5, 2}, {0.7, 1.2}, {0.3, 0.8}, {2, 6}, {4, 30},
+	}
+	for i, tc := range cases {
+		rng := rand.New(rand.NewPCG(uint64(i), 99))
+		cohorts := [][]int64{
+			simulateCohort(rng, tc.alpha, tc.beta, 20_000, 12),
+			simulateCohort(rng, tc.alpha, tc.beta, 5_000, 6), // a younger cohort
+		}
+		fit, err := clv.FitSBG(clv.Month, cohorts...)
+		require.NoError(t, err, "α %g, β %g", tc.alpha, tc.beta)
+		su, sv := standardErrors(fit.Model.Alpha, fit.Model.Beta, cohorts...)
+		assert.InDelta(t, math.Log(tc.alpha), math.Log(fit.Model.Alpha), 4*su, "α %g: fitted %g ± %.3f in ln", tc.alpha, fit.Model.Alpha, su)
+		assert.InDelta(t, math.Log(tc.beta), math.Log(fit.Model.Beta), 4*sv, "β %g: fitted %g ± %.3f in ln", tc.beta, fit.Model.Beta, sv)
+		assert.Less(t, su, 0.5, "the cohorts are large enough to pin α down")
+
+		// The fit is the maximum of the independent likelihood.
+		ll := refLogLikelihood(fit.Model.Alpha, fit.Model.Beta, cohorts...)
+		assert.InDelta(t, ll, fit.LogLikelihood, 1e-6*math.Abs(ll))
+		for _, step := range [][2]float64{{1.01, 1}, {0.99, 1}, {1, 1.01}, {1, 0.99}, {1.01, 1.01}} {
+			assert.Less(t, refLogLikelihood(fit.Model.Alpha*step[0], fit.Model.Beta*step[1], cohorts...), ll)
+		}
+	}
+}
+
+func TestFitSBGConstantChurn(t *testing.T) {
+	// A cohort that loses exactly 10 % each period shows no sign that
+	// customers differ: the fit is constant churn, at α + β = 10^6.
+	fit, err := clv.FitSBG(clv.Month, []int64{100000, 90000, 81000, 72900, 65610, 59049})
+	require.NoError(t, err)
+	assert.InDelta(t, 1e6, fit.Model.Alpha+fit.Model.Beta, 1)
+	assert.InDelta(t, 0.1, fit.Model.Alpha/(fit.Model.Alpha+fit.Model.Beta), 1e-9)
+	assertDecimal(t, "0.1", fit.ConstantChurn)
+}
+
+func TestFitSBGErrors(t *testing.T) {
+	cases := []struct {
+		name    string
+		cohorts [][]int64
+		err     error
+		msg     string
+	}{
+		{"no cohorts", nil, clv.ErrMissing, "clv: fit sBG: cohorts: missing"},
+		{"empty", [][]int64{{}}, clv.ErrMissing, "clv: fit sBG: cohort 1: missing: a cohort needs its size and at least one period"},
+		{"size only", [][]int64{{100}}, clv.ErrMissing, ""},
+		{"zero size", [][]int64{{0, 0}}, clv.ErrNonPositive, "clv: fit sBG: cohort 1: size = 0: must be positive"},
+		{"negative", [][]int64{{100, 50}, {100, -1}}, clv.ErrNegative, "clv: fit sBG: cohort 2: period 1 = -1: must not be negative"},
+		{"increasing", [][]int64{{100, 50, 60}}, clv.ErrInconsistent, "clv: fit sBG: cohort 1: period 2 = 60: inconsistent: more customers than in the period before, 50"},
+		{"huge", [][]int64{{1 << 53, 1}}, clv.ErrOutOfRange, ""},
+		{"too long", [][]int64{make([]int64, 10_002)}, clv.ErrOutOfRange, "clv: fit sBG: cohort 1: periods = 10001: out of range"},
+		{"no churn", [][]int64{{100, 100, 100}}, clv.ErrNoFit, "clv: fit sBG: cohorts: cannot be estimated: no customer churned"},
+		{"all at once", [][]int64{{100, 0, 0}, {50, 0}}, clv.ErrNoFit, "clv: fit sBG: cohorts: cannot be estimated: every customer churned in the first period"},
+		{"one period", [][]int64{{100, 60}, {80, 30}}, clv.ErrNoFit, "clv: fit sBG: cohorts: cannot be estimated: one period cannot tell how churn changes with tenure"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := clv.FitSBG(clv.Year, tc.cohorts...)
+			require.ErrorIs(t, err, tc.err)
+			if tc.msg != "" {
+				assert.Equal(t, tc.msg, err.Error())
+			}
+		})
+	}
+	_, err := clv.FitSBG(clv.Period(-1), regularCohort)
+	require.ErrorIs(t, err, clv.ErrUnknownPeriod)
+}
+
+func TestSBGCurves(t *testing.T) {
+	m := clv.SBG{Alpha: 0.704, Beta: 1.182, Period: clv.Year}
+	s, err := m.SurvivalCurve(3)
+	require.NoError(t, err)
+	// S(1) = β / (α + β), S(2) = S(1)(β + 1)/(α + β + 1), …
+	s1 := 1.182 / 1.886
+	s2 := s1 * 2.182 / 2.886
+	assert.InDeltaSlice(t, []float64{1, s1, s2, s2 * 3.182 / 3.886}, s, 1e-15)
+	r, err := m.RetentionCurve(3)
+	require.NoError(t, err)
+	assert.InDeltaSlice(t, []float64{s1, 2.182 / 2.886, 3.182 / 3.886}, r, 1e-15)
+
+	// Survival never rises and retention never falls, for any model.
+	rng := rand.New(rand.NewPCG(5, 5))
+	for range 200 {
+		m := clv.SBG{Alpha: math.Exp(rng.NormFloat64() * 3), Beta: math.Exp(rng.NormFloat64() * 3), Period: clv.Month}
+		s, err := m.SurvivalCurve(500)
+		require.NoError(t, err)
+		r, err := m.RetentionCurve(500)
+		require.NoError(t, err)
+		for t0 := 1; t0 < len(s); t0++ {
+			require.LessOrEqual(t, s[t0], s[t0-1])
+			assert.InDelta(t, s[t0], s[t0-1]*r[t0-1], 1e-12)
+		}
+		for t0 := 1; t0 < len(r); t0++ {
+			require.GreaterOrEqual(t, r[t0], r[t0-1])
+		}
+	}
+}
+
+func TestSBGExpectedLifetime(t *testing.T) {
+	m := clv.SBG{Alpha: 3, Beta: 5, Period: clv.Month}
+	// (α + β − 1) / (α − 1) = 3.5
+	whole, err := m.ExpectedLifetime(0)
+	require.NoError(t, err)
+	assert.InDelta(t, 3.5, whole, 1e-15)
+	long, err := m.ExpectedLifetime(1_000_000)
+	require.NoError(t, err)
+	assert.InDelta(t, 3.5, long, 1e-5) // the tail beyond falls as t^(1−α)
+	two, err := m.ExpectedLifetime(2)
+	require.NoError(t, err)
+	assert.InDelta(t, 1+5.0/8, two, 1e-15)
+
+	_, err = clv.SBG{Alpha: 0.7, Beta: 1.2}.ExpectedLifetime(0)
+	require.ErrorIs(t, err, clv.ErrOutOfRange)
+	assert.Contains(t, err.Error(), "unbounded")
+	_, err = m.ExpectedLifetime(-1)
+	require.ErrorIs(t, err, clv.ErrNegative)
+	_, err = m.ExpectedLifetime(1_000_001)
+	require.ErrorIs(t, err, clv.ErrOutOfRange)
+}
+
+// hyp2F1 sums Gauss's hypergeometric series ₂F₁(1, b; c; z) term by term,
+// the closed form Fader and Hardie (2010) give DERL in.
+func hyp2F1(b, c, z float64) float64 {
+	sum, term := 0.0, 1.0
+	for k := 0.0; term > 1e-18*sum || k < 10; k++ {
+		sum += term
+		term *= (b + k) / (c + k) * z
+	}
+	return sum
+}
+
+func TestDiscountedResidualLifetime(t *testing.T) {
+	m := clv.SBG{Alpha: 0.668, Beta: 3.806, Period: clv.Year}
+	for _, n := range []int{0, 1, 4, 20} {
+		for _, rate := range []string{"0.1", "0.02", "0.5"} {
+			got, err := m.DiscountedResidualLifetime(n, dec(rate), clv.Year)
+			require.NoError(t, err)
+			d, b := dec(rate).InexactFloat64(), m.Beta+float64(n)
+			want := b / (m.Alpha + b) * hyp2F1(b+1, m.Alpha+b+1, 1/(1+d))
+			assert.InDelta(t, want, got, 1e-10*want, "n = %d, d = %s", n, rate)
+		}
+	}
+	// Renewals make a customer likelier to stay: DERL rises with n.
+	prev := 0.0
+	for n := range 30 {
+		v, err := m.DiscountedResidualLifetime(n, dec("0.1"), clv.Year)
+		require.NoError(t, err)
+		assert.Greater(t, v, prev)
+		prev = v
+	}
+	// A monthly rate compounds to the model's year: 1 % a month is
+	// 12.68 % a year.
+	monthly, err := m.DiscountedResidualLifetime(0, dec("0.01"), clv.Month)
+	require.NoError(t, err)
+	yearly, err := m.DiscountedResidualLifetime(0, dec("0.12682503013196972"), clv.Year)
+	require.NoError(t, err)
+	assert.InDelta(t, yearly, monthly, 1e-12)
+
+	// Undiscounted: (β + n) / (α − 1).
+	m2 := clv.SBG{Alpha: 2.5, Beta: 4, Period: clv.Quarter}
+	v, err := m2.DiscountedResidualLifetime(3, decimal.Zero, clv.Year)
+	require.NoError(t, err)
+	assert.InDelta(t, 7/1.5, v, 1e-12)
+	_, err = m.DiscountedResidualLifetime(0, decimal.Zero, clv.Year)
+	require.ErrorIs(t, err, clv.ErrOutOfRange)
+	_, err = m.DiscountedResidualLifetime(0, dec("1e-9"), clv.Year)
+	require.ErrorIs(t, err, clv.ErrOutOfRange)
+	assert.Contains(t, err.Error(), "too small to sum")
+	_, err = m.DiscountedResidualLifetime(0, dec("-0.1"), clv.Year)
+	require.ErrorIs(t, err, clv.ErrNegative)
+	_, err = m.DiscountedResidualLifetime(-1, dec("0.1"), clv.Year)
+	require.ErrorIs(t, err, clv.ErrNegative)
+	_, err = m.DiscountedResidualLifetime(0, dec("0.1"), clv.Period(8))
+	require.ErrorIs(t, err, clv.ErrUnknownPeriod)
+}
+
+func TestSBGSingleTypeIsConstantChurn(t *testing.T) {
+	// Very large parameters at a fixed ratio: every customer churns 8 % a
+	// month, and the model is constant churn.
+	const c = 0.08
+	m := clv.SBG{Alpha: c * 1e11, Beta: (1 - c) * 1e11, Period: clv.Month}
+	s, err := m.SurvivalCurve(60)
+	require.NoError(t, err)
+	for t0, v := range s {
+		assert.InDelta(t, math.Pow(1-c, float64(t0)), v, 1e-9)
+	}
+	derl, err := m.DiscountedResidualLifetime(7, dec("0.01"), clv.Month)
+	require.NoError(t, err)
+	assert.InDelta(t, (1-c)*1.01/(0.01+c), derl, 1e-8)
+
+	// In the composed calculation, a curve lifespan matches the churn
+	// lifespan, undiscounted and discounted.
+	w := clv.Window{Revenue: dec("12000"), Purchases: 300, Customers: 100, Period: clv.Year}
+	for _, opts := range [][]clv.Option{nil, {clv.WithDiscountRate(dec("0.1"), clv.Year), clv.WithGrossMargin(dec("0.3"))}} {
+		churn, err := clv.Calculate(w, clv.Lifespan{ChurnRate: dec("0.08"), Period: clv.Month}, opts...)
+		require.NoError(t, err)
+		curve, err := clv.Calculate(w, clv.Lifespan{Curve: clv.SBG{Alpha: 0.08 * 1e11, Beta: 0.92 * 1e11, Period: clv.Month}, Period: clv.Month}, opts...)
+		require.NoError(t, err)
+		assert.InDelta(t, churn.LifetimeValue.InexactFloat64(), curve.LifetimeValue.InexactFloat64(), 1e-6)
+		assert.InDelta(t, churn.DiscountedLifetimeValue.InexactFloat64(), curve.DiscountedLifetimeValue.InexactFloat64(), 1e-6)
+	}
+}
+
+func TestCurveLifespan(t *testing.T) {
+	fit, err := clv.FitSBG(clv.Year, regularCohort[:8])
+	require.NoError(t, err)
+	m := fit.Model
+	w := clv.Window{Revenue: dec("100000"), Purchases: 1000, Customers: 1000, Period: clv.Year}
+	life := clv.Lifespan{Curve: m, Length: dec("10"), Period: clv.Year}
+	r, err := clv.Calculate(w, life, clv.WithDiscountRate(dec("0.1"), clv.Year), clv.WithScale(6))
+	require.NoError(t, err)
+	e, err := m.ExpectedLifetime(10)
+	require.NoError(t, err)
+	assertDecimal(t, decimal.NewFromFloat(e).Round(6).String(), r.Lifespan)
+	assertDecimal(t, decimal.NewFromFloat(100*e).Round(6).String(), r.LifetimeValue)
+	// Discounted at 10 % a year over the ten years: Σ S(t) / 1.1^t.
+	s, _ := m.SurvivalCurve(10)
+	pv := 0.0
+	for t0 := range 10 {
+		pv += s[t0] / math.Pow(1.1, float64(t0))
+	}
+	assert.InDelta(t, 100*pv, r.DiscountedLifetimeValue.InexactFloat64(), 1e-6)
+	// A fractional horizon pays the last period's share at its start.
+	half, err := clv.Calculate(w, clv.Lifespan{Curve: m, Length: dec("0.5"), Period: clv.Year})
+	require.NoError(t, err)
+	assertDecimal(t, "0.5", half.Lifespan)
+
+	// Unbounded: α ≤ 1 with no horizon. With a discount rate and α > 1, no
+	// horizon is needed.
+	_, err = clv.Calculate(w, clv.Lifespan{Curve: m, Period: clv.Year})
+	require.ErrorIs(t, err, clv.ErrOutOfRange)
+	m3 := clv.SBG{Alpha: 3, Beta: 5, Period: clv.Year}
+	r3, err := clv.Calculate(w, clv.Lifespan{Curve: m3, Period: clv.Year})
+	require.NoError(t, err)
+	assertDecimal(t, "3.5", r3.Lifespan)
+
+	// Segments sharing a curve blend to the whole.
+	segments := []clv.Segment{
+		{Name: "a", Window: clv.Window{Revenue: dec("30000"), Purchases: 400, Customers: 300, Period: clv.Year}, Lifespan: life},
+		{Name: "b", Window: clv.Window{Revenue: dec("70000"), Purchases: 900, Customers: 700, Period: clv.Year}, Lifespan: life},
+	}
+	report, err := clv.CalculateSegments(segments)
+	require.NoError(t, err)
+	whole, err := clv.Calculate(report.Total, life)
+	require.NoError(t, err)
+	assert.True(t, whole.Equal(report.Blended))
+
+	// Errors.
+	cases := []struct {
+		life clv.Lifespan
+		err  error
+	}{
+		{clv.Lifespan{Curve: m, ChurnRate: dec("0.1"), Period: clv.Year}, clv.ErrInconsistent},
+		{clv.Lifespan{Curve: m, Length: dec("5"), Period: clv.Month}, clv.ErrInconsistent},
+		{clv.Lifespan{Curve: m, Length: dec("-1"), Period: clv.Year}, clv.ErrNegative},
+		{clv.Lifespan{Curve: m, Length: dec("1000001"), Period: clv.Year}, clv.ErrOutOfRange},
+		{clv.Lifespan{Curve: clv.SBG{Alpha: -1, Beta: 1}, Length: dec("5")}, clv.ErrNonPositive},
+		{clv.Lifespan{Curve: clv.SBG{Alpha: math.NaN(), Beta: 1}, Length: dec("5")}, clv.ErrOutOfRange},
+		{clv.Lifespan{Curve: clv.SBG{Alpha: 1, Beta: math.Inf(1)}, Length: dec("5")}, clv.ErrOutOfRange},
+		{clv.Lifespan{Curve: clv.SBG{Alpha: 1, Beta: 1, Period: clv.Period(9)}, Length: dec("5")}, clv.ErrUnknownPeriod},
+	}
+	for _, tc := range cases {
+		_, err := clv.Calculate(w, tc.life)
+		require.ErrorIs(t, err, tc.err, "%+v", tc.life)
+	}
+	// Without a horizon, a rate too small for the discounted sum to settle
+	// within 10,000,000 terms is refused; α = 3 settles in time.
+	_, err = clv.Calculate(w, clv.Lifespan{Curve: m3, Period: clv.Year}, clv.WithDiscountRate(dec("1e-10"), clv.Year))
+	require.NoError(t, err)
+	_, err = clv.Calculate(w, clv.Lifespan{Curve: clv.SBG{Alpha: 1.1, Beta: 2, Period: clv.Year}, Period: clv.Year}, clv.WithDiscountRate(dec("1e-10"), clv.Year))
+	require.ErrorIs(t, err, clv.ErrOutOfRange)
+	assert.True(t, life.Equal(clv.Lifespan{Curve: m, Length: dec("10.0"), Period: clv.Year}))
+	assert.False(t, life.Equal(clv.Lifespan{Curve: m3, Length: dec("10"), Period: clv.Year}))
+}
+
+func TestProjectErrors(t *testing.T) {
+	fit, err := clv.FitSBG(clv.Year, regularCohort)
+	require.NoError(t, err)
+	_, err = fit.Project(-1)
+	require.ErrorIs(t, err, clv.ErrNegative)
+	_, err = clv.SBGFit{}.Project(3)
+	require.ErrorIs(t, err, clv.ErrNonPositive)
+	bad := fit
+	bad.ConstantChurn = dec("1.5")
+	_, err = bad.Project(3)
+	require.ErrorIs(t, err, clv.ErrAboveOne)
+}
