@@ -2,6 +2,7 @@ package clv_test
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/clvkit/clv"
@@ -219,5 +220,54 @@ func BenchmarkCalculateSegments(b *testing.B) {
 				_, _ = clv.CalculateSegments(segments, tc.opts...)
 			}
 		})
+	}
+}
+
+// BenchmarkFitSBG fits the 12 years of Fader and Hardie's regular cohort.
+func BenchmarkFitSBG(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := clv.FitSBG(clv.Year, regularCohort); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCalculateCurve prices CLV with a fitted curve for a lifespan,
+// beside the same with a churn rate.
+func BenchmarkCalculateCurve(b *testing.B) {
+	fit, err := clv.FitSBG(clv.Month, simulateCohort(rand.New(rand.NewPCG(1, 1)), 0.7, 3, 10_000, 12))
+	if err != nil {
+		b.Fatal(err)
+	}
+	curve := clv.Lifespan{Curve: fit.Model, Length: dec("120"), Period: clv.Month}
+	opts := []clv.Option{clv.WithGrossMargin(benchMargin), clv.WithDiscountRate(dec("0.1"), clv.Year), clv.WithAcquisitionCost(benchCAC)}
+	for _, tc := range []struct {
+		name string
+		life clv.Lifespan
+	}{
+		{"churn", clv.Lifespan{ChurnRate: fit.ConstantChurn, Period: clv.Month}},
+		{"curve_120_months", curve},
+		{"curve_unbounded", clv.Lifespan{Curve: clv.SBG{Alpha: 2.5, Beta: 8, Period: clv.Month}, Period: clv.Month}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := clv.Calculate(benchWindow, tc.life, opts...); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkDiscountedResidualLifetime(b *testing.B) {
+	m := clv.SBG{Alpha: 0.668, Beta: 3.806, Period: clv.Year}
+	rate := dec("0.1")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := m.DiscountedResidualLifetime(3, rate, clv.Year); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -40,6 +40,19 @@
 // cost no allocation; accumulators over parts of a log merge exactly
 // ([Accumulator.Merge]).
 //
+// # Retention curves
+//
+// A churn rate assumes every customer is as likely to leave in their tenth
+// period as in their first. Real cohorts lose their least loyal customers
+// early, so retention rises with tenure and 1 / churn understates
+// lifetimes. [FitSBG] fits the shifted-beta-geometric model of Fader and
+// Hardie to cohorts; the fitted [SBG] gives survival and retention curves,
+// expected and discounted residual lifetimes, and, as a [Lifespan] Curve,
+// prices CLV in [Calculate] and [CalculateSegments] like any lifespan.
+// [SBGFit.Project] sets the curve beside the constant churn of the same
+// cohorts. The model's parameters are statistics, in float64; money stays
+// decimal.
+//
 // # Units
 //
 // Every rate, lifespan and window carries a [Period]: a week, month, quarter
@@ -76,7 +89,10 @@
 // 10,000 periods or whose exact form would run past 4,000 digits, are
 // evaluated with at least 20 guard digits before the one rounding, so they
 // are the correctly rounded value unless the exact value lies within
-// 10^−(scale+20) of a halfway point. Every division names its precision:
+// 10^−(scale+20) of a halfway point. A lifespan from a fitted retention
+// curve is a statistic: it is summed in float64, to about twelve
+// significant digits, and enters the exact arithmetic as a decimal.
+// Every division names its precision:
 // the package reads and writes none of the decimal package's global
 // settings.
 //
@@ -84,8 +100,8 @@
 //
 // Bad input returns an error, never a panic. Each kind of failure wraps an
 // exported sentinel — [ErrNonPositive], [ErrNegative], [ErrAboveOne],
-// [ErrInconsistent], [ErrUnknownPeriod], [ErrNeverPaysBack], [ErrOutOfRange]
-// or [ErrMissing] — for [errors.Is], and the message names the argument at
+// [ErrInconsistent], [ErrUnknownPeriod], [ErrNeverPaysBack], [ErrOutOfRange],
+// [ErrMissing] or [ErrNoFit] — for [errors.Is], and the message names the argument at
 // fault:
 //
 //	clv: purchase frequency: customers = 0: must be positive
