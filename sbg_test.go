@@ -1,6 +1,7 @@
 package clv_test
 
 import (
+	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -412,6 +413,14 @@ func TestCurveLifespan(t *testing.T) {
 	_, err = clv.Calculate(w, clv.Lifespan{Curve: clv.SBG{Alpha: 1.1, Beta: 2, Period: clv.Year}, Period: clv.Year}, clv.WithDiscountRate(dec("1e-10"), clv.Year))
 	require.ErrorIs(t, err, clv.ErrOutOfRange)
 	assert.True(t, life.Equal(clv.Lifespan{Curve: m, Length: dec("10.0"), Period: clv.Year}))
+	text, err := json.Marshal(life)
+	require.NoError(t, err)
+	var back clv.Lifespan
+	require.NoError(t, json.Unmarshal(text, &back))
+	assert.True(t, life.Equal(back), "%s", text)
+	text, err = json.Marshal(clv.Lifespan{ChurnRate: dec("0.1")})
+	require.NoError(t, err)
+	assert.NotContains(t, string(text), "curve", "a lifespan without a curve marshals as before")
 	assert.False(t, life.Equal(clv.Lifespan{Curve: m3, Length: dec("10"), Period: clv.Year}))
 }
 
@@ -426,4 +435,34 @@ func TestProjectErrors(t *testing.T) {
 	bad.ConstantChurn = dec("1.5")
 	_, err = bad.Project(3)
 	require.ErrorIs(t, err, clv.ErrAboveOne)
+}
+
+func TestSBGInvalid(t *testing.T) {
+	bad := []struct {
+		m   clv.SBG
+		err error
+	}{
+		{clv.SBG{Alpha: 0, Beta: 1}, clv.ErrNonPositive},
+		{clv.SBG{Alpha: 1, Beta: -2}, clv.ErrNonPositive},
+		{clv.SBG{Alpha: 2e12, Beta: 1}, clv.ErrOutOfRange},
+		{clv.SBG{Alpha: 1, Beta: math.NaN()}, clv.ErrOutOfRange},
+		{clv.SBG{Alpha: 1, Beta: 1, Period: clv.Period(5)}, clv.ErrUnknownPeriod},
+	}
+	for _, tc := range bad {
+		_, err := tc.m.SurvivalCurve(3)
+		require.ErrorIs(t, err, tc.err, "%+v", tc.m)
+		_, err = tc.m.RetentionCurve(3)
+		require.ErrorIs(t, err, tc.err)
+		_, err = tc.m.ExpectedLifetime(3)
+		require.ErrorIs(t, err, tc.err)
+		_, err = tc.m.DiscountedResidualLifetime(3, dec("0.1"), clv.Year)
+		require.ErrorIs(t, err, tc.err)
+	}
+	m := clv.SBG{Alpha: 1, Beta: 1}
+	_, err := m.SurvivalCurve(-1)
+	require.ErrorIs(t, err, clv.ErrNegative)
+	_, err = m.RetentionCurve(1_000_001)
+	require.ErrorIs(t, err, clv.ErrOutOfRange)
+	_, err = m.DiscountedResidualLifetime(0, dec("1e30"), clv.Year)
+	require.ErrorIs(t, err, clv.ErrOutOfRange)
 }
