@@ -627,32 +627,29 @@ func (a *Accumulator) addFirst(c *customerState, win int32, units int64, slow de
 	if win != c.first {
 		return
 	}
-	if v, ok := add64(c.firstValue, units); ok {
-		c.firstValue = v
-	} else {
-		x := a.extra(c)
-		x.firstValue = x.firstValue.Add(decimal.New(c.firstValue, -a.places))
-		c.firstValue = units
-	}
-	if slow.Sign() != 0 {
-		x := a.extra(c)
-		x.firstValue = x.firstValue.Add(slow)
-	}
+	a.addUnits(c, &c.firstValue, func(x *customerExtra) *decimal.Decimal { return &x.firstValue }, units, slow)
 }
 
 // addTotal adds units (at the Accumulator's scale) plus slow to the value
 // of customer c.
 func (a *Accumulator) addTotal(c *customerState, units int64, slow decimal.Decimal) {
-	if v, ok := add64(c.value, units); ok {
-		c.value = v
+	a.addUnits(c, &c.value, func(x *customerExtra) *decimal.Decimal { return &x.value }, units, slow)
+}
+
+// addUnits adds units plus slow to a sum of customer c kept as *sum units
+// and a decimal spill in c's extra, moving *sum to the spill if the units
+// would overflow it.
+func (a *Accumulator) addUnits(c *customerState, sum *int64, spill func(*customerExtra) *decimal.Decimal, units int64, slow decimal.Decimal) {
+	if v, ok := add64(*sum, units); ok {
+		*sum = v
 	} else {
-		x := a.extra(c)
-		x.value = x.value.Add(decimal.New(c.value, -a.places))
-		c.value = units
+		d := spill(a.extra(c))
+		*d = d.Add(decimal.New(*sum, -a.places))
+		*sum = units
 	}
 	if slow.Sign() != 0 {
-		x := a.extra(c)
-		x.value = x.value.Add(slow)
+		d := spill(a.extra(c))
+		*d = d.Add(slow)
 	}
 }
 
