@@ -183,7 +183,8 @@ func CalculateSegments(segments []Segment, opts ...Option) (SegmentReport, error
 // customer active and leaves every per-customer figure alone. Rows that are
 // neither, such as cancelled orders, belong out of the log.
 type Purchase struct {
-	// Customer identifies the customer; it must not be empty.
+	// Customer identifies the customer; it must not be empty, and at most
+	// 256 bytes long.
 	Customer string `json:"customer"`
 	// Time is when the purchase was made; it must not be the zero time,
 	// and its year must be from 1 to 9999.
@@ -210,8 +211,14 @@ const (
 // segment, and per customer. Purchases may be added in any order, one at a
 // time with [Accumulator.Add] or from an iterator with
 // [Accumulator.AddAll]; the summary depends only on which purchases were
-// added, never on their order. Accumulators built over parts of one log,
-// such as shards of its customers, combine with [Accumulator.Merge].
+// added, never on their order (only [Accumulator.Customers] lists
+// customers in the order they came). Accumulators built over parts of one
+// log, such as shards of its customers, combine with [Accumulator.Merge].
+//
+// Each purchase counts in the segment its row names. A customer whose rows
+// move from one segment to another is lost to the first and returns in the
+// second; their per-customer summary keeps the segment of their first
+// purchase.
 //
 // Windows are calendar-aligned in UTC and cut by the Period the
 // Accumulator is made with: calendar years, quarters, months, or weeks from
@@ -337,9 +344,9 @@ func (a *Accumulator) Period() Period { return a.period }
 //
 // It returns an error, and leaves the Accumulator as it was, if the
 // purchase has no customer or no time ([ErrMissing]), or if its amount is
-// out of range, its year outside 1 to 9999, or it would make the log span
-// more than [MaxWindows] windows or name more than [MaxSegments] segments
-// ([ErrOutOfRange]).
+// out of range, its customer id longer than 256 bytes, its year outside 1
+// to 9999, or it would make the log span more than [MaxWindows] windows or
+// name more than [MaxSegments] segments ([ErrOutOfRange]).
 func (a *Accumulator) Add(p Purchase) error {
 	return a.add(&p, a.hash(p.Customer))
 }
