@@ -383,8 +383,7 @@ func discountedPeriods(l Lifespan, rate decimal.Decimal, ratePeriod Period, scal
 		if rate.IsZero() {
 			return l.periods(), true
 		}
-		a, b := periodRatio(ratePeriod, l.Period)
-		z := math.Pow(1+rate.InexactFloat64(), -float64(a)/float64(b))
+		z := perPeriodDiscount(rate, ratePeriod, l.Period)
 		v, ok := l.Curve.presentValue(0, l.Length.InexactFloat64(), z)
 		return fractionOf(decimal.NewFromFloat(v)), ok
 	}
@@ -448,7 +447,7 @@ func discountedPeriods(l Lifespan, rate decimal.Decimal, ratePeriod Period, scal
 // 1969-12-29.
 
 // civil returns the year and month of a day counted from 1970-01-01, by
-// Howard Hinnant's days_from_civil algorithm run backwards
+// Howard Hinnant's civil_from_days
 // (http://howardhinnant.github.io/date_algorithms.html).
 func civil(days int64) (year, month int64) {
 	z := days + 719468
@@ -576,8 +575,8 @@ func (m SBG) retention(t float64) float64 {
 	return (m.Beta + t - 1) / (m.Alpha + m.Beta + t - 1)
 }
 
-// checkPeriods64 refuses a number of periods below 0 or above maxLength.
-func checkPeriods64(fn, arg string, n int) error {
+// checkPeriodCount refuses a number of periods below 0 or above maxLength.
+func checkPeriodCount(fn, arg string, n int) error {
 	if n < 0 {
 		return &argError{fn: fn, arg: arg, val: fmt.Sprint(n), err: ErrNegative}
 	}
@@ -597,7 +596,7 @@ func (m SBG) SurvivalCurve(periods int) ([]float64, error) {
 	if err := m.check(fn); err != nil {
 		return nil, err
 	}
-	if err := checkPeriods64(fn, "periods", periods); err != nil {
+	if err := checkPeriodCount(fn, "periods", periods); err != nil {
 		return nil, err
 	}
 	s := make([]float64, periods+1)
@@ -617,7 +616,7 @@ func (m SBG) RetentionCurve(periods int) ([]float64, error) {
 	if err := m.check(fn); err != nil {
 		return nil, err
 	}
-	if err := checkPeriods64(fn, "periods", periods); err != nil {
+	if err := checkPeriodCount(fn, "periods", periods); err != nil {
 		return nil, err
 	}
 	r := make([]float64, periods)
@@ -645,7 +644,7 @@ func (m SBG) ExpectedLifetime(horizon int) (float64, error) {
 	if err := m.check(fn); err != nil {
 		return 0, err
 	}
-	if err := checkPeriods64(fn, "horizon", horizon); err != nil {
+	if err := checkPeriodCount(fn, "horizon", horizon); err != nil {
 		return 0, err
 	}
 	v, ok := m.presentValue(0, float64(horizon), 1)
@@ -687,7 +686,7 @@ func (m SBG) DiscountedResidualLifetime(renewals int, rate decimal.Decimal, rate
 	if err := m.check(fn); err != nil {
 		return 0, err
 	}
-	if err := checkPeriods64(fn, "renewals", renewals); err != nil {
+	if err := checkPeriodCount(fn, "renewals", renewals); err != nil {
 		return 0, err
 	}
 	z, err := discountFactor(fn, rate, ratePeriod, m.Period)
@@ -715,8 +714,14 @@ func discountFactor(fn string, rate decimal.Decimal, ratePeriod, period Period) 
 	if err := checkPeriod(fn, "rate period", ratePeriod); err != nil {
 		return 0, err
 	}
+	return perPeriodDiscount(rate, ratePeriod, period), nil
+}
+
+// perPeriodDiscount returns 1 / (1 + d) for a checked rate per ratePeriod,
+// d being the rate compounded to period, in float64.
+func perPeriodDiscount(rate decimal.Decimal, ratePeriod, period Period) float64 {
 	a, b := periodRatio(ratePeriod, period)
-	return math.Pow(1+rate.InexactFloat64(), -float64(a)/float64(b)), nil
+	return math.Pow(1+rate.InexactFloat64(), -float64(a)/float64(b))
 }
 
 // presentValue returns the expected value, at the start of period from + 1,

@@ -843,8 +843,9 @@ func (a *Accumulator) Merge(b *Accumulator) error {
 		to.purchases += from.purchases
 		to.refunds += from.refunds
 	}
-	for j, id := range b.customerIDs() {
-		from := b.customer(int32(j))
+	for j := range b.count {
+		from := b.customer(j)
+		id := b.id(from) // addCustomer copies it
 		h := a.hash(id)
 		i, slot, known := a.find(id, h)
 		if !known {
@@ -886,15 +887,6 @@ func (a *Accumulator) eachWindow(c *customerState, f func(segment, window int32)
 			}
 		}
 	}
-}
-
-// customerIDs returns the customers' ids in the order they were added.
-func (a *Accumulator) customerIDs() []string {
-	ids := make([]string, a.count)
-	for i := range ids {
-		ids[i] = strings.Clone(a.id(a.customer(int32(i))))
-	}
-	return ids
 }
 
 // A Summary holds what a purchase log says, window by window, of all
@@ -1186,9 +1178,10 @@ func (c CustomerSummary) MeanRepeatValue() decimal.Decimal {
 // sequence runs.
 func (a *Accumulator) Customers() iter.Seq[CustomerSummary] {
 	return func(yield func(CustomerSummary) bool) {
-		for i, id := range a.customerIDs() {
-			c := a.customer(int32(i))
-			s := CustomerSummary{Customer: id, T: int64(a.hi - c.first)}
+		for i := range a.count {
+			c := a.customer(i)
+			// A copy: the caller may keep it, and a.id's bytes live in c.
+			s := CustomerSummary{Customer: strings.Clone(a.id(c)), T: int64(a.hi - c.first)}
 			windows, last := int64(bits.OnesCount64(c.windows)), c.base+63-int32(bits.LeadingZeros64(c.windows))
 			s.Segment = a.segments[c.segment]
 			if c.extra != 0 && a.extras[c.extra-1].sets != nil {
