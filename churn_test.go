@@ -2,10 +2,14 @@ package clv_test
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"math"
+	"math/big"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/clvkit/clv"
@@ -289,5 +293,108 @@ func TestDiscountedLifespanExtremes(t *testing.T) {
 		disc, _ := refDiscounted(tc.life, dec(tc.rate), tc.per)
 		want := roundRat(mul(perYear, disc), clv.DefaultScale)
 		assertDecimal(t, want.String(), r.DiscountedLifetimeValue, tc.life, tc.rate, tc.per)
+	}
+}
+
+func FuzzRates(f *testing.F) {
+	f.Add(int64(5), int32(-2), int8(2), int8(0))
+	f.Add(int64(1), int32(0), int8(0), int8(3))
+	f.Add(int64(1), int32(-30), int8(3), int8(0))
+	f.Add(int64(999999999999999999), int32(6), int8(0), int8(3))
+	f.Add(int64(7), int32(-1000000), int8(9), int8(-1))
+	f.Fuzz(func(t *testing.T, units int64, exp int32, from, to int8) {
+		x, ok := fuzzDecimal(units, exp)
+		churnValid := ok && units > 0 && x.LessThanOrEqual(one)
+		periods := validPeriod(from) && validPeriod(to)
+		check := func(name string, got decimal.Decimal, err error, valid bool, want func() *big.Rat) {
+			t.Helper()
+			if err != nil {
+				checkFailure(t, err, valid, name)
+				return
+			}
+			if !valid {
+				t.Fatalf("%s(%s, %d, %d) accepted invalid input", name, x, from, to)
+			}
+			if w := roundRat(want(), clv.DefaultScale); !got.Equal(w) {
+				t.Fatalf("%s(%s, %d, %d) = %s, want %s", name, x, from, to, got, w)
+			}
+		}
+		got, err := clv.RetentionRate(x)
+		check("RetentionRate", got, err, churnValid, func() *big.Rat { return sub(ratInt(1), rat(x)) })
+		got, err = clv.LifespanFromChurn(x)
+		check("LifespanFromChurn", got, err, churnValid, func() *big.Rat { return quo(ratInt(1), rat(x)) })
+		got, err = clv.ConvertChurn(x, period(from), period(to))
+		check("ConvertChurn", got, err, churnValid && periods, func() *big.Rat {
+			a, b := refRatio(period(from), period(to))
+			return sub(ratInt(1), refPow(sub(ratInt(1), rat(x)), a, b))
+		})
+		got, err = clv.ConvertDiscountRate(x, period(from), period(to))
+		check("ConvertDiscountRate", got, err, ok && units >= 0 && periods, func() *big.Rat {
+			a, b := refRatio(period(from), period(to))
+			return sub(refPow(add(ratInt(1), rat(x)), a, b), ratInt(1))
+		})
+	})
+}
+
+func FuzzPeriodText(f *testing.F) {
+	for _, s := range []string{"week", "Month", "QUARTER", "year", "", "fortnight", "yearly"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var p clv.Period
+		if err := p.UnmarshalText([]byte(s)); err != nil {
+			if !errors.Is(err, clv.ErrUnknownPeriod) {
+				t.Fatalf("%q: %v", s, err)
+			}
+			return
+		}
+		text, err := p.MarshalText()
+		if err != nil || !strings.EqualFold(string(text), s) {
+			t.Fatalf("%q parsed to %v, which prints %q (%v)", s, p, text, err)
+		}
+	})
+}
+
+func BenchmarkChurnRate(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		_, _ = clv.ChurnRate(75, 1500)
+	}
+}
+
+func BenchmarkRetentionRate(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		_, _ = clv.RetentionRate(benchChurn.ChurnRate)
+	}
+}
+
+func BenchmarkLifespanFromChurn(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		_, _ = clv.LifespanFromChurn(benchChurn.ChurnRate)
+	}
+}
+
+func BenchmarkConvertChurn(b *testing.B) {
+	for _, tc := range []struct{ from, to clv.Period }{{clv.Month, clv.Year}, {clv.Year, clv.Month}, {clv.Year, clv.Week}} {
+		b.Run(fmt.Sprintf("%s_to_%s", tc.from, tc.to), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_, _ = clv.ConvertChurn(benchChurn.ChurnRate, tc.from, tc.to)
+			}
+		})
+	}
+}
+
+func BenchmarkConvertDiscountRate(b *testing.B) {
+	rate := dec("0.1")
+	for _, tc := range []struct{ from, to clv.Period }{{clv.Month, clv.Year}, {clv.Year, clv.Month}, {clv.Year, clv.Week}} {
+		b.Run(fmt.Sprintf("%s_to_%s", tc.from, tc.to), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_, _ = clv.ConvertDiscountRate(rate, tc.from, tc.to)
+			}
+		})
 	}
 }

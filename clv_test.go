@@ -3,7 +3,10 @@ package clv_test
 import (
 	"encoding/json"
 	"errors"
+	"math"
+	"math/big"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -525,5 +528,336 @@ func TestErrorsAreDistinct(t *testing.T) {
 		for j, b := range all {
 			assert.Equal(t, i == j, errors.Is(a, b), "%v and %v", a, b)
 		}
+	}
+}
+
+// Each fuzz target builds decimals from (units, exponent) pairs over the
+// whole int32 exponent range, so huge and tiny magnitudes are explored, and
+// checks that every call either fails with a sentinel on input that an
+// independent oracle calls invalid, or returns what the reference computes.
+
+var sentinels = []error{clv.ErrNonPositive, clv.ErrNegative, clv.ErrAboveOne, clv.ErrInconsistent,
+	clv.ErrUnknownPeriod, clv.ErrNeverPaysBack, clv.ErrOutOfRange, clv.ErrMissing, clv.ErrNoFit}
+
+func checkFailure(t *testing.T, err error, valid bool, what string) {
+	t.Helper()
+	if valid {
+		t.Fatalf("%s: valid input refused: %v", what, err)
+	}
+	for _, s := range sentinels {
+		if errors.Is(err, s) {
+			if !strings.HasPrefix(err.Error(), "clv: ") {
+				t.Fatalf("%s: message %q", what, err)
+			}
+			return
+		}
+	}
+	t.Fatalf("%s: error matches no sentinel: %v", what, err)
+}
+
+// inRange reports whether units × 10^exp is an acceptable input: below
+// 10^24 in magnitude, with at most 30 decimal places once trailing zeros
+// are dropped. It reasons on the digits, never building the number.
+func inRange(units int64, exp int32) bool {
+	if units == 0 {
+		return true
+	}
+	digits := strconv.FormatUint(absUnits(units), 10)
+	zeros := len(digits) - len(strings.TrimRight(digits, "0"))
+	return int64(len(digits))+int64(exp) <= 24 && int64(exp)+int64(zeros) >= -30
+}
+
+func absUnits(u int64) uint64 {
+	if u < 0 {
+		return uint64(-(u + 1)) + 1
+	}
+	return uint64(u)
+}
+
+// fuzzDecimal returns units × 10^exp and whether it is in range.
+func fuzzDecimal(units int64, exp int32) (decimal.Decimal, bool) {
+	return decimal.New(units, exp), inRange(units, exp)
+}
+
+func period(p int8) clv.Period { return clv.Period(p) }
+
+func validPeriod(p int8) bool { return p >= 0 && p <= 3 }
+
+func FuzzCountFormulas(f *testing.F) {
+	f.Add(int64(83000), int32(-2), int64(2), int64(1))
+	f.Add(int64(1), int32(2000000000), int64(1), int64(1))
+	f.Add(int64(-5), int32(-3), int64(0), int64(-1))
+	f.Add(int64(math.MaxInt64), int32(-40), int64(math.MaxInt64), int64(math.MinInt64))
+	f.Fuzz(func(t *testing.T, units int64, exp int32, a, b int64) {
+		amount, ok := fuzzDecimal(units, exp)
+		x, y := ratInt(a), ratInt(b)
+
+		got, err := clv.AveragePurchaseValue(amount, a)
+		if valid := ok && units >= 0 && a > 0; err != nil {
+			checkFailure(t, err, valid, "average purchase value")
+		} else if want := roundRat(quo(rat(amount), x), clv.DefaultScale); !valid || !got.Equal(want) {
+			t.Fatalf("AveragePurchaseValue(%s, %d) = %s, want %s", amount, a, got, want)
+		}
+
+		got, err = clv.AcquisitionCost(amount, a)
+		if valid := ok && units >= 0 && a > 0; err != nil {
+			checkFailure(t, err, valid, "acquisition cost")
+		} else if want := roundRat(quo(rat(amount), x), clv.DefaultScale); !valid || !got.Equal(want) {
+			t.Fatalf("AcquisitionCost(%s, %d) = %s, want %s", amount, a, got, want)
+		}
+
+		got, err = clv.PurchaseFrequency(a, b)
+		if valid := a > 0 && b > 0 && a >= b; err != nil {
+			checkFailure(t, err, valid, "purchase frequency")
+		} else if want := roundRat(quo(x, y), clv.DefaultScale); !valid || !got.Equal(want) {
+			t.Fatalf("PurchaseFrequency(%d, %d) = %s, want %s", a, b, got, want)
+		}
+
+		got, err = clv.ChurnRate(a, b)
+		if valid := b > 0 && a >= 0 && a <= b; err != nil {
+			checkFailure(t, err, valid, "churn rate")
+		} else if want := roundRat(quo(x, y), clv.DefaultScale); !valid || !got.Equal(want) {
+			t.Fatalf("ChurnRate(%d, %d) = %s, want %s", a, b, got, want)
+		}
+	})
+}
+
+func FuzzMoneyFormulas(f *testing.F) {
+	f.Add(int64(1000), int32(-2), int64(25), int32(-1))
+	f.Add(int64(-1), int32(0), int64(0), int32(0))
+	f.Add(int64(1), int32(-2147483648), int64(1), int32(2147483647))
+	f.Add(int64(999999999999999999), int32(6), int64(3), int32(-30))
+	f.Fuzz(func(t *testing.T, u1 int64, e1 int32, u2 int64, e2 int32) {
+		x, okX := fuzzDecimal(u1, e1)
+		y, okY := fuzzDecimal(u2, e2)
+		ok := okX && okY
+		exact := func(name string, got decimal.Decimal, err error, valid bool, want func() *big.Rat) {
+			t.Helper()
+			if err != nil {
+				checkFailure(t, err, valid, name)
+				return
+			}
+			if !valid {
+				t.Fatalf("%s(%s, %s) accepted invalid input", name, x, y)
+			}
+			if w := roundRat(want(), clv.DefaultScale); !got.Equal(w) {
+				t.Fatalf("%s(%s, %s) = %s, want %s", name, x, y, got, w)
+			}
+		}
+		got, err := clv.CustomerValue(x, y)
+		exact("CustomerValue", got, err, ok && u1 >= 0 && u2 > 0, func() *big.Rat { return mul(rat(x), rat(y)) })
+		got, err = clv.LifetimeValue(x, y)
+		exact("LifetimeValue", got, err, ok && u1 >= 0 && u2 > 0, func() *big.Rat { return mul(rat(x), rat(y)) })
+		got, err = clv.NetLifetimeValue(x, y)
+		exact("NetLifetimeValue", got, err, ok, func() *big.Rat { return sub(rat(x), rat(y)) })
+		got, err = clv.LTVToCAC(x, y)
+		exact("LTVToCAC", got, err, ok && u1 >= 0 && u2 > 0, func() *big.Rat { return quo(rat(x), rat(y)) })
+		got, err = clv.PaybackPeriods(x, y)
+		exact("PaybackPeriods", got, err, ok && u1 >= 0 && u2 > 0, func() *big.Rat { return quo(rat(x), rat(y)) })
+	})
+}
+
+// calcArgs are the primitives a fuzzed calculation is built from.
+type calcArgs struct {
+	revenue             int64
+	revenueExp          int32
+	purchases, customer int64
+	window              int8
+	length              int64
+	lengthExp           int32
+	churn               int64
+	churnExp            int32
+	life                int8
+	margin              int64
+	rate                int64
+	rateExp             int32
+	ratePeriod          int8
+	cac, retention      int64
+	retentionPeriod     int8
+	scale               int8
+}
+
+// build returns the input and whether the oracle calls it valid.
+func (a calcArgs) build() (refInput, bool) {
+	revenue, okR := fuzzDecimal(a.revenue, a.revenueExp)
+	length, okL := fuzzDecimal(a.length, a.lengthExp)
+	churn, okC := fuzzDecimal(a.churn, a.churnExp)
+	rate, okD := fuzzDecimal(a.rate, a.rateExp)
+	in := refInput{
+		window:          clv.Window{Revenue: revenue, Purchases: a.purchases, Customers: a.customer, Period: period(a.window)},
+		life:            clv.Lifespan{Length: length, ChurnRate: churn, Period: period(a.life)},
+		margin:          decimal.New(a.margin, -4),
+		rate:            rate,
+		ratePeriod:      period(a.ratePeriod),
+		cac:             decimal.New(a.cac, -2),
+		retention:       decimal.New(a.retention, -2),
+		retentionPeriod: period(a.retentionPeriod),
+		scale:           int32(a.scale),
+	}
+	valid := okR && okL && okC && okD &&
+		a.revenue >= 0 && a.purchases > 0 && a.customer > 0 && a.purchases >= a.customer &&
+		validPeriod(a.window) && validPeriod(a.life) && validPeriod(a.ratePeriod) && validPeriod(a.retentionPeriod) &&
+		a.margin >= 0 && a.margin <= 10000 && a.rate >= 0 && a.cac >= 0 && a.retention >= 0 &&
+		inRange(a.cac, -2) && inRange(a.retention, -2) && a.scale >= 0 && a.scale <= 30
+	if a.churn == 0 {
+		valid = valid && a.length > 0 && okL && length.LessThanOrEqual(decimal.NewFromInt(1_000_000))
+	} else {
+		valid = valid && a.length == 0 && a.churn > 0 && churn.LessThanOrEqual(one)
+	}
+	return in, valid
+}
+
+func FuzzCalculate(f *testing.F) {
+	f.Add(int64(12000000), int32(-2), int64(4800), int64(1500), int8(0), int64(3), int32(0), int64(0), int32(0), int8(0),
+		int64(4000), int64(1), int32(-1), int8(0), int64(6000), int64(100), int8(2), int8(10))
+	f.Add(int64(4800000), int32(-2), int64(1200), int64(1200), int8(2), int64(0), int32(0), int64(3), int32(-2), int8(2),
+		int64(8000), int64(12), int32(-2), int8(0), int64(45000), int64(200), int8(2), int8(2))
+	f.Add(int64(1), int32(2147483647), int64(1), int64(1), int8(0), int64(1), int32(-2147483648), int64(0), int32(0), int8(3),
+		int64(10000), int64(1), int32(-30), int8(3), int64(0), int64(0), int8(0), int8(30))
+	f.Add(int64(5), int32(-11), int64(1), int64(1), int8(2), int64(1), int32(0), int64(0), int32(0), int8(2),
+		int64(10000), int64(1), int32(-1), int8(0), int64(0), int64(0), int8(0), int8(10))
+	f.Add(int64(1), int32(0), int64(1), int64(1), int8(1), int64(123456789123456789), int32(-9), int64(0), int32(0), int8(3),
+		int64(10000), int64(1), int32(-7), int8(0), int64(1), int64(1), int8(3), int8(0))
+	f.Fuzz(func(t *testing.T, revenue int64, revenueExp int32, purchases, customers int64, window int8,
+		length int64, lengthExp int32, churn int64, churnExp int32, life int8,
+		margin, rate int64, rateExp int32, ratePeriod int8, cac, retention int64, retentionPeriod, scale int8) {
+		in, valid := calcArgs{revenue, revenueExp, purchases, customers, window, length, lengthExp, churn, churnExp, life,
+			margin, rate, rateExp, ratePeriod, cac, retention, retentionPeriod, scale}.build()
+		got, err := clv.Calculate(in.window, in.life, in.options()...)
+		if err != nil {
+			checkFailure(t, err, valid, "Calculate")
+			return
+		}
+		if !valid {
+			t.Fatalf("Calculate accepted invalid input %+v", in)
+		}
+		if diff := refDiffers(got, refFigures(in), in.window.Period, in.scale); diff != "" {
+			t.Fatalf("Calculate(%+v): %s", in, diff)
+		}
+	})
+}
+
+// Inputs of a typical shop: a year of 120,000 from 4,800 orders by 1,500
+// customers, 5 % monthly churn, 40 % margin, 60 to acquire a customer and
+// 1 a month to keep one.
+var (
+	benchWindow    = clv.Window{Revenue: dec("120000.00"), Purchases: 4800, Customers: 1500}
+	benchChurn     = clv.Lifespan{ChurnRate: dec("0.05"), Period: clv.Month}
+	benchMargin    = dec("0.4")
+	benchCAC       = dec("60")
+	benchRetention = dec("1")
+)
+
+func BenchmarkAveragePurchaseValue(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		_, _ = clv.AveragePurchaseValue(benchWindow.Revenue, benchWindow.Purchases)
+	}
+}
+
+func BenchmarkPurchaseFrequency(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		_, _ = clv.PurchaseFrequency(benchWindow.Purchases, benchWindow.Customers)
+	}
+}
+
+func BenchmarkCustomerValue(b *testing.B) {
+	apv, apf := dec("25"), dec("3.2")
+	b.ReportAllocs()
+	for b.Loop() {
+		_, _ = clv.CustomerValue(apv, apf)
+	}
+}
+
+func BenchmarkLifetimeValue(b *testing.B) {
+	cv, life := dec("80"), dec("1.6666666667")
+	b.ReportAllocs()
+	for b.Loop() {
+		_, _ = clv.LifetimeValue(cv, life)
+	}
+}
+
+func BenchmarkAcquisitionCost(b *testing.B) {
+	spend := dec("90000")
+	b.ReportAllocs()
+	for b.Loop() {
+		_, _ = clv.AcquisitionCost(spend, 1500)
+	}
+}
+
+func BenchmarkNetLifetimeValue(b *testing.B) {
+	ltv := dec("133.3333333333")
+	b.ReportAllocs()
+	for b.Loop() {
+		_, _ = clv.NetLifetimeValue(ltv, benchCAC)
+	}
+}
+
+func BenchmarkLTVToCAC(b *testing.B) {
+	ltv := dec("133.3333333333")
+	b.ReportAllocs()
+	for b.Loop() {
+		_, _ = clv.LTVToCAC(ltv, benchCAC)
+	}
+}
+
+func BenchmarkPaybackPeriods(b *testing.B) {
+	contribution := dec("20")
+	b.ReportAllocs()
+	for b.Loop() {
+		_, _ = clv.PaybackPeriods(benchCAC, contribution)
+	}
+}
+
+// BenchmarkFormulaChain computes, with the formula functions, the figures
+// that BenchmarkCalculate gets from one call: APV, frequency, customer
+// value, lifespan, lifetime value of revenue and of profit, net value,
+// LTV:CAC and payback. Units are kept by hand: the lifespan in years.
+func BenchmarkFormulaChain(b *testing.B) {
+	months := decimal.NewFromInt(12)
+	retentionPerYear := benchRetention.Mul(months)
+	b.ReportAllocs()
+	for b.Loop() {
+		apv, _ := clv.AveragePurchaseValue(benchWindow.Revenue, benchWindow.Purchases)
+		apf, _ := clv.PurchaseFrequency(benchWindow.Purchases, benchWindow.Customers)
+		cv, _ := clv.CustomerValue(apv, apf)
+		lifespan, _ := clv.LifespanFromChurn(benchChurn.ChurnRate)
+		years := lifespan.DivRound(months, clv.DefaultScale)
+		ltv, _ := clv.LifetimeValue(cv, years)
+		profit, _ := clv.LifetimeValue(cv.Mul(benchMargin), years)
+		_, _ = clv.NetLifetimeValue(profit.Sub(retentionPerYear.Mul(years)), benchCAC)
+		_, _ = clv.LTVToCAC(profit, benchCAC)
+		_, _ = clv.PaybackPeriods(benchCAC, cv.Mul(benchMargin).Sub(retentionPerYear))
+		_ = ltv
+	}
+}
+
+func BenchmarkCalculate(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		life clv.Lifespan
+		opts []clv.Option
+	}{
+		// the figures of BenchmarkFormulaChain
+		{"churn", benchChurn, []clv.Option{clv.WithGrossMargin(benchMargin), clv.WithAcquisitionCost(benchCAC),
+			clv.WithRetentionCost(benchRetention, clv.Month)}},
+		// discounted in the lifespan's own period: still exact
+		{"churn_discounted_monthly", benchChurn, []clv.Option{clv.WithGrossMargin(benchMargin), clv.WithAcquisitionCost(benchCAC),
+			clv.WithRetentionCost(benchRetention, clv.Month), clv.WithDiscountRate(dec("0.008"), clv.Month)}},
+		// a yearly rate on monthly churn takes a 12th root
+		{"churn_discounted_yearly", benchChurn, []clv.Option{clv.WithGrossMargin(benchMargin), clv.WithAcquisitionCost(benchCAC),
+			clv.WithRetentionCost(benchRetention, clv.Month), clv.WithDiscountRate(dec("0.1"), clv.Year)}},
+		{"fixed_discounted_yearly", clv.Lifespan{Length: dec("3")}, []clv.Option{clv.WithGrossMargin(benchMargin),
+			clv.WithAcquisitionCost(benchCAC), clv.WithDiscountRate(dec("0.1"), clv.Year)}},
+		{"fixed_36_months_discounted_yearly", clv.Lifespan{Length: dec("36"), Period: clv.Month}, []clv.Option{
+			clv.WithGrossMargin(benchMargin), clv.WithAcquisitionCost(benchCAC), clv.WithDiscountRate(dec("0.1"), clv.Year)}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_, _ = clv.Calculate(benchWindow, tc.life, tc.opts...)
+			}
+		})
 	}
 }

@@ -1,7 +1,9 @@
 package clv_test
 
 import (
+	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -465,4 +467,147 @@ func TestSBGInvalid(t *testing.T) {
 	require.ErrorIs(t, err, clv.ErrOutOfRange)
 	_, err = m.DiscountedResidualLifetime(0, dec("1e30"), clv.Year)
 	require.ErrorIs(t, err, clv.ErrOutOfRange)
+}
+
+// FuzzFitSBG decodes cohorts from bytes: a count byte per cohort, then its
+// size and a drop per period, with now and then a raw value that may rise
+// or go negative. Every series gets an error with a sentinel, the one an
+// independent check expects, or a fit that is the maximum of the
+// likelihood; none panics or hangs.
+func FuzzFitSBG(f *testing.F) {
+	f.Add([]byte("\x07\xe8\x03\x69\x51\x2b\x1c\x12\x0d\x0a"))
+	f.Add([]byte("\x03\x64\x00\x00\x00\x02\x0a\x00\x05"))
+	f.Add([]byte("\x02\x64\x00\x64\xff\x01"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var cohorts [][]int64
+		for len(data) >= 3 && len(cohorts) < 4 {
+			n := int(data[0] % 16)
+			c := []int64{int64(binary.LittleEndian.Uint16(data[1:])) - 8}
+			data = data[3:]
+			for ; n > 0 && len(data) > 0; n-- {
+				next := c[len(c)-1] - int64(data[0]%64)
+				if data[0] >= 250 { // a raw value
+					next = int64(data[0]) - 252
+				}
+				c = append(c, next)
+				data = data[1:]
+			}
+			cohorts = append(cohorts, c)
+		}
+		fit, err := clv.FitSBG(clv.Month, cohorts...)
+
+		// What an independent check expects.
+		var want error
+		var lost, first, size int64
+		longest := 0
+		for _, c := range cohorts {
+			switch {
+			case want != nil:
+			case len(c) < 2:
+				want = clv.ErrMissing
+			case c[0] <= 0:
+				want = clv.ErrNonPositive
+			default:
+				for j := 1; j < len(c) && want == nil; j++ {
+					if c[j] < 0 {
+						want = clv.ErrNegative
+					} else if c[j] > c[j-1] {
+						want = clv.ErrInconsistent
+					}
+				}
+			}
+			if want == nil {
+				lost += c[0] - c[len(c)-1]
+				first += c[0] - c[1]
+				size += c[0]
+				longest = max(longest, len(c)-1)
+			}
+		}
+		if want == nil && (len(cohorts) == 0) {
+			want = clv.ErrMissing
+		}
+		if want == nil && (lost == 0 || first == size || longest < 2) {
+			want = clv.ErrNoFit
+		}
+		if want != nil {
+			if !errors.Is(err, want) {
+				t.Fatalf("%v: got %v, want %v", cohorts, err, want)
+			}
+			return
+		}
+		if errors.Is(err, clv.ErrNoFit) {
+			return // valid cohorts whose likelihood has no maximum in range
+		}
+		if err != nil {
+			t.Fatalf("%v: %v", cohorts, err)
+		}
+		m := fit.Model
+		if !(m.Alpha > 0 && m.Beta > 0 && m.Alpha <= 1e12 && m.Beta <= 1e12) || math.IsNaN(fit.LogLikelihood) || fit.LogLikelihood > 0 {
+			t.Fatalf("%v: fit %+v", cohorts, fit)
+		}
+		if m.Alpha+m.Beta > 1e4 {
+			// Near the constant-churn limit, where the likelihood levels
+			// off, and the reference's differences of large log-gammas
+			// lose the digits to tell.
+			return
+		}
+		ll := refLogLikelihood(m.Alpha, m.Beta, cohorts...)
+		if math.Abs(ll-fit.LogLikelihood) > 1e-6*(1+math.Abs(ll)) {
+			t.Fatalf("%v: log-likelihood %v, reference %v", cohorts, fit.LogLikelihood, ll)
+		}
+		for _, step := range [][2]float64{{1.01, 1}, {0.99, 1}, {1, 1.01}, {1, 0.99}} {
+			if l := refLogLikelihood(m.Alpha*step[0], m.Beta*step[1], cohorts...); l > ll+1e-9*(1+math.Abs(ll)) {
+				t.Fatalf("%v: %+v is no maximum: %v at %v", cohorts, m, l, step)
+			}
+		}
+	})
+}
+
+// BenchmarkFitSBG fits the 12 years of Fader and Hardie's regular cohort.
+func BenchmarkFitSBG(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := clv.FitSBG(clv.Year, regularCohort); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCalculateCurve prices CLV with a fitted curve for a lifespan,
+// beside the same with a churn rate.
+func BenchmarkCalculateCurve(b *testing.B) {
+	fit, err := clv.FitSBG(clv.Month, simulateCohort(rand.New(rand.NewPCG(1, 1)), 0.7, 3, 10_000, 12))
+	if err != nil {
+		b.Fatal(err)
+	}
+	curve := clv.Lifespan{Curve: fit.Model, Length: dec("120"), Period: clv.Month}
+	opts := []clv.Option{clv.WithGrossMargin(benchMargin), clv.WithDiscountRate(dec("0.1"), clv.Year), clv.WithAcquisitionCost(benchCAC)}
+	for _, tc := range []struct {
+		name string
+		life clv.Lifespan
+	}{
+		{"churn", clv.Lifespan{ChurnRate: fit.ConstantChurn, Period: clv.Month}},
+		{"curve_120_months", curve},
+		{"curve_unbounded", clv.Lifespan{Curve: clv.SBG{Alpha: 2.5, Beta: 8, Period: clv.Month}, Period: clv.Month}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := clv.Calculate(benchWindow, tc.life, opts...); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkDiscountedResidualLifetime(b *testing.B) {
+	m := clv.SBG{Alpha: 0.668, Beta: 3.806, Period: clv.Year}
+	rate := dec("0.1")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := m.DiscountedResidualLifetime(3, rate, clv.Year); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

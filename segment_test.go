@@ -213,3 +213,93 @@ func TestSegmentJSONAndEqual(t *testing.T) {
 	assert.False(t, back.Equal(r))
 	assert.False(t, back.Segments[1].Equal(r.Segments[1]))
 }
+
+// Two segments and shared options: the blend matches the reference, and
+// equals the calculation on the totals when the lifespans are the same.
+func FuzzCalculateSegments(f *testing.F) {
+	f.Add(int64(6000000), int64(2500), int64(1000), int64(2000000), int64(500), int64(250), int8(0),
+		int64(2), int32(0), int64(25), int32(-2), int8(0), false, int64(4000), int64(10), int8(0), int64(40), int8(2))
+	f.Add(int64(1), int64(1), int64(1), int64(1), int64(1), int64(1), int8(1),
+		int64(5), int32(-1), int64(1), int32(0), int8(3), true, int64(10000), int64(3), int8(0), int64(350), int8(0))
+	f.Fuzz(func(t *testing.T, r1, p1, c1, r2, p2, c2 int64, window int8,
+		length int64, lengthExp int32, churn int64, churnExp int32, life int8, shared bool,
+		margin, rate int64, ratePeriod int8, cac int64, scale int8) {
+		args := calcArgs{revenue: r1, revenueExp: -2, purchases: p1, customer: c1, window: window,
+			length: length, lengthExp: lengthExp, life: life, margin: margin, rate: rate, rateExp: -2,
+			ratePeriod: ratePeriod, cac: cac, scale: scale}
+		first, ok1 := args.build()
+		args.revenue, args.purchases, args.customer = r2, p2, c2
+		if !shared {
+			args.length, args.lengthExp, args.churn, args.churnExp = 0, 0, churn, churnExp
+		}
+		second, ok2 := args.build()
+		segments := []clv.Segment{
+			{Name: "first", Window: first.window, Lifespan: first.life, AcquisitionCost: first.cac},
+			{Name: "second", Window: second.window, Lifespan: second.life, AcquisitionCost: second.cac},
+		}
+		valid := ok1 && ok2 && c1 <= math.MaxInt64-c2 && p1 <= math.MaxInt64-p2
+		got, err := clv.CalculateSegments(segments, first.options()...)
+		if err != nil {
+			checkFailure(t, err, valid, "CalculateSegments")
+			return
+		}
+		if !valid {
+			t.Fatalf("CalculateSegments accepted invalid input %+v", segments)
+		}
+		blend := refBlend([]refExact{refFigures(first), refFigures(second)})
+		if diff := refDiffers(got.Blended, blend, first.window.Period, first.scale); diff != "" {
+			t.Fatalf("blend of %+v: %s", segments, diff)
+		}
+		if shared {
+			whole, err := clv.Calculate(got.Total, first.life, first.options()...)
+			if err == nil && !got.Blended.Equal(whole) {
+				t.Fatalf("roll-up of %+v\n got %+v\nwant %+v", segments, got.Blended, whole)
+			}
+		}
+	})
+}
+
+// benchSegments returns n segments with their own totals, churn rates and
+// acquisition costs, generated deterministically.
+func benchSegments(n int, shared bool) []clv.Segment {
+	segments := make([]clv.Segment, n)
+	for i := range segments {
+		customers := int64(100 + i*7%900)
+		churn := decimal.New(int64(100+i*37%900), -4) // 1 % to 10 % a month, mostly distinct
+		if shared {
+			churn = benchChurn.ChurnRate
+		}
+		segments[i] = clv.Segment{
+			Name: fmt.Sprintf("segment-%04d", i),
+			Window: clv.Window{
+				Revenue:   decimal.New(customers*(5000+int64(i*131%7000)), -2),
+				Purchases: customers * int64(1+i%4),
+				Customers: customers,
+			},
+			Lifespan:        clv.Lifespan{ChurnRate: churn, Period: clv.Month},
+			AcquisitionCost: decimal.New(int64(2000+i*53%6000), -2),
+		}
+	}
+	return segments
+}
+
+func BenchmarkCalculateSegments(b *testing.B) {
+	for _, tc := range []struct {
+		name   string
+		shared bool
+		opts   []clv.Option
+	}{
+		{"1000_own_lifespans", false, []clv.Option{clv.WithGrossMargin(benchMargin), clv.WithRetentionCost(benchRetention, clv.Month)}},
+		{"1000_shared_lifespan", true, []clv.Option{clv.WithGrossMargin(benchMargin), clv.WithRetentionCost(benchRetention, clv.Month)}},
+		{"1000_own_lifespans_discounted_yearly", false, []clv.Option{clv.WithGrossMargin(benchMargin),
+			clv.WithRetentionCost(benchRetention, clv.Month), clv.WithDiscountRate(dec("0.1"), clv.Year)}},
+	} {
+		segments := benchSegments(1000, tc.shared)
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_, _ = clv.CalculateSegments(segments, tc.opts...)
+			}
+		})
+	}
+}

@@ -1,0 +1,473 @@
+package clv
+
+import (
+	"encoding/binary"
+	"hash/maphash"
+	"math/bits"
+	"unsafe"
+
+	"github.com/shopspring/decimal"
+)
+
+const (
+	customerChunk = 1 << 14 // customers per allocation of state
+	arenaChunk    = 1 << 16 // bytes of customer ids per allocation
+	maxIDBytes    = 256     // the longest customer id
+	inlineID      = 24      // the longest id kept in its customer's state
+	lookahead     = 64      // purchases AddAll looks up ahead of adding them
+)
+
+// recentWindow is a window and its bounds, in seconds since 1970 UTC.
+type recentWindow struct {
+	from, to int64 // [from, to)
+	window   int32
+}
+
+// windowCell holds the rows of one segment in one window.
+type windowCell struct {
+	revenue   scaledSum
+	purchases int64
+	refunds   int64
+	segment   int32
+	window    int32
+}
+
+// A customerState holds what the summary needs of one customer: the
+// windows they bought in and the value they bought. It holds one segment's
+// windows, as long as they span at most 64; a customer who buys in several
+// segments or over a longer span moves them to a customerExtra, as does a
+// value that overflows.
+type customerState struct {
+	windows    uint64 // bit i: a purchase in window base+i of segment
+	value      int64  // all purchases, in units
+	firstValue int64  // purchases in window first, in units
+	base       int32
+	first      int32 // the window of the first purchase
+	extra      int32 // 1 + index into extras; 0 for none
+	segment    uint16
+	idLen      uint16
+	// id holds the customer's id if it fits, and otherwise where the id is
+	// in the arena: the chunk, then the offset, little-endian. A state is
+	// 64 bytes, a cache line, so finding a customer reads one line.
+	id [inlineID]byte
+}
+
+// A customerExtra holds what does not fit a customerState.
+type customerExtra struct {
+	sets       []windowSet // when not nil, the windows, in place of the state's
+	value      decimal.Decimal
+	firstValue decimal.Decimal
+}
+
+// A windowSet holds the windows one customer bought in within one segment.
+type windowSet struct {
+	segment int32
+	lo      int32 // a multiple of 64: bit i of words[k] is window lo+64k+i
+	words   []uint64
+}
+
+// mark adds window w to the set.
+func (s *windowSet) mark(w int32) {
+	lo := w &^ 63
+	switch {
+	case s.words == nil:
+		s.lo, s.words = lo, make([]uint64, 1, 2)
+	case lo < s.lo:
+		grown := make([]uint64, (s.lo-lo)/64, int(s.lo-lo)/64+len(s.words))
+		s.lo, s.words = lo, append(grown, s.words...)
+	}
+	for k := int((w - s.lo) / 64); k >= len(s.words); {
+		s.words = append(s.words, 0)
+	}
+	s.words[(w-s.lo)/64] |= 1 << (w & 63)
+}
+
+// findSegment returns the index of the named segment, if it has one.
+func (a *Accumulator) findSegment(name string) (int32, bool) {
+	if a.lastIndex >= 0 && name == a.lastSegment {
+		return a.lastIndex, true
+	}
+	i, ok := a.segmentIndex[name]
+	if ok {
+		a.lastSegment, a.lastIndex = name, i
+	}
+	return i, ok
+}
+
+func (a *Accumulator) addSegment(name string) int32 {
+	i := int32(len(a.segments))
+	a.segments = append(a.segments, name)
+	a.segmentIndex[name] = i
+	return i
+}
+
+// cell returns the cell of a segment and window, adding it if new.
+func (a *Accumulator) cell(segment, window int32) *windowCell {
+	for int(segment) >= len(a.cellIndex) {
+		a.cellIndex = append(a.cellIndex, make([]int32, 2*MaxWindows-1))
+	}
+	i := &a.cellIndex[segment][window-a.origin+MaxWindows-1]
+	if *i == 0 {
+		a.cells = append(a.cells, windowCell{segment: segment, window: window})
+		*i = int32(len(a.cells))
+	}
+	return &a.cells[*i-1]
+}
+
+// hash returns the hash of a customer id.
+func (a *Accumulator) hash(id string) uint32 {
+	h := maphash.String(a.seed, id)
+	return uint32(h) ^ uint32(h>>32)
+}
+
+// find returns the index of the customer with the given id and hash, if
+// there is one, and otherwise the free slot where they belong.
+func (a *Accumulator) find(id string, h uint32) (index int32, slot int, ok bool) {
+	mask := len(a.slots) - 1
+	for k := int(h) & mask; ; k = (k + 1) & mask {
+		s := a.slots[k]
+		if s == 0 {
+			return -1, k, false
+		}
+		if uint32(s>>32) == h {
+			if i := int32(uint32(s)) - 1; a.id(a.customer(i)) == id {
+				return i, k, true
+			}
+		}
+	}
+}
+
+// addCustomer adds a customer whose first purchase is in window first, in
+// the free slot find returned, and returns their index.
+func (a *Accumulator) addCustomer(id string, h uint32, slot int, first int32) int32 {
+	if int(a.count) >= len(a.slots)/4*3 {
+		a.grow()
+		_, slot, _ = a.find(id, h)
+	}
+	i := a.count
+	a.count++
+	if i%customerChunk == 0 {
+		a.customers = append(a.customers, make([]customerState, customerChunk))
+	}
+	a.slots[slot] = uint64(h)<<32 | uint64(i+1)
+	c := a.customer(i)
+	c.first, c.base = first, first
+	c.idLen = uint16(len(id))
+	if len(id) <= inlineID {
+		copy(c.id[:], id)
+	} else {
+		chunk, start := a.intern(id)
+		binary.LittleEndian.PutUint32(c.id[:], chunk)
+		binary.LittleEndian.PutUint16(c.id[4:], start)
+	}
+	return i
+}
+
+// grow doubles the slots of the customer table.
+func (a *Accumulator) grow() {
+	slots := make([]uint64, 2*len(a.slots))
+	mask := len(slots) - 1
+	for _, s := range a.slots {
+		if s == 0 {
+			continue
+		}
+		k := int(s>>32) & mask
+		for slots[k] != 0 {
+			k = (k + 1) & mask
+		}
+		slots[k] = s
+	}
+	a.slots = slots
+}
+
+func (a *Accumulator) customer(i int32) *customerState {
+	return &a.customers[i/customerChunk][i%customerChunk]
+}
+
+// intern copies an id too long for a state into the arena and returns
+// where it is. Ids are packed into shared blocks, so a million of them cost
+// a few hundred allocations, not a million; a block's bytes never change
+// once written.
+func (a *Accumulator) intern(id string) (chunk uint32, start uint16) {
+	n := len(a.arena)
+	if n == 0 || len(a.arena[n-1])+len(id) > arenaChunk {
+		a.arena = append(a.arena, make([]byte, 0, arenaChunk))
+		n++
+	}
+	start = uint16(len(a.arena[n-1]))
+	a.arena[n-1] = append(a.arena[n-1], id...)
+	return uint32(n - 1), start
+}
+
+// id returns the id of customer c without copying it, for as long as c's
+// state is not changed.
+func (a *Accumulator) id(c *customerState) string {
+	if c.idLen <= inlineID {
+		return unsafe.String(&c.id[0], int(c.idLen))
+	}
+	chunk, start := binary.LittleEndian.Uint32(c.id[:]), binary.LittleEndian.Uint16(c.id[4:])
+	return unsafe.String(&a.arena[chunk][start], int(c.idLen))
+}
+
+// lookAhead hashes the customer ids of a batch and reads where each
+// customer is kept. Nothing is changed: the reads only bring the memory
+// into cache, and the loops keep them independent of each other so the
+// processor can have many under way at once.
+func (a *Accumulator) lookAhead(batch []Purchase, hashes []uint32) {
+	sink := a.sink
+	for j := range batch {
+		if id := batch[j].Customer; id != "" {
+			sink += uint64(id[0]) // hashing many ids overlaps less
+		}
+	}
+	for j := range batch {
+		hashes[j] = a.hash(batch[j].Customer)
+	}
+	var seen [lookahead]uint64
+	mask := len(a.slots) - 1
+	for j, h := range hashes {
+		seen[j] = a.slots[int(h)&mask]
+	}
+	for j, s := range seen[:len(batch)] {
+		// The customer is in the first slot with their hash, nearly always
+		// the home slot or one of the next few, in the same cache line.
+		for k := int(hashes[j]) & mask; s != 0; s = a.slots[k] {
+			if uint32(s>>32) == hashes[j] {
+				sink += a.customer(int32(uint32(s)) - 1).windows
+				break
+			}
+			k = (k + 1) & mask
+		}
+	}
+	a.sink = sink
+}
+
+// extra returns the customerExtra of c, adding it if new.
+func (a *Accumulator) extra(c *customerState) *customerExtra {
+	if c.extra == 0 {
+		a.extras = append(a.extras, customerExtra{})
+		c.extra = int32(len(a.extras))
+	}
+	return &a.extras[c.extra-1]
+}
+
+// addFirst adds units (at the Accumulator's scale) plus slow, bought in
+// window win, to the value of the first window of customer c, if win is
+// that window; if win comes before it, win becomes the first window.
+func (a *Accumulator) addFirst(c *customerState, win int32, units int64, slow decimal.Decimal) {
+	if win < c.first {
+		c.first, c.firstValue = win, 0
+		if c.extra != 0 {
+			a.extras[c.extra-1].firstValue = decimal.Decimal{}
+		}
+	}
+	if win != c.first {
+		return
+	}
+	a.addUnits(c, &c.firstValue, func(x *customerExtra) *decimal.Decimal { return &x.firstValue }, units, slow)
+}
+
+// addTotal adds units (at the Accumulator's scale) plus slow to the value
+// of customer c.
+func (a *Accumulator) addTotal(c *customerState, units int64, slow decimal.Decimal) {
+	a.addUnits(c, &c.value, func(x *customerExtra) *decimal.Decimal { return &x.value }, units, slow)
+}
+
+// addUnits adds units plus slow to a sum of customer c kept as *sum units
+// and a decimal spill in c's extra, moving *sum to the spill if the units
+// would overflow it.
+func (a *Accumulator) addUnits(c *customerState, sum *int64, spill func(*customerExtra) *decimal.Decimal, units int64, slow decimal.Decimal) {
+	if v, ok := add64(*sum, units); ok {
+		*sum = v
+	} else {
+		d := spill(a.extra(c))
+		*d = d.Add(decimal.New(*sum, -a.places))
+		*sum = units
+	}
+	if slow.Sign() != 0 {
+		d := spill(a.extra(c))
+		*d = d.Add(slow)
+	}
+}
+
+// mark records that customer c bought in window win of a segment.
+func (a *Accumulator) mark(c *customerState, segment, win int32) {
+	if c.extra == 0 || a.extras[c.extra-1].sets == nil {
+		switch {
+		case c.windows == 0:
+			c.windows, c.base, c.segment = 1, win, uint16(segment)
+			return
+		case segment != int32(c.segment):
+		case win >= c.base && win-c.base < 64:
+			c.windows |= 1 << (win - c.base)
+			return
+		case win < c.base && int64(c.base-win)+63-int64(bits.LeadingZeros64(c.windows)) < 64:
+			c.windows = c.windows<<(c.base-win) | 1
+			c.base = win
+			return
+		}
+		// The windows outgrow the state: move them to sets.
+		x := a.extra(c)
+		s := windowSet{segment: int32(c.segment)}
+		for x := c.windows; x != 0; x &= x - 1 {
+			s.mark(c.base + int32(bits.TrailingZeros64(x)))
+		}
+		x.sets = []windowSet{s}
+		c.windows = 0
+	}
+	x := &a.extras[c.extra-1]
+	for k := range x.sets {
+		if x.sets[k].segment == segment {
+			x.sets[k].mark(win)
+			return
+		}
+	}
+	s := windowSet{segment: segment}
+	s.mark(win)
+	x.sets = append(x.sets, s)
+}
+
+// spills returns the parts of c's first-window value and total value that
+// did not fit integers.
+func (a *Accumulator) spills(c *customerState) (firstValue, value decimal.Decimal) {
+	if c.extra == 0 {
+		return decimal.Decimal{}, decimal.Decimal{}
+	}
+	x := &a.extras[c.extra-1]
+	return x.firstValue, x.value
+}
+
+// eachWindow calls f with each segment and window c bought in.
+func (a *Accumulator) eachWindow(c *customerState, f func(segment, window int32)) {
+	if c.extra == 0 || a.extras[c.extra-1].sets == nil {
+		for x := c.windows; x != 0; x &= x - 1 {
+			f(int32(c.segment), c.base+int32(bits.TrailingZeros64(x)))
+		}
+		return
+	}
+	for _, s := range a.extras[c.extra-1].sets {
+		for k, word := range s.words {
+			for x := word; x != 0; x &= x - 1 {
+				f(s.segment, s.lo+int32(64*k+bits.TrailingZeros64(x)))
+			}
+		}
+	}
+}
+
+// align returns units × 10^−places at the Accumulator's scale, raising the
+// scale to places if it is lower. An amount that does not fit at the scale
+// comes back as a decimal, with units 0.
+func (a *Accumulator) align(units int64, places int32) (int64, decimal.Decimal) {
+	if places > a.places {
+		a.rescale(places)
+	}
+	return toScale(units, places, a.places)
+}
+
+// toScale returns units × 10^−from as units × 10^−to, for to ≥ from, or,
+// if that does not fit, as a decimal with units 0.
+func toScale(units int64, from, to int32) (int64, decimal.Decimal) {
+	if v, ok := scaleUnits(units, to-from); ok {
+		return v, decimal.Decimal{}
+	}
+	return 0, decimal.New(units, -from)
+}
+
+// rescale raises the scale of every sum to places. Sums that no longer fit
+// move to decimals. It runs at most 18 times in an Accumulator's life.
+func (a *Accumulator) rescale(places int32) {
+	for i := range a.cells {
+		a.cells[i].revenue.rescale(a.places, places)
+	}
+	for i := range a.count {
+		c := a.customer(i)
+		if v, ok := scaleUnits(c.value, places-a.places); ok {
+			c.value = v
+		} else {
+			x := a.extra(c)
+			x.value = x.value.Add(decimal.New(c.value, -a.places))
+			c.value = 0
+		}
+		if v, ok := scaleUnits(c.firstValue, places-a.places); ok {
+			c.firstValue = v
+		} else {
+			x := a.extra(c)
+			x.firstValue = x.firstValue.Add(decimal.New(c.firstValue, -a.places))
+			c.firstValue = 0
+		}
+	}
+	a.places = places
+}
+
+// pow10Int64[n] is 10^n, for the scaled integers of purchase sums.
+var pow10Int64 = [...]int64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
+	1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
+
+// maxUnitPlaces is the most decimal places a scaled integer sum keeps.
+const maxUnitPlaces = 18
+
+// unitsOf returns d as units × 10^−places with trailing zeros dropped, when
+// |units| < 10^18 and places ≤ 18; otherwise ok is false. It allocates
+// nothing: it is the fast path of summing purchase amounts.
+func unitsOf(d decimal.Decimal) (units int64, places int32, ok bool) {
+	exp := d.Exponent()
+	if exp < -maxUnitPlaces || exp > maxUnitPlaces || d.NumDigits() > 18 {
+		return 0, 0, false
+	}
+	units = d.CoefficientInt64()
+	if exp > 0 {
+		units, ok = scaleUnits(units, exp)
+		return units, 0, ok
+	}
+	places = -exp
+	for places > 0 && units%10 == 0 {
+		units /= 10
+		places--
+	}
+	return units, places, true
+}
+
+// scaleUnits returns units × 10^k for 0 ≤ k ≤ 18, and whether it fits an
+// int64.
+func scaleUnits(units int64, k int32) (int64, bool) {
+	return mul64(units, pow10Int64[k])
+}
+
+// A scaledSum is an exact running sum of decimals: units × 10^−places, with
+// places kept by its owner, plus spill, a decimal holding whatever did not
+// fit an int64. Nearly every sum stays in units, where adding costs no
+// allocation.
+type scaledSum struct {
+	units int64
+	spill decimal.Decimal
+}
+
+// add adds units × 10^−places, moving the sum so far to spill if the units
+// would overflow.
+func (s *scaledSum) add(units int64, places int32) {
+	if v, ok := add64(s.units, units); ok {
+		s.units = v
+		return
+	}
+	s.spill = s.spill.Add(decimal.New(s.units, -places))
+	s.units = units
+}
+
+// rescale changes the scale of the units from places to more places.
+func (s *scaledSum) rescale(places, more int32) {
+	if v, ok := scaleUnits(s.units, more-places); ok {
+		s.units = v
+		return
+	}
+	s.spill = s.spill.Add(decimal.New(s.units, -places))
+	s.units = 0
+}
+
+// value returns the sum.
+func (s scaledSum) value(places int32) decimal.Decimal {
+	v := decimal.New(s.units, -places)
+	if s.spill.Sign() != 0 {
+		v = v.Add(s.spill)
+	}
+	return v
+}

@@ -1,0 +1,180 @@
+package clv
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// A Summary holds what a purchase log says, window by window, of all
+// customers and of each segment. Its windows run without a gap from the
+// first window with a row to the last, so a window with no rows is there,
+// with zeros.
+type Summary struct {
+	// Period is the length of the windows.
+	Period Period `json:"period"`
+	// Revenue is the sum of every amount, refunds included.
+	Revenue decimal.Decimal `json:"revenue"`
+	// Purchases and Refunds count the rows of each kind.
+	Purchases int64 `json:"purchases"`
+	Refunds   int64 `json:"refunds"`
+	// Customers counts the distinct customers with a purchase.
+	Customers int64 `json:"customers"`
+	// Windows holds the figures of all customers, window by window.
+	Windows []WindowSummary `json:"windows"`
+	// Segments holds the figures of each segment, ordered by name.
+	Segments []SegmentSummary `json:"segments"`
+}
+
+// A SegmentSummary holds the windows of one segment.
+type SegmentSummary struct {
+	// Name is the segment's name; it may be empty.
+	Name string `json:"name"`
+	// Windows holds the segment's figures, window by window, over the
+	// same windows as [Summary.Windows].
+	Windows []WindowSummary `json:"windows"`
+}
+
+// A WindowSummary holds the figures of one calendar window, for all
+// customers or for one segment. Its Window plugs into [Calculate] and its
+// churn rate into a [Lifespan].
+//
+// A customer counts in a segment's window when they bought in that
+// segment in that window, so a customer who buys in two segments in one
+// window counts in both, and the segments' customers can add up to more
+// than all customers. Within one segment, or for all customers:
+//
+//	Customers = NewCustomers + ReturningCustomers
+//	Customers = PreviousCustomers − LostCustomers + customers who did not buy in the previous window
+type WindowSummary struct {
+	// Start is the window's first instant, and End the next window's,
+	// both in UTC.
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
+	// Period is the window's length.
+	Period Period `json:"period"`
+	// Revenue is the sum of the amounts dated in the window: purchases
+	// less refunds. It may be negative.
+	Revenue decimal.Decimal `json:"revenue"`
+	// Purchases and Refunds count the rows dated in the window.
+	Purchases int64 `json:"purchases"`
+	Refunds   int64 `json:"refunds"`
+	// Customers counts the distinct customers who bought in the window.
+	Customers int64 `json:"customers"`
+	// NewCustomers counts those customers whose first purchase ever, in
+	// any segment, falls in the window.
+	NewCustomers int64 `json:"new_customers"`
+	// ReturningCustomers counts those customers who had bought before.
+	ReturningCustomers int64 `json:"returning_customers"`
+	// LostCustomers counts the customers who bought in the previous window
+	// but not in this one; 0 in the first window.
+	LostCustomers int64 `json:"lost_customers"`
+	// PreviousCustomers is the previous window's Customers; 0 in the first
+	// window.
+	PreviousCustomers int64 `json:"previous_customers"`
+}
+
+// Window returns the window's revenue, purchases, customers and period, as
+// [Calculate] takes them.
+func (s WindowSummary) Window() Window {
+	return Window{Revenue: s.Revenue, Purchases: s.Purchases, Customers: s.Customers, Period: s.Period}
+}
+
+// ChurnRate returns the share of the previous window's customers who did
+// not buy in this one, as [ChurnRate] computes it from LostCustomers and
+// PreviousCustomers; it is a churn rate per [WindowSummary.Period]. It
+// returns an error wrapping [ErrNonPositive] if the previous window had no
+// customers, as the first window has none.
+func (s WindowSummary) ChurnRate() (decimal.Decimal, error) {
+	return ChurnRate(s.LostCustomers, s.PreviousCustomers)
+}
+
+// AverageChurnRate returns the churn rate of a run of windows, the lost
+// customers of all of them over the customers they started with:
+//
+//	churn = Σ LostCustomers / Σ PreviousCustomers
+//
+// rounded to [DefaultScale] places. Each window's rate counts in proportion
+// to its previous customers, so a quiet window does not weigh as much as a
+// busy one. It returns an error wrapping [ErrNonPositive] if no window had
+// previous customers, and [ErrOutOfRange] if the sums overflow int64.
+func AverageChurnRate(windows []WindowSummary) (decimal.Decimal, error) {
+	var lost, previous int64
+	for _, w := range windows {
+		var ok1, ok2 bool
+		lost, ok1 = add64(lost, w.LostCustomers)
+		previous, ok2 = add64(previous, w.PreviousCustomers)
+		if !ok1 || !ok2 {
+			return decimal.Zero, &argError{fn: "average churn rate", arg: "customers", err: ErrOutOfRange}
+		}
+	}
+	if previous <= 0 {
+		return decimal.Zero, &argError{fn: "average churn rate", arg: "previous customers", val: fmt.Sprint(previous), err: ErrNonPositive}
+	}
+	return ChurnRate(lost, previous)
+}
+
+// project ors the bits of x, whose bit 0 stands for window offset of the
+// span, into set; windows outside the span are never set.
+func project(set []uint64, x uint64, offset int) {
+	switch {
+	case offset < 0:
+		set[0] |= x >> -offset
+	case offset%64 == 0:
+		set[offset/64] |= x
+	default:
+		k, s := offset/64, offset%64
+		set[k] |= x << s
+		if k+1 < len(set) {
+			set[k+1] |= x >> (64 - s)
+		}
+	}
+}
+
+// A CustomerSummary describes one customer's purchases as the statistical
+// CLV literature does, in the "buy till you die" models of Fader, Hardie
+// and Lee ("RFM and CLV: Using Iso-Value Curves for Customer Base
+// Analysis", 2005) and the lifetimes library after them. Time is counted in
+// whole windows of the Accumulator's period, and purchases in one window
+// count as one:
+//
+//	Frequency = windows with a purchase − 1  (the repeat purchases)
+//	Recency   = last window with a purchase − first window with a purchase
+//	T         = last window of the log − first window with a purchase
+//
+// so 0 ≤ Recency ≤ T and Frequency ≤ Recency. RepeatValue is the sum of
+// the purchases after the first window; refunds do not count, as the spend
+// models fitted to these figures (gamma–gamma) take positive values.
+type CustomerSummary struct {
+	// Customer is the customer's id.
+	Customer string `json:"customer"`
+	// Segment is the segment of the customer's first purchase; of several
+	// in the first window, the first by name.
+	Segment   string `json:"segment"`
+	Frequency int64  `json:"frequency"`
+	Recency   int64  `json:"recency"`
+	T         int64  `json:"t"`
+	// RepeatValue is the sum of the purchases after the first window.
+	RepeatValue decimal.Decimal `json:"repeat_value"`
+}
+
+// Equal reports whether c and d describe the same customer with equal
+// figures.
+func (c CustomerSummary) Equal(d CustomerSummary) bool {
+	return c.Customer == d.Customer && c.Segment == d.Segment && c.Frequency == d.Frequency &&
+		c.Recency == d.Recency && c.T == d.T && c.RepeatValue.Equal(d.RepeatValue)
+}
+
+// MeanRepeatValue returns the mean value of the repeat purchases,
+//
+//	RepeatValue / Frequency
+//
+// rounded half away from zero to [DefaultScale] places, the monetary value
+// of the literature; 0 for a customer with no repeat purchase.
+func (c CustomerSummary) MeanRepeatValue() decimal.Decimal {
+	if c.Frequency <= 0 {
+		return decimal.Zero
+	}
+	return c.RepeatValue.DivRound(decimal.NewFromInt(c.Frequency), DefaultScale)
+}

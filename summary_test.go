@@ -1,0 +1,366 @@
+package clv_test
+
+import (
+	"fmt"
+	"maps"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/clvkit/clv"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// handLog is a small log, checked by hand in TestSummaryByHand: a refund,
+// customers spanning windows, one-purchase customers, a zero purchase, a
+// segment change and a time zone that moves a purchase into the next month.
+var handLog = []clv.Purchase{
+	buy("alice", "2024-01-05T10:00:00Z", "100.00", "web"),
+	buy("bob", "2024-01-20T10:00:00Z", "50.00", "store"),
+	buy("alice", "2024-01-25T10:00:00Z", "20.00", "web"),
+	buy("alice", "2024-02-10T10:00:00Z", "30.00", "web"),
+	buy("bob", "2024-03-01T10:00:00Z", "-50.00", "store"), // refund
+	buy("carol", "2024-02-29T23:59:59Z", "0", "web"),      // a free order is a purchase
+	buy("dave", "2024-03-15T10:00:00Z", "80.00", "web"),
+	buy("carol", "2024-03-02T10:00:00Z", "40.00", "store"),    // carol moves to the store
+	buy("alice", "2024-03-31T23:00:00-02:00", "10.00", "web"), // April in UTC
+}
+
+// A window row: revenue, purchases, refunds, customers, new, returning,
+// lost, previous.
+type windowRow struct {
+	revenue                                                     string
+	purchases, refunds, customers, fresh, returning, lost, prev int64
+}
+
+func assertWindows(t *testing.T, want []windowRow, got []clv.WindowSummary, start time.Time, p clv.Period) {
+	t.Helper()
+	require.Len(t, got, len(want))
+	for i, w := range want {
+		g := got[i]
+		assertDecimal(t, w.revenue, g.Revenue, "window %d revenue", i)
+		assert.Equal(t, []int64{w.purchases, w.refunds, w.customers, w.fresh, w.returning, w.lost, w.prev},
+			[]int64{g.Purchases, g.Refunds, g.Customers, g.NewCustomers, g.ReturningCustomers, g.LostCustomers, g.PreviousCustomers},
+			"window %d: purchases, refunds, customers, new, returning, lost, previous", i)
+		assert.Equal(t, p, g.Period)
+		assert.True(t, g.Start.Equal(start), "window %d starts %s, want %s", i, g.Start, start)
+		assert.Equal(t, time.UTC, g.Start.Location())
+		start = start.AddDate(0, 1, 0)
+		assert.True(t, g.End.Equal(start), "window %d ends %s, want %s", i, g.End, start)
+	}
+}
+
+func TestSummaryByHand(t *testing.T) {
+	// Every order of the rows gives the same summary.
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 20 {
+		log := slices.Clone(handLog)
+		rng.Shuffle(len(log), func(i, j int) { log[i], log[j] = log[j], log[i] })
+		acc, err := clv.NewAccumulator(clv.Month)
+		require.NoError(t, err)
+		require.NoError(t, acc.AddAll(slices.Values(log)))
+		s := acc.Summary()
+
+		assert.Equal(t, clv.Month, s.Period)
+		assertDecimal(t, "280", s.Revenue)
+		assert.Equal(t, []int64{8, 1, 4}, []int64{s.Purchases, s.Refunds, s.Customers})
+		jan := at("2024-01-01T00:00:00Z")
+		assertWindows(t, []windowRow{
+			{"170", 3, 0, 2, 2, 0, 0, 0},
+			{"30", 2, 0, 2, 1, 1, 1, 2},
+			{"70", 2, 1, 2, 1, 1, 1, 2},
+			{"10", 1, 0, 1, 0, 1, 2, 2},
+		}, s.Windows, jan, clv.Month)
+		require.Len(t, s.Segments, 2)
+		assert.Equal(t, "store", s.Segments[0].Name)
+		assertWindows(t, []windowRow{
+			{"50", 1, 0, 1, 1, 0, 0, 0},
+			{"0", 0, 0, 0, 0, 0, 1, 1},
+			{"-10", 1, 1, 1, 0, 1, 0, 0},
+			{"0", 0, 0, 0, 0, 0, 1, 1},
+		}, s.Segments[0].Windows, jan, clv.Month)
+		assert.Equal(t, "web", s.Segments[1].Name)
+		assertWindows(t, []windowRow{
+			{"120", 2, 0, 1, 1, 0, 0, 0},
+			{"30", 2, 0, 2, 1, 1, 0, 1},
+			{"80", 1, 0, 1, 1, 0, 2, 2},
+			{"10", 1, 0, 1, 0, 1, 1, 1},
+		}, s.Segments[1].Windows, jan, clv.Month)
+
+		got := maps.Collect(func(yield func(string, clv.CustomerSummary) bool) {
+			for c := range acc.Customers() {
+				if !yield(c.Customer, c) {
+					return
+				}
+			}
+		})
+		want := []clv.CustomerSummary{
+			{Customer: "alice", Segment: "web", Frequency: 2, Recency: 3, T: 3, RepeatValue: dec("40")},
+			{Customer: "bob", Segment: "store", Frequency: 0, Recency: 0, T: 3, RepeatValue: dec("0")},
+			{Customer: "carol", Segment: "web", Frequency: 1, Recency: 1, T: 2, RepeatValue: dec("40")},
+			{Customer: "dave", Segment: "web", Frequency: 0, Recency: 0, T: 1, RepeatValue: dec("0")},
+		}
+		require.Len(t, got, len(want))
+		for _, w := range want {
+			assert.True(t, w.Equal(got[w.Customer]), "customer %s: got %+v, want %+v", w.Customer, got[w.Customer], w)
+		}
+		assertDecimal(t, "20", got["alice"].MeanRepeatValue())
+		assertDecimal(t, "0", got["bob"].MeanRepeatValue())
+	}
+}
+
+// refWindow returns the window of p holding t, counted from the window that
+// holds 1970-01-01, the slow way, and the window's first instant.
+func refWindow(t time.Time, p clv.Period) (int, time.Time) {
+	t = t.UTC()
+	months := (t.Year()-1970)*12 + int(t.Month()) - 1
+	floor := func(a, b int) int { return int(math.Floor(float64(a) / float64(b))) }
+	switch p {
+	case clv.Week:
+		monday := time.Date(t.Year(), t.Month(), t.Day()-(int(t.Weekday())+6)%7, 0, 0, 0, 0, time.UTC)
+		n := int(monday.Sub(time.Date(1969, 12, 29, 0, 0, 0, 0, time.UTC)).Hours()) / (7 * 24)
+		return n, monday
+	case clv.Month:
+		return months, time.Date(1970, time.Month(months+1), 1, 0, 0, 0, 0, time.UTC)
+	case clv.Quarter:
+		q := floor(months, 3)
+		return q, time.Date(1970, time.Month(3*q+1), 1, 0, 0, 0, 0, time.UTC)
+	}
+	return t.Year() - 1970, time.Date(t.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+}
+
+// refSummary summarises a log the plain way: maps of sets and decimal sums.
+func refSummary(p clv.Period, log []clv.Purchase) (clv.Summary, map[string]clv.CustomerSummary) {
+	type key struct {
+		segment string
+		window  int
+	}
+	const all = "\x00all"
+	revenue := map[key]decimal.Decimal{}
+	purchases, refunds := map[key]int64{}, map[key]int64{}
+	active := map[key]map[string]bool{}  // who bought in a segment's window
+	windows := map[string]map[int]bool{} // each customer's windows
+	first := map[string]int{}            // each customer's first window
+	value := map[string][]clv.Purchase{} // each customer's purchases
+	starts := map[int]time.Time{}
+	segments := map[string]bool{}
+	lo, hi := math.MaxInt, math.MinInt
+	for _, x := range log {
+		w, start := refWindow(x.Time, p)
+		starts[w] = start
+		lo, hi = min(lo, w), max(hi, w)
+		segments[x.Segment] = true
+		for _, k := range []key{{x.Segment, w}, {all, w}} {
+			revenue[k] = revenue[k].Add(x.Amount)
+			if x.Amount.IsNegative() {
+				refunds[k]++
+				continue
+			}
+			purchases[k]++
+			if active[k] == nil {
+				active[k] = map[string]bool{}
+			}
+			active[k][x.Customer] = true
+		}
+		if x.Amount.IsNegative() {
+			continue
+		}
+		if windows[x.Customer] == nil {
+			windows[x.Customer] = map[int]bool{}
+			first[x.Customer] = w
+		}
+		windows[x.Customer][w] = true
+		first[x.Customer] = min(first[x.Customer], w)
+		value[x.Customer] = append(value[x.Customer], x)
+	}
+	sum := clv.Summary{Period: p, Revenue: decimal.Zero, Customers: int64(len(windows))}
+	if len(log) == 0 {
+		return sum, nil
+	}
+	rows := func(segment string) []clv.WindowSummary {
+		var ws []clv.WindowSummary
+		for w := lo; w <= hi; w++ {
+			k := key{segment, w}
+			if _, ok := starts[w]; !ok {
+				starts[w] = starts[w-1].AddDate(0, 0, 7) // weeks only: months and longer are never skipped here
+				if p != clv.Week {
+					starts[w] = time.Time{}
+				}
+			}
+			s := clv.WindowSummary{Period: p, Revenue: revenue[k].Add(decimal.Zero), Purchases: purchases[k], Refunds: refunds[k]}
+			for c := range active[k] {
+				s.Customers++
+				if first[c] == w {
+					s.NewCustomers++
+				}
+			}
+			s.ReturningCustomers = s.Customers - s.NewCustomers
+			if w > lo {
+				for c := range active[key{segment, w - 1}] {
+					s.PreviousCustomers++
+					if !active[k][c] {
+						s.LostCustomers++
+					}
+				}
+			}
+			ws = append(ws, s)
+		}
+		return ws
+	}
+	sum.Windows = rows(all)
+	for _, s := range sum.Windows {
+		sum.Revenue = sum.Revenue.Add(s.Revenue)
+		sum.Purchases += s.Purchases
+		sum.Refunds += s.Refunds
+	}
+	for _, name := range slices.Sorted(maps.Keys(segments)) {
+		sum.Segments = append(sum.Segments, clv.SegmentSummary{Name: name, Windows: rows(name)})
+	}
+	customers := map[string]clv.CustomerSummary{}
+	for c, ws := range windows {
+		s := clv.CustomerSummary{Customer: c, Frequency: int64(len(ws)) - 1, T: int64(hi - first[c]), RepeatValue: decimal.Zero}
+		s.Recency = int64(slices.Max(slices.Collect(maps.Keys(ws))) - first[c])
+		var names []string
+		for _, x := range value[c] {
+			if w, _ := refWindow(x.Time, p); w != first[c] {
+				s.RepeatValue = s.RepeatValue.Add(x.Amount)
+			} else {
+				names = append(names, x.Segment)
+			}
+		}
+		s.Segment = slices.Min(names)
+		customers[c] = s
+	}
+	return sum, customers
+}
+
+// assertSummary compares summaries field by field, decimals numerically;
+// the window bounds only where want has them.
+func assertSummary(t *testing.T, want, got clv.Summary) {
+	t.Helper()
+	assert.Equal(t, want.Period, got.Period)
+	assertDecimal(t, want.Revenue.String(), got.Revenue, "revenue")
+	assert.Equal(t, []int64{want.Purchases, want.Refunds, want.Customers}, []int64{got.Purchases, got.Refunds, got.Customers}, "purchases, refunds, customers")
+	windows := func(name string, want, got []clv.WindowSummary) {
+		require.Len(t, got, len(want), name)
+		for i, w := range want {
+			g := got[i]
+			assert.True(t, w.Revenue.Equal(g.Revenue), "%s window %d: revenue %s, want %s", name, i, g.Revenue, w.Revenue)
+			g.Revenue = w.Revenue
+			if w.Start.IsZero() {
+				g.Start, g.End = w.Start, w.End
+			} else {
+				assert.True(t, w.Start.Equal(g.Start), "%s window %d starts %s, want %s", name, i, g.Start, w.Start)
+				g.Start, g.End = w.Start, w.End
+			}
+			assert.Equal(t, w, g, "%s window %d", name, i)
+		}
+	}
+	windows("all", want.Windows, got.Windows)
+	require.Len(t, got.Segments, len(want.Segments))
+	for i, s := range want.Segments {
+		assert.Equal(t, s.Name, got.Segments[i].Name)
+		windows(fmt.Sprintf("segment %q", s.Name), s.Windows, got.Segments[i].Windows)
+	}
+}
+
+func assertCustomers(t *testing.T, want map[string]clv.CustomerSummary, acc *clv.Accumulator) {
+	t.Helper()
+	n := 0
+	for c := range acc.Customers() {
+		n++
+		assert.True(t, want[c.Customer].Equal(c), "customer %q: got %+v, want %+v", c.Customer, c, want[c.Customer])
+	}
+	assert.Equal(t, len(want), n, "customers")
+}
+
+func TestSummaryMatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, p := range []clv.Period{clv.Week, clv.Month, clv.Quarter, clv.Year} {
+		for _, span := range []int{1, 3, 60, 200} {
+			for range 10 {
+				log := randomLog(rng, 1+rng.IntN(300), p, span)
+				acc, err := clv.NewAccumulator(p)
+				require.NoError(t, err)
+				require.NoError(t, acc.AddAll(slices.Values(log)))
+				want, customers := refSummary(p, log)
+				got := acc.Summary()
+				assertSummary(t, want, got)
+				assertCustomers(t, customers, acc)
+
+				// The windows add up to the log, for all customers and
+				// across the segments.
+				revenue, purchases := decimal.Zero, int64(0)
+				for _, x := range log {
+					revenue = revenue.Add(x.Amount)
+					if !x.Amount.IsNegative() {
+						purchases++
+					}
+				}
+				sum, n := decimal.Zero, int64(0)
+				for _, w := range got.Windows {
+					sum, n = sum.Add(w.Revenue), n+w.Purchases
+				}
+				assert.True(t, revenue.Equal(sum), "windows' revenue %s, log's %s", sum, revenue)
+				assert.Equal(t, purchases, n)
+				sum, n = decimal.Zero, 0
+				for _, s := range got.Segments {
+					for _, w := range s.Windows {
+						sum, n = sum.Add(w.Revenue), n+w.Purchases
+					}
+				}
+				assert.True(t, revenue.Equal(sum), "segments' revenue %s, log's %s", sum, revenue)
+				assert.Equal(t, purchases, n)
+				assert.True(t, revenue.Equal(got.Revenue))
+				assert.Equal(t, purchases, got.Purchases)
+			}
+		}
+	}
+}
+
+func TestEmptyAccumulator(t *testing.T) {
+	acc, err := clv.NewAccumulator(clv.Quarter)
+	require.NoError(t, err)
+	s := acc.Summary()
+	assert.Equal(t, clv.Quarter, s.Period)
+	assert.Empty(t, s.Windows)
+	assert.Empty(t, s.Segments)
+	assert.Equal(t, clv.Quarter, acc.Period())
+	for range acc.Customers() {
+		t.Fatal("an empty accumulator has no customers")
+	}
+	// Refunds alone make windows but no customers.
+	require.NoError(t, acc.Add(buy("a", "2024-01-01T00:00:00Z", "-5", "")))
+	s = acc.Summary()
+	assertDecimal(t, "-5", s.Revenue)
+	assert.Equal(t, int64(0), s.Customers)
+	require.Len(t, s.Windows, 1)
+	_, err = s.Windows[0].ChurnRate()
+	require.ErrorIs(t, err, clv.ErrNonPositive)
+}
+
+func TestAverageChurnRate(t *testing.T) {
+	w := func(lost, previous int64) clv.WindowSummary {
+		return clv.WindowSummary{LostCustomers: lost, PreviousCustomers: previous}
+	}
+	churn, err := clv.AverageChurnRate([]clv.WindowSummary{w(0, 0), w(1, 10), w(3, 30)})
+	require.NoError(t, err)
+	assertDecimal(t, "0.1", churn)
+	// The average is weighted by customers: 1/10 and 30/30 is 31/40, not 0.55.
+	churn, err = clv.AverageChurnRate([]clv.WindowSummary{w(1, 10), w(30, 30)})
+	require.NoError(t, err)
+	assertDecimal(t, "0.775", churn)
+
+	_, err = clv.AverageChurnRate(nil)
+	require.ErrorIs(t, err, clv.ErrNonPositive)
+	_, err = clv.AverageChurnRate([]clv.WindowSummary{w(0, 0)})
+	require.ErrorIs(t, err, clv.ErrNonPositive)
+	_, err = clv.AverageChurnRate([]clv.WindowSummary{w(1, math.MaxInt64), w(1, 1)})
+	require.ErrorIs(t, err, clv.ErrOutOfRange)
+	_, err = clv.AverageChurnRate([]clv.WindowSummary{w(20, 10)})
+	require.ErrorIs(t, err, clv.ErrInconsistent)
+}
