@@ -1,11 +1,11 @@
 package clv
 
-import "time"
+// This file implements the calendar windows of an Accumulator. They are
+// counted from the window of p that holds 1970-01-01, in UTC: years,
+// quarters and months since then, and weeks of Monday to Sunday, as ISO
+// 8601 has them, since the week that starts on Monday 1969-12-29.
 
-// Calendar windows are counted from the window of p that holds 1970-01-01,
-// in UTC: years, quarters and months since then, and weeks of Monday to
-// Sunday, as ISO 8601 has them, since the week that starts on Monday
-// 1969-12-29.
+import "time"
 
 // civil returns the year and month of a day counted from 1970-01-01, by
 // Howard Hinnant's civil_from_days

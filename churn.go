@@ -1,6 +1,7 @@
 package clv
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"strings"
@@ -114,7 +115,7 @@ func ChurnRate(lost, atStart int64) (decimal.Decimal, error) {
 		return decimal.Zero, &argError{fn: fn, arg: "lost", val: fmt.Sprint(lost), err: ErrNegative}
 	}
 	if lost > atStart {
-		return decimal.Zero, &argError{fn: fn, arg: fmt.Sprintf("lost = %d > customers at start", lost), val: fmt.Sprint(atStart), err: ErrInconsistent}
+		return decimal.Zero, &argError{fn: fn, arg: "lost", val: fmt.Sprint(lost), note: fmt.Sprintf("> customers at start = %d", atStart), err: ErrInconsistent}
 	}
 	return decimal.NewFromInt(lost).DivRound(decimal.NewFromInt(atStart), DefaultScale), nil
 }
@@ -174,15 +175,10 @@ func LifespanFromChurn(churnRate decimal.Decimal) (decimal.Decimal, error) {
 func ConvertChurn(churnRate decimal.Decimal, from, to Period) (decimal.Decimal, error) {
 	const fn = "convert churn"
 	c, err := checkChurn(fn, "churn rate", churnRate)
-	if err != nil {
+	if err = cmp.Or(err, checkPeriods(fn, from, to)); err != nil {
 		return decimal.Zero, err
 	}
-	if err := checkPeriods(fn, from, to); err != nil {
-		return decimal.Zero, err
-	}
-	a, b := periodRatio(from, to)
-	kept := ratePower(one.Sub(c), a, b, DefaultScale+guardDigits)
-	return one.Sub(kept).Round(DefaultScale), nil
+	return one.Sub(compound(one.Sub(c), from, to)).Round(DefaultScale), nil
 }
 
 // ConvertDiscountRate converts a discount (or interest) rate per period from
@@ -202,22 +198,22 @@ func ConvertChurn(churnRate decimal.Decimal, from, to Period) (decimal.Decimal, 
 func ConvertDiscountRate(rate decimal.Decimal, from, to Period) (decimal.Decimal, error) {
 	const fn = "convert discount rate"
 	d, err := checkNonNegative(fn, "rate", rate)
-	if err != nil {
+	if err = cmp.Or(err, checkPeriods(fn, from, to)); err != nil {
 		return decimal.Zero, err
 	}
-	if err := checkPeriods(fn, from, to); err != nil {
-		return decimal.Zero, err
-	}
-	a, b := periodRatio(from, to)
-	grown := ratePower(one.Add(d), a, b, DefaultScale+guardDigits)
-	return grown.Sub(one).Round(DefaultScale), nil
+	return compound(one.Add(d), from, to).Sub(one).Round(DefaultScale), nil
 }
 
 func checkPeriods(fn string, from, to Period) error {
-	if err := checkPeriod(fn, "from", from); err != nil {
-		return err
-	}
-	return checkPeriod(fn, "to", to)
+	return cmp.Or(checkPeriod(fn, "from", from), checkPeriod(fn, "to", to))
+}
+
+// compound returns the growth factor x per period from as a factor per
+// period to, x^(from.perYear() / to.perYear()), with a root computed to
+// guard digits beyond the default scale.
+func compound(x decimal.Decimal, from, to Period) decimal.Decimal {
+	a, b := periodRatio(from, to)
+	return ratePower(x, a, b, DefaultScale+guardDigits)
 }
 
 // ratePower returns x^(a/b) for x ≥ 0 and 1 ≤ a, b ≤ 52: exactly when b is 1,
@@ -301,55 +297,65 @@ func (l Lifespan) check(fn string) (Lifespan, error) {
 		return l, err
 	}
 	var err error
-	if l.curved() {
-		return l, l.checkCurve(fn)
-	}
-	if l.ChurnRate.IsZero() {
-		l.Length, err = checkPositive(fn, "length", l.Length)
-		if err == nil && l.Length.GreaterThan(decimal.NewFromInt(maxLength)) {
-			err = &argError{fn: fn, arg: "length", val: l.Length.String(), err: ErrOutOfRange}
+	switch {
+	case l.curved():
+		if err = l.checkCurve(fn); err != nil {
+			return l, err
 		}
-		return l, err
+		// A curve counts up to its Length, if it has one.
+		if l.Length, err = checkLength(fn, l.Length, true); err == nil && l.Length.IsZero() && l.Curve.Alpha <= 1 {
+			err = l.Curve.unbounded(fn)
+		}
+	case l.ChurnRate.IsZero():
+		l.Length, err = checkLength(fn, l.Length, false)
+	case !l.Length.IsZero():
+		err = &argError{fn: fn, arg: "length and churn rate", note: "both set", err: ErrInconsistent}
+	default:
+		l.ChurnRate, err = checkChurn(fn, "churn rate", l.ChurnRate)
 	}
-	if !l.Length.IsZero() {
-		return l, &argError{fn: fn, arg: "length and churn rate both set", err: ErrInconsistent}
-	}
-	l.ChurnRate, err = checkChurn(fn, "churn rate", l.ChurnRate)
 	return l, err
 }
 
-// checkCurve checks a Lifespan with a Curve.
+// checkCurve checks the Curve of a Lifespan and how it fits the rest.
 func (l Lifespan) checkCurve(fn string) error {
 	if err := l.Curve.check(fn + ": curve"); err != nil {
 		return err
 	}
 	switch {
 	case l.Curve.Period != l.Period:
-		return &argError{fn: fn, arg: fmt.Sprintf("curve period %s, lifespan period %s", l.Curve.Period, l.Period), err: ErrInconsistent}
+		return &argError{fn: fn, arg: "curve period", note: fmt.Sprintf("%s, lifespan period %s", l.Curve.Period, l.Period), err: ErrInconsistent}
 	case !l.ChurnRate.IsZero():
-		return &argError{fn: fn, arg: "curve and churn rate both set", err: ErrInconsistent}
+		return &argError{fn: fn, arg: "curve and churn rate", note: "both set", err: ErrInconsistent}
 	}
-	length, err := checkNonNegative(fn, "length", l.Length)
+	return nil
+}
+
+// checkLength checks the Length of a Lifespan: positive, or zero if
+// zeroAllowed, and at most maxLength periods.
+func checkLength(fn string, length decimal.Decimal, zeroAllowed bool) (decimal.Decimal, error) {
+	check := checkPositive
+	if zeroAllowed {
+		check = checkNonNegative
+	}
+	length, err := check(fn, "length", length)
 	if err == nil && length.GreaterThan(decimal.NewFromInt(maxLength)) {
-		err = &argError{fn: fn, arg: "length", val: l.Length.String(), err: ErrOutOfRange}
+		err = &argError{fn: fn, arg: "length", val: length.String(), err: ErrOutOfRange}
 	}
-	if err == nil && length.IsZero() && l.Curve.Alpha <= 1 {
-		err = l.Curve.unbounded(fn)
-	}
-	return err
+	return length, err
 }
 
 // periods returns the expected number of periods a customer pays for,
-// undiscounted: Length, 1 / ChurnRate, or the Curve's sum.
-func (l Lifespan) periods() fraction {
+// undiscounted: Length, 1 / ChurnRate, or the Curve's sum. It reports
+// false if the sum is unbounded, which a checked Lifespan rules out.
+func (l Lifespan) periods() (fraction, bool) {
 	if l.curved() {
-		v, _ := l.Curve.presentValue(0, l.Length.InexactFloat64(), 1) // bounded: checked
-		return fractionOf(decimal.NewFromFloat(v))
+		v, ok := l.Curve.presentValue(0, l.Length.InexactFloat64(), 1)
+		return fractionOf(decimal.NewFromFloat(v)), ok
 	}
 	if l.ChurnRate.IsZero() {
-		return fractionOf(l.Length)
+		return fractionOf(l.Length), true
 	}
-	return intFraction(1).over(fractionOf(l.ChurnRate))
+	return intFraction(1).over(fractionOf(l.ChurnRate)), true
 }
 
 const (
@@ -379,7 +385,7 @@ const (
 func discountedPeriods(l Lifespan, rate decimal.Decimal, ratePeriod Period, scale int32) (fraction, bool) {
 	if l.curved() {
 		if rate.IsZero() {
-			return l.periods(), true
+			return l.periods()
 		}
 		z := perPeriodDiscount(rate, ratePeriod, l.Period)
 		v, ok := l.Curve.presentValue(0, l.Length.InexactFloat64(), z)
@@ -388,7 +394,7 @@ func discountedPeriods(l Lifespan, rate decimal.Decimal, ratePeriod Period, scal
 	fixed := l.ChurnRate.IsZero()
 	// Undiscounted, or a life of at most one period, paid at once: exact.
 	if rate.IsZero() || fixed && l.Length.LessThanOrEqual(one) || l.ChurnRate.Equal(one) {
-		return l.periods(), true
+		return l.periods()
 	}
 	a, b := periodRatio(ratePeriod, l.Period)
 	whole := l.Length.Floor()

@@ -1,6 +1,7 @@
 package clv
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -71,10 +72,13 @@ var (
 	ErrNoFit = errors.New("clv: cannot be estimated")
 )
 
-// argError is a failure of one argument: "clv: fn: arg = val: reason".
+// argError is a failure of one argument, "clv: fn: arg = val note: reason":
+// fn is the function or part at fault, arg the argument's name, val its
+// value if shown, note what else the caller needs to see, and err the
+// sentinel, perhaps wrapped with more words.
 type argError struct {
-	fn, arg, val string
-	err          error
+	fn, arg, val, note string
+	err                error
 }
 
 func (e *argError) Error() string {
@@ -86,6 +90,10 @@ func (e *argError) Error() string {
 	if e.val != "" {
 		b.WriteString(" = ")
 		b.WriteString(e.val)
+	}
+	if e.note != "" {
+		b.WriteString(" ")
+		b.WriteString(e.note)
 	}
 	b.WriteString(": ")
 	b.WriteString(strings.TrimPrefix(e.err.Error(), "clv: "))
@@ -166,7 +174,7 @@ func checkPurchases(fn string, purchases, customers int64) error {
 		return err
 	}
 	if purchases < customers {
-		return &argError{fn: fn, arg: fmt.Sprintf("purchases = %d < customers", purchases), val: fmt.Sprint(customers), err: ErrInconsistent}
+		return &argError{fn: fn, arg: "purchases", val: fmt.Sprint(purchases), note: fmt.Sprintf("< customers = %d", customers), err: ErrInconsistent}
 	}
 	return nil
 }
@@ -182,11 +190,8 @@ func checkPurchases(fn string, purchases, customers int64) error {
 // revenue is beyond the bounds of [ErrOutOfRange].
 func AveragePurchaseValue(revenue decimal.Decimal, purchases int64) (decimal.Decimal, error) {
 	const fn = "average purchase value"
-	revenue, err := checkNonNegative(fn, "revenue", revenue)
-	if err != nil {
-		return decimal.Zero, err
-	}
-	if err := checkCount(fn, "purchases", purchases); err != nil {
+	revenue, err1 := checkNonNegative(fn, "revenue", revenue)
+	if err := cmp.Or(err1, checkCount(fn, "purchases", purchases)); err != nil {
 		return decimal.Zero, err
 	}
 	return revenue.DivRound(decimal.NewFromInt(purchases), DefaultScale), nil
@@ -222,12 +227,9 @@ func PurchaseFrequency(purchases, customers int64) (decimal.Decimal, error) {
 // [ErrOutOfRange] if either is beyond the bounds of [ErrOutOfRange].
 func CustomerValue(averagePurchaseValue, purchaseFrequency decimal.Decimal) (decimal.Decimal, error) {
 	const fn = "customer value"
-	apv, err := checkNonNegative(fn, "average purchase value", averagePurchaseValue)
-	if err != nil {
-		return decimal.Zero, err
-	}
-	apf, err := checkPositive(fn, "purchase frequency", purchaseFrequency)
-	if err != nil {
+	apv, err1 := checkNonNegative(fn, "average purchase value", averagePurchaseValue)
+	apf, err2 := checkPositive(fn, "purchase frequency", purchaseFrequency)
+	if err := cmp.Or(err1, err2); err != nil {
 		return decimal.Zero, err
 	}
 	return apv.Mul(apf).Round(DefaultScale), nil
@@ -246,12 +248,9 @@ func CustomerValue(averagePurchaseValue, purchaseFrequency decimal.Decimal) (dec
 // is beyond the bounds of [ErrOutOfRange].
 func LifetimeValue(customerValue, lifespan decimal.Decimal) (decimal.Decimal, error) {
 	const fn = "lifetime value"
-	cv, err := checkNonNegative(fn, "customer value", customerValue)
-	if err != nil {
-		return decimal.Zero, err
-	}
-	l, err := checkPositive(fn, "lifespan", lifespan)
-	if err != nil {
+	cv, err1 := checkNonNegative(fn, "customer value", customerValue)
+	l, err2 := checkPositive(fn, "lifespan", lifespan)
+	if err := cmp.Or(err1, err2); err != nil {
 		return decimal.Zero, err
 	}
 	return cv.Mul(l).Round(DefaultScale), nil
@@ -268,11 +267,8 @@ func LifetimeValue(customerValue, lifespan decimal.Decimal) (decimal.Decimal, er
 // spend is beyond the bounds of [ErrOutOfRange].
 func AcquisitionCost(spend decimal.Decimal, newCustomers int64) (decimal.Decimal, error) {
 	const fn = "acquisition cost"
-	spend, err := checkNonNegative(fn, "spend", spend)
-	if err != nil {
-		return decimal.Zero, err
-	}
-	if err := checkCount(fn, "new customers", newCustomers); err != nil {
+	spend, err1 := checkNonNegative(fn, "spend", spend)
+	if err := cmp.Or(err1, checkCount(fn, "new customers", newCustomers)); err != nil {
 		return decimal.Zero, err
 	}
 	return spend.DivRound(decimal.NewFromInt(newCustomers), DefaultScale), nil
@@ -289,12 +285,9 @@ func AcquisitionCost(spend decimal.Decimal, newCustomers int64) (decimal.Decimal
 // its bounds. [Calculate] also subtracts retention costs.
 func NetLifetimeValue(lifetimeValue, acquisitionCost decimal.Decimal) (decimal.Decimal, error) {
 	const fn = "net lifetime value"
-	ltv, err := checkDecimal(fn, "lifetime value", lifetimeValue)
-	if err != nil {
-		return decimal.Zero, err
-	}
-	cac, err := checkDecimal(fn, "acquisition cost", acquisitionCost)
-	if err != nil {
+	ltv, err1 := checkDecimal(fn, "lifetime value", lifetimeValue)
+	cac, err2 := checkDecimal(fn, "acquisition cost", acquisitionCost)
+	if err := cmp.Or(err1, err2); err != nil {
 		return decimal.Zero, err
 	}
 	return ltv.Sub(cac).Round(DefaultScale), nil
@@ -314,12 +307,9 @@ func NetLifetimeValue(lifetimeValue, acquisitionCost decimal.Decimal) (decimal.D
 // [ErrOutOfRange].
 func LTVToCAC(lifetimeValue, acquisitionCost decimal.Decimal) (decimal.Decimal, error) {
 	const fn = "LTV to CAC"
-	ltv, err := checkNonNegative(fn, "lifetime value", lifetimeValue)
-	if err != nil {
-		return decimal.Zero, err
-	}
-	cac, err := checkPositive(fn, "acquisition cost", acquisitionCost)
-	if err != nil {
+	ltv, err1 := checkNonNegative(fn, "lifetime value", lifetimeValue)
+	cac, err2 := checkPositive(fn, "acquisition cost", acquisitionCost)
+	if err := cmp.Or(err1, err2); err != nil {
 		return decimal.Zero, err
 	}
 	return ltv.DivRound(cac, DefaultScale), nil
@@ -340,12 +330,9 @@ func LTVToCAC(lifetimeValue, acquisitionCost decimal.Decimal) (decimal.Decimal, 
 // [ErrOutOfRange] if either is beyond the bounds of [ErrOutOfRange].
 func PaybackPeriods(acquisitionCost, contributionPerPeriod decimal.Decimal) (decimal.Decimal, error) {
 	const fn = "payback periods"
-	cac, err := checkNonNegative(fn, "acquisition cost", acquisitionCost)
-	if err != nil {
-		return decimal.Zero, err
-	}
-	contribution, err := checkDecimal(fn, "contribution per period", contributionPerPeriod)
-	if err != nil {
+	cac, err1 := checkNonNegative(fn, "acquisition cost", acquisitionCost)
+	contribution, err2 := checkDecimal(fn, "contribution per period", contributionPerPeriod)
+	if err := cmp.Or(err1, err2); err != nil {
 		return decimal.Zero, err
 	}
 	if contribution.Sign() <= 0 {
@@ -491,7 +478,7 @@ type totals struct {
 	// The lifespans of all customers, in windows, and the lifetime values
 	// of all customers: revenue, profit, discounted profit, and discounted
 	// retention cost.
-	lifespan, value, profit, discounted, retention sum
+	lifespan, value, profit, discounted, retention fractionSum
 	// acquisition is customers × the acquisition cost of one.
 	acquisition fraction
 }
@@ -507,9 +494,13 @@ func (c config) totals(prefix string, w Window, life Lifespan, cac decimal.Decim
 	if err != nil {
 		return totals{}, err
 	}
+	undiscounted, ok := life.periods()
+	if !ok {
+		return totals{}, life.Curve.unbounded(prefix + "lifespan")
+	}
 	discounted, ok := discountedPeriods(life, c.discountRate, c.discountPeriod, c.scale)
 	if !ok {
-		return totals{}, &argError{fn: prefix + "lifespan", arg: "discounted at " + c.discountRate.String() + " a " + c.discountPeriod.String(), err: ErrOutOfRange}
+		return totals{}, &argError{fn: prefix + "lifespan", arg: "discounted", note: "at " + c.discountRate.String() + " a " + c.discountPeriod.String(), err: ErrOutOfRange}
 	}
 	periods := intFraction(life.Period.perYear())
 	toWindows := intFraction(w.Period.perYear()).over(periods) // windows in a lifespan period
@@ -518,17 +509,17 @@ func (c config) totals(prefix string, w Window, life Lifespan, cac decimal.Decim
 	profit := revenue.times(fractionOf(c.margin))
 	// Retention cost per customer and lifespan period.
 	retention := fractionOf(c.retentionCost).times(intFraction(c.retentionPeriod.perYear())).over(periods)
-	lifespan := life.periods().times(toWindows)
+	lifespan := undiscounted.times(toWindows)
 	discountedWindows := discounted.times(toWindows)
 	return totals{
 		revenue:     w.Revenue,
 		purchases:   w.Purchases,
 		customers:   w.Customers,
-		lifespan:    sum{lifespan.times(customers)},
-		value:       sum{lifespan.times(revenue)},
-		profit:      sum{lifespan.times(profit)},
-		discounted:  sum{discountedWindows.times(profit)},
-		retention:   sum{discounted.times(retention).times(customers)},
+		lifespan:    fractionSum{lifespan.times(customers)},
+		value:       fractionSum{lifespan.times(revenue)},
+		profit:      fractionSum{lifespan.times(profit)},
+		discounted:  fractionSum{discountedWindows.times(profit)},
+		retention:   fractionSum{discounted.times(retention).times(customers)},
 		acquisition: customers.times(fractionOf(cac)),
 	}, nil
 }
@@ -560,10 +551,10 @@ func (t totals) add(u totals) (totals, bool) {
 func (c config) result(t totals, window Period) Result {
 	s := c.scale
 	customers := intFraction(t.customers)
-	perCustomer := prepare(sum{customers}, s)
-	each := func(terms sum) decimal.Decimal { return roundQuo(prepare(terms, s), perCustomer, s) }
+	perCustomer := prepare(fractionSum{customers}, s)
+	each := func(terms fractionSum) decimal.Decimal { return roundQuo(prepare(terms, s), perCustomer, s) }
 	discounted := prepare(t.discounted, s)
-	net := slices.Concat(t.discounted, negate(t.retention), sum{t.acquisition.neg()})
+	net := slices.Concat(t.discounted, t.retention.neg(), fractionSum{t.acquisition.neg()})
 	revenue := fractionOf(t.revenue)
 
 	r := Result{
@@ -580,7 +571,7 @@ func (c config) result(t totals, window Period) Result {
 		NetLifetimeValue:        each(net),
 	}
 	if t.acquisition.sign() > 0 {
-		r.LTVToCAC = decimal.NewNullDecimal(roundQuo(discounted, prepare(sum{t.acquisition}, s), s))
+		r.LTVToCAC = decimal.NewNullDecimal(roundQuo(discounted, prepare(fractionSum{t.acquisition}, s), s))
 		// The contribution of all customers per window: margin × revenue −
 		// retention cost a year × customers / windows a year.
 		windows := intFraction(window.perYear())
@@ -591,12 +582,4 @@ func (c config) result(t totals, window Period) Result {
 		}
 	}
 	return r
-}
-
-func negate(s sum) sum {
-	n := make(sum, len(s))
-	for i, f := range s {
-		n[i] = f.neg()
-	}
-	return n
 }

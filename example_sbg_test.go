@@ -27,7 +27,7 @@ func Example_cohortRetention() {
 	projection, _ := fit.Project(12)
 	fmt.Println("year  actual  fitted  constant churn")
 	for _, p := range projection[8:] {
-		fmt.Printf("%4d  %6d  %6.0f  %14.0f\n", p.Period, later[p.Period-8], 1000*p.Fitted, 1000*p.ConstantChurn)
+		fmt.Printf("%4d  %6d  %6.0f  %14.0f\n", p.Tenure, later[p.Tenure-8], 1000*p.Fitted, 1000*p.ConstantChurn)
 	}
 
 	// A subscription of 100 a year, money at 10 % a year. Some customers
@@ -139,7 +139,7 @@ func ExampleSBGFit_Project() {
 	fit, _ := clv.FitSBG(clv.Year, []int64{1000, 869, 743, 653, 593, 551, 517, 491})
 	p, _ := fit.Project(12)
 	last := p[12]
-	fmt.Printf("after %d years: %.3f under the curve, %.3f at constant churn\n", last.Period, last.Fitted, last.ConstantChurn)
+	fmt.Printf("after %d years: %.3f under the curve, %.3f at constant churn\n", last.Tenure, last.Fitted, last.ConstantChurn)
 	// Output:
 	// after 12 years: 0.378 under the curve, 0.270 at constant churn
 }
@@ -148,7 +148,7 @@ func ExampleProjectedPeriod() {
 	fit, _ := clv.FitSBG(clv.Year, []int64{1000, 631, 468, 382, 326, 289, 262, 241})
 	p, _ := fit.Project(3)
 	for _, q := range p {
-		fmt.Printf("%d %.3f %.3f\n", q.Period, q.Fitted, q.ConstantChurn)
+		fmt.Printf("%d %.3f %.3f\n", q.Tenure, q.Fitted, q.ConstantChurn)
 	}
 	// Output:
 	// 0 1.000 1.000

@@ -1,5 +1,10 @@
 package clv
 
+// This file implements the exact arithmetic behind the package
+// documentation's Rounding: fractions held in two int64s that move to big
+// integers when they overflow, sums of them that divide with a proven
+// error bound, and the one rounding of each figure.
+
 import (
 	"math"
 	"math/big"
@@ -28,7 +33,8 @@ type fraction struct {
 // A bigFraction is num / den in big integers, den > 0.
 type bigFraction struct{ num, den big.Int }
 
-// pow10 holds the powers of ten that rounding and decimal inputs need.
+// pow10 holds the powers of ten that rounding, decimal inputs and the
+// scaled integers of purchase sums need.
 var pow10 = func() (t [3 * (MaxScale + guardDigits + magnitudeDigits)]big.Int) {
 	t[0].SetInt64(1)
 	for i := 1; i < len(t); i++ {
@@ -242,10 +248,10 @@ func (f fraction) round(places int32) decimal.Decimal {
 	return decimal.NewFromBigInt(f.scaled(places), -places)
 }
 
-// A sum is a sum of fractions, kept as its terms: adding fractions exactly
+// A fractionSum is a sum of fractions, kept as its terms: adding fractions exactly
 // costs little when they share a denominator or are few, and a great deal
 // when a thousand segments each bring their own.
-type sum []fraction
+type fractionSum []fraction
 
 // A total is a sum prepared for division by [roundQuo]. It holds the exact
 // value when the terms share a denominator or are few; otherwise it holds
@@ -253,7 +259,7 @@ type sum []fraction
 // integer, which is within err (half a unit per term, rounded up) of the
 // exact sum so scaled.
 type total struct {
-	terms       sum
+	terms       fractionSum
 	exact       fraction // when known
 	known       bool     // exact is set: the terms share a denominator or are few
 	approx, err big.Int
@@ -262,7 +268,7 @@ type total struct {
 
 // prepare returns s ready to divide, and to be divided by, with results
 // rounded to places.
-func prepare(s sum, places int32) total {
+func prepare(s fractionSum, places int32) total {
 	t := total{terms: s, approxAt: places + guardDigits}
 	if len(s) <= exactTerms || !slices.ContainsFunc(s[1:], func(f fraction) bool { return !f.sameDenominator(s[0]) }) {
 		t.exact, t.known = s.exactSum(), true
@@ -275,7 +281,16 @@ func prepare(s sum, places int32) total {
 	return t
 }
 
-func (s sum) exactSum() fraction {
+// neg returns the terms of s negated.
+func (s fractionSum) neg() fractionSum {
+	n := make(fractionSum, len(s))
+	for i, f := range s {
+		n[i] = f.neg()
+	}
+	return n
+}
+
+func (s fractionSum) exactSum() fraction {
 	f := s[0]
 	for _, g := range s[1:] {
 		f = f.plus(g)

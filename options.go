@@ -1,6 +1,10 @@
 package clv
 
-import "github.com/shopspring/decimal"
+import (
+	"cmp"
+
+	"github.com/shopspring/decimal"
+)
 
 // An Option adds an input to [Calculate] or [CalculateSegments] beyond the
 // window and the lifespan: a margin, a discount rate, costs, or the scale of
@@ -34,29 +38,19 @@ func newConfig(opts []Option) (config, error) {
 			o.apply(&c)
 		}
 	}
-	var err error
-	if c.margin, err = checkShare("WithGrossMargin", "margin", c.margin); err != nil {
-		return c, err
-	}
-	if c.discountRate, err = checkNonNegative("WithDiscountRate", "rate", c.discountRate); err != nil {
-		return c, err
-	}
-	if err = checkPeriod("WithDiscountRate", "period", c.discountPeriod); err != nil {
-		return c, err
-	}
-	if c.acquisitionCost, err = checkNonNegative("WithAcquisitionCost", "cost", c.acquisitionCost); err != nil {
-		return c, err
-	}
-	if c.retentionCost, err = checkNonNegative("WithRetentionCost", "cost", c.retentionCost); err != nil {
-		return c, err
-	}
-	if err = checkPeriod("WithRetentionCost", "period", c.retentionPeriod); err != nil {
-		return c, err
-	}
+	// Each check returns its value ready for arithmetic; the first error,
+	// in the order of the options, is the one reported.
+	var margin, rate, acquisition, retention error
+	c.margin, margin = checkShare("WithGrossMargin", "margin", c.margin)
+	c.discountRate, rate = checkNonNegative("WithDiscountRate", "rate", c.discountRate)
+	c.acquisitionCost, acquisition = checkNonNegative("WithAcquisitionCost", "cost", c.acquisitionCost)
+	c.retentionCost, retention = checkNonNegative("WithRetentionCost", "cost", c.retentionCost)
+	var scale error
 	if c.scale < 0 || c.scale > MaxScale {
-		return c, &argError{fn: "WithScale", arg: "places", val: decimal.NewFromInt32(c.scale).String(), err: ErrOutOfRange}
+		scale = &argError{fn: "WithScale", arg: "places", val: decimal.NewFromInt32(c.scale).String(), err: ErrOutOfRange}
 	}
-	return c, nil
+	return c, cmp.Or(margin, rate, checkPeriod("WithDiscountRate", "period", c.discountPeriod),
+		acquisition, retention, checkPeriod("WithRetentionCost", "period", c.retentionPeriod), scale)
 }
 
 // WithGrossMargin sets the share of revenue kept as gross profit, from 0 to 1

@@ -135,93 +135,138 @@ func (a *Accumulator) Add(p Purchase) error {
 	return a.add(&p, a.hash(p.Customer))
 }
 
-// add adds p, whose customer id hashes to h.
+// add adds p, whose customer id hashes to h: it checks p against every
+// limit, and only then changes the Accumulator.
 func (a *Accumulator) add(p *Purchase, h uint32) error {
+	r, err := a.check(p, h)
+	if err != nil {
+		return err
+	}
+	a.apply(p, h, &r)
+	return nil
+}
+
+// A checkedRow is a purchase that has passed every check, with what
+// adding it needs: its window, its amount, and where its customer and
+// segment are.
+type checkedRow struct {
+	window int32
+	// The amount: units × 10^−places when fast, and otherwise slow.
+	units  int64
+	places int32
+	fast   bool
+	slow   decimal.Decimal
+	refund bool
+	// The customer's index, or −1 for a new one, who goes in slot; a
+	// refund touches no customer.
+	customer int32
+	slot     int
+	// The segment's index, or −1 for a new one.
+	segment int32
+}
+
+// check returns p ready to add, or the error that refuses it.
+func (a *Accumulator) check(p *Purchase, h uint32) (checkedRow, error) {
 	const fn = "purchase"
+	r := checkedRow{customer: -1, segment: -1}
 	if p.Customer == "" {
-		return &argError{fn: fn, arg: "customer", err: ErrMissing}
+		return r, &argError{fn: fn, arg: "customer", err: ErrMissing}
 	}
 	if len(p.Customer) > maxIDBytes {
-		return &argError{fn: fn, arg: "customer", val: fmt.Sprintf("%.20q…", p.Customer),
+		return r, &argError{fn: fn, arg: "customer", val: fmt.Sprintf("%.20q…", p.Customer),
 			err: fmt.Errorf("%w: longer than %d bytes", ErrOutOfRange, maxIDBytes)}
 	}
 	if p.Time.IsZero() {
-		return &argError{fn: fn, arg: "time", err: ErrMissing}
+		return r, &argError{fn: fn, arg: "time", err: ErrMissing}
 	}
+	var err error
+	if r.window, err = a.windowOf(fn, p.Time); err != nil {
+		return r, err
+	}
+	r.units, r.places, r.fast = unitsOf(p.Amount)
+	if !r.fast {
+		if r.slow, err = checkDecimal(fn, "amount", p.Amount); err != nil {
+			return r, err
+		}
+	}
+	r.refund = r.units < 0 || r.slow.Sign() < 0
+	var c *customerState
+	if !r.refund {
+		i, slot, known := a.find(p.Customer, h)
+		if !known && a.count == math.MaxInt32 {
+			return r, &argError{fn: fn, arg: "customer", val: fmt.Sprintf("%q", p.Customer),
+				err: fmt.Errorf("%w: more than %d customers", ErrOutOfRange, math.MaxInt32)}
+		}
+		if known {
+			r.customer, c = i, a.customer(i)
+		}
+		r.slot = slot
+	}
+	// Customers mostly keep to one segment: try theirs before the index.
+	if c != nil && c.windows != 0 && a.segments[c.segment] == p.Segment {
+		r.segment = int32(c.segment)
+	} else if i, ok := a.findSegment(p.Segment); ok {
+		r.segment = i
+	} else if len(a.segments) >= MaxSegments {
+		return r, &argError{fn: fn, arg: "segment", val: fmt.Sprintf("%q", p.Segment),
+			err: fmt.Errorf("%w: more than %d segments", ErrOutOfRange, MaxSegments)}
+	}
+	return r, nil
+}
+
+// windowOf returns the window of t, or an error if t's year is out of
+// range or the log would span too many windows.
+func (a *Accumulator) windowOf(fn string, t time.Time) (int32, error) {
 	win := a.recent.window
-	if sec := p.Time.Unix(); sec < a.recent.from || sec >= a.recent.to {
-		n, year := calendarWindow(p.Time, a.period)
+	if sec := t.Unix(); sec < a.recent.from || sec >= a.recent.to {
+		n, year := calendarWindow(t, a.period)
 		if year < 1 || year > 9999 {
-			return &argError{fn: fn, arg: "time", val: p.Time.String(), err: ErrOutOfRange}
+			return 0, &argError{fn: fn, arg: "time", val: t.String(), err: ErrOutOfRange}
 		}
 		win = int32(n)
 		a.recent = recentWindow{from: windowStartUnix(n, a.period), to: windowStartUnix(n+1, a.period), window: win}
 	}
 	if a.rows > 0 && (max(a.hi, win)-min(a.lo, win) >= MaxWindows) {
-		return &argError{fn: fn, arg: "time", val: p.Time.UTC().Format(time.RFC3339),
+		return 0, &argError{fn: fn, arg: "time", val: t.UTC().Format(time.RFC3339),
 			err: fmt.Errorf("%w: the log would span more than %d %ss", ErrOutOfRange, MaxWindows, a.period)}
 	}
-	units, places, fast := unitsOf(p.Amount)
-	var slow decimal.Decimal
-	if !fast {
-		var err error
-		if slow, err = checkDecimal(fn, "amount", p.Amount); err != nil {
-			return err
-		}
-	}
-	refund := units < 0 || slow.Sign() < 0
-	i, slot, known := int32(-1), 0, true
-	var c *customerState
-	if !refund {
-		if i, slot, known = a.find(p.Customer, h); !known && a.count == math.MaxInt32 {
-			return &argError{fn: fn, arg: "customer", val: fmt.Sprintf("%q", p.Customer),
-				err: fmt.Errorf("%w: more than %d customers", ErrOutOfRange, math.MaxInt32)}
-		}
-		if known {
-			c = a.customer(i)
-		}
-	}
-	// Customers mostly keep to one segment: try theirs before the index.
-	segment, ok := int32(0), false
-	if c != nil && c.windows != 0 && a.segments[c.segment] == p.Segment {
-		segment, ok = int32(c.segment), true
-	} else if segment, ok = a.findSegment(p.Segment); !ok && len(a.segments) >= MaxSegments {
-		return &argError{fn: fn, arg: "segment", val: fmt.Sprintf("%q", p.Segment),
-			err: fmt.Errorf("%w: more than %d segments", ErrOutOfRange, MaxSegments)}
-	}
+	return win, nil
+}
 
-	// Every check is done: from here on the purchase is added.
-	if !ok {
-		segment = a.addSegment(p.Segment)
+// apply adds a checked purchase p, whose customer id hashes to h.
+func (a *Accumulator) apply(p *Purchase, h uint32, r *checkedRow) {
+	if r.segment < 0 {
+		r.segment = a.addSegment(p.Segment)
 	}
-	if fast {
-		units, slow = a.align(units, places)
+	units, slow := r.units, r.slow
+	if r.fast {
+		units, slow = a.align(units, r.places)
 	}
 	if a.rows == 0 {
-		a.lo, a.hi, a.origin = win, win, win
+		a.lo, a.hi, a.origin = r.window, r.window, r.window
 	}
-	a.lo, a.hi = min(a.lo, win), max(a.hi, win)
+	a.lo, a.hi = min(a.lo, r.window), max(a.hi, r.window)
 	a.rows++
 
-	cell := a.cell(segment, win)
+	cell := a.cell(r.segment, r.window)
 	cell.revenue.add(units, a.places)
 	if slow.Sign() != 0 {
 		cell.revenue.spill = cell.revenue.spill.Add(slow)
 	}
-	if refund {
+	if r.refund {
 		cell.refunds++
-		return nil
+		return
 	}
 	cell.purchases++
 
-	if !known {
-		i = a.addCustomer(p.Customer, h, slot, win)
-		c = a.customer(i)
+	i := r.customer
+	if i < 0 {
+		i = a.addCustomer(p.Customer, h, r.slot, r.window)
 	}
-	a.addFirst(c, win, units, slow)
+	c := a.customer(i)
+	a.addFirst(c, r.window, units, slow)
 	a.addTotal(c, units, slow)
-	a.mark(c, segment, win)
-	return nil
+	a.mark(c, r.segment, r.window)
 }
 
 // AddAll adds every purchase of a sequence, as [Accumulator.Add] does. At
@@ -276,9 +321,9 @@ func (a *Accumulator) Merge(b *Accumulator) error {
 	const fn = "merge"
 	switch {
 	case a == b:
-		return &argError{fn: fn, arg: "an accumulator into itself", err: ErrInconsistent}
+		return &argError{fn: fn, arg: "an accumulator", note: "into itself", err: ErrInconsistent}
 	case a.period != b.period:
-		return &argError{fn: fn, arg: fmt.Sprintf("windows of a %s into windows of a %s", b.period, a.period), err: ErrInconsistent}
+		return &argError{fn: fn, arg: "windows", note: fmt.Sprintf("of a %s into windows of a %s", b.period, a.period), err: ErrInconsistent}
 	case b.rows == 0:
 		return nil
 	case a.rows > 0 && max(a.hi, b.hi)-min(a.lo, b.lo) >= MaxWindows:
@@ -344,112 +389,30 @@ func (a *Accumulator) Merge(b *Accumulator) error {
 // each segment. An Accumulator with nothing added gives a Summary with no
 // windows.
 func (a *Accumulator) Summary() Summary {
-	sum := Summary{Period: a.period}
+	s := Summary{Period: a.period}
 	if a.rows == 0 {
-		return sum
+		return s
 	}
-	span := int(a.hi-a.lo) + 1
-	all := len(a.segments) // the row of all customers, after the segments'
-	n := (all + 1) * span
-	customers, fresh, lost := make([]int64, n), make([]int64, n), make([]int64, n)
-
-	// Each customer's windows, segment by segment, as bits over the span.
-	words := (span + 63) / 64
-	set, union := make([]uint64, words), make([]uint64, words)
-	count := func(row int, set []uint64, first int) {
-		var carry uint64
-		for k, x := range set {
-			for y := x; y != 0; y &= y - 1 {
-				customers[row*span+64*k+bits.TrailingZeros64(y)]++
-			}
-			for y := (x<<1 | carry) &^ x; y != 0; y &= y - 1 {
-				if w := 64*k + bits.TrailingZeros64(y); w < span {
-					lost[row*span+w]++
-				}
-			}
-			carry = x >> 63
-		}
-		if set[first/64]>>(first%64)&1 == 1 {
-			fresh[row*span+first]++
-		}
+	s.Revenue = decimal.Zero
+	g := a.newWindowGrid()
+	a.countCustomers(g)
+	a.countRows(g)
+	s.Customers = int64(a.count)
+	s.Windows = g.windows(g.all)
+	for _, w := range s.Windows {
+		s.Revenue = s.Revenue.Add(w.Revenue)
+		s.Purchases += w.Purchases
+		s.Refunds += w.Refunds
 	}
-	for i := range a.count {
-		c := a.customer(i)
-		first := int(c.first - a.lo)
-		clear(union)
-		if c.extra == 0 || a.extras[c.extra-1].sets == nil {
-			project(union, c.windows, int(c.base-a.lo))
-			count(int(c.segment), union, first)
-		} else {
-			for _, s := range a.extras[c.extra-1].sets {
-				clear(set)
-				for k, x := range s.words {
-					project(set, x, int(s.lo)+64*k-int(a.lo))
-				}
-				count(int(s.segment), set, first)
-				for k := range union {
-					union[k] |= set[k]
-				}
-			}
-		}
-		count(all, union, first)
-		sum.Customers++
-	}
-
-	// The rows, segment by segment and in all.
-	revenue := make([]scaledSum, n)
-	purchases, refunds := make([]int64, n), make([]int64, n)
-	for i := range a.cells {
-		c := &a.cells[i]
-		for _, row := range [2]int{int(c.segment), all} {
-			k := row*span + int(c.window-a.lo)
-			revenue[k].add(c.revenue.units, a.places)
-			if c.revenue.spill.Sign() != 0 {
-				revenue[k].spill = revenue[k].spill.Add(c.revenue.spill)
-			}
-			purchases[k] += c.purchases
-			refunds[k] += c.refunds
-		}
-	}
-
-	windows := func(row int) []WindowSummary {
-		ws := make([]WindowSummary, span)
-		for w := range ws {
-			k := row*span + w
-			ws[w] = WindowSummary{
-				Start:              windowStart(int64(a.lo)+int64(w), a.period),
-				End:                windowStart(int64(a.lo)+int64(w)+1, a.period),
-				Period:             a.period,
-				Revenue:            revenue[k].value(a.places),
-				Purchases:          purchases[k],
-				Refunds:            refunds[k],
-				Customers:          customers[k],
-				NewCustomers:       fresh[k],
-				ReturningCustomers: customers[k] - fresh[k],
-				LostCustomers:      lost[k],
-			}
-			if w > 0 {
-				ws[w].PreviousCustomers = customers[k-1]
-			}
-		}
-		return ws
-	}
-	sum.Windows = windows(all)
-	sum.Revenue = decimal.Zero
-	for _, w := range sum.Windows {
-		sum.Revenue = sum.Revenue.Add(w.Revenue)
-		sum.Purchases += w.Purchases
-		sum.Refunds += w.Refunds
-	}
-	order := make([]int, all)
+	order := make([]int, len(a.segments))
 	for i := range order {
 		order[i] = i
 	}
 	slices.SortFunc(order, func(i, j int) int { return strings.Compare(a.segments[i], a.segments[j]) })
 	for _, i := range order {
-		sum.Segments = append(sum.Segments, SegmentSummary{Name: a.segments[i], Windows: windows(i)})
+		s.Segments = append(s.Segments, SegmentSummary{Name: a.segments[i], Windows: g.windows(i)})
 	}
-	return sum
+	return s
 }
 
 // Customers returns the summary of every customer with a purchase, in the

@@ -1,6 +1,7 @@
 package clv
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 
@@ -83,10 +84,7 @@ func checkPeriodCount(fn, arg string, n int) error {
 // 1,000,000.
 func (m SBG) SurvivalCurve(periods int) ([]float64, error) {
 	const fn = "survival curve"
-	if err := m.check(fn); err != nil {
-		return nil, err
-	}
-	if err := checkPeriodCount(fn, "periods", periods); err != nil {
+	if err := cmp.Or(m.check(fn), checkPeriodCount(fn, "periods", periods)); err != nil {
 		return nil, err
 	}
 	s := make([]float64, periods+1)
@@ -103,10 +101,7 @@ func (m SBG) SurvivalCurve(periods int) ([]float64, error) {
 // [SBG.SurvivalCurve] does.
 func (m SBG) RetentionCurve(periods int) ([]float64, error) {
 	const fn = "retention curve"
-	if err := m.check(fn); err != nil {
-		return nil, err
-	}
-	if err := checkPeriodCount(fn, "periods", periods); err != nil {
+	if err := cmp.Or(m.check(fn), checkPeriodCount(fn, "periods", periods)); err != nil {
 		return nil, err
 	}
 	r := make([]float64, periods)
@@ -281,6 +276,22 @@ const (
 	geometricScale = 1e6
 	// fitIterations bounds the Newton steps of FitSBG.
 	fitIterations = 500
+	// dampings bounds how many times one step is damped, λ rising tenfold
+	// each time, before FitSBG gives up on climbing: by then λ has grown
+	// 10^60 past the curvature and the step is below any float64 change.
+	dampings = 60
+	// convergedGradient is where FitSBG stops, relative to 1 + |LL|: a
+	// step could raise the likelihood by no more than its rounding error.
+	convergedGradient = 1e-9
+	// acceptedGradient is the largest gradient, relative to 1 + |LL|, of a
+	// fit FitSBG reports when no step climbs any more: a thousand times
+	// looser than convergence, which a flat optimum in float64 may need,
+	// and far tighter than a likelihood still rising towards a boundary.
+	acceptedGradient = 1e-6
+	// minSBGParameter is the least Alpha and Beta FitSBG reports: below
+	// it the likelihood is rising towards a model with no interior
+	// maximum, everyone gone at once or no one ever leaving.
+	minSBGParameter = 1e-6
 )
 
 // FitSBG fits the shifted-beta-geometric model to cohorts by maximum
@@ -354,12 +365,12 @@ func FitSBG(per Period, cohorts ...[]int64) (SBGFit, error) {
 			fit.Model, fit.LogLikelihood = SBG{Alpha: math.Exp(u), Beta: math.Exp(v), Period: per}, ll
 			return fit, nil
 		}
-		if math.Abs(g[0])+math.Abs(g[1]) < 1e-9*(1+math.Abs(ll)) {
+		if math.Abs(g[0])+math.Abs(g[1]) < convergedGradient*(1+math.Abs(ll)) {
 			break
 		}
 		// Solve (H − λI) δ = −g; raise λ until the step climbs.
 		improved := false
-		for range 60 {
+		for range dampings {
 			a, b, c := h[0]-lambda, h[1], h[2]-lambda
 			det := a*c - b*b
 			if a < 0 && det > 0 {
@@ -379,7 +390,7 @@ func FitSBG(per Period, cohorts ...[]int64) (SBGFit, error) {
 		}
 	}
 	alpha, beta := math.Exp(u), math.Exp(v)
-	if math.Abs(g[0])+math.Abs(g[1]) > 1e-6*(1+math.Abs(ll)) || alpha < 1e-6 || beta < 1e-6 || alpha > maxSBGParameter || beta > maxSBGParameter {
+	if math.Abs(g[0])+math.Abs(g[1]) > acceptedGradient*(1+math.Abs(ll)) || alpha < minSBGParameter || beta < minSBGParameter || alpha > maxSBGParameter || beta > maxSBGParameter {
 		return SBGFit{}, &argError{fn: fn, arg: "cohorts", err: fmt.Errorf("%w: the likelihood has no maximum with alpha and beta between 1e-6 and 1e12", ErrNoFit)}
 	}
 	fit.Model, fit.LogLikelihood = SBG{Alpha: alpha, Beta: beta, Period: per}, ll
@@ -471,10 +482,11 @@ func (d *cohortData) logLikelihood(u, v float64) (ll float64, g [2]float64, h [3
 }
 
 // A ProjectedPeriod is one period of [SBGFit.Project]: the share of a
-// cohort still active after Period periods, as the fitted model projects
+// cohort still active after Tenure periods, as the fitted model projects
 // it and as the constant churn of the same cohorts does.
 type ProjectedPeriod struct {
-	Period        int     `json:"period"`
+	// Tenure counts the periods since the cohort started, from 0.
+	Tenure        int     `json:"tenure"`
 	Fitted        float64 `json:"fitted"`
 	ConstantChurn float64 `json:"constant_churn"`
 }
@@ -499,7 +511,7 @@ func (f SBGFit) Project(periods int) ([]ProjectedPeriod, error) {
 	stay := 1 - c.InexactFloat64()
 	p := make([]ProjectedPeriod, len(s))
 	for t := range p {
-		p[t] = ProjectedPeriod{Period: t, Fitted: s[t], ConstantChurn: math.Pow(stay, float64(t))}
+		p[t] = ProjectedPeriod{Tenure: t, Fitted: s[t], ConstantChurn: math.Pow(stay, float64(t))}
 	}
 	return p, nil
 }

@@ -107,11 +107,11 @@ func CalculateSegments(segments []Segment, opts ...Option) (SegmentReport, error
 	for i, s := range segments {
 		prefix := fmt.Sprintf("segment %q: ", s.Name)
 		if names[s.Name] {
-			return SegmentReport{}, &argError{fn: fn, arg: fmt.Sprintf("name %q used twice", s.Name), err: ErrInconsistent}
+			return SegmentReport{}, &argError{fn: fn, arg: "name", note: fmt.Sprintf("%q used twice", s.Name), err: ErrInconsistent}
 		}
 		names[s.Name] = true
 		if s.Window.Period != window {
-			return SegmentReport{}, &argError{fn: fn, arg: fmt.Sprintf("%swindow period %s, not the first segment's %s", prefix, s.Window.Period, window), err: ErrInconsistent}
+			return SegmentReport{}, &argError{fn: fn, arg: prefix + "window period", note: fmt.Sprintf("%s, not the first segment's %s", s.Window.Period, window), err: ErrInconsistent}
 		}
 		cac, err := checkNonNegative(fn, prefix+"acquisition cost", s.AcquisitionCost)
 		if err != nil {

@@ -1,5 +1,10 @@
 package clv
 
+// This file implements the Accumulator's storage: its segments and the
+// cells of each segment's windows, the customer table with its id arena
+// and lookahead, each customer's windows and value, and the scaled
+// integer sums that keep amounts exact without allocating.
+
 import (
 	"encoding/binary"
 	"hash/maphash"
@@ -264,14 +269,19 @@ func (a *Accumulator) addFirst(c *customerState, win int32, units int64, slow de
 	if win != c.first {
 		return
 	}
-	a.addUnits(c, &c.firstValue, func(x *customerExtra) *decimal.Decimal { return &x.firstValue }, units, slow)
+	a.addUnits(c, &c.firstValue, firstValueSpill, units, slow)
 }
 
 // addTotal adds units (at the Accumulator's scale) plus slow to the value
 // of customer c.
 func (a *Accumulator) addTotal(c *customerState, units int64, slow decimal.Decimal) {
-	a.addUnits(c, &c.value, func(x *customerExtra) *decimal.Decimal { return &x.value }, units, slow)
+	a.addUnits(c, &c.value, valueSpill, units, slow)
 }
+
+// valueSpill and firstValueSpill return where the parts of a customer's
+// value and first-window value that overflow their units are kept.
+func valueSpill(x *customerExtra) *decimal.Decimal      { return &x.value }
+func firstValueSpill(x *customerExtra) *decimal.Decimal { return &x.firstValue }
 
 // addUnits adds units plus slow to a sum of customer c kept as *sum units
 // and a decimal spill in c's extra, moving *sum to the spill if the units
@@ -381,27 +391,24 @@ func (a *Accumulator) rescale(places int32) {
 	}
 	for i := range a.count {
 		c := a.customer(i)
-		if v, ok := scaleUnits(c.value, places-a.places); ok {
-			c.value = v
-		} else {
-			x := a.extra(c)
-			x.value = x.value.Add(decimal.New(c.value, -a.places))
-			c.value = 0
-		}
-		if v, ok := scaleUnits(c.firstValue, places-a.places); ok {
-			c.firstValue = v
-		} else {
-			x := a.extra(c)
-			x.firstValue = x.firstValue.Add(decimal.New(c.firstValue, -a.places))
-			c.firstValue = 0
-		}
+		a.rescaleUnits(c, &c.value, valueSpill, places)
+		a.rescaleUnits(c, &c.firstValue, firstValueSpill, places)
 	}
 	a.places = places
 }
 
-// pow10Int64[n] is 10^n, for the scaled integers of purchase sums.
-var pow10Int64 = [...]int64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
-	1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
+// rescaleUnits raises the scale of a sum of customer c, kept as *sum units
+// and a spill in c's extra, to places, moving the units to the spill if
+// they no longer fit.
+func (a *Accumulator) rescaleUnits(c *customerState, sum *int64, spill func(*customerExtra) *decimal.Decimal, places int32) {
+	if v, ok := scaleUnits(*sum, places-a.places); ok {
+		*sum = v
+		return
+	}
+	d := spill(a.extra(c))
+	*d = d.Add(decimal.New(*sum, -a.places))
+	*sum = 0
+}
 
 // maxUnitPlaces is the most decimal places a scaled integer sum keeps.
 const maxUnitPlaces = 18
@@ -430,7 +437,10 @@ func unitsOf(d decimal.Decimal) (units int64, places int32, ok bool) {
 // scaleUnits returns units × 10^k for 0 ≤ k ≤ 18, and whether it fits an
 // int64.
 func scaleUnits(units int64, k int32) (int64, bool) {
-	return mul64(units, pow10Int64[k])
+	if k == 0 {
+		return units, true
+	}
+	return mul64(units, tenTo(int64(k)).Int64())
 }
 
 // A scaledSum is an exact running sum of decimals: units × 10^−places, with

@@ -2,6 +2,7 @@ package clv
 
 import (
 	"fmt"
+	"math/bits"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -113,6 +114,123 @@ func AverageChurnRate(windows []WindowSummary) (decimal.Decimal, error) {
 		return decimal.Zero, &argError{fn: "average churn rate", arg: "previous customers", val: fmt.Sprint(previous), err: ErrNonPositive}
 	}
 	return ChurnRate(lost, previous)
+}
+
+// A windowGrid holds the figures of a summary while they are counted: a
+// row for each segment and, after them, one for all customers; in each, a
+// column for each window of the span, from window lo.
+type windowGrid struct {
+	period                                     Period
+	places                                     int32 // of the revenue's units
+	lo                                         int32
+	span, all                                  int
+	customers, fresh, lost, purchases, refunds []int64
+	revenue                                    []scaledSum
+}
+
+func (a *Accumulator) newWindowGrid() *windowGrid {
+	span := int(a.hi-a.lo) + 1
+	all := len(a.segments)
+	n := (all + 1) * span
+	return &windowGrid{
+		period: a.period, places: a.places, lo: a.lo, span: span, all: all,
+		customers: make([]int64, n), fresh: make([]int64, n), lost: make([]int64, n),
+		purchases: make([]int64, n), refunds: make([]int64, n), revenue: make([]scaledSum, n),
+	}
+}
+
+// countCustomers counts every customer in the windows they bought in, in
+// each segment and in all: as a customer, as new in their first window,
+// and as lost in each window after one they bought in.
+func (a *Accumulator) countCustomers(g *windowGrid) {
+	// Each customer's windows, segment by segment, as bits over the span.
+	words := (g.span + 63) / 64
+	set, union := make([]uint64, words), make([]uint64, words)
+	for i := range a.count {
+		c := a.customer(i)
+		first := int(c.first - a.lo)
+		clear(union)
+		if c.extra == 0 || a.extras[c.extra-1].sets == nil {
+			project(union, c.windows, int(c.base-a.lo))
+			g.countCustomer(int(c.segment), union, first)
+		} else {
+			for _, s := range a.extras[c.extra-1].sets {
+				clear(set)
+				for k, x := range s.words {
+					project(set, x, int(s.lo)+64*k-int(a.lo))
+				}
+				g.countCustomer(int(s.segment), set, first)
+				for k := range union {
+					union[k] |= set[k]
+				}
+			}
+		}
+		g.countCustomer(g.all, union, first)
+	}
+}
+
+// countCustomer counts one customer in a row: set has bit w for each
+// window lo + w they bought in, and first is their first window ever.
+func (g *windowGrid) countCustomer(row int, set []uint64, first int) {
+	at := row * g.span
+	var carry uint64
+	for k, x := range set {
+		for y := x; y != 0; y &= y - 1 {
+			g.customers[at+64*k+bits.TrailingZeros64(y)]++
+		}
+		// Lost: the windows just after one with a purchase, without one.
+		for y := (x<<1 | carry) &^ x; y != 0; y &= y - 1 {
+			if w := 64*k + bits.TrailingZeros64(y); w < g.span {
+				g.lost[at+w]++
+			}
+		}
+		carry = x >> 63
+	}
+	if set[first/64]>>(first%64)&1 == 1 {
+		g.fresh[at+first]++
+	}
+}
+
+// countRows adds the revenue, purchases and refunds of every cell to its
+// segment's row and to all customers'.
+func (a *Accumulator) countRows(g *windowGrid) {
+	for i := range a.cells {
+		c := &a.cells[i]
+		for _, row := range [2]int{int(c.segment), g.all} {
+			k := row*g.span + int(c.window-a.lo)
+			g.revenue[k].add(c.revenue.units, a.places)
+			if c.revenue.spill.Sign() != 0 {
+				g.revenue[k].spill = g.revenue[k].spill.Add(c.revenue.spill)
+			}
+			g.purchases[k] += c.purchases
+			g.refunds[k] += c.refunds
+		}
+	}
+}
+
+// windows returns the figures of one row, window by window.
+func (g *windowGrid) windows(row int) []WindowSummary {
+	ws := make([]WindowSummary, g.span)
+	for w := range ws {
+		k := row*g.span + w
+		n := int64(g.lo) + int64(w)
+		ws[w] = WindowSummary{
+			Start:              windowStart(n, g.period),
+			End:                windowStart(n+1, g.period),
+			Period:             g.period,
+			Revenue:            g.revenue[k].value(g.places),
+			Purchases:          g.purchases[k],
+			Refunds:            g.refunds[k],
+			Customers:          g.customers[k],
+			NewCustomers:       g.fresh[k],
+			ReturningCustomers: g.customers[k] - g.fresh[k],
+			LostCustomers:      g.lost[k],
+		}
+		if w > 0 {
+			ws[w].PreviousCustomers = g.customers[k-1]
+		}
+	}
+	return ws
 }
 
 // project ors the bits of x, whose bit 0 stands for window offset of the
