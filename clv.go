@@ -109,15 +109,14 @@ func checkDecimal(fn, arg string, d decimal.Decimal) (decimal.Decimal, error) {
 	if d.Sign() == 0 {
 		return decimal.Zero, nil // also drops an extreme exponent on a zero
 	}
-	outOfRange := &argError{fn: fn, arg: arg, err: ErrOutOfRange}
 	exp := int64(d.Exponent())
 	if int64(d.NumDigits())+exp > maxIntegerDigits { // |d| ≥ 10^24
-		return decimal.Zero, outOfRange
+		return decimal.Zero, &argError{fn: fn, arg: arg, err: ErrOutOfRange}
 	}
 	if exp < -MaxScale {
 		// Trailing zeros are harmless: 0.05 written with 40 places is 0.05.
 		if d = d.Normalize(); d.Exponent() < -MaxScale {
-			return decimal.Zero, outOfRange
+			return decimal.Zero, &argError{fn: fn, arg: arg, err: ErrOutOfRange}
 		}
 	}
 	return d, nil
