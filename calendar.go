@@ -49,6 +49,13 @@ func calendarWindow(t time.Time, p Period) (window, year int64) {
 	return year - 1970, year
 }
 
+// firstUnix and endUnix are the first instant of year 1 and of year 10000,
+// in seconds since 1970-01-01 UTC: an Accumulator's times lie between.
+var (
+	firstUnix = days(1, 1, 1) * 24 * 60 * 60
+	endUnix   = days(10000, 1, 1) * 24 * 60 * 60
+)
+
 // windowStart returns the first instant of window n of p, in UTC.
 func windowStart(n int64, p Period) time.Time {
 	return time.Unix(windowStartUnix(n, p), 0).UTC()

@@ -104,8 +104,9 @@ func periodRatio(from, to Period) (a, b int64) {
 // lifespan can be inferred from it.
 //
 // It returns an error wrapping [ErrNonPositive] if atStart is not positive,
-// [ErrNegative] if lost is negative, and [ErrInconsistent] if more customers
-// were lost than there were at the start.
+// [ErrNegative] if lost is negative, [ErrInconsistent] if more customers
+// were lost than there were at the start, and [ErrOutOfRange] if some were
+// lost but so few that the rate rounds to 0.
 func ChurnRate(lost, atStart int64) (decimal.Decimal, error) {
 	const fn = "churn rate"
 	if err := checkCount(fn, "customers at start", atStart); err != nil {
@@ -117,7 +118,17 @@ func ChurnRate(lost, atStart int64) (decimal.Decimal, error) {
 	if lost > atStart {
 		return decimal.Zero, &argError{fn: fn, arg: "lost", val: fmt.Sprint(lost), note: fmt.Sprintf("> customers at start = %d", atStart), err: ErrInconsistent}
 	}
-	return decimal.NewFromInt(lost).DivRound(decimal.NewFromInt(atStart), DefaultScale), nil
+	c := decimal.NewFromInt(lost).DivRound(decimal.NewFromInt(atStart), DefaultScale)
+	if c.IsZero() && lost > 0 {
+		return decimal.Zero, &argError{fn: fn, arg: "lost", val: fmt.Sprint(lost), note: fmt.Sprintf("of %d", atStart), err: roundsToZero()}
+	}
+	return c, nil
+}
+
+// roundsToZero is the reason a rate above zero is refused when it would be
+// reported as zero, which every function taking a rate reads otherwise.
+func roundsToZero() error {
+	return fmt.Errorf("%w: rounds to 0 at %d places", ErrOutOfRange, DefaultScale)
 }
 
 // RetentionRate returns the share of customers kept over a period, the
@@ -167,18 +178,31 @@ func LifespanFromChurn(churnRate decimal.Decimal) (decimal.Decimal, error) {
 // and in general 1 − (1 − c)^(n_from / n_to), where n is the number of
 // periods in a year. The result is rounded to [DefaultScale] places; a
 // conversion to a shorter period takes a root, which is computed to 20
-// guard digits before that one rounding.
+// guard digits before that one rounding. A conversion to the same period
+// returns churnRate as it is.
 //
 // It returns an error wrapping [ErrNonPositive] if churnRate is not positive,
 // [ErrAboveOne] if it is above 1, [ErrUnknownPeriod] for an unknown period,
-// and [ErrOutOfRange] if churnRate has more than [MaxScale] decimal places.
+// and [ErrOutOfRange] if churnRate has more than [MaxScale] decimal places
+// or the converted rate rounds to 0.
 func ConvertChurn(churnRate decimal.Decimal, from, to Period) (decimal.Decimal, error) {
 	const fn = "convert churn"
 	c, err := checkChurn(fn, "churn rate", churnRate)
-	if err = cmp.Or(err, checkPeriods(fn, from, to)); err != nil {
-		return decimal.Zero, err
+	if err = cmp.Or(err, checkPeriods(fn, from, to)); err != nil || from == to {
+		return c, err
 	}
-	return one.Sub(compound(one.Sub(c), from, to)).Round(DefaultScale), nil
+	converted := one.Sub(compound(one.Sub(c), from, to)).Round(DefaultScale)
+	if converted.IsZero() {
+		return decimal.Zero, convertedToZero(fn, "churn rate", c, from, to)
+	}
+	return converted, nil
+}
+
+// convertedToZero reports a rate above zero that converts to one that
+// rounds to zero.
+func convertedToZero(fn, arg string, rate decimal.Decimal, from, to Period) error {
+	return &argError{fn: fn, arg: arg, val: rate.String(), note: "a " + from.String(),
+		err: fmt.Errorf("%w: a rate a %s rounds to 0 at %d places", ErrOutOfRange, to, DefaultScale)}
 }
 
 // ConvertDiscountRate converts a discount (or interest) rate per period from
@@ -190,18 +214,24 @@ func ConvertChurn(churnRate decimal.Decimal, from, to Period) (decimal.Decimal, 
 // where n is the number of periods in a year: 1 % a month is about 12.68 % a
 // year. The result is rounded to [DefaultScale] places; a conversion to a
 // shorter period takes a root, which is computed to 20 guard digits before
-// that one rounding.
+// that one rounding. A conversion to the same period returns rate as it
+// is.
 //
 // It returns an error wrapping [ErrNegative] if rate is negative,
 // [ErrUnknownPeriod] for an unknown period, and [ErrOutOfRange] if rate is
-// beyond the magnitude and scale bounds of [ErrOutOfRange].
+// beyond the magnitude and scale bounds of [ErrOutOfRange] or is above
+// zero and converts to a rate that rounds to 0.
 func ConvertDiscountRate(rate decimal.Decimal, from, to Period) (decimal.Decimal, error) {
 	const fn = "convert discount rate"
 	d, err := checkNonNegative(fn, "rate", rate)
-	if err = cmp.Or(err, checkPeriods(fn, from, to)); err != nil {
-		return decimal.Zero, err
+	if err = cmp.Or(err, checkPeriods(fn, from, to)); err != nil || from == to {
+		return d, err
 	}
-	return compound(one.Add(d), from, to).Sub(one).Round(DefaultScale), nil
+	converted := compound(one.Add(d), from, to).Sub(one).Round(DefaultScale)
+	if converted.IsZero() && d.Sign() > 0 {
+		return decimal.Zero, convertedToZero(fn, "rate", d, from, to)
+	}
+	return converted, nil
 }
 
 func checkPeriods(fn string, from, to Period) error {
@@ -349,8 +379,7 @@ func checkLength(fn string, length decimal.Decimal, zeroAllowed bool) (decimal.D
 // false if the sum is unbounded, which a checked Lifespan rules out.
 func (l Lifespan) periods() (fraction, bool) {
 	if l.curved() {
-		v, ok := l.Curve.presentValue(0, l.Length.InexactFloat64(), 1)
-		return fractionOf(decimal.NewFromFloat(v)), ok
+		return floatFraction(l.Curve.presentValue(0, l.Length.InexactFloat64(), 1))
 	}
 	if l.ChurnRate.IsZero() {
 		return fractionOf(l.Length), true
@@ -388,8 +417,7 @@ func discountedPeriods(l Lifespan, rate decimal.Decimal, ratePeriod Period, scal
 			return l.periods()
 		}
 		z := perPeriodDiscount(rate, ratePeriod, l.Period)
-		v, ok := l.Curve.presentValue(0, l.Length.InexactFloat64(), z)
-		return fractionOf(decimal.NewFromFloat(v)), ok
+		return floatFraction(l.Curve.presentValue(0, l.Length.InexactFloat64(), z))
 	}
 	fixed := l.ChurnRate.IsZero()
 	// Undiscounted, or a life of at most one period, paid at once: exact.

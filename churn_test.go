@@ -116,11 +116,16 @@ func TestConvertChurn(t *testing.T) {
 		{"0.05", clv.Month, clv.Month, "0.05"},
 		{"1", clv.Month, clv.Week, "1"},
 		{"1", clv.Week, clv.Year, "1"},
-		{"0.123456789012345", clv.Year, clv.Year, "0.123456789"},
+		// the same period gives the rate back, unrounded
+		{"0.123456789012345", clv.Year, clv.Year, "0.123456789012345"},
+		{"1e-30", clv.Year, clv.Year, "1e-30"},
 	} {
 		got, err := clv.ConvertChurn(dec(tc.churn), tc.from, tc.to)
 		require.NoError(t, err)
 		assertDecimal(t, tc.want, got, tc.churn, tc.from, tc.to)
+		if tc.from == tc.to {
+			continue
+		}
 		// against the 2,000-bit reference
 		a, b := refRatio(tc.from, tc.to)
 		want := roundRat(sub(ratInt(1), refPow(sub(ratInt(1), rat(dec(tc.churn))), a, b)), clv.DefaultScale)
@@ -135,6 +140,9 @@ func TestConvertChurn(t *testing.T) {
 		{"1.5", clv.Month, clv.Year, clv.ErrAboveOne},
 		{"0.1", clv.Period(8), clv.Year, clv.ErrUnknownPeriod},
 		{"0.1", clv.Month, clv.Period(-2), clv.ErrUnknownPeriod},
+		// a rate that would be reported as none
+		{"1e-30", clv.Year, clv.Week, clv.ErrOutOfRange},
+		{"1e-12", clv.Year, clv.Week, clv.ErrOutOfRange},
 	} {
 		_, err := clv.ConvertChurn(dec(tc.churn), tc.from, tc.to)
 		require.ErrorIs(t, err, tc.err)
@@ -306,8 +314,20 @@ func FuzzRates(f *testing.F) {
 		x, ok := fuzzDecimal(units, exp)
 		churnValid := ok && units > 0 && x.LessThanOrEqual(one)
 		periods := validPeriod(from) && validPeriod(to)
-		check := func(name string, got decimal.Decimal, err error, valid bool, want func() *big.Rat) {
+		// conversion says whether a function converts between periods:
+		// then the same period gives x back, and a rate above zero that
+		// converts to one rounding to zero is refused.
+		check := func(name string, got decimal.Decimal, err error, valid, conversion bool, want func() *big.Rat) {
 			t.Helper()
+			var w decimal.Decimal
+			if valid {
+				w = roundRat(want(), clv.DefaultScale)
+				if conversion && from == to {
+					w = x
+				} else if conversion && w.IsZero() && units > 0 {
+					valid = false
+				}
+			}
 			if err != nil {
 				checkFailure(t, err, valid, name)
 				return
@@ -315,21 +335,21 @@ func FuzzRates(f *testing.F) {
 			if !valid {
 				t.Fatalf("%s(%s, %d, %d) accepted invalid input", name, x, from, to)
 			}
-			if w := roundRat(want(), clv.DefaultScale); !got.Equal(w) {
+			if !got.Equal(w) {
 				t.Fatalf("%s(%s, %d, %d) = %s, want %s", name, x, from, to, got, w)
 			}
 		}
 		got, err := clv.RetentionRate(x)
-		check("RetentionRate", got, err, churnValid, func() *big.Rat { return sub(ratInt(1), rat(x)) })
+		check("RetentionRate", got, err, churnValid, false, func() *big.Rat { return sub(ratInt(1), rat(x)) })
 		got, err = clv.LifespanFromChurn(x)
-		check("LifespanFromChurn", got, err, churnValid, func() *big.Rat { return quo(ratInt(1), rat(x)) })
+		check("LifespanFromChurn", got, err, churnValid, false, func() *big.Rat { return quo(ratInt(1), rat(x)) })
 		got, err = clv.ConvertChurn(x, period(from), period(to))
-		check("ConvertChurn", got, err, churnValid && periods, func() *big.Rat {
+		check("ConvertChurn", got, err, churnValid && periods, true, func() *big.Rat {
 			a, b := refRatio(period(from), period(to))
 			return sub(ratInt(1), refPow(sub(ratInt(1), rat(x)), a, b))
 		})
 		got, err = clv.ConvertDiscountRate(x, period(from), period(to))
-		check("ConvertDiscountRate", got, err, ok && units >= 0 && periods, func() *big.Rat {
+		check("ConvertDiscountRate", got, err, ok && units >= 0 && periods, true, func() *big.Rat {
 			a, b := refRatio(period(from), period(to))
 			return sub(refPow(add(ratInt(1), rat(x)), a, b), ratInt(1))
 		})
@@ -397,4 +417,32 @@ func BenchmarkConvertDiscountRate(b *testing.B) {
 			}
 		})
 	}
+}
+
+// A rate above zero is never reported as zero, which every function that
+// takes a rate refuses: it is an error that says so. A conversion to the
+// same period gives the rate back as it is.
+func TestRatesThatRoundToZero(t *testing.T) {
+	c, err := clv.ConvertChurn(dec("1e-30"), clv.Year, clv.Year)
+	require.NoError(t, err)
+	assertDecimal(t, "1e-30", c)
+	d, err := clv.ConvertDiscountRate(dec("0.123456789012345"), clv.Month, clv.Month)
+	require.NoError(t, err)
+	assertDecimal(t, "0.123456789012345", d)
+
+	_, err = clv.ConvertChurn(dec("1e-30"), clv.Year, clv.Week)
+	require.ErrorIs(t, err, clv.ErrOutOfRange)
+	assert.Equal(t, "clv: convert churn: churn rate = 0.000000000000000000000000000001 a year: out of range: a rate a week rounds to 0 at 10 places", err.Error())
+	_, err = clv.ConvertDiscountRate(dec("1e-12"), clv.Year, clv.Month)
+	require.ErrorIs(t, err, clv.ErrOutOfRange)
+	d, err = clv.ConvertDiscountRate(decimal.Zero, clv.Year, clv.Month) // none stays none
+	require.NoError(t, err)
+	assert.True(t, d.IsZero())
+
+	_, err = clv.ChurnRate(1, 1e12)
+	require.ErrorIs(t, err, clv.ErrOutOfRange)
+	assert.Equal(t, "clv: churn rate: lost = 1 of 1000000000000: out of range: rounds to 0 at 10 places", err.Error())
+	c, err = clv.ChurnRate(0, 1e12)
+	require.NoError(t, err)
+	assert.True(t, c.IsZero())
 }

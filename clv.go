@@ -60,8 +60,11 @@ var (
 	// ErrOutOfRange reports an input far outside any business's range: a
 	// decimal of 10^24 or more in magnitude, with more than [MaxScale]
 	// decimal places, a scale above [MaxScale], a fixed lifespan of more
-	// than 1,000,000 periods, totals that overflow int64, or a purchase
-	// log beyond the limits of an [Accumulator].
+	// than 1,000,000 periods, totals that overflow int64, a rate above
+	// zero that would be reported as 0, or a purchase log beyond the
+	// limits of an [Accumulator]: more than [MaxWindows] windows or
+	// [MaxSegments] segments, an id or segment name over 256 bytes, a year
+	// outside 1 to 9999.
 	ErrOutOfRange = errors.New("clv: out of range")
 	// ErrMissing reports a required value left empty, such as a purchase
 	// without a customer or a time.
@@ -111,15 +114,33 @@ func checkDecimal(fn, arg string, d decimal.Decimal) (decimal.Decimal, error) {
 	}
 	exp := int64(d.Exponent())
 	if int64(d.NumDigits())+exp > maxIntegerDigits { // |d| ≥ 10^24
-		return decimal.Zero, &argError{fn: fn, arg: arg, err: ErrOutOfRange}
+		return decimal.Zero, &argError{fn: fn, arg: arg, val: shortDecimal(d),
+			err: fmt.Errorf("%w: must be below 10^%d in magnitude", ErrOutOfRange, maxIntegerDigits)}
 	}
 	if exp < -MaxScale {
 		// Trailing zeros are harmless: 0.05 written with 40 places is 0.05.
 		if d = d.Normalize(); d.Exponent() < -MaxScale {
-			return decimal.Zero, &argError{fn: fn, arg: arg, err: ErrOutOfRange}
+			return decimal.Zero, &argError{fn: fn, arg: arg, val: shortDecimal(d),
+				err: fmt.Errorf("%w: at most %d decimal places", ErrOutOfRange, MaxScale)}
 		}
 	}
 	return d, nil
+}
+
+// shortDecimal returns d for a message: in full if that is short, and
+// otherwise its leading digits and exponent, as 1234567890…e-40, so that
+// neither a long coefficient nor an extreme exponent is spelt out.
+func shortDecimal(d decimal.Decimal) string {
+	const digits = 20
+	if n, exp := d.NumDigits(), d.Exponent(); n <= digits && exp >= -digits && exp <= digits-int32(n) {
+		return d.String()
+	}
+	c := d.Coefficient().String()
+	exp := int64(d.Exponent())
+	if len(c) > digits {
+		c = c[:digits] + "…"
+	}
+	return fmt.Sprintf("%se%d", c, exp)
 }
 
 func checkNonNegative(fn, arg string, d decimal.Decimal) (decimal.Decimal, error) {

@@ -52,18 +52,15 @@ func Example_purchaseLog() {
 
 	var segments []clv.Segment
 	for _, s := range summary.Segments {
-		churn, err := clv.AverageChurnRate(s.Windows)
+		// The segment's last month with customers, and its churn per
+		// month averaged over the log.
+		segment, err := s.Segment()
 		if err != nil {
 			fmt.Println(err)
 			return
 		}
-		last := s.Windows[len(s.Windows)-1]
-		segments = append(segments, clv.Segment{
-			Name:     s.Name,
-			Window:   last.Window(),
-			Lifespan: clv.Lifespan{ChurnRate: churn, Period: clv.Month},
-		})
-		fmt.Printf("%s: churn %s a month\n", s.Name, churn.StringFixed(4))
+		segments = append(segments, segment)
+		fmt.Printf("%s: churn %s a month\n", s.Name, segment.Lifespan.ChurnRate.StringFixed(4))
 	}
 	report, err := clv.CalculateSegments(segments, clv.WithGrossMargin(decimal.RequireFromString("0.5")))
 	if err != nil {

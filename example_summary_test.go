@@ -36,6 +36,79 @@ func ExampleSegmentSummary() {
 	// web: 65.00 65.00 65.00
 }
 
+func ExampleSegmentSummary_Segment() {
+	acc, _ := clv.NewAccumulator(clv.Month)
+	_ = acc.AddAll(slices.Values(shopLog()))
+	for _, s := range acc.Summary().Segments {
+		segment, err := s.Segment()
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		w := segment.Window
+		fmt.Printf("%s: %s from %d customers in a %s, churn %s a %s\n", segment.Name, w.Revenue.StringFixed(2),
+			w.Customers, w.Period, segment.Lifespan.ChurnRate.StringFixed(4), segment.Lifespan.Period)
+	}
+	// Output:
+	// store: 155.00 from 2 customers in a month, churn 0.3333 a month
+	// web: 65.00 from 2 customers in a month, churn 0.2500 a month
+}
+
+// The program of the README's "From purchase records": a segment that
+// sold nothing in the log's last month is priced from its last month with
+// sales. TestReadmePurchaseRecords holds the README to this code.
+func ExampleSegmentSummary_Segment_readme() {
+	type order struct {
+		CustomerID, Channel string
+		PaidAt              time.Time
+		Total               decimal.Decimal
+	}
+	day := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
+	orders := []order{
+		{"ann", "web", day("2025-01-03"), decimal.RequireFromString("40.00")},
+		{"cat", "store", day("2025-01-15"), decimal.RequireFromString("90.00")},
+		{"dan", "store", day("2025-01-20"), decimal.RequireFromString("60.00")},
+		{"ann", "web", day("2025-02-02"), decimal.RequireFromString("35.00")},
+		{"cat", "store", day("2025-02-11"), decimal.RequireFromString("80.00")},
+		{"eve", "web", day("2025-02-21"), decimal.RequireFromString("30.00")},
+		{"ann", "web", day("2025-03-05"), decimal.RequireFromString("45.00")}, // the store sells nothing in March
+	}
+	margin := decimal.RequireFromString("0.4")
+	run := func() error {
+		// README begin
+		acc, _ := clv.NewAccumulator(clv.Month) // calendar months, UTC
+		for _, order := range orders {
+			err := acc.Add(clv.Purchase{Customer: order.CustomerID, Time: order.PaidAt, Amount: order.Total, Segment: order.Channel})
+			if err != nil {
+				return err // e.g. clv: purchase: customer: missing
+			}
+		}
+		var segments []clv.Segment
+		for _, s := range acc.Summary().Segments {
+			segment, err := s.Segment() // its last month with sales, at its churn per month
+			if err != nil {
+				return err // e.g. clv: segment "gift": churn rate = 0 (no customer was lost): must be positive
+			}
+			segments = append(segments, segment)
+		}
+		report, err := clv.CalculateSegments(segments, clv.WithGrossMargin(margin), clv.WithScale(2))
+		if err != nil {
+			return err
+		}
+		for _, s := range report.Segments {
+			fmt.Println(s.Name, s.Result.ProfitLifetimeValue.StringFixed(2)) // profit over a customer's lifetime
+		}
+		// README end
+		return nil
+	}
+	if err := run(); err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// store 48.00
+	// web 54.00
+}
+
 func ExampleWindowSummary() {
 	acc, _ := clv.NewAccumulator(clv.Month)
 	_ = acc.AddAll(slices.Values(shopLog()))

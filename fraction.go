@@ -70,6 +70,16 @@ func fractionOf(d decimal.Decimal) fraction {
 	return fraction{big: b}
 }
 
+// floatFraction returns v exactly, if ok and v is finite: a curve's sums
+// are float64, and a NaN must never reach the decimal package, which
+// panics on it.
+func floatFraction(v float64, ok bool) (fraction, bool) {
+	if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
+		return fraction{}, false
+	}
+	return fractionOf(decimal.NewFromFloat(v)), true
+}
+
 // toBig returns f as a bigFraction, which the caller must not change.
 func (f fraction) toBig() *bigFraction {
 	if f.big != nil {

@@ -33,8 +33,8 @@ type Purchase struct {
 	// Amount is what the customer paid, or, if negative, was refunded.
 	Amount decimal.Decimal `json:"amount"`
 	// Segment names the segment the purchase belongs to: a channel, plan
-	// or region. Empty is a segment like any other, and the only one if
-	// no purchase names one.
+	// or region, at most 256 bytes long. Empty is a segment like any
+	// other, and the only one if no purchase names one.
 	Segment string `json:"segment,omitempty"`
 }
 
@@ -71,8 +71,10 @@ const (
 // nothing; a sum that would overflow moves to a decimal. Memory grows with
 // the customers, windows and segments in the log, never with its rows.
 //
-// An Accumulator is not safe for concurrent use; give each goroutine its
-// own and merge them.
+// The zero Accumulator is empty and ready to use, with windows of a year,
+// the zero [Period]; [NewAccumulator] makes one of another period. An
+// Accumulator is not safe for concurrent use; give each goroutine its own
+// and merge them.
 type Accumulator struct {
 	period Period
 	places int32 // every scaled integer counts units of 10^−places
@@ -82,7 +84,7 @@ type Accumulator struct {
 	segments     []string
 	segmentIndex map[string]int32
 	lastSegment  string // a cache: logs tend to repeat the segment of the row before
-	lastIndex    int32
+	lastIndex    int32  // 1 + the index of lastSegment; 0 for none
 
 	// cellIndex[segment][window−origin+MaxWindows−1] is 1 + the index of
 	// the segment's cell of that window in cells, or 0. Every window lies
@@ -112,13 +114,19 @@ func NewAccumulator(window Period) (*Accumulator, error) {
 	if err := checkPeriod("accumulator", "window", window); err != nil {
 		return nil, err
 	}
-	return &Accumulator{
-		period:       window,
-		segmentIndex: make(map[string]int32),
-		seed:         maphash.MakeSeed(),
-		slots:        make([]uint64, 1024),
-		lastIndex:    -1,
-	}, nil
+	a := &Accumulator{period: window}
+	a.init()
+	return a, nil
+}
+
+// init readies the customer table and segment index of an Accumulator
+// made without NewAccumulator, such as the zero value.
+func (a *Accumulator) init() {
+	if a.slots == nil {
+		a.seed = maphash.MakeSeed()
+		a.slots = make([]uint64, 1024)
+		a.segmentIndex = make(map[string]int32)
+	}
 }
 
 // Period returns the period of the Accumulator's windows.
@@ -128,10 +136,12 @@ func (a *Accumulator) Period() Period { return a.period }
 //
 // It returns an error, and leaves the Accumulator as it was, if the
 // purchase has no customer or no time ([ErrMissing]), or if its amount is
-// out of range, its customer id longer than 256 bytes, its year outside 1
-// to 9999, or it would make the log span more than [MaxWindows] windows or
-// name more than [MaxSegments] segments ([ErrOutOfRange]).
+// out of range, its customer id or segment name longer than 256 bytes, its
+// year outside 1 to 9999, or it would make the log span more than
+// [MaxWindows] windows or name more than [MaxSegments] segments
+// ([ErrOutOfRange]).
 func (a *Accumulator) Add(p Purchase) error {
+	a.init()
 	return a.add(&p, a.hash(p.Customer))
 }
 
@@ -176,6 +186,10 @@ func (a *Accumulator) check(p *Purchase, h uint32) (checkedRow, error) {
 		return r, &argError{fn: fn, arg: "customer", val: fmt.Sprintf("%.20q…", p.Customer),
 			err: fmt.Errorf("%w: longer than %d bytes", ErrOutOfRange, maxIDBytes)}
 	}
+	if len(p.Segment) > maxIDBytes {
+		return r, &argError{fn: fn, arg: "segment", val: fmt.Sprintf("%.20q…", p.Segment),
+			err: fmt.Errorf("%w: longer than %d bytes", ErrOutOfRange, maxIDBytes)}
+	}
 	if p.Time.IsZero() {
 		return r, &argError{fn: fn, arg: "time", err: ErrMissing}
 	}
@@ -194,7 +208,7 @@ func (a *Accumulator) check(p *Purchase, h uint32) (checkedRow, error) {
 	if !r.refund {
 		i, slot, known := a.find(p.Customer, h)
 		if !known && a.count == math.MaxInt32 {
-			return r, &argError{fn: fn, arg: "customer", val: fmt.Sprintf("%q", p.Customer),
+			return r, &argError{fn: fn, arg: "customer", val: fmt.Sprintf("%.20q", p.Customer),
 				err: fmt.Errorf("%w: more than %d customers", ErrOutOfRange, math.MaxInt32)}
 		}
 		if known {
@@ -208,7 +222,7 @@ func (a *Accumulator) check(p *Purchase, h uint32) (checkedRow, error) {
 	} else if i, ok := a.findSegment(p.Segment); ok {
 		r.segment = i
 	} else if len(a.segments) >= MaxSegments {
-		return r, &argError{fn: fn, arg: "segment", val: fmt.Sprintf("%q", p.Segment),
+		return r, &argError{fn: fn, arg: "segment", val: fmt.Sprintf("%.20q", p.Segment),
 			err: fmt.Errorf("%w: more than %d segments", ErrOutOfRange, MaxSegments)}
 	}
 	return r, nil
@@ -221,10 +235,13 @@ func (a *Accumulator) windowOf(fn string, t time.Time) (int32, error) {
 	if sec := t.Unix(); sec < a.recent.from || sec >= a.recent.to {
 		n, year := calendarWindow(t, a.period)
 		if year < 1 || year > 9999 {
-			return 0, &argError{fn: fn, arg: "time", val: t.String(), err: ErrOutOfRange}
+			return 0, &argError{fn: fn, arg: "time", val: t.UTC().Format(time.RFC3339),
+				err: fmt.Errorf("%w: the year must be from 1 to 9999", ErrOutOfRange)}
 		}
 		win = int32(n)
-		a.recent = recentWindow{from: windowStartUnix(n, a.period), to: windowStartUnix(n+1, a.period), window: win}
+		// A week may straddle the limits of the years: cache only its
+		// days within them, so the check above sees the others.
+		a.recent = recentWindow{from: max(windowStartUnix(n, a.period), firstUnix), to: min(windowStartUnix(n+1, a.period), endUnix), window: win}
 	}
 	if a.rows > 0 && (max(a.hi, win)-min(a.lo, win) >= MaxWindows) {
 		return 0, &argError{fn: fn, arg: "time", val: t.UTC().Format(time.RFC3339),
@@ -277,6 +294,7 @@ func (a *Accumulator) AddAll(purchases iter.Seq[Purchase]) error {
 	// Purchases go in batches: the customers of a whole batch are looked
 	// up first, so the memory reads of many lookups overlap, and then the
 	// purchases are added one by one, their customers already in cache.
+	a.init()
 	var batch [lookahead]Purchase
 	var hashes [lookahead]uint32
 	n, k := 0, 0
@@ -314,12 +332,15 @@ func (a *Accumulator) AddAll(purchases iter.Seq[Purchase]) error {
 // summary of the whole log, exactly. A customer who appears in both keeps
 // one history, the union of the two. b is left as it was.
 //
-// It returns an error wrapping [ErrInconsistent], and changes nothing, if b
-// is a itself or has windows of another period, and [ErrOutOfRange] if the
-// merged log would exceed the limits [Accumulator.Add] enforces.
+// It returns an error, and changes nothing, wrapping [ErrMissing] if b is
+// nil, [ErrInconsistent] if b is a itself or has windows of another
+// period, and [ErrOutOfRange] if the merged log would exceed the limits
+// [Accumulator.Add] enforces.
 func (a *Accumulator) Merge(b *Accumulator) error {
 	const fn = "merge"
 	switch {
+	case b == nil:
+		return &argError{fn: fn, arg: "accumulator", val: "nil", err: ErrMissing}
 	case a == b:
 		return &argError{fn: fn, arg: "an accumulator", note: "into itself", err: ErrInconsistent}
 	case a.period != b.period:
@@ -342,6 +363,7 @@ func (a *Accumulator) Merge(b *Accumulator) error {
 	}
 
 	// Every check is done: from here on b is merged.
+	a.init()
 	if b.places > a.places {
 		a.rescale(b.places)
 	}

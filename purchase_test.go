@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"runtime"
 	"slices"
@@ -107,10 +108,15 @@ func TestAccumulatorErrors(t *testing.T) {
 	}{
 		{"no customer", clv.Purchase{Time: at("2024-01-01T00:00:00Z"), Amount: dec("1")}, clv.ErrMissing, "clv: purchase: customer: missing"},
 		{"no time", clv.Purchase{Customer: "a", Amount: dec("1")}, clv.ErrMissing, "clv: purchase: time: missing"},
-		{"amount too large", buy("a", "2024-01-01T00:00:00Z", "1e24", ""), clv.ErrOutOfRange, "clv: purchase: amount: out of range"},
-		{"too many places", buy("a", "2024-01-01T00:00:00Z", "1e-31", ""), clv.ErrOutOfRange, "clv: purchase: amount: out of range"},
-		{"before year 1", clv.Purchase{Customer: "a", Time: time.Date(0, 12, 31, 0, 0, 0, 0, time.UTC), Amount: dec("1")}, clv.ErrOutOfRange, "clv: purchase: time = "},
+		{"amount too large", buy("a", "2024-01-01T00:00:00Z", "1e24", ""), clv.ErrOutOfRange, "clv: purchase: amount = 1e24: out of range: must be below 10^24 in magnitude"},
+		{"too many places", buy("a", "2024-01-01T00:00:00Z", "1e-31", ""), clv.ErrOutOfRange, "clv: purchase: amount = 1e-31: out of range: at most 30 decimal places"},
+		{"before year 1", clv.Purchase{Customer: "a", Time: time.Date(0, 12, 31, 0, 0, 0, 0, time.UTC), Amount: dec("1")}, clv.ErrOutOfRange,
+			"clv: purchase: time = 0000-12-31T00:00:00Z: out of range: the year must be from 1 to 9999"},
 		{"after year 9999", clv.Purchase{Customer: "a", Time: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), Amount: dec("1")}, clv.ErrOutOfRange, "clv: purchase: time = "},
+		{"long id", clv.Purchase{Customer: strings.Repeat("x", 257), Time: at("2024-01-01T00:00:00Z"), Amount: dec("1")}, clv.ErrOutOfRange,
+			`clv: purchase: customer = "xxxxxxxxxxxxxxxxxxxx"…: out of range: longer than 256 bytes`},
+		{"long segment", clv.Purchase{Customer: "a", Segment: strings.Repeat("s", 2<<20), Time: at("2024-01-01T00:00:00Z"), Amount: dec("1")}, clv.ErrOutOfRange,
+			`clv: purchase: segment = "ssssssssssssssssssss"…: out of range: longer than 256 bytes`},
 		{"span", buy("a", "2043-03-02T00:00:00Z", "1", ""), clv.ErrOutOfRange, "clv: purchase: time = 2043-03-02T00:00:00Z: out of range: the log would span more than 1000 weeks"},
 	}
 	for _, tc := range cases {
@@ -162,41 +168,84 @@ func TestAccumulatorErrors(t *testing.T) {
 }
 
 // FuzzAccumulator decodes a purchase log from bytes, 12 to a row: customer,
-// segment, a day over about four years, and an amount of any size and
-// scale. The integer fast path must agree exactly with the plain decimal
-// reference, whole and merged from shards; amounts out of range must be
-// refused and change nothing.
+// segment, a day, and an amount of any size and scale. Ids and segment
+// names run past the 256-byte limit, and the days past the years 1 and
+// 9999 and the span of 1,000 windows, as era says; the zero time and the
+// zero Accumulator come in too. The integer fast path must agree exactly
+// with the plain decimal reference, whole and merged from shards, and
+// every row beyond a limit must be refused with the sentinel the
+// reference expects.
 func FuzzAccumulator(f *testing.F) {
-	f.Add([]byte("\x00\x00\x01\x00\x10\x27\x00\x00\x00\x00\x00\x00\xfe"), uint8(2), uint8(2))
-	f.Add([]byte("\x01\x02\x05\x03\xff\xff\xff\xff\xff\xff\xff\x7f\x10\x02\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\xee"), uint8(0), uint8(3))
-	f.Fuzz(func(t *testing.T, data []byte, period, shards uint8) {
+	f.Add([]byte("\x00\x00\x01\x00\x10\x27\x00\x00\x00\x00\x00\x00\xfe"), uint8(2), uint8(2), uint8(0))
+	f.Add([]byte("\x01\x02\x05\x03\xff\xff\xff\xff\xff\xff\xff\x7f\x10\x02\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\xee"), uint8(0), uint8(3), uint8(0))
+	f.Add([]byte("\x81\x8f\x10\x00\x01\x00\x00\x00\x00\x00\x00\x00\xbf\x02\x20\x00\x01\x00\x00\x00\x00\x00\x00\x00"), uint8(3), uint8(0x81), uint8(2))
+	f.Add([]byte("\x01\x00\xff\xff\x01\x00\x00\x00\x00\x00\x00\x00\x02\x01\x00\x05\x01\x00\x00\x00\x00\x00\x00\x00"), uint8(0), uint8(0), uint8(1))
+	f.Fuzz(func(t *testing.T, data []byte, period, shards, era uint8) {
 		p := clv.Period(period % 4)
-		start := time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC)
+		start, dayStep := time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC), 1
+		switch era % 4 {
+		case 1: // before and after the first instant of year 1
+			start = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -40)
+		case 2: // around the end of year 9999
+			start = time.Date(9999, 12, 1, 12, 0, 0, 0, time.UTC).AddDate(0, 0, -100)
+		case 3: // 30 days a step: more than 1,000 windows of weeks or months
+			dayStep = 30
+		}
 		var log []clv.Purchase
 		whole, _ := clv.NewAccumulator(p)
+		if p == clv.Year && shards&0x80 != 0 {
+			whole = new(clv.Accumulator)
+		}
 		parts := make([]*clv.Accumulator, 1+shards%4)
 		for i := range parts {
 			parts[i], _ = clv.NewAccumulator(p)
 		}
+		lo, hi := math.MaxInt, math.MinInt // the windows of the rows taken
 		for ; len(data) >= 12; data = data[12:] {
 			units := int64(binary.LittleEndian.Uint64(data[4:]))
 			exp := int32(int8(data[3])) % 40
-			x := clv.Purchase{
-				Customer: string(rune('a' + data[0]%8)),
-				Segment:  []string{"", "web", "store"}[data[1]%3],
-				Time:     start.Add(time.Duration(binary.LittleEndian.Uint16(data[2:])%1500) * 24 * time.Hour),
-				Amount:   decimal.New(units, exp),
+			customer := string(rune('a' + data[0]%8))
+			if data[0]&0x80 != 0 {
+				customer = strings.Repeat(customer, 200+int(data[0]&0x3f)) // up to 263 bytes
 			}
+			segment := []string{"", "web", "store"}[data[1]%3]
+			if data[1]&0x80 != 0 {
+				segment = strings.Repeat("s", 250+int(data[1]&0x0f)) // up to 265 bytes
+			}
+			day := int(binary.LittleEndian.Uint16(data[2:]) % 1500)
+			when := start.AddDate(0, 0, day*dayStep)
+			if data[2] == 0xff && data[3] == 0xff {
+				when = time.Time{}
+			}
+			x := clv.Purchase{Customer: customer, Segment: segment, Time: when, Amount: decimal.New(units, exp)}
 			err := whole.Add(x)
-			if !inRange(units, exp) {
-				if !errors.Is(err, clv.ErrOutOfRange) {
-					t.Fatalf("amount %s: got %v, want out of range", x.Amount, err)
+
+			// What the limits allow, checked in the order Add checks them.
+			var want error
+			w := 0
+			switch {
+			case len(customer) > 256 || len(segment) > 256:
+				want = clv.ErrOutOfRange
+			case when.IsZero():
+				want = clv.ErrMissing
+			case when.Year() < 1 || when.Year() > 9999:
+				want = clv.ErrOutOfRange
+			default:
+				w, _ = refWindow(when, p)
+				if len(log) > 0 && max(hi, w)-min(lo, w) >= clv.MaxWindows || !inRange(units, exp) {
+					want = clv.ErrOutOfRange
+				}
+			}
+			if want != nil {
+				if !errors.Is(err, want) {
+					t.Fatalf("%.40q at %v, %s: got %v, want %v", x.Customer, x.Time, x.Amount, err, want)
 				}
 				continue
 			}
 			if err != nil {
-				t.Fatalf("purchase %+v refused: %v", x, err)
+				t.Fatalf("purchase %.40q at %v refused: %v", x.Customer, x.Time, err)
 			}
+			lo, hi = min(lo, w), max(hi, w)
 			if err := parts[int(data[0]/8)%len(parts)].Add(x); err != nil {
 				t.Fatal(err)
 			}
@@ -210,6 +259,9 @@ func FuzzAccumulator(f *testing.F) {
 			if err := merged.Merge(part); err != nil {
 				t.Fatal(err)
 			}
+		}
+		if err := merged.Merge(nil); !errors.Is(err, clv.ErrMissing) {
+			t.Fatalf("merge nil: %v", err)
 		}
 		assertSummary(t, want, merged.Summary())
 		assertCustomers(t, customers, merged)
@@ -367,4 +419,60 @@ func BenchmarkSummaryParts(b *testing.B) {
 			}
 		}
 	})
+}
+
+// The zero Accumulator is ready to use, with yearly windows, as a decoder
+// that makes one with new expects; merging nil is an error, not a panic.
+func TestZeroAccumulator(t *testing.T) {
+	log := randomLog(rand.New(rand.NewPCG(4, 4)), 300, clv.Year, 5)
+	made, _ := clv.NewAccumulator(clv.Year)
+	require.NoError(t, made.AddAll(slices.Values(log)))
+
+	var added clv.Accumulator
+	assert.Equal(t, clv.Year, added.Period())
+	assert.Empty(t, added.Summary().Windows)
+	for _, p := range log {
+		require.NoError(t, added.Add(p))
+	}
+	assertSummary(t, made.Summary(), added.Summary())
+
+	all := new(clv.Accumulator)
+	require.NoError(t, all.AddAll(slices.Values(log)))
+	assertSummary(t, made.Summary(), all.Summary())
+
+	merged := new(clv.Accumulator)
+	require.NoError(t, merged.Merge(new(clv.Accumulator)))
+	require.NoError(t, merged.Merge(made))
+	assertSummary(t, made.Summary(), merged.Summary())
+
+	err := merged.Merge(nil)
+	require.ErrorIs(t, err, clv.ErrMissing)
+	assert.Equal(t, "clv: merge: accumulator = nil: missing", err.Error())
+	assertSummary(t, made.Summary(), merged.Summary())
+}
+
+// The years 1 to 9999 hold whatever the order of the rows: a week that
+// straddles the end of year 9999 once let a time in year 10000 through
+// when the week was already cached.
+func TestYearLimitsInAnyOrder(t *testing.T) {
+	last := buy("a", "9999-12-31T00:00:00Z", "1", "")
+	after := clv.Purchase{Customer: "b", Time: time.Date(10000, 1, 1, 12, 0, 0, 0, time.UTC), Amount: dec("1")}
+	first := buy("c", "0001-01-01T00:00:01Z", "1", "")
+	before := clv.Purchase{Customer: "d", Time: time.Date(0, 12, 31, 12, 0, 0, 0, time.UTC), Amount: dec("1")}
+	for _, p := range []clv.Period{clv.Week, clv.Month, clv.Quarter, clv.Year} {
+		for _, order := range [][2]clv.Purchase{{last, after}, {after, last}, {first, before}, {before, first}} {
+			acc, _ := clv.NewAccumulator(p)
+			var accepted []string
+			for _, x := range order {
+				err := acc.Add(x)
+				if err == nil {
+					accepted = append(accepted, x.Customer)
+				} else {
+					require.ErrorIs(t, err, clv.ErrOutOfRange, "%s %v", p, x.Time)
+				}
+			}
+			require.Len(t, accepted, 1, "%s: %v", p, order)
+			assert.Contains(t, []string{"a", "c"}, accepted[0], "%s: %v", p, order)
+		}
+	}
 }

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"math/big"
+	"math/bits"
 
 	"github.com/shopspring/decimal"
 )
@@ -63,7 +65,9 @@ func (m SBG) check(fn string) error {
 // retention returns r(t), the share of customers active in period t − 1
 // who stay for period t.
 func (m SBG) retention(t float64) float64 {
-	return (m.Beta + t - 1) / (m.Alpha + m.Beta + t - 1)
+	// t − 1 first: (β + t) − 1 loses a β below 2^−53 to rounding, and
+	// with α as small it makes r(1) 0/0.
+	return (m.Beta + (t - 1)) / (m.Alpha + m.Beta + (t - 1))
 }
 
 // checkPeriodCount refuses a number of periods below 0 or above maxLength.
@@ -268,7 +272,8 @@ type SBGFit struct {
 const (
 	// maxCohortPeriods bounds the periods of a cohort given to FitSBG.
 	maxCohortPeriods = 10_000
-	// maxCohortSize keeps counts exact in float64.
+	// maxCohortSize bounds the customers of all cohorts together, which
+	// keeps every count exact in float64.
 	maxCohortSize = 1 << 53
 	// geometricScale is where FitSBG stops when the likelihood rises
 	// without bound along α / (α + β) fixed: α + β = 10^6 is constant
@@ -318,10 +323,11 @@ const (
 // cohort has no period after its size, [ErrNonPositive] if a cohort's size
 // is not positive, [ErrNegative] for a negative count, [ErrInconsistent]
 // if a count exceeds the one before, [ErrOutOfRange] for more than 10,000
-// periods or counts of 2^53 or more, [ErrUnknownPeriod] for an unknown
-// per, and [ErrNoFit] if no customer churned, every customer churned in
-// the first period, only one period was observed, or the likelihood has no
-// maximum with α and β between 10^−6 and 10^12.
+// periods or cohorts whose sizes sum to 2^53 or more, [ErrUnknownPeriod]
+// for an unknown per, and [ErrNoFit] if no customer churned, so few did
+// that the constant churn rounds to 0 at [DefaultScale] places, every
+// customer churned in the first period, only one period was observed, or
+// the likelihood has no maximum with α and β between 10^−6 and 10^12.
 func FitSBG(per Period, cohorts ...[]int64) (SBGFit, error) {
 	const fn = "fit sBG"
 	if err := checkPeriod(fn, "period", per); err != nil {
@@ -336,12 +342,15 @@ func FitSBG(per Period, cohorts ...[]int64) (SBGFit, error) {
 			return SBGFit{}, err
 		}
 	}
-	var lost, exposure int64 // for the constant rate
+	// The constant rate: customers lost over customer periods observed.
+	// Every per-period sum is below 2^53, but their sum may pass 2^63.
+	var lost int64
+	var exposure, carry uint64 // exposure + 2^64 carry
 	for t := 1; t < len(d.lost); t++ {
 		lost += d.lost[t]
-	}
-	for t := 1; t < len(d.active); t++ {
-		exposure += d.active[t]
+		var c uint64
+		exposure, c = bits.Add64(exposure, uint64(d.active[t]), 0)
+		carry += c
 	}
 	switch {
 	case lost == 0:
@@ -351,19 +360,24 @@ func FitSBG(per Period, cohorts ...[]int64) (SBGFit, error) {
 	case len(d.lost) < 3:
 		return SBGFit{}, &argError{fn: fn, arg: "cohorts", err: fmt.Errorf("%w: one period cannot tell how churn changes with tenure", ErrNoFit)}
 	}
-	constant, _ := ChurnRate(lost, exposure) // 0 < lost ≤ exposure
+	periods := new(big.Int).Lsh(new(big.Int).SetUint64(carry), 64)
+	periods.Or(periods, new(big.Int).SetUint64(exposure))
+	constant := decimal.NewFromInt(lost).DivRound(decimal.NewFromBigInt(periods, 0), DefaultScale)
+	if constant.IsZero() {
+		return SBGFit{}, &argError{fn: fn, arg: "cohorts", note: fmt.Sprintf("with %d lost in %s customer periods", lost, periods),
+			err: fmt.Errorf("%w: the constant churn rounds to 0 at %d places", ErrNoFit, DefaultScale)}
+	}
 	fit := SBGFit{ConstantChurn: constant}
+	churn := float64(lost) / (float64(carry)*0x1p64 + float64(exposure))
 
 	u, v := 0.0, 0.0 // ln α, ln β
 	ll, g, h := d.logLikelihood(u, v)
 	lambda := 0.0
 	for range fitIterations {
 		if math.Exp(u)+math.Exp(v) > geometricScale {
-			c := float64(lost) / float64(exposure)
-			u, v = math.Log(c*geometricScale), math.Log((1-c)*geometricScale)
-			ll, _, _ = d.logLikelihood(u, v)
-			fit.Model, fit.LogLikelihood = SBG{Alpha: math.Exp(u), Beta: math.Exp(v), Period: per}, ll
-			return fit, nil
+			u, v = math.Log(churn*geometricScale), math.Log((1-churn)*geometricScale)
+			ll, g, _ = d.logLikelihood(u, v)
+			break
 		}
 		if math.Abs(g[0])+math.Abs(g[1]) < convergedGradient*(1+math.Abs(ll)) {
 			break
@@ -390,7 +404,11 @@ func FitSBG(per Period, cohorts ...[]int64) (SBGFit, error) {
 		}
 	}
 	alpha, beta := math.Exp(u), math.Exp(v)
-	if math.Abs(g[0])+math.Abs(g[1]) > acceptedGradient*(1+math.Abs(ll)) || alpha < minSBGParameter || beta < minSBGParameter || alpha > maxSBGParameter || beta > maxSBGParameter {
+	geometric := alpha+beta > geometricScale
+	// Written so that a NaN anywhere fails the test.
+	if !(geometric || math.Abs(g[0])+math.Abs(g[1]) <= acceptedGradient*(1+math.Abs(ll))) ||
+		!(alpha >= minSBGParameter && beta >= minSBGParameter && alpha <= maxSBGParameter && beta <= maxSBGParameter) ||
+		math.IsNaN(ll) || math.IsInf(ll, 0) {
 		return SBGFit{}, &argError{fn: fn, arg: "cohorts", err: fmt.Errorf("%w: the likelihood has no maximum with alpha and beta between 1e-6 and 1e12", ErrNoFit)}
 	}
 	fit.Model, fit.LogLikelihood = SBG{Alpha: alpha, Beta: beta, Period: per}, ll
@@ -400,8 +418,10 @@ func FitSBG(per Period, cohorts ...[]int64) (SBGFit, error) {
 // cohortData sums cohorts into what their likelihood needs: for each period
 // t ≥ 1, the customers active at its start, those lost during it, and
 // those still active at its end when their cohort's record ends there.
+// The cohorts' sizes sum below 2^53, so every count is exact in float64.
 type cohortData struct {
 	active, lost, censored []int64
+	size                   int64 // all cohorts' customers
 }
 
 func (d *cohortData) add(fn string, i int, c []int64) error {
@@ -415,6 +435,9 @@ func (d *cohortData) add(fn string, i int, c []int64) error {
 		return &argError{fn: fn, arg: fmt.Sprintf("cohort %d: size", i+1), val: fmt.Sprint(c[0]), err: ErrNonPositive}
 	case c[0] >= maxCohortSize:
 		return &argError{fn: fn, arg: fmt.Sprintf("cohort %d: size", i+1), val: fmt.Sprint(c[0]), err: ErrOutOfRange}
+	case c[0] >= maxCohortSize-d.size:
+		return &argError{fn: fn, arg: fmt.Sprintf("cohort %d: size", i+1), val: fmt.Sprint(c[0]),
+			err: fmt.Errorf("%w: the cohorts' sizes sum to 2^53 or more", ErrOutOfRange)}
 	}
 	for j := 1; j < len(c); j++ {
 		switch {
@@ -432,6 +455,7 @@ func (d *cohortData) add(fn string, i int, c []int64) error {
 		d.lost[t] += c[t-1] - c[t]
 	}
 	d.censored[len(c)-1] += c[len(c)-1]
+	d.size += c[0]
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"math/big"
 	"math/rand/v2"
 	"testing"
 
@@ -478,9 +479,35 @@ func FuzzFitSBG(f *testing.F) {
 	f.Add([]byte("\x07\xe8\x03\x69\x51\x2b\x1c\x12\x0d\x0a"))
 	f.Add([]byte("\x03\x64\x00\x00\x00\x02\x0a\x00\x05"))
 	f.Add([]byte("\x02\x64\x00\x64\xff\x01"))
+	// One cohort of nearly 2^53 over 10,000 periods, losing one a period.
+	f.Add([]byte("\xfd\x10\x27\xff\xff\xff\xff\xff\xff\x1f\x01"))
+	// Four cohorts of 10^12 over 10,000 periods, losing 1/256 a period.
+	f.Add([]byte("\xfe\x10\x27\x00\x10\xa5\xd4\xe8\x00\x00\x01" +
+		"\xfe\x10\x27\x00\x10\xa5\xd4\xe8\x00\x00\x01\xfe\x10\x27\x00\x10\xa5\xd4\xe8\x00\x00\x01" +
+		"\xfe\x10\x27\x00\x10\xa5\xd4\xe8\x00\x00\x01"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var cohorts [][]int64
 		for len(data) >= 3 && len(cohorts) < 4 {
+			if data[0] >= 0xfd && len(data) >= 11 {
+				// A long cohort at the limits: up to 10,001 periods from
+				// two bytes, a size of up to 2^54 from seven, and a loss
+				// a period that is constant (0xfd) or a share (0xfe).
+				n := int(binary.LittleEndian.Uint16(data[1:]) % 10_002)
+				size := int64(binary.LittleEndian.Uint64(data[3:]) & (1<<54 - 1))
+				step, share := int64(data[10]), data[0] == 0xfe
+				data = data[11:]
+				c := make([]int64, n+1)
+				c[0] = size
+				for j := 1; j <= n; j++ {
+					loss := step
+					if share {
+						loss = c[j-1] * step / 256
+					}
+					c[j] = max(c[j-1]-loss, 0)
+				}
+				cohorts = append(cohorts, c)
+				continue
+			}
 			n := int(data[0] % 16)
 			c := []int64{int64(binary.LittleEndian.Uint16(data[1:])) - 8}
 			data = data[3:]
@@ -499,14 +526,19 @@ func FuzzFitSBG(f *testing.F) {
 		// What an independent check expects.
 		var want error
 		var lost, first, size int64
+		exposure := new(big.Int) // customer periods
 		longest := 0
 		for _, c := range cohorts {
 			switch {
 			case want != nil:
 			case len(c) < 2:
 				want = clv.ErrMissing
+			case len(c)-1 > 10_000:
+				want = clv.ErrOutOfRange
 			case c[0] <= 0:
 				want = clv.ErrNonPositive
+			case c[0] >= 1<<53-size:
+				want = clv.ErrOutOfRange // the sizes sum to 2^53 or more
 			default:
 				for j := 1; j < len(c) && want == nil; j++ {
 					if c[j] < 0 {
@@ -521,12 +553,16 @@ func FuzzFitSBG(f *testing.F) {
 				first += c[0] - c[1]
 				size += c[0]
 				longest = max(longest, len(c)-1)
+				for _, n := range c[:len(c)-1] {
+					exposure.Add(exposure, big.NewInt(n))
+				}
 			}
 		}
 		if want == nil && (len(cohorts) == 0) {
 			want = clv.ErrMissing
 		}
-		if want == nil && (lost == 0 || first == size || longest < 2) {
+		if want == nil && (lost == 0 || first == size || longest < 2 ||
+			roundRat(new(big.Rat).SetFrac(big.NewInt(lost), exposure), clv.DefaultScale).IsZero()) {
 			want = clv.ErrNoFit
 		}
 		if want != nil {
@@ -542,7 +578,8 @@ func FuzzFitSBG(f *testing.F) {
 			t.Fatalf("%v: %v", cohorts, err)
 		}
 		m := fit.Model
-		if !(m.Alpha > 0 && m.Beta > 0 && m.Alpha <= 1e12 && m.Beta <= 1e12) || math.IsNaN(fit.LogLikelihood) || fit.LogLikelihood > 0 {
+		if !(m.Alpha >= 1e-6 && m.Beta >= 1e-6 && m.Alpha <= 1e12 && m.Beta <= 1e12) ||
+			math.IsNaN(fit.LogLikelihood) || math.IsInf(fit.LogLikelihood, 0) || fit.LogLikelihood > 0 || fit.ConstantChurn.Sign() <= 0 {
 			t.Fatalf("%v: fit %+v", cohorts, fit)
 		}
 		if m.Alpha+m.Beta > 1e4 {
@@ -610,4 +647,156 @@ func BenchmarkDiscountedResidualLifetime(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// A curve the documentation calls valid, however extreme, gives finite
+// figures: with α = β = 10^−17, (β + t) − 1 rounds β away and made the
+// first period's retention 0/0, which reached Calculate as a panic.
+func TestSBGTinyParameters(t *testing.T) {
+	var life clv.Lifespan
+	require.NoError(t, json.Unmarshal([]byte(`{"length":"12","curve":{"alpha":1e-17,"beta":1e-17,"period":"year"},"period":"year"}`), &life))
+	w := clv.Window{Revenue: dec("100"), Purchases: 10, Customers: 5}
+	r, err := clv.Calculate(w, life)
+	require.NoError(t, err)
+	// Half leave after the first year, the other half never: 1 + 11 × ½.
+	assertDecimal(t, "6.5", r.Lifespan)
+	assertDecimal(t, "130", r.LifetimeValue)
+	_, err = clv.CalculateSegments([]clv.Segment{{Name: "a", Window: w, Lifespan: life}}, clv.WithDiscountRate(dec("0.1"), clv.Year))
+	require.NoError(t, err)
+
+	m := life.Curve
+	s, err := m.SurvivalCurve(3)
+	require.NoError(t, err)
+	assert.Equal(t, []float64{1, 0.5, 0.5, 0.5}, s)
+	r2, err := m.RetentionCurve(3)
+	require.NoError(t, err)
+	assert.Equal(t, []float64{0.5, 1, 1}, r2)
+	e, err := m.ExpectedLifetime(10)
+	require.NoError(t, err)
+	assert.InDelta(t, 5.5, e, 1e-12)
+	// Of those who renewed twice, none leave: Σ 1.1^−(t−1) = 11.
+	d, err := m.DiscountedResidualLifetime(2, dec("0.1"), clv.Year)
+	require.NoError(t, err)
+	assert.InDelta(t, 11, d, 1e-9)
+}
+
+// Cohorts at the documented limits fail with a sentinel, never with a NaN
+// fit: the customer periods of such cohorts overflowed int64, and churn
+// too rare to show at the scale was reported as a constant churn of 0.
+func TestFitSBGExtremes(t *testing.T) {
+	long := func(size int64, periods int, lost func(i int64) int64) []int64 {
+		c := make([]int64, periods+1)
+		for i := range c {
+			c[i] = size - lost(int64(i))
+		}
+		return c
+	}
+	one := func(i int64) int64 { return i }
+	var many, constant [][]int64
+	for range 1000 {
+		many = append(many, long(1e12, 10_000, one))
+		constant = append(constant, long(1e12, 10_000, func(int64) int64 { return 0 }))
+	}
+	for _, tc := range []struct {
+		name    string
+		cohorts [][]int64
+		err     error
+	}{
+		{"one cohort of 10^15 losing one a period", [][]int64{long(1e15, 10_000, one)}, clv.ErrNoFit},
+		{"1,000 cohorts of 10^12 losing one a period", many, clv.ErrNoFit},
+		{"1,000 cohorts of 10^12 losing none", constant, clv.ErrNoFit},
+		{"two lost of 2^52", [][]int64{{1 << 52, 1<<52 - 1, 1<<52 - 2}}, clv.ErrNoFit},
+		{"sizes summing to 2^53", [][]int64{{1 << 52, 1}, {1 << 52, 1}}, clv.ErrOutOfRange},
+	} {
+		fit, err := clv.FitSBG(clv.Year, tc.cohorts...)
+		require.ErrorIs(t, err, tc.err, "%s: %+v", tc.name, fit)
+	}
+	// Rare churn that still shows at ten places, in large cohorts, fits
+	// within the documented bounds: α at least 10^−6.
+	fit, err := clv.FitSBG(clv.Year, long(1e15, 10, func(i int64) int64 { return i * 1e6 }))
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, fit.Model.Alpha, 1e-6)
+	assert.LessOrEqual(t, fit.Model.Beta, 1e12)
+	assertDecimal(t, "0.000000001", fit.ConstantChurn)
+	assert.False(t, math.IsNaN(fit.LogLikelihood) || math.IsInf(fit.LogLikelihood, 0))
+}
+
+// FuzzSBG evaluates every method of models across and beyond the valid
+// domain, α and β from 10^−31 to 10^34 and the odd NaN or infinity: an
+// invalid model fails with a sentinel, a valid one gives finite figures
+// with the curves' shapes, and Calculate prices it without a panic.
+func FuzzSBG(f *testing.F) {
+	f.Add(uint16(1), int8(-17), uint16(1), int8(-17), uint8(0), uint16(12), uint8(3))
+	f.Add(uint16(704), int8(-3), uint16(1182), int8(-3), uint8(0), uint16(0), uint8(0))
+	f.Add(uint16(999), int8(9), uint16(1), int8(-30), uint8(2), uint16(500), uint8(1))
+	f.Add(uint16(0), int8(0), uint16(5), int8(0), uint8(0x80), uint16(3), uint8(2))
+	f.Fuzz(func(t *testing.T, a uint16, ea int8, b uint16, eb int8, flags uint8, horizon uint16, renewals uint8) {
+		value := func(m uint16, e int8, raw uint8) float64 {
+			switch raw {
+			case 1:
+				return math.NaN()
+			case 2:
+				return math.Inf(1)
+			}
+			return float64(m%1000) * math.Pow(10, float64(e%32))
+		}
+		m := clv.SBG{Alpha: value(a, ea, flags>>6&3), Beta: value(b, eb, flags>>4&3), Period: clv.Period(flags & 3)}
+		valid := m.Alpha > 0 && m.Alpha <= 1e12 && m.Beta > 0 && m.Beta <= 1e12
+		finite := func(what string, v float64) {
+			t.Helper()
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				t.Fatalf("%+v: %s = %v with a nil error", m, what, v)
+			}
+		}
+		n := int(horizon % 2000)
+		s, err := m.SurvivalCurve(n)
+		if !valid {
+			checkFailure(t, err, false, "survival curve")
+			return
+		}
+		require.NoError(t, err)
+		for i, x := range s {
+			finite("S(t)", x)
+			if x < 0 || x > 1 || i > 0 && x > s[i-1]*(1+1e-15) { // within rounding
+				t.Fatalf("%+v: S(%d) = %v after %v", m, i, x, s[max(i-1, 0)])
+			}
+		}
+		r, err := m.RetentionCurve(n)
+		require.NoError(t, err)
+		for i, x := range r {
+			finite("r(t)", x)
+			if x < 0 || x > 1 || i > 0 && x < r[i-1]*(1-1e-15) {
+				t.Fatalf("%+v: r(%d) = %v after %v", m, i+1, x, r[max(i-1, 0)])
+			}
+		}
+		if e, err := m.ExpectedLifetime(n); err == nil {
+			finite("expected lifetime", e)
+			if e < 0 || n > 0 && (e < 1-1e-9 || e > float64(n)+1e-9) {
+				t.Fatalf("%+v: expected lifetime %v within %d periods", m, e, n)
+			}
+		} else {
+			checkFailure(t, err, false, "expected lifetime")
+		}
+		rate := decimal.New(int64(flags&0x0c)*5, -2) // 0 %, 20 %, 40 %, 60 %
+		if d, err := m.DiscountedResidualLifetime(int(renewals), rate, clv.Year); err == nil {
+			finite("discounted residual lifetime", d)
+			if d < 0 {
+				t.Fatalf("%+v: DERL %v", m, d)
+			}
+		} else {
+			checkFailure(t, err, false, "discounted residual lifetime")
+		}
+		life := clv.Lifespan{Curve: m, Length: decimal.NewFromInt(int64(n)), Period: m.Period}
+		res, err := clv.Calculate(clv.Window{Revenue: dec("100"), Purchases: 4, Customers: 2, Period: clv.Month}, life,
+			clv.WithDiscountRate(rate, clv.Year))
+		if err != nil {
+			// Without a horizon the sum may be unbounded, or too slow to
+			// converge; with one it must be priced.
+			checkFailure(t, err, n > 0, "calculate")
+			return
+		}
+		if res.Lifespan.Sign() <= 0 || res.DiscountedLifetimeValue.GreaterThan(res.LifetimeValue) {
+			t.Fatalf("%+v: %+v", life, res)
+		}
+	})
 }

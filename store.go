@@ -89,12 +89,12 @@ func (s *windowSet) mark(w int32) {
 
 // findSegment returns the index of the named segment, if it has one.
 func (a *Accumulator) findSegment(name string) (int32, bool) {
-	if a.lastIndex >= 0 && name == a.lastSegment {
-		return a.lastIndex, true
+	if a.lastIndex > 0 && name == a.lastSegment {
+		return a.lastIndex - 1, true
 	}
 	i, ok := a.segmentIndex[name]
 	if ok {
-		a.lastSegment, a.lastIndex = name, i
+		a.lastSegment, a.lastIndex = name, i+1
 	}
 	return i, ok
 }

@@ -37,6 +37,38 @@ type SegmentSummary struct {
 	Windows []WindowSummary `json:"windows"`
 }
 
+// Segment returns the segment as [CalculateSegments] prices it: its last
+// window with customers, and a lifespan at its churn per window averaged
+// over all its windows ([AverageChurnRate]). A segment that sold nothing
+// in the log's last windows is priced from the last window it sold in,
+// not from an empty one.
+//
+// It returns an error wrapping [ErrNonPositive], naming the segment, if
+// no window had customers (a segment of refunds only), no window had
+// customers in the window before it (a log of one window), or no customer
+// was lost, so that the churn is 0.
+func (s SegmentSummary) Segment() (Segment, error) {
+	fn := fmt.Sprintf("segment %.20q", s.Name)
+	last := -1
+	for i, w := range s.Windows {
+		if w.Customers > 0 {
+			last = i
+		}
+	}
+	if last < 0 {
+		return Segment{}, &argError{fn: fn, arg: "customers", val: "0", note: "in every window", err: ErrNonPositive}
+	}
+	churn, err := AverageChurnRate(s.Windows)
+	if err != nil {
+		return Segment{}, &argError{fn: fn, arg: "churn", note: "cannot be measured", err: err}
+	}
+	if churn.IsZero() {
+		return Segment{}, &argError{fn: fn, arg: "churn rate", val: "0", note: "(no customer was lost)", err: ErrNonPositive}
+	}
+	w := s.Windows[last]
+	return Segment{Name: s.Name, Window: w.Window(), Lifespan: Lifespan{ChurnRate: churn, Period: w.Period}}, nil
+}
+
 // A WindowSummary holds the figures of one calendar window, for all
 // customers or for one segment. Its Window plugs into [Calculate] and its
 // churn rate into a [Lifespan].

@@ -5,7 +5,9 @@ import (
 	"maps"
 	"math"
 	"math/rand/v2"
+	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -122,8 +124,10 @@ func refWindow(t time.Time, p clv.Period) (int, time.Time) {
 	switch p {
 	case clv.Week:
 		monday := time.Date(t.Year(), t.Month(), t.Day()-(int(t.Weekday())+6)%7, 0, 0, 0, 0, time.UTC)
-		n := int(monday.Sub(time.Date(1969, 12, 29, 0, 0, 0, 0, time.UTC)).Hours()) / (7 * 24)
-		return n, monday
+		// Both Mondays, so the days between divide by 7; seconds rather
+		// than a Duration, which cannot span the years 1 to 9999.
+		days := (monday.Unix() - time.Date(1969, 12, 29, 0, 0, 0, 0, time.UTC).Unix()) / (24 * 60 * 60)
+		return int(days / 7), monday
 	case clv.Month:
 		return months, time.Date(1970, time.Month(months+1), 1, 0, 0, 0, 0, time.UTC)
 	case clv.Quarter:
@@ -363,4 +367,74 @@ func TestAverageChurnRate(t *testing.T) {
 	require.ErrorIs(t, err, clv.ErrOutOfRange)
 	_, err = clv.AverageChurnRate([]clv.WindowSummary{w(20, 10)})
 	require.ErrorIs(t, err, clv.ErrInconsistent)
+}
+
+// A segment is priced from its last window with customers, whatever the
+// log's last window holds, and a segment that cannot be priced says why.
+func TestSegmentSummarySegment(t *testing.T) {
+	acc, _ := clv.NewAccumulator(clv.Month)
+	require.NoError(t, acc.AddAll(slices.Values([]clv.Purchase{
+		buy("a", "2024-01-05T00:00:00Z", "10", "web"),
+		buy("b", "2024-01-06T00:00:00Z", "30", "store"),
+		buy("c", "2024-01-07T00:00:00Z", "20", "store"),
+		buy("a", "2024-02-05T00:00:00Z", "10", "web"),
+		buy("b", "2024-02-06T00:00:00Z", "50", "store"),
+		buy("a", "2024-03-05T00:00:00Z", "10", "web"),
+		buy("d", "2024-03-05T00:00:00Z", "12", "web"),
+		buy("b", "2024-03-09T00:00:00Z", "-50", "store"), // a refund: no sale in March
+		buy("e", "2024-03-10T00:00:00Z", "-5", "returns"),
+	})))
+	s := acc.Summary()
+	require.Len(t, s.Segments, 3)
+
+	returns, store, web := s.Segments[0], s.Segments[1], s.Segments[2]
+	seg, err := store.Segment()
+	require.NoError(t, err)
+	assert.Equal(t, "store", seg.Name)
+	assert.True(t, seg.Window.Equal(clv.Window{Revenue: dec("50"), Purchases: 1, Customers: 1, Period: clv.Month}), "%+v", seg.Window)
+	// Lost: c in February, b in March, of 2 and 1 before.
+	assert.True(t, seg.Lifespan.Equal(clv.Lifespan{ChurnRate: dec("0.6666666667"), Period: clv.Month}), "%+v", seg.Lifespan)
+	_, err = clv.CalculateSegments([]clv.Segment{seg})
+	require.NoError(t, err)
+
+	_, err = web.Segment() // no one lost
+	require.ErrorIs(t, err, clv.ErrNonPositive)
+	assert.Equal(t, `clv: segment "web": churn rate = 0 (no customer was lost): must be positive`, err.Error())
+	_, err = returns.Segment()
+	require.ErrorIs(t, err, clv.ErrNonPositive)
+	assert.Equal(t, `clv: segment "returns": customers = 0 in every window: must be positive`, err.Error())
+
+	one, _ := clv.NewAccumulator(clv.Month)
+	require.NoError(t, one.Add(buy("a", "2024-01-05T00:00:00Z", "10", "")))
+	_, err = one.Summary().Segments[0].Segment()
+	require.ErrorIs(t, err, clv.ErrNonPositive)
+}
+
+// TestReadmePurchaseRecords holds the README's "From purchase records"
+// snippet to the program ExampleSegmentSummary_Segment_readme runs, line
+// for line.
+func TestReadmePurchaseRecords(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	_, rest, ok := strings.Cut(string(readme), "## From purchase records")
+	require.True(t, ok, "README.md has no section \"From purchase records\"")
+	_, rest, _ = strings.Cut(rest, "```go\n")
+	snippet, _, _ := strings.Cut(rest, "```")
+
+	example, err := os.ReadFile("example_summary_test.go")
+	require.NoError(t, err)
+	_, rest, ok = strings.Cut(string(example), "// README begin\n")
+	require.True(t, ok)
+	program, _, _ := strings.Cut(rest, "// README end")
+
+	lines := func(s string) []string {
+		var out []string
+		for _, l := range strings.Split(s, "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	assert.Equal(t, lines(program), lines(snippet))
 }
