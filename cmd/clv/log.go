@@ -1,7 +1,7 @@
 package main
 
 import (
-	"encoding/csv"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,196 +20,176 @@ type columns struct {
 	customer, time, amount, segment string
 }
 
-// logStats accounts for every row of a log.
+// logStats accounts for every line of a log: Lines is the header plus
+// each of the others.
 type logStats struct {
-	Rows      int64 `json:"rows"`
+	Lines     int64 `json:"lines"`
 	Purchases int64 `json:"purchases"`
 	Refunds   int64 `json:"refunds"`
+	Blank     int64 `json:"blank"`
 	Skipped   int64 `json:"skipped"`
+	// FirstSkipped says why the first few skipped lines were skipped.
+	FirstSkipped []string `json:"first_skipped,omitempty"`
 }
 
-// progressEvery is how many rows pass between progress lines.
-const progressEvery = 1 << 20
+const (
+	// progressEvery is how many lines pass between progress lines.
+	progressEvery = 1 << 20
+	// reportSkipped is how many skipped lines are reported by reason.
+	reportSkipped = 5
+)
 
-// readLog adds the purchases of a CSV log to acc. A malformed row stops the
-// reading with its line number and reason, or, if skipBad, is counted in
-// Skipped. Progress goes to progress, if not nil.
-func readLog(r io.Reader, cols columns, acc *clv.Accumulator, skipBad bool, progress io.Writer) (logStats, error) {
-	var stats logStats
-	cr := csv.NewReader(r)
-	cr.ReuseRecord = true
-	header, err := cr.Read()
-	if err == io.EOF {
-		return stats, errors.New("the log is empty: it needs a header line")
+// errNothing is the failure of a log with no purchase or refund in it.
+var errNothing = errors.New("nothing to summarise")
+
+// A logLayout is where a log's header puts the fields of a purchase.
+type logLayout struct {
+	fields                          int // in every line
+	customer, time, amount, segment int // indexes; segment −1 if absent
+}
+
+// readHeader reads the header line and finds the columns in it.
+func readHeader(lr *lineReader, cols columns) (logLayout, error) {
+	line, err := lr.next()
+	switch {
+	case err == io.EOF:
+		return logLayout{}, errors.New("the log is empty: it needs a header line")
+	case err != nil:
+		return logLayout{}, fmt.Errorf("header: %w", err)
 	}
+	line = bytes.TrimPrefix(line, []byte("\ufeff")) // a byte order mark
+	names, err := splitLine(line, nil, make([]byte, 0, len(line)))
 	if err != nil {
-		return stats, fmt.Errorf("header: %w", err)
+		return logLayout{}, fmt.Errorf("header: %w", err)
 	}
 	index := map[string]int{}
-	for i, name := range header {
-		index[strings.TrimSpace(strings.TrimPrefix(name, "\ufeff"))] = i
+	for i, name := range names {
+		if j, ok := index[string(name)]; ok {
+			return logLayout{}, fmt.Errorf("header: columns %d and %d are both named %s", j+1, i+1, quote(name))
+		}
+		index[string(name)] = i
 	}
 	find := func(flag, name string, required bool) (int, error) {
 		i, ok := index[name]
 		if !ok && required {
-			return 0, fmt.Errorf("the header has no column %q (name it with -%s)", name, flag)
+			return 0, fmt.Errorf("the header has no column %s (name it with -%s)", quote([]byte(name)), flag)
 		}
 		if !ok {
 			return -1, nil
 		}
 		return i, nil
 	}
-	var ci, ti, ai, si int
-	if ci, err = find("customer-column", cols.customer, true); err != nil {
-		return stats, err
+	l := logLayout{fields: len(names)}
+	for _, c := range []struct {
+		flag, name string
+		required   bool
+		index      *int
+	}{
+		{"customer-column", cols.customer, true, &l.customer},
+		{"time-column", cols.time, true, &l.time},
+		{"amount-column", cols.amount, true, &l.amount},
+		{"segment-column", cols.segment, cols.segment != defaultColumns.segment, &l.segment},
+	} {
+		if *c.index, err = find(c.flag, c.name, c.required); err != nil {
+			return l, err
+		}
 	}
-	if ti, err = find("time-column", cols.time, true); err != nil {
-		return stats, err
-	}
-	if ai, err = find("amount-column", cols.amount, true); err != nil {
-		return stats, err
-	}
-	if si, err = find("segment-column", cols.segment, cols.segment != defaultColumns.segment); err != nil {
-		return stats, err
-	}
+	return l, nil
+}
 
+// parse returns the purchase on a line already split into fields.
+func (l logLayout) parse(fields [][]byte) (clv.Purchase, amount, error) {
+	var p clv.Purchase
+	if len(fields) != l.fields {
+		return p, amount{}, fmt.Errorf("%d fields, where the header has %d", len(fields), l.fields)
+	}
+	id := fields[l.customer]
+	if len(id) == 0 {
+		return p, amount{}, errors.New("customer: empty")
+	}
+	t, err := parseTime(fields[l.time])
+	if err != nil {
+		return p, amount{}, err
+	}
+	a, err := parseAmount(fields[l.amount])
+	if err != nil {
+		return p, amount{}, err
+	}
+	p = clv.Purchase{Customer: string(id), Time: t, Amount: a.decimal()}
+	if l.segment >= 0 {
+		p.Segment = string(fields[l.segment])
+	}
+	return p, a, nil
+}
+
+// readLog adds the purchases of a CSV log to acc. A malformed line stops
+// the reading with its number and reason, or, if skipBad, is counted in
+// Skipped. Progress goes to progress, if not nil. A log with no purchase
+// or refund fails with errNothing.
+func readLog(r io.Reader, cols columns, acc *clv.Accumulator, skipBad bool, progress io.Writer) (logStats, error) {
+	var stats logStats
+	lr := newLineReader(r)
+	layout, err := readHeader(lr, cols)
+	stats.Lines = lr.line
+	if err != nil {
+		return stats, err
+	}
+	var fields [][]byte
+	buf := make([]byte, 0, maxLineBytes)
 	for {
-		record, err := cr.Read()
+		line, err := lr.next()
 		if err == io.EOF {
 			break
 		}
-		stats.Rows++
-		if progress != nil && stats.Rows%progressEvery == 0 {
-			fmt.Fprintf(progress, "\rclv: read %d rows", stats.Rows)
+		stats.Lines = lr.line
+		if progress != nil && stats.Lines%progressEvery == 0 {
+			fmt.Fprintf(progress, "\rclv: read %d lines", stats.Lines)
+		}
+		if err == nil && len(bytes.TrimLeft(line, " \t")) == 0 {
+			stats.Blank++
+			continue
 		}
 		var p clv.Purchase
+		var a amount
 		if err == nil {
-			p, err = parseRow(record, ci, ti, ai, si)
+			fields, err = splitLine(line, fields, buf)
+		}
+		if err == nil {
+			p, a, err = layout.parse(fields)
 		}
 		if err == nil {
 			err = acc.Add(p)
 		}
 		if err != nil {
-			if skipBad {
-				stats.Skipped++
-				continue
+			err = fmt.Errorf("line %d: %s", lr.line, strings.TrimPrefix(err.Error(), "clv: "))
+			if !skipBad {
+				return stats, err
 			}
-			var perr *csv.ParseError
-			if errors.As(err, &perr) {
-				return stats, fmt.Errorf("line %d: %w", perr.Line, perr.Err)
+			stats.Skipped++
+			if len(stats.FirstSkipped) < reportSkipped {
+				stats.FirstSkipped = append(stats.FirstSkipped, err.Error())
 			}
-			line, _ := cr.FieldPos(0)
-			return stats, fmt.Errorf("line %d: %s", line, strings.TrimPrefix(err.Error(), "clv: "))
+			continue
 		}
-		if p.Amount.Sign() < 0 {
+		if a.negative() {
 			stats.Refunds++
 		} else {
 			stats.Purchases++
 		}
 	}
-	if progress != nil && stats.Rows >= progressEvery {
-		fmt.Fprintf(progress, "\rclv: read %d rows\n", stats.Rows)
+	if progress != nil && stats.Lines >= progressEvery {
+		fmt.Fprintf(progress, "\rclv: read %d lines\n", stats.Lines)
+	}
+	if stats.Purchases+stats.Refunds == 0 {
+		return stats, fmt.Errorf("%w: %s", errNothing, stats.accounting())
 	}
 	return stats, nil
 }
 
-func parseRow(record []string, ci, ti, ai, si int) (clv.Purchase, error) {
-	var p clv.Purchase
-	if p.Customer = record[ci]; p.Customer == "" {
-		return p, errors.New("customer: empty")
-	}
-	t, err := parseTime(record[ti])
-	if err != nil {
-		return p, err
-	}
-	p.Time = t
-	if p.Amount, err = parseAmount(record[ai]); err != nil {
-		return p, err
-	}
-	if si >= 0 {
-		p.Segment = record[si]
-	}
-	return p, nil
-}
-
-// parseTime reads a date as RFC 3339, YYYY-MM-DD or YYYYMMDD; dates
-// without a time of day are midnight UTC.
-func parseTime(s string) (time.Time, error) {
-	switch {
-	case len(s) == 10 && s[4] == '-' && s[7] == '-':
-		if t, ok := date(s[0:4], s[5:7], s[8:10]); ok {
-			return t, nil
-		}
-	case len(s) == 8:
-		if t, ok := date(s[0:4], s[4:6], s[6:8]); ok {
-			return t, nil
-		}
-	default:
-		if t, err := time.Parse(time.RFC3339, s); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("time %q: not RFC 3339, YYYY-MM-DD or YYYYMMDD", s)
-}
-
-// date returns midnight UTC of a calendar date, if it is one.
-func date(year, month, day string) (time.Time, bool) {
-	y, ok1 := digits(year)
-	m, ok2 := digits(month)
-	d, ok3 := digits(day)
-	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 {
-		return time.Time{}, false
-	}
-	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
-	return t, t.Day() == d // time.Date would roll February 30 into March
-}
-
-func digits(s string) (int, bool) {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return 0, false
-		}
-		n = n*10 + int(s[i]-'0')
-	}
-	return n, true
-}
-
-// parseAmount reads a decimal string such as 19.99 or -5. Plain amounts
-// of up to 18 digits take a fast path; anything else goes to the decimal
-// package's parser.
-func parseAmount(s string) (decimal.Decimal, error) {
-	var units int64
-	places, n, dot := int32(0), 0, false
-	i := 0
-	if len(s) > 0 && s[0] == '-' {
-		i = 1
-	}
-	for j := i; j < len(s) && n >= 0; j++ {
-		switch c := s[j]; {
-		case c >= '0' && c <= '9' && n < 18:
-			units = units*10 + int64(c-'0')
-			n++
-			if dot {
-				places++
-			}
-		case c == '.' && !dot:
-			dot = true
-		default:
-			n = -1 // not plain: the slow path decides
-		}
-	}
-	if n > 0 {
-		if i == 1 {
-			units = -units
-		}
-		return decimal.New(units, -places), nil
-	}
-	d, err := decimal.NewFromString(s)
-	if err != nil {
-		return d, fmt.Errorf("amount %q: not a decimal number", s)
-	}
-	return d, nil
+// accounting says what became of every line.
+func (s logStats) accounting() string {
+	return fmt.Sprintf("%d lines: the header, %d purchases, %d refunds, %d blank, %d skipped as malformed",
+		s.Lines, s.Purchases, s.Refunds, s.Blank, s.Skipped)
 }
 
 // isTerminal reports whether w is a terminal, where progress is shown.
@@ -238,7 +218,7 @@ func windowLabel(start time.Time, p clv.Period) string {
 
 // logReport is what -json prints for a log.
 type logReport struct {
-	Rows    logStats           `json:"rows"`
+	Lines   logStats           `json:"lines"`
 	Summary clv.Summary        `json:"summary"`
 	CLV     *clv.SegmentReport `json:"clv"`
 	Notes   []string           `json:"notes,omitempty"`
@@ -246,30 +226,19 @@ type logReport struct {
 
 // priceLog prices each segment of a summary: its last window with
 // customers, and its average churn per window as the lifespan. Segments
-// whose churn cannot be measured are left out, with a note saying why.
+// that cannot be priced are left out, with a note saying why.
 func priceLog(s clv.Summary, opts []clv.Option) (*clv.SegmentReport, []string) {
 	var segments []clv.Segment
 	var notes []string
 	for _, seg := range s.Segments {
-		name := seg.Name
-		if name == "" {
-			name = "(none)"
-		}
-		churn, err := clv.AverageChurnRate(seg.Windows)
-		if err == nil && churn.IsZero() {
-			err = errors.New("no customer was lost, so the churn rate is 0")
+		segment, err := seg.Segment() // its message names the segment
+		if err == nil {
+			if _, err = clv.Calculate(segment.Window, segment.Lifespan, opts...); err != nil {
+				err = fmt.Errorf("segment %.20q: %s", seg.Name, flagNames(err))
+			}
 		}
 		if err != nil {
-			notes = append(notes, fmt.Sprintf("segment %s: no lifetime value: %s", name, strings.TrimPrefix(err.Error(), "clv: ")))
-			continue
-		}
-		last := seg.Windows[len(seg.Windows)-1]
-		for i := len(seg.Windows) - 1; i >= 0 && last.Customers == 0; i-- {
-			last = seg.Windows[i]
-		}
-		segment := clv.Segment{Name: name, Window: last.Window(), Lifespan: clv.Lifespan{ChurnRate: churn, Period: s.Period}}
-		if _, err := clv.Calculate(segment.Window, segment.Lifespan, opts...); err != nil {
-			notes = append(notes, fmt.Sprintf("segment %s: no lifetime value: %s", name, strings.TrimPrefix(err.Error(), "clv: ")))
+			notes = append(notes, "no lifetime value for "+flagNames(err))
 			continue
 		}
 		segments = append(segments, segment)
@@ -279,13 +248,13 @@ func priceLog(s clv.Summary, opts []clv.Option) (*clv.SegmentReport, []string) {
 	}
 	report, err := clv.CalculateSegments(segments, opts...)
 	if err != nil {
-		return nil, append(notes, "no lifetime value: "+strings.TrimPrefix(err.Error(), "clv: "))
+		return nil, append(notes, "no lifetime value: "+flagNames(err))
 	}
 	return &report, notes
 }
 
 func printLog(w io.Writer, name string, stats logStats, s clv.Summary, report *clv.SegmentReport, notes []string, scale int32) {
-	fmt.Fprintf(w, "%s: %d rows: purchases %d, refunds %d, skipped as malformed %d.\n\n", name, stats.Rows, stats.Purchases, stats.Refunds, stats.Skipped)
+	fmt.Fprintf(w, "%s: %s.\n\n", name, stats.accounting())
 	fmt.Fprintf(w, "%-10s %-12s %14s %9s %7s %9s %6s %9s %6s %8s\n", s.Period, "segment", "revenue", "purchases", "refunds", "customers", "new", "returning", "lost", "churn")
 	line := func(name string, ws clv.WindowSummary) {
 		churn := "-"
@@ -299,11 +268,7 @@ func printLog(w io.Writer, name string, stats logStats, s clv.Summary, report *c
 		line("all", all)
 		if len(s.Segments) > 1 {
 			for _, seg := range s.Segments {
-				name := seg.Name
-				if name == "" {
-					name = "(none)"
-				}
-				line(name, seg.Windows[i])
+				line(segmentLabel(seg.Name), seg.Windows[i])
 			}
 		}
 	}
@@ -316,7 +281,7 @@ func printLog(w io.Writer, name string, stats logStats, s clv.Summary, report *c
 				r.Lifespan.StringFixed(scale), r.LifetimeValue.StringFixed(scale), r.DiscountedLifetimeValue.StringFixed(scale), r.NetLifetimeValue.StringFixed(scale))
 		}
 		for _, seg := range report.Segments {
-			row(seg.Name, seg.CustomerShare, seg.Result)
+			row(segmentLabel(seg.Name), seg.CustomerShare, seg.Result)
 		}
 		row("blended", decimal.NewFromInt(1), report.Blended)
 	}
@@ -325,7 +290,19 @@ func printLog(w io.Writer, name string, stats logStats, s clv.Summary, report *c
 	}
 }
 
+// segmentLabel names a segment in a table: "(none)" for the empty name,
+// and a long one cut to 24 bytes.
+func segmentLabel(name string) string {
+	switch {
+	case name == "":
+		return "(none)"
+	case len(name) > 24:
+		return name[:23] + "…"
+	}
+	return name
+}
+
 func printLogJSON(w io.Writer, stats logStats, s clv.Summary, report *clv.SegmentReport, notes []string) {
-	out, _ := json.MarshalIndent(logReport{Rows: stats, Summary: s, CLV: report, Notes: notes}, "", "  ")
+	out, _ := json.MarshalIndent(logReport{Lines: stats, Summary: s, CLV: report, Notes: notes}, "", "  ")
 	fmt.Fprintln(w, string(out))
 }

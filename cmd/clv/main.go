@@ -143,13 +143,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 		clv.WithRetentionCost(in.retention, in.retentionPeriod),
 		clv.WithScale(int32(in.scale)),
 	}
+	// Refuse a bad option before any log is read: on a window and
+	// lifespan that are fine, only an option can fail.
+	probe := clv.Window{Revenue: decimal.NewFromInt(1), Purchases: 1, Customers: 1}
+	if _, err := clv.Calculate(probe, clv.Lifespan{Length: decimal.NewFromInt(1)}, opts...); err != nil {
+		fmt.Fprintf(stderr, "clv: %s (see clv -h)\n", flagNames(err))
+		return 2
+	}
 	if given["input"] {
 		return runLog(in, opts, stdout, stderr)
 	}
 	life := clv.Lifespan{Length: in.length, ChurnRate: in.churn, Period: in.period}
 	result, err := clv.Calculate(in.window, life, opts...)
 	if err != nil {
-		fmt.Fprintln(stderr, err)
+		fmt.Fprintf(stderr, "clv: %s\n", flagNames(err))
 		return 2
 	}
 	if in.json {
@@ -185,21 +192,54 @@ func runLog(in inputs, opts []clv.Option, stdout, stderr io.Writer) int {
 		progress = stderr
 	}
 	acc, err := clv.NewAccumulator(in.window.Period)
-	if err == nil {
-		var stats logStats
-		if stats, err = readLog(r, in.columns, acc, in.skipBad, progress); err == nil {
-			s := acc.Summary()
-			report, notes := priceLog(s, opts)
-			if in.json {
-				printLogJSON(stdout, stats, s, report, notes)
-			} else {
-				printLog(stdout, name, stats, s, report, notes, int32(in.scale))
-			}
-			return 0
+	if err != nil {
+		fmt.Fprintf(stderr, "clv: %s\n", flagNames(err))
+		return 2
+	}
+	stats, err := readLog(r, in.columns, acc, in.skipBad, progress)
+	for _, reason := range stats.FirstSkipped {
+		fmt.Fprintf(stderr, "clv: %s: skipped %s\n", name, reason)
+	}
+	if more := stats.Skipped - int64(len(stats.FirstSkipped)); more > 0 {
+		fmt.Fprintf(stderr, "clv: %s: skipped %d more malformed lines\n", name, more)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "clv: %s: %s\n", name, strings.TrimPrefix(err.Error(), "clv: "))
+		if errors.Is(err, errNothing) {
+			return 1
+		}
+		return 2
+	}
+	s := acc.Summary()
+	report, notes := priceLog(s, opts)
+	if in.json {
+		printLogJSON(stdout, stats, s, report, notes)
+	} else {
+		printLog(stdout, name, stats, s, report, notes, int32(in.scale))
+	}
+	return 0
+}
+
+// optionFlags are the flags behind the library's options, by the prefix
+// of the option's messages.
+var optionFlags = []struct{ prefix, flag string }{
+	{"clv: WithGrossMargin: margin", "-margin"},
+	{"clv: WithDiscountRate: rate", "-discount"},
+	{"clv: WithAcquisitionCost: cost", "-cac"},
+	{"clv: WithRetentionCost: cost", "-retention-cost"},
+}
+
+// flagNames returns the message of err, a failure of the library, with
+// an option's name replaced by the flag that set it: "-margin = 1.5: must
+// be at most 1", not "WithGrossMargin: margin = 1.5: …".
+func flagNames(err error) string {
+	msg := err.Error()
+	for _, o := range optionFlags {
+		if rest, ok := strings.CutPrefix(msg, o.prefix); ok {
+			return o.flag + rest
 		}
 	}
-	fmt.Fprintf(stderr, "clv: %s: %s\n", name, strings.TrimPrefix(err.Error(), "clv: "))
-	return 2
+	return strings.TrimPrefix(msg, "clv: ")
 }
 
 func requireOwn(given map[string]bool) error {

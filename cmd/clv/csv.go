@@ -1,0 +1,330 @@
+package main
+
+// This file implements the reading of a CSV purchase log: one record a
+// line, fields split at commas, a field in double quotes where it holds a
+// comma or a quote ("" for one), spaces around a field dropped. A quoted
+// field may not hold a line break, so that a broken record never runs on
+// into the lines after it and every error names the line it is on. Every
+// length is bounded before anything is parsed, so no input can make the
+// reading slow or its memory large.
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+const (
+	// maxLineBytes bounds a line of the log; a longer one is refused
+	// without being held in memory.
+	maxLineBytes = 1 << 16
+	// maxTimeBytes and maxAmountBytes bound those fields before they are
+	// parsed. Ids and segment names the library bounds, at 256 bytes.
+	maxTimeBytes   = 64
+	maxAmountBytes = 64
+	// echoBytes is the most of a field a message repeats.
+	echoBytes = 32
+	// Amounts must be below 10^maxAmountDigits in magnitude, with at most
+	// maxAmountPlaces decimal places, as the library's decimals are.
+	maxAmountDigits = 24
+	maxAmountPlaces = 30
+)
+
+var errLineTooLong = fmt.Errorf("longer than %d bytes", maxLineBytes)
+
+// quote returns s quoted for a message, cut to echoBytes.
+func quote(s []byte) string {
+	if len(s) > echoBytes {
+		return fmt.Sprintf("%q…", s[:echoBytes])
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+// A lineReader reads a log line by line, in a buffer of fixed size.
+type lineReader struct {
+	r    *bufio.Reader
+	line int64 // the number of the line last read, from 1
+	// long is set when the line last read was too long and the rest of
+	// it is still to be read past, which the next call does: a caller that
+	// stops at a long line never reads on through an endless one.
+	long bool
+}
+
+func newLineReader(r io.Reader) *lineReader {
+	return &lineReader{r: bufio.NewReaderSize(r, maxLineBytes+2)} // + "\r\n"
+}
+
+// next returns the next line without its line ending, valid until the
+// next call, or io.EOF after the last. A line longer than maxLineBytes is
+// read past and reported with errLineTooLong.
+func (lr *lineReader) next() ([]byte, error) {
+	for lr.long {
+		_, err := lr.r.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		lr.long = false
+		if err == io.EOF {
+			return nil, io.EOF
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	line, err := lr.r.ReadSlice('\n')
+	if err == io.EOF && len(line) == 0 {
+		return nil, io.EOF
+	}
+	lr.line++
+	if err == bufio.ErrBufferFull {
+		lr.long = true
+		return nil, errLineTooLong
+	}
+	if err != nil && err != io.EOF {
+		return nil, err
+	}
+	line = bytes.TrimSuffix(line, []byte("\n"))
+	line = bytes.TrimSuffix(line, []byte("\r"))
+	if len(line) > maxLineBytes {
+		return nil, errLineTooLong
+	}
+	return line, nil
+}
+
+// splitLine splits a line into its fields, appending them to fields[:0].
+// A quoted field is unquoted into buf, which must have room for the whole
+// line, so that no field is moved by buf growing; the fields are valid
+// until the line or buf change.
+func splitLine(line []byte, fields [][]byte, buf []byte) ([][]byte, error) {
+	fields = fields[:0]
+	buf = buf[:0]
+	for i := 0; ; {
+		for i < len(line) && isSpace(line[i]) {
+			i++
+		}
+		var field []byte
+		if i < len(line) && line[i] == '"' {
+			start := len(buf)
+			for i++; ; i++ {
+				if i == len(line) {
+					return fields, errors.New(`a quoted field is not closed by the end of the line (a field may not hold a line break)`)
+				}
+				if line[i] == '"' {
+					if i+1 < len(line) && line[i+1] == '"' {
+						buf = append(buf, '"')
+						i++
+						continue
+					}
+					i++
+					break
+				}
+				buf = append(buf, line[i])
+			}
+			field = buf[start:len(buf):len(buf)]
+			for i < len(line) && isSpace(line[i]) {
+				i++
+			}
+			if i < len(line) && line[i] != ',' {
+				return fields, fmt.Errorf(`field %d: text after the closing quote`, len(fields)+1)
+			}
+		} else {
+			start := i
+			for i < len(line) && line[i] != ',' {
+				if line[i] == '"' {
+					return fields, fmt.Errorf(`field %d: a quote in a field that is not quoted`, len(fields)+1)
+				}
+				i++
+			}
+			field = bytes.TrimRight(line[start:i], " \t")
+		}
+		fields = append(fields, field)
+		if i == len(line) {
+			return fields, nil
+		}
+		i++ // the comma
+	}
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' }
+
+// parseTime reads a date as RFC 3339, YYYY-MM-DD or YYYYMMDD; dates
+// without a time of day are midnight UTC.
+func parseTime(s []byte) (time.Time, error) {
+	if len(s) > maxTimeBytes {
+		return time.Time{}, fmt.Errorf("time %s: longer than %d bytes", quote(s), maxTimeBytes)
+	}
+	t, ok := time.Time{}, false
+	switch {
+	case len(s) == 10 && s[4] == '-' && s[7] == '-':
+		t, ok = date(s[0:4], s[5:7], s[8:10])
+	case len(s) == 8:
+		t, ok = date(s[0:4], s[4:6], s[6:8])
+	default:
+		var err error
+		t, err = time.Parse(time.RFC3339, string(s))
+		ok = err == nil
+	}
+	switch {
+	case !ok:
+		return time.Time{}, fmt.Errorf("time %s: not RFC 3339, YYYY-MM-DD or YYYYMMDD", quote(s))
+	case t.IsZero():
+		return time.Time{}, fmt.Errorf("time %s: out of range: 0001-01-01T00:00:00Z is Go's zero time, which stands for no time", quote(s))
+	}
+	return t, nil
+}
+
+// date returns midnight UTC of a calendar date, if it is one.
+func date(year, month, day []byte) (time.Time, bool) {
+	y, ok1 := digits(year)
+	m, ok2 := digits(month)
+	d, ok3 := digits(day)
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 {
+		return time.Time{}, false
+	}
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	return t, t.Day() == d // time.Date would roll February 30 into March
+}
+
+func digits(s []byte) (int, bool) {
+	n := 0
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// An amount is a parsed amount: units × 10^−places while it fits an
+// int64, and otherwise big.
+type amount struct {
+	units  int64
+	places int32
+	big    *decimal.Decimal
+}
+
+func (a amount) decimal() decimal.Decimal {
+	if a.big != nil {
+		return *a.big
+	}
+	return decimal.New(a.units, -a.places)
+}
+
+func (a amount) negative() bool {
+	if a.big != nil {
+		return a.big.Sign() < 0
+	}
+	return a.units < 0
+}
+
+// parseAmount reads a decimal number: an optional sign, digits with an
+// optional point, and an optional exponent, as in -19.99, 5, .5 or 2.5e3.
+// It refuses, naming the limit, an amount of 10^24 or more in magnitude
+// or with more than 30 decimal places, as the library would, but before
+// any arithmetic, so that 1e-2000000000 costs no more than 1.
+func parseAmount(s []byte) (amount, error) {
+	if len(s) > maxAmountBytes {
+		return amount{}, fmt.Errorf("amount %s: longer than %d bytes", quote(s), maxAmountBytes)
+	}
+	notANumber := func() (amount, error) {
+		return amount{}, fmt.Errorf("amount %s: not a decimal number", quote(s))
+	}
+	i, neg := 0, false
+	if i < len(s) && (s[i] == '-' || s[i] == '+') {
+		neg = s[i] == '-'
+		i++
+	}
+	// The significant digits, without leading zeros, and the places
+	// after the point.
+	var coefBuf [maxAmountBytes]byte
+	coef := coefBuf[:0]
+	seen, dot, places := false, false, int64(0)
+	for ; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			seen = true
+			if dot {
+				places++
+			}
+			if c != '0' || len(coef) > 0 {
+				coef = append(coef, c)
+			}
+			continue
+		case c == '.' && !dot:
+			dot = true
+			continue
+		}
+		break
+	}
+	if !seen {
+		return notANumber()
+	}
+	exp := int64(0)
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		eneg := false
+		if i < len(s) && (s[i] == '-' || s[i] == '+') {
+			eneg = s[i] == '-'
+			i++
+		}
+		start := i
+		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			if exp < 1e12 { // far beyond any limit; saturate, never overflow
+				exp = exp*10 + int64(s[i]-'0')
+			}
+		}
+		if i == start {
+			return notANumber()
+		}
+		if eneg {
+			exp = -exp
+		}
+	}
+	if i != len(s) {
+		return notANumber()
+	}
+	// Trailing zeros are harmless: 0.05 written with 40 places is 0.05.
+	for len(coef) > 0 && coef[len(coef)-1] == '0' {
+		coef = coef[:len(coef)-1]
+		places--
+	}
+	if len(coef) == 0 {
+		return amount{}, nil
+	}
+	places -= exp // the value is coef × 10^−places
+	switch {
+	case int64(len(coef))-places > maxAmountDigits:
+		return amount{}, fmt.Errorf("amount %s: out of range: must be below 10^%d in magnitude", quote(s), maxAmountDigits)
+	case places > maxAmountPlaces:
+		return amount{}, fmt.Errorf("amount %s: out of range: at most %d decimal places", quote(s), maxAmountPlaces)
+	}
+	if len(coef) <= 18 {
+		var units int64
+		for _, c := range coef {
+			units = units*10 + int64(c-'0')
+		}
+		for ; places < 0 && units <= 1e17; places++ {
+			units *= 10
+		}
+		if places >= 0 {
+			if neg {
+				units = -units
+			}
+			return amount{units: units, places: int32(places)}, nil
+		}
+	}
+	n, _ := new(big.Int).SetString(string(coef), 10) // digits only
+	if neg {
+		n.Neg(n)
+	}
+	d := decimal.NewFromBigInt(n, int32(-places))
+	return amount{big: &d}, nil
+}
