@@ -34,11 +34,13 @@
 // window and segment, the revenue, purchases, refunds, customers, and the
 // new, returning and lost customers from which churn is measured
 // ([WindowSummary.ChurnRate], [AverageChurnRate]). A [WindowSummary]'s
-// Window goes straight into [Calculate]. Per customer it gives the
-// frequency, recency, T and repeat value of the statistical CLV literature
-// ([CustomerSummary]). Amounts are summed exactly, mostly as integers that
-// cost no allocation; accumulators over parts of a log merge exactly
-// ([Accumulator.Merge]).
+// Window goes straight into [Calculate], and [SegmentSummary.Segment]
+// prices a segment from its last window with customers at its measured
+// churn. Amounts are summed exactly, mostly as integers that cost no
+// allocation; a reader that parses its own log hands them over as such
+// ([Row], [Accumulator.AddRows]); accumulators over parts of a log merge
+// exactly ([Accumulator.Merge]). What each customer is worth, from their
+// own purchases, is the business of the sub-package btyd.
 //
 // # Retention curves
 //

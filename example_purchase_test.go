@@ -175,18 +175,32 @@ func ExampleAccumulator_Summary() {
 	// 520.00 11 1 5
 }
 
-func ExampleAccumulator_Customers() {
+// A reader that parses a log itself hands its rows over with amounts as
+// integers, and reuses its buffers at once: the Accumulator copies what it
+// keeps.
+func ExampleAccumulator_AddRows() {
 	acc, _ := clv.NewAccumulator(clv.Month)
-	_ = acc.AddAll(slices.Values(shopLog()))
-	fmt.Println("customer  segment  frequency  recency  T  repeat value")
-	for c := range acc.Customers() {
-		fmt.Printf("%-8s  %-7s  %9d  %7d  %d  %12s\n", c.Customer, c.Segment, c.Frequency, c.Recency, c.T, c.RepeatValue.StringFixed(2))
+	day := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+	line := []byte("ann,web")
+	rows := []clv.Row{
+		{Customer: line[:3], Segment: line[4:], Time: day, Units: 1999, Places: 2}, // 19.99
+		{Customer: line[:3], Segment: line[4:], Time: day, Units: -500, Places: 2}, // a refund of 5.00
 	}
+	n, err := acc.AddRows(rows)
+	fmt.Println(n, err)
+	copy(line, "bob,app")
+	s := acc.Summary()
+	fmt.Println(s.Segments[0].Name, s.Revenue.StringFixed(2), s.Purchases, s.Refunds)
 	// Output:
-	// customer  segment  frequency  recency  T  repeat value
-	// ann       web              2        2  2         80.00
-	// ben       web              1        2  2         70.00
-	// cat       store            2        2  2        165.00
-	// dan       store            0        0  2          0.00
-	// eve       web              1        1  1         20.00
+	// 2 <nil>
+	// web 14.99 1 1
+}
+
+func ExampleRow() {
+	// 12.50 paid by ann: 1250 units of 10^−2.
+	r := clv.Row{Customer: []byte("ann"), Time: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), Units: 1250, Places: 2}
+	acc, _ := clv.NewAccumulator(clv.Year)
+	_, _ = acc.AddRows([]clv.Row{r})
+	fmt.Println(acc.Summary().Revenue.StringFixed(2))
+	// Output: 12.50
 }

@@ -151,30 +151,3 @@ func ExampleAverageChurnRate() {
 	// Output:
 	// 0.2857
 }
-
-func ExampleCustomerSummary() {
-	acc, _ := clv.NewAccumulator(clv.Month)
-	_ = acc.AddAll(slices.Values(shopLog()))
-	for c := range acc.Customers() {
-		if c.Customer == "ann" {
-			fmt.Printf("%+v\n", c)
-		}
-	}
-	// Output:
-	// {Customer:ann Segment:web Frequency:2 Recency:2 T:2 RepeatValue:80}
-}
-
-func ExampleCustomerSummary_Equal() {
-	a := clv.CustomerSummary{Customer: "ann", Frequency: 2, RepeatValue: decimal.RequireFromString("80")}
-	b := clv.CustomerSummary{Customer: "ann", Frequency: 2, RepeatValue: decimal.RequireFromString("80.00")}
-	fmt.Println(a.Equal(b))
-	// Output:
-	// true
-}
-
-func ExampleCustomerSummary_MeanRepeatValue() {
-	c := clv.CustomerSummary{Customer: "ann", Frequency: 3, RepeatValue: decimal.RequireFromString("100")}
-	fmt.Println(c.MeanRepeatValue())
-	// Output:
-	// 33.3333333333
-}

@@ -5,10 +5,10 @@ import (
 	"hash/maphash"
 	"iter"
 	"math"
-	"math/bits"
 	"slices"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/shopspring/decimal"
 )
@@ -21,8 +21,8 @@ import (
 // and makes its customer active in its window. A negative Amount is a
 // refund: it lowers the revenue of the window and segment it is dated in
 // and counts among their refunds, but it is not a purchase, makes no
-// customer active and leaves every per-customer figure alone. Rows that are
-// neither, such as cancelled orders, belong out of the log.
+// customer active. Rows that are neither, such as cancelled orders, belong
+// out of the log.
 type Purchase struct {
 	// Customer identifies the customer; it must not be empty, and at most
 	// 256 bytes long.
@@ -49,22 +49,20 @@ const (
 )
 
 // An Accumulator summarises a purchase log, exactly, by calendar window and
-// segment, and per customer. Purchases may be added in any order, one at a
-// time with [Accumulator.Add] or from an iterator with
-// [Accumulator.AddAll]; the summary depends only on which purchases were
-// added, never on their order (only [Accumulator.Customers] lists
-// customers in the order they came). Accumulators built over parts of one
-// log, such as shards of its customers, combine with [Accumulator.Merge].
+// segment. Purchases may be added in any order, one at a time with
+// [Accumulator.Add], from an iterator with [Accumulator.AddAll], or as
+// parsed rows with [Accumulator.AddRows]; the summary depends only on which
+// purchases were added, never on their order. Accumulators built over
+// parts of one log, such as shards of its lines or of its customers,
+// combine with [Accumulator.Merge].
 //
-// Each purchase counts in the segment its row names. A customer whose rows
-// move from one segment to another is lost to the first and returns in the
-// second; their per-customer summary keeps the segment of their first
-// purchase.
+// Each purchase counts in the segment its row names. A customer who buys
+// in several segments counts in each; one whose rows move from one segment
+// to another is lost to the first and returns in the second.
 //
 // Windows are calendar-aligned in UTC and cut by the Period the
 // Accumulator is made with: calendar years, quarters, months, or weeks from
-// Monday to Sunday, as ISO 8601 has them. The same Period is the unit of
-// the per-customer summaries.
+// Monday to Sunday, as ISO 8601 has them.
 //
 // Amounts are summed exactly. While they fit, sums are kept as integers
 // counting the smallest decimal place seen, so adding a purchase allocates
@@ -142,17 +140,101 @@ func (a *Accumulator) Period() Period { return a.period }
 // ([ErrOutOfRange]).
 func (a *Accumulator) Add(p Purchase) error {
 	a.init()
-	return a.add(&p, a.hash(p.Customer))
+	e := p.entry()
+	return a.add(&e, a.hash(e.customer))
 }
 
-// add adds p, whose customer id hashes to h: it checks p against every
+// A Row is a purchase as a reader of a log parses it, for
+// [Accumulator.AddRows]: the customer and segment as bytes, which the
+// Accumulator copies only if it keeps them, and the amount as the integer
+// Units × 10^−Places, 1999 and 2 for 19.99. A reader that parses amounts
+// itself so makes neither a string nor a decimal for each row.
+type Row struct {
+	Customer []byte
+	Time     time.Time
+	Units    int64
+	Places   int32 // from 0 to MaxScale
+	Segment  []byte
+}
+
+// AddRows adds rows as [Accumulator.Add] adds purchases, looking up
+// customers ahead as [Accumulator.AddAll] does, and returns how many it
+// added. At the first row that fails it stops and returns the error,
+// naming the row by its place in rows, counted from 1; the rows before it
+// stay added, and the caller may go on from the row after. Besides the
+// failures of Add, a row fails with [ErrOutOfRange] if Places is below 0
+// or above [MaxScale].
+func (a *Accumulator) AddRows(rows []Row) (int, error) {
+	a.init()
+	var batch [lookahead]entry
+	var hashes [lookahead]uint32
+	for done := 0; done < len(rows); {
+		k := min(lookahead, len(rows)-done)
+		for j, r := range rows[done : done+k] {
+			batch[j] = r.entry()
+		}
+		a.lookAhead(batch[:k], hashes[:k])
+		for j := range k {
+			if err := a.add(&batch[j], hashes[j]); err != nil {
+				return done + j, named("row", done+j+1, err)
+			}
+		}
+		done += k
+	}
+	return len(rows), nil
+}
+
+// named returns err, a failure of one purchase, naming it by its place.
+func named(what string, place int, err error) error {
+	if e, ok := err.(*argError); ok {
+		n := *e
+		n.fn = fmt.Sprintf("%s %d", what, place)
+		return &n
+	}
+	return err
+}
+
+// An entry is a purchase on its way in, from a Purchase or a Row.
+type entry struct {
+	customer, segment string // perhaps the bytes of a Row: copied if kept
+	time              time.Time
+	// The amount: units × 10^−places when fast, and otherwise amount.
+	units  int64
+	places int32
+	fast   bool
+	amount decimal.Decimal
+}
+
+func (p *Purchase) entry() entry {
+	e := entry{customer: p.Customer, segment: p.Segment, time: p.Time, amount: p.Amount}
+	e.units, e.places, e.fast = unitsOf(p.Amount)
+	return e
+}
+
+func (r *Row) entry() entry {
+	e := entry{customer: bytesString(r.Customer), segment: bytesString(r.Segment), time: r.Time, places: r.Places}
+	if r.Places >= 0 && r.Places <= maxUnitPlaces {
+		e.units, e.fast = r.Units, true
+	} else {
+		e.amount = decimal.New(r.Units, -r.Places) // check refuses places beyond MaxScale
+	}
+	return e
+}
+
+// bytesString returns b as a string without copying it. The Accumulator
+// reads such strings while it adds a row, and copies what it keeps.
+func bytesString(b []byte) string {
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// add adds e, whose customer id hashes to h: it checks e against every
 // limit, and only then changes the Accumulator.
-func (a *Accumulator) add(p *Purchase, h uint32) error {
-	r, err := a.check(p, h)
+func (a *Accumulator) add(e *entry, h uint32) error {
+	r, err := a.check(e, h)
 	if err != nil {
 		return err
 	}
-	a.apply(p, h, &r)
+	a.apply(e, h, &r)
 	return nil
 }
 
@@ -161,11 +243,6 @@ func (a *Accumulator) add(p *Purchase, h uint32) error {
 // segment are.
 type checkedRow struct {
 	window int32
-	// The amount: units × 10^−places when fast, and otherwise slow.
-	units  int64
-	places int32
-	fast   bool
-	slow   decimal.Decimal
 	refund bool
 	// The customer's index, or −1 for a new one, who goes in slot; a
 	// refund touches no customer.
@@ -175,40 +252,42 @@ type checkedRow struct {
 	segment int32
 }
 
-// check returns p ready to add, or the error that refuses it.
-func (a *Accumulator) check(p *Purchase, h uint32) (checkedRow, error) {
+// check returns e ready to add, or the error that refuses it.
+func (a *Accumulator) check(e *entry, h uint32) (checkedRow, error) {
 	const fn = "purchase"
 	r := checkedRow{customer: -1, segment: -1}
-	if p.Customer == "" {
+	if e.customer == "" {
 		return r, &argError{fn: fn, arg: "customer", err: ErrMissing}
 	}
-	if len(p.Customer) > maxIDBytes {
-		return r, &argError{fn: fn, arg: "customer", val: fmt.Sprintf("%.20q…", p.Customer),
+	if len(e.customer) > maxIDBytes {
+		return r, &argError{fn: fn, arg: "customer", val: fmt.Sprintf("%.20q…", e.customer),
 			err: fmt.Errorf("%w: longer than %d bytes", ErrOutOfRange, maxIDBytes)}
 	}
-	if len(p.Segment) > maxIDBytes {
-		return r, &argError{fn: fn, arg: "segment", val: fmt.Sprintf("%.20q…", p.Segment),
+	if len(e.segment) > maxIDBytes {
+		return r, &argError{fn: fn, arg: "segment", val: fmt.Sprintf("%.20q…", e.segment),
 			err: fmt.Errorf("%w: longer than %d bytes", ErrOutOfRange, maxIDBytes)}
 	}
-	if p.Time.IsZero() {
+	if e.time.IsZero() {
 		return r, &argError{fn: fn, arg: "time", err: ErrMissing}
 	}
 	var err error
-	if r.window, err = a.windowOf(fn, p.Time); err != nil {
+	if r.window, err = a.windowOf(fn, e.time); err != nil {
 		return r, err
 	}
-	r.units, r.places, r.fast = unitsOf(p.Amount)
-	if !r.fast {
-		if r.slow, err = checkDecimal(fn, "amount", p.Amount); err != nil {
+	if !e.fast {
+		if e.places < 0 || e.places > MaxScale {
+			return r, &argError{fn: fn, arg: "places", val: fmt.Sprint(e.places), err: fmt.Errorf("%w: must be from 0 to %d", ErrOutOfRange, MaxScale)}
+		}
+		if e.amount, err = checkDecimal(fn, "amount", e.amount); err != nil {
 			return r, err
 		}
 	}
-	r.refund = r.units < 0 || r.slow.Sign() < 0
+	r.refund = e.units < 0 || e.amount.Sign() < 0
 	var c *customerState
 	if !r.refund {
-		i, slot, known := a.find(p.Customer, h)
+		i, slot, known := a.find(e.customer, h)
 		if !known && a.count == math.MaxInt32 {
-			return r, &argError{fn: fn, arg: "customer", val: fmt.Sprintf("%.20q", p.Customer),
+			return r, &argError{fn: fn, arg: "customer", val: fmt.Sprintf("%.20q", e.customer),
 				err: fmt.Errorf("%w: more than %d customers", ErrOutOfRange, math.MaxInt32)}
 		}
 		if known {
@@ -216,13 +295,20 @@ func (a *Accumulator) check(p *Purchase, h uint32) (checkedRow, error) {
 		}
 		r.slot = slot
 	}
-	// Customers mostly keep to one segment: try theirs before the index.
-	if c != nil && c.windows != 0 && a.segments[c.segment] == p.Segment {
-		r.segment = int32(c.segment)
-	} else if i, ok := a.findSegment(p.Segment); ok {
+	// Customers mostly keep to their few segments: try theirs before the
+	// index.
+	if c != nil {
+		for k := range c.n {
+			if a.segments[c.segments[k]] == e.segment {
+				r.segment = int32(c.segments[k])
+				return r, nil
+			}
+		}
+	}
+	if i, ok := a.findSegment(e.segment); ok {
 		r.segment = i
 	} else if len(a.segments) >= MaxSegments {
-		return r, &argError{fn: fn, arg: "segment", val: fmt.Sprintf("%.20q", p.Segment),
+		return r, &argError{fn: fn, arg: "segment", val: fmt.Sprintf("%.20q", e.segment),
 			err: fmt.Errorf("%w: more than %d segments", ErrOutOfRange, MaxSegments)}
 	}
 	return r, nil
@@ -250,14 +336,14 @@ func (a *Accumulator) windowOf(fn string, t time.Time) (int32, error) {
 	return win, nil
 }
 
-// apply adds a checked purchase p, whose customer id hashes to h.
-func (a *Accumulator) apply(p *Purchase, h uint32, r *checkedRow) {
+// apply adds a checked entry e, whose customer id hashes to h.
+func (a *Accumulator) apply(e *entry, h uint32, r *checkedRow) {
 	if r.segment < 0 {
-		r.segment = a.addSegment(p.Segment)
+		r.segment = a.addSegment(e.segment)
 	}
-	units, slow := r.units, r.slow
-	if r.fast {
-		units, slow = a.align(units, r.places)
+	units, slow := e.units, e.amount
+	if e.fast {
+		units, slow = a.align(units, e.places)
 	}
 	if a.rows == 0 {
 		a.lo, a.hi, a.origin = r.window, r.window, r.window
@@ -278,12 +364,9 @@ func (a *Accumulator) apply(p *Purchase, h uint32, r *checkedRow) {
 
 	i := r.customer
 	if i < 0 {
-		i = a.addCustomer(p.Customer, h, r.slot, r.window)
+		i = a.addCustomer(e.customer, h, r.slot)
 	}
-	c := a.customer(i)
-	a.addFirst(c, r.window, units, slow)
-	a.addTotal(c, units, slow)
-	a.mark(c, r.segment, r.window)
+	a.mark(a.customer(i), r.segment, r.window)
 }
 
 // AddAll adds every purchase of a sequence, as [Accumulator.Add] does. At
@@ -295,26 +378,21 @@ func (a *Accumulator) AddAll(purchases iter.Seq[Purchase]) error {
 	// up first, so the memory reads of many lookups overlap, and then the
 	// purchases are added one by one, their customers already in cache.
 	a.init()
-	var batch [lookahead]Purchase
+	var batch [lookahead]entry
 	var hashes [lookahead]uint32
 	n, k := 0, 0
 	flush := func() error {
 		a.lookAhead(batch[:k], hashes[:k])
 		for j := range k {
 			if err := a.add(&batch[j], hashes[j]); err != nil {
-				if e, ok := err.(*argError); ok {
-					named := *e
-					named.fn = fmt.Sprintf("purchase %d", n-k+j+1)
-					err = &named
-				}
-				return err
+				return named("purchase", n-k+j+1, err)
 			}
 		}
 		k = 0
 		return nil
 	}
 	for p := range purchases {
-		batch[k] = p
+		batch[k] = p.entry()
 		k++
 		n++
 		if k == lookahead {
@@ -394,14 +472,17 @@ func (a *Accumulator) Merge(b *Accumulator) error {
 		h := a.hash(id)
 		i, slot, known := a.find(id, h)
 		if !known {
-			i = a.addCustomer(id, h, slot, from.first)
+			i = a.addCustomer(id, h, slot)
+			if from.extra == 0 { // a new customer's windows copy over whole
+				c := a.customer(i)
+				c.windows, c.base, c.n = from.windows, from.base, from.n
+				for k := range from.n {
+					c.segments[k] = uint8(segment[from.segments[k]])
+				}
+				continue
+			}
 		}
 		c := a.customer(i)
-		firstSpill, spill := b.spills(from)
-		units, slow := toScale(from.firstValue, b.places, a.places)
-		a.addFirst(c, from.first, units, slow.Add(firstSpill))
-		units, slow = toScale(from.value, b.places, a.places)
-		a.addTotal(c, units, slow.Add(spill))
 		b.eachWindow(from, func(s, w int32) { a.mark(c, segment[s], w) })
 	}
 	return nil
@@ -435,39 +516,4 @@ func (a *Accumulator) Summary() Summary {
 		s.Segments = append(s.Segments, SegmentSummary{Name: a.segments[i], Windows: g.windows(i)})
 	}
 	return s
-}
-
-// Customers returns the summary of every customer with a purchase, in the
-// order they were first added. The Accumulator must not change while the
-// sequence runs.
-func (a *Accumulator) Customers() iter.Seq[CustomerSummary] {
-	return func(yield func(CustomerSummary) bool) {
-		for i := range a.count {
-			c := a.customer(i)
-			// A copy: the caller may keep it, and a.id's bytes live in c.
-			s := CustomerSummary{Customer: strings.Clone(a.id(c)), T: int64(a.hi - c.first)}
-			windows, last := int64(bits.OnesCount64(c.windows)), c.base+63-int32(bits.LeadingZeros64(c.windows))
-			s.Segment = a.segments[c.segment]
-			if c.extra != 0 && a.extras[c.extra-1].sets != nil {
-				var seen windowSet
-				named := false
-				a.eachWindow(c, func(segment, w int32) {
-					seen.mark(w)
-					if name := a.segments[segment]; w == c.first && (!named || name < s.Segment) {
-						s.Segment, named = name, true
-					}
-				})
-				windows, last = 0, seen.lo+64*int32(len(seen.words)-1)+63-int32(bits.LeadingZeros64(seen.words[len(seen.words)-1]))
-				for _, x := range seen.words {
-					windows += int64(bits.OnesCount64(x))
-				}
-			}
-			s.Frequency, s.Recency = windows-1, int64(last-c.first)
-			firstSpill, spill := a.spills(c)
-			s.RepeatValue = decimal.New(c.value-c.firstValue, -a.places).Add(spill.Sub(firstSpill))
-			if !yield(s) {
-				return
-			}
-		}
-	}
 }

@@ -2,24 +2,26 @@ package clv
 
 // This file implements the Accumulator's storage: its segments and the
 // cells of each segment's windows, the customer table with its id arena
-// and lookahead, each customer's windows and value, and the scaled
+// and lookahead, the windows each customer bought in, and the scaled
 // integer sums that keep amounts exact without allocating.
 
 import (
 	"encoding/binary"
 	"hash/maphash"
 	"math/bits"
+	"strings"
 	"unsafe"
 
 	"github.com/shopspring/decimal"
 )
 
 const (
-	customerChunk = 1 << 14 // customers per allocation of state
-	arenaChunk    = 1 << 16 // bytes of customer ids per allocation
-	maxIDBytes    = 256     // the longest customer id
-	inlineID      = 24      // the longest id kept in its customer's state
-	lookahead     = 64      // purchases AddAll looks up ahead of adding them
+	customerChunk  = 1 << 14 // customers per allocation of state
+	arenaChunk     = 1 << 16 // bytes of customer ids per allocation
+	maxIDBytes     = 256     // the longest customer id or segment name
+	inlineID       = 24      // the longest id kept in its customer's state
+	inlineSegments = 3       // the segments whose windows a state holds
+	lookahead      = 64      // purchases AddAll looks up ahead of adding them
 )
 
 // recentWindow is a window and its bounds, in seconds since 1970 UTC.
@@ -38,30 +40,29 @@ type windowCell struct {
 }
 
 // A customerState holds what the summary needs of one customer: the
-// windows they bought in and the value they bought. It holds one segment's
-// windows, as long as they span at most 64; a customer who buys in several
-// segments or over a longer span moves them to a customerExtra, as does a
-// value that overflows.
+// windows they bought in, segment by segment. It holds the windows of up
+// to three segments over 64 windows from base, which covers nearly every
+// customer of a log by month; a customer who buys in more segments or over
+// a longer span moves their windows to a customerExtra. A state is 64
+// bytes, a cache line, so that adding a purchase reads one line of it.
 type customerState struct {
-	windows    uint64 // bit i: a purchase in window base+i of segment
-	value      int64  // all purchases, in units
-	firstValue int64  // purchases in window first, in units
-	base       int32
-	first      int32 // the window of the first purchase
-	extra      int32 // 1 + index into extras; 0 for none
-	segment    uint16
-	idLen      uint16
+	// Bit i of windows[k]: a purchase in window base+i of segments[k].
+	windows  [inlineSegments]uint64
+	base     int32
+	extra    int32 // 1 + index into extras, which then holds the windows; 0 for none
+	idLen    uint16
+	n        uint8 // segments held
+	segments [inlineSegments]uint8
 	// id holds the customer's id if it fits, and otherwise where the id is
-	// in the arena: the chunk, then the offset, little-endian. A state is
-	// 64 bytes, a cache line, so finding a customer reads one line.
+	// in the arena: the chunk, then the offset, little-endian.
 	id [inlineID]byte
 }
 
-// A customerExtra holds what does not fit a customerState.
+// A customerExtra holds the windows of a customer that outgrew their
+// state.
 type customerExtra struct {
-	sets       []windowSet // when not nil, the windows, in place of the state's
-	value      decimal.Decimal
-	firstValue decimal.Decimal
+	first int32 // the window of the first purchase
+	sets  []windowSet
 }
 
 // A windowSet holds the windows one customer bought in within one segment.
@@ -94,13 +95,16 @@ func (a *Accumulator) findSegment(name string) (int32, bool) {
 	}
 	i, ok := a.segmentIndex[name]
 	if ok {
-		a.lastSegment, a.lastIndex = name, i+1
+		a.lastSegment, a.lastIndex = a.segments[i], i+1
 	}
 	return i, ok
 }
 
+// addSegment adds a segment, copying its name, which may be the bytes of
+// a caller's row.
 func (a *Accumulator) addSegment(name string) int32 {
 	i := int32(len(a.segments))
+	name = strings.Clone(name)
 	a.segments = append(a.segments, name)
 	a.segmentIndex[name] = i
 	return i
@@ -142,9 +146,9 @@ func (a *Accumulator) find(id string, h uint32) (index int32, slot int, ok bool)
 	}
 }
 
-// addCustomer adds a customer whose first purchase is in window first, in
-// the free slot find returned, and returns their index.
-func (a *Accumulator) addCustomer(id string, h uint32, slot int, first int32) int32 {
+// addCustomer adds a customer, copying their id, in the free slot find
+// returned, and returns their index.
+func (a *Accumulator) addCustomer(id string, h uint32, slot int) int32 {
 	if int(a.count) >= len(a.slots)/4*3 {
 		a.grow()
 		_, slot, _ = a.find(id, h)
@@ -156,7 +160,6 @@ func (a *Accumulator) addCustomer(id string, h uint32, slot int, first int32) in
 	}
 	a.slots[slot] = uint64(h)<<32 | uint64(i+1)
 	c := a.customer(i)
-	c.first, c.base = first, first
 	c.idLen = uint16(len(id))
 	if len(id) <= inlineID {
 		copy(c.id[:], id)
@@ -218,15 +221,15 @@ func (a *Accumulator) id(c *customerState) string {
 // customer is kept. Nothing is changed: the reads only bring the memory
 // into cache, and the loops keep them independent of each other so the
 // processor can have many under way at once.
-func (a *Accumulator) lookAhead(batch []Purchase, hashes []uint32) {
+func (a *Accumulator) lookAhead(batch []entry, hashes []uint32) {
 	sink := a.sink
 	for j := range batch {
-		if id := batch[j].Customer; id != "" {
+		if id := batch[j].customer; id != "" {
 			sink += uint64(id[0]) // hashing many ids overlaps less
 		}
 	}
 	for j := range batch {
-		hashes[j] = a.hash(batch[j].Customer)
+		hashes[j] = a.hash(batch[j].customer)
 	}
 	var seen [lookahead]uint64
 	mask := len(a.slots) - 1
@@ -238,7 +241,7 @@ func (a *Accumulator) lookAhead(batch []Purchase, hashes []uint32) {
 		// the home slot or one of the next few, in the same cache line.
 		for k := int(hashes[j]) & mask; s != 0; s = a.slots[k] {
 			if uint32(s>>32) == hashes[j] {
-				sink += a.customer(int32(uint32(s)) - 1).windows
+				sink += uint64(a.customer(int32(uint32(s)) - 1).base)
 				break
 			}
 			k = (k + 1) & mask
@@ -247,85 +250,16 @@ func (a *Accumulator) lookAhead(batch []Purchase, hashes []uint32) {
 	a.sink = sink
 }
 
-// extra returns the customerExtra of c, adding it if new.
-func (a *Accumulator) extra(c *customerState) *customerExtra {
-	if c.extra == 0 {
-		a.extras = append(a.extras, customerExtra{})
-		c.extra = int32(len(a.extras))
-	}
-	return &a.extras[c.extra-1]
-}
-
-// addFirst adds units (at the Accumulator's scale) plus slow, bought in
-// window win, to the value of the first window of customer c, if win is
-// that window; if win comes before it, win becomes the first window.
-func (a *Accumulator) addFirst(c *customerState, win int32, units int64, slow decimal.Decimal) {
-	if win < c.first {
-		c.first, c.firstValue = win, 0
-		if c.extra != 0 {
-			a.extras[c.extra-1].firstValue = decimal.Decimal{}
-		}
-	}
-	if win != c.first {
-		return
-	}
-	a.addUnits(c, &c.firstValue, firstValueSpill, units, slow)
-}
-
-// addTotal adds units (at the Accumulator's scale) plus slow to the value
-// of customer c.
-func (a *Accumulator) addTotal(c *customerState, units int64, slow decimal.Decimal) {
-	a.addUnits(c, &c.value, valueSpill, units, slow)
-}
-
-// valueSpill and firstValueSpill return where the parts of a customer's
-// value and first-window value that overflow their units are kept.
-func valueSpill(x *customerExtra) *decimal.Decimal      { return &x.value }
-func firstValueSpill(x *customerExtra) *decimal.Decimal { return &x.firstValue }
-
-// addUnits adds units plus slow to a sum of customer c kept as *sum units
-// and a decimal spill in c's extra, moving *sum to the spill if the units
-// would overflow it.
-func (a *Accumulator) addUnits(c *customerState, sum *int64, spill func(*customerExtra) *decimal.Decimal, units int64, slow decimal.Decimal) {
-	if v, ok := add64(*sum, units); ok {
-		*sum = v
-	} else {
-		d := spill(a.extra(c))
-		*d = d.Add(decimal.New(*sum, -a.places))
-		*sum = units
-	}
-	if slow.Sign() != 0 {
-		d := spill(a.extra(c))
-		*d = d.Add(slow)
-	}
-}
-
 // mark records that customer c bought in window win of a segment.
 func (a *Accumulator) mark(c *customerState, segment, win int32) {
-	if c.extra == 0 || a.extras[c.extra-1].sets == nil {
-		switch {
-		case c.windows == 0:
-			c.windows, c.base, c.segment = 1, win, uint16(segment)
-			return
-		case segment != int32(c.segment):
-		case win >= c.base && win-c.base < 64:
-			c.windows |= 1 << (win - c.base)
-			return
-		case win < c.base && int64(c.base-win)+63-int64(bits.LeadingZeros64(c.windows)) < 64:
-			c.windows = c.windows<<(c.base-win) | 1
-			c.base = win
+	if c.extra == 0 {
+		if c.markInline(uint8(segment), win) {
 			return
 		}
-		// The windows outgrow the state: move them to sets.
-		x := a.extra(c)
-		s := windowSet{segment: int32(c.segment)}
-		for x := c.windows; x != 0; x &= x - 1 {
-			s.mark(c.base + int32(bits.TrailingZeros64(x)))
-		}
-		x.sets = []windowSet{s}
-		c.windows = 0
+		a.spill(c)
 	}
 	x := &a.extras[c.extra-1]
+	x.first = min(x.first, win)
 	for k := range x.sets {
 		if x.sets[k].segment == segment {
 			x.sets[k].mark(win)
@@ -337,21 +271,78 @@ func (a *Accumulator) mark(c *customerState, segment, win int32) {
 	x.sets = append(x.sets, s)
 }
 
-// spills returns the parts of c's first-window value and total value that
-// did not fit integers.
-func (a *Accumulator) spills(c *customerState) (firstValue, value decimal.Decimal) {
-	if c.extra == 0 {
-		return decimal.Decimal{}, decimal.Decimal{}
+// markInline marks window win of a segment in c's state, if it has room:
+// a fourth segment, or windows more than 64 apart, do not fit.
+func (c *customerState) markInline(segment uint8, win int32) bool {
+	k := 0
+	for k < int(c.n) && c.segments[k] != segment {
+		k++
 	}
-	x := &a.extras[c.extra-1]
-	return x.firstValue, x.value
+	if k == inlineSegments {
+		return false
+	}
+	if c.n == 0 {
+		c.base = win
+	}
+	off := win - c.base
+	if off < 0 { // an earlier window: move base back, if the later ones stay in reach
+		if off <= -64 {
+			return false
+		}
+		for j := range c.n {
+			if bits.LeadingZeros64(c.windows[j]) < int(-off) {
+				return false
+			}
+		}
+		for j := range c.n {
+			c.windows[j] <<= -off
+		}
+		c.base, off = win, 0
+	} else if off >= 64 {
+		return false
+	}
+	if k == int(c.n) {
+		c.segments[k] = segment
+		c.n++
+	}
+	c.windows[k] |= 1 << off
+	return true
+}
+
+// spill moves the windows of c's state to a customerExtra.
+func (a *Accumulator) spill(c *customerState) {
+	x := customerExtra{first: a.first(c)}
+	for k := range c.n {
+		s := windowSet{segment: int32(c.segments[k])}
+		for w := c.windows[k]; w != 0; w &= w - 1 {
+			s.mark(c.base + int32(bits.TrailingZeros64(w)))
+		}
+		x.sets = append(x.sets, s)
+	}
+	a.extras = append(a.extras, x)
+	c.extra = int32(len(a.extras))
+	c.n, c.windows = 0, [inlineSegments]uint64{}
+}
+
+// first returns the window of c's first purchase.
+func (a *Accumulator) first(c *customerState) int32 {
+	if c.extra != 0 {
+		return a.extras[c.extra-1].first
+	}
+	var all uint64
+	for k := range c.n {
+		all |= c.windows[k]
+	}
+	return c.base + int32(bits.TrailingZeros64(all))
 }
 
 // eachWindow calls f with each segment and window c bought in.
 func (a *Accumulator) eachWindow(c *customerState, f func(segment, window int32)) {
-	if c.extra == 0 || a.extras[c.extra-1].sets == nil {
-		for x := c.windows; x != 0; x &= x - 1 {
-			f(int32(c.segment), c.base+int32(bits.TrailingZeros64(x)))
+	if c.extra == 0 {
+		for k := range c.n {
+			for x := c.windows[k]; x != 0; x &= x - 1 {
+				f(int32(c.segments[k]), c.base+int32(bits.TrailingZeros64(x)))
+			}
 		}
 		return
 	}
@@ -389,25 +380,7 @@ func (a *Accumulator) rescale(places int32) {
 	for i := range a.cells {
 		a.cells[i].revenue.rescale(a.places, places)
 	}
-	for i := range a.count {
-		c := a.customer(i)
-		a.rescaleUnits(c, &c.value, valueSpill, places)
-		a.rescaleUnits(c, &c.firstValue, firstValueSpill, places)
-	}
 	a.places = places
-}
-
-// rescaleUnits raises the scale of a sum of customer c, kept as *sum units
-// and a spill in c's extra, to places, moving the units to the spill if
-// they no longer fit.
-func (a *Accumulator) rescaleUnits(c *customerState, sum *int64, spill func(*customerExtra) *decimal.Decimal, places int32) {
-	if v, ok := scaleUnits(*sum, places-a.places); ok {
-		*sum = v
-		return
-	}
-	d := spill(a.extra(c))
-	*d = d.Add(decimal.New(*sum, -a.places))
-	*sum = 0
 }
 
 // maxUnitPlaces is the most decimal places a scaled integer sum keeps.

@@ -180,11 +180,15 @@ func (a *Accumulator) countCustomers(g *windowGrid) {
 	set, union := make([]uint64, words), make([]uint64, words)
 	for i := range a.count {
 		c := a.customer(i)
-		first := int(c.first - a.lo)
+		first := int(a.first(c) - a.lo)
 		clear(union)
-		if c.extra == 0 || a.extras[c.extra-1].sets == nil {
-			project(union, c.windows, int(c.base-a.lo))
-			g.countCustomer(int(c.segment), union, first)
+		if c.extra == 0 {
+			for k := range c.n {
+				clear(set)
+				project(set, c.windows[k], int(c.base-a.lo))
+				g.countCustomer(int(c.segments[k]), set, first)
+				project(union, c.windows[k], int(c.base-a.lo))
+			}
 		} else {
 			for _, s := range a.extras[c.extra-1].sets {
 				clear(set)
@@ -280,51 +284,4 @@ func project(set []uint64, x uint64, offset int) {
 			set[k+1] |= x >> (64 - s)
 		}
 	}
-}
-
-// A CustomerSummary describes one customer's purchases as the statistical
-// CLV literature does, in the "buy till you die" models of Fader, Hardie
-// and Lee ("RFM and CLV: Using Iso-Value Curves for Customer Base
-// Analysis", 2005) and the lifetimes library after them. Time is counted in
-// whole windows of the Accumulator's period, and purchases in one window
-// count as one:
-//
-//	Frequency = windows with a purchase − 1  (the repeat purchases)
-//	Recency   = last window with a purchase − first window with a purchase
-//	T         = last window of the log − first window with a purchase
-//
-// so 0 ≤ Recency ≤ T and Frequency ≤ Recency. RepeatValue is the sum of
-// the purchases after the first window; refunds do not count, as the spend
-// models fitted to these figures (gamma–gamma) take positive values.
-type CustomerSummary struct {
-	// Customer is the customer's id.
-	Customer string `json:"customer"`
-	// Segment is the segment of the customer's first purchase; of several
-	// in the first window, the first by name.
-	Segment   string `json:"segment"`
-	Frequency int64  `json:"frequency"`
-	Recency   int64  `json:"recency"`
-	T         int64  `json:"t"`
-	// RepeatValue is the sum of the purchases after the first window.
-	RepeatValue decimal.Decimal `json:"repeat_value"`
-}
-
-// Equal reports whether c and d describe the same customer with equal
-// figures.
-func (c CustomerSummary) Equal(d CustomerSummary) bool {
-	return c.Customer == d.Customer && c.Segment == d.Segment && c.Frequency == d.Frequency &&
-		c.Recency == d.Recency && c.T == d.T && c.RepeatValue.Equal(d.RepeatValue)
-}
-
-// MeanRepeatValue returns the mean value of the repeat purchases,
-//
-//	RepeatValue / Frequency
-//
-// rounded half away from zero to [DefaultScale] places, the monetary value
-// of the literature; 0 for a customer with no repeat purchase.
-func (c CustomerSummary) MeanRepeatValue() decimal.Decimal {
-	if c.Frequency <= 0 {
-		return decimal.Zero
-	}
-	return c.RepeatValue.DivRound(decimal.NewFromInt(c.Frequency), DefaultScale)
 }
