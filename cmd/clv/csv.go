@@ -9,11 +9,9 @@ package main
 // reading slow or its memory large.
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"math/big"
 	"time"
 
@@ -24,8 +22,9 @@ const (
 	// maxLineBytes bounds a line of the log; a longer one is refused
 	// without being held in memory.
 	maxLineBytes = 1 << 16
-	// maxTimeBytes and maxAmountBytes bound those fields before they are
-	// parsed. Ids and segment names the library bounds, at 256 bytes.
+	// maxNameBytes, maxTimeBytes and maxAmountBytes bound the fields
+	// before they are parsed; ids and segment names as the library does.
+	maxNameBytes   = 256
 	maxTimeBytes   = 64
 	maxAmountBytes = 64
 	// echoBytes is the most of a field a message repeats.
@@ -36,6 +35,7 @@ const (
 	maxAmountPlaces = 30
 )
 
+// errLineTooLong is the failure of a line longer than maxLineBytes.
 var errLineTooLong = fmt.Errorf("longer than %d bytes", maxLineBytes)
 
 // quote returns s quoted for a message, cut to echoBytes.
@@ -46,57 +46,6 @@ func quote(s []byte) string {
 	return fmt.Sprintf("%q", s)
 }
 
-// A lineReader reads a log line by line, in a buffer of fixed size.
-type lineReader struct {
-	r    *bufio.Reader
-	line int64 // the number of the line last read, from 1
-	// long is set when the line last read was too long and the rest of
-	// it is still to be read past, which the next call does: a caller that
-	// stops at a long line never reads on through an endless one.
-	long bool
-}
-
-func newLineReader(r io.Reader) *lineReader {
-	return &lineReader{r: bufio.NewReaderSize(r, maxLineBytes+2)} // + "\r\n"
-}
-
-// next returns the next line without its line ending, valid until the
-// next call, or io.EOF after the last. A line longer than maxLineBytes is
-// read past and reported with errLineTooLong.
-func (lr *lineReader) next() ([]byte, error) {
-	for lr.long {
-		_, err := lr.r.ReadSlice('\n')
-		if err == bufio.ErrBufferFull {
-			continue
-		}
-		lr.long = false
-		if err == io.EOF {
-			return nil, io.EOF
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	line, err := lr.r.ReadSlice('\n')
-	if err == io.EOF && len(line) == 0 {
-		return nil, io.EOF
-	}
-	lr.line++
-	if err == bufio.ErrBufferFull {
-		lr.long = true
-		return nil, errLineTooLong
-	}
-	if err != nil && err != io.EOF {
-		return nil, err
-	}
-	line = bytes.TrimSuffix(line, []byte("\n"))
-	line = bytes.TrimSuffix(line, []byte("\r"))
-	if len(line) > maxLineBytes {
-		return nil, errLineTooLong
-	}
-	return line, nil
-}
-
 // splitLine splits a line into its fields, appending them to fields[:0].
 // A quoted field is unquoted into buf, which must have room for the whole
 // line, so that no field is moved by buf growing; the fields are valid
@@ -105,50 +54,76 @@ func splitLine(line []byte, fields [][]byte, buf []byte) ([][]byte, error) {
 	fields = fields[:0]
 	buf = buf[:0]
 	for i := 0; ; {
+		var field []byte
+		var err error
+		if field, i, buf, err = nextField(line, i, buf, len(fields)); err != nil {
+			return fields, err
+		}
+		fields = append(fields, field)
+		if i > len(line) {
+			return fields, nil
+		}
+	}
+}
+
+// fieldAt returns field k of a line, as splitLine would, reading no
+// further than it needs to.
+func fieldAt(line []byte, k int, buf []byte) ([]byte, error) {
+	buf = buf[:0]
+	for i, n := 0, 0; ; n++ {
+		field, next, b, err := nextField(line, i, buf, n)
+		if err != nil || n == k {
+			return field, err
+		}
+		if next > len(line) {
+			return nil, errFewFields
+		}
+		i, buf = next, b
+	}
+}
+
+var errFewFields = errors.New("too few fields")
+
+// nextField returns field n of a line, which starts at i, and where the
+// next one starts: past the end of the line after the last field.
+func nextField(line []byte, i int, buf []byte, n int) (field []byte, next int, _ []byte, _ error) {
+	for i < len(line) && isSpace(line[i]) {
+		i++
+	}
+	if i < len(line) && line[i] == '"' {
+		start := len(buf)
+		for i++; ; i++ {
+			if i == len(line) {
+				return nil, 0, buf, errors.New(`a quoted field is not closed by the end of the line (a field may not hold a line break)`)
+			}
+			if line[i] == '"' {
+				if i+1 < len(line) && line[i+1] == '"' {
+					buf = append(buf, '"')
+					i++
+					continue
+				}
+				i++
+				break
+			}
+			buf = append(buf, line[i])
+		}
+		field = buf[start:len(buf):len(buf)]
 		for i < len(line) && isSpace(line[i]) {
 			i++
 		}
-		var field []byte
-		if i < len(line) && line[i] == '"' {
-			start := len(buf)
-			for i++; ; i++ {
-				if i == len(line) {
-					return fields, errors.New(`a quoted field is not closed by the end of the line (a field may not hold a line break)`)
-				}
-				if line[i] == '"' {
-					if i+1 < len(line) && line[i+1] == '"' {
-						buf = append(buf, '"')
-						i++
-						continue
-					}
-					i++
-					break
-				}
-				buf = append(buf, line[i])
-			}
-			field = buf[start:len(buf):len(buf)]
-			for i < len(line) && isSpace(line[i]) {
-				i++
-			}
-			if i < len(line) && line[i] != ',' {
-				return fields, fmt.Errorf(`field %d: text after the closing quote`, len(fields)+1)
-			}
-		} else {
-			start := i
-			for i < len(line) && line[i] != ',' {
-				if line[i] == '"' {
-					return fields, fmt.Errorf(`field %d: a quote in a field that is not quoted`, len(fields)+1)
-				}
-				i++
-			}
-			field = bytes.TrimRight(line[start:i], " \t")
+		if i < len(line) && line[i] != ',' {
+			return nil, 0, buf, fmt.Errorf(`field %d: text after the closing quote`, n+1)
 		}
-		fields = append(fields, field)
-		if i == len(line) {
-			return fields, nil
-		}
-		i++ // the comma
+		return field, i + 1, buf, nil
 	}
+	start := i
+	for i < len(line) && line[i] != ',' {
+		if line[i] == '"' {
+			return nil, 0, buf, fmt.Errorf(`field %d: a quote in a field that is not quoted`, n+1)
+		}
+		i++
+	}
+	return bytes.TrimRight(line[start:i], " \t"), i + 1, buf, nil
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' }

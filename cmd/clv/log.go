@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/clvkit/clv"
@@ -32,12 +31,8 @@ type logStats struct {
 	FirstSkipped []string `json:"first_skipped,omitempty"`
 }
 
-const (
-	// progressEvery is how many lines pass between progress lines.
-	progressEvery = 1 << 20
-	// reportSkipped is how many skipped lines are reported by reason.
-	reportSkipped = 5
-)
+// reportSkipped is how many skipped lines are reported by reason.
+const reportSkipped = 5
 
 // errNothing is the failure of a log with no purchase or refund in it.
 var errNothing = errors.New("nothing to summarise")
@@ -48,16 +43,13 @@ type logLayout struct {
 	customer, time, amount, segment int // indexes; segment −1 if absent
 }
 
-// readHeader reads the header line and finds the columns in it.
-func readHeader(lr *lineReader, cols columns) (logLayout, error) {
-	line, err := lr.next()
-	switch {
-	case err == io.EOF:
-		return logLayout{}, errors.New("the log is empty: it needs a header line")
-	case err != nil:
-		return logLayout{}, fmt.Errorf("header: %w", err)
-	}
+// parseHeader finds the columns in the header line.
+func parseHeader(line []byte, cols columns) (logLayout, error) {
+	line = bytes.TrimSuffix(line, []byte("\r"))
 	line = bytes.TrimPrefix(line, []byte("\ufeff")) // a byte order mark
+	if len(line) == 0 {
+		return logLayout{}, errors.New("the log is empty: it needs a header line")
+	}
 	names, err := splitLine(line, nil, make([]byte, 0, len(line)))
 	if err != nil {
 		return logLayout{}, fmt.Errorf("header: %w", err)
@@ -68,16 +60,6 @@ func readHeader(lr *lineReader, cols columns) (logLayout, error) {
 			return logLayout{}, fmt.Errorf("header: columns %d and %d are both named %s", j+1, i+1, quote(name))
 		}
 		index[string(name)] = i
-	}
-	find := func(flag, name string, required bool) (int, error) {
-		i, ok := index[name]
-		if !ok && required {
-			return 0, fmt.Errorf("the header has no column %s (name it with -%s)", quote([]byte(name)), flag)
-		}
-		if !ok {
-			return -1, nil
-		}
-		return i, nil
 	}
 	l := logLayout{fields: len(names)}
 	for _, c := range []struct {
@@ -90,100 +72,58 @@ func readHeader(lr *lineReader, cols columns) (logLayout, error) {
 		{"amount-column", cols.amount, true, &l.amount},
 		{"segment-column", cols.segment, cols.segment != defaultColumns.segment, &l.segment},
 	} {
-		if *c.index, err = find(c.flag, c.name, c.required); err != nil {
-			return l, err
+		i, ok := index[c.name]
+		switch {
+		case !ok && c.required:
+			return l, fmt.Errorf("the header has no column %s (name it with -%s)", quote([]byte(c.name)), c.flag)
+		case !ok:
+			i = -1
 		}
+		*c.index = i
 	}
 	return l, nil
 }
 
-// parse returns the purchase on a line already split into fields.
-func (l logLayout) parse(fields [][]byte) (clv.Purchase, amount, error) {
-	var p clv.Purchase
+// row returns the purchase on a line split into fields, as a Row, with
+// every check that is the line's own: the limits the Accumulator enforces
+// on single purchases are checked here, so that only those of the whole
+// log are left to it. An amount with more digits than a Row holds comes
+// back as a decimal beside it.
+func (l logLayout) row(fields [][]byte, parseTime func([]byte) (time.Time, error)) (clv.Row, *decimal.Decimal, error) {
+	var r clv.Row
 	if len(fields) != l.fields {
-		return p, amount{}, fmt.Errorf("%d fields, where the header has %d", len(fields), l.fields)
+		return r, nil, fmt.Errorf("%d fields, where the header has %d", len(fields), l.fields)
 	}
-	id := fields[l.customer]
-	if len(id) == 0 {
-		return p, amount{}, errors.New("customer: empty")
+	r.Customer = fields[l.customer]
+	switch {
+	case len(r.Customer) == 0:
+		return r, nil, errors.New("customer: empty")
+	case len(r.Customer) > maxNameBytes:
+		return r, nil, fmt.Errorf("customer %s: out of range: longer than %d bytes", quote(r.Customer), maxNameBytes)
 	}
-	t, err := parseTime(fields[l.time])
-	if err != nil {
-		return p, amount{}, err
+	if l.segment >= 0 {
+		if r.Segment = fields[l.segment]; len(r.Segment) > maxNameBytes {
+			return r, nil, fmt.Errorf("segment %s: out of range: longer than %d bytes", quote(r.Segment), maxNameBytes)
+		}
+	}
+	var err error
+	if r.Time, err = parseTime(fields[l.time]); err != nil {
+		return r, nil, err
+	}
+	if y := r.Time.UTC().Year(); y < 1 || y > 9999 {
+		return r, nil, fmt.Errorf("time %s: out of range: the year must be from 1 to 9999", quote(fields[l.time]))
 	}
 	a, err := parseAmount(fields[l.amount])
 	if err != nil {
-		return p, amount{}, err
+		return r, nil, err
 	}
-	p = clv.Purchase{Customer: string(id), Time: t, Amount: a.decimal()}
-	if l.segment >= 0 {
-		p.Segment = string(fields[l.segment])
-	}
-	return p, a, nil
+	r.Units, r.Places = a.units, a.places
+	return r, a.big, nil
 }
 
-// readLog adds the purchases of a CSV log to acc. A malformed line stops
-// the reading with its number and reason, or, if skipBad, is counted in
-// Skipped. Progress goes to progress, if not nil. A log with no purchase
-// or refund fails with errNothing.
-func readLog(r io.Reader, cols columns, acc *clv.Accumulator, skipBad bool, progress io.Writer) (logStats, error) {
-	var stats logStats
-	lr := newLineReader(r)
-	layout, err := readHeader(lr, cols)
-	stats.Lines = lr.line
-	if err != nil {
-		return stats, err
-	}
-	var fields [][]byte
-	buf := make([]byte, 0, maxLineBytes)
-	for {
-		line, err := lr.next()
-		if err == io.EOF {
-			break
-		}
-		stats.Lines = lr.line
-		if progress != nil && stats.Lines%progressEvery == 0 {
-			fmt.Fprintf(progress, "\rclv: read %d lines", stats.Lines)
-		}
-		if err == nil && len(bytes.TrimLeft(line, " \t")) == 0 {
-			stats.Blank++
-			continue
-		}
-		var p clv.Purchase
-		var a amount
-		if err == nil {
-			fields, err = splitLine(line, fields, buf)
-		}
-		if err == nil {
-			p, a, err = layout.parse(fields)
-		}
-		if err == nil {
-			err = acc.Add(p)
-		}
-		if err != nil {
-			err = fmt.Errorf("line %d: %s", lr.line, strings.TrimPrefix(err.Error(), "clv: "))
-			if !skipBad {
-				return stats, err
-			}
-			stats.Skipped++
-			if len(stats.FirstSkipped) < reportSkipped {
-				stats.FirstSkipped = append(stats.FirstSkipped, err.Error())
-			}
-			continue
-		}
-		if a.negative() {
-			stats.Refunds++
-		} else {
-			stats.Purchases++
-		}
-	}
-	if progress != nil && stats.Lines >= progressEvery {
-		fmt.Fprintf(progress, "\rclv: read %d lines\n", stats.Lines)
-	}
-	if stats.Purchases+stats.Refunds == 0 {
-		return stats, fmt.Errorf("%w: %s", errNothing, stats.accounting())
-	}
-	return stats, nil
+// readLog reads a log as o says.
+func readLog(r io.Reader, o logReading) (*clv.Accumulator, logStats, error) {
+	return o.read(r)
 }
 
 // accounting says what became of every line.

@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/clvkit/clv"
+	"github.com/clvkit/clv/internal/orderlog"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -102,7 +105,7 @@ func TestLogErrors(t *testing.T) {
 		{"bad date", header + good + "a,02/01/2024,1,web\n", `line 3: time "02/01/2024": not RFC 3339, YYYY-MM-DD or YYYYMMDD`, nil},
 		{"no such day", header + good + "a,2024-02-30,1,web\n", `line 3: time "2024-02-30": not RFC 3339`, nil},
 		{"no such compact day", header + good + "a,20241301,1,web\n", `line 3: time "20241301": not RFC 3339`, nil},
-		{"year 0", header + good + "a,0000-06-01,1,web\n", "line 3: purchase: time = 0000-06-01T00:00:00Z: out of range: the year must be from 1 to 9999", nil},
+		{"year 0", header + good + "a,0000-06-01,1,web\n", `line 3: time "0000-06-01": out of range: the year must be from 1 to 9999`, nil},
 		{"the zero time", header + good + "a,0001-01-01,1,web\n", `line 3: time "0001-01-01": out of range: 0001-01-01T00:00:00Z is Go's zero time`, nil},
 		{"bad amount", header + good + "a,2024-01-02,1.2.3,web\n", `line 3: amount "1.2.3": not a decimal number`, nil},
 		{"empty amount", header + good + "a,2024-01-02,,web\n", `line 3: amount "": not a decimal number`, nil},
@@ -112,7 +115,7 @@ func TestLogErrors(t *testing.T) {
 		{"too many places", header + good + "a,2024-01-02,0.1234567890123456789012345678901,web\n", `line 3: amount "0.123456789012345678901234567890"…: out of range: at most 30 decimal places`, nil},
 		{"long amount", header + good + "a,2024-01-02," + strings.Repeat("9", 4<<20) + ",web\n", `line 3: longer than 65536 bytes`, nil},
 		{"long amount field", header + good + "a,2024-01-02," + strings.Repeat("9", 100) + ",web\n", `line 3: amount "99999999999999999999999999999999"…: longer than 64 bytes`, nil},
-		{"long id", header + good + strings.Repeat("x", 300) + ",2024-01-02,1,web\n", `line 3: purchase: customer = "xxxxxxxxxxxxxxxxxxxx"…: out of range: longer than 256 bytes`, nil},
+		{"long id", header + good + strings.Repeat("x", 300) + ",2024-01-02,1,web\n", `line 3: customer "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"…: out of range: longer than 256 bytes`, nil},
 		{"long segment", header + good + "a,2024-01-02,1," + strings.Repeat("s", 2<<20) + "\n", `line 3: longer than 65536 bytes`, nil},
 		{"long time", header + good + "a," + strings.Repeat("2", 80) + ",1,web\n", `line 3: time "22222222222222222222222222222222"…: longer than 64 bytes`, nil},
 		{"column twice", "customer_id,date,amount,amount\n" + good, `header: columns 3 and 4 are both named "amount"`, nil},
@@ -198,8 +201,7 @@ func TestLogLenient(t *testing.T) {
 		"a, 2024-01-01 , 1.50\r\n" +
 		"\"b, the second\",2024-01-02,\"2\"\r\n" +
 		" \"c \"\"q\"\"\" ,2024-01-03,3\r\n"
-	acc, _ := clv.NewAccumulator(clv.Month)
-	stats, err := readLog(strings.NewReader(text), defaultColumns, acc, false, nil)
+	acc, stats, err := readLog(strings.NewReader(text), logReading{columns: defaultColumns, period: clv.Month, workers: 2})
 	require.NoError(t, err)
 	assert.Equal(t, logStats{Lines: 4, Purchases: 3}, stats)
 	s := acc.Summary()
@@ -257,38 +259,24 @@ func TestParseAmount(t *testing.T) {
 	}
 }
 
-// BenchmarkReadLog reads a CSV log of 1,000,000 rows from memory, 100,000
-// customers in 4 segments, and reports rows a second.
-func BenchmarkReadLog(b *testing.B) {
-	var buf bytes.Buffer
-	buf.WriteString("customer_id,date,amount,segment\n")
-	for i := range 1_000_000 {
-		fmt.Fprintf(&buf, "cus_%06d,2024-%02d-%02d,%d.%02d,%s\n", i*7919%100_000, 1+i%12, 1+i%28, i%500, i%100, []string{"web", "app", "store", "phone"}[i%4])
-	}
-	data := buf.Bytes()
-	b.ReportAllocs()
-	for b.Loop() {
-		acc, _ := clv.NewAccumulator(clv.Month)
-		stats, err := readLog(bytes.NewReader(data), defaultColumns, acc, false, nil)
-		if err != nil || stats.Lines != 1_000_001 {
-			b.Fatal(stats, err)
-		}
-	}
-	b.ReportMetric(float64(b.N)*1_000_000/b.Elapsed().Seconds(), "rows/s")
-}
-
 func TestLogProgress(t *testing.T) {
-	var log, progress bytes.Buffer
-	log.WriteString("customer_id,date,amount\n")
-	for i := range progressEvery + 5 {
-		fmt.Fprintf(&log, "c%d,2024-01-01,1\n", i%1000)
-	}
-	acc, _ := clv.NewAccumulator(clv.Month)
-	stats, err := readLog(&log, defaultColumns, acc, false, &progress)
-	require.NoError(t, err)
-	assert.Equal(t, int64(progressEvery+6), stats.Lines)
-	assert.Equal(t, fmt.Sprintf("\rclv: read %d lines\rclv: read %d lines\n", progressEvery, progressEvery+6), progress.String())
-	assert.False(t, isTerminal(&progress))
+	var out bytes.Buffer
+	p := newProgress(&out, 1000e6)
+	p.read(10, 1) // at once: nothing shown
+	assert.Empty(t, out.String())
+	p.start = p.start.Add(-10 * time.Second)
+	p.read(250e6-10, 2e6-1)
+	assert.Equal(t, "\rclv: read 25% of 1000 MB, 0.2 million lines a second, 30s left", out.String())
+	p.finish()
+	assert.True(t, strings.HasSuffix(out.String(), "\r"+strings.Repeat(" ", 62)+"\r"), "%q", out.String())
+
+	out.Reset()
+	p = newProgress(&out, 0) // standard input: no size
+	p.start = p.start.Add(-2 * time.Second)
+	p.read(5e6, 1e6)
+	assert.Equal(t, "\rclv: read 5 MB, 0.5 million lines a second", out.String())
+
+	assert.False(t, isTerminal(&out))
 	f, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
 	require.NoError(t, err)
 	defer f.Close()
@@ -299,17 +287,22 @@ func TestLogProgress(t *testing.T) {
 	}
 }
 
-// FuzzReadLog reads any bytes as a log, with and without -skip-bad: never
-// a panic, every line accounted for, and an error that names a line
-// within the file.
+// FuzzReadLog reads any bytes as a log, with and without -skip-bad, on one
+// core and on three: never a panic, every line accounted for, an error
+// that names a line within the file, and the same figures and the same
+// error either way.
 func FuzzReadLog(f *testing.F) {
 	f.Add([]byte(handLog), false)
 	f.Add([]byte("customer_id,date,amount\na,2024-01-01,1\n\"b,2024-01-01,1\nc, 2024-01-02 ,\"2\"\r\n"), true)
 	f.Add([]byte("\ufeff\"customer_id\",date,amount,segment\n\n,,,\na,20240101,1e-31,\"x\"\"y\"\n"), true)
 	f.Add([]byte("customer_id,date,amount,amount\n"), false)
 	f.Fuzz(func(t *testing.T, data []byte, skipBad bool) {
-		acc, _ := clv.NewAccumulator(clv.Month)
-		stats, err := readLog(bytes.NewReader(data), defaultColumns, acc, skipBad, nil)
+		// Chunks of the least size, so that lines straddle them.
+		o := logReading{columns: defaultColumns, period: clv.Month, skipBad: skipBad, workers: 1, chunk: maxLineBytes + 2}
+		acc, stats, err := readLog(bytes.NewReader(data), o)
+		o.workers = 3
+		acc3, stats3, err3 := readLog(bytes.NewReader(data), o)
+		assertSameReading(t, acc, stats, err, acc3, stats3, err3)
 		lines := int64(bytes.Count(data, []byte("\n")))
 		if len(data) > 0 && data[len(data)-1] != '\n' {
 			lines++
@@ -331,4 +324,72 @@ func FuzzReadLog(f *testing.F) {
 			t.Fatalf("%q: summary %d purchases, %d refunds; read %+v", data, s.Purchases, s.Refunds, stats)
 		}
 	})
+}
+
+// assertSameReading asserts that two readings of a log agree: the same
+// error, the same accounting, the same summary.
+func assertSameReading(t *testing.T, acc *clv.Accumulator, stats logStats, err error, acc2 *clv.Accumulator, stats2 logStats, err2 error) {
+	t.Helper()
+	if (err == nil) != (err2 == nil) || err != nil && err.Error() != err2.Error() {
+		t.Fatalf("errors differ: %v, and %v", err, err2)
+	}
+	if err != nil {
+		return
+	}
+	assert.Equal(t, stats, stats2)
+	a, _ := json.Marshal(acc.Summary())
+	b, _ := json.Marshal(acc2.Summary())
+	if !bytes.Equal(a, b) {
+		t.Fatalf("summaries differ:\n%s\n%s", a, b)
+	}
+}
+
+// FuzzParallelLog reads generated logs with bad lines at random places, on
+// one core and on several: the same figures, the same first error and line.
+func FuzzParallelLog(f *testing.F) {
+	f.Add(uint64(1), uint16(500), uint8(7), uint8(3), false)
+	f.Add(uint64(2), uint16(3000), uint8(2), uint8(2), true)
+	f.Add(uint64(3), uint16(200), uint8(0), uint8(4), true)
+	f.Fuzz(func(t *testing.T, seed uint64, rows uint16, bad, workers uint8, skipBad bool) {
+		var log bytes.Buffer
+		cfg := orderlog.Config{Rows: 1 + int(rows)%5000, Customers: 1 + int(rows)%5000/4, Segments: []string{"web", "store", "app", "phone"},
+			Start: time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC), Days: 400, Seed: seed}
+		require.NoError(t, orderlog.Write(&log, cfg))
+		lines := bytes.SplitAfter(log.Bytes(), []byte("\n"))
+		rng := rand.New(rand.NewPCG(seed, 7))
+		for range int(bad) {
+			i := 1 + rng.IntN(len(lines)-1)
+			lines[i] = badLine(rng, lines[i])
+		}
+		data := bytes.Join(lines, nil)
+		o := logReading{columns: defaultColumns, period: clv.Month, skipBad: skipBad, workers: 1, chunk: maxLineBytes + 2}
+		acc, stats, err := readLog(bytes.NewReader(data), o)
+		o.workers = 1 + int(workers)%4
+		acc2, stats2, err2 := readLog(bytes.NewReader(data), o)
+		assertSameReading(t, acc, stats, err, acc2, stats2, err2)
+	})
+}
+
+// badLine spoils a line of a generated log as real exports are spoilt.
+func badLine(rng *rand.Rand, line []byte) []byte {
+	s := string(line)
+	switch rng.IntN(9) {
+	case 0:
+		return []byte(`"` + s) // a quote left open
+	case 1:
+		return []byte(strings.Replace(s, ",", ",,", 1)) // a field too many
+	case 2:
+		return []byte("\n") // blank
+	case 3:
+		return []byte(strings.Replace(s, "-", "/", 1)) // a date not read
+	case 4:
+		return []byte(strings.Replace(s, "20", "00", 1)) // the year 0, or an id changed
+	case 5:
+		return []byte(strings.Replace(s, ".", "e9", 1)) // an amount out of range
+	case 6:
+		return []byte(strings.Replace(s, ",", strings.Repeat("x", 300)+",", 1)) // an id too long
+	case 7: // a date beyond the span of 1,000 months
+		return []byte(strings.Replace(s, "202", "212", 1))
+	}
+	return []byte(strings.Replace(s, ",", `,"`, 2)) // text after a quote
 }

@@ -46,6 +46,7 @@ type inputs struct {
 	input           string
 	columns         columns
 	skipBad         bool
+	workers         int
 }
 
 // defaultColumns are the header names of a purchase log unless flags say
@@ -60,7 +61,8 @@ var example = inputs{
 	discount: decimal.RequireFromString("0.1"), discountPeriod: clv.Year,
 	cac:       decimal.RequireFromString("30"),
 	retention: decimal.RequireFromString("0.5"), retentionPeriod: clv.Month,
-	scale: 2,
+	scale:   2,
+	workers: defaultWorkers(),
 }
 
 // The flags that describe a business of the user's own; any of them turns
@@ -91,7 +93,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&in.columns.time, "time-column", defaultColumns.time, "header of the log's date column: RFC 3339, YYYY-MM-DD or YYYYMMDD")
 	fs.StringVar(&in.columns.amount, "amount-column", defaultColumns.amount, "header of the log's amount column; negative amounts are refunds")
 	fs.StringVar(&in.columns.segment, "segment-column", defaultColumns.segment, "header of the log's segment column, if it has one")
-	fs.BoolVar(&in.skipBad, "skip-bad", false, "count and skip malformed rows of the log instead of stopping")
+	fs.BoolVar(&in.skipBad, "skip-bad", false, "count and skip malformed lines of the log instead of stopping")
+	fs.IntVar(&in.workers, "workers", defaultWorkers(), "goroutines that read a log file, one a core by default")
 	fs.Usage = func() {} // help only on -h, below; a bad flag gets one line
 
 	err := fs.Parse(args)
@@ -127,6 +130,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		// which parse again over it as they did over the defaults.
 		in = example
 		_ = fs.Parse(args)
+	}
+	if err == nil && (in.workers < 1 || in.workers > 256) {
+		err = fmt.Errorf("-workers %d: must be from 1 to 256", in.workers)
 	}
 	if err == nil && (in.scale < 0 || in.scale > clv.MaxScale) {
 		err = fmt.Errorf("-scale %d: must be from 0 to %d", in.scale, clv.MaxScale)
@@ -177,26 +183,30 @@ func run(args []string, stdout, stderr io.Writer) int {
 // runLog summarises the purchase log named by -input and prices its
 // segments.
 func runLog(in inputs, opts []clv.Option, stdout, stderr io.Writer) int {
-	r, name := io.Reader(os.Stdin), "standard input"
+	f, name := os.Stdin, "standard input"
 	if in.input != "-" {
-		f, err := os.Open(in.input)
-		if err != nil {
+		var err error
+		if f, err = os.Open(in.input); err != nil {
 			fmt.Fprintf(stderr, "clv: %v\n", err)
 			return 2
 		}
 		defer f.Close()
-		r, name = f, in.input
+		name = in.input
 	}
-	var progress io.Writer
+	// A regular file can be read again, so on every core; a pipe or a
+	// device reads once, so on one.
+	var r io.Reader = f
+	size := int64(0)
+	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
+		size = info.Size()
+	} else {
+		r = struct{ io.Reader }{f}
+	}
+	o := logReading{columns: in.columns, period: in.window.Period, skipBad: in.skipBad, workers: in.workers}
 	if isTerminal(stderr) {
-		progress = stderr
+		o.progress = newProgress(stderr, size)
 	}
-	acc, err := clv.NewAccumulator(in.window.Period)
-	if err != nil {
-		fmt.Fprintf(stderr, "clv: %s\n", flagNames(err))
-		return 2
-	}
-	stats, err := readLog(r, in.columns, acc, in.skipBad, progress)
+	acc, stats, err := readLog(r, o)
 	for _, reason := range stats.FirstSkipped {
 		fmt.Fprintf(stderr, "clv: %s: skipped %s\n", name, reason)
 	}
