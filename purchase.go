@@ -140,7 +140,8 @@ func (a *Accumulator) Period() Period { return a.period }
 // ([ErrOutOfRange]).
 func (a *Accumulator) Add(p Purchase) error {
 	a.init()
-	e := p.entry()
+	var e entry
+	p.fill(&e)
 	return a.add(&e, a.hash(e.customer))
 }
 
@@ -166,20 +167,22 @@ type Row struct {
 // or above [MaxScale].
 func (a *Accumulator) AddRows(rows []Row) (int, error) {
 	a.init()
-	var batch [lookahead]entry
+	var ids [lookahead]string
 	var hashes [lookahead]uint32
 	for done := 0; done < len(rows); {
-		k := min(lookahead, len(rows)-done)
-		for j, r := range rows[done : done+k] {
-			batch[j] = r.entry()
+		batch := rows[done:min(done+lookahead, len(rows))]
+		for j := range batch {
+			ids[j] = bytesString(batch[j].Customer)
 		}
-		a.lookAhead(batch[:k], hashes[:k])
-		for j := range k {
-			if err := a.add(&batch[j], hashes[j]); err != nil {
+		a.lookAhead(ids[:len(batch)], hashes[:len(batch)])
+		var e entry
+		for j := range batch {
+			batch[j].fill(&e)
+			if err := a.add(&e, hashes[j]); err != nil {
 				return done + j, named("row", done+j+1, err)
 			}
 		}
-		done += k
+		done += len(batch)
 	}
 	return len(rows), nil
 }
@@ -205,20 +208,21 @@ type entry struct {
 	amount decimal.Decimal
 }
 
-func (p *Purchase) entry() entry {
-	e := entry{customer: p.Customer, segment: p.Segment, time: p.Time, amount: p.Amount}
+// fill sets e to p; the fills set every field, so that one entry serves
+// a whole batch without a copy.
+func (p *Purchase) fill(e *entry) {
+	e.customer, e.segment, e.time, e.amount = p.Customer, p.Segment, p.Time, p.Amount
 	e.units, e.places, e.fast = unitsOf(p.Amount)
-	return e
 }
 
-func (r *Row) entry() entry {
-	e := entry{customer: bytesString(r.Customer), segment: bytesString(r.Segment), time: r.Time, places: r.Places}
+func (r *Row) fill(e *entry) {
+	e.customer, e.segment, e.time, e.places = bytesString(r.Customer), bytesString(r.Segment), r.Time, r.Places
 	if r.Places >= 0 && r.Places <= maxUnitPlaces {
-		e.units, e.fast = r.Units, true
+		e.units, e.fast, e.amount = r.Units, true, decimal.Decimal{}
 	} else {
-		e.amount = decimal.New(r.Units, -r.Places) // check refuses places beyond MaxScale
+		// check refuses places beyond MaxScale
+		e.units, e.fast, e.amount = 0, false, decimal.New(r.Units, -r.Places)
 	}
-	return e
 }
 
 // bytesString returns b as a string without copying it. The Accumulator
@@ -230,8 +234,8 @@ func bytesString(b []byte) string {
 // add adds e, whose customer id hashes to h: it checks e against every
 // limit, and only then changes the Accumulator.
 func (a *Accumulator) add(e *entry, h uint32) error {
-	r, err := a.check(e, h)
-	if err != nil {
+	var r checkedRow
+	if err := a.check(e, h, &r); err != nil {
 		return err
 	}
 	a.apply(e, h, &r)
@@ -252,34 +256,35 @@ type checkedRow struct {
 	segment int32
 }
 
-// check returns e ready to add, or the error that refuses it.
-func (a *Accumulator) check(e *entry, h uint32) (checkedRow, error) {
+// check sets r to what adding e needs, or returns the error that refuses
+// it.
+func (a *Accumulator) check(e *entry, h uint32, r *checkedRow) error {
 	const fn = "purchase"
-	r := checkedRow{customer: -1, segment: -1}
+	*r = checkedRow{customer: -1, segment: -1}
 	if e.customer == "" {
-		return r, &argError{fn: fn, arg: "customer", err: ErrMissing}
+		return &argError{fn: fn, arg: "customer", err: ErrMissing}
 	}
 	if len(e.customer) > maxIDBytes {
-		return r, &argError{fn: fn, arg: "customer", val: fmt.Sprintf("%.20q…", e.customer),
+		return &argError{fn: fn, arg: "customer", val: fmt.Sprintf("%.20q…", e.customer),
 			err: fmt.Errorf("%w: longer than %d bytes", ErrOutOfRange, maxIDBytes)}
 	}
 	if len(e.segment) > maxIDBytes {
-		return r, &argError{fn: fn, arg: "segment", val: fmt.Sprintf("%.20q…", e.segment),
+		return &argError{fn: fn, arg: "segment", val: fmt.Sprintf("%.20q…", e.segment),
 			err: fmt.Errorf("%w: longer than %d bytes", ErrOutOfRange, maxIDBytes)}
 	}
 	if e.time.IsZero() {
-		return r, &argError{fn: fn, arg: "time", err: ErrMissing}
+		return &argError{fn: fn, arg: "time", err: ErrMissing}
 	}
 	var err error
 	if r.window, err = a.windowOf(fn, e.time); err != nil {
-		return r, err
+		return err
 	}
 	if !e.fast {
 		if e.places < 0 || e.places > MaxScale {
-			return r, &argError{fn: fn, arg: "places", val: fmt.Sprint(e.places), err: fmt.Errorf("%w: must be from 0 to %d", ErrOutOfRange, MaxScale)}
+			return &argError{fn: fn, arg: "places", val: fmt.Sprint(e.places), err: fmt.Errorf("%w: must be from 0 to %d", ErrOutOfRange, MaxScale)}
 		}
 		if e.amount, err = checkDecimal(fn, "amount", e.amount); err != nil {
-			return r, err
+			return err
 		}
 	}
 	r.refund = e.units < 0 || e.amount.Sign() < 0
@@ -287,7 +292,7 @@ func (a *Accumulator) check(e *entry, h uint32) (checkedRow, error) {
 	if !r.refund {
 		i, slot, known := a.find(e.customer, h)
 		if !known && a.count == math.MaxInt32 {
-			return r, &argError{fn: fn, arg: "customer", val: fmt.Sprintf("%.20q", e.customer),
+			return &argError{fn: fn, arg: "customer", val: fmt.Sprintf("%.20q", e.customer),
 				err: fmt.Errorf("%w: more than %d customers", ErrOutOfRange, math.MaxInt32)}
 		}
 		if known {
@@ -301,17 +306,17 @@ func (a *Accumulator) check(e *entry, h uint32) (checkedRow, error) {
 		for k := range c.n {
 			if a.segments[c.segments[k]] == e.segment {
 				r.segment = int32(c.segments[k])
-				return r, nil
+				return nil
 			}
 		}
 	}
 	if i, ok := a.findSegment(e.segment); ok {
 		r.segment = i
 	} else if len(a.segments) >= MaxSegments {
-		return r, &argError{fn: fn, arg: "segment", val: fmt.Sprintf("%.20q", e.segment),
+		return &argError{fn: fn, arg: "segment", val: fmt.Sprintf("%.20q", e.segment),
 			err: fmt.Errorf("%w: more than %d segments", ErrOutOfRange, MaxSegments)}
 	}
-	return r, nil
+	return nil
 }
 
 // windowOf returns the window of t, or an error if t's year is out of
@@ -341,10 +346,6 @@ func (a *Accumulator) apply(e *entry, h uint32, r *checkedRow) {
 	if r.segment < 0 {
 		r.segment = a.addSegment(e.segment)
 	}
-	units, slow := e.units, e.amount
-	if e.fast {
-		units, slow = a.align(units, e.places)
-	}
 	if a.rows == 0 {
 		a.lo, a.hi, a.origin = r.window, r.window, r.window
 	}
@@ -352,9 +353,17 @@ func (a *Accumulator) apply(e *entry, h uint32, r *checkedRow) {
 	a.rows++
 
 	cell := a.cell(r.segment, r.window)
-	cell.revenue.add(units, a.places)
-	if slow.Sign() != 0 {
-		cell.revenue.spill = cell.revenue.spill.Add(slow)
+	if e.fast && e.places == a.places { // nearly every amount, once the scale settles
+		cell.revenue.add(e.units, a.places)
+	} else {
+		units, slow := e.units, e.amount
+		if e.fast {
+			units, slow = a.align(units, e.places)
+		}
+		cell.revenue.add(units, a.places)
+		if slow.Sign() != 0 {
+			cell.revenue.spill = cell.revenue.spill.Add(slow)
+		}
 	}
 	if r.refund {
 		cell.refunds++
@@ -378,13 +387,16 @@ func (a *Accumulator) AddAll(purchases iter.Seq[Purchase]) error {
 	// up first, so the memory reads of many lookups overlap, and then the
 	// purchases are added one by one, their customers already in cache.
 	a.init()
-	var batch [lookahead]entry
+	var batch [lookahead]Purchase
+	var ids [lookahead]string
 	var hashes [lookahead]uint32
 	n, k := 0, 0
 	flush := func() error {
-		a.lookAhead(batch[:k], hashes[:k])
+		a.lookAhead(ids[:k], hashes[:k])
+		var e entry
 		for j := range k {
-			if err := a.add(&batch[j], hashes[j]); err != nil {
+			batch[j].fill(&e)
+			if err := a.add(&e, hashes[j]); err != nil {
 				return named("purchase", n-k+j+1, err)
 			}
 		}
@@ -392,7 +404,7 @@ func (a *Accumulator) AddAll(purchases iter.Seq[Purchase]) error {
 		return nil
 	}
 	for p := range purchases {
-		batch[k] = p.entry()
+		batch[k], ids[k] = p, p.Customer
 		k++
 		n++
 		if k == lookahead {
@@ -466,26 +478,44 @@ func (a *Accumulator) Merge(b *Accumulator) error {
 		to.purchases += from.purchases
 		to.refunds += from.refunds
 	}
-	for j := range b.count {
-		from := b.customer(j)
-		id := b.id(from) // addCustomer copies it
-		h := a.hash(id)
-		i, slot, known := a.find(id, h)
-		if !known {
-			i = a.addCustomer(id, h, slot)
-			if from.extra == 0 { // a new customer's windows copy over whole
-				c := a.customer(i)
-				c.windows, c.base, c.n = from.windows, from.base, from.n
-				for k := range from.n {
-					c.segments[k] = uint8(segment[from.segments[k]])
-				}
-				continue
-			}
+	// The table grows once, to hold both, and b's customers are looked up
+	// ahead in batches, as AddAll's are.
+	for int(a.count)+int(b.count) >= len(a.slots)/4*3 {
+		a.grow()
+	}
+	var ids [lookahead]string
+	var hashes [lookahead]uint32
+	for done := int32(0); done < b.count; {
+		n := min(lookahead, b.count-done)
+		for j := range n {
+			ids[j] = b.id(b.customer(done + j)) // addCustomer copies it
 		}
-		c := a.customer(i)
-		b.eachWindow(from, func(s, w int32) { a.mark(c, segment[s], w) })
+		a.lookAhead(ids[:n], hashes[:n])
+		for j := range n {
+			a.mergeCustomer(b, b.customer(done+j), ids[j], hashes[j], segment)
+		}
+		done += n
 	}
 	return nil
+}
+
+// mergeCustomer merges customer from of b, whose id hashes to h in a, into
+// a; segment maps b's segments to a's.
+func (a *Accumulator) mergeCustomer(b *Accumulator, from *customerState, id string, h uint32, segment []int32) {
+	i, slot, known := a.find(id, h)
+	if !known {
+		i = a.addCustomer(id, h, slot)
+		if from.extra == 0 { // a new customer's windows copy over whole
+			c := a.customer(i)
+			c.windows, c.base, c.n = from.windows, from.base, from.n
+			for k := range from.n {
+				c.segments[k] = uint8(segment[from.segments[k]])
+			}
+			return
+		}
+	}
+	c := a.customer(i)
+	b.eachWindow(from, func(s, w int32) { a.mark(c, segment[s], w) })
 }
 
 // Summary returns the figures of every window, for all customers and for

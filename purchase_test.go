@@ -354,6 +354,24 @@ func BenchmarkSummary(b *testing.B) {
 				runtime.KeepAlive(acc)
 				b.ReportMetric(float64(heap)/benchCustomers, "live-B/customer")
 			})
+			b.Run("rows", func(b *testing.B) {
+				// The same purchases as parsed rows, as a log reader adds them.
+				rows := make([]clv.Row, len(log))
+				for i, p := range log {
+					rows[i] = clv.Row{Customer: []byte(p.Customer), Segment: []byte(p.Segment), Time: p.Time,
+						Units: p.Amount.Shift(2).IntPart(), Places: 2}
+				}
+				b.ReportAllocs()
+				for b.Loop() {
+					acc, _ := clv.NewAccumulator(clv.Month)
+					if _, err := acc.AddRows(rows); err != nil {
+						b.Fatal(err)
+					}
+					if s := acc.Summary(); s.Customers != benchCustomers {
+						b.Fatal(s.Customers, "customers")
+					}
+				}
+			})
 			b.Run("float64", func(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {

@@ -22,6 +22,7 @@ const (
 	inlineID       = 24      // the longest id kept in its customer's state
 	inlineSegments = 3       // the segments whose windows a state holds
 	lookahead      = 64      // purchases AddAll looks up ahead of adding them
+	scanSegments   = 16      // segments few enough to find by comparing names
 )
 
 // recentWindow is a window and its bounds, in seconds since 1970 UTC.
@@ -92,6 +93,15 @@ func (s *windowSet) mark(w int32) {
 func (a *Accumulator) findSegment(name string) (int32, bool) {
 	if a.lastIndex > 0 && name == a.lastSegment {
 		return a.lastIndex - 1, true
+	}
+	if len(a.segments) <= scanSegments { // a few names compare faster than a map hashes
+		for i, s := range a.segments {
+			if s == name {
+				a.lastSegment, a.lastIndex = s, int32(i)+1
+				return int32(i), true
+			}
+		}
+		return 0, false
 	}
 	i, ok := a.segmentIndex[name]
 	if ok {
@@ -221,22 +231,22 @@ func (a *Accumulator) id(c *customerState) string {
 // customer is kept. Nothing is changed: the reads only bring the memory
 // into cache, and the loops keep them independent of each other so the
 // processor can have many under way at once.
-func (a *Accumulator) lookAhead(batch []entry, hashes []uint32) {
+func (a *Accumulator) lookAhead(ids []string, hashes []uint32) {
 	sink := a.sink
-	for j := range batch {
-		if id := batch[j].customer; id != "" {
+	for _, id := range ids {
+		if id != "" {
 			sink += uint64(id[0]) // hashing many ids overlaps less
 		}
 	}
-	for j := range batch {
-		hashes[j] = a.hash(batch[j].customer)
+	for j, id := range ids {
+		hashes[j] = a.hash(id)
 	}
 	var seen [lookahead]uint64
 	mask := len(a.slots) - 1
 	for j, h := range hashes {
 		seen[j] = a.slots[int(h)&mask]
 	}
-	for j, s := range seen[:len(batch)] {
+	for j, s := range seen[:len(ids)] {
 		// The customer is in the first slot with their hash, nearly always
 		// the home slot or one of the next few, in the same cache line.
 		for k := int(hashes[j]) & mask; s != 0; s = a.slots[k] {

@@ -3,6 +3,8 @@ package clv
 import (
 	"fmt"
 	"math/bits"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -173,12 +175,50 @@ func (a *Accumulator) newWindowGrid() *windowGrid {
 
 // countCustomers counts every customer in the windows they bought in, in
 // each segment and in all: as a customer, as new in their first window,
-// and as lost in each window after one they bought in.
+// and as lost in each window after one they bought in. Many customers are
+// counted in parts, one a core, whose counts then add up.
 func (a *Accumulator) countCustomers(g *windowGrid) {
+	parts := min(runtime.GOMAXPROCS(0), int(a.count)/customersAPart, maxParts)
+	if parts <= 1 {
+		a.countRange(g, 0, a.count)
+		return
+	}
+	grids := make([]*windowGrid, parts)
+	var wg sync.WaitGroup
+	for p := range grids {
+		grids[p] = &windowGrid{span: g.span, all: g.all,
+			customers: make([]int64, len(g.customers)), fresh: make([]int64, len(g.fresh)), lost: make([]int64, len(g.lost))}
+		lo, hi := int32(int64(a.count)*int64(p)/int64(parts)), int32(int64(a.count)*int64(p+1)/int64(parts))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a.countRange(grids[p], lo, hi)
+		}()
+	}
+	wg.Wait()
+	for _, part := range grids {
+		for k := range g.customers {
+			g.customers[k] += part.customers[k]
+			g.fresh[k] += part.fresh[k]
+			g.lost[k] += part.lost[k]
+		}
+	}
+}
+
+const (
+	// customersAPart is the fewest customers worth a goroutine of their
+	// own when they are counted.
+	customersAPart = 1 << 16
+	// maxParts bounds the goroutines that count customers.
+	maxParts = 8
+)
+
+// countRange counts customers lo to hi − 1 into g.
+func (a *Accumulator) countRange(g *windowGrid, lo, hi int32) {
 	// Each customer's windows, segment by segment, as bits over the span.
 	words := (g.span + 63) / 64
 	set, union := make([]uint64, words), make([]uint64, words)
-	for i := range a.count {
+	for i := lo; i < hi; i++ {
 		c := a.customer(i)
 		first := int(a.first(c) - a.lo)
 		clear(union)

@@ -389,3 +389,22 @@ func TestReadmePurchaseRecords(t *testing.T) {
 	}
 	assert.Equal(t, lines(program), lines(snippet))
 }
+
+// Enough customers that Summary counts them in parts, on several cores:
+// the parts add up to the reference.
+func TestSummaryInParts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	log := make([]clv.Purchase, 0, 300_000)
+	start := at("2023-01-01T00:00:00Z")
+	for i := range cap(log) {
+		log = append(log, clv.Purchase{
+			Customer: fmt.Sprint("c", rng.IntN(150_000)),
+			Time:     start.Add(time.Duration(rng.Int64N(int64(700 * 24 * time.Hour)))),
+			Amount:   decimal.New(rng.Int64N(10_000)-500, -2),
+			Segment:  []string{"a", "b", "c", "d"}[i%4],
+		})
+	}
+	acc, _ := clv.NewAccumulator(clv.Month)
+	require.NoError(t, acc.AddAll(slices.Values(log)))
+	assertSummary(t, refSummary(clv.Month, log), acc.Summary())
+}

@@ -9,10 +9,11 @@ package main
 // reading slow or its memory large.
 
 import (
-	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math/big"
+	"math/bits"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -52,6 +53,37 @@ func quote(s []byte) string {
 // until the line or buf change.
 func splitLine(line []byte, fields [][]byte, buf []byte) ([][]byte, error) {
 	fields = fields[:0]
+	// Most lines hold no quote: split them in one pass, eight bytes at a
+	// time.
+	start, i := 0, 0
+	for ; i+8 <= len(line); i += 8 {
+		w := binary.LittleEndian.Uint64(line[i:])
+		for m := bytesEqual(w, ',') | bytesEqual(w, '"'); m != 0; m &= m - 1 {
+			j := i + bits.TrailingZeros64(m)/8
+			if line[j] == '"' {
+				start = -1
+				break
+			}
+			fields = append(fields, trimSpace(line[start:j]))
+			start = j + 1
+		}
+		if start < 0 {
+			break
+		}
+	}
+	for ; start >= 0 && i < len(line); i++ {
+		switch line[i] {
+		case ',':
+			fields = append(fields, trimSpace(line[start:i]))
+			start = i + 1
+		case '"':
+			start = -1
+		}
+	}
+	if start >= 0 {
+		return append(fields, trimSpace(line[start:])), nil
+	}
+	fields = fields[:0]
 	buf = buf[:0]
 	for i := 0; ; {
 		var field []byte
@@ -69,6 +101,26 @@ func splitLine(line []byte, fields [][]byte, buf []byte) ([][]byte, error) {
 // fieldAt returns field k of a line, as splitLine would, reading no
 // further than it needs to.
 func fieldAt(line []byte, k int, buf []byte) ([]byte, error) {
+	// The fields before a quote split as if the line had none.
+	start, n := 0, 0
+	for i, c := range line {
+		if c == '"' {
+			start = -1
+			break
+		}
+		if c == ',' {
+			if n == k {
+				return trimSpace(line[start:i]), nil
+			}
+			n, start = n+1, i+1
+		}
+	}
+	if start >= 0 {
+		if n == k {
+			return trimSpace(line[start:]), nil
+		}
+		return nil, errFewFields
+	}
 	buf = buf[:0]
 	for i, n := 0, 0; ; n++ {
 		field, next, b, err := nextField(line, i, buf, n)
@@ -123,8 +175,30 @@ func nextField(line []byte, i int, buf []byte, n int) (field []byte, next int, _
 		}
 		i++
 	}
-	return bytes.TrimRight(line[start:i], " \t"), i + 1, buf, nil
+	return trimSpace(line[start:i]), i + 1, buf, nil
 }
+
+// bytesEqual returns the high bit of each byte of w that equals c, and no
+// other bit.
+func bytesEqual(w uint64, c byte) uint64 {
+	const low7 = 0x7f7f7f7f7f7f7f7f
+	v := w ^ (0x0101010101010101 * uint64(c)) // zero where w holds c
+	return ^((v&low7 + low7) | v | low7)
+}
+
+// trimSpace drops the spaces and tabs around a field.
+func trimSpace(s []byte) []byte {
+	for len(s) > 0 && isSpace(s[0]) {
+		s = s[1:]
+	}
+	for len(s) > 0 && isSpace(s[len(s)-1]) {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// isBlank reports whether a line holds nothing but spaces and tabs.
+func isBlank(line []byte) bool { return len(trimSpace(line)) == 0 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' }
 
@@ -177,6 +251,40 @@ func digits(s []byte) (int, bool) {
 	return n, true
 }
 
+// plainAmount reads an amount written as most are, an optional minus
+// sign and at most 18 digits with an optional point, such as -19.99, and
+// reports false for any other.
+func plainAmount(s []byte) (amount, bool) {
+	i, neg := 0, false
+	if len(s) > 0 && s[0] == '-' {
+		i, neg = 1, true
+	}
+	var units int64
+	digits, places, dot := 0, int32(0), false
+	for ; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			units = units*10 + int64(c-'0')
+			digits++
+			if dot {
+				places++
+			}
+		case c == '.' && !dot:
+			dot = true
+		default:
+			return amount{}, false
+		}
+	}
+	if digits == 0 || digits > 18 {
+		return amount{}, false
+	}
+	if neg {
+		units = -units
+	}
+	return amount{units: units, places: places}, true
+}
+
 // An amount is a parsed amount: units × 10^−places while it fits an
 // int64, and otherwise big.
 type amount struct {
@@ -205,6 +313,9 @@ func (a amount) negative() bool {
 // or with more than 30 decimal places, as the library would, but before
 // any arithmetic, so that 1e-2000000000 costs no more than 1.
 func parseAmount(s []byte) (amount, error) {
+	if a, ok := plainAmount(s); ok {
+		return a, nil
+	}
 	if len(s) > maxAmountBytes {
 		return amount{}, fmt.Errorf("amount %s: longer than %d bytes", quote(s), maxAmountBytes)
 	}

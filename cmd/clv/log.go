@@ -86,9 +86,10 @@ func parseHeader(line []byte, cols columns) (logLayout, error) {
 
 // row returns the purchase on a line split into fields, as a Row, with
 // every check that is the line's own: the limits the Accumulator enforces
-// on single purchases are checked here, so that only those of the whole
-// log are left to it. An amount with more digits than a Row holds comes
-// back as a decimal beside it.
+// on single purchases are checked here, the year of the time by
+// parseTime, so that only the limits of the whole log are left to the
+// Accumulator. An amount with more digits than a Row holds comes back as
+// a decimal beside it.
 func (l logLayout) row(fields [][]byte, parseTime func([]byte) (time.Time, error)) (clv.Row, *decimal.Decimal, error) {
 	var r clv.Row
 	if len(fields) != l.fields {
@@ -109,9 +110,6 @@ func (l logLayout) row(fields [][]byte, parseTime func([]byte) (time.Time, error
 	var err error
 	if r.Time, err = parseTime(fields[l.time]); err != nil {
 		return r, nil, err
-	}
-	if y := r.Time.UTC().Year(); y < 1 || y > 9999 {
-		return r, nil, fmt.Errorf("time %s: out of range: the year must be from 1 to 9999", quote(fields[l.time]))
 	}
 	a, err := parseAmount(fields[l.amount])
 	if err != nil {

@@ -1,19 +1,24 @@
 package main
 
-// This file implements the reading of a log on every core. One goroutine
-// reads the log in chunks of whole lines and hands each chunk to every
-// worker. Each worker owns the customers whose ids hash to it: it skims
-// every line for the customer, and parses and adds only its own customers'
-// lines, to an Accumulator of its own. Those Accumulators hold disjoint
-// customers, so merging them is cheap and exact, and each line is counted
-// once, by its owner: every figure, every count and the first error are
-// those of reading the log line by line.
+// This file implements the reading of a log on every core, in three
+// stages. One goroutine reads the log in chunks of whole lines. Splitters
+// take the chunks as they come, find each line and its customer, and sort
+// the lines by customer: a customer's lines all go to the same shard, the
+// one their id hashes to. Each shard parses and checks its lines and adds
+// their rows to an Accumulator of its own; only a line's place in its
+// chunk crosses from one core to another, never a parsed row. The shards'
+// Accumulators hold disjoint customers, so merging them is cheap and
+// exact; every line is counted once, by the splitter or the shard that
+// took it; every figure, every count and the first error are those of
+// reading the log line by line.
 //
 // Only the limits an Accumulator enforces on the whole log — its span of
 // windows and its number of segments — depend on which lines came before;
-// every other check is the line's own. If a worker meets one of those
-// limits, or the merge does, the log is read again on one core, so that
-// the line that breaks the limit is the one a reader line by line names.
+// every other check is the line's own, and the shards make it before any
+// row reaches the Accumulator. If a shard meets one of those limits, or
+// the merge does, the log is read again with one shard, whose lines come
+// in the order of the log, so that the line that breaks the limit is the
+// one a reader line by line names.
 
 import (
 	"bytes"
@@ -35,9 +40,9 @@ const (
 	// chunkBytes is the size of the buffers the log is read in; a line
 	// longer than maxLineBytes is refused, so a chunk holds many.
 	chunkBytes = 1 << 20
-	// rowBatch is how many rows a worker hands its Accumulator at once,
-	// which looks their customers up ahead.
-	rowBatch = 256
+	// rowBatch is how many rows a parser hands a shard at once, which the
+	// shard's Accumulator then looks up ahead.
+	rowBatch = 512
 )
 
 // A logReading says how to read a log.
@@ -45,17 +50,17 @@ type logReading struct {
 	columns  columns
 	period   clv.Period
 	skipBad  bool
-	workers  int       // reading on one core if 1
+	workers  int       // parsers and shards; 1 keeps the rows in the order of the log
 	progress *progress // nil for none
 	chunk    int       // bytes a chunk; 0 for chunkBytes, and above maxLineBytes+2
 }
 
-// errConflict stops a reading on several cores that met a limit of the
-// whole log; the log is then read again on one.
-var errConflict = errors.New("a limit of the whole log: read it again on one core")
+// errConflict stops a reading by several shards that met a limit of the
+// whole log; the log is then read again by one.
+var errConflict = errors.New("a limit of the whole log: read it again with one shard")
 
-// read reads a log from r on one core, or, if r can be read again from its
-// start, on o.workers cores.
+// read reads a log from r with one shard, or, if r can be read again from
+// its start, with o.workers.
 func (o logReading) read(r io.Reader) (*clv.Accumulator, logStats, error) {
 	seeker, ok := r.(io.Seeker)
 	if o.workers <= 1 || !ok {
@@ -75,36 +80,54 @@ func (o logReading) read(r io.Reader) (*clv.Accumulator, logStats, error) {
 }
 
 // A chunk is a run of whole lines of the log, the first of them line
-// first. A line too long for a chunk ends it, as long: the line after the
-// chunk's last.
+// first. A line too long for a chunk is sent alone, as long. A chunk is
+// read into again once every batch of its lines is done with.
 type chunk struct {
-	data    []byte
-	first   int64
-	long    bool
-	readers atomic.Int32 // workers yet to read it
-	free    chan<- *chunk
+	data  []byte
+	first int64
+	long  bool
+	refs  atomic.Int32
+	free  chan<- *chunk
 }
 
-func (c *chunk) done() {
-	if c.readers.Add(-1) == 0 {
+// hold takes a reference to c; release gives it back, and the last frees c.
+func (c *chunk) hold() { c.refs.Add(1) }
+func (c *chunk) release() {
+	if c.refs.Add(-1) == 0 {
 		c.free <- c
 	}
 }
 
-// run reads r with the given number of workers.
+// A batch is lines of one chunk for one shard: where each is in the
+// chunk, and its number in the log.
+type batch struct {
+	c     *chunk
+	lines []lineRef
+}
+
+type lineRef struct {
+	start, end int32
+	n          int64
+}
+
+// run reads r with the given number of splitters and shards.
 func (o logReading) run(r io.Reader, workers int) (*clv.Accumulator, logStats, error) {
 	var stats logStats
 	chunkBytes := chunkBytes
 	if o.chunk > 0 {
 		chunkBytes = o.chunk
 	}
-	free := make(chan *chunk, 2*workers+2)
-	for range cap(free) {
-		free <- &chunk{data: make([]byte, 0, chunkBytes), free: free}
+	freeChunks := make(chan *chunk, 2*workers+2)
+	for range cap(freeChunks) {
+		freeChunks <- &chunk{data: make([]byte, 0, chunkBytes), free: freeChunks}
+	}
+	freeBatches := make(chan *batch, 4*workers*workers+4)
+	for range cap(freeBatches) {
+		freeBatches <- &batch{lines: make([]lineRef, 0, rowBatch)}
 	}
 
 	// The header, from the start of the first chunk.
-	first := <-free
+	first := <-freeChunks
 	n, err := io.ReadFull(r, first.data[:chunkBytes])
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
 		return nil, stats, err
@@ -127,32 +150,45 @@ func (o logReading) run(r io.Reader, workers int) (*clv.Accumulator, logStats, e
 		o.progress.read(int64(n), 1)
 	}
 
-	ws := make([]*worker, workers)
-	inbox := make([]chan *chunk, workers)
-	var wg sync.WaitGroup
 	stop := &stopLine{}
 	seed := maphash.MakeSeed()
-	for i := range ws {
+	shards := make([]*shard, workers)
+	inbox := make([]chan *batch, workers)
+	var shardsDone sync.WaitGroup
+	for i := range shards {
 		acc, err := clv.NewAccumulator(o.period)
 		if err != nil {
 			return nil, stats, err
 		}
-		ws[i] = &worker{index: i, of: workers, seed: seed, layout: layout, acc: acc, skipBad: o.skipBad, stop: stop}
-		inbox[i] = make(chan *chunk, cap(free))
-		wg.Add(1)
+		shards[i] = &shard{layout: layout, acc: acc, of: workers, tally: tally{skipBad: o.skipBad, stop: stop}}
+		inbox[i] = make(chan *batch, cap(freeBatches))
+		shardsDone.Add(1)
 		go func() {
-			defer wg.Done()
-			for c := range inbox[i] {
-				ws[i].chunk(c)
-				c.done()
+			defer shardsDone.Done()
+			for b := range inbox[i] {
+				shards[i].batch(b)
+				b.c.release()
+				b.c, b.lines = nil, b.lines[:0]
+				freeBatches <- b
 			}
 		}()
 	}
-	send := func(c *chunk) {
-		c.readers.Store(int32(workers))
-		for _, in := range inbox {
-			in <- c
-		}
+	chunks := make(chan *chunk, cap(freeChunks))
+	splitters := make([]*splitter, workers)
+	var splittersDone sync.WaitGroup
+	for i := range splitters {
+		p := &splitter{layout: layout, seed: seed, shards: inbox, free: freeBatches, tally: tally{skipBad: o.skipBad, stop: stop}}
+		p.out = make([]*batch, workers)
+		splitters[i] = p
+		splittersDone.Add(1)
+		go func() {
+			defer splittersDone.Done()
+			for c := range chunks {
+				c.refs.Store(1)
+				p.chunk(c)
+				c.release()
+			}
+		}()
 	}
 
 	// The chunks: whole lines, and what follows the last one carried into
@@ -173,8 +209,8 @@ func (o logReading) run(r io.Reader, workers int) (*clv.Accumulator, logStats, e
 				readErr, eof = err, true
 			}
 		}
-		if stop.stopped(o.skipBad) { // no worker reads on
-			free <- cur
+		if stop.stopped(o.skipBad) { // nothing further is read
+			freeChunks <- cur
 			break
 		}
 		if skipping { // the rest of a line too long to read
@@ -182,7 +218,7 @@ func (o logReading) run(r io.Reader, workers int) (*clv.Accumulator, logStats, e
 			if i < 0 {
 				cur.data = cur.data[:0]
 				if eof {
-					free <- cur
+					freeChunks <- cur
 					break
 				}
 				continue
@@ -195,18 +231,18 @@ func (o logReading) run(r io.Reader, workers int) (*clv.Accumulator, logStats, e
 		}
 		if last < 0 && len(cur.data) > 0 {
 			// No line ends in a whole chunk: this line is too long.
-			long := <-free
+			long := <-freeChunks
 			long.data, long.first, long.long = long.data[:0], line, true
-			send(long)
+			chunks <- long
 			line++
 			if !o.skipBad {
-				free <- cur
+				freeChunks <- cur
 				break
 			}
 			cur.data, skipping = cur.data[:0], true
 			continue
 		}
-		next := <-free
+		next := <-freeChunks
 		next.data = append(next.data[:0], cur.data[last+1:]...)
 		next.long = false
 		cur.data, cur.first = cur.data[:last+1], line
@@ -219,20 +255,22 @@ func (o logReading) run(r io.Reader, workers int) (*clv.Accumulator, logStats, e
 			o.progress.read(int64(len(cur.data)), lines)
 		}
 		if len(cur.data) > 0 {
-			send(cur)
+			chunks <- cur
 		} else {
-			free <- cur
+			freeChunks <- cur
 		}
 		cur = next
 		if eof && len(cur.data) == 0 {
-			free <- cur
+			freeChunks <- cur
 			break
 		}
 	}
+	close(chunks)
+	splittersDone.Wait()
 	for _, in := range inbox {
 		close(in)
 	}
-	wg.Wait()
+	shardsDone.Wait()
 	if o.progress != nil {
 		o.progress.finish()
 	}
@@ -240,28 +278,35 @@ func (o logReading) run(r io.Reader, workers int) (*clv.Accumulator, logStats, e
 		return nil, stats, readErr
 	}
 
-	// The workers' counts and Accumulators, and the first error.
-	var skipped []skippedLine
-	var failed *skippedLine
-	for _, w := range ws {
-		if w.conflict {
+	// The counts of every stage, the first error, and the shards merged.
+	var all []*tally
+	for _, p := range splitters {
+		all = append(all, &p.tally)
+	}
+	for _, s := range shards {
+		if s.conflict {
 			return nil, stats, errConflict
 		}
-		stats.Purchases += w.stats.Purchases
-		stats.Refunds += w.stats.Refunds
-		stats.Blank += w.stats.Blank
-		stats.Skipped += w.stats.Skipped
-		skipped = append(skipped, w.skipped...)
-		if w.failed != nil && (failed == nil || w.failed.line < failed.line) {
-			failed = w.failed
+		all = append(all, &s.tally)
+	}
+	var skipped []skippedLine
+	var failed *skippedLine
+	for _, t := range all {
+		stats.Purchases += t.stats.Purchases
+		stats.Refunds += t.stats.Refunds
+		stats.Blank += t.stats.Blank
+		stats.Skipped += t.stats.Skipped
+		skipped = append(skipped, t.skipped...)
+		if t.failed != nil && (failed == nil || t.failed.line < failed.line) {
+			failed = t.failed
 		}
 	}
 	stats.Lines = line - 1
 	// The merge fails if the lines taken break a limit of the whole log;
 	// if it does not, no line before the first that failed did either.
-	acc := ws[0].acc
-	for _, w := range ws[1:] {
-		if err := acc.Merge(w.acc); err != nil {
+	acc := shards[0].acc
+	for _, s := range shards[1:] {
+		if err := acc.Merge(s.acc); err != nil {
 			return nil, stats, errConflict
 		}
 	}
@@ -278,8 +323,8 @@ func (o logReading) run(r io.Reader, workers int) (*clv.Accumulator, logStats, e
 	return acc, stats, nil
 }
 
-// stopLine is the first line a worker failed on, without -skip-bad: no
-// worker need read beyond it. A conflict stops every worker at once.
+// stopLine is the first line that failed, without -skip-bad: nothing
+// beyond it need be read. A conflict stops everything at once.
 type stopLine struct {
 	n        atomic.Int64
 	conflict atomic.Bool
@@ -307,18 +352,111 @@ type skippedLine struct {
 	reason string
 }
 
-// A worker adds the lines of the customers it owns.
-type worker struct {
-	index, of int
-	seed      maphash.Seed
-	layout    logLayout
-	acc       *clv.Accumulator
-	skipBad   bool
-	stop      *stopLine
+// A tally counts what a stage made of its lines.
+type tally struct {
+	skipBad bool
+	stop    *stopLine
+	stats   logStats
+	skipped []skippedLine // the first reportSkipped
+	failed  *skippedLine  // the line that stopped the stage
+}
 
-	stats    logStats
-	skipped  []skippedLine // the first reportSkipped
-	failed   *skippedLine  // the line that stopped it
+// refuse skips a line, or stops the stage at it.
+func (t *tally) refuse(n int64, err error) {
+	s := skippedLine{line: n, reason: fmt.Sprintf("line %d: %s", n, strings.TrimPrefix(err.Error(), "clv: "))}
+	if !t.skipBad {
+		if t.failed == nil || n < t.failed.line {
+			t.failed = &s
+		}
+		t.stop.at(n)
+		return
+	}
+	t.stats.Skipped++
+	if len(t.skipped) < reportSkipped {
+		t.skipped = append(t.skipped, s)
+	}
+}
+
+// A splitter finds the lines of chunks and their customers, and sends
+// each line to the shard of its customer. It counts blank lines and
+// refuses lines too long to read; a line whose customer it cannot read
+// goes to the first shard, which says what is wrong with it.
+type splitter struct {
+	tally
+	layout logLayout
+	seed   maphash.Seed
+	shards []chan *batch
+	free   chan *batch
+	out    []*batch // a batch being filled for each shard
+	buf    []byte
+}
+
+// chunk sorts a chunk's lines by shard.
+func (p *splitter) chunk(c *chunk) {
+	if c.long {
+		p.refuse(c.first, errLineTooLong)
+		return
+	}
+	if p.buf == nil {
+		p.buf = make([]byte, 0, maxLineBytes)
+	}
+	data := c.data
+	for at, n := 0, c.first; at < len(data); n++ {
+		end := bytes.IndexByte(data[at:], '\n')
+		if end < 0 {
+			end = len(data)
+		} else {
+			end += at
+		}
+		line := bytes.TrimSuffix(data[at:end], []byte{'\r'})
+		start := at
+		at = end + 1
+		if stop := p.stop.line(); stop > 0 && n > stop {
+			break
+		}
+		switch {
+		case len(line) > maxLineBytes:
+			p.refuse(n, errLineTooLong)
+			continue
+		case isBlank(line):
+			p.stats.Blank++
+			continue
+		}
+		s := 0
+		if len(p.shards) > 1 {
+			if id, err := fieldAt(line, p.layout.customer, p.buf); err == nil {
+				s = int(maphash.Bytes(p.seed, id) % uint64(len(p.shards)))
+			}
+		}
+		b := p.out[s]
+		if b == nil {
+			b = <-p.free
+			b.c = c
+			c.hold()
+			p.out[s] = b
+		}
+		b.lines = append(b.lines, lineRef{start: int32(start), end: int32(start + len(line)), n: n})
+		if len(b.lines) == rowBatch {
+			p.shards[s] <- b
+			p.out[s] = nil
+		}
+	}
+	for s, b := range p.out { // batches never span chunks
+		if b != nil {
+			p.shards[s] <- b
+			p.out[s] = nil
+		}
+	}
+}
+
+// A shard parses and checks the lines of its customers and adds their
+// rows. What its Accumulator refuses breaks a limit of the whole log,
+// which with several shards is a conflict.
+type shard struct {
+	tally
+	layout   logLayout
+	acc      *clv.Accumulator
+	of       int
 	conflict bool
 
 	fields  [][]byte
@@ -329,75 +467,38 @@ type worker struct {
 	lastT   time.Time
 }
 
-// chunk reads a chunk's lines.
-func (w *worker) chunk(c *chunk) {
-	if w.failed != nil || w.conflict {
+// batch parses a batch of lines and adds their rows, which point into the
+// batch's chunk.
+func (s *shard) batch(b *batch) {
+	// A failure stops only the lines after it: batches of earlier lines,
+	// from other splitters, may come later.
+	if s.conflict || s.stop.conflict.Load() {
 		return
 	}
-	if c.long {
-		if w.index == 0 {
-			w.refuse(c.first, errLineTooLong)
-		}
-		return
+	if s.buf == nil {
+		s.buf = make([]byte, 0, maxLineBytes)
 	}
-	if w.buf == nil {
-		w.buf = make([]byte, 0, maxLineBytes)
-	}
-	data := c.data
-	for n := c.first; len(data) > 0; n++ {
-		end := bytes.IndexByte(data, '\n')
-		if end < 0 {
-			end = len(data)
-		}
-		line := bytes.TrimSuffix(data[:end], []byte{'\r'})
-		data = data[min(end+1, len(data)):]
-		if stop := w.stop.line(); stop > 0 && n > stop {
+	for _, l := range b.lines {
+		if stop := s.stop.line(); stop > 0 && l.n > stop {
 			break
 		}
-		if !w.owns(line) {
-			continue
+		if err := s.line(l.n, b.c.data[l.start:l.end]); err != nil {
+			s.refuse(l.n, err)
 		}
-		if err := w.line(n, line); err != nil {
-			w.refuse(n, err)
-			if w.failed != nil {
-				break
-			}
+		if s.conflict || s.failed != nil && s.failed.line <= l.n {
+			break
 		}
 	}
-	w.flush() // the rows point into the chunk
+	s.flush()
 }
 
-// owns reports whether a line is the worker's: the owner of its customer,
-// or the first worker for a line with no customer to read.
-func (w *worker) owns(line []byte) bool {
-	if w.of == 1 {
-		return true
-	}
-	if len(line) > maxLineBytes || len(bytes.TrimLeft(line, " \t")) == 0 {
-		return w.index == 0
-	}
-	id, err := fieldAt(line, w.layout.customer, w.buf)
-	if err != nil || len(id) == 0 {
-		return w.index == 0
-	}
-	return int(maphash.Bytes(w.seed, id)%uint64(w.of)) == w.index
-}
-
-// line parses one of the worker's lines into a row, to be added with the
-// next batch.
-func (w *worker) line(n int64, line []byte) error {
-	if len(line) > maxLineBytes {
-		return errLineTooLong
-	}
-	if len(bytes.TrimLeft(line, " \t")) == 0 {
-		w.stats.Blank++
-		return nil
-	}
+// line parses a line into a row, to be added with the rest of the batch.
+func (s *shard) line(n int64, line []byte) error {
 	var err error
-	if w.fields, err = splitLine(line, w.fields, w.buf); err != nil {
+	if s.fields, err = splitLine(line, s.fields, s.buf); err != nil {
 		return err
 	}
-	r, big, err := w.layout.row(w.fields, w.parseTime)
+	r, big, err := s.layout.row(s.fields, s.parseTime)
 	if err != nil {
 		return err
 	}
@@ -405,75 +506,77 @@ func (w *worker) line(n int64, line []byte) error {
 		// An amount of more digits than a Row holds, rare: added at its
 		// place among the rows, so a limit breaks where it would line by
 		// line.
-		w.flush()
-		if w.failed != nil || w.conflict {
+		s.flush()
+		if s.conflict || s.failed != nil && s.failed.line < n {
 			return nil
 		}
 		p := clv.Purchase{Customer: string(r.Customer), Time: r.Time, Amount: *big, Segment: string(r.Segment)}
-		if err := w.acc.Add(p); err != nil {
-			if w.of > 1 {
-				w.conflict = true
-				w.stop.conflict.Store(true)
-				return nil
-			}
-			return err
-		}
-		if big.Sign() < 0 {
-			w.stats.Refunds++
+		if err := s.acc.Add(p); err != nil {
+			s.refuseRow(n, err)
+		} else if big.Sign() < 0 {
+			s.stats.Refunds++
 		} else {
-			w.stats.Purchases++
+			s.stats.Purchases++
 		}
 		return nil
 	}
-	w.rows = append(w.rows, r)
-	w.lines = append(w.lines, n)
-	if len(w.rows) == rowBatch {
-		w.flush()
-	}
+	s.rows = append(s.rows, r)
+	s.lines = append(s.lines, n)
 	return nil
 }
 
-// parseTime parses a time, remembering the last day parsed.
-func (w *worker) parseTime(s []byte) (time.Time, error) {
-	if len(w.lastDay) > 0 && bytes.Equal(s, w.lastDay) {
-		return w.lastT, nil
-	}
-	t, err := parseTime(s)
-	if err == nil && len(s) > 0 && len(s) <= 10 {
-		w.lastDay, w.lastT = append(w.lastDay[:0], s...), t
-	}
-	return t, err
-}
-
-// flush adds the rows of the batch. Rows the Accumulator refuses break a
-// limit of the whole log, which on several cores is a conflict.
-func (w *worker) flush() {
-	rows, lines := w.rows, w.lines
-	w.rows, w.lines = w.rows[:0], w.lines[:0]
+// flush adds the rows parsed so far.
+func (s *shard) flush() {
+	rows, lines := s.rows, s.lines
+	s.rows, s.lines = s.rows[:0], s.lines[:0]
 	for len(rows) > 0 {
-		n, err := w.acc.AddRows(rows)
-		for _, r := range rows[:n] {
-			if r.Units < 0 {
-				w.stats.Refunds++
-			} else {
-				w.stats.Purchases++
-			}
-		}
-		if err == nil {
-			return
-		}
-		if w.of > 1 {
-			w.conflict = true
-			w.stop.conflict.Store(true)
-			w.stop.at(1)
-			return
-		}
-		w.refuse(lines[n], purchaseError(err))
-		if w.failed != nil {
+		n, err := s.acc.AddRows(rows)
+		s.count(rows[:n])
+		if err == nil || !s.refuseRow(lines[n], err) {
 			return
 		}
 		rows, lines = rows[n+1:], lines[n+1:]
 	}
+}
+
+// parseTime parses a time and checks its year, remembering the last day.
+func (s *shard) parseTime(b []byte) (time.Time, error) {
+	if len(s.lastDay) > 0 && bytes.Equal(b, s.lastDay) {
+		return s.lastT, nil
+	}
+	t, err := parseTime(b)
+	if err != nil {
+		return t, err
+	}
+	if y := t.UTC().Year(); y < 1 || y > 9999 {
+		return t, fmt.Errorf("time %s: out of range: the year must be from 1 to 9999", quote(b))
+	}
+	if len(b) <= 10 {
+		s.lastDay, s.lastT = append(s.lastDay[:0], b...), t
+	}
+	return t, nil
+}
+
+func (s *shard) count(rows []clv.Row) {
+	for _, r := range rows {
+		if r.Units < 0 {
+			s.stats.Refunds++
+		} else {
+			s.stats.Purchases++
+		}
+	}
+}
+
+// refuseRow deals with a row the Accumulator refused, and reports whether
+// the shard goes on.
+func (s *shard) refuseRow(line int64, err error) bool {
+	if s.of > 1 {
+		s.conflict = true
+		s.stop.conflict.Store(true)
+		return false
+	}
+	s.refuse(line, purchaseError(err))
+	return s.skipBad // without, the rows after it are after the failure
 }
 
 // purchaseError names the purchase of a failed row as the line names it:
@@ -488,20 +591,5 @@ func purchaseError(err error) error {
 	return err
 }
 
-// refuse skips a line, or stops the worker at it.
-func (w *worker) refuse(n int64, err error) {
-	s := skippedLine{line: n, reason: fmt.Sprintf("line %d: %s", n, strings.TrimPrefix(err.Error(), "clv: "))}
-	if !w.skipBad {
-		w.failed = &s
-		w.stop.at(n)
-		return
-	}
-	w.stats.Skipped++
-	if len(w.skipped) < reportSkipped {
-		w.skipped = append(w.skipped, s)
-	}
-}
-
-// defaultWorkers is how many workers read a log: one a core, and at least
-// one.
+// defaultWorkers is how many parsers and shards read a log: one a core.
 func defaultWorkers() int { return max(1, runtime.GOMAXPROCS(0)) }
