@@ -73,6 +73,10 @@ var (
 	// with no churn, with every customer gone at once, or with a single period
 	// observed, whose likelihood has no maximum.
 	ErrNoFit = errors.New("clv: cannot be estimated")
+	// ErrMalformed reports encoded data that cannot be decoded: truncated,
+	// altered, of another version, or describing an Accumulator that
+	// adding purchases could not have built.
+	ErrMalformed = errors.New("clv: malformed encoding")
 )
 
 // argError is a failure of one argument, "clv: fn: arg = val note: reason":

@@ -541,7 +541,7 @@ func TestErrorsAreDistinct(t *testing.T) {
 // independent oracle calls invalid, or returns what the reference computes.
 
 var sentinels = []error{clv.ErrNonPositive, clv.ErrNegative, clv.ErrAboveOne, clv.ErrInconsistent,
-	clv.ErrUnknownPeriod, clv.ErrNeverPaysBack, clv.ErrOutOfRange, clv.ErrMissing, clv.ErrNoFit}
+	clv.ErrUnknownPeriod, clv.ErrNeverPaysBack, clv.ErrOutOfRange, clv.ErrMissing, clv.ErrNoFit, clv.ErrMalformed}
 
 func checkFailure(t *testing.T, err error, valid bool, what string) {
 	t.Helper()

@@ -39,7 +39,8 @@
 // churn. Amounts are summed exactly, mostly as integers that cost no
 // allocation; a reader that parses its own log hands them over as such
 // ([Row], [Accumulator.AddRows]); accumulators over parts of a log merge
-// exactly ([Accumulator.Merge]). What each customer is worth, from their
+// exactly ([Accumulator.Merge]), and travel as bytes
+// ([Accumulator.MarshalBinary]). What each customer is worth, from their
 // own purchases, is the business of the sub-package btyd.
 //
 // # Retention curves
@@ -103,8 +104,8 @@
 // Bad input returns an error, never a panic. Each kind of failure wraps an
 // exported sentinel — [ErrNonPositive], [ErrNegative], [ErrAboveOne],
 // [ErrInconsistent], [ErrUnknownPeriod], [ErrNeverPaysBack], [ErrOutOfRange],
-// [ErrMissing] or [ErrNoFit] — for [errors.Is], and the message names the argument at
-// fault:
+// [ErrMissing], [ErrNoFit] or [ErrMalformed] — for [errors.Is], and the
+// message names the argument at fault:
 //
 //	clv: purchase frequency: customers = 0: must be positive
 //

@@ -1,6 +1,7 @@
 package clv_test
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -203,4 +204,34 @@ func ExampleRow() {
 	_, _ = acc.AddRows([]clv.Row{r})
 	fmt.Println(acc.Summary().Revenue.StringFixed(2))
 	// Output: 12.50
+}
+
+// Accumulators travel as bytes, between the workers of a distributed
+// engine say, and merge where they meet.
+func ExampleAccumulator_MarshalBinary() {
+	web, _ := clv.NewAccumulator(clv.Month)
+	store, _ := clv.NewAccumulator(clv.Month)
+	for _, p := range shopLog() {
+		if p.Segment == "web" {
+			_ = web.Add(p)
+		} else {
+			_ = store.Add(p)
+		}
+	}
+	data, _ := store.MarshalBinary()
+
+	var received clv.Accumulator
+	if err := received.UnmarshalBinary(data); err != nil {
+		fmt.Println(err)
+		return
+	}
+	_ = web.Merge(&received)
+	s := web.Summary()
+	fmt.Println(s.Revenue.StringFixed(2), s.Purchases, s.Refunds, s.Customers)
+
+	data[len(data)/2] ^= 1 // a bit flipped on the way
+	fmt.Println(errors.Is(received.UnmarshalBinary(data), clv.ErrMalformed))
+	// Output:
+	// 520.00 11 1 5
+	// true
 }

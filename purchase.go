@@ -86,8 +86,11 @@ type Accumulator struct {
 
 	// cellIndex[segment][window−origin+MaxWindows−1] is 1 + the index of
 	// the segment's cell of that window in cells, or 0. Every window lies
-	// within MaxWindows−1 of origin, a window of the first row.
+	// within MaxWindows−1 of origin, a window of the first row. It holds
+	// the first indexed cells; a decoded Accumulator builds it when it is
+	// first needed.
 	cellIndex [][]int32
+	indexed   int
 	cells     []windowCell
 	origin    int32
 
@@ -122,7 +125,7 @@ func NewAccumulator(window Period) (*Accumulator, error) {
 func (a *Accumulator) init() {
 	if a.slots == nil {
 		a.seed = maphash.MakeSeed()
-		a.slots = make([]uint64, 1024)
+		a.slots = make([]uint64, minSlots)
 		a.segmentIndex = make(map[string]int32)
 	}
 }

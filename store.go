@@ -16,8 +16,9 @@ import (
 )
 
 const (
-	customerChunk  = 1 << 14 // customers per allocation of state
-	arenaChunk     = 1 << 16 // bytes of customer ids per allocation
+	customerChunk  = 1 << 14 // customers per allocation of state, at most
+	arenaChunk     = 1 << 16 // bytes of customer ids per allocation, at most
+	minSlots       = 64      // the slots of an empty customer table
 	maxIDBytes     = 256     // the longest customer id or segment name
 	inlineID       = 24      // the longest id kept in its customer's state
 	inlineSegments = 3       // the segments whose windows a state holds
@@ -122,15 +123,35 @@ func (a *Accumulator) addSegment(name string) int32 {
 
 // cell returns the cell of a segment and window, adding it if new.
 func (a *Accumulator) cell(segment, window int32) *windowCell {
-	for int(segment) >= len(a.cellIndex) {
-		a.cellIndex = append(a.cellIndex, make([]int32, 2*MaxWindows-1))
+	if a.indexed < len(a.cells) {
+		a.indexCells()
 	}
-	i := &a.cellIndex[segment][window-a.origin+MaxWindows-1]
+	i := a.cellSlot(segment, window)
 	if *i == 0 {
 		a.cells = append(a.cells, windowCell{segment: segment, window: window})
 		*i = int32(len(a.cells))
+		a.indexed++
 	}
 	return &a.cells[*i-1]
+}
+
+// cellSlot returns where the cell of a segment and window is indexed.
+func (a *Accumulator) cellSlot(segment, window int32) *int32 {
+	for int(segment) >= len(a.cellIndex) {
+		a.cellIndex = append(a.cellIndex, nil)
+	}
+	if a.cellIndex[segment] == nil {
+		a.cellIndex[segment] = make([]int32, 2*MaxWindows-1)
+	}
+	return &a.cellIndex[segment][window-a.origin+MaxWindows-1]
+}
+
+// indexCells indexes the cells not yet indexed.
+func (a *Accumulator) indexCells() {
+	for ; a.indexed < len(a.cells); a.indexed++ {
+		c := &a.cells[a.indexed]
+		*a.cellSlot(c.segment, c.window) = int32(a.indexed + 1)
+	}
 }
 
 // hash returns the hash of a customer id.
@@ -165,8 +186,13 @@ func (a *Accumulator) addCustomer(id string, h uint32, slot int) int32 {
 	}
 	i := a.count
 	a.count++
-	if i%customerChunk == 0 {
-		a.customers = append(a.customers, make([]customerState, customerChunk))
+	// The first chunk grows from small, so that a few customers cost
+	// little; the others hold customerChunk each.
+	switch k := int(i / customerChunk); {
+	case k == len(a.customers):
+		a.customers = append(a.customers, make([]customerState, 1, min(customerChunk, max(64, int(i)))))
+	default:
+		a.customers[k] = append(a.customers[k], customerState{})
 	}
 	a.slots[slot] = uint64(h)<<32 | uint64(i+1)
 	c := a.customer(i)
@@ -208,8 +234,17 @@ func (a *Accumulator) customer(i int32) *customerState {
 // once written.
 func (a *Accumulator) intern(id string) (chunk uint32, start uint16) {
 	n := len(a.arena)
-	if n == 0 || len(a.arena[n-1])+len(id) > arenaChunk {
-		a.arena = append(a.arena, make([]byte, 0, arenaChunk))
+	if n == 0 || len(a.arena[n-1])+len(id) > cap(a.arena[n-1]) {
+		// Blocks grow from small to arenaChunk, so that a few long ids
+		// cost little; a full block's bytes never move.
+		size := arenaChunk
+		if n == 0 || cap(a.arena[n-1]) < arenaChunk {
+			size = 1024
+			if n > 0 {
+				size = min(arenaChunk, 2*cap(a.arena[n-1]))
+			}
+		}
+		a.arena = append(a.arena, make([]byte, 0, size))
 		n++
 	}
 	start = uint16(len(a.arena[n-1]))
