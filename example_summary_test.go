@@ -151,3 +151,26 @@ func ExampleAverageChurnRate() {
 	// Output:
 	// 0.2857
 }
+
+// The summaries of parts of a log with no customer in common, as the
+// workers of a distributed engine make them, add up to the summary of the
+// whole log.
+func ExampleAddSummaries() {
+	web, _ := clv.NewAccumulator(clv.Month)
+	others, _ := clv.NewAccumulator(clv.Month)
+	for _, p := range shopLog() {
+		if p.Customer == "ann" || p.Customer == "eve" { // split by customer
+			_ = web.Add(p)
+		} else {
+			_ = others.Add(p)
+		}
+	}
+	s, _ := clv.AddSummaries(web.Summary(), others.Summary())
+	for _, w := range s.Windows {
+		fmt.Println(w.Start.Format("2006-01"), w.Revenue.StringFixed(2), w.Customers, w.NewCustomers, w.LostCustomers)
+	}
+	// Output:
+	// 2025-01 215.00 4 4 0
+	// 2025-02 85.00 3 1 2
+	// 2025-03 220.00 4 0 0
+}

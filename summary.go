@@ -2,8 +2,12 @@ package clv
 
 import (
 	"fmt"
+	"maps"
+	"math"
 	"math/bits"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -324,4 +328,118 @@ func project(set []uint64, x uint64, offset int) {
 			set[k+1] |= x >> (64 - s)
 		}
 	}
+}
+
+// AddSummaries returns the summary of several purchase logs with no
+// customer in common — the parts of one log split by customer, as a
+// distributed engine splits it — from their summaries: the windows of all
+// of them, each figure the sum of the parts', and the customers a part
+// loses after its last window counted as lost in the window after it. It
+// equals the summary of one Accumulator holding every part's purchases,
+// exactly, without any one of them holding every customer. Parts that
+// share customers would count them twice: merge their Accumulators
+// instead ([Accumulator.Merge]).
+//
+// It returns an error wrapping [ErrInconsistent] if two parts' periods
+// differ, [ErrOutOfRange] if the parts together span more than
+// [MaxWindows] windows or name more than [MaxSegments] segments or their
+// counts overflow int64, and [ErrUnknownPeriod] for an unknown period.
+func AddSummaries(parts ...Summary) (Summary, error) {
+	const fn = "add summaries"
+	var all Summary
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	names := map[string]bool{}
+	for i, s := range parts {
+		if err := checkPeriod(fn, fmt.Sprintf("part %d: period", i+1), s.Period); err != nil {
+			return Summary{}, err
+		}
+		if i > 0 && s.Period != parts[0].Period {
+			return Summary{}, &argError{fn: fn, arg: fmt.Sprintf("part %d: period", i+1), note: fmt.Sprintf("%s, not the first part's %s", s.Period, parts[0].Period), err: ErrInconsistent}
+		}
+		if len(s.Windows) > 0 {
+			n, _ := calendarWindow(s.Windows[0].Start, s.Period)
+			lo, hi = min(lo, n), max(hi, n+int64(len(s.Windows))-1)
+		}
+		for _, seg := range s.Segments {
+			names[seg.Name] = true
+		}
+	}
+	if len(parts) > 0 {
+		all.Period = parts[0].Period
+	}
+	all.Revenue = decimal.Zero
+	if lo > hi {
+		return all, nil
+	}
+	switch {
+	case hi-lo >= MaxWindows:
+		return Summary{}, &argError{fn: fn, arg: "windows", err: fmt.Errorf("%w: the parts span more than %d %ss", ErrOutOfRange, MaxWindows, all.Period)}
+	case len(names) > MaxSegments:
+		return Summary{}, &argError{fn: fn, arg: "segments", err: fmt.Errorf("%w: more than %d segments", ErrOutOfRange, MaxSegments)}
+	}
+	empty := func() []WindowSummary {
+		ws := make([]WindowSummary, hi-lo+1)
+		for k := range ws {
+			ws[k] = WindowSummary{Start: windowStart(lo+int64(k), all.Period), End: windowStart(lo+int64(k)+1, all.Period),
+				Period: all.Period, Revenue: decimal.Zero}
+		}
+		return ws
+	}
+	all.Windows = empty()
+	for _, name := range slices.Sorted(maps.Keys(names)) {
+		all.Segments = append(all.Segments, SegmentSummary{Name: name, Windows: empty()})
+	}
+	ok := true
+	for _, s := range parts {
+		if len(s.Windows) == 0 {
+			continue
+		}
+		n, _ := calendarWindow(s.Windows[0].Start, s.Period)
+		at := int(n - lo)
+		ok = ok && addWindows(all.Windows, s.Windows, at)
+		for _, seg := range s.Segments {
+			k, _ := slices.BinarySearchFunc(all.Segments, seg.Name, func(t SegmentSummary, name string) int { return strings.Compare(t.Name, name) })
+			ok = ok && addWindows(all.Segments[k].Windows, seg.Windows, at)
+		}
+		var o1, o2, o3 bool
+		all.Purchases, o1 = add64(all.Purchases, s.Purchases)
+		all.Refunds, o2 = add64(all.Refunds, s.Refunds)
+		all.Customers, o3 = add64(all.Customers, s.Customers)
+		ok = ok && o1 && o2 && o3
+		all.Revenue = all.Revenue.Add(s.Revenue)
+	}
+	if !ok {
+		return Summary{}, &argError{fn: fn, arg: "counts", err: fmt.Errorf("%w: the sums overflow int64", ErrOutOfRange)}
+	}
+	return all, nil
+}
+
+// addWindows adds the windows of a part to those of the whole, starting
+// at window at of the whole; the part's customers of its last window are
+// lost in the whole's window after it. It reports false if a sum
+// overflows.
+func addWindows(all, part []WindowSummary, at int) bool {
+	ok := true
+	sum := func(a *int64, b int64) {
+		var fits bool
+		*a, fits = add64(*a, b)
+		ok = ok && fits
+	}
+	for k, w := range part {
+		t := &all[at+k]
+		t.Revenue = t.Revenue.Add(w.Revenue)
+		sum(&t.Purchases, w.Purchases)
+		sum(&t.Refunds, w.Refunds)
+		sum(&t.Customers, w.Customers)
+		sum(&t.NewCustomers, w.NewCustomers)
+		sum(&t.ReturningCustomers, w.ReturningCustomers)
+		sum(&t.LostCustomers, w.LostCustomers)
+		sum(&t.PreviousCustomers, w.PreviousCustomers)
+	}
+	if end := at + len(part); end < len(all) && len(part) > 0 {
+		last := part[len(part)-1].Customers
+		sum(&all[end].LostCustomers, last)
+		sum(&all[end].PreviousCustomers, last)
+	}
+	return ok
 }

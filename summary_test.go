@@ -2,6 +2,7 @@ package clv_test
 
 import (
 	"fmt"
+	"hash/crc32"
 	"maps"
 	"math"
 	"math/rand/v2"
@@ -407,4 +408,45 @@ func TestSummaryInParts(t *testing.T) {
 	acc, _ := clv.NewAccumulator(clv.Month)
 	require.NoError(t, acc.AddAll(slices.Values(log)))
 	assertSummary(t, refSummary(clv.Month, log), acc.Summary())
+}
+
+// The summaries of a log's parts split by customer add up to the
+// summary of the whole, window for window, segment for segment.
+func TestAddSummaries(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	for _, p := range []clv.Period{clv.Week, clv.Month, clv.Quarter, clv.Year} {
+		for _, span := range []int{1, 12, 150} {
+			log := randomLog(rng, 1+rng.IntN(500), p, span)
+			parts := make([][]clv.Purchase, 1+rng.IntN(5))
+			for _, x := range log {
+				k := int(crc32.ChecksumIEEE([]byte(x.Customer))) % len(parts)
+				parts[k] = append(parts[k], x)
+			}
+			var sums []clv.Summary
+			for _, part := range parts {
+				acc, _ := clv.NewAccumulator(p)
+				require.NoError(t, acc.AddAll(slices.Values(part)))
+				sums = append(sums, acc.Summary())
+			}
+			got, err := clv.AddSummaries(sums...)
+			require.NoError(t, err)
+			assertSummary(t, refSummary(p, log), got)
+		}
+	}
+	empty, err := clv.AddSummaries()
+	require.NoError(t, err)
+	assert.Empty(t, empty.Windows)
+
+	week, _ := clv.NewAccumulator(clv.Week)
+	require.NoError(t, week.Add(buy("a", "2024-01-01T00:00:00Z", "1", "")))
+	month, _ := clv.NewAccumulator(clv.Month)
+	require.NoError(t, month.Add(buy("b", "2024-01-01T00:00:00Z", "1", "")))
+	_, err = clv.AddSummaries(week.Summary(), month.Summary())
+	require.ErrorIs(t, err, clv.ErrInconsistent)
+	far, _ := clv.NewAccumulator(clv.Week)
+	require.NoError(t, far.Add(buy("c", "2050-01-01T00:00:00Z", "1", "")))
+	_, err = clv.AddSummaries(week.Summary(), far.Summary())
+	require.ErrorIs(t, err, clv.ErrOutOfRange)
+	_, err = clv.AddSummaries(clv.Summary{Period: clv.Period(7)})
+	require.ErrorIs(t, err, clv.ErrUnknownPeriod)
 }
