@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/clvkit/clv"
+	"github.com/clvkit/clv/internal/logcsv"
 	"github.com/clvkit/clv/internal/orderlog"
 )
 
@@ -79,7 +80,7 @@ func BenchmarkReadLog(b *testing.B) {
 				if tc.pipe {
 					r = struct{ io.Reader }{f}
 				}
-				o := logReading{columns: defaultColumns, period: clv.Month, workers: tc.workers}
+				o := logReading{columns: logcsv.DefaultColumns, period: clv.Month, workers: tc.workers}
 				acc, stats, err := readLog(r, o)
 				f.Close()
 				if err != nil || stats.Lines != 10_000_001 {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,11 +12,6 @@ import (
 	"github.com/clvkit/clv"
 	"github.com/shopspring/decimal"
 )
-
-// columns names the header fields of a purchase log.
-type columns struct {
-	customer, time, amount, segment string
-}
 
 // logStats accounts for every line of a log: Lines is the header plus
 // each of the others.
@@ -36,88 +30,6 @@ const reportSkipped = 5
 
 // errNothing is the failure of a log with no purchase or refund in it.
 var errNothing = errors.New("nothing to summarise")
-
-// A logLayout is where a log's header puts the fields of a purchase.
-type logLayout struct {
-	fields                          int // in every line
-	customer, time, amount, segment int // indexes; segment −1 if absent
-}
-
-// parseHeader finds the columns in the header line.
-func parseHeader(line []byte, cols columns) (logLayout, error) {
-	line = bytes.TrimSuffix(line, []byte("\r"))
-	line = bytes.TrimPrefix(line, []byte("\ufeff")) // a byte order mark
-	if len(line) == 0 {
-		return logLayout{}, errors.New("the log is empty: it needs a header line")
-	}
-	names, err := splitLine(line, nil, make([]byte, 0, len(line)))
-	if err != nil {
-		return logLayout{}, fmt.Errorf("header: %w", err)
-	}
-	index := map[string]int{}
-	for i, name := range names {
-		if j, ok := index[string(name)]; ok {
-			return logLayout{}, fmt.Errorf("header: columns %d and %d are both named %s", j+1, i+1, quote(name))
-		}
-		index[string(name)] = i
-	}
-	l := logLayout{fields: len(names)}
-	for _, c := range []struct {
-		flag, name string
-		required   bool
-		index      *int
-	}{
-		{"customer-column", cols.customer, true, &l.customer},
-		{"time-column", cols.time, true, &l.time},
-		{"amount-column", cols.amount, true, &l.amount},
-		{"segment-column", cols.segment, cols.segment != defaultColumns.segment, &l.segment},
-	} {
-		i, ok := index[c.name]
-		switch {
-		case !ok && c.required:
-			return l, fmt.Errorf("the header has no column %s (name it with -%s)", quote([]byte(c.name)), c.flag)
-		case !ok:
-			i = -1
-		}
-		*c.index = i
-	}
-	return l, nil
-}
-
-// row returns the purchase on a line split into fields, as a Row, with
-// every check that is the line's own: the limits the Accumulator enforces
-// on single purchases are checked here, the year of the time by
-// parseTime, so that only the limits of the whole log are left to the
-// Accumulator. An amount with more digits than a Row holds comes back as
-// a decimal beside it.
-func (l logLayout) row(fields [][]byte, parseTime func([]byte) (time.Time, error)) (clv.Row, *decimal.Decimal, error) {
-	var r clv.Row
-	if len(fields) != l.fields {
-		return r, nil, fmt.Errorf("%d fields, where the header has %d", len(fields), l.fields)
-	}
-	r.Customer = fields[l.customer]
-	switch {
-	case len(r.Customer) == 0:
-		return r, nil, errors.New("customer: empty")
-	case len(r.Customer) > maxNameBytes:
-		return r, nil, fmt.Errorf("customer %s: out of range: longer than %d bytes", quote(r.Customer), maxNameBytes)
-	}
-	if l.segment >= 0 {
-		if r.Segment = fields[l.segment]; len(r.Segment) > maxNameBytes {
-			return r, nil, fmt.Errorf("segment %s: out of range: longer than %d bytes", quote(r.Segment), maxNameBytes)
-		}
-	}
-	var err error
-	if r.Time, err = parseTime(fields[l.time]); err != nil {
-		return r, nil, err
-	}
-	a, err := parseAmount(fields[l.amount])
-	if err != nil {
-		return r, nil, err
-	}
-	r.Units, r.Places = a.units, a.places
-	return r, a.big, nil
-}
 
 // readLog reads a log as o says.
 func readLog(r io.Reader, o logReading) (*clv.Accumulator, logStats, error) {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/clvkit/clv"
+	"github.com/clvkit/clv/internal/logcsv"
 	"github.com/clvkit/clv/internal/orderlog"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
@@ -201,7 +202,7 @@ func TestLogLenient(t *testing.T) {
 		"a, 2024-01-01 , 1.50\r\n" +
 		"\"b, the second\",2024-01-02,\"2\"\r\n" +
 		" \"c \"\"q\"\"\" ,2024-01-03,3\r\n"
-	acc, stats, err := readLog(strings.NewReader(text), logReading{columns: defaultColumns, period: clv.Month, workers: 2})
+	acc, stats, err := readLog(strings.NewReader(text), logReading{columns: logcsv.DefaultColumns, period: clv.Month, workers: 2})
 	require.NoError(t, err)
 	assert.Equal(t, logStats{Lines: 4, Purchases: 3}, stats)
 	s := acc.Summary()
@@ -233,29 +234,6 @@ func TestLogConflicts(t *testing.T) {
 		code, _, errOut := runArgs("-input", path, flag, value)
 		assert.Equal(t, 2, code, flag)
 		assert.Contains(t, errOut, flag+": the log ", flag)
-	}
-}
-
-func TestParseAmount(t *testing.T) {
-	for in, want := range map[string]string{
-		"19.99": "19.99", "-5": "-5", "+5": "5", "0": "0", ".5": "0.5", "1.": "1", "007": "7", "-0": "0",
-		"123456789012345678": "123456789012345678", "1234567890123456789.5": "1234567890123456789.5",
-		"1e3": "1000", "2.5E-2": "0.025", "-0.000000000000000000001": "-0.000000000000000000001",
-		"0e2000000000": "0", "100e-32": "0.000000000000000000000000000001", "999999999999999999999999": "999999999999999999999999",
-		"0.10000000000000000000000000000000000000": "0.1",
-	} {
-		got, err := parseAmount([]byte(in))
-		require.NoError(t, err, in)
-		assert.True(t, got.decimal().Equal(dec(want)), "%s: got %s, want %s", in, got.decimal(), want)
-		assert.Equal(t, dec(want).IsNegative(), got.negative(), in)
-	}
-	for _, in := range []string{"", "-", ".", "1.2.3", "1,000", "12a", "--1", "1e", "1e+", "e5", "0x10", "1e3.5", "Inf", "NaN"} {
-		_, err := parseAmount([]byte(in))
-		assert.ErrorContains(t, err, "not a decimal number", in)
-	}
-	for _, in := range []string{"1e24", "1000000000000000000000000", "1e-31", "1e2000000000", "-1e-2000000000", "1e999999999999999999999"} {
-		_, err := parseAmount([]byte(in))
-		assert.ErrorContains(t, err, "out of range", in)
 	}
 }
 
@@ -298,7 +276,7 @@ func FuzzReadLog(f *testing.F) {
 	f.Add([]byte("customer_id,date,amount,amount\n"), false)
 	f.Fuzz(func(t *testing.T, data []byte, skipBad bool) {
 		// Chunks of the least size, so that lines straddle them.
-		o := logReading{columns: defaultColumns, period: clv.Month, skipBad: skipBad, workers: 1, chunk: maxLineBytes + 2}
+		o := logReading{columns: logcsv.DefaultColumns, period: clv.Month, skipBad: skipBad, workers: 1, chunk: logcsv.MaxLineBytes + 2}
 		acc, stats, err := readLog(bytes.NewReader(data), o)
 		o.workers = 3
 		acc3, stats3, err3 := readLog(bytes.NewReader(data), o)
@@ -362,7 +340,7 @@ func FuzzParallelLog(f *testing.F) {
 			lines[i] = badLine(rng, lines[i])
 		}
 		data := bytes.Join(lines, nil)
-		o := logReading{columns: defaultColumns, period: clv.Month, skipBad: skipBad, workers: 1, chunk: maxLineBytes + 2}
+		o := logReading{columns: logcsv.DefaultColumns, period: clv.Month, skipBad: skipBad, workers: 1, chunk: logcsv.MaxLineBytes + 2}
 		acc, stats, err := readLog(bytes.NewReader(data), o)
 		o.workers = 1 + int(workers)%4
 		acc2, stats2, err2 := readLog(bytes.NewReader(data), o)

@@ -23,6 +23,7 @@ import (
 	"strings"
 
 	"github.com/clvkit/clv"
+	"github.com/clvkit/clv/internal/logcsv"
 	"github.com/shopspring/decimal"
 )
 
@@ -44,14 +45,10 @@ type inputs struct {
 	scale           int
 	json            bool
 	input           string
-	columns         columns
+	columns         logcsv.Columns
 	skipBad         bool
 	workers         int
 }
-
-// defaultColumns are the header names of a purchase log unless flags say
-// otherwise. The segment column may be missing.
-var defaultColumns = columns{customer: "customer_id", time: "date", amount: "amount", segment: "segment"}
 
 // example is the built-in small business.
 var example = inputs{
@@ -89,10 +86,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&in.scale, "scale", 2, "decimal places of the results, from 0 to 30")
 	fs.BoolVar(&in.json, "json", false, "print the result as JSON")
 	fs.StringVar(&in.input, "input", "", "a CSV purchase log to summarise, or - for standard input")
-	fs.StringVar(&in.columns.customer, "customer-column", defaultColumns.customer, "header of the log's customer id column")
-	fs.StringVar(&in.columns.time, "time-column", defaultColumns.time, "header of the log's date column: RFC 3339, YYYY-MM-DD or YYYYMMDD")
-	fs.StringVar(&in.columns.amount, "amount-column", defaultColumns.amount, "header of the log's amount column; negative amounts are refunds")
-	fs.StringVar(&in.columns.segment, "segment-column", defaultColumns.segment, "header of the log's segment column, if it has one")
+	fs.StringVar(&in.columns.Customer, "customer-column", logcsv.DefaultColumns.Customer, "header of the log's customer id column")
+	fs.StringVar(&in.columns.Time, "time-column", logcsv.DefaultColumns.Time, "header of the log's date column: RFC 3339, YYYY-MM-DD or YYYYMMDD")
+	fs.StringVar(&in.columns.Amount, "amount-column", logcsv.DefaultColumns.Amount, "header of the log's amount column; negative amounts are refunds")
+	fs.StringVar(&in.columns.Segment, "segment-column", logcsv.DefaultColumns.Segment, "header of the log's segment column, if it has one")
 	fs.BoolVar(&in.skipBad, "skip-bad", false, "count and skip malformed lines of the log instead of stopping")
 	fs.IntVar(&in.workers, "workers", defaultWorkers(), "goroutines that read a log file, one a core by default")
 	fs.Usage = func() {} // help only on -h, below; a bad flag gets one line

@@ -31,14 +31,14 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/clvkit/clv"
+	"github.com/clvkit/clv/internal/logcsv"
 )
 
 const (
 	// chunkBytes is the size of the buffers the log is read in; a line
-	// longer than maxLineBytes is refused, so a chunk holds many.
+	// longer than logcsv.MaxLineBytes is refused, so a chunk holds many.
 	chunkBytes = 1 << 20
 	// rowBatch is how many rows a parser hands a shard at once, which the
 	// shard's Accumulator then looks up ahead.
@@ -47,12 +47,12 @@ const (
 
 // A logReading says how to read a log.
 type logReading struct {
-	columns  columns
+	columns  logcsv.Columns
 	period   clv.Period
 	skipBad  bool
 	workers  int       // parsers and shards; 1 keeps the rows in the order of the log
 	progress *progress // nil for none
-	chunk    int       // bytes a chunk; 0 for chunkBytes, and above maxLineBytes+2
+	chunk    int       // bytes a chunk; 0 for chunkBytes, and above logcsv.MaxLineBytes+2
 }
 
 // errConflict stops a reading by several shards that met a limit of the
@@ -134,13 +134,13 @@ func (o logReading) run(r io.Reader, workers int) (*clv.Accumulator, logStats, e
 	}
 	data := first.data[:n]
 	end := bytes.IndexByte(data, '\n')
-	if end < 0 && n == chunkBytes || end > maxLineBytes {
-		return nil, logStats{Lines: 1}, fmt.Errorf("header: %w", errLineTooLong)
+	if end < 0 && n == chunkBytes || end > logcsv.MaxLineBytes {
+		return nil, logStats{Lines: 1}, fmt.Errorf("header: %w", logcsv.ErrLineTooLong)
 	}
 	if end < 0 {
 		end = len(data)
 	}
-	layout, err := parseHeader(data[:end], o.columns)
+	layout, err := logcsv.ParseHeader(data[:end], o.columns)
 	stats.Lines = 1
 	if err != nil {
 		return nil, stats, err
@@ -383,7 +383,7 @@ func (t *tally) refuse(n int64, err error) {
 // goes to the first shard, which says what is wrong with it.
 type splitter struct {
 	tally
-	layout logLayout
+	layout logcsv.Layout
 	seed   maphash.Seed
 	shards []chan *batch
 	free   chan *batch
@@ -394,11 +394,11 @@ type splitter struct {
 // chunk sorts a chunk's lines by shard.
 func (p *splitter) chunk(c *chunk) {
 	if c.long {
-		p.refuse(c.first, errLineTooLong)
+		p.refuse(c.first, logcsv.ErrLineTooLong)
 		return
 	}
 	if p.buf == nil {
-		p.buf = make([]byte, 0, maxLineBytes)
+		p.buf = make([]byte, 0, logcsv.MaxLineBytes)
 	}
 	data := c.data
 	for at, n := 0, c.first; at < len(data); n++ {
@@ -415,16 +415,16 @@ func (p *splitter) chunk(c *chunk) {
 			break
 		}
 		switch {
-		case len(line) > maxLineBytes:
-			p.refuse(n, errLineTooLong)
+		case len(line) > logcsv.MaxLineBytes:
+			p.refuse(n, logcsv.ErrLineTooLong)
 			continue
-		case isBlank(line):
+		case logcsv.IsBlank(line):
 			p.stats.Blank++
 			continue
 		}
 		s := 0
 		if len(p.shards) > 1 {
-			if id, err := fieldAt(line, p.layout.customer, p.buf); err == nil {
+			if id, err := logcsv.FieldAt(line, p.layout.Customer, p.buf); err == nil {
 				s = int(maphash.Bytes(p.seed, id) % uint64(len(p.shards)))
 			}
 		}
@@ -454,17 +454,16 @@ func (p *splitter) chunk(c *chunk) {
 // which with several shards is a conflict.
 type shard struct {
 	tally
-	layout   logLayout
+	layout   logcsv.Layout
 	acc      *clv.Accumulator
 	of       int
 	conflict bool
 
-	fields  [][]byte
-	buf     []byte
-	rows    []clv.Row
-	lines   []int64 // of rows
-	lastDay []byte  // a cache: logs run in time order
-	lastT   time.Time
+	fields [][]byte
+	buf    []byte
+	rows   []clv.Row
+	lines  []int64 // of rows
+	times  logcsv.Times
 }
 
 // batch parses a batch of lines and adds their rows, which point into the
@@ -476,7 +475,7 @@ func (s *shard) batch(b *batch) {
 		return
 	}
 	if s.buf == nil {
-		s.buf = make([]byte, 0, maxLineBytes)
+		s.buf = make([]byte, 0, logcsv.MaxLineBytes)
 	}
 	for _, l := range b.lines {
 		if stop := s.stop.line(); stop > 0 && l.n > stop {
@@ -495,10 +494,10 @@ func (s *shard) batch(b *batch) {
 // line parses a line into a row, to be added with the rest of the batch.
 func (s *shard) line(n int64, line []byte) error {
 	var err error
-	if s.fields, err = splitLine(line, s.fields, s.buf); err != nil {
+	if s.fields, err = logcsv.SplitLine(line, s.fields, s.buf); err != nil {
 		return err
 	}
-	r, big, err := s.layout.row(s.fields, s.parseTime)
+	r, big, err := s.layout.Row(s.fields, s.times.Parse)
 	if err != nil {
 		return err
 	}
@@ -537,24 +536,6 @@ func (s *shard) flush() {
 		}
 		rows, lines = rows[n+1:], lines[n+1:]
 	}
-}
-
-// parseTime parses a time and checks its year, remembering the last day.
-func (s *shard) parseTime(b []byte) (time.Time, error) {
-	if len(s.lastDay) > 0 && bytes.Equal(b, s.lastDay) {
-		return s.lastT, nil
-	}
-	t, err := parseTime(b)
-	if err != nil {
-		return t, err
-	}
-	if y := t.UTC().Year(); y < 1 || y > 9999 {
-		return t, fmt.Errorf("time %s: out of range: the year must be from 1 to 9999", quote(b))
-	}
-	if len(b) <= 10 {
-		s.lastDay, s.lastT = append(s.lastDay[:0], b...), t
-	}
-	return t, nil
 }
 
 func (s *shard) count(rows []clv.Row) {

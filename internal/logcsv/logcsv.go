@@ -1,12 +1,12 @@
-package main
-
-// This file implements the reading of a CSV purchase log: one record a
-// line, fields split at commas, a field in double quotes where it holds a
-// comma or a quote ("" for one), spaces around a field dropped. A quoted
-// field may not hold a line break, so that a broken record never runs on
-// into the lines after it and every error names the line it is on. Every
-// length is bounded before anything is parsed, so no input can make the
-// reading slow or its memory large.
+// Package logcsv reads the lines of a CSV purchase log, for the command
+// clv and the Beam pipeline alike: one record a line, fields split at
+// commas, a field in double quotes where it holds a comma or a quote (""
+// for one), spaces around a field dropped. A quoted field may not hold a
+// line break, so that a broken record never runs on into the lines after
+// it and every error names the line it is on. Every length is bounded
+// before anything is parsed, so no input can make the reading slow or its
+// memory large.
+package logcsv
 
 import (
 	"encoding/binary"
@@ -20,12 +20,12 @@ import (
 )
 
 const (
-	// maxLineBytes bounds a line of the log; a longer one is refused
+	// MaxLineBytes bounds a line of the log; a longer one is refused
 	// without being held in memory.
-	maxLineBytes = 1 << 16
-	// maxNameBytes, maxTimeBytes and maxAmountBytes bound the fields
+	MaxLineBytes = 1 << 16
+	// MaxNameBytes, maxTimeBytes and maxAmountBytes bound the fields
 	// before they are parsed; ids and segment names as the library does.
-	maxNameBytes   = 256
+	MaxNameBytes   = 256
 	maxTimeBytes   = 64
 	maxAmountBytes = 64
 	// echoBytes is the most of a field a message repeats.
@@ -36,22 +36,22 @@ const (
 	maxAmountPlaces = 30
 )
 
-// errLineTooLong is the failure of a line longer than maxLineBytes.
-var errLineTooLong = fmt.Errorf("longer than %d bytes", maxLineBytes)
+// ErrLineTooLong is the failure of a line longer than MaxLineBytes.
+var ErrLineTooLong = fmt.Errorf("longer than %d bytes", MaxLineBytes)
 
-// quote returns s quoted for a message, cut to echoBytes.
-func quote(s []byte) string {
+// Quote returns s quoted for a message, cut to echoBytes.
+func Quote(s []byte) string {
 	if len(s) > echoBytes {
 		return fmt.Sprintf("%q…", s[:echoBytes])
 	}
 	return fmt.Sprintf("%q", s)
 }
 
-// splitLine splits a line into its fields, appending them to fields[:0].
+// SplitLine splits a line into its fields, appending them to fields[:0].
 // A quoted field is unquoted into buf, which must have room for the whole
 // line, so that no field is moved by buf growing; the fields are valid
 // until the line or buf change.
-func splitLine(line []byte, fields [][]byte, buf []byte) ([][]byte, error) {
+func SplitLine(line []byte, fields [][]byte, buf []byte) ([][]byte, error) {
 	fields = fields[:0]
 	// Most lines hold no quote: split them in one pass, eight bytes at a
 	// time.
@@ -64,7 +64,7 @@ func splitLine(line []byte, fields [][]byte, buf []byte) ([][]byte, error) {
 				start = -1
 				break
 			}
-			fields = append(fields, trimSpace(line[start:j]))
+			fields = append(fields, TrimSpace(line[start:j]))
 			start = j + 1
 		}
 		if start < 0 {
@@ -74,14 +74,14 @@ func splitLine(line []byte, fields [][]byte, buf []byte) ([][]byte, error) {
 	for ; start >= 0 && i < len(line); i++ {
 		switch line[i] {
 		case ',':
-			fields = append(fields, trimSpace(line[start:i]))
+			fields = append(fields, TrimSpace(line[start:i]))
 			start = i + 1
 		case '"':
 			start = -1
 		}
 	}
 	if start >= 0 {
-		return append(fields, trimSpace(line[start:])), nil
+		return append(fields, TrimSpace(line[start:])), nil
 	}
 	fields = fields[:0]
 	buf = buf[:0]
@@ -98,9 +98,9 @@ func splitLine(line []byte, fields [][]byte, buf []byte) ([][]byte, error) {
 	}
 }
 
-// fieldAt returns field k of a line, as splitLine would, reading no
+// FieldAt returns field k of a line, as SplitLine would, reading no
 // further than it needs to.
-func fieldAt(line []byte, k int, buf []byte) ([]byte, error) {
+func FieldAt(line []byte, k int, buf []byte) ([]byte, error) {
 	// The fields before a quote split as if the line had none.
 	start, n := 0, 0
 	for i, c := range line {
@@ -110,14 +110,14 @@ func fieldAt(line []byte, k int, buf []byte) ([]byte, error) {
 		}
 		if c == ',' {
 			if n == k {
-				return trimSpace(line[start:i]), nil
+				return TrimSpace(line[start:i]), nil
 			}
 			n, start = n+1, i+1
 		}
 	}
 	if start >= 0 {
 		if n == k {
-			return trimSpace(line[start:]), nil
+			return TrimSpace(line[start:]), nil
 		}
 		return nil, errFewFields
 	}
@@ -175,7 +175,7 @@ func nextField(line []byte, i int, buf []byte, n int) (field []byte, next int, _
 		}
 		i++
 	}
-	return trimSpace(line[start:i]), i + 1, buf, nil
+	return TrimSpace(line[start:i]), i + 1, buf, nil
 }
 
 // bytesEqual returns the high bit of each byte of w that equals c, and no
@@ -186,8 +186,8 @@ func bytesEqual(w uint64, c byte) uint64 {
 	return ^((v&low7 + low7) | v | low7)
 }
 
-// trimSpace drops the spaces and tabs around a field.
-func trimSpace(s []byte) []byte {
+// TrimSpace drops the spaces and tabs around a field.
+func TrimSpace(s []byte) []byte {
 	for len(s) > 0 && isSpace(s[0]) {
 		s = s[1:]
 	}
@@ -197,16 +197,16 @@ func trimSpace(s []byte) []byte {
 	return s
 }
 
-// isBlank reports whether a line holds nothing but spaces and tabs.
-func isBlank(line []byte) bool { return len(trimSpace(line)) == 0 }
+// IsBlank reports whether a line holds nothing but spaces and tabs.
+func IsBlank(line []byte) bool { return len(TrimSpace(line)) == 0 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' }
 
-// parseTime reads a date as RFC 3339, YYYY-MM-DD or YYYYMMDD; dates
+// ParseTime reads a date as RFC 3339, YYYY-MM-DD or YYYYMMDD; dates
 // without a time of day are midnight UTC.
-func parseTime(s []byte) (time.Time, error) {
+func ParseTime(s []byte) (time.Time, error) {
 	if len(s) > maxTimeBytes {
-		return time.Time{}, fmt.Errorf("time %s: longer than %d bytes", quote(s), maxTimeBytes)
+		return time.Time{}, fmt.Errorf("time %s: longer than %d bytes", Quote(s), maxTimeBytes)
 	}
 	t, ok := time.Time{}, false
 	switch {
@@ -221,9 +221,9 @@ func parseTime(s []byte) (time.Time, error) {
 	}
 	switch {
 	case !ok:
-		return time.Time{}, fmt.Errorf("time %s: not RFC 3339, YYYY-MM-DD or YYYYMMDD", quote(s))
+		return time.Time{}, fmt.Errorf("time %s: not RFC 3339, YYYY-MM-DD or YYYYMMDD", Quote(s))
 	case t.IsZero():
-		return time.Time{}, fmt.Errorf("time %s: out of range: 0001-01-01T00:00:00Z is Go's zero time, which stands for no time", quote(s))
+		return time.Time{}, fmt.Errorf("time %s: out of range: 0001-01-01T00:00:00Z is Go's zero time, which stands for no time", Quote(s))
 	}
 	return t, nil
 }
@@ -254,7 +254,7 @@ func digits(s []byte) (int, bool) {
 // plainAmount reads an amount written as most are, an optional minus
 // sign and at most 18 digits with an optional point, such as -19.99, and
 // reports false for any other.
-func plainAmount(s []byte) (amount, bool) {
+func plainAmount(s []byte) (Amount, bool) {
 	i, neg := 0, false
 	if len(s) > 0 && s[0] == '-' {
 		i, neg = 1, true
@@ -273,54 +273,54 @@ func plainAmount(s []byte) (amount, bool) {
 		case c == '.' && !dot:
 			dot = true
 		default:
-			return amount{}, false
+			return Amount{}, false
 		}
 	}
 	if digits == 0 || digits > 18 {
-		return amount{}, false
+		return Amount{}, false
 	}
 	if neg {
 		units = -units
 	}
-	return amount{units: units, places: places}, true
+	return Amount{Units: units, Places: places}, true
 }
 
-// An amount is a parsed amount: units × 10^−places while it fits an
+// An Amount is a parsed amount: units × 10^−places while it fits an
 // int64, and otherwise big.
-type amount struct {
-	units  int64
-	places int32
-	big    *decimal.Decimal
+type Amount struct {
+	Units  int64
+	Places int32
+	Big    *decimal.Decimal
 }
 
-func (a amount) decimal() decimal.Decimal {
-	if a.big != nil {
-		return *a.big
+func (a Amount) Decimal() decimal.Decimal {
+	if a.Big != nil {
+		return *a.Big
 	}
-	return decimal.New(a.units, -a.places)
+	return decimal.New(a.Units, -a.Places)
 }
 
-func (a amount) negative() bool {
-	if a.big != nil {
-		return a.big.Sign() < 0
+func (a Amount) Negative() bool {
+	if a.Big != nil {
+		return a.Big.Sign() < 0
 	}
-	return a.units < 0
+	return a.Units < 0
 }
 
-// parseAmount reads a decimal number: an optional sign, digits with an
+// ParseAmount reads a decimal number: an optional sign, digits with an
 // optional point, and an optional exponent, as in -19.99, 5, .5 or 2.5e3.
 // It refuses, naming the limit, an amount of 10^24 or more in magnitude
 // or with more than 30 decimal places, as the library would, but before
 // any arithmetic, so that 1e-2000000000 costs no more than 1.
-func parseAmount(s []byte) (amount, error) {
+func ParseAmount(s []byte) (Amount, error) {
 	if a, ok := plainAmount(s); ok {
 		return a, nil
 	}
 	if len(s) > maxAmountBytes {
-		return amount{}, fmt.Errorf("amount %s: longer than %d bytes", quote(s), maxAmountBytes)
+		return Amount{}, fmt.Errorf("amount %s: longer than %d bytes", Quote(s), maxAmountBytes)
 	}
-	notANumber := func() (amount, error) {
-		return amount{}, fmt.Errorf("amount %s: not a decimal number", quote(s))
+	notANumber := func() (Amount, error) {
+		return Amount{}, fmt.Errorf("amount %s: not a decimal number", Quote(s))
 	}
 	i, neg := 0, false
 	if i < len(s) && (s[i] == '-' || s[i] == '+') {
@@ -383,14 +383,14 @@ func parseAmount(s []byte) (amount, error) {
 		places--
 	}
 	if len(coef) == 0 {
-		return amount{}, nil
+		return Amount{}, nil
 	}
 	places -= exp // the value is coef × 10^−places
 	switch {
 	case int64(len(coef))-places > maxAmountDigits:
-		return amount{}, fmt.Errorf("amount %s: out of range: must be below 10^%d in magnitude", quote(s), maxAmountDigits)
+		return Amount{}, fmt.Errorf("amount %s: out of range: must be below 10^%d in magnitude", Quote(s), maxAmountDigits)
 	case places > maxAmountPlaces:
-		return amount{}, fmt.Errorf("amount %s: out of range: at most %d decimal places", quote(s), maxAmountPlaces)
+		return Amount{}, fmt.Errorf("amount %s: out of range: at most %d decimal places", Quote(s), maxAmountPlaces)
 	}
 	if len(coef) <= 18 {
 		var units int64
@@ -404,7 +404,7 @@ func parseAmount(s []byte) (amount, error) {
 			if neg {
 				units = -units
 			}
-			return amount{units: units, places: int32(places)}, nil
+			return Amount{Units: units, Places: int32(places)}, nil
 		}
 	}
 	n, _ := new(big.Int).SetString(string(coef), 10) // digits only
@@ -412,5 +412,5 @@ func parseAmount(s []byte) (amount, error) {
 		n.Neg(n)
 	}
 	d := decimal.NewFromBigInt(n, int32(-places))
-	return amount{big: &d}, nil
+	return Amount{Big: &d}, nil
 }
