@@ -153,7 +153,7 @@ func (d *decoder) uvarint(what string) uint64 {
 		return 0
 	}
 	v, n := binary.Uvarint(d.data[d.at:])
-	if n <= 0 {
+	if n <= 0 || n != uvarintSize(v) { // one encoding for each number
 		d.fail(what, "not a number")
 		return 0
 	}
@@ -161,12 +161,15 @@ func (d *decoder) uvarint(what string) uint64 {
 	return v
 }
 
+// uvarintSize is the number of bytes binary.AppendUvarint writes for v.
+func uvarintSize(v uint64) int { return max(1, (bits.Len64(v)+6)/7) }
+
 func (d *decoder) varint(what string) int64 {
 	if d.err != nil {
 		return 0
 	}
 	v, n := binary.Varint(d.data[d.at:])
-	if n <= 0 {
+	if n <= 0 || n != uvarintSize(uint64(v<<1)^uint64(v>>63)) {
 		d.fail(what, "not a number")
 		return 0
 	}

@@ -219,3 +219,43 @@ func BenchmarkEncoding(b *testing.B) {
 		}
 	})
 }
+
+// Every byte of a valid encoding, set to a few values with the checksum
+// mended, decodes to an error wrapping ErrMalformed or to an Accumulator
+// that encodes to the same bytes: the decoder's checks, one by one. The
+// log has customers whose windows outgrow their state, and a sum that
+// spills out of its integer.
+func TestEncodingMutations(t *testing.T) {
+	acc, _ := clv.NewAccumulator(clv.Week)
+	for i := range 5 { // five segments: more than a state holds
+		require.NoError(t, acc.Add(buy("many", fmt.Sprintf("2024-01-%02dT00:00:00Z", 1+7*i), "1", fmt.Sprint("s", i))))
+	}
+	require.NoError(t, acc.Add(buy("long", "2024-01-01T00:00:00Z", "2", "s0")))
+	require.NoError(t, acc.Add(buy("long", "2025-12-01T00:00:00Z", "2", "s0"))) // 100 weeks apart
+	require.NoError(t, acc.Add(buy("big", "2024-03-01T00:00:00Z", "9000000000000000000", "s1")))
+	require.NoError(t, acc.Add(buy("big", "2024-03-02T00:00:00Z", "9000000000000000000", "s1")))
+	require.NoError(t, acc.Add(buy("r", "2024-03-03T00:00:00Z", "-3.25", "s2")))
+	good, _ := acc.MarshalBinary()
+	assertSummary(t, acc.Summary(), decoded(t, acc).Summary())
+	body := good[:len(good)-4]
+	decodedOK := 0
+	for i := len("CLVA"); i < len(body); i++ {
+		for _, v := range []byte{0x00, 0x01, 0x02, 0x3f, 0x7f, 0x80, 0xff} {
+			bad := slices.Clone(body)
+			if bad[i] == v {
+				continue
+			}
+			bad[i] = v
+			bad = binary.LittleEndian.AppendUint32(bad, crc32.ChecksumIEEE(bad))
+			var got clv.Accumulator
+			if err := got.UnmarshalBinary(bad); err != nil {
+				require.ErrorIs(t, err, clv.ErrMalformed)
+				continue
+			}
+			decodedOK++
+			again, _ := got.MarshalBinary()
+			require.True(t, bytes.Equal(bad, again), "byte %d = %#x decodes, and encodes otherwise", i, v)
+		}
+	}
+	t.Logf("%d of the mutations decode", decodedOK)
+}

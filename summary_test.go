@@ -395,11 +395,11 @@ func TestReadmePurchaseRecords(t *testing.T) {
 // the parts add up to the reference.
 func TestSummaryInParts(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	log := make([]clv.Purchase, 0, 300_000)
+	log := make([]clv.Purchase, 0, 400_000)
 	start := at("2023-01-01T00:00:00Z")
 	for i := range cap(log) {
 		log = append(log, clv.Purchase{
-			Customer: fmt.Sprint("c", rng.IntN(150_000)),
+			Customer: fmt.Sprint("c", rng.IntN(200_000)), // some 170,000 of them
 			Time:     start.Add(time.Duration(rng.Int64N(int64(700 * 24 * time.Hour)))),
 			Amount:   decimal.New(rng.Int64N(10_000)-500, -2),
 			Segment:  []string{"a", "b", "c", "d"}[i%4],
