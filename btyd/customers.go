@@ -371,7 +371,8 @@ func (s *Summarizer) Add(p clv.Purchase) error {
 func (sh *shard) addRow(s *Summarizer, r *row) error {
 	h := uint32(r.hash)
 	i, slot := sh.find(r.id, h)
-	if i < 0 {
+	fresh := i < 0
+	if fresh {
 		var ok bool
 		if i, ok = sh.add(r.id, h, slot, r.seq); !ok {
 			return errFull
@@ -391,7 +392,7 @@ func (sh *shard) addRow(s *Summarizer, r *row) error {
 		sh.addAmount(c, holdSum, units, slow)
 	}
 	switch {
-	case c.n == 1 || r.day < c.firstDay:
+	case fresh || r.day < c.firstDay:
 		c.firstDay = r.day
 		sh.resetFirst(c)
 		sh.addAmount(c, firstSum, units, slow)
