@@ -304,6 +304,23 @@ func (s *Summarizer) check(fn string, p *clv.Purchase, r *row) (int, error) {
 	return purchaseRow, nil
 }
 
+// placed returns err, from check in AddAll, naming the purchase at fault
+// by its place in the sequence.
+func placed(err error, place int64) error {
+	msg := err.Error()
+	prefix := "btyd: add all: "
+	return &placedError{msg: prefix + fmt.Sprintf("purchase %d: ", place) + msg[len(prefix):], err: err}
+}
+
+// A placedError is an error of AddAll with the purchase's place.
+type placedError struct {
+	msg string
+	err error
+}
+
+func (e *placedError) Error() string { return e.msg }
+func (e *placedError) Unwrap() error { return e.err }
+
 // checkAmount refuses an amount of 10^24 or more in magnitude, or with more
 // than clv.MaxScale places, as the clv package does.
 func checkAmount(fn string, d decimal.Decimal) error {
@@ -379,9 +396,7 @@ func (sh *shard) addRow(s *Summarizer, r *row) error {
 		}
 	}
 	c := sh.state(i)
-	if _, ok := sh.insertDay(c, r.day); !ok {
-		return errFull
-	}
+	sh.logDay(i, r.day)
 	units, slow := r.units, r.slow
 	if r.fast {
 		units, slow = sh.align(units, r.places)
@@ -400,6 +415,44 @@ func (sh *shard) addRow(s *Summarizer, r *row) error {
 		sh.addAmount(c, firstSum, units, slow)
 	}
 	return nil
+}
+
+// lookahead is how many rows addRows looks up before adding them.
+const lookahead = 64
+
+// addRows adds rows[j] for each j of which, in order, and returns the
+// place j of the row that failed, if one did. The customers of each run
+// of lookahead rows are looked up before any is added: first the home
+// slot of each in the table, then the state that slot names if its hash
+// is theirs. The reads of a run are independent of each other, so they
+// overlap rather than wait one after another, and the adds that follow
+// find their memory in cache. The reads are only touches: each row is
+// added with a fresh lookup.
+func (sh *shard) addRows(s *Summarizer, rows []row, which []int32) (int32, error) {
+	if sh.slots == nil {
+		sh.slots = make([]uint64, 1024)
+	}
+	var sink uint64
+	for start := 0; start < len(which); start += lookahead {
+		run := which[start:min(start+lookahead, len(which))]
+		mask := len(sh.slots) - 1
+		var seen [lookahead]uint64
+		for i, j := range run {
+			seen[i] = sh.slots[int(uint32(rows[j].hash))&mask]
+		}
+		for i, v := range seen[:len(run)] {
+			if v != 0 && uint32(v>>32) == uint32(rows[run[i]].hash) {
+				sink += uint64(sh.state(int32(uint32(v)) - 1).idLen)
+			}
+		}
+		for _, j := range run {
+			if err := sh.addRow(s, &rows[j]); err != nil {
+				return j, err
+			}
+		}
+	}
+	sh.sink += sink
+	return 0, nil
 }
 
 // errFull reports a shard beyond its limits, which only a log of billions
@@ -442,12 +495,17 @@ func (s *Summarizer) AddAll(purchases iter.Seq[clv.Purchase]) error {
 	)
 	shardWorker := func(k int) {
 		defer done.Done()
+		var mine []int32
 		for b := range work[k] {
-			for j := range b.rows {
-				if r := &b.rows[j]; errs[k] == nil && int(r.hash>>63) == k {
-					if err := s.shards[k].addRow(s, r); err != nil {
-						errs[k], errAt[k] = err, b.first+int64(j)
+			if errs[k] == nil {
+				mine = mine[:0]
+				for j := range b.rows {
+					if int(b.rows[j].hash>>63) == k {
+						mine = append(mine, int32(j))
 					}
+				}
+				if j, err := s.shards[k].addRows(s, b.rows, mine); err != nil {
+					errs[k], errAt[k] = err, b.first+int64(j)
 				}
 			}
 			if b.left.Add(-1) == 0 {
@@ -477,9 +535,9 @@ func (s *Summarizer) AddAll(purchases iter.Seq[clv.Purchase]) error {
 	base := s.rows
 	for p := range purchases {
 		var r row
-		kind, err := s.check(fmt.Sprintf("add all: purchase %d", n+1), &p, &r)
+		kind, err := s.check("add all", &p, &r)
 		if err != nil {
-			failure = err
+			failure = placed(err, n+1)
 			break
 		}
 		r.seq = base + n
@@ -542,6 +600,7 @@ func (s *Summarizer) Merge(other *Summarizer) error {
 	case other.calEnd != s.calEnd || other.holdEnd != s.holdEnd || other.unit != s.unit:
 		return fmt.Errorf("btyd: %s: other: %w: another calibration end, holdout end or unit", fn, clv.ErrInconsistent)
 	}
+	other.compact()
 	offset := s.rows
 	for _, k := range other.order() {
 		from := &other.shards[k.shard]
@@ -550,16 +609,17 @@ func (s *Summarizer) Merge(other *Summarizer) error {
 		h := maphash.String(s.seed, id)
 		to := &s.shards[h>>63]
 		i, slot := to.find(id, uint32(h))
-		if i < 0 {
+		fresh := i < 0
+		if fresh {
 			var ok bool
 			if i, ok = to.add(id, uint32(h), slot, offset+from.seq(k.index)); !ok {
 				return fmt.Errorf("btyd: %s: %w", fn, errFull)
 			}
 		}
-		d := to.state(i)
-		if err := to.mergeCustomer(d, from, c, s.calEnd); err != nil {
-			return fmt.Errorf("btyd: %s: %w", fn, err)
+		for _, day := range from.daysOf(k.index) {
+			to.logDay(i, day)
 		}
+		to.mergeAmounts(to.state(i), fresh, from, c)
 	}
 	s.rows += other.rows
 	s.purchases += other.purchases
@@ -568,14 +628,9 @@ func (s *Summarizer) Merge(other *Summarizer) error {
 	return nil
 }
 
-// mergeCustomer adds customer c of shard from to customer d of sh.
-func (sh *shard) mergeCustomer(d *customerState, from *shard, c *customerState, calEnd int32) error {
-	fresh := d.n == 0
-	for _, day := range from.daysOf(c) {
-		if _, ok := sh.insertDay(d, day); !ok {
-			return errFull
-		}
-	}
+// mergeAmounts adds the amounts of customer c of shard from to customer d
+// of sh, fresh if new to sh.
+func (sh *shard) mergeAmounts(d *customerState, fresh bool, from *shard, c *customerState) {
 	for _, f := range [...]sumField{calSum, holdSum} {
 		units, slow := sh.align(*f.units(c), from.places)
 		if c.extra != 0 {
@@ -595,7 +650,13 @@ func (sh *shard) mergeCustomer(d *customerState, from *shard, c *customerState, 
 	case c.firstDay == d.firstDay:
 		sh.addAmount(d, firstSum, units, slow)
 	}
-	return nil
+}
+
+// compact compacts the days of both shards.
+func (s *Summarizer) compact() {
+	for k := range s.shards {
+		s.shards[k].compact()
+	}
 }
 
 // A customerRef names a customer by shard and index.
@@ -622,16 +683,17 @@ func (s *Summarizer) order() []customerRef {
 	return refs
 }
 
-// figures returns the integer figures of customer c: the day count up to
-// the calibration end, and the last such day. cut is 0 for a late
-// customer.
-func (s *Summarizer) figures(sh *shard, c *customerState) (cut int, last int32) {
-	days := sh.daysOf(c)
-	cut, _ = slices.BinarySearch(days, s.calEnd+1)
+// figures returns the integer figures of customer i of sh: the days with
+// a purchase up to the calibration end, the last such day, and all the
+// days with a purchase. cut is 0 for a late customer. The shard must be
+// compacted.
+func (s *Summarizer) figures(sh *shard, i int32) (cut int, last int32, days int) {
+	list := sh.daysOf(i)
+	cut, _ = slices.BinarySearch(list, s.calEnd+1)
 	if cut == 0 {
-		return 0, 0
+		return 0, 0, len(list)
 	}
-	return cut, days[cut-1]
+	return cut, list[cut-1], len(list)
 }
 
 // Base returns the figures of every customer whose first purchase is on
@@ -644,6 +706,7 @@ func (s *Summarizer) Base() Base {
 		return b
 	}
 	b.Holdout = float64(s.holdEnd-s.calEnd) / s.unitDays
+	s.compact()
 	refs := s.order()
 	var size int
 	for _, k := range refs {
@@ -663,7 +726,7 @@ func (s *Summarizer) Base() Base {
 		c := sh.state(k.index)
 		id := all[at : at+int(c.idLen)]
 		at += int(c.idLen)
-		cut, last := s.figures(sh, c)
+		cut, last, days := s.figures(sh, k.index)
 		if cut == 0 {
 			continue
 		}
@@ -674,7 +737,7 @@ func (s *Summarizer) Base() Base {
 			Tx:       float64(last-c.firstDay) / s.unitDays,
 			T:        float64(s.calEnd-c.firstDay) / s.unitDays,
 			Spend:    decimal.Zero,
-			HoldoutX: int64(c.n) - int64(cut),
+			HoldoutX: int64(days - cut),
 		}
 		if x > 0 {
 			cu.Spend = sh.repeatMean(c, x)
@@ -730,11 +793,12 @@ func (s *Summarizer) Histories() []History {
 	packed := true
 	var keys []uint64
 	var wide [][3]int64
+	s.compact()
 	for k := range s.shards {
 		sh := &s.shards[k]
 		for i := range sh.count {
 			c := sh.state(i)
-			cut, last := s.figures(sh, c)
+			cut, last, _ := s.figures(sh, i)
 			if cut == 0 {
 				continue
 			}

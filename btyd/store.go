@@ -1,18 +1,19 @@
 package btyd
 
 // This file implements the storage of a Summarizer: two shards, each a
-// hash table of customers with a fixed-size state apiece; each customer's
-// distinct purchase days, as a sorted list in a shared arena of int32
-// days; their amounts as integers counting the smallest decimal place the
-// shard has seen; and the conversions of amounts between decimals and
-// those integers. Nothing here allocates per purchase: a customer costs a
-// state, and a list that doubles as it grows, from regions other
-// customers outgrew.
+// hash table of customers with a fixed-size state apiece; their amounts
+// as integers counting the smallest decimal place the shard has seen, and
+// the conversions of amounts between decimals and those integers; and
+// their purchase days. A day is appended to a log, in chunks, as it comes,
+// which writes memory in order and reads none; the log is compacted into
+// each customer's sorted distinct days when the figures are wanted, or
+// when it outgrows them. Nothing here allocates per purchase.
 
 import (
 	"encoding/binary"
 	"math"
 	"math/bits"
+	"slices"
 	"unsafe"
 
 	"github.com/shopspring/decimal"
@@ -22,28 +23,22 @@ const (
 	stateChunk = 1 << 14 // customers per allocation of states
 	idChunk    = 1 << 16 // bytes of long ids per allocation
 	maxIDBytes = 256     // the longest customer id
-	inlineID   = 20      // the longest id kept in its customer's state
+	inlineID   = 30      // the longest id kept in its customer's state
 
-	dayChunkLog = 20 // a chunk of the day arena holds 2^20 days
-	maxCapLog   = 22 // 2^22 days outnumber the days from year 1 to 9999
-	maxChunks   = 1 << (32 - dayChunkLog)
+	logChunk   = 1 << 16 // days per allocation of the day log
+	minCompact = 1 << 24 // the least log that compacts before it is read
 )
 
 // A customerState is one customer: their amounts, in units of the shard's
-// scale, their first purchase day, where their days are, and their id. It
-// is 64 bytes, a cache line.
+// scale, their first purchase day, and their id. It is 64 bytes, a cache
+// line.
 type customerState struct {
-	cal   int64 // the amounts dated up to the calibration end
-	first int64 // the amounts of the first purchase day
-	hold  int64 // the amounts dated in the holdout
-	// firstDay is the first purchase day, days[0].
+	cal      int64 // the amounts dated up to the calibration end
+	first    int64 // the amounts of the first purchase day
+	hold     int64 // the amounts dated in the holdout
 	firstDay int32
-	// n days are kept in region, which has room for 2^capLog.
-	n      uint32
-	region uint32
-	extra  int32 // 1 + index into extras; 0 for none
-	capLog uint8
-	idLen  uint16
+	extra    int32 // 1 + index into extras; 0 for none
+	idLen    uint16
 	// id holds the customer's id if it fits, and otherwise where it is
 	// among the long ids: the chunk, then the offset, little-endian.
 	id [inlineID]byte
@@ -66,7 +61,21 @@ type shard struct {
 	seqs   [][]int64 // the row that first named each customer
 	longID [][]byte
 	extras []customerExtra
-	days   dayArena
+	sink   uint64 // what addRows's lookahead read, kept so that it is read
+
+	// The days of the first compacted customers, sorted and distinct:
+	// customer i's are dayList[dayStart[i]:dayStart[i+1]]. The days added
+	// since, in log, have yet to join them.
+	dayStart  []int
+	dayList   []int32
+	compacted int32
+	log       [][]dayEntry
+	logLen    int
+}
+
+// A dayEntry is a purchase day of a customer, by index.
+type dayEntry struct {
+	customer, day int32
 }
 
 func (s *shard) state(i int32) *customerState {
@@ -351,113 +360,74 @@ func meanUnits(units int64, places int32, n int64, scale int32) decimal.Decimal 
 	return decimal.New(units, -places).DivRound(decimal.NewFromInt(n), scale)
 }
 
-// A dayArena holds the customers' sorted lists of days. A list lives in a
-// region of 2^k days, at an address of the chunk (above dayChunkLog bits)
-// and the offset within it; a list that outgrows its region moves to one
-// twice the size, and the old region goes to a free list for the next
-// customer who needs one of its size. Regions beyond a chunk get a chunk
-// of their own.
-type dayArena struct {
-	chunks [][]int32
-	used   int // of the last chunk
-	free   [maxCapLog + 1][]uint32
+// logDay records that customer i bought on day.
+func (s *shard) logDay(i, day int32) {
+	n := len(s.log)
+	if n == 0 || len(s.log[n-1]) == logChunk {
+		s.log = append(s.log, make([]dayEntry, 0, logChunk))
+		n++
+	}
+	s.log[n-1] = append(s.log[n-1], dayEntry{i, day})
+	if s.logLen++; s.logLen >= max(minCompact, len(s.dayList)) {
+		s.compact()
+	}
 }
 
-// alloc returns the address of a free region of 2^capLog days, or false if
-// the arena is full.
-func (a *dayArena) alloc(capLog uint8) (uint32, bool) {
-	if f := a.free[capLog]; len(f) > 0 {
-		addr := f[len(f)-1]
-		a.free[capLog] = f[:len(f)-1]
-		return addr, true
+// compact moves the days of the log to the customers' sorted lists of
+// distinct days, by a counting sort on the customer.
+func (s *shard) compact() {
+	n := int(s.count)
+	if s.logLen == 0 && int(s.compacted) == n {
+		return
 	}
-	size := 1 << capLog
-	if capLog > dayChunkLog {
-		if len(a.chunks)+1 >= maxChunks {
-			return 0, false
+	start := make([]int, n+1)
+	for i := range int(s.compacted) {
+		start[i+1] = s.dayStart[i+1] - s.dayStart[i]
+	}
+	for _, chunk := range s.log {
+		for _, e := range chunk {
+			start[e.customer+1]++
 		}
-		a.chunks = append(a.chunks, make([]int32, size))
-		// A later small region starts a fresh chunk after this one.
-		a.used = 1 << dayChunkLog
-		return uint32(len(a.chunks)-1) << dayChunkLog, true
 	}
-	if len(a.chunks) == 0 || a.used+size > 1<<dayChunkLog {
-		if len(a.chunks)+1 >= maxChunks {
-			return 0, false
+	for i := range n {
+		start[i+1] += start[i]
+	}
+	list := make([]int32, start[n])
+	next := slices.Clone(start[:n])
+	for i := range int(s.compacted) {
+		next[i] += copy(list[next[i]:], s.dayList[s.dayStart[i]:s.dayStart[i+1]])
+	}
+	for _, chunk := range s.log {
+		for _, e := range chunk {
+			list[next[e.customer]] = e.day
+			next[e.customer]++
 		}
-		a.chunks = append(a.chunks, make([]int32, 1<<dayChunkLog))
-		a.used = 0
 	}
-	addr := uint32(len(a.chunks)-1)<<dayChunkLog | uint32(a.used)
-	a.used += size
-	return addr, true
-}
-
-// list returns the region at addr, 2^capLog days long.
-func (a *dayArena) list(addr uint32, capLog uint8) []int32 {
-	chunk, off := addr>>dayChunkLog, addr&(1<<dayChunkLog-1)
-	return a.chunks[chunk][off : off+1<<capLog : off+1<<capLog]
-}
-
-// days returns the days of c.
-func (s *shard) daysOf(c *customerState) []int32 {
-	if c.n == 0 {
-		return nil
-	}
-	return s.days.list(c.region, c.capLog)[:c.n]
-}
-
-// insertDay adds day to the sorted days of c, if it is not there, and
-// reports whether it was new; ok is false if the arena is full.
-func (s *shard) insertDay(c *customerState, day int32) (added, ok bool) {
-	if c.n == 0 {
-		addr, ok := s.days.alloc(0)
-		if !ok {
-			return false, false
+	// Sort each customer's days, drop the repeats, and close the gaps.
+	w := 0
+	for i := range n {
+		days := list[start[i]:start[i+1]]
+		if !slices.IsSorted(days) {
+			slices.Sort(days)
 		}
-		c.region, c.capLog = addr, 0
-		s.days.list(addr, 0)[0] = day
-		c.n = 1
-		return true, true
-	}
-	list := s.days.list(c.region, c.capLog)
-	n := int(c.n)
-	// Logs mostly run in time order: try the end first.
-	k := n
-	if last := list[n-1]; day <= last {
-		if day == last {
-			return false, true
-		}
-		lo, hi := 0, n-1
-		for lo < hi {
-			m := int(uint(lo+hi) >> 1)
-			if list[m] < day {
-				lo = m + 1
-			} else {
-				hi = m
+		start[i] = w
+		for k, d := range days {
+			if k == 0 || d != days[k-1] {
+				list[w] = d
+				w++
 			}
 		}
-		if list[lo] == day {
-			return false, true
-		}
-		k = lo
 	}
-	if n == len(list) {
-		if c.capLog == maxCapLog {
-			return false, false
-		}
-		addr, ok := s.days.alloc(c.capLog + 1)
-		if !ok {
-			return false, false
-		}
-		grown := s.days.list(addr, c.capLog+1)
-		copy(grown, list)
-		s.days.free[c.capLog] = append(s.days.free[c.capLog], c.region)
-		c.region, c.capLog, list = addr, c.capLog+1, grown
+	start[n] = w
+	if w < len(list)/2 {
+		list = slices.Clone(list[:w])
 	}
-	list = list[:n+1]
-	copy(list[k+1:], list[k:n])
-	list[k] = day
-	c.n++
-	return true, true
+	s.dayStart, s.dayList, s.compacted = start, list[:w], int32(n)
+	s.log, s.logLen = nil, 0
+}
+
+// daysOf returns the sorted distinct purchase days of customer i. The
+// shard must be compacted.
+func (s *shard) daysOf(i int32) []int32 {
+	return s.dayList[s.dayStart[i]:s.dayStart[i+1]]
 }
