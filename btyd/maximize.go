@@ -44,8 +44,10 @@ const (
 	fitIterations = 200
 	// gradientTolerance is where the optimiser stops: the largest
 	// derivative of the log-likelihood per customer in the logarithm of a
-	// parameter.
-	gradientTolerance = 1e-10
+	// parameter. It also stops when two iterations in a row raise the
+	// log-likelihood by less than 10^−13 of itself, which rounding in the
+	// sums may force first.
+	gradientTolerance = 1e-9
 	// acceptedGradient is the largest such derivative of a fit reported:
 	// looser than gradientTolerance, which rounding in a sum over a million
 	// customers may deny, and far tighter than a likelihood still rising.
@@ -126,7 +128,7 @@ func maximize(fn string, ll likelihood, names []string, start []float64, custome
 	settings := &optimize.Settings{
 		GradientThreshold: gradientTolerance,
 		MajorIterations:   fitIterations,
-		Converger:         &optimize.FunctionConverge{Absolute: 1e-15, Relative: 1e-15, Iterations: 5},
+		Converger:         &optimize.FunctionConverge{Relative: 1e-13, Iterations: 2},
 	}
 	u0 := make([]float64, n)
 	for i, v := range start {
