@@ -16,12 +16,9 @@ type Horizon struct {
 	Period clv.Period `json:"period"`
 }
 
-// The bounds of a valuation: a horizon of at most 1,000 years, in at
-// most 100,000 steps.
-const (
-	maxHorizonDays = 1000 * 365.25
-	maxSteps       = 100_000
-)
+// maxHorizonDays bounds a valuation's horizon: 1,000 years, which weekly
+// steps count in 52,179 steps.
+const maxHorizonDays = 1000 * 365.25
 
 // A ValueOption sets an optional input of [Values].
 type ValueOption interface {
@@ -140,8 +137,8 @@ type Valuation struct {
 // one the models take (see [BGNBD] and [GammaGamma.ExpectedSpend]), one
 // wrapping [clv.ErrUnknownPeriod] for an unknown unit, period or step,
 // [clv.ErrNonPositive] for a horizon of no length, [clv.ErrOutOfRange]
-// for a horizon beyond 1,000 years or 100,000 steps or a scale outside 0
-// to [clv.MaxScale], [clv.ErrNegative] or [clv.ErrAboveOne] for a bad
+// for a horizon beyond 1,000 years or a scale outside 0 to
+// [clv.MaxScale], [clv.ErrNegative] or [clv.ErrAboveOne] for a bad
 // rate or margin, and [clv.ErrOutOfRange] if the spend model's mean is
 // infinite (q ≤ 1) for a customer without a repeat purchase.
 func Values(m BGNBD, g GammaGamma, b Base, h Horizon, opts ...ValueOption) (Valuation, error) {
@@ -277,9 +274,6 @@ func newValuer(fn string, m BGNBD, g GammaGamma, b Base, h Horizon, opts []Value
 	horizon := float64(h.Length) * period / unit
 	delta := step / unit
 	steps := math.Ceil(horizon/delta - 1e-9)
-	if steps > maxSteps {
-		return nil, fmt.Errorf("btyd: %s: horizon = %d %ss in steps of a %s: %w: more than %d steps", fn, h.Length, h.Period, c.step, clv.ErrOutOfRange, maxSteps)
-	}
 	v := &valuer{config: c, margin: toFloat(c.margin)}
 	rate := math.Log1p(toFloat(c.rate)) * unit / ratePeriod // ln(1 + d) per unit of the model
 	for k := 1.0; k <= steps; k++ {
