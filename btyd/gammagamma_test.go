@@ -199,7 +199,10 @@ func TestGammaGammaErrors(t *testing.T) {
 		{"log-likelihood of x = 0", clv.ErrNonPositive, func() error { _, err := m.LogLikelihood(0, dec("1")); return err }},
 		{"log-likelihood of no spend", clv.ErrNonPositive, func() error { _, err := m.LogLikelihood(3, decimal.Zero); return err }},
 		{"fit nothing", clv.ErrMissing, func() error { _, err := btyd.FitGammaGamma(nil); return err }},
-		{"fit no repeaters", clv.ErrNoFit, func() error { _, err := btyd.FitGammaGamma([]btyd.Customer{{X: 0}, {X: 4, Spend: decimal.Zero}}); return err }},
+		{"fit no repeaters", clv.ErrNoFit, func() error {
+			_, err := btyd.FitGammaGamma([]btyd.Customer{{X: 0}, {X: 4, Spend: decimal.Zero}})
+			return err
+		}},
 		{"fit negative spend", clv.ErrNegative, func() error {
 			_, err := btyd.FitGammaGamma([]btyd.Customer{{X: 1, Spend: dec("1")}, {X: 1, Spend: dec("-1")}})
 			return err

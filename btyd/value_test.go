@@ -161,7 +161,9 @@ func TestValuesErrors(t *testing.T) {
 		{"negative margin", clv.ErrNegative, func() (btyd.Valuation, error) {
 			return btyd.Values(cdnowModel, cdnowSpend, b, year, btyd.WithGrossMargin(dec("-0.5")))
 		}},
-		{"scale", clv.ErrOutOfRange, func() (btyd.Valuation, error) { return btyd.Values(cdnowModel, cdnowSpend, b, year, btyd.WithScale(31)) }},
+		{"scale", clv.ErrOutOfRange, func() (btyd.Valuation, error) {
+			return btyd.Values(cdnowModel, cdnowSpend, b, year, btyd.WithScale(31))
+		}},
 		{"bad customer", clv.ErrInconsistent, func() (btyd.Valuation, error) {
 			return btyd.Values(cdnowModel, cdnowSpend, btyd.Base{Unit: clv.Week, Customers: []btyd.Customer{{X: 1, Tx: 5, T: 4}}}, year)
 		}},
