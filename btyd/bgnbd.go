@@ -181,8 +181,8 @@ func (m BGNBD) probAlive(x, tx, T float64) float64 {
 //
 // It returns an error if m is not valid, one wrapping [clv.ErrNegative] or
 // [clv.ErrOutOfRange] if t is negative, not finite or above 10^7, and one
-// wrapping [clv.ErrOutOfRange] if t is so far beyond α (about 10^5 α) that
-// the series would need more than 4 million terms.
+// wrapping [clv.ErrOutOfRange] if t is so far beyond α (some 50,000 α)
+// that the series would need more than 2 million terms.
 func (m BGNBD) ExpectedPurchases(t float64) (float64, error) {
 	const fn = "BG/NBD expected purchases"
 	if err := m.check(fn); err != nil {

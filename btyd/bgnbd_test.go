@@ -1,9 +1,11 @@
 package btyd_test
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/clvkit/clv"
@@ -429,4 +431,85 @@ func TestFitBGNBDRecovery(t *testing.T) {
 			assert.Less(t, se[i], 0.5*want, "%+v: %s", m, fit.Stats.Parameters[i])
 		}
 	}
+}
+
+// isSentinel reports whether err wraps one of clv's sentinels.
+func isSentinel(err error) bool {
+	for _, s := range []error{clv.ErrNonPositive, clv.ErrNegative, clv.ErrAboveOne, clv.ErrInconsistent,
+		clv.ErrUnknownPeriod, clv.ErrOutOfRange, clv.ErrMissing, clv.ErrNoFit} {
+		if errors.Is(err, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+func FuzzBGNBD(f *testing.F) {
+	f.Add(0.243, 4.414, 0.793, 2.426, int64(2), 30.43, 38.86, 39.0, int64(3))
+	f.Add(0.243, 4.414, 0.793, 2.426, int64(10_000), 38.8, 38.86, 520.0, int64(10_000))
+	f.Add(50.0, 0.5, 1.0, 0.01, int64(0), 0.0, 0.0, 1e7, int64(0))
+	f.Add(1e-10, 1e10, 1e10, 1e-10, int64(1), 1e-300, 1e7, 1e-300, int64(1e7))
+	f.Fuzz(func(t *testing.T, r, alpha, a, b float64, x int64, tx, T, horizon float64, n int64) {
+		m := btyd.BGNBD{R: r, Alpha: alpha, A: a, B: b}
+		check := func(name string, v float64, err error, lo, hi float64) {
+			if err != nil {
+				if !isSentinel(err) || !strings.HasPrefix(err.Error(), "btyd: ") {
+					t.Fatalf("%s: %v", name, err)
+				}
+				return
+			}
+			if !finite(v) || v < lo || v > hi {
+				t.Fatalf("%s of %+v, %d, %v, %v, %v, %d = %v", name, m, x, tx, T, horizon, n, v)
+			}
+		}
+		ll, err := m.LogLikelihood(x, tx, T)
+		check("log-likelihood", ll, err, math.Inf(-1), math.Inf(1))
+		p, err := m.ProbAlive(x, tx, T)
+		check("P(alive)", p, err, 0, 1)
+		e, err := m.ExpectedPurchases(horizon)
+		check("E[X(t)]", e, err, 0, math.Inf(1))
+		c, err := m.ConditionalExpectedPurchases(x, tx, T, horizon)
+		check("E[Y(t)]", c, err, 0, math.Inf(1))
+		q, err := m.ProbPurchases(n, horizon)
+		check("P(X(t) = n)", q, err, 0, 1)
+	})
+}
+
+func FuzzFitBGNBD(f *testing.F) {
+	f.Add([]byte{0, 10, 0, 5, 1, 8, 9, 3, 2, 3, 7, 1, 0, 0, 4, 2})
+	f.Add([]byte{255, 255, 255, 255, 0, 0, 0, 0})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		// Each four bytes are a history: x, t_x and T from small grids,
+		// and a weight.
+		var hs []btyd.History
+		for i := 0; i+4 <= len(data) && len(hs) < 64; i += 4 {
+			x := int64(data[i] % 50)
+			T := float64(data[i+2]) / 4
+			tx := T * float64(data[i+1]) / 255
+			if x == 0 {
+				tx = 0
+			}
+			hs = append(hs, btyd.History{X: x, Tx: tx, T: T, Weight: int64(data[i+3]%8) - 1})
+		}
+		fit, err := btyd.FitBGNBD(hs)
+		if err != nil {
+			if !isSentinel(err) {
+				t.Fatal(err)
+			}
+			return
+		}
+		m := fit.Model
+		for _, v := range []float64{m.R, m.Alpha, m.A, m.B} {
+			if !(v >= 1e-8 && v <= 1e8) {
+				t.Fatalf("parameter %v outside the bounds", v)
+			}
+		}
+		for _, v := range []float64{fit.StdErr.R, fit.StdErr.Alpha, fit.StdErr.A, fit.StdErr.B, fit.Stats.LogLikelihood} {
+			if !finite(v) {
+				t.Fatalf("%+v", fit)
+			}
+		}
+	})
 }

@@ -466,3 +466,56 @@ func TestAddAllocatesNothing(t *testing.T) {
 	})
 	assert.Less(t, allocs, 0.01)
 }
+
+// FuzzSummarizer checks the summary of any rows against the reference,
+// and AddAll and a merge of two halves against Add.
+func FuzzSummarizer(f *testing.F) {
+	f.Add([]byte{1, 10, 5, 2, 2, 0, 12, 200, 1, 1, 1, 30, 7, 0, 3, 2, 40, 1, 128, 9})
+	f.Add([]byte{0, 255, 255, 255, 255, 255, 1, 0, 0, 0, 0, 0})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		// Six bytes a row: customer, day (two bytes, around 2024), hour and
+		// zone, amount's units and its exponent.
+		zones := []*time.Location{time.UTC, time.FixedZone("-11", -11*3600), time.FixedZone("+14", 14*3600)}
+		var log []clv.Purchase
+		for i := 0; i+6 <= len(data) && len(log) < 300; i += 6 {
+			when := day("2023-06-01").AddDate(0, 0, int(data[i+1])|int(data[i+2]&3)<<8).Add(time.Duration(data[i+3]%24) * time.Hour)
+			amount := decimal.New(int64(int8(data[i+4]))*int64(data[i+4]), int32(data[i+5]%40)-20)
+			if data[i+5] > 240 {
+				amount = decimal.New(int64(data[i+4])<<55, 0) // sums overflow int64
+			}
+			log = append(log, clv.Purchase{
+				Customer: fmt.Sprintf("c%d", data[i]%16),
+				Time:     when.In(zones[int(data[i+3])%len(zones)]),
+				Amount:   amount,
+			})
+		}
+		ref := newRefSummary(7, randomCalibrationEnd, randomHoldoutEnd)
+		one, _ := btyd.NewSummarizer(randomCalibrationEnd, btyd.WithHoldout(randomHoldoutEnd))
+		for _, p := range log {
+			err := one.Add(p)
+			if err != nil {
+				if !isSentinel(err) {
+					t.Fatal(err)
+				}
+				continue
+			}
+			ref.add(p)
+		}
+		want := ref.base()
+		assertCustomers(t, want, one.Base().Customers)
+		assert.Equal(t, ref.totals, one.Totals())
+
+		a, _ := btyd.NewSummarizer(randomCalibrationEnd, btyd.WithHoldout(randomHoldoutEnd))
+		b, _ := btyd.NewSummarizer(randomCalibrationEnd, btyd.WithHoldout(randomHoldoutEnd))
+		for i, p := range log {
+			part := a
+			if i%2 == 1 {
+				part = b
+			}
+			_ = part.Add(p)
+		}
+		require.NoError(t, a.Merge(b))
+		assertCustomers(t, byID(want), byID(a.Base().Customers))
+		assert.Equal(t, histories(want), a.Histories())
+	})
+}

@@ -225,3 +225,52 @@ func TestGammaGammaErrors(t *testing.T) {
 	_, err := btyd.FitGammaGamma([]btyd.Customer{{X: 1, Spend: dec("1")}, {X: 1, Spend: dec("-1")}})
 	assert.EqualError(t, err, "btyd: fit gamma-gamma: customer 2: spend = -1.00: clv: must not be negative")
 }
+
+func FuzzGammaGamma(f *testing.F) {
+	f.Add(6.25, 3.74, 15.44, int64(2), int64(22345), int32(-3))
+	f.Add(1e-10, 1.0, 1e10, int64(10_000_000), int64(1), int32(23))
+	f.Add(2.0, 0.5, 1.0, int64(0), int64(0), int32(-40))
+	f.Fuzz(func(t *testing.T, p, q, gamma float64, x, units int64, exp int32) {
+		m := btyd.GammaGamma{P: p, Q: q, Gamma: gamma}
+		spend := decimal.New(units, exp)
+		e, err := m.ExpectedSpend(x, spend)
+		if err != nil {
+			if !isSentinel(err) {
+				t.Fatal(err)
+			}
+		} else if e.Sign() < 0 {
+			t.Fatalf("expected spend %s", e)
+		}
+		ll, err := m.LogLikelihood(x, spend)
+		if err != nil {
+			if !isSentinel(err) {
+				t.Fatal(err)
+			}
+		} else if !finite(ll) {
+			t.Fatalf("log-likelihood %v", ll)
+		}
+	})
+}
+
+func FuzzFitGammaGamma(f *testing.F) {
+	f.Add([]byte{1, 20, 2, 35, 3, 12, 1, 90, 5, 44, 2, 18, 1, 7, 4, 60, 9, 30, 2, 25})
+	f.Add([]byte{0, 0, 0, 0})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var cs []btyd.Customer
+		for i := 0; i+2 <= len(data) && len(cs) < 128; i += 2 {
+			cs = append(cs, btyd.Customer{X: int64(data[i] % 20), Spend: decimal.New(int64(data[i+1])*int64(1+i%7), -1)})
+		}
+		fit, err := btyd.FitGammaGamma(cs)
+		if err != nil {
+			if !isSentinel(err) {
+				t.Fatal(err)
+			}
+			return
+		}
+		for _, v := range []float64{fit.Model.P, fit.Model.Q, fit.Model.Gamma, fit.StdErr.P, fit.StdErr.Q, fit.StdErr.Gamma, fit.Correlation, fit.Stats.LogLikelihood} {
+			if !finite(v) {
+				t.Fatalf("%+v", fit)
+			}
+		}
+	})
+}

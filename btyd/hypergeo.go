@@ -35,8 +35,8 @@ package btyd
 //
 // summed with a running power-of-ten scale so that (1 − z)^−r never
 // overflows. Both stop when a bound on the rest of the series is below
-// 10^−17 of the sum; both give up after 2^22 terms, which only horizons
-// beyond z = 1 − 10^−6 can need.
+// 10^−17 of the sum; both give up after 2^21 terms, which only horizons
+// beyond z = 1 − 2·10^−5, t above some 50,000 α, can need.
 
 import "math"
 
@@ -44,8 +44,8 @@ const (
 	// seriesTolerance is where a series stops: the bound on its tail,
 	// relative to the sum.
 	seriesTolerance = 1e-17
-	// maxSeriesTerms bounds the terms of one series, about 15 ms.
-	maxSeriesTerms = 1 << 22
+	// maxSeriesTerms bounds the terms of one series, about 10 ms.
+	maxSeriesTerms = 1 << 21
 	// acceptedLoss is the largest relative rounding error, as estimated
 	// from the largest term, that the first series may return.
 	acceptedLoss = 1e-12
@@ -59,15 +59,20 @@ func aliveExpectation(r, alpha, a, b, t float64) (float64, bool) {
 	if t == 0 {
 		return 0, true
 	}
-	if e, ok := eulerSeries(r, alpha, a, b, t); ok {
+	e, ok, capped := eulerSeries(r, alpha, a, b, t)
+	switch {
+	case ok:
 		return e, true
+	case capped:
+		// The second series converges no faster.
+		return 0, false
 	}
 	return positiveSeries(r, alpha, a, b, t)
 }
 
 // eulerSeries sums the first series. It reports false if it did not
-// converge or lost more than acceptedLoss to cancellation.
-func eulerSeries(r, alpha, a, b, t float64) (float64, bool) {
+// converge, capped, or lost more than acceptedLoss to cancellation.
+func eulerSeries(r, alpha, a, b, t float64) (e float64, ok, capped bool) {
 	c := a + b - 1
 	eps := a - 1
 	big := c - r // A
@@ -85,6 +90,10 @@ func eulerSeries(r, alpha, a, b, t float64) (float64, bool) {
 	var sum kahan
 	h := big * z // h_n z^n
 	largest := math.Abs(h)
+	accept := func(e float64) (float64, bool, bool) {
+		loss := 2.3e-16 * (math.Abs(first) + scale*largest) / math.Abs(e)
+		return e, e > 0 && loss <= acceptedLoss, false
+	}
 	for n := 1.0; n <= maxSeriesTerms; n++ {
 		sum.add(h)
 		h *= z * (big + n) * (a + n - 1) / ((c + n) * (n + 1))
@@ -92,18 +101,14 @@ func eulerSeries(r, alpha, a, b, t float64) (float64, bool) {
 		if n >= n0 {
 			bound := z * (1 + 2*(slope/n+offset/(n*n)))
 			if bound < 1 && math.Abs(h) <= seriesTolerance*(1-bound)*(math.Abs(sum.value())+math.Abs(first)/scale) {
-				e := first - scale*sum.value()
-				loss := 2.3e-16 * (math.Abs(first) + scale*largest) / math.Abs(e)
-				return e, e > 0 && loss <= acceptedLoss
+				return accept(first - scale*sum.value())
 			}
 		}
 		if h == 0 {
-			e := first - scale*sum.value()
-			loss := 2.3e-16 * (math.Abs(first) + scale*largest) / math.Abs(e)
-			return e, e > 0 && loss <= acceptedLoss
+			return accept(first - scale*sum.value())
 		}
 	}
-	return 0, false
+	return 0, false, true
 }
 
 // positiveSeries sums the second series, whose terms are all positive.

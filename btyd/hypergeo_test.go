@@ -154,7 +154,7 @@ func TestSeriesAgree(t *testing.T) {
 	// Where the first series does not cancel, the two agree, the second
 	// to the 10^−11 its long runs of terms allow.
 	for _, c := range expectationCases() {
-		e1, ok1 := eulerSeries(c[0], c[1], c[2], c[3], c[4])
+		e1, ok1, _ := eulerSeries(c[0], c[1], c[2], c[3], c[4])
 		e2, ok2 := positiveSeries(c[0], c[1], c[2], c[3], c[4])
 		if !ok1 {
 			continue
@@ -185,7 +185,7 @@ func TestPositiveSeriesWhereEulerCancels(t *testing.T) {
 	}
 	// r far above a + b: the first series' terms alternate and cancel.
 	for _, c := range [][5]float64{{50, 4.414, 0.793, 2.426, 52}, {50, 4.414, 0.793, 2.426, 5}, {200, 10, 2.5, 0.3, 20}} {
-		_, ok := eulerSeries(c[0], c[1], c[2], c[3], c[4])
+		_, ok, _ := eulerSeries(c[0], c[1], c[2], c[3], c[4])
 		assert.False(t, ok, "%v: the first series should refuse", c)
 		got, ok := aliveExpectation(c[0], c[1], c[2], c[3], c[4])
 		require.True(t, ok)

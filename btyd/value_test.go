@@ -178,3 +178,29 @@ func TestValuesErrors(t *testing.T) {
 	_, err := btyd.Values(cdnowModel, cdnowSpend, b, year, nil)
 	assert.NoError(t, err, "a nil option is ignored")
 }
+
+func FuzzValues(f *testing.F) {
+	f.Add(0.243, 4.414, 0.793, 2.426, 6.25, 3.74, 15.44, int64(2), 30.43, 38.86, int64(22345), 12, uint8(2), uint8(1), int64(1), uint8(0))
+	f.Add(50.0, 0.01, 1.0, 1e-10, 1e10, 1.0, 1e-10, int64(10_000_000), 1e7, 1e7, int64(-1), 1000, uint8(0), uint8(3), int64(1e18), uint8(3))
+	f.Fuzz(func(t *testing.T, r, alpha, a, b, p, q, gamma float64, x int64, tx, T float64, spend int64, length int, period, step uint8, rate int64, ratePeriod uint8) {
+		base := btyd.Base{Unit: clv.Week, Customers: []btyd.Customer{{ID: "c", X: x, Tx: tx, T: T, Spend: decimal.New(spend, -3)}}}
+		v, err := btyd.Values(btyd.BGNBD{R: r, Alpha: alpha, A: a, B: b}, btyd.GammaGamma{P: p, Q: q, Gamma: gamma}, base,
+			btyd.Horizon{Length: length, Period: clv.Period(period % 5)}, btyd.WithStep(clv.Period(step%5)),
+			btyd.WithDiscountRate(decimal.New(rate, -4), clv.Period(ratePeriod%5)))
+		if err != nil {
+			if !isSentinel(err) {
+				t.Fatal(err)
+			}
+			return
+		}
+		c := v.Customers[0]
+		for _, f := range []float64{c.ProbAlive, c.Purchases, c.DiscountedPurchases, v.Purchases} {
+			if !finite(f) || f < 0 {
+				t.Fatalf("%+v", v)
+			}
+		}
+		if c.Value.Sign() < 0 || c.DiscountedPurchases > c.Purchases*(1+1e-12) {
+			t.Fatalf("%+v", v)
+		}
+	})
+}
