@@ -330,6 +330,13 @@ func FitBGNBD(histories []History) (BGNBDFit, error) {
 		return BGNBDFit{}, fmt.Errorf("btyd: %s: %w: no customer made a repeat purchase", fn, clv.ErrNoFit)
 	}
 	start := []float64{1, max(d.sumT/d.repeats, 1e-3), 1, 1}
+	if part := sample(histories); part != nil {
+		if s, err := newFrequencyData(fn, part); err == nil && s.repeats > 0 {
+			if warm, err := maximize(fn, s.bgnbdLikelihood, bgnbdNames, start, s.customers); err == nil {
+				start = warm.theta
+			}
+		}
+	}
 	best, err := maximize(fn, d.bgnbdLikelihood, bgnbdNames, start, d.customers)
 	if err != nil {
 		return BGNBDFit{}, err
@@ -366,8 +373,8 @@ func newFrequencyData(fn string, histories []History) (*frequencyData, error) {
 		if h.Weight <= 0 {
 			return nil, fmt.Errorf("btyd: %s: history %d: weight = %d: %w", fn, i+1, h.Weight, clv.ErrNonPositive)
 		}
-		if err := checkCustomer(fmt.Sprintf("%s: history %d", fn, i+1), h.X, h.Tx, h.T); err != nil {
-			return nil, err
+		if err := checkCustomer(fn, h.X, h.Tx, h.T); err != nil {
+			return nil, naming(err, fn, "history", int64(i+1))
 		}
 		if d.customers += h.Weight; d.customers > maxWeight || h.Weight > maxWeight {
 			return nil, fmt.Errorf("btyd: %s: weights: %w: their sum exceeds 2^53", fn, clv.ErrOutOfRange)
@@ -473,46 +480,69 @@ func (d *frequencyData) bgnbdLikelihood(theta, grad, hess []float64) float64 {
 }
 
 // bgnbdHistories adds the terms in T and t_x of histories lo to hi−1.
+// The sums run in local variables, which the compiler keeps in registers.
 func (d *frequencyData) bgnbdHistories(s *bgnbdSums, r, alpha, a, b float64, lo, hi int) {
+	var ll, g0, g1, h0, h1, h4 float64
 	for g := d.group(lo); g < len(d.xs) && d.lo[g] < hi; g++ {
 		x := d.xs[g]
 		rx := r + x
-		logA := math.Log(a) - math.Log(b+x-1)
-		var sigma, tau, tauR, tauA float64 // Σ wσ, Σ wσ(1−σ), and the latter times ∂D/∂r, ∂D/∂α
-		for i := max(lo, d.lo[g]); i < min(hi, d.lo[g+1]); i++ {
-			w := d.w[i]
-			lT := math.Log(alpha + d.T[i])
-			iT := 1 / (alpha + d.T[i])
-			s.ll -= w * rx * lT
-			s.g[0] -= w * lT
-			s.g[1] -= w * rx * iT
-			s.h[1] -= w * iT
-			s.h[4] += w * rx * iT * iT
-			if x == 0 {
-				continue
-			}
-			lt := math.Log(alpha + d.tx[i])
-			it := 1 / (alpha + d.tx[i])
-			dr := lT - lt
-			da := rx * (iT - it)
-			D := logA + rx*dr
-			sg := logistic(D)
-			ts := w * sg * (1 - sg)
-			ws := w * sg
-			s.ll += w * softplus(D)
-			s.g[0] += ws * dr
-			s.g[1] += ws * da
-			s.h[0] += ts * dr * dr
-			s.h[1] += ws*(iT-it) + ts*dr*da
-			s.h[4] += ws*rx*(it*it-iT*iT) + ts*da*da
-			sigma += ws
-			tau += ts
-			tauR += ts * dr
-			tauA += ts * da
+		from, to := max(lo, d.lo[g]), min(hi, d.lo[g+1])
+		w, T, tx := d.w[from:to], d.T[from:to], d.tx[from:to]
+		// The terms in T: −(r + x) ln(α + T).
+		var sumL, sumI, sumI2 float64 // Σ w ln(α + T), Σ w/(α + T), Σ w/(α + T)²
+		for i, wi := range w {
+			iT := 1 / (alpha + T[i])
+			sumL += wi * math.Log(alpha+T[i])
+			sumI += wi * iT
+			sumI2 += wi * iT * iT
 		}
+		ll -= rx * sumL
+		g0 -= sumL
+		g1 -= rx * sumI
+		h1 -= sumI
+		h4 += rx * sumI2
 		if x == 0 {
 			continue
 		}
+		// The terms in ln(1 + e^D).
+		logA := math.Log(a) - math.Log(b+x-1)
+		var sp, sigma, tau, sdr, sda, tdrdr, tdrda, tdada, sd2, tauR, tauA float64
+		for i, wi := range w {
+			iT := 1 / (alpha + T[i])
+			it := 1 / (alpha + tx[i])
+			dr := math.Log1p((T[i] - tx[i]) * it) // ln((α + T)/(α + t_x))
+			da := rx * (iT - it)
+			D := logA + rx*dr
+			// σ = e^D/(1 + e^D) and ln(1 + e^D) from one exponential.
+			e := math.Exp(-math.Abs(D))
+			sg, p := 1/(1+e), math.Log1p(e)
+			if D < 0 {
+				sg *= e
+			} else {
+				p += D
+			}
+			ws := wi * sg
+			ts := ws * (1 - sg)
+			sp += wi * p
+			sigma += ws
+			tau += ts
+			sdr += ws * dr
+			sda += ws * da
+			tdrdr += ts * dr * dr
+			tdrda += ts * dr * da
+			tdada += ts * da * da
+			tauR += ts * dr
+			tauA += ts * da
+			// σ ∂²D/∂r∂α and σ ∂²D/∂α².
+			h1 += ws * (iT - it)
+			sd2 += ws * (it*it - iT*iT)
+		}
+		ll += sp
+		g0 += sdr
+		g1 += sda
+		h0 += tdrdr
+		h1 += tdrda
+		h4 += tdada + rx*sd2
 		// ∂D/∂a = 1/a, ∂D/∂b = −1/(b + x − 1), constant within the group.
 		ia, ib := 1/a, -1/(b+x-1)
 		s.g[2] += sigma * ia
@@ -525,4 +555,10 @@ func (d *frequencyData) bgnbdHistories(s *bgnbdSums, r, alpha, a, b float64, lo,
 		s.h[8] += tau * ia * ib
 		s.h[9] += sigma*ib*ib + tau*ib*ib
 	}
+	s.ll += ll
+	s.g[0] += g0
+	s.g[1] += g1
+	s.h[0] += h0
+	s.h[1] += h1
+	s.h[4] += h4
 }

@@ -287,7 +287,7 @@ func (s *Summarizer) check(fn string, p *clv.Purchase, r *row) (int, error) {
 	r.units, r.places, r.fast = unitsOf(p.Amount)
 	negative := r.units < 0
 	if !r.fast {
-		if err := checkAmount(fn, p.Amount); err != nil {
+		if err := checkAmount(fn, "amount", p.Amount); err != nil {
 			return 0, err
 		}
 		r.slow = p.Amount
@@ -304,34 +304,18 @@ func (s *Summarizer) check(fn string, p *clv.Purchase, r *row) (int, error) {
 	return purchaseRow, nil
 }
 
-// placed returns err, from check in AddAll, naming the purchase at fault
-// by its place in the sequence.
-func placed(err error, place int64) error {
-	msg := err.Error()
-	prefix := "btyd: add all: "
-	return &placedError{msg: prefix + fmt.Sprintf("purchase %d: ", place) + msg[len(prefix):], err: err}
-}
-
-// A placedError is an error of AddAll with the purchase's place.
-type placedError struct {
-	msg string
-	err error
-}
-
-func (e *placedError) Error() string { return e.msg }
-func (e *placedError) Unwrap() error { return e.err }
-
-// checkAmount refuses an amount of 10^24 or more in magnitude, or with more
-// than clv.MaxScale places, as the clv package does.
-func checkAmount(fn string, d decimal.Decimal) error {
+// checkAmount refuses an amount, argument arg of fn, of 10^24 or more in
+// magnitude, or with more than clv.MaxScale places, as the clv package
+// does.
+func checkAmount(fn, arg string, d decimal.Decimal) error {
 	if d.IsZero() {
 		return nil
 	}
 	if int64(d.NumDigits())+int64(d.Exponent()) > 24 {
-		return fmt.Errorf("btyd: %s: amount: %w: 10^24 or more", fn, clv.ErrOutOfRange)
+		return fmt.Errorf("btyd: %s: %s: %w: 10^24 or more", fn, arg, clv.ErrOutOfRange)
 	}
 	if d.Exponent() < -clv.MaxScale && d.Normalize().Exponent() < -clv.MaxScale {
-		return fmt.Errorf("btyd: %s: amount: %w: more than %d decimal places", fn, clv.ErrOutOfRange, clv.MaxScale)
+		return fmt.Errorf("btyd: %s: %s: %w: more than %d decimal places", fn, arg, clv.ErrOutOfRange, clv.MaxScale)
 	}
 	return nil
 }
@@ -537,7 +521,7 @@ func (s *Summarizer) AddAll(purchases iter.Seq[clv.Purchase]) error {
 		var r row
 		kind, err := s.check("add all", &p, &r)
 		if err != nil {
-			failure = placed(err, n+1)
+			failure = naming(err, "add all", "purchase", n+1)
 			break
 		}
 		r.seq = base + n

@@ -95,7 +95,7 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Printf("next year: %.0f purchases worth %s\n", values.Purchases, values.Value.StringFixed(2))
+	fmt.Printf("next year: %.0f purchases worth %s\n", values.Purchases, values.Value.StringFixed(0))
 	top := slices.Clone(values.Customers)
 	slices.SortStableFunc(top, func(a, b btyd.CustomerValue) int { return b.Value.Cmp(a.Value) })
 	fmt.Println("customer  P(alive)  purchases  spend   value")
@@ -116,7 +116,7 @@ func Example() {
 	//   5        187     110        145
 	//   6        162     136        175
 	//  7+        821    2310       2345
-	// next year: 5848 purchases worth 288040.96
+	// next year: 5848 purchases worth 288041
 	// customer  P(alive)  purchases  spend   value
 	// C2315     0.95       29.8   72.42  2061.69
 	// C2482     0.86       26.1   72.71  1818.34

@@ -60,7 +60,7 @@ func checkSpend(fn string, x int64, spend decimal.Decimal) error {
 	case x > maxCount:
 		return fmt.Errorf("btyd: %s: x = %d: %w: above %d", fn, x, clv.ErrOutOfRange, maxCount)
 	}
-	if err := checkAmount(fn+": spend", spend); err != nil {
+	if err := checkAmount(fn, "spend", spend); err != nil {
 		return err
 	}
 	if spend.Sign() < 0 {
@@ -185,7 +185,15 @@ func FitGammaGamma(customers []Customer) (GammaGammaFit, error) {
 	if len(d.v) == 0 {
 		return fit, fmt.Errorf("btyd: %s: %w: no customer has a repeat purchase of positive spend", fn, clv.ErrNoFit)
 	}
-	best, err := maximize(fn, d.likelihood, gammaGammaNames, []float64{1, 2, d.meanSpend}, int64(len(d.v)))
+	start := []float64{1, 2, d.meanSpend}
+	if part := sample(customers); part != nil {
+		if s, err := newSpendData(fn, part); err == nil && len(s.v) > 0 {
+			if warm, err := maximize(fn, s.likelihood, gammaGammaNames, start, int64(len(s.v))); err == nil {
+				start = warm.theta
+			}
+		}
+	}
+	best, err := maximize(fn, d.likelihood, gammaGammaNames, start, int64(len(d.v)))
 	if err != nil {
 		return fit, err
 	}
@@ -222,8 +230,8 @@ func newSpendData(fn string, customers []Customer) (*spendData, error) {
 		if c.X == 0 && c.Spend.Sign() >= 0 {
 			continue
 		}
-		if err := checkSpend(fmt.Sprintf("%s: customer %d", fn, i+1), c.X, c.Spend); err != nil {
-			return nil, err
+		if err := checkSpend(fn, c.X, c.Spend); err != nil {
+			return nil, naming(err, fn, "customer", int64(i+1))
 		}
 		if c.Spend.IsZero() {
 			d.zero++

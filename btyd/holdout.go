@@ -81,15 +81,14 @@ func CompareHoldout(m BGNBD, b Base) (Holdout, error) {
 	cache := newPairCache(m, expect)
 	for i := range b.Customers {
 		c := &b.Customers[i]
-		name := fmt.Sprintf("%s: customer %d", fn, i+1)
-		if err := checkCustomer(name, c.X, c.Tx, c.T); err != nil {
-			return Holdout{}, err
+		if err := checkCustomer(fn, c.X, c.Tx, c.T); err != nil {
+			return Holdout{}, naming(err, fn, "customer", int64(i+1))
 		}
 		switch {
 		case c.HoldoutX < 0:
-			return Holdout{}, fmt.Errorf("btyd: %s: holdout x = %d: %w", name, c.HoldoutX, clv.ErrNegative)
+			return Holdout{}, naming(fmt.Errorf("btyd: %s: holdout x = %d: %w", fn, c.HoldoutX, clv.ErrNegative), fn, "customer", int64(i+1))
 		case c.HoldoutX > maxCount:
-			return Holdout{}, fmt.Errorf("btyd: %s: holdout x = %d: %w: above %d", name, c.HoldoutX, clv.ErrOutOfRange, maxCount)
+			return Holdout{}, naming(fmt.Errorf("btyd: %s: holdout x = %d: %w: above %d", fn, c.HoldoutX, clv.ErrOutOfRange, maxCount), fn, "customer", int64(i+1))
 		}
 		e, err := cache.get(c.X, c.T)
 		if err != nil {

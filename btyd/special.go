@@ -9,6 +9,8 @@ package btyd
 import (
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 
 	"github.com/clvkit/clv"
 	"github.com/shopspring/decimal"
@@ -131,6 +133,23 @@ func checkTime(fn, arg string, v float64) error {
 	}
 	return nil
 }
+
+// naming returns err, whose message begins "btyd: fn: ", with "what n: "
+// after that prefix: the error of one item of many, which is named only
+// when it fails, so that checking a million items formats nothing.
+func naming(err error, fn, what string, n int64) error {
+	prefix := "btyd: " + fn + ": "
+	return &namedError{msg: prefix + what + " " + strconv.FormatInt(n, 10) + ": " + strings.TrimPrefix(err.Error(), prefix), err: err}
+}
+
+// A namedError is an error with the item at fault named.
+type namedError struct {
+	msg string
+	err error
+}
+
+func (e *namedError) Error() string { return e.msg }
+func (e *namedError) Unwrap() error { return e.err }
 
 // maxTime bounds every time given to a model, in its unit: 10^7 units are
 // over 190,000 years of weeks, beyond any customer base.

@@ -165,7 +165,7 @@ func Values(m BGNBD, g GammaGamma, b Base, h Horizon, opts ...ValueOption) (Valu
 			alive := m.probAlive(float64(c.X), c.Tx, c.T)
 			spend, err := g.expectedSpend(fn, float64(c.X), toFloat(c.Spend))
 			if err != nil {
-				p.err = fmt.Errorf("btyd: %s: customer %d: %w", fn, i+1, err)
+				p.err = naming(err, fn, "customer", int64(i+1))
 				return
 			}
 			value := v.margin * spend * alive * e.discounted
@@ -244,13 +244,13 @@ func newValuer(fn string, m BGNBD, g GammaGamma, b Base, h Horizon, opts []Value
 	case c.scale < 0 || c.scale > clv.MaxScale:
 		return nil, fmt.Errorf("btyd: %s: scale = %d: %w", fn, c.scale, clv.ErrOutOfRange)
 	}
-	if err := checkAmount(fn+": discount rate", c.rate); err != nil {
+	if err := checkAmount(fn, "discount rate", c.rate); err != nil {
 		return nil, err
 	}
 	if c.rate.Sign() < 0 {
 		return nil, fmt.Errorf("btyd: %s: discount rate = %s: %w", fn, c.rate, clv.ErrNegative)
 	}
-	if err := checkAmount(fn+": gross margin", c.margin); err != nil {
+	if err := checkAmount(fn, "gross margin", c.margin); err != nil {
 		return nil, err
 	}
 	switch {
@@ -261,12 +261,11 @@ func newValuer(fn string, m BGNBD, g GammaGamma, b Base, h Horizon, opts []Value
 	}
 	for i := range b.Customers {
 		cu := &b.Customers[i]
-		name := fmt.Sprintf("%s: customer %d", fn, i+1)
-		if err := checkCustomer(name, cu.X, cu.Tx, cu.T); err != nil {
-			return nil, err
+		if err := checkCustomer(fn, cu.X, cu.Tx, cu.T); err != nil {
+			return nil, naming(err, fn, "customer", int64(i+1))
 		}
-		if err := checkSpend(name, cu.X, cu.Spend); err != nil {
-			return nil, err
+		if err := checkSpend(fn, cu.X, cu.Spend); err != nil {
+			return nil, naming(err, fn, "customer", int64(i+1))
 		}
 	}
 
