@@ -19,7 +19,7 @@ import (
 
 // The benchmarks run on a deterministic purchase log of 1,000,000
 // customers and about 10,000,000 purchases, simulated from the BG/NBD and
-// gamma–gamma models (in weeks: r = 2, α = 8, a = 2, b = 10; p = 6,
+// gamma–gamma models (in weeks: r = 2, α = 8, a = 2, b = 13; p = 6,
 // q = 4, γ = 15 dollars), so that customers differ in purchase rate,
 // dropout and spend and the fits have interior maxima. Customers arrive
 // uniformly over the year from 2020-01-06; the calibration ends after two
@@ -69,7 +69,7 @@ var benchLog = sync.OnceValue(func() *benchLogData {
 			d.rows = append(d.rows, benchRow{customer: int32(i), second: int32((first + t) * 7 * 86400), cents: cents})
 		}
 		add(0)
-		for _, t := range simBGNBD(rng, 2, 8, 2, 10, end-first) {
+		for _, t := range simBGNBD(rng, 2, 8, 2, 13, end-first) {
 			add(t)
 		}
 	}

@@ -139,10 +139,13 @@ type Totals struct {
 //
 // Adding a purchase allocates nothing: amounts are summed exactly in
 // integers of the smallest decimal place seen (a decimal holds what
-// overflows them), and each customer's distinct days sit in a sorted list
-// in a shared arena. Memory grows with the customers and their distinct
-// days, about 110 bytes a customer and 5 bytes a day. AddAll fills two
-// shards of customers on two goroutines.
+// overflows them), in a state of 64 bytes a customer, and each purchase's
+// day is appended to a log of 8 bytes a row, in chunks. The log is
+// compacted into each customer's sorted distinct days, 4 bytes a day,
+// when the figures are read or when it outgrows them, so memory grows
+// with the customers and their distinct days, not with the rows. AddAll
+// fills two shards of customers on two goroutines while the calling one
+// reads and checks the rows.
 //
 // The zero Summarizer has no calibration end and refuses purchases with
 // an error; make one with [NewSummarizer]. A Summarizer is not safe for
@@ -775,7 +778,7 @@ func (s *Summarizer) Histories() []History {
 	// they fit (spans up to 5,700 years), and sorted.
 	const bitsEach = 21
 	packed := true
-	var keys []uint64
+	keys := make([]uint64, 0, int(s.shards[0].count)+int(s.shards[1].count))
 	var wide [][3]int64
 	s.compact()
 	for k := range s.shards {
@@ -801,7 +804,14 @@ func (s *Summarizer) Histories() []History {
 			wide = append(wide, [3]int64{x, tx, T})
 		}
 	}
-	var hs []History
+	if packed {
+		slices.Sort(keys)
+	} else {
+		slices.SortFunc(wide, func(a, b [3]int64) int {
+			return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]), cmp.Compare(a[2], b[2]))
+		})
+	}
+	hs := make([]History, 0, distinctHistories(keys, wide))
 	emit := func(x, tx, T int64) {
 		if n := len(hs); n > 0 && hs[n-1].X == x && hs[n-1].Tx == float64(tx)/s.unitDays && hs[n-1].T == float64(T)/s.unitDays {
 			hs[n-1].Weight++
@@ -810,19 +820,31 @@ func (s *Summarizer) Histories() []History {
 		hs = append(hs, History{X: x, Tx: float64(tx) / s.unitDays, T: float64(T) / s.unitDays, Weight: 1})
 	}
 	if packed {
-		slices.Sort(keys)
 		for _, key := range keys {
 			emit(int64(key>>(2*bitsEach)), int64(key>>bitsEach&(1<<bitsEach-1)), int64(key&(1<<bitsEach-1)))
 		}
 		return hs
 	}
-	slices.SortFunc(wide, func(a, b [3]int64) int {
-		return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]), cmp.Compare(a[2], b[2]))
-	})
 	for _, w := range wide {
 		emit(w[0], w[1], w[2])
 	}
 	return hs
+}
+
+// distinctHistories counts the distinct keys of a sorted keys or wide.
+func distinctHistories(keys []uint64, wide [][3]int64) int {
+	n := 0
+	for i := range keys {
+		if i == 0 || keys[i] != keys[i-1] {
+			n++
+		}
+	}
+	for i := range wide {
+		if i == 0 || wide[i] != wide[i-1] {
+			n++
+		}
+	}
+	return n
 }
 
 // Unit returns the unit of time of the summary's figures.

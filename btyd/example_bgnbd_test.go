@@ -103,8 +103,8 @@ func ExampleFitBGNBD() {
 	}
 	m, se := fit.Model, fit.StdErr
 	fmt.Printf("r %.2f ± %.2f, alpha %.1f ± %.1f, a %.2f ± %.2f, b %.1f ± %.1f\n", m.R, se.R, m.Alpha, se.Alpha, m.A, se.A, m.B, se.B)
-	fmt.Printf("log-likelihood %.1f, %s\n", fit.Stats.LogLikelihood, fit.Stats.Status)
+	fmt.Printf("log-likelihood %.1f over %d customers\n", fit.Stats.LogLikelihood, fit.Stats.Customers)
 	// Output:
 	// r 0.80 ± 0.01, alpha 6.1 ± 0.2, a 1.24 ± 0.08, b 4.1 ± 0.3
-	// log-likelihood -104704.8, GradientThreshold
+	// log-likelihood -104704.8 over 10000 customers
 }

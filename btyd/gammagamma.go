@@ -156,9 +156,9 @@ type GammaGammaFit struct {
 // FitGammaGamma fits the gamma–gamma model to the customers with a repeat
 // purchase by maximum likelihood, from each one's X and Spend: it finds
 // the p, q and γ that maximise Σ ln f(z̄ | x) ([GammaGamma.LogLikelihood])
-// by Newton's method of gonum's optimize package on their logarithms, with
-// the analytic gradient and Hessian, from p = 1, q = 2 and γ the mean
-// spend. The customers' spend enters only through ln z̄ summed by x, and
+// with the optimiser every fit shares (see [FitStats]), from p = 1, q = 2
+// and γ the mean spend, or, for 100,000 customers or more, from the fit
+// to a sample of 20,000 of them. The customers' spend enters only through ln z̄ summed by x, and
 // ln(γ + x z̄) and its derivatives in γ, so a pass over a million
 // customers is a logarithm and a division each. Customers without a
 // repeat purchase are skipped, as are those whose repeat purchases were
@@ -186,14 +186,15 @@ func FitGammaGamma(customers []Customer) (GammaGammaFit, error) {
 		return fit, fmt.Errorf("btyd: %s: %w: no customer has a repeat purchase of positive spend", fn, clv.ErrNoFit)
 	}
 	start := []float64{1, 2, d.meanSpend}
+	warmed := false
 	if part := sample(customers); part != nil {
 		if s, err := newSpendData(fn, part); err == nil && len(s.v) > 0 {
-			if warm, err := maximize(fn, s.likelihood, gammaGammaNames, start, int64(len(s.v))); err == nil {
-				start = warm.theta
+			if warm, err := maximize(fn, s.likelihood, gammaGammaNames, start, int64(len(s.v)), false); err == nil {
+				start, warmed = warm.theta, true
 			}
 		}
 	}
-	best, err := maximize(fn, d.likelihood, gammaGammaNames, start, int64(len(d.v)))
+	best, err := maximize(fn, d.likelihood, gammaGammaNames, start, int64(len(d.v)), warmed)
 	if err != nil {
 		return fit, err
 	}
@@ -222,55 +223,67 @@ const maxDenseX = 1 << 20
 
 func newSpendData(fn string, customers []Customer) (*spendData, error) {
 	d := &spendData{}
-	var xs []int64
-	var zs []float64
+	xs := make([]int32, 0, len(customers))
+	zs := make([]float64, 0, len(customers))
+	counts := make([]int, 64) // customers by x, while x is small enough
 	var maxX int64
+	var sumX, sumZ float64
 	for i := range customers {
 		c := &customers[i]
-		if c.X == 0 && c.Spend.Sign() >= 0 {
+		z, ok := spendFloat(c.Spend)
+		if !ok || c.X < 0 || c.X > maxCount {
+			if err := checkSpend(fn, c.X, c.Spend); err != nil {
+				return nil, naming(err, fn, "customer", int64(i+1))
+			}
+			z = toFloat(c.Spend)
+		}
+		switch {
+		case c.X == 0:
 			continue
-		}
-		if err := checkSpend(fn, c.X, c.Spend); err != nil {
-			return nil, naming(err, fn, "customer", int64(i+1))
-		}
-		if c.Spend.IsZero() {
+		case z == 0:
 			d.zero++
 			continue
 		}
-		xs = append(xs, c.X)
-		zs = append(zs, toFloat(c.Spend))
+		if c.X <= maxDenseX {
+			for int(c.X) >= len(counts) {
+				counts = append(counts, make([]int, len(counts))...)
+			}
+			counts[c.X]++
+		}
+		xs = append(xs, int32(c.X))
+		zs = append(zs, z)
 		maxX = max(maxX, c.X)
+		sumX += float64(c.X)
+		sumZ += z
 	}
 	n := len(xs)
 	if n == 0 {
 		return d, nil
 	}
-	// Each customer's place in v, grouped by x in ascending order.
-	place := make([]int, n)
+	// Each customer's place, grouped by x in ascending order.
+	place := make([]int32, n)
 	if maxX <= maxDenseX {
-		counts := make([]int, maxX+2)
-		for _, x := range xs {
-			counts[x+1]++
-		}
-		for x := int64(1); x <= maxX; x++ {
-			if counts[x+1] > 0 {
+		at := 0
+		for x, k := range counts {
+			if k > 0 {
 				d.xs = append(d.xs, float64(x))
-				d.lo = append(d.lo, counts[x])
+				d.lo = append(d.lo, at)
+				counts[x] = at
+				at += k
 			}
-			counts[x+1] += counts[x]
 		}
 		for i, x := range xs {
-			place[i] = counts[x]
+			place[i] = int32(counts[x])
 			counts[x]++
 		}
 	} else {
-		order := make([]int, n)
+		order := make([]int32, n)
 		for i := range order {
-			order[i] = i
+			order[i] = int32(i)
 		}
-		slices.SortStableFunc(order, func(i, j int) int { return cmp.Compare(xs[i], xs[j]) })
+		slices.SortStableFunc(order, func(i, j int32) int { return cmp.Compare(xs[i], xs[j]) })
 		for k, i := range order {
-			place[i] = k
+			place[i] = int32(k)
 			if k == 0 || xs[i] != xs[order[k-1]] {
 				d.xs = append(d.xs, float64(xs[i]))
 				d.lo = append(d.lo, k)
@@ -281,35 +294,58 @@ func newSpendData(fn string, customers []Customer) (*spendData, error) {
 	groups := len(d.xs)
 	d.count, d.logs = make([]float64, groups), make([]float64, groups)
 	d.v = make([]float64, n)
-	logs := make([]float64, n)
-	var sx, sz, sxx, szz, sxz kahan
+	placed := make([]float64, n) // z in the order of v
+	nf := float64(n)
+	d.meanSpend = sumZ / nf
+	mx := sumX / nf
+	var cxz, cxx, czz float64 // centred sums, for the correlation
 	for i, x := range xs {
-		z := zs[i]
-		xf := float64(x)
+		z, xf := zs[i], float64(x)
 		d.v[place[i]] = xf * z
-		logs[place[i]] = math.Log(z)
-		sx.add(xf)
-		sz.add(z)
-		sxx.add(xf * xf)
-		szz.add(z * z)
-		sxz.add(xf * z)
+		placed[place[i]] = z
+		cxz += (xf - mx) * (z - d.meanSpend)
+		cxx += (xf - mx) * (xf - mx)
+		czz += (z - d.meanSpend) * (z - d.meanSpend)
 	}
-	for g := range d.xs {
+	if cxx > 0 && czz > 0 {
+		d.correlation = max(-1, min(1, cxz/math.Sqrt(cxx*czz)))
+	}
+	var logs [2][]float64
+	split(n, func(part, lo, hi int) {
+		sums := make([]float64, groups)
+		for g := d.groupOf(lo); g < groups && d.lo[g] < hi; g++ {
+			var l float64
+			for _, z := range placed[max(lo, d.lo[g]):min(hi, d.lo[g+1])] {
+				l += math.Log(z)
+			}
+			sums[g] = l
+		}
+		logs[part] = sums
+	})
+	for g := range groups {
 		d.count[g] = float64(d.lo[g+1] - d.lo[g])
-		for _, l := range logs[d.lo[g]:d.lo[g+1]] {
-			d.logs[g] += l
+		d.logs[g] = logs[0][g]
+		if logs[1] != nil {
+			d.logs[g] += logs[1][g]
 		}
 	}
-	nf := float64(n)
-	d.meanSpend = sz.value() / nf
-	mx := sx.value() / nf
-	cov := sxz.value()/nf - mx*d.meanSpend
-	vx := sxx.value()/nf - mx*mx
-	vz := szz.value()/nf - d.meanSpend*d.meanSpend
-	if vx > 0 && vz > 0 {
-		d.correlation = max(-1, min(1, cov/math.Sqrt(vx*vz)))
-	}
 	return d, nil
+}
+
+// spendFloat returns d as a float64, and whether d is a valid spend: at
+// least 0, with at most 15 significant digits and 22 places, when it
+// converts exactly rounded without allocating. Any other d is for the
+// full checks.
+func spendFloat(d decimal.Decimal) (float64, bool) {
+	exp := d.Exponent()
+	if exp > 0 || exp < -22 || d.NumDigits() > 15 {
+		return 0, false
+	}
+	u := d.CoefficientInt64()
+	if u < 0 {
+		return 0, false
+	}
+	return float64(u) / pow10[-exp], true
 }
 
 // spendSums are the per-group sums over customers that depend on γ:

@@ -3,8 +3,11 @@ package btyd
 // This file implements the maximum-likelihood machinery every model's fit
 // shares: Newton's method from gonum's optimize package on the logarithms
 // of the parameters, which keeps them positive, with the model's analytic
-// gradient and Hessian; the checks that the maximum is an interior one;
-// and the covariance from the observed information, by gonum's mat.
+// gradient and Hessian; plain Newton steps to finish, where gonum's line
+// searches would wander among rounding errors; the sample that starts a
+// large fit; the checks that the maximum is an interior one; the
+// covariance from the observed information, by gonum's mat; and the split
+// of a pass over the data between two goroutines.
 //
 // gonum asks for the function, the gradient and the Hessian in separate
 // calls, often at one point; a model computes all three in one pass over
@@ -47,11 +50,14 @@ const (
 	// derivative of the log-likelihood per customer in the logarithm of a
 	// parameter.
 	gradientTolerance = 1e-9
-	// decrementTolerance is where it stops too, the sooner of the two: when
-	// a Newton step could raise the log-likelihood per customer by no
-	// more than this share of it, below the rounding of a sum over a
-	// million customers.
+	// decrementTolerance is where the fit stops: when a Newton step could
+	// raise the log-likelihood per customer by no more than this share of
+	// it, below the rounding of a sum over a million customers.
 	decrementTolerance = 1e-15
+	// decrementHandover is where gonum's optimiser hands over to plain
+	// Newton steps, at most polishSteps of them.
+	decrementHandover = 1e-10
+	polishSteps       = 8
 	// fitEvaluations bounds the passes over the data.
 	fitEvaluations = 500
 	// acceptedGradient is the largest such derivative of a fit reported:
@@ -61,9 +67,10 @@ const (
 )
 
 // maximize maximises ll over positive parameters from start. names names
-// the parameters, customers is the total weight of the data. fn names the
-// fit in errors.
-func maximize(fn string, ll likelihood, names []string, start []float64, customers int64) (maximum, error) {
+// the parameters, customers is the total weight of the data, warm says
+// whether start is near the maximum (a sample's). fn names the fit in
+// errors.
+func maximize(fn string, ll likelihood, names []string, start []float64, customers int64, warm bool) (maximum, error) {
 	n := len(start)
 	w := float64(customers)
 	theta := make([]float64, n)
@@ -75,6 +82,7 @@ func maximize(fn string, ll likelihood, names []string, start []float64, custome
 	// computes all three: Newton's method asks for the Hessian at every
 	// point it accepts, and a pass that skipped it would be repeated.
 	var (
+		iterations  int
 		lastU       []float64
 		f, logLik   float64
 		gu, hu      = make([]float64, n), make([]float64, n*n)
@@ -131,31 +139,60 @@ func maximize(fn string, ll likelihood, names []string, start []float64, custome
 		Converger:         decrementConverger{at: func(u []float64) ([]float64, []float64) { eval(u); return gu, hu }},
 		FuncEvaluations:   fitEvaluations,
 	}
-	u0 := make([]float64, n)
-	for i, v := range start {
-		u0[i] = math.Log(v)
-	}
-	result, err := optimize.Minimize(problem, u0, settings, &optimize.Newton{})
-	if result == nil {
-		return maximum{}, fmt.Errorf("btyd: %s: %w: %v", fn, clv.ErrNoFit, err)
-	}
-	u := slices.Clone(result.X)
-	eval(u)
-	// The optimiser stops when a Newton step would change f by no more
-	// than its rounding, which leaves the parameters as far from the
-	// maximum as the square root of that. One more full step, kept if f
-	// does not rise beyond rounding, takes them the rest of the way.
-	if step, ok := newtonStep(gu, hu); ok && !math.IsInf(f, 0) {
-		fu := f
-		next := slices.Clone(u)
-		for i := range next {
-			next[i] += step[i]
-		}
-		if eval(next); f <= fu+4e-16*math.Abs(fu) {
+	// Near the maximum, gonum's line searches can wander among rounding
+	// errors, so its optimiser hands over once a Newton step promises
+	// little (decrementHandover), and full Newton steps, each kept only
+	// if f does not rise beyond rounding, finish: each step doubles the
+	// digits, until one promises less than decrementTolerance. polish
+	// takes such steps from u and returns where they end, and whether
+	// they converged there.
+	polished := 0
+	polish := func(u []float64) ([]float64, bool) {
+		eval(u)
+		for range polishSteps {
+			step, ok := newtonStep(gu, hu)
+			if !ok || math.IsInf(f, 0) {
+				return u, false
+			}
+			decrement := -floats.Dot(gu, step) / 2
+			if decrement <= decrementTolerance*(1+math.Abs(f)) {
+				return u, true
+			}
+			fu := f
+			next := slices.Clone(u)
+			for i := range next {
+				next[i] += step[i]
+			}
+			if eval(next); f > fu+4e-16*math.Abs(fu) {
+				// A step that does not pay is rounding, if it promised
+				// little.
+				eval(u)
+				return u, decrement <= decrementHandover*(1+math.Abs(f))
+			}
 			u = next
-		} else {
-			eval(u)
+			polished++
 		}
+		return u, false
+	}
+
+	u := make([]float64, n)
+	for i, v := range start {
+		u[i] = math.Log(v)
+	}
+	status := optimize.FunctionConvergence.String()
+	// A start near the maximum, from a sample, needs Newton steps alone.
+	converged := false
+	if warm {
+		u, converged = polish(u)
+	}
+	if !converged {
+		result, err := optimize.Minimize(problem, u, settings, &optimize.Newton{})
+		if result == nil {
+			return maximum{}, fmt.Errorf("btyd: %s: %w: %v", fn, clv.ErrNoFit, err)
+		}
+		status = result.Status.String()
+		iterations += result.Stats.MajorIterations
+		u, _ = polish(slices.Clone(result.X))
 	}
 	gradNorm := 0.0
 	for _, g := range gu {
@@ -172,7 +209,7 @@ func maximize(fn string, ll likelihood, names []string, start []float64, custome
 	}
 	if math.IsInf(f, 0) || gradNorm > acceptedGradient {
 		return maximum{}, fmt.Errorf("btyd: %s: %w: the optimiser stopped (%v) with a gradient of %.3g per customer: the likelihood has no maximum it can find",
-			fn, clv.ErrNoFit, result.Status, gradNorm)
+			fn, clv.ErrNoFit, status, gradNorm)
 	}
 
 	// The observed information, −∂²LL/∂θ², at the maximum, from the last
@@ -192,9 +229,9 @@ func maximize(fn string, ll likelihood, names []string, start []float64, custome
 	m.stats = FitStats{
 		LogLikelihood: logLik,
 		Customers:     customers,
-		Iterations:    result.Stats.MajorIterations,
+		Iterations:    iterations + polished,
 		Evaluations:   evaluations,
-		Status:        result.Status.String(),
+		Status:        status,
 		Parameters:    names,
 		Covariance:    make([][]float64, n),
 	}
@@ -210,7 +247,7 @@ func maximize(fn string, ll likelihood, names []string, start []float64, custome
 
 // A decrementConverger stops the optimiser when Newton's decrement,
 // gᵀH⁻¹g / 2, the fall of f that a full Newton step promises, is below
-// decrementTolerance of f: unlike a bound on the gradient, it does not
+// decrementHandover of f: unlike a bound on the gradient, it does not
 // depend on the parameters' scale, and it stops before a line search
 // wanders among rounding errors. at returns the gradient and Hessian of f
 // at a point; gonum's Location for the converger carries no Hessian.
@@ -226,7 +263,7 @@ func (c decrementConverger) Converged(loc *optimize.Location) optimize.Status {
 	if !ok {
 		return optimize.NotTerminated
 	}
-	if -floats.Dot(g, step)/2 <= decrementTolerance*(1+math.Abs(loc.F)) {
+	if -floats.Dot(g, step)/2 <= decrementHandover*(1+math.Abs(loc.F)) {
 		return optimize.FunctionConvergence
 	}
 	return optimize.NotTerminated
