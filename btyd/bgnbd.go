@@ -72,13 +72,30 @@ func (m BGNBD) check(fn string) error {
 	return checkParameters(fn, bgnbdNames, m.R, m.Alpha, m.A, m.B)
 }
 
-// checkCustomer refuses a customer (x, t_x, T) that no log can produce.
-func checkCustomer(fn string, x int64, tx, T float64) error {
+// checkCustomer refuses an invalid m, and a customer (x, t_x, T) that no
+// log can produce.
+func (m BGNBD) checkCustomer(fn string, x int64, tx, T float64) error {
+	if err := m.check(fn); err != nil {
+		return err
+	}
+	return checkCustomer(fn, x, tx, T)
+}
+
+// checkX refuses a repeat-purchase count below 0 or above maxCount.
+func checkX(fn string, x int64) error {
 	switch {
 	case x < 0:
 		return fmt.Errorf("btyd: %s: x = %d: %w", fn, x, clv.ErrNegative)
 	case x > maxCount:
 		return fmt.Errorf("btyd: %s: x = %d: %w: above %d", fn, x, clv.ErrOutOfRange, maxCount)
+	}
+	return nil
+}
+
+// checkCustomer refuses a customer (x, t_x, T) that no log can produce.
+func checkCustomer(fn string, x int64, tx, T float64) error {
+	if err := checkX(fn, x); err != nil {
+		return err
 	}
 	if err := checkTime(fn, "t_x", tx); err != nil {
 		return err
@@ -115,10 +132,7 @@ func (m BGNBD) logOdds(x, tx, T float64) float64 {
 // never overflows. It fails as the type documentation says.
 func (m BGNBD) LogLikelihood(x int64, tx, T float64) (float64, error) {
 	const fn = "BG/NBD log-likelihood"
-	if err := m.check(fn); err != nil {
-		return 0, err
-	}
-	if err := checkCustomer(fn, x, tx, T); err != nil {
+	if err := m.checkCustomer(fn, x, tx, T); err != nil {
 		return 0, err
 	}
 	xf := float64(x)
@@ -151,10 +165,7 @@ func logBeta(a, b float64) float64 {
 // fails as the type documentation says.
 func (m BGNBD) ProbAlive(x int64, tx, T float64) (float64, error) {
 	const fn = "BG/NBD probability alive"
-	if err := m.check(fn); err != nil {
-		return 0, err
-	}
-	if err := checkCustomer(fn, x, tx, T); err != nil {
+	if err := m.checkCustomer(fn, x, tx, T); err != nil {
 		return 0, err
 	}
 	return m.probAlive(float64(x), tx, T), nil
@@ -217,10 +228,7 @@ func tooLong(fn string, t float64) error {
 // It fails as the type documentation and [BGNBD.ExpectedPurchases] say.
 func (m BGNBD) ConditionalExpectedPurchases(x int64, tx, T, t float64) (float64, error) {
 	const fn = "BG/NBD conditional expected purchases"
-	if err := m.check(fn); err != nil {
-		return 0, err
-	}
-	if err := checkCustomer(fn, x, tx, T); err != nil {
+	if err := m.checkCustomer(fn, x, tx, T); err != nil {
 		return 0, err
 	}
 	if err := checkTime(fn, "t", t); err != nil {

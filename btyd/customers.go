@@ -393,15 +393,22 @@ func (sh *shard) addRow(s *Summarizer, r *row) error {
 	} else {
 		sh.addAmount(c, holdSum, units, slow)
 	}
+	sh.addFirst(c, fresh, r.day, units, slow)
+	return nil
+}
+
+// addFirst adds units plus slow, bought on day, to the first-day sum of c
+// if day is its first purchase day; a day before it, or any day of a
+// fresh customer, becomes the first.
+func (sh *shard) addFirst(c *customerState, fresh bool, day int32, units int64, slow decimal.Decimal) {
 	switch {
-	case fresh || r.day < c.firstDay:
-		c.firstDay = r.day
+	case fresh || day < c.firstDay:
+		c.firstDay = day
 		sh.resetFirst(c)
 		sh.addAmount(c, firstSum, units, slow)
-	case r.day == c.firstDay:
+	case day == c.firstDay:
 		sh.addAmount(c, firstSum, units, slow)
 	}
-	return nil
 }
 
 // lookahead is how many rows addRows looks up before adding them.
@@ -629,14 +636,7 @@ func (sh *shard) mergeAmounts(d *customerState, fresh bool, from *shard, c *cust
 	if c.extra != 0 {
 		slow = slow.Add(from.extras[c.extra-1].first)
 	}
-	switch {
-	case fresh || c.firstDay < d.firstDay:
-		d.firstDay = c.firstDay
-		sh.resetFirst(d)
-		sh.addAmount(d, firstSum, units, slow)
-	case c.firstDay == d.firstDay:
-		sh.addAmount(d, firstSum, units, slow)
-	}
+	sh.addFirst(d, fresh, c.firstDay, units, slow)
 }
 
 // compact compacts the days of both shards.

@@ -54,11 +54,8 @@ func (m GammaGamma) check(fn string) error {
 // checkSpend refuses a negative x or spend, and a spend beyond the
 // decimal bounds of the clv package.
 func checkSpend(fn string, x int64, spend decimal.Decimal) error {
-	switch {
-	case x < 0:
-		return fmt.Errorf("btyd: %s: x = %d: %w", fn, x, clv.ErrNegative)
-	case x > maxCount:
-		return fmt.Errorf("btyd: %s: x = %d: %w: above %d", fn, x, clv.ErrOutOfRange, maxCount)
+	if err := checkX(fn, x); err != nil {
+		return err
 	}
 	if err := checkAmount(fn, "spend", spend); err != nil {
 		return err
