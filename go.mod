@@ -1,8 +1,13 @@
 module github.com/clvkit/clv
 
-go 1.24
+go 1.24.0
 
 require github.com/shopspring/decimal v1.6.0
+
+require (
+	golang.org/x/tools v0.30.0 // indirect
+	gonum.org/v1/gonum v0.17.0
+)
 
 require (
 	github.com/stretchr/testify v1.12.1

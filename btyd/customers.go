@@ -1,0 +1,851 @@
+package btyd
+
+import (
+	"cmp"
+	"fmt"
+	"hash/maphash"
+	"iter"
+	"math"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/clvkit/clv"
+	"github.com/shopspring/decimal"
+)
+
+// A Customer is one customer's purchases as the models see them, from a
+// [Summarizer]: repeat purchases, recency and age, in the Summarizer's
+// unit of time, their mean spend, and what they did in the holdout.
+//
+// Purchases count by day: every purchase on one UTC calendar day is one
+// purchase, of their amounts added, as Fader, Hardie and Lee count them.
+// Refunds are not purchases and change no figure of a Customer.
+type Customer struct {
+	// ID is the customer's id.
+	ID string `json:"id"`
+	// X is the number of repeat purchases: days with a purchase after the
+	// first, up to the calibration end.
+	X int64 `json:"x"`
+	// Tx is the time from the first purchase day to the last one up to the
+	// calibration end; 0 when X is 0.
+	Tx float64 `json:"t_x"`
+	// T is the time from the first purchase day to the calibration end.
+	T float64 `json:"t"`
+	// Spend is the mean amount of the repeat purchase days, the first day
+	// left out, rounded half away from zero to [clv.DefaultScale] places:
+	//
+	//	Spend = (amounts up to the calibration end − amounts of the first day) / X
+	//
+	// It is zero when X is 0.
+	Spend decimal.Decimal `json:"spend"`
+	// HoldoutX is the number of days with a purchase in the holdout, and
+	// HoldoutSpend the sum of their amounts.
+	HoldoutX     int64           `json:"holdout_x"`
+	HoldoutSpend decimal.Decimal `json:"holdout_spend"`
+}
+
+// Equal reports whether c and d describe the same customer with the same
+// figures, spend compared numerically (12.5 equals 12.50).
+func (c Customer) Equal(d Customer) bool {
+	return c.ID == d.ID && c.X == d.X && c.Tx == d.Tx && c.T == d.T && c.Spend.Equal(d.Spend) &&
+		c.HoldoutX == d.HoldoutX && c.HoldoutSpend.Equal(d.HoldoutSpend)
+}
+
+// History returns the customer's (x, t_x, T), as one customer's
+// [History].
+func (c Customer) History() History {
+	return History{X: c.X, Tx: c.Tx, T: c.T, Weight: 1}
+}
+
+// A History is what the frequency models see of customers: x repeat
+// purchases, the last at t_x after the first purchase, observed for T
+// after it, in one unit of time. Weight customers share it. A customer
+// base summarised as its distinct histories, as [Summarizer.Histories]
+// gives it, fits as fast as it has distinct histories, and the fits
+// accept any histories, merged or not: weights only add.
+type History struct {
+	X      int64   `json:"x"`
+	Tx     float64 `json:"t_x"`
+	T      float64 `json:"t"`
+	Weight int64   `json:"weight"`
+}
+
+// A Base is the customer base a [Summarizer] has summarised: each
+// customer's figures, and the unit and holdout they are measured in.
+type Base struct {
+	// Unit is the unit of time of every Tx, T and Holdout.
+	Unit clv.Period `json:"unit"`
+	// Holdout is the length of the holdout period, from the day after the
+	// calibration end to the holdout end; 0 without a holdout.
+	Holdout float64 `json:"holdout"`
+	// Customers holds every customer whose first purchase is on or before
+	// the calibration end, in the order of the rows that first named them.
+	Customers []Customer `json:"customers"`
+}
+
+// Totals counts what a [Summarizer] was given.
+type Totals struct {
+	// Rows counts every purchase and refund added.
+	Rows int64 `json:"rows"`
+	// Purchases counts the rows with an amount of zero or more dated up
+	// to the observation end, the holdout end if there is one and else the
+	// calibration end; Later counts those dated after it, which are left
+	// out; Refunds counts the rows with a negative amount.
+	Purchases int64 `json:"purchases"`
+	Later     int64 `json:"later"`
+	Refunds   int64 `json:"refunds"`
+	// Customers counts the customers of the [Base]; Late those whose first
+	// purchase is in the holdout, who are not in it.
+	Customers int64 `json:"customers"`
+	Late      int64 `json:"late"`
+}
+
+// A Summarizer summarises a purchase log per customer, as the "buy till
+// you die" models define their customers (see [Customer]): it takes
+// [clv.Purchase] rows in any order, one at a time with [Summarizer.Add]
+// or from an iterator with [Summarizer.AddAll], and gives each customer's
+// figures ([Summarizer.Base]) and the weighted distinct histories the
+// fits take ([Summarizer.Histories]). Summarizers over any split of a log
+// merge exactly ([Summarizer.Merge]).
+//
+// # Time
+//
+// Purchases are placed on their UTC calendar day; every time of one day is
+// the same day. The calibration end is a day, the last of the calibration
+// period, included, and so is the holdout end: with a calibration end of
+// 1997-09-30 and a holdout end of 1998-06-30, purchases dated 1997-09-30
+// calibrate and those of 1997-10-01 to 1998-06-30 are the holdout. Only
+// the UTC date of either end counts, never its time of day. Times are the
+// whole days between two days divided by the length of the unit, in exact
+// lengths: a week is 7 days, a month 30.4375, a quarter 91.3125, a year
+// 365.25, so T = (calibration end − first purchase day) / length.
+//
+// # Rows
+//
+// A zero amount is a purchase of no value: it makes its day a purchase
+// day. A negative amount is a refund: it counts among [Totals.Refunds] and
+// changes nothing else, as in the clv package's Accumulator, so a refunded
+// purchase still shows the customer buying (which is what the frequency
+// models describe) and spend is what customers paid. Rows dated after the
+// observation end are counted in [Totals.Later] and left out. A customer
+// whose first purchase day falls in the holdout is not in the base: the
+// models can say nothing of them at the calibration end; they count in
+// [Totals.Late].
+//
+// # Cost
+//
+// Adding a purchase allocates nothing: amounts are summed exactly in
+// integers of the smallest decimal place seen (a decimal holds what
+// overflows them), in a state of 64 bytes a customer, and each purchase's
+// day is appended to a log of 8 bytes a row, in chunks. The log is
+// compacted into each customer's sorted distinct days, 4 bytes a day,
+// when the figures are read or when it outgrows them, so memory grows
+// with the customers and their distinct days, not with the rows. AddAll
+// fills two shards of customers on two goroutines while the calling one
+// reads and checks the rows.
+//
+// The zero Summarizer has no calibration end and refuses purchases with
+// an error; make one with [NewSummarizer]. A Summarizer is not safe for
+// concurrent use; give each goroutine its own and merge them.
+type Summarizer struct {
+	ready           bool
+	unit            clv.Period
+	unitDays        float64
+	calEnd, holdEnd int32 // days since 1970-01-01; holdEnd = calEnd without a holdout
+	seed            maphash.Seed
+	shards          [2]shard
+	rows, purchases int64
+	later, refunds  int64
+}
+
+// A SummaryOption sets an optional input of [NewSummarizer].
+type SummaryOption interface {
+	apply(*summaryConfig)
+}
+
+type summaryConfig struct {
+	unit    clv.Period
+	holdout time.Time
+}
+
+type summaryOption func(*summaryConfig)
+
+func (f summaryOption) apply(c *summaryConfig) { f(c) }
+
+// WithUnit sets the unit of time of every t_x and T, and so of the models
+// fitted to them. The default is [clv.Week], as the literature counts.
+// An unknown period makes [NewSummarizer] fail with [clv.ErrUnknownPeriod].
+func WithUnit(p clv.Period) SummaryOption {
+	return summaryOption(func(c *summaryConfig) { c.unit = p })
+}
+
+// WithHoldout sets the last day of a holdout period, which starts the day
+// after the calibration end: each customer's purchases in it are counted,
+// for [CompareHoldout], and play no part in their calibration figures.
+// The default is none. A holdout end on or before the calibration end
+// makes [NewSummarizer] fail with [clv.ErrInconsistent].
+func WithHoldout(end time.Time) SummaryOption {
+	return summaryOption(func(c *summaryConfig) { c.holdout = end })
+}
+
+// The seconds from 1970-01-01 of the first instant of year 1 and of year
+// 10000, between which every time must lie.
+const (
+	minUnix = -62135596800
+	maxUnix = 253402300800
+)
+
+// dayOf returns the UTC day of t, counted from 1970-01-01, or false if t's
+// year is not from 1 to 9999.
+func dayOf(t time.Time) (int32, bool) {
+	sec := t.Unix()
+	if sec < minUnix || sec >= maxUnix {
+		return 0, false
+	}
+	d := sec / 86400
+	if sec%86400 < 0 {
+		d--
+	}
+	return int32(d), true
+}
+
+// NewSummarizer returns an empty Summarizer whose calibration period ends
+// with the UTC day of calibrationEnd. Options set the unit of time
+// ([WithUnit], weeks by default) and a holdout ([WithHoldout]).
+//
+// It returns an error wrapping [clv.ErrMissing] if calibrationEnd is the
+// zero time, [clv.ErrOutOfRange] if either end's year is not from 1 to
+// 9999, [clv.ErrInconsistent] if the holdout ends on or before the
+// calibration end, and [clv.ErrUnknownPeriod] for an unknown unit.
+func NewSummarizer(calibrationEnd time.Time, opts ...SummaryOption) (*Summarizer, error) {
+	const fn = "summarizer"
+	c := summaryConfig{unit: clv.Week}
+	for _, o := range opts {
+		if o != nil {
+			o.apply(&c)
+		}
+	}
+	if calibrationEnd.IsZero() {
+		return nil, fmt.Errorf("btyd: %s: calibration end: %w", fn, clv.ErrMissing)
+	}
+	calEnd, ok := dayOf(calibrationEnd)
+	if !ok {
+		return nil, fmt.Errorf("btyd: %s: calibration end = %s: %w: years run from 1 to 9999", fn, calibrationEnd.UTC().Format(time.DateOnly), clv.ErrOutOfRange)
+	}
+	unitDays, err := checkUnit(fn, "unit", c.unit)
+	if err != nil {
+		return nil, err
+	}
+	s := &Summarizer{ready: true, unit: c.unit, unitDays: unitDays, calEnd: calEnd, holdEnd: calEnd, seed: maphash.MakeSeed()}
+	if !c.holdout.IsZero() {
+		holdEnd, ok := dayOf(c.holdout)
+		switch {
+		case !ok:
+			return nil, fmt.Errorf("btyd: %s: holdout end = %s: %w: years run from 1 to 9999", fn, c.holdout.UTC().Format(time.DateOnly), clv.ErrOutOfRange)
+		case holdEnd <= calEnd:
+			return nil, fmt.Errorf("btyd: %s: holdout end = %s: %w: not after the calibration end, %s", fn,
+				c.holdout.UTC().Format(time.DateOnly), clv.ErrInconsistent, calibrationEnd.UTC().Format(time.DateOnly))
+		}
+		s.holdEnd = holdEnd
+	}
+	return s, nil
+}
+
+// A row is a purchase checked and ready for a shard.
+type row struct {
+	id     string
+	hash   uint64
+	seq    int64
+	day    int32
+	places int32
+	units  int64
+	fast   bool
+	slow   decimal.Decimal
+}
+
+// The kinds of row.
+const (
+	purchaseRow = iota
+	refundRow
+	laterRow
+)
+
+// check returns p ready to add and its kind, or the error that refuses it.
+func (s *Summarizer) check(fn string, p *clv.Purchase, r *row) (int, error) {
+	switch {
+	case p.Customer == "":
+		return 0, fmt.Errorf("btyd: %s: customer: %w", fn, clv.ErrMissing)
+	case len(p.Customer) > maxIDBytes:
+		return 0, fmt.Errorf("btyd: %s: customer = %.20q…: %w: longer than %d bytes", fn, p.Customer, clv.ErrOutOfRange, maxIDBytes)
+	case p.Time.IsZero():
+		return 0, fmt.Errorf("btyd: %s: time: %w", fn, clv.ErrMissing)
+	}
+	day, ok := dayOf(p.Time)
+	if !ok {
+		return 0, fmt.Errorf("btyd: %s: time = %s: %w: years run from 1 to 9999", fn, p.Time.UTC().Format(time.RFC3339), clv.ErrOutOfRange)
+	}
+	r.units, r.places, r.fast = unitsOf(p.Amount)
+	negative := r.units < 0
+	if !r.fast {
+		if err := checkAmount(fn, "amount", p.Amount); err != nil {
+			return 0, err
+		}
+		r.slow = p.Amount
+		negative = p.Amount.Sign() < 0
+	}
+	switch {
+	case negative:
+		return refundRow, nil
+	case day > s.holdEnd:
+		return laterRow, nil
+	}
+	r.id, r.day = p.Customer, day
+	r.hash = maphash.String(s.seed, p.Customer)
+	return purchaseRow, nil
+}
+
+// checkAmount refuses an amount, argument arg of fn, of 10^24 or more in
+// magnitude, or with more than clv.MaxScale places, as the clv package
+// does.
+func checkAmount(fn, arg string, d decimal.Decimal) error {
+	if d.IsZero() {
+		return nil
+	}
+	if int64(d.NumDigits())+int64(d.Exponent()) > 24 {
+		return fmt.Errorf("btyd: %s: %s: %w: 10^24 or more", fn, arg, clv.ErrOutOfRange)
+	}
+	if d.Exponent() < -clv.MaxScale && d.Normalize().Exponent() < -clv.MaxScale {
+		return fmt.Errorf("btyd: %s: %s: %w: more than %d decimal places", fn, arg, clv.ErrOutOfRange, clv.MaxScale)
+	}
+	return nil
+}
+
+// count counts a checked row of the given kind.
+func (s *Summarizer) count(kind int) {
+	s.rows++
+	switch kind {
+	case purchaseRow:
+		s.purchases++
+	case refundRow:
+		s.refunds++
+	default:
+		s.later++
+	}
+}
+
+func (s *Summarizer) unready(fn string) error {
+	if !s.ready {
+		return fmt.Errorf("btyd: %s: calibration end: %w: make the Summarizer with NewSummarizer", fn, clv.ErrMissing)
+	}
+	return nil
+}
+
+// Add adds one purchase, or one refund, to the summary.
+//
+// It returns an error, and leaves the Summarizer as it was, if the
+// purchase has no customer or no time ([clv.ErrMissing]), if its amount is
+// 10^24 or more or has more than [clv.MaxScale] places, its customer id is
+// longer than 256 bytes, or its year is not from 1 to 9999
+// ([clv.ErrOutOfRange]), and if the Summarizer was not made by
+// [NewSummarizer] ([clv.ErrMissing]).
+func (s *Summarizer) Add(p clv.Purchase) error {
+	const fn = "add"
+	if err := s.unready(fn); err != nil {
+		return err
+	}
+	var r row
+	kind, err := s.check(fn, &p, &r)
+	if err != nil {
+		return err
+	}
+	r.seq = s.rows
+	if kind == purchaseRow {
+		if err := s.shards[r.hash>>63].addRow(s, &r); err != nil {
+			return fmt.Errorf("btyd: %s: %w", fn, err)
+		}
+	}
+	s.count(kind)
+	return nil
+}
+
+// addRow adds a checked purchase to the shard.
+func (sh *shard) addRow(s *Summarizer, r *row) error {
+	h := uint32(r.hash)
+	i, slot := sh.find(r.id, h)
+	fresh := i < 0
+	if fresh {
+		var ok bool
+		if i, ok = sh.add(r.id, h, slot, r.seq); !ok {
+			return errFull
+		}
+	}
+	c := sh.state(i)
+	sh.logDay(i, r.day)
+	units, slow := r.units, r.slow
+	if r.fast {
+		units, slow = sh.align(units, r.places)
+	}
+	if r.day <= s.calEnd {
+		sh.addAmount(c, calSum, units, slow)
+	} else {
+		sh.addAmount(c, holdSum, units, slow)
+	}
+	sh.addFirst(c, fresh, r.day, units, slow)
+	return nil
+}
+
+// addFirst adds units plus slow, bought on day, to the first-day sum of c
+// if day is its first purchase day; a day before it, or any day of a
+// fresh customer, becomes the first.
+func (sh *shard) addFirst(c *customerState, fresh bool, day int32, units int64, slow decimal.Decimal) {
+	switch {
+	case fresh || day < c.firstDay:
+		c.firstDay = day
+		sh.resetFirst(c)
+		sh.addAmount(c, firstSum, units, slow)
+	case day == c.firstDay:
+		sh.addAmount(c, firstSum, units, slow)
+	}
+}
+
+// lookahead is how many rows addRows looks up before adding them.
+const lookahead = 64
+
+// addRows adds rows[j] for each j of which, in order, and returns the
+// place j of the row that failed, if one did. The customers of each run
+// of lookahead rows are looked up before any is added: first the home
+// slot of each in the table, then the state that slot names if its hash
+// is theirs. The reads of a run are independent of each other, so they
+// overlap rather than wait one after another, and the adds that follow
+// find their memory in cache. The reads are only touches: each row is
+// added with a fresh lookup.
+func (sh *shard) addRows(s *Summarizer, rows []row, which []int32) (int32, error) {
+	if sh.slots == nil {
+		sh.slots = make([]uint64, 1024)
+	}
+	var sink uint64
+	for start := 0; start < len(which); start += lookahead {
+		run := which[start:min(start+lookahead, len(which))]
+		mask := len(sh.slots) - 1
+		var seen [lookahead]uint64
+		for i, j := range run {
+			seen[i] = sh.slots[int(uint32(rows[j].hash))&mask]
+		}
+		for i, v := range seen[:len(run)] {
+			if v != 0 && uint32(v>>32) == uint32(rows[run[i]].hash) {
+				sink += uint64(sh.state(int32(uint32(v)) - 1).idLen)
+			}
+		}
+		for _, j := range run {
+			if err := sh.addRow(s, &rows[j]); err != nil {
+				return j, err
+			}
+		}
+	}
+	sh.sink += sink
+	return 0, nil
+}
+
+// errFull reports a shard beyond its limits, which only a log of billions
+// of customers or purchase days can reach.
+var errFull = fmt.Errorf("%w: more than 2^31 customers or 2^32 purchase days in a shard", clv.ErrOutOfRange)
+
+// batchRows is the number of rows AddAll checks before its shards add
+// them, and batchesInFlight how many such batches it keeps.
+const (
+	batchRows       = 4096
+	batchesInFlight = 4
+)
+
+// A batch is rows on their way to the shards.
+type batch struct {
+	rows  []row
+	first int64 // the place in the sequence of rows[0], from 0
+	left  atomic.Int32
+}
+
+// AddAll adds every purchase of a sequence, as [Summarizer.Add] does. At
+// the first purchase that fails, it stops and returns the error, naming
+// the purchase by its place in the sequence, counted from 1; the purchases
+// before it stay added and none after it is. The calling goroutine reads
+// the sequence and checks each row; past the first few thousand rows, the
+// two shards of customers are filled on two goroutines of their own, a
+// few batches of rows behind.
+func (s *Summarizer) AddAll(purchases iter.Seq[clv.Purchase]) error {
+	if err := s.unready("add all"); err != nil {
+		return err
+	}
+	var (
+		n     int64
+		cur   = &batch{rows: make([]row, 0, batchRows)}
+		work  [2]chan *batch
+		free  chan *batch
+		done  sync.WaitGroup
+		errs  [2]error
+		errAt [2]int64
+	)
+	shardWorker := func(k int) {
+		defer done.Done()
+		var mine []int32
+		for b := range work[k] {
+			if errs[k] == nil {
+				mine = mine[:0]
+				for j := range b.rows {
+					if int(b.rows[j].hash>>63) == k {
+						mine = append(mine, int32(j))
+					}
+				}
+				if j, err := s.shards[k].addRows(s, b.rows, mine); err != nil {
+					errs[k], errAt[k] = err, b.first+int64(j)
+				}
+			}
+			if b.left.Add(-1) == 0 {
+				free <- b
+			}
+		}
+	}
+	send := func() {
+		if work[0] == nil {
+			free = make(chan *batch, batchesInFlight)
+			for range batchesInFlight - 1 {
+				free <- &batch{rows: make([]row, 0, batchRows)}
+			}
+			for k := range work {
+				work[k] = make(chan *batch, batchesInFlight)
+				done.Add(1)
+				go shardWorker(k)
+			}
+		}
+		cur.left.Store(2)
+		work[0] <- cur
+		work[1] <- cur
+		cur = <-free
+		cur.rows = cur.rows[:0]
+	}
+	var failure error
+	base := s.rows
+	for p := range purchases {
+		var r row
+		kind, err := s.check("add all", &p, &r)
+		if err != nil {
+			failure = naming(err, "add all", "purchase", n+1)
+			break
+		}
+		r.seq = base + n
+		n++
+		s.count(kind)
+		if kind != purchaseRow {
+			continue
+		}
+		if len(cur.rows) == 0 {
+			cur.first = n - 1
+		}
+		cur.rows = append(cur.rows, r)
+		if len(cur.rows) == batchRows {
+			send()
+		}
+	}
+	if work[0] == nil {
+		// A short sequence: add it here, without goroutines.
+		for j := range cur.rows {
+			r := &cur.rows[j]
+			if err := s.shards[r.hash>>63].addRow(s, r); err != nil {
+				return fmt.Errorf("btyd: add all: purchase %d: %w", cur.first+int64(j)+1, err)
+			}
+		}
+		return failure
+	}
+	if len(cur.rows) > 0 {
+		send()
+	}
+	close(work[0])
+	close(work[1])
+	done.Wait()
+	for k := range errs {
+		if errs[k] != nil && (errs[1-k] == nil || errAt[k] < errAt[1-k]) {
+			return fmt.Errorf("btyd: add all: purchase %d: %w", errAt[k]+1, errs[k])
+		}
+	}
+	return failure
+}
+
+// Merge adds the purchases summarised by other to s, as if each had been
+// added to s directly: merging Summarizers built over any split of a log
+// gives the summary of the whole log, exactly. A customer in both keeps
+// one history, the union of the two; customers new to s come after its
+// own, in other's order. other is left as it was.
+//
+// It returns an error wrapping [clv.ErrInconsistent], and changes nothing,
+// if other is s itself or has another calibration end, holdout end or
+// unit, and [clv.ErrMissing] if either was not made by [NewSummarizer].
+func (s *Summarizer) Merge(other *Summarizer) error {
+	const fn = "merge"
+	if err := s.unready(fn); err != nil {
+		return err
+	}
+	switch {
+	case other == nil || !other.ready:
+		return fmt.Errorf("btyd: %s: other: %w: make the Summarizer with NewSummarizer", fn, clv.ErrMissing)
+	case other == s:
+		return fmt.Errorf("btyd: %s: a summarizer into itself: %w", fn, clv.ErrInconsistent)
+	case other.calEnd != s.calEnd || other.holdEnd != s.holdEnd || other.unit != s.unit:
+		return fmt.Errorf("btyd: %s: other: %w: another calibration end, holdout end or unit", fn, clv.ErrInconsistent)
+	}
+	other.compact()
+	offset := s.rows
+	for _, k := range other.order() {
+		from := &other.shards[k.shard]
+		c := from.state(k.index)
+		id := from.id(c)
+		h := maphash.String(s.seed, id)
+		to := &s.shards[h>>63]
+		i, slot := to.find(id, uint32(h))
+		fresh := i < 0
+		if fresh {
+			var ok bool
+			if i, ok = to.add(id, uint32(h), slot, offset+from.seq(k.index)); !ok {
+				return fmt.Errorf("btyd: %s: %w", fn, errFull)
+			}
+		}
+		for _, day := range from.daysOf(k.index) {
+			to.logDay(i, day)
+		}
+		to.mergeAmounts(to.state(i), fresh, from, c)
+	}
+	s.rows += other.rows
+	s.purchases += other.purchases
+	s.later += other.later
+	s.refunds += other.refunds
+	return nil
+}
+
+// mergeAmounts adds the amounts of customer c of shard from to customer d
+// of sh, fresh if new to sh.
+func (sh *shard) mergeAmounts(d *customerState, fresh bool, from *shard, c *customerState) {
+	for _, f := range [...]sumField{calSum, holdSum} {
+		units, slow := sh.align(*f.units(c), from.places)
+		if c.extra != 0 {
+			slow = slow.Add(*f.spill(&from.extras[c.extra-1]))
+		}
+		sh.addAmount(d, f, units, slow)
+	}
+	units, slow := sh.align(c.first, from.places)
+	if c.extra != 0 {
+		slow = slow.Add(from.extras[c.extra-1].first)
+	}
+	sh.addFirst(d, fresh, c.firstDay, units, slow)
+}
+
+// compact compacts the days of both shards.
+func (s *Summarizer) compact() {
+	for k := range s.shards {
+		s.shards[k].compact()
+	}
+}
+
+// A customerRef names a customer by shard and index.
+type customerRef struct {
+	shard int
+	index int32
+}
+
+// order returns every customer, late ones too, in the order of the rows
+// that first named them: the two shards merged by that row.
+func (s *Summarizer) order() []customerRef {
+	a, b := &s.shards[0], &s.shards[1]
+	refs := make([]customerRef, 0, int(a.count)+int(b.count))
+	var i, j int32
+	for i < a.count || j < b.count {
+		if j >= b.count || i < a.count && a.seq(i) < b.seq(j) {
+			refs = append(refs, customerRef{0, i})
+			i++
+		} else {
+			refs = append(refs, customerRef{1, j})
+			j++
+		}
+	}
+	return refs
+}
+
+// figures returns the integer figures of customer i of sh: the days with
+// a purchase up to the calibration end, the last such day, and all the
+// days with a purchase. cut is 0 for a late customer. The shard must be
+// compacted.
+func (s *Summarizer) figures(sh *shard, i int32) (cut int, last int32, days int) {
+	list := sh.daysOf(i)
+	cut, _ = slices.BinarySearch(list, s.calEnd+1)
+	if cut == 0 {
+		return 0, 0, len(list)
+	}
+	return cut, list[cut-1], len(list)
+}
+
+// Base returns the figures of every customer whose first purchase is on
+// or before the calibration end, in the order of the rows that first
+// named them (after a [Summarizer.Merge], the merged-in customers new to
+// s after s's own). The ids are copies, in one block of memory.
+func (s *Summarizer) Base() Base {
+	b := Base{Unit: s.unit}
+	if !s.ready {
+		return b
+	}
+	b.Holdout = float64(s.holdEnd-s.calEnd) / s.unitDays
+	s.compact()
+	refs := s.order()
+	var size int
+	for _, k := range refs {
+		size += int(s.shards[k.shard].state(k.index).idLen)
+	}
+	var ids strings.Builder
+	ids.Grow(size)
+	for _, k := range refs {
+		sh := &s.shards[k.shard]
+		ids.WriteString(sh.id(sh.state(k.index)))
+	}
+	all := ids.String()
+	b.Customers = make([]Customer, 0, len(refs))
+	at := 0
+	for _, k := range refs {
+		sh := &s.shards[k.shard]
+		c := sh.state(k.index)
+		id := all[at : at+int(c.idLen)]
+		at += int(c.idLen)
+		cut, last, days := s.figures(sh, k.index)
+		if cut == 0 {
+			continue
+		}
+		x := int64(cut - 1)
+		cu := Customer{
+			ID:       id,
+			X:        x,
+			Tx:       float64(last-c.firstDay) / s.unitDays,
+			T:        float64(s.calEnd-c.firstDay) / s.unitDays,
+			Spend:    decimal.Zero,
+			HoldoutX: int64(days - cut),
+		}
+		if x > 0 {
+			cu.Spend = sh.repeatMean(c, x)
+		}
+		cu.HoldoutSpend = decimal.Zero
+		if c.hold != 0 || c.extra != 0 {
+			cu.HoldoutSpend = sh.sum(c, holdSum)
+		}
+		b.Customers = append(b.Customers, cu)
+	}
+	return b
+}
+
+// repeatMean returns the mean amount of the x repeat days of c.
+func (sh *shard) repeatMean(c *customerState, x int64) decimal.Decimal {
+	if c.extra == 0 {
+		if repeat, ok := add64(c.cal, -c.first); ok && c.first != math.MinInt64 {
+			return meanUnits(repeat, sh.places, x, clv.DefaultScale)
+		}
+	}
+	repeat := sh.sum(c, calSum).Sub(sh.sum(c, firstSum))
+	return repeat.DivRound(decimal.NewFromInt(x), clv.DefaultScale)
+}
+
+// Totals returns the counts of rows and customers added so far.
+func (s *Summarizer) Totals() Totals {
+	t := Totals{Rows: s.rows, Purchases: s.purchases, Later: s.later, Refunds: s.refunds}
+	for k := range s.shards {
+		sh := &s.shards[k]
+		for i := range sh.count {
+			if c := sh.state(i); c.firstDay <= s.calEnd {
+				t.Customers++
+			} else {
+				t.Late++
+			}
+		}
+	}
+	return t
+}
+
+// Histories returns the distinct (x, t_x, T) of the customers of the
+// [Base], each with the number of customers who share it as its weight,
+// ordered by x, then t_x, then T: the input [FitBGNBD] takes. A base
+// fits as fast as it has distinct histories, which for a million
+// customers over two years of days are some hundred thousand.
+func (s *Summarizer) Histories() []History {
+	if !s.ready {
+		return nil
+	}
+	// Each history as x, t_x and T in days, packed 21 bits apiece when
+	// they fit (spans up to 5,700 years), and sorted.
+	const bitsEach = 21
+	packed := true
+	keys := make([]uint64, 0, int(s.shards[0].count)+int(s.shards[1].count))
+	var wide [][3]int64
+	s.compact()
+	for k := range s.shards {
+		sh := &s.shards[k]
+		for i := range sh.count {
+			c := sh.state(i)
+			cut, last, _ := s.figures(sh, i)
+			if cut == 0 {
+				continue
+			}
+			x, tx, T := int64(cut-1), int64(last-c.firstDay), int64(s.calEnd-c.firstDay)
+			if packed && T < 1<<bitsEach && x < 1<<bitsEach {
+				keys = append(keys, uint64(x)<<(2*bitsEach)|uint64(tx)<<bitsEach|uint64(T))
+				continue
+			}
+			if packed {
+				packed = false
+				for _, key := range keys {
+					wide = append(wide, [3]int64{int64(key >> (2 * bitsEach)), int64(key >> bitsEach & (1<<bitsEach - 1)), int64(key & (1<<bitsEach - 1))})
+				}
+				keys = nil
+			}
+			wide = append(wide, [3]int64{x, tx, T})
+		}
+	}
+	if packed {
+		slices.Sort(keys)
+	} else {
+		slices.SortFunc(wide, func(a, b [3]int64) int {
+			return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]), cmp.Compare(a[2], b[2]))
+		})
+	}
+	hs := make([]History, 0, distinctHistories(keys, wide))
+	emit := func(x, tx, T int64) {
+		if n := len(hs); n > 0 && hs[n-1].X == x && hs[n-1].Tx == float64(tx)/s.unitDays && hs[n-1].T == float64(T)/s.unitDays {
+			hs[n-1].Weight++
+			return
+		}
+		hs = append(hs, History{X: x, Tx: float64(tx) / s.unitDays, T: float64(T) / s.unitDays, Weight: 1})
+	}
+	if packed {
+		for _, key := range keys {
+			emit(int64(key>>(2*bitsEach)), int64(key>>bitsEach&(1<<bitsEach-1)), int64(key&(1<<bitsEach-1)))
+		}
+		return hs
+	}
+	for _, w := range wide {
+		emit(w[0], w[1], w[2])
+	}
+	return hs
+}
+
+// distinctHistories counts the distinct keys of a sorted keys or wide.
+func distinctHistories(keys []uint64, wide [][3]int64) int {
+	n := 0
+	for i := range keys {
+		if i == 0 || keys[i] != keys[i-1] {
+			n++
+		}
+	}
+	for i := range wide {
+		if i == 0 || wide[i] != wide[i-1] {
+			n++
+		}
+	}
+	return n
+}
+
+// Unit returns the unit of time of the summary's figures.
+func (s *Summarizer) Unit() clv.Period { return s.unit }

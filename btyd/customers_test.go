@@ -1,0 +1,521 @@
+package btyd_test
+
+import (
+	"cmp"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/clvkit/clv"
+	"github.com/clvkit/clv/btyd"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+
+func day(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// refSummary is the obvious, slow summary of a log, kept apart from the
+// package's: per customer a map from UTC date to the day's amounts, in
+// decimals; days between dates by the calendar.
+type refSummary struct {
+	unitDays        float64
+	calEnd, holdEnd time.Time
+	order           []string
+	days            map[string]map[time.Time]decimal.Decimal
+	totals          btyd.Totals
+}
+
+func utcDate(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+func newRefSummary(unitDays float64, calEnd, holdEnd time.Time) *refSummary {
+	return &refSummary{unitDays: unitDays, calEnd: utcDate(calEnd), holdEnd: utcDate(holdEnd), days: map[string]map[time.Time]decimal.Decimal{}}
+}
+
+func (r *refSummary) add(p clv.Purchase) {
+	r.totals.Rows++
+	switch d := utcDate(p.Time); {
+	case p.Amount.Sign() < 0:
+		r.totals.Refunds++
+	case d.After(r.holdEnd):
+		r.totals.Later++
+	default:
+		r.totals.Purchases++
+		m, ok := r.days[p.Customer]
+		if !ok {
+			m = map[time.Time]decimal.Decimal{}
+			r.days[p.Customer] = m
+			r.order = append(r.order, p.Customer)
+		}
+		m[d] = m[d].Add(p.Amount)
+	}
+}
+
+func (r *refSummary) base() []btyd.Customer {
+	var out []btyd.Customer
+	r.totals.Customers, r.totals.Late = 0, 0
+	between := func(a, b time.Time) float64 { return float64(b.Sub(a)/(24*time.Hour)) / r.unitDays }
+	for _, id := range r.order {
+		var dates []time.Time
+		for d := range r.days[id] {
+			dates = append(dates, d)
+		}
+		slices.SortFunc(dates, time.Time.Compare)
+		if dates[0].After(r.calEnd) {
+			r.totals.Late++
+			continue
+		}
+		r.totals.Customers++
+		c := btyd.Customer{ID: id, T: between(dates[0], r.calEnd), Spend: decimal.Zero, HoldoutSpend: decimal.Zero}
+		repeat := decimal.Zero
+		for i, d := range dates {
+			amount := r.days[id][d]
+			switch {
+			case d.After(r.calEnd):
+				c.HoldoutX++
+				c.HoldoutSpend = c.HoldoutSpend.Add(amount)
+			case i > 0:
+				c.X++
+				c.Tx = between(dates[0], d)
+				repeat = repeat.Add(amount)
+			}
+		}
+		if c.X > 0 {
+			c.Spend = repeat.DivRound(decimal.NewFromInt(c.X), clv.DefaultScale)
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// histories groups customers by (x, t_x, T).
+func histories(cs []btyd.Customer) []btyd.History {
+	var hs []btyd.History
+	for _, c := range cs {
+		hs = append(hs, c.History())
+	}
+	slices.SortFunc(hs, func(a, b btyd.History) int {
+		return cmp.Or(cmp.Compare(a.X, b.X), cmp.Compare(a.Tx, b.Tx), cmp.Compare(a.T, b.T))
+	})
+	var out []btyd.History
+	for _, h := range hs {
+		if n := len(out); n > 0 && out[n-1].X == h.X && out[n-1].Tx == h.Tx && out[n-1].T == h.T {
+			out[n-1].Weight++
+			continue
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
+func assertCustomers(t *testing.T, want, got []btyd.Customer, msgAndArgs ...any) {
+	t.Helper()
+	require.Equal(t, len(want), len(got), msgAndArgs...)
+	for i := range want {
+		if !want[i].Equal(got[i]) {
+			t.Fatalf("customer %d: want %+v, got %+v %v", i, want[i], got[i], msgAndArgs)
+		}
+	}
+}
+
+// randomLog returns n rows of about n/4 customers around a calibration
+// end of 2024-06-30 and a holdout end of 2024-12-31: rows before, in and
+// after both, in time zones far from UTC, several on one day, refunds,
+// zeros, amounts with up to 30 places, and amounts whose sums overflow
+// 64-bit integers.
+func randomLog(rng *rand.Rand, n int) []clv.Purchase {
+	start := time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)
+	zones := []*time.Location{time.UTC, time.FixedZone("-11", -11*3600), time.FixedZone("+14", 14*3600)}
+	log := make([]clv.Purchase, n)
+	for i := range log {
+		var amount decimal.Decimal
+		switch rng.IntN(12) {
+		case 0:
+			amount = decimal.Zero
+		case 1:
+			amount = decimal.New(-rng.Int64N(10000), -2)
+		case 2:
+			amount = decimal.New(rng.Int64N(1<<62), int32(rng.IntN(6))-3)
+		case 3:
+			amount = decimal.New(rng.Int64N(1e12), -int32(rng.IntN(31)))
+		case 4:
+			amount = decimal.RequireFromString("999999999999999999999.5")
+		default:
+			amount = decimal.New(rng.Int64N(100000), -2)
+		}
+		when := start.Add(time.Duration(rng.Int64N(int64(800 * 24 * time.Hour))))
+		log[i] = clv.Purchase{
+			Customer: fmt.Sprintf("customer-%d", rng.IntN(n/4+1)),
+			Time:     when.In(zones[rng.IntN(len(zones))]),
+			Amount:   amount,
+		}
+		if i > 0 && rng.IntN(5) == 0 { // another purchase that day
+			log[i].Customer, log[i].Time = log[i-1].Customer, log[i-1].Time.Add(time.Duration(rng.IntN(3600))*time.Second)
+		}
+	}
+	return log
+}
+
+var (
+	randomCalibrationEnd = day("2024-06-30")
+	randomHoldoutEnd     = day("2024-12-31")
+)
+
+func TestSummarizerMatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for round := range 40 {
+		log := randomLog(rng, 1+rng.IntN(2000))
+		unit := []clv.Period{clv.Week, clv.Month, clv.Quarter, clv.Year}[round%4]
+		ref := newRefSummary(map[clv.Period]float64{clv.Week: 7, clv.Month: 30.4375, clv.Quarter: 91.3125, clv.Year: 365.25}[unit],
+			randomCalibrationEnd, randomHoldoutEnd)
+		for _, p := range log {
+			ref.add(p)
+		}
+		want := ref.base()
+		for _, all := range []bool{false, true} {
+			s, err := btyd.NewSummarizer(randomCalibrationEnd, btyd.WithHoldout(randomHoldoutEnd), btyd.WithUnit(unit))
+			require.NoError(t, err)
+			if all {
+				require.NoError(t, s.AddAll(slices.Values(log)))
+			} else {
+				for _, p := range log {
+					require.NoError(t, s.Add(p))
+				}
+			}
+			b := s.Base()
+			assert.Equal(t, unit, b.Unit)
+			assertCustomers(t, want, b.Customers, "round", round, "AddAll", all)
+			assert.Equal(t, histories(want), s.Histories())
+			assert.Equal(t, ref.totals, s.Totals())
+		}
+	}
+}
+
+func TestAddAllEqualsAdd(t *testing.T) {
+	// Enough rows for AddAll's shards to run on their own goroutines.
+	rng := rand.New(rand.NewPCG(3, 4))
+	log := randomLog(rng, 60_000)
+	a, _ := btyd.NewSummarizer(randomCalibrationEnd, btyd.WithHoldout(randomHoldoutEnd))
+	b, _ := btyd.NewSummarizer(randomCalibrationEnd, btyd.WithHoldout(randomHoldoutEnd))
+	require.NoError(t, a.AddAll(slices.Values(log)))
+	for _, p := range log {
+		require.NoError(t, b.Add(p))
+	}
+	assertCustomers(t, b.Base().Customers, a.Base().Customers)
+	assert.Equal(t, b.Histories(), a.Histories())
+	assert.Equal(t, b.Totals(), a.Totals())
+	// Adding more after reading the figures continues the same summary.
+	more := randomLog(rng, 30_000)
+	require.NoError(t, a.AddAll(slices.Values(more)))
+	for _, p := range more {
+		require.NoError(t, b.Add(p))
+	}
+	assertCustomers(t, b.Base().Customers, a.Base().Customers)
+}
+
+func byID(cs []btyd.Customer) []btyd.Customer {
+	cs = slices.Clone(cs)
+	slices.SortFunc(cs, func(a, b btyd.Customer) int { return strings.Compare(a.ID, b.ID) })
+	return cs
+}
+
+func TestSummaryIndependentOfOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 10 {
+		log := randomLog(rng, 3000)
+		a, _ := btyd.NewSummarizer(randomCalibrationEnd, btyd.WithHoldout(randomHoldoutEnd))
+		require.NoError(t, a.AddAll(slices.Values(log)))
+		rng.Shuffle(len(log), func(i, j int) { log[i], log[j] = log[j], log[i] })
+		b, _ := btyd.NewSummarizer(randomCalibrationEnd, btyd.WithHoldout(randomHoldoutEnd))
+		require.NoError(t, b.AddAll(slices.Values(log)))
+		assertCustomers(t, byID(a.Base().Customers), byID(b.Base().Customers))
+		assert.Equal(t, a.Histories(), b.Histories())
+	}
+}
+
+func TestMergeEqualsWhole(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for round := range 30 {
+		log := randomLog(rng, 1+rng.IntN(3000))
+		whole, _ := btyd.NewSummarizer(randomCalibrationEnd, btyd.WithHoldout(randomHoldoutEnd))
+		require.NoError(t, whole.AddAll(slices.Values(log)))
+
+		parts := make([]*btyd.Summarizer, 1+rng.IntN(4))
+		for k := range parts {
+			parts[k], _ = btyd.NewSummarizer(randomCalibrationEnd, btyd.WithHoldout(randomHoldoutEnd))
+		}
+		contiguous := round%2 == 0 // consecutive runs of rows, or any split
+		for i, p := range log {
+			k := rng.IntN(len(parts))
+			if contiguous {
+				k = i * len(parts) / len(log)
+			}
+			require.NoError(t, parts[k].Add(p))
+		}
+		for _, p := range parts[1:] {
+			before := p.Base()
+			require.NoError(t, parts[0].Merge(p))
+			assertCustomers(t, before.Customers, p.Base().Customers, "merge leaves its argument as it was")
+		}
+		got := parts[0]
+		assert.Equal(t, whole.Histories(), got.Histories())
+		assert.Equal(t, whole.Totals(), got.Totals())
+		if contiguous {
+			// In the order of the rows, as if added at once.
+			assertCustomers(t, whole.Base().Customers, got.Base().Customers)
+		} else {
+			assertCustomers(t, byID(whole.Base().Customers), byID(got.Base().Customers))
+		}
+	}
+}
+
+func TestSummarizerCDNOW(t *testing.T) {
+	s := cdnowSummary(t)
+	b := s.Base()
+	assert.Equal(t, clv.Week, b.Unit)
+	assert.Equal(t, 39.0, b.Holdout)
+	require.Len(t, b.Customers, 2357)
+	var sumX, repeaters, holdout int64
+	for _, c := range b.Customers {
+		sumX += c.X
+		holdout += c.HoldoutX
+		if c.X > 0 {
+			repeaters++
+		}
+	}
+	assert.Equal(t, int64(2457), sumX)
+	assert.Equal(t, int64(946), repeaters)
+	assert.Equal(t, int64(1882), holdout)
+	// Customer 1 bought on 1997-01-01, 01-18 (29.73), 08-02 (14.96) and,
+	// in the holdout, 12-12 (26.48).
+	c := b.Customers[0]
+	assert.Equal(t, "0001", c.ID)
+	assert.Equal(t, int64(2), c.X)
+	assert.Equal(t, 213.0/7, c.Tx) // 30.43 weeks
+	assert.Equal(t, 272.0/7, c.T)  // 38.86 weeks
+	assert.True(t, c.Spend.Equal(dec("22.345")), c.Spend.String())
+	assert.Equal(t, int64(1), c.HoldoutX)
+	assert.True(t, c.HoldoutSpend.Equal(dec("26.48")))
+	assert.Equal(t, btyd.Totals{Rows: 6919, Purchases: 6919, Customers: 2357}, s.Totals())
+	hs := s.Histories()
+	var w int64
+	for _, h := range hs {
+		w += h.Weight
+	}
+	assert.Equal(t, int64(2357), w)
+	assert.True(t, slices.IsSortedFunc(hs, func(a, b btyd.History) int {
+		return cmp.Or(cmp.Compare(a.X, b.X), cmp.Compare(a.Tx, b.Tx), cmp.Compare(a.T, b.T))
+	}))
+}
+
+func TestSummarizerTime(t *testing.T) {
+	s, err := btyd.NewSummarizer(time.Date(2024, 3, 31, 18, 0, 0, 0, time.UTC), btyd.WithHoldout(day("2024-04-07")))
+	require.NoError(t, err)
+	buy := func(id string, when time.Time) {
+		require.NoError(t, s.Add(clv.Purchase{Customer: id, Time: when, Amount: dec("10")}))
+	}
+	buy("a", day("2024-03-03"))
+	buy("a", time.Date(2024, 3, 31, 23, 59, 59, 0, time.UTC))                    // the calibration end's day, any time of it
+	buy("a", time.Date(2024, 3, 31, 20, 0, 0, 0, time.FixedZone("-5", -5*3600))) // 2024-04-01 01:00 UTC: the holdout
+	buy("a", day("2024-04-08"))                                                  // after the holdout: left out
+	buy("b", time.Date(2024, 4, 1, 2, 0, 0, 0, time.FixedZone("+3", 3*3600)))    // 2024-03-31 23:00 UTC
+	buy("c", day("2024-04-02"))                                                  // first seen in the holdout
+	b := s.Base()
+	require.Len(t, b.Customers, 2)
+	assert.Equal(t, 1.0, b.Holdout)
+	a := b.Customers[0]
+	assert.Equal(t, btyd.Customer{ID: "a", X: 1, Tx: 4, T: 4, Spend: a.Spend, HoldoutX: 1, HoldoutSpend: a.HoldoutSpend}, a)
+	assert.True(t, a.Spend.Equal(dec("10")))
+	assert.True(t, a.HoldoutSpend.Equal(dec("10")))
+	assert.Equal(t, "b", b.Customers[1].ID)
+	assert.Equal(t, 0.0, b.Customers[1].T)
+	assert.Equal(t, btyd.Totals{Rows: 6, Purchases: 5, Later: 1, Customers: 2, Late: 1}, s.Totals())
+}
+
+func TestSummarizerDays(t *testing.T) {
+	// Rows of one day are one purchase of their amounts; refunds change
+	// nothing but their count; zero is a purchase of no value.
+	s, _ := btyd.NewSummarizer(day("2024-12-31"), btyd.WithUnit(clv.Month))
+	for _, r := range []struct{ when, amount string }{
+		{"2024-01-10", "5"}, {"2024-01-10", "7.50"}, // the first day: 12.50
+		{"2024-03-01", "20"}, {"2024-03-01", "-20"}, // a refund the same day
+		{"2024-05-01", "0"},
+		{"2024-02-01", "30.25"}, // out of order
+		{"2024-06-15", "-3"},    // a refund alone
+	} {
+		require.NoError(t, s.Add(clv.Purchase{Customer: "x", Time: day(r.when), Amount: dec(r.amount)}))
+	}
+	c := s.Base().Customers[0]
+	assert.Equal(t, int64(3), c.X) // 02-01, 03-01, 05-01
+	assert.Equal(t, 112.0/30.4375, c.Tx)
+	assert.Equal(t, 356.0/30.4375, c.T)
+	assert.True(t, c.Spend.Equal(dec("16.75")), c.Spend.String()) // (30.25 + 20 + 0) / 3
+	assert.Equal(t, int64(2), s.Totals().Refunds)
+}
+
+func TestSummarizerSpendRounding(t *testing.T) {
+	s, _ := btyd.NewSummarizer(day("2024-12-31"))
+	for i, a := range []string{"1", "1", "1", "0.01"} {
+		require.NoError(t, s.Add(clv.Purchase{Customer: "x", Time: day("2024-01-01").AddDate(0, 0, i), Amount: dec(a)}))
+	}
+	// (1 + 1 + 0.01) / 3 = 0.67, to 10 places half away from zero.
+	assert.Equal(t, "0.6700000000", s.Base().Customers[0].Spend.StringFixed(10))
+	s, _ = btyd.NewSummarizer(day("2024-12-31"))
+	for i, a := range []string{"5", "2", "0.000000000050"} {
+		require.NoError(t, s.Add(clv.Purchase{Customer: "x", Time: day("2024-01-01").AddDate(0, 0, i), Amount: dec(a)}))
+	}
+	assert.True(t, s.Base().Customers[0].Spend.Equal(dec("1.0000000000")), s.Base().Customers[0].Spend.String()) // 1.000000000025 rounds down
+	// An exact half rounds away from zero: 10^−10 / 2.
+	s, _ = btyd.NewSummarizer(day("2024-12-31"))
+	for i, a := range []string{"5", "0.0000000001", "0"} {
+		require.NoError(t, s.Add(clv.Purchase{Customer: "x", Time: day("2024-01-01").AddDate(0, 0, i), Amount: dec(a)}))
+	}
+	assert.Equal(t, "0.0000000001", s.Base().Customers[0].Spend.String())
+}
+
+func TestSummarizerErrors(t *testing.T) {
+	_, err := btyd.NewSummarizer(time.Time{})
+	assert.ErrorIs(t, err, clv.ErrMissing)
+	_, err = btyd.NewSummarizer(day("2024-01-01"), btyd.WithHoldout(day("2024-01-01")))
+	assert.ErrorIs(t, err, clv.ErrInconsistent)
+	_, err = btyd.NewSummarizer(day("2024-01-01"), btyd.WithUnit(clv.Period(9)))
+	assert.ErrorIs(t, err, clv.ErrUnknownPeriod)
+	_, err = btyd.NewSummarizer(time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC))
+	assert.ErrorIs(t, err, clv.ErrOutOfRange)
+	_, err = btyd.NewSummarizer(day("2024-01-01"), btyd.WithHoldout(time.Date(-5, 1, 1, 0, 0, 0, 0, time.UTC)))
+	assert.ErrorIs(t, err, clv.ErrOutOfRange)
+	s, err := btyd.NewSummarizer(day("2024-01-01"), nil)
+	require.NoError(t, err)
+
+	good := clv.Purchase{Customer: "a", Time: day("2023-05-05"), Amount: dec("1")}
+	for _, c := range []struct {
+		name string
+		p    clv.Purchase
+		err  error
+	}{
+		{"no customer", clv.Purchase{Time: good.Time, Amount: good.Amount}, clv.ErrMissing},
+		{"long id", clv.Purchase{Customer: strings.Repeat("x", 257), Time: good.Time, Amount: good.Amount}, clv.ErrOutOfRange},
+		{"no time", clv.Purchase{Customer: "a", Amount: good.Amount}, clv.ErrMissing},
+		{"year 10000", clv.Purchase{Customer: "a", Time: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), Amount: good.Amount}, clv.ErrOutOfRange},
+		{"huge amount", clv.Purchase{Customer: "a", Time: good.Time, Amount: dec("1e24")}, clv.ErrOutOfRange},
+		{"huge refund", clv.Purchase{Customer: "a", Time: good.Time, Amount: dec("-1e30")}, clv.ErrOutOfRange},
+		{"too many places", clv.Purchase{Customer: "a", Time: good.Time, Amount: decimal.New(1, -31)}, clv.ErrOutOfRange},
+	} {
+		err := s.Add(c.p)
+		assert.ErrorIs(t, err, c.err, c.name)
+		assert.Less(t, len(err.Error()), 120, c.name)
+	}
+	assert.Equal(t, btyd.Totals{}, s.Totals(), "failed rows change nothing")
+	// Trailing zeros beyond 30 places are harmless.
+	assert.NoError(t, s.Add(clv.Purchase{Customer: "a", Time: good.Time, Amount: decimal.New(10, -31)}))
+
+	// AddAll stops at the first bad row, names it, and keeps those before.
+	for _, n := range []int{5, 20_000} {
+		log := randomLog(rand.New(rand.NewPCG(9, 9)), n)
+		log[n-2].Customer = ""
+		s, _ := btyd.NewSummarizer(randomCalibrationEnd, btyd.WithHoldout(randomHoldoutEnd))
+		err := s.AddAll(slices.Values(log))
+		assert.ErrorIs(t, err, clv.ErrMissing)
+		assert.EqualError(t, err, fmt.Sprintf("btyd: add all: purchase %d: customer: clv: missing", n-1))
+		before, _ := btyd.NewSummarizer(randomCalibrationEnd, btyd.WithHoldout(randomHoldoutEnd))
+		require.NoError(t, before.AddAll(slices.Values(log[:n-2])))
+		assertCustomers(t, before.Base().Customers, s.Base().Customers)
+		assert.Equal(t, before.Totals(), s.Totals())
+	}
+
+	// The zero Summarizer refuses, and never panics.
+	var zero btyd.Summarizer
+	assert.ErrorIs(t, zero.Add(good), clv.ErrMissing)
+	assert.ErrorIs(t, zero.AddAll(slices.Values([]clv.Purchase{good})), clv.ErrMissing)
+	assert.ErrorIs(t, zero.Merge(s), clv.ErrMissing)
+	assert.ErrorIs(t, s.Merge(&zero), clv.ErrMissing)
+	assert.ErrorIs(t, s.Merge(nil), clv.ErrMissing)
+	assert.Empty(t, zero.Base().Customers)
+	assert.Empty(t, zero.Histories())
+	assert.Equal(t, btyd.Totals{}, zero.Totals())
+	assert.ErrorIs(t, s.Merge(s), clv.ErrInconsistent)
+	other, _ := btyd.NewSummarizer(day("2024-01-02"))
+	assert.ErrorIs(t, s.Merge(other), clv.ErrInconsistent)
+	other, _ = btyd.NewSummarizer(day("2024-01-01"), btyd.WithUnit(clv.Month))
+	assert.ErrorIs(t, s.Merge(other), clv.ErrInconsistent)
+}
+
+func TestAddAllocatesNothing(t *testing.T) {
+	s, _ := btyd.NewSummarizer(day("2024-12-31"))
+	p := clv.Purchase{Customer: "someone", Time: day("2024-02-03"), Amount: dec("19.99")}
+	require.NoError(t, s.Add(p))
+	allocs := testing.AllocsPerRun(10_000, func() {
+		p.Time = p.Time.Add(time.Hour)
+		if err := s.Add(p); err != nil {
+			t.Fatal(err)
+		}
+	})
+	assert.Less(t, allocs, 0.01)
+}
+
+// FuzzSummarizer checks the summary of any rows against the reference,
+// and AddAll and a merge of two halves against Add.
+func FuzzSummarizer(f *testing.F) {
+	f.Add([]byte{1, 10, 5, 2, 2, 0, 12, 200, 1, 1, 1, 30, 7, 0, 3, 2, 40, 1, 128, 9})
+	f.Add([]byte{0, 255, 255, 255, 255, 255, 1, 0, 0, 0, 0, 0})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		// Six bytes a row: customer, day (two bytes, around 2024), hour and
+		// zone, amount's units and its exponent.
+		zones := []*time.Location{time.UTC, time.FixedZone("-11", -11*3600), time.FixedZone("+14", 14*3600)}
+		var log []clv.Purchase
+		for i := 0; i+6 <= len(data) && len(log) < 300; i += 6 {
+			when := day("2023-06-01").AddDate(0, 0, int(data[i+1])|int(data[i+2]&3)<<8).Add(time.Duration(data[i+3]%24) * time.Hour)
+			amount := decimal.New(int64(int8(data[i+4]))*int64(data[i+4]), int32(data[i+5]%40)-20)
+			if data[i+5] > 240 {
+				amount = decimal.New(int64(data[i+4])<<55, 0) // sums overflow int64
+			}
+			log = append(log, clv.Purchase{
+				Customer: fmt.Sprintf("c%d", data[i]%16),
+				Time:     when.In(zones[int(data[i+3])%len(zones)]),
+				Amount:   amount,
+			})
+		}
+		ref := newRefSummary(7, randomCalibrationEnd, randomHoldoutEnd)
+		one, _ := btyd.NewSummarizer(randomCalibrationEnd, btyd.WithHoldout(randomHoldoutEnd))
+		for _, p := range log {
+			err := one.Add(p)
+			if err != nil {
+				if !isSentinel(err) {
+					t.Fatal(err)
+				}
+				continue
+			}
+			ref.add(p)
+		}
+		want := ref.base()
+		assertCustomers(t, want, one.Base().Customers)
+		assert.Equal(t, ref.totals, one.Totals())
+
+		a, _ := btyd.NewSummarizer(randomCalibrationEnd, btyd.WithHoldout(randomHoldoutEnd))
+		b, _ := btyd.NewSummarizer(randomCalibrationEnd, btyd.WithHoldout(randomHoldoutEnd))
+		for i, p := range log {
+			part := a
+			if i%2 == 1 {
+				part = b
+			}
+			_ = part.Add(p)
+		}
+		require.NoError(t, a.Merge(b))
+		assertCustomers(t, byID(want), byID(a.Base().Customers))
+		assert.Equal(t, histories(want), a.Histories())
+	})
+}

@@ -1,0 +1,70 @@
+// Package btyd models each customer of a business with no contracts —
+// a shop, not a subscription — with the "buy till you die" models of the
+// customer-base literature: which customers are still active, how many
+// purchases each will make, and what each is worth. It is the per-customer
+// companion of package [github.com/clvkit/clv], which it imports and which
+// never imports it.
+//
+// # From a purchase log to each customer's value
+//
+// A [Summarizer] takes the rows of a purchase log ([clv.Purchase]), in any
+// order, and summarises each customer as the models see them ([Customer]):
+// x repeat purchases, the last at t_x after the first, observed for T, in
+// a unit of time, with their mean spend, and what they bought in a
+// holdout period. [FitBGNBD] fits the BG/NBD model of Fader, Hardie and
+// Lee (2005) to the customers' distinct histories ([History]); the fitted
+// [BGNBD] says how likely each customer is to be alive
+// ([BGNBD.ProbAlive]) and how many purchases they will make
+// ([BGNBD.ConditionalExpectedPurchases]). [FitGammaGamma] fits the
+// gamma–gamma model of spend ([GammaGamma]). [Values] combines the two
+// into each customer's lifetime value over a horizon, discounted, and
+// [CompareHoldout] checks the purchase model against a holdout period.
+//
+// # Models
+//
+// One model per file, as gonum's distuv keeps one distribution per file: a
+// value type with exported parameters ([BGNBD]{R, Alpha, A, B},
+// [GammaGamma]{P, Q, Gamma}), one method per quantity, each stating its
+// formula and its paper, and a fit that returns the model with its
+// standard errors and [FitStats]. Fits maximise the likelihood with
+// Newton's method from gonum's optimize package, on the logarithms of the
+// parameters, with analytic gradients and Hessians; the Hessian at the
+// maximum gives the covariance. Special functions come from gonum's
+// mathext, the covariance's inverse from its mat.
+//
+// # Units and time
+//
+// Time is in a unit, a [clv.Period] — weeks by default, as the literature
+// counts ([WithUnit]) — of exact length: a week is 7 days, a month 365.25 /
+// 12 = 30.4375 days, a quarter 91.3125, a year 365.25; never a 30-day
+// month. Purchases fall on UTC calendar days, and the calibration and
+// holdout ends are days, included. A model's Alpha (BG/NBD) is in the unit
+// its customers were summarised in, and so is every t its methods take.
+//
+// # Money and exactness
+//
+// Amounts are [decimal.Decimal] going in and coming out. A [Summarizer]
+// sums them exactly and divides once, to [clv.DefaultScale] places, for a
+// customer's mean spend. The models are statistics, in float64: an amount
+// enters them as the nearest float64, every expectation carries about 12
+// to 15 significant digits, and a value comes out as a decimal rounded
+// once, half away from zero, to the scale in force. No global setting of
+// the decimal package is read or written.
+//
+// # Errors and limits
+//
+// Bad input returns an error, never a panic, a hang or a NaN. Each failure
+// wraps a sentinel of package clv — [clv.ErrNonPositive],
+// [clv.ErrNegative], [clv.ErrAboveOne], [clv.ErrInconsistent],
+// [clv.ErrOutOfRange], [clv.ErrMissing], [clv.ErrNoFit] or
+// [clv.ErrUnknownPeriod] — for [errors.Is], and the message names the
+// argument at fault:
+//
+//	btyd: fit BG/NBD: history 3: t_x = 5 > T = 4: clv: inconsistent
+//
+// Model parameters must be from 10^−10 to 10^10, times at most 10^7 units,
+// repeat purchases at most 10^7, horizons at most 1,000 years.
+//
+// All functions are pure and safe for concurrent use; a [Summarizer] is
+// the one value that changes, and belongs to one goroutine at a time.
+package btyd

@@ -1,0 +1,158 @@
+package btyd_test
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/clvkit/clv"
+	"github.com/clvkit/clv/btyd"
+	"github.com/shopspring/decimal"
+)
+
+// cdnowCustomer1 is the first customer of the CDNOW sample: four orders,
+// the last in the holdout.
+func cdnowCustomer1() []clv.Purchase {
+	d := decimal.RequireFromString
+	on := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
+	return []clv.Purchase{
+		{Customer: "0001", Time: on("1997-01-01"), Amount: d("29.33")},
+		{Customer: "0001", Time: on("1997-01-18"), Amount: d("29.73")},
+		{Customer: "0001", Time: on("1997-08-02"), Amount: d("14.96")},
+		{Customer: "0001", Time: on("1997-12-12"), Amount: d("26.48")},
+	}
+}
+
+var (
+	exampleCalibrationEnd = time.Date(1997, 9, 30, 0, 0, 0, 0, time.UTC)
+	exampleHoldoutEnd     = time.Date(1998, 6, 30, 0, 0, 0, 0, time.UTC)
+)
+
+func ExampleNewSummarizer() {
+	s, err := btyd.NewSummarizer(exampleCalibrationEnd, btyd.WithHoldout(exampleHoldoutEnd))
+	fmt.Println(s.Unit(), err)
+	_, err = btyd.NewSummarizer(exampleCalibrationEnd, btyd.WithHoldout(exampleCalibrationEnd))
+	fmt.Println(err)
+	// Output:
+	// week <nil>
+	// btyd: summarizer: holdout end = 1997-09-30: clv: inconsistent: not after the calibration end, 1997-09-30
+}
+
+func ExampleWithUnit() {
+	s, _ := btyd.NewSummarizer(exampleCalibrationEnd, btyd.WithUnit(clv.Month))
+	_ = s.AddAll(slices.Values(cdnowCustomer1()))
+	c := s.Base().Customers[0]
+	// 272 days are 8.94 months of 30.4375 days.
+	fmt.Printf("x %d, t_x %.2f, T %.2f months\n", c.X, c.Tx, c.T)
+	// Output: x 2, t_x 7.00, T 8.94 months
+}
+
+func ExampleWithHoldout() {
+	s, _ := btyd.NewSummarizer(exampleCalibrationEnd, btyd.WithHoldout(exampleHoldoutEnd))
+	_ = s.AddAll(slices.Values(cdnowCustomer1()))
+	b := s.Base()
+	c := b.Customers[0]
+	fmt.Printf("holdout of %.0f weeks: %d purchase of %s\n", b.Holdout, c.HoldoutX, c.HoldoutSpend)
+	// Output: holdout of 39 weeks: 1 purchase of 26.48
+}
+
+func ExampleSummarizer_Add() {
+	s, _ := btyd.NewSummarizer(exampleCalibrationEnd)
+	for _, p := range cdnowCustomer1() {
+		if err := s.Add(p); err != nil {
+			fmt.Println(err)
+		}
+	}
+	err := s.Add(clv.Purchase{Customer: "0002", Amount: decimal.RequireFromString("10")})
+	fmt.Println(err)
+	fmt.Printf("%+v\n", s.Totals())
+	// Output:
+	// btyd: add: time: clv: missing
+	// {Rows:4 Purchases:3 Later:1 Refunds:0 Customers:1 Late:0}
+}
+
+func ExampleSummarizer_AddAll() {
+	s, _ := btyd.NewSummarizer(exampleCalibrationEnd, btyd.WithHoldout(exampleHoldoutEnd))
+	log := cdnowCustomer1()
+	log = append(log, clv.Purchase{Customer: "0002", Time: exampleCalibrationEnd}) // no amount: a zero decimal, a purchase of no value
+	log = append(log, clv.Purchase{Customer: "", Time: exampleCalibrationEnd})
+	err := s.AddAll(slices.Values(log))
+	fmt.Println(err)
+	fmt.Println(len(s.Base().Customers), "customers")
+	// Output:
+	// btyd: add all: purchase 6: customer: clv: missing
+	// 2 customers
+}
+
+func ExampleSummarizer_Merge() {
+	// Two halves of a log, summarised apart, merge into the whole.
+	log := cdnowCustomer1()
+	a, _ := btyd.NewSummarizer(exampleCalibrationEnd)
+	b, _ := btyd.NewSummarizer(exampleCalibrationEnd)
+	_ = a.AddAll(slices.Values(log[:2]))
+	_ = b.AddAll(slices.Values(log[2:]))
+	if err := a.Merge(b); err != nil {
+		fmt.Println(err)
+	}
+	c := a.Base().Customers[0]
+	fmt.Printf("x %d, t_x %.2f, T %.2f, spend %s\n", c.X, c.Tx, c.T, c.Spend)
+	// Output: x 2, t_x 30.43, T 38.86, spend 22.345
+}
+
+func ExampleSummarizer_Base() {
+	s, _ := btyd.NewSummarizer(exampleCalibrationEnd, btyd.WithHoldout(exampleHoldoutEnd))
+	_ = s.AddAll(slices.Values(cdnowCustomer1()))
+	for _, c := range s.Base().Customers {
+		// Spend is the mean of the repeat days: (29.73 + 14.96) / 2.
+		fmt.Printf("%s: x %d, t_x %.2f, T %.2f weeks, spend %s; holdout %d, %s\n",
+			c.ID, c.X, c.Tx, c.T, c.Spend, c.HoldoutX, c.HoldoutSpend)
+	}
+	// Output: 0001: x 2, t_x 30.43, T 38.86 weeks, spend 22.345; holdout 1, 26.48
+}
+
+func ExampleSummarizer_Histories() {
+	s, _ := btyd.NewSummarizer(exampleCalibrationEnd)
+	on := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
+	ten := decimal.NewFromInt(10)
+	for _, id := range []string{"a", "b", "c"} {
+		_ = s.Add(clv.Purchase{Customer: id, Time: on("1997-09-02"), Amount: ten})
+	}
+	_ = s.Add(clv.Purchase{Customer: "c", Time: on("1997-09-16"), Amount: ten})
+	for _, h := range s.Histories() {
+		fmt.Printf("x %d, t_x %.0f, T %.0f: %d customers\n", h.X, h.Tx, h.T, h.Weight)
+	}
+	// Output:
+	// x 0, t_x 0, T 4: 2 customers
+	// x 1, t_x 2, T 4: 1 customers
+}
+
+func ExampleSummarizer_Totals() {
+	s, _ := btyd.NewSummarizer(exampleCalibrationEnd, btyd.WithHoldout(exampleHoldoutEnd))
+	log := append(cdnowCustomer1(),
+		clv.Purchase{Customer: "0001", Time: exampleCalibrationEnd, Amount: decimal.RequireFromString("-14.96")}, // a refund
+		clv.Purchase{Customer: "0002", Time: exampleHoldoutEnd, Amount: decimal.RequireFromString("5")},          // a late customer
+		clv.Purchase{Customer: "0003", Time: exampleHoldoutEnd.AddDate(0, 0, 1), Amount: decimal.RequireFromString("5")},
+	)
+	_ = s.AddAll(slices.Values(log))
+	fmt.Printf("%+v\n", s.Totals())
+	// Output: {Rows:7 Purchases:5 Later:1 Refunds:1 Customers:1 Late:1}
+}
+
+func ExampleSummarizer_Unit() {
+	s, _ := btyd.NewSummarizer(exampleCalibrationEnd, btyd.WithUnit(clv.Quarter))
+	fmt.Println(s.Unit())
+	// Output: quarter
+}
+
+func ExampleCustomer_Equal() {
+	a := btyd.Customer{ID: "0001", X: 2, Spend: decimal.RequireFromString("22.345")}
+	b := btyd.Customer{ID: "0001", X: 2, Spend: decimal.RequireFromString("22.3450")}
+	fmt.Println(a.Equal(b), a == b)
+	// Output: true false
+}
+
+func ExampleCustomer_History() {
+	c := btyd.Customer{ID: "0001", X: 2, Tx: 30.43, T: 38.86}
+	fmt.Printf("%+v\n", c.History())
+	// Output: {X:2 Tx:30.43 T:38.86 Weight:1}
+}

@@ -1,0 +1,345 @@
+package btyd
+
+// This file implements the maximum-likelihood machinery every model's fit
+// shares: Newton's method from gonum's optimize package on the logarithms
+// of the parameters, which keeps them positive, with the model's analytic
+// gradient and Hessian; plain Newton steps to finish, where gonum's line
+// searches would wander among rounding errors; the sample that starts a
+// large fit; the checks that the maximum is an interior one; the
+// covariance from the observed information, by gonum's mat; and the split
+// of a pass over the data between two goroutines.
+//
+// gonum asks for the function, the gradient and the Hessian in separate
+// calls, often at one point; a model computes all three in one pass over
+// its data, so the last pass is remembered and reused.
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/clvkit/clv"
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/optimize"
+)
+
+// A likelihood returns a model's log-likelihood at the natural parameters
+// theta, adds its gradient to grad, and, if hess is not nil, adds its
+// Hessian to hess, n×n in row-major order. A result that is not finite
+// means the parameters are outside the model.
+type likelihood func(theta, grad, hess []float64) float64
+
+// A maximum is the outcome of maximize.
+type maximum struct {
+	theta, stdErr []float64
+	stats         FitStats
+}
+
+const (
+	// minParameter and maxParameter bound every parameter a fit reports:
+	// beyond them the likelihood is still rising towards a boundary of
+	// the model, so it has no interior maximum.
+	minParameter = 1e-8
+	maxParameter = 1e8
+	// fitIterations bounds the optimiser's major iterations.
+	fitIterations = 200
+	// gradientTolerance is where the optimiser stops: the largest
+	// derivative of the log-likelihood per customer in the logarithm of a
+	// parameter.
+	gradientTolerance = 1e-9
+	// decrementTolerance is where the fit stops: when a Newton step could
+	// raise the log-likelihood per customer by no more than this share of
+	// it, below the rounding of a sum over a million customers.
+	decrementTolerance = 1e-15
+	// decrementHandover is where gonum's optimiser hands over to plain
+	// Newton steps, at most polishSteps of them.
+	decrementHandover = 1e-10
+	polishSteps       = 8
+	// fitEvaluations bounds the passes over the data.
+	fitEvaluations = 500
+	// acceptedGradient is the largest such derivative of a fit reported:
+	// looser than gradientTolerance, which rounding in a sum over a million
+	// customers may deny, and far tighter than a likelihood still rising.
+	acceptedGradient = 1e-6
+)
+
+// maximize maximises ll over positive parameters from start. names names
+// the parameters, customers is the total weight of the data, warm says
+// whether start is near the maximum (a sample's). fn names the fit in
+// errors.
+func maximize(fn string, ll likelihood, names []string, start []float64, customers int64, warm bool) (maximum, error) {
+	n := len(start)
+	w := float64(customers)
+	theta := make([]float64, n)
+	grad := make([]float64, n)
+	hess := make([]float64, n*n)
+
+	// The last point evaluated, in the logarithms u of the parameters:
+	// f = −LL / customers, its gradient and its Hessian. Every pass
+	// computes all three: Newton's method asks for the Hessian at every
+	// point it accepts, and a pass that skipped it would be repeated.
+	var (
+		iterations  int
+		lastU       []float64
+		f, logLik   float64
+		gu, hu      = make([]float64, n), make([]float64, n*n)
+		evaluations int
+	)
+	eval := func(u []float64) {
+		if lastU != nil && slices.Equal(u, lastU) {
+			return
+		}
+		evaluations++
+		lastU = append(lastU[:0], u...)
+		clear(grad)
+		clear(hess)
+		ok := true
+		for i, v := range u {
+			theta[i] = math.Exp(v)
+			ok = ok && theta[i] > 0 && !math.IsInf(theta[i], 0)
+		}
+		var l float64
+		if ok {
+			l = ll(theta, grad, hess)
+		}
+		if !ok || math.IsNaN(l) || math.IsInf(l, 0) {
+			f = math.Inf(1)
+			clear(gu)
+			clear(hu)
+			return
+		}
+		f, logLik = -l/w, l
+		// ∂/∂u_i = θ_i ∂/∂θ_i, ∂²/∂u_i∂u_j = θ_i θ_j ∂²/∂θ_i∂θ_j + δ_ij θ_i ∂/∂θ_i.
+		for i := range n {
+			gu[i] = -theta[i] * grad[i] / w
+			for j := range n {
+				hu[i*n+j] = -theta[i] * theta[j] * hess[i*n+j] / w
+			}
+			hu[i*n+i] += gu[i]
+		}
+	}
+	problem := optimize.Problem{
+		Func: func(u []float64) float64 { eval(u); return f },
+		Grad: func(g, u []float64) { eval(u); copy(g, gu) },
+		Hess: func(h *mat.SymDense, u []float64) {
+			eval(u)
+			for i := range n {
+				for j := i; j < n; j++ {
+					h.SetSym(i, j, hu[i*n+j])
+				}
+			}
+		},
+	}
+	settings := &optimize.Settings{
+		GradientThreshold: gradientTolerance,
+		MajorIterations:   fitIterations,
+		Converger:         decrementConverger{at: func(u []float64) ([]float64, []float64) { eval(u); return gu, hu }},
+		FuncEvaluations:   fitEvaluations,
+	}
+	// Near the maximum, gonum's line searches can wander among rounding
+	// errors, so its optimiser hands over once a Newton step promises
+	// little (decrementHandover), and full Newton steps, each kept only
+	// if f does not rise beyond rounding, finish: each step doubles the
+	// digits, until one promises less than decrementTolerance. polish
+	// takes such steps from u and returns where they end, and whether
+	// they converged there.
+	polished := 0
+	polish := func(u []float64) ([]float64, bool) {
+		eval(u)
+		for range polishSteps {
+			step, ok := newtonStep(gu, hu)
+			if !ok || math.IsInf(f, 0) {
+				return u, false
+			}
+			decrement := -floats.Dot(gu, step) / 2
+			if decrement <= decrementTolerance*(1+math.Abs(f)) {
+				return u, true
+			}
+			fu := f
+			next := slices.Clone(u)
+			for i := range next {
+				next[i] += step[i]
+			}
+			if eval(next); f > fu+4e-16*math.Abs(fu) {
+				// A step that does not pay is rounding, if it promised
+				// little.
+				eval(u)
+				return u, decrement <= decrementHandover*(1+math.Abs(f))
+			}
+			u = next
+			polished++
+		}
+		return u, false
+	}
+
+	u := make([]float64, n)
+	for i, v := range start {
+		u[i] = math.Log(v)
+	}
+	status := optimize.FunctionConvergence.String()
+	// A start near the maximum, from a sample, needs Newton steps alone.
+	converged := false
+	if warm {
+		u, converged = polish(u)
+	}
+	if !converged {
+		result, err := optimize.Minimize(problem, u, settings, &optimize.Newton{})
+		if result == nil {
+			return maximum{}, fmt.Errorf("btyd: %s: %w: %v", fn, clv.ErrNoFit, err)
+		}
+		status = result.Status.String()
+		iterations += result.Stats.MajorIterations
+		u, _ = polish(slices.Clone(result.X))
+	}
+	gradNorm := 0.0
+	for _, g := range gu {
+		gradNorm = max(gradNorm, math.Abs(g))
+	}
+	for i, v := range u {
+		theta[i] = math.Exp(v)
+	}
+	for i, v := range theta {
+		if !(v >= minParameter && v <= maxParameter) {
+			return maximum{}, fmt.Errorf("btyd: %s: %w: the likelihood rises towards %s = %.3g, outside [%g, %g]: it has no interior maximum",
+				fn, clv.ErrNoFit, names[i], v, float64(minParameter), float64(maxParameter))
+		}
+	}
+	if math.IsInf(f, 0) || gradNorm > acceptedGradient {
+		return maximum{}, fmt.Errorf("btyd: %s: %w: the optimiser stopped (%v) with a gradient of %.3g per customer: the likelihood has no maximum it can find",
+			fn, clv.ErrNoFit, status, gradNorm)
+	}
+
+	// The observed information, −∂²LL/∂θ², at the maximum, from the last
+	// pass, at u.
+	info := mat.NewSymDense(n, nil)
+	for i := range n {
+		for j := i; j < n; j++ {
+			info.SetSym(i, j, -hess[i*n+j])
+		}
+	}
+	var chol mat.Cholesky
+	var cov mat.SymDense
+	if !chol.Factorize(info) || chol.InverseTo(&cov) != nil {
+		return maximum{}, fmt.Errorf("btyd: %s: %w: the likelihood is flat at its maximum: the data cannot tell the parameters apart", fn, clv.ErrNoFit)
+	}
+	m := maximum{theta: slices.Clone(theta), stdErr: make([]float64, n)}
+	m.stats = FitStats{
+		LogLikelihood: logLik,
+		Customers:     customers,
+		Iterations:    iterations + polished,
+		Evaluations:   evaluations,
+		Status:        status,
+		Parameters:    names,
+		Covariance:    make([][]float64, n),
+	}
+	for i := range n {
+		m.stats.Covariance[i] = make([]float64, n)
+		for j := range n {
+			m.stats.Covariance[i][j] = cov.At(i, j)
+		}
+		m.stdErr[i] = math.Sqrt(cov.At(i, i))
+	}
+	return m, nil
+}
+
+// A decrementConverger stops the optimiser when Newton's decrement,
+// gᵀH⁻¹g / 2, the fall of f that a full Newton step promises, is below
+// decrementHandover of f: unlike a bound on the gradient, it does not
+// depend on the parameters' scale, and it stops before a line search
+// wanders among rounding errors. at returns the gradient and Hessian of f
+// at a point; gonum's Location for the converger carries no Hessian.
+type decrementConverger struct {
+	at func(u []float64) (g, h []float64)
+}
+
+func (decrementConverger) Init(int) {}
+
+func (c decrementConverger) Converged(loc *optimize.Location) optimize.Status {
+	g, h := c.at(loc.X)
+	step, ok := newtonStep(g, h)
+	if !ok {
+		return optimize.NotTerminated
+	}
+	if -floats.Dot(g, step)/2 <= decrementHandover*(1+math.Abs(loc.F)) {
+		return optimize.FunctionConvergence
+	}
+	return optimize.NotTerminated
+}
+
+// newtonStep returns −H⁻¹g, the Newton step of a function with gradient g
+// and Hessian h (n×n, row-major), or false if h is not positive definite.
+func newtonStep(g, h []float64) ([]float64, bool) {
+	n := len(g)
+	hess := mat.NewSymDense(n, nil)
+	for i := range n {
+		for j := i; j < n; j++ {
+			hess.SetSym(i, j, h[i*n+j])
+		}
+	}
+	var chol mat.Cholesky
+	if !chol.Factorize(hess) {
+		return nil, false
+	}
+	var step mat.VecDense
+	if err := chol.SolveVecTo(&step, mat.NewVecDense(n, slices.Clone(g))); err != nil {
+		return nil, false
+	}
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = -step.AtVec(i)
+	}
+	return out, true
+}
+
+// warmSample is the size of the sample a large fit starts on: the
+// maximum of a sample of 20,000 lies within a few per cent of the full
+// data's, from where Newton's method needs three or four passes over all
+// of them instead of a dozen or more.
+const warmSample = 20_000
+
+// sample returns every k-th item of items, for a sample of about
+// warmSample, or nil if items are too few to be worth it.
+func sample[T any](items []T) []T {
+	if len(items) < 5*warmSample {
+		return nil
+	}
+	k := len(items) / warmSample
+	out := make([]T, 0, len(items)/k+1)
+	for i := 0; i < len(items); i += k {
+		out = append(out, items[i])
+	}
+	return out
+}
+
+// parallelMin is the least work, in items, worth splitting in two.
+const parallelMin = 20_000
+
+// split calls f(part, lo, hi) on the parts of [0, n): one part below
+// parallelMin items, else two halves, run on two goroutines when more than
+// one CPU is available. The parts depend only on n, never on the machine,
+// so sums over them are the same everywhere. It returns the number of
+// parts.
+func split(n int, f func(part, lo, hi int)) int {
+	if n < parallelMin {
+		f(0, 0, n)
+		return 1
+	}
+	mid := n / 2
+	if runtime.GOMAXPROCS(0) == 1 {
+		f(0, 0, mid)
+		f(1, mid, n)
+		return 2
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		f(1, mid, n)
+	}()
+	f(0, 0, mid)
+	wg.Wait()
+	return 2
+}

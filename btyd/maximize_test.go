@@ -1,0 +1,123 @@
+package btyd
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// checkDerivatives compares the analytic gradient and Hessian of ll at
+// theta with central differences of the log-likelihood and of the
+// gradient.
+func checkDerivatives(t *testing.T, ll likelihood, theta []float64) {
+	t.Helper()
+	n := len(theta)
+	grad, hess := make([]float64, n), make([]float64, n*n)
+	f := ll(theta, grad, hess)
+	at := func(i int, d float64) (float64, []float64) {
+		th := append([]float64(nil), theta...)
+		th[i] += d
+		g := make([]float64, n)
+		return ll(th, g, nil), g
+	}
+	for i := range n {
+		// The differences carry the truncation error of a step of 10^−4
+		// and the rounding of sums as large as f.
+		h := 1e-4 * theta[i]
+		fp, gp := at(i, h)
+		fm, gm := at(i, -h)
+		noise := 1e-13 * math.Abs(f) / h
+		assert.InDelta(t, (fp-fm)/(2*h), grad[i], 1e-6*(1+math.Abs(grad[i]))+noise, "gradient %d", i)
+		for j := range n {
+			fd := (gp[j] - gm[j]) / (2 * h)
+			assert.InDelta(t, fd, hess[j*n+i], 1e-5*(1+math.Abs(fd))+noise/h*1e-3, "Hessian %d, %d", j, i)
+			assert.Equal(t, hess[i*n+j], hess[j*n+i], "symmetry %d, %d", i, j)
+		}
+	}
+}
+
+// randomHistories returns n histories of customers of all kinds, x up to
+// 60, the weights from 1 to 5.
+func randomHistories(rng *rand.Rand, n int) []History {
+	hs := make([]History, n)
+	for i := range hs {
+		T := 1 + 60*rng.Float64()
+		h := History{T: T, Weight: 1 + rng.Int64N(5)}
+		if rng.IntN(3) > 0 {
+			h.X = 1 + rng.Int64N(60)
+			h.Tx = T * rng.Float64()
+		}
+		hs[i] = h
+	}
+	return hs
+}
+
+func TestBGNBDDerivatives(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{50, parallelMin + 5} { // one part, and two
+		d, err := newFrequencyData("test", randomHistories(rng, n))
+		require.NoError(t, err)
+		for _, theta := range [][]float64{{0.243, 4.414, 0.793, 2.426}, {2, 0.5, 3, 0.7}, {0.05, 30, 0.2, 12}} {
+			checkDerivatives(t, d.bgnbdLikelihood, theta)
+		}
+	}
+}
+
+func TestBGNBDLikelihoodIsTheSumOfCustomers(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	hs := randomHistories(rng, parallelMin+100)
+	d, err := newFrequencyData("test", hs)
+	require.NoError(t, err)
+	m := BGNBD{R: 0.7, A: 1.3, Alpha: 6, B: 4}
+	var want kahan
+	for _, h := range hs {
+		l, err := m.LogLikelihood(h.X, h.Tx, h.T)
+		require.NoError(t, err)
+		want.add(float64(h.Weight) * l)
+	}
+	got := d.bgnbdLikelihood([]float64{m.R, m.Alpha, m.A, m.B}, make([]float64, 4), nil)
+	assert.InDelta(t, want.value(), got, 1e-9*math.Abs(want.value()))
+}
+
+func TestGammaGammaDerivatives(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{40, parallelMin + 7} {
+		cs := make([]Customer, n)
+		for i := range cs {
+			cs[i] = Customer{X: 1 + rng.Int64N(30), Spend: toDecimal(1+200*rng.Float64(), 2)}
+		}
+		d, err := newSpendData("test", cs)
+		require.NoError(t, err)
+		for _, theta := range [][]float64{{6.25, 3.74, 15.44}, {0.5, 1.5, 200}, {30, 12, 3}} {
+			checkDerivatives(t, d.likelihood, theta)
+		}
+		// The likelihood is the sum of the customers' log-likelihoods.
+		m := GammaGamma{P: 2, Q: 3, Gamma: 40}
+		var want kahan
+		for _, c := range cs {
+			l, err := m.LogLikelihood(c.X, c.Spend)
+			require.NoError(t, err)
+			want.add(l)
+		}
+		got := d.likelihood([]float64{m.P, m.Q, m.Gamma}, make([]float64, 3), nil)
+		assert.InDelta(t, want.value(), got, 1e-9*math.Abs(want.value()))
+	}
+}
+
+func TestSplitCoversOnce(t *testing.T) {
+	for _, n := range []int{0, 1, parallelMin - 1, parallelMin, 3*parallelMin + 1} {
+		seen := make([]int, n)
+		parts := split(n, func(part, lo, hi int) {
+			for i := lo; i < hi; i++ {
+				seen[i]++
+			}
+		})
+		for i, s := range seen {
+			require.Equal(t, 1, s, "n = %d, item %d", n, i)
+		}
+		assert.Equal(t, map[bool]int{true: 2, false: 1}[n >= parallelMin], parts)
+	}
+}

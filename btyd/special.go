@@ -1,0 +1,160 @@
+package btyd
+
+// This file implements the small numerical helpers the models share: the
+// trigamma function, logistic and softplus in a form that never overflows,
+// a relative exponential, compensated sums, the exact length of each unit
+// of time, and the conversions between decimals and float64 at the edge of
+// the models.
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/clvkit/clv"
+	"github.com/shopspring/decimal"
+)
+
+// unitDays returns the exact length of one p in days: a week is 7 days, a
+// month 365.25 / 12 = 30.4375, a quarter 91.3125, a year 365.25.
+func unitDays(p clv.Period) (float64, bool) {
+	switch p {
+	case clv.Week:
+		return 7, true
+	case clv.Month:
+		return 30.4375, true
+	case clv.Quarter:
+		return 91.3125, true
+	case clv.Year:
+		return 365.25, true
+	}
+	return 0, false
+}
+
+// checkUnit returns the length of p in days, or an error wrapping
+// clv.ErrUnknownPeriod.
+func checkUnit(fn, arg string, p clv.Period) (float64, error) {
+	d, ok := unitDays(p)
+	if !ok {
+		return 0, fmt.Errorf("btyd: %s: %s = %v: %w", fn, arg, p, clv.ErrUnknownPeriod)
+	}
+	return d, nil
+}
+
+// trigamma returns ψ′(x), the derivative of the digamma function, for
+// x > 0: by the recurrence ψ′(x) = ψ′(x + 1) + 1/x² up to x ≥ 10, then the
+// asymptotic series, whose first omitted term is below 10^−17 there.
+func trigamma(x float64) float64 {
+	var acc float64
+	for x < 10 {
+		acc += 1 / (x * x)
+		x++
+	}
+	y := 1 / (x * x)
+	// 1/x + 1/(2x²) + Σ B_2k / x^(2k+1)
+	series := y * (1.0/6 - y*(1.0/30-y*(1.0/42-y*(1.0/30-y*(5.0/66-y*(691.0/2730-y*7.0/6))))))
+	return acc + 1/x + y/2 + series/x
+}
+
+// logistic returns 1 / (1 + e^−d), without overflow for any d.
+func logistic(d float64) float64 {
+	if d >= 0 {
+		return 1 / (1 + math.Exp(-d))
+	}
+	e := math.Exp(d)
+	return e / (1 + e)
+}
+
+// softplus returns ln(1 + e^d), without overflow for any d.
+func softplus(d float64) float64 {
+	if d > 0 {
+		return d + math.Log1p(math.Exp(-d))
+	}
+	return math.Log1p(math.Exp(d))
+}
+
+// exprel returns (e^y − 1) / y, and 1 at y = 0, accurate near 0.
+func exprel(y float64) float64 {
+	if math.Abs(y) < 1e-5 {
+		return 1 + y/2 + y*y/6
+	}
+	return math.Expm1(y) / y
+}
+
+// A kahan is a compensated (Neumaier) running sum: millions of terms keep
+// the digits of a float64.
+type kahan struct{ sum, carry float64 }
+
+func (k *kahan) add(x float64) {
+	t := k.sum + x
+	if math.Abs(k.sum) >= math.Abs(x) {
+		k.carry += (k.sum - t) + x
+	} else {
+		k.carry += (x - t) + k.sum
+	}
+	k.sum = t
+}
+
+func (k kahan) value() float64 { return k.sum + k.carry }
+
+// toFloat returns d as the nearest float64. Amounts of up to 15
+// significant digits with at most 22 places convert exactly rounded
+// without allocating.
+func toFloat(d decimal.Decimal) float64 { return d.InexactFloat64() }
+
+// pow10 holds the powers of ten that float64 represents exactly.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// toDecimal returns v rounded half away from zero to places decimal
+// places. v must be finite. Below 2^52 units of the last place it scales
+// and rounds in float64, so v's own rounding error, not this one, is what
+// limits the result; larger values go through decimal.NewFromFloat.
+func toDecimal(v float64, places int32) decimal.Decimal {
+	if places >= 0 && int(places) < len(pow10) {
+		if u := v * pow10[places]; math.Abs(u) < 1<<52 {
+			return decimal.New(int64(math.Round(u)), -places)
+		}
+	}
+	return decimal.NewFromFloat(v).Round(places)
+}
+
+// checkTime returns an error wrapping clv.ErrOutOfRange if v is NaN,
+// infinite or above maxTime, and clv.ErrNegative if it is below zero.
+func checkTime(fn, arg string, v float64) error {
+	switch {
+	case math.IsNaN(v) || math.IsInf(v, 0):
+		return fmt.Errorf("btyd: %s: %s = %v: %w", fn, arg, v, clv.ErrOutOfRange)
+	case v < 0:
+		return fmt.Errorf("btyd: %s: %s = %v: %w", fn, arg, v, clv.ErrNegative)
+	case v > maxTime:
+		return fmt.Errorf("btyd: %s: %s = %v: %w: above %g", fn, arg, v, clv.ErrOutOfRange, float64(maxTime))
+	}
+	return nil
+}
+
+// naming returns err, whose message begins "btyd: fn: ", with "what n: "
+// after that prefix: the error of one item of many, which is named only
+// when it fails, so that checking a million items formats nothing.
+func naming(err error, fn, what string, n int64) error {
+	prefix := "btyd: " + fn + ": "
+	return &namedError{msg: prefix + what + " " + strconv.FormatInt(n, 10) + ": " + strings.TrimPrefix(err.Error(), prefix), err: err}
+}
+
+// A namedError is an error with the item at fault named.
+type namedError struct {
+	msg string
+	err error
+}
+
+func (e *namedError) Error() string { return e.msg }
+func (e *namedError) Unwrap() error { return e.err }
+
+// maxTime bounds every time given to a model, in its unit: 10^7 units are
+// over 190,000 years of weeks, beyond any customer base.
+const maxTime = 1e7
+
+// maxCount bounds repeat purchases x: a log of years 1 to 9999 holds
+// fewer than 3.7 million days.
+const maxCount = 10_000_000

@@ -1,0 +1,336 @@
+package btyd
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/clvkit/clv"
+	"github.com/shopspring/decimal"
+)
+
+// A Horizon is how far ahead [Values] counts: Length periods, in exact
+// lengths (a week is 7 days, a month 30.4375, a quarter 91.3125, a year
+// 365.25). The zero Period is a year, as in the clv package.
+type Horizon struct {
+	Length int        `json:"length"`
+	Period clv.Period `json:"period"`
+}
+
+// maxHorizonDays bounds a valuation's horizon: 1,000 years, which weekly
+// steps count in 52,179 steps.
+const maxHorizonDays = 1000 * 365.25
+
+// A ValueOption sets an optional input of [Values].
+type ValueOption interface {
+	applyValue(*valueConfig)
+}
+
+type valueConfig struct {
+	step       clv.Period
+	stepSet    bool
+	rate       decimal.Decimal
+	ratePeriod clv.Period
+	margin     decimal.Decimal
+	scale      int32
+}
+
+type valueOption func(*valueConfig)
+
+func (f valueOption) applyValue(c *valueConfig) { f(c) }
+
+// WithStep sets the step at which value is counted: purchases expected in
+// each step are discounted from the step's end. The default is the
+// horizon's period, so a horizon of 3 years counts yearly and one of 36
+// months monthly. A step longer than the horizon is the horizon. An
+// unknown period makes [Values] fail with [clv.ErrUnknownPeriod].
+func WithStep(p clv.Period) ValueOption {
+	return valueOption(func(c *valueConfig) { c.step, c.stepSet = p, true })
+}
+
+// WithDiscountRate discounts future value at rate per period, compounding
+// over exact lengths of time: 0.1 a year is (1.1)^(7/365.25) − 1 a week.
+// The default is 0, no discounting. A negative rate makes [Values] fail
+// with [clv.ErrNegative], an unknown period with [clv.ErrUnknownPeriod].
+func WithDiscountRate(rate decimal.Decimal, per clv.Period) ValueOption {
+	return valueOption(func(c *valueConfig) { c.rate, c.ratePeriod = rate, per })
+}
+
+// WithGrossMargin sets the share of spend kept as profit, from 0 to 1,
+// turning the value of revenue into one of profit, as the clv package's
+// option of the same name does. The default is 1. A margin below 0 makes
+// [Values] fail with [clv.ErrNegative], above 1 with [clv.ErrAboveOne].
+func WithGrossMargin(margin decimal.Decimal) ValueOption {
+	return valueOption(func(c *valueConfig) { c.margin = margin })
+}
+
+// WithScale sets the decimal places every value is rounded to, half away
+// from zero, from 0 to [clv.MaxScale]. The default is [clv.DefaultScale].
+// Any other scale makes [Values] fail with [clv.ErrOutOfRange].
+func WithScale(places int32) ValueOption {
+	return valueOption(func(c *valueConfig) { c.scale = places })
+}
+
+// A CustomerValue is one customer's expected purchases and value over a
+// horizon, from [Values].
+type CustomerValue struct {
+	// ID is the customer's id.
+	ID string `json:"id"`
+	// ProbAlive is the probability that the customer is still a customer
+	// at the calibration end ([BGNBD.ProbAlive]).
+	ProbAlive float64 `json:"prob_alive"`
+	// Purchases is the expected number of purchases over the horizon, and
+	// DiscountedPurchases the same with each step's purchases discounted
+	// from its end.
+	Purchases           float64 `json:"purchases"`
+	DiscountedPurchases float64 `json:"discounted_purchases"`
+	// Spend is the expected amount of each purchase
+	// ([GammaGamma.ExpectedSpend]), rounded to the scale.
+	Spend decimal.Decimal `json:"spend"`
+	// Value is gross margin × expected spend × DiscountedPurchases,
+	// rounded once to the scale.
+	Value decimal.Decimal `json:"value"`
+}
+
+// A Valuation is the value of a customer base over a horizon, customer by
+// customer and in total, from [Values].
+type Valuation struct {
+	// Horizon is how far ahead value was counted, and Step the step of
+	// counting and discounting.
+	Horizon Horizon    `json:"horizon"`
+	Step    clv.Period `json:"step"`
+	// Customers holds the value of each customer of the base, in its
+	// order.
+	Customers []CustomerValue `json:"customers"`
+	// Purchases is the sum of the customers' expected purchases.
+	Purchases float64 `json:"purchases"`
+	// Value is the sum of the customers' values before their rounding,
+	// rounded once to the scale. It may differ from the sum of the
+	// rounded Values by up to half a unit of the last place a customer.
+	Value decimal.Decimal `json:"value"`
+}
+
+// Values returns the lifetime value of each customer of a base over a
+// horizon: expected spend × discounted expected purchases × gross margin.
+// With steps of length Δ ending at t_k = min(kΔ, H), k = 1 … K, over a
+// horizon H, and a discount rate d per period of length P,
+//
+//	discounted purchases = Σ_k (E[Y(t_k)] − E[Y(t_{k−1})]) (1 + d)^(−t_k / P)
+//	value                = margin × E[Z | x, z̄] × discounted purchases
+//
+// where E[Y(t)] is the customer's conditional expected purchases in the
+// next t ([BGNBD.ConditionalExpectedPurchases]) and E[Z | x, z̄] their
+// expected spend ([GammaGamma.ExpectedSpend]): each step's purchases are
+// valued at its end, discounted to the calibration end, and a partial last
+// step ends at the horizon. Time converts between units by exact lengths.
+// The purchase model and the spend model are float64; exactness ends at
+// the conversion of spend and margin to float64, and each value carries
+// about 12 significant digits before its one rounding, half away from
+// zero, to the scale ([WithScale]). Options set the step ([WithStep]),
+// the discount rate ([WithDiscountRate]) and the gross margin
+// ([WithGrossMargin]).
+//
+// The expectations depend on a customer only through x and T, so they are
+// computed once for each distinct (x, T) of the base, on two goroutines
+// for a large base.
+//
+// It returns an error if either model is not valid or a customer is not
+// one the models take (see [BGNBD] and [GammaGamma.ExpectedSpend]), one
+// wrapping [clv.ErrUnknownPeriod] for an unknown unit, period or step,
+// [clv.ErrNonPositive] for a horizon of no length, [clv.ErrOutOfRange]
+// for a horizon beyond 1,000 years or a scale outside 0 to
+// [clv.MaxScale], [clv.ErrNegative] or [clv.ErrAboveOne] for a bad
+// rate or margin, and [clv.ErrOutOfRange] if the spend model's mean is
+// infinite (q ≤ 1) for a customer without a repeat purchase.
+func Values(m BGNBD, g GammaGamma, b Base, h Horizon, opts ...ValueOption) (Valuation, error) {
+	const fn = "values"
+	v, err := newValuer(fn, m, g, b, h, opts)
+	if err != nil {
+		return Valuation{}, err
+	}
+	out := Valuation{Horizon: h, Step: v.config.step, Customers: make([]CustomerValue, len(b.Customers))}
+	var parts [2]struct {
+		purchases, value kahan
+		err              error
+	}
+	split(len(b.Customers), func(part, lo, hi int) {
+		p := &parts[part]
+		cache := newPairCache(m, v.expect)
+		for i := lo; i < hi; i++ {
+			c := &b.Customers[i]
+			e, err := cache.get(c.X, c.T)
+			if err != nil {
+				p.err = err
+				return
+			}
+			alive := m.probAlive(float64(c.X), c.Tx, c.T)
+			spend, err := g.expectedSpend(fn, float64(c.X), toFloat(c.Spend))
+			if err != nil {
+				p.err = naming(err, fn, "customer", int64(i+1))
+				return
+			}
+			value := v.margin * spend * alive * e.discounted
+			out.Customers[i] = CustomerValue{
+				ID:                  c.ID,
+				ProbAlive:           alive,
+				Purchases:           alive * e.purchases,
+				DiscountedPurchases: alive * e.discounted,
+				Spend:               toDecimal(spend, v.config.scale),
+				Value:               toDecimal(value, v.config.scale),
+			}
+			p.purchases.add(alive * e.purchases)
+			p.value.add(value)
+		}
+	})
+	for _, p := range parts {
+		if p.err != nil {
+			return Valuation{}, p.err
+		}
+	}
+	out.Purchases = parts[0].purchases.value() + parts[1].purchases.value()
+	total := parts[0].value.value() + parts[1].value.value()
+	if math.IsInf(total, 0) || math.IsNaN(total) {
+		return Valuation{}, fmt.Errorf("btyd: %s: %w: the total value overflows float64", fn, clv.ErrOutOfRange)
+	}
+	out.Value = toDecimal(total, v.config.scale)
+	return out, nil
+}
+
+// A valuer holds the checked inputs of Values: the step ends and their
+// discount factors, in the model's unit.
+type valuer struct {
+	config   valueConfig
+	margin   float64
+	ends     []float64 // t_1, …, t_K
+	discount []float64 // (1 + d)^(−t_k/P)
+}
+
+func newValuer(fn string, m BGNBD, g GammaGamma, b Base, h Horizon, opts []ValueOption) (*valuer, error) {
+	c := valueConfig{margin: decimal.NewFromInt(1), scale: clv.DefaultScale}
+	for _, o := range opts {
+		if o != nil {
+			o.applyValue(&c)
+		}
+	}
+	if !c.stepSet {
+		c.step = h.Period
+	}
+	if err := m.check(fn); err != nil {
+		return nil, err
+	}
+	if err := g.check(fn); err != nil {
+		return nil, err
+	}
+	unit, err := checkUnit(fn, "base unit", b.Unit)
+	if err != nil {
+		return nil, err
+	}
+	period, err := checkUnit(fn, "horizon period", h.Period)
+	if err != nil {
+		return nil, err
+	}
+	step, err := checkUnit(fn, "step", c.step)
+	if err != nil {
+		return nil, err
+	}
+	ratePeriod, err := checkUnit(fn+": discount rate", "period", c.ratePeriod)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case h.Length <= 0:
+		return nil, fmt.Errorf("btyd: %s: horizon length = %d: %w", fn, h.Length, clv.ErrNonPositive)
+	case float64(h.Length)*period > maxHorizonDays:
+		return nil, fmt.Errorf("btyd: %s: horizon = %d %ss: %w: beyond 1000 years", fn, h.Length, h.Period, clv.ErrOutOfRange)
+	case c.scale < 0 || c.scale > clv.MaxScale:
+		return nil, fmt.Errorf("btyd: %s: scale = %d: %w", fn, c.scale, clv.ErrOutOfRange)
+	}
+	if err := checkAmount(fn, "discount rate", c.rate); err != nil {
+		return nil, err
+	}
+	if c.rate.Sign() < 0 {
+		return nil, fmt.Errorf("btyd: %s: discount rate = %s: %w", fn, c.rate, clv.ErrNegative)
+	}
+	if err := checkAmount(fn, "gross margin", c.margin); err != nil {
+		return nil, err
+	}
+	switch {
+	case c.margin.Sign() < 0:
+		return nil, fmt.Errorf("btyd: %s: gross margin = %s: %w", fn, c.margin, clv.ErrNegative)
+	case c.margin.GreaterThan(decimal.NewFromInt(1)):
+		return nil, fmt.Errorf("btyd: %s: gross margin = %s: %w", fn, c.margin, clv.ErrAboveOne)
+	}
+	for i := range b.Customers {
+		cu := &b.Customers[i]
+		if err := checkCustomer(fn, cu.X, cu.Tx, cu.T); err != nil {
+			return nil, naming(err, fn, "customer", int64(i+1))
+		}
+		if err := checkSpend(fn, cu.X, cu.Spend); err != nil {
+			return nil, naming(err, fn, "customer", int64(i+1))
+		}
+	}
+
+	// The step ends in the model's unit, and their discount factors.
+	horizon := float64(h.Length) * period / unit
+	delta := step / unit
+	steps := math.Ceil(horizon/delta - 1e-9)
+	v := &valuer{config: c, margin: toFloat(c.margin)}
+	rate := math.Log1p(toFloat(c.rate)) * unit / ratePeriod // ln(1 + d) per unit of the model
+	for k := 1.0; k <= steps; k++ {
+		t := min(k*delta, horizon)
+		v.ends = append(v.ends, t)
+		v.discount = append(v.discount, math.Exp(-rate*t))
+	}
+	return v, nil
+}
+
+// A pairValue holds the expectations of an alive customer with a given x
+// and T: purchases over the horizon, and discounted.
+type pairValue struct {
+	purchases, discounted float64
+}
+
+// expect returns the expectations of an alive customer (x, T) under m.
+func (v *valuer) expect(m BGNBD, x int64, T float64) (pairValue, error) {
+	var p pairValue
+	prev := 0.0
+	xf := float64(x)
+	for k, t := range v.ends {
+		e, ok := aliveExpectation(m.R+xf, m.Alpha+T, m.A, m.B+xf, t)
+		if !ok {
+			return p, tooLong("values", t)
+		}
+		p.discounted += (e - prev) * v.discount[k]
+		prev = e
+	}
+	p.purchases = prev
+	return p, nil
+}
+
+// A pairCache remembers the expectations of each distinct (x, T) it is
+// asked for.
+type pairCache[V any] struct {
+	m       BGNBD
+	compute func(BGNBD, int64, float64) (V, error)
+	index   map[pairKey]V
+}
+
+type pairKey struct {
+	x int64
+	T float64
+}
+
+func newPairCache[V any](m BGNBD, compute func(BGNBD, int64, float64) (V, error)) *pairCache[V] {
+	return &pairCache[V]{m: m, compute: compute, index: make(map[pairKey]V)}
+}
+
+func (c *pairCache[V]) get(x int64, T float64) (V, error) {
+	k := pairKey{x, T}
+	if v, ok := c.index[k]; ok {
+		return v, nil
+	}
+	v, err := c.compute(c.m, x, T)
+	if err == nil {
+		c.index[k] = v
+	}
+	return v, err
+}
