@@ -275,6 +275,12 @@ func newValuer(fn string, m BGNBD, g GammaGamma, b Base, h Horizon, opts []Value
 	steps := math.Ceil(horizon/delta - 1e-9)
 	v := &valuer{config: c, margin: toFloat(c.margin)}
 	rate := math.Log1p(toFloat(c.rate)) * unit / ratePeriod // ln(1 + d) per unit of the model
+	if rate == 0 {
+		// Undiscounted, the steps' purchases add up to those of the
+		// whole horizon: one step gives the same sum, at a step's cost.
+		steps = 1
+		delta = horizon
+	}
 	for k := 1.0; k <= steps; k++ {
 		t := min(k*delta, horizon)
 		v.ends = append(v.ends, t)

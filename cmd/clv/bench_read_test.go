@@ -22,7 +22,7 @@ import (
 // one line in 50 a refund. It is written once, deterministically, to a
 // file in the temporary directory, and kept there for later runs.
 var bigLog = sync.OnceValues(func() (string, error) {
-	path := filepath.Join(os.TempDir(), "clv-bench-orders-10M-v1.csv")
+	path := filepath.Join(os.TempDir(), "clv-bench-orders-10M-v2.csv")
 	if info, err := os.Stat(path); err == nil && info.Size() > 0 {
 		return path, nil
 	}
