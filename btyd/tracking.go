@@ -54,18 +54,19 @@ const (
 //	Σ over customers  E[X(τ − f)]
 //
 // where f is the customer's first purchase day and E[X(t)] the expected
-// purchases of a new customer in (0, t] ([BGNBD.ExpectedPurchases]).
+// purchases of a new customer in (0, t] (the [PurchaseModel]'s
+// ExpectedPurchases).
 // Customers first seen after the calibration end are not in the base and
 // not tracked.
 //
-// It returns an error wrapping [clv.ErrMissing] if s was not made by
-// [NewSummarizer] or has no customers, one wrapping [clv.ErrOutOfRange] if
+// It returns an error wrapping [clv.ErrMissing] for a nil model, or if s
+// was not made by [NewSummarizer] or has no customers, one wrapping [clv.ErrOutOfRange] if
 // the base spans more than 10,000 units or would need more than
 // 5 × 10^7 model evaluations (steps × distinct first purchase days), and
-// fails as [BGNBD.ExpectedPurchases] does.
-func Track(m BGNBD, s *Summarizer) (Tracking, error) {
+// fails as the model's ExpectedPurchases does.
+func Track(m PurchaseModel, s *Summarizer) (Tracking, error) {
 	const fn = "track"
-	if err := m.check(fn); err != nil {
+	if err := checkModel(fn, m); err != nil {
 		return Tracking{}, err
 	}
 	if s == nil || !s.ready {

@@ -99,3 +99,14 @@ func TestTrackErrors(t *testing.T) {
 	require.Len(t, tr.Steps, 1)
 	assert.Equal(t, btyd.TrackingStep{}, tr.Steps[0])
 }
+
+func TestNilModel(t *testing.T) {
+	s := cdnowSummary(t)
+	_, err := btyd.Track(nil, s)
+	require.ErrorIs(t, err, clv.ErrMissing)
+	b := s.Base()
+	_, err = btyd.CompareHoldout(nil, b)
+	require.ErrorIs(t, err, clv.ErrMissing)
+	_, err = btyd.Values(nil, btyd.GammaGamma{P: 6, Q: 4, Gamma: 15}, b, btyd.Horizon{Length: 1})
+	require.ErrorIs(t, err, clv.ErrMissing)
+}
