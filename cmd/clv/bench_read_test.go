@@ -124,3 +124,24 @@ func heapPeak() func() uint64 {
 		return peak.Load()
 	}
 }
+
+// BenchmarkCustomers runs clv customers on bigLog end to end, as issue 12
+// measures it: read, summarise each customer, fit both models, compare the
+// holdout, value every customer over a year and write them all with -out.
+func BenchmarkCustomers(b *testing.B) {
+	path, err := bigLog()
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := filepath.Join(b.TempDir(), "customers.csv")
+	args := []string{"-input", path, "-calibration-end", "2024-06-30", "-holdout-end", "2024-12-31", "-out", out}
+	runtime.GC()
+	peak := heapPeak()
+	b.ReportAllocs()
+	for b.Loop() {
+		if code := runCustomers(args, io.Discard, io.Discard); code != 0 {
+			b.Fatal(code)
+		}
+	}
+	b.ReportMetric(float64(peak())/1e6, "peak-heap-MB")
+}
