@@ -43,6 +43,7 @@ type customerInputs struct {
 	out            string
 	json           bool
 	plot           string
+	model          string
 }
 
 // maxHorizonYears bounds -horizon, as btyd.Values does.
@@ -70,6 +71,7 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&in.top, "top", 10, "how many of the most valuable customers to show")
 	fs.StringVar(&in.out, "out", "", "write every customer's figures to this CSV file")
 	fs.BoolVar(&in.json, "json", false, "print the result as JSON")
+	fs.StringVar(&in.model, "model", "bgnbd", "purchase model: "+modelNames()+" (all compares them, and values with the lowest BIC)")
 	fs.StringVar(&in.plot, "plot", "", "draw the holdout and tracking charts to this SVG file (needs -holdout-end)")
 	fs.Usage = func() {}
 
@@ -135,6 +137,8 @@ func (in *customerInputs) check(fs *flag.FlagSet) error {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	case in.input == "":
 		return errors.New("missing -input: the purchase log to model")
+	case !slices.Contains(strings.Split(modelNames(), ", "), in.model):
+		return fmt.Errorf("-model %q: must be one of %s", in.model, modelNames())
 	case in.calibrationEnd.IsZero():
 		return errors.New("missing -calibration-end: the last day the models learn from")
 	case !in.holdoutEnd.IsZero() && !in.holdoutEnd.After(in.calibrationEnd):
@@ -219,9 +223,10 @@ func (in *customerInputs) read(stderr io.Writer) (*btyd.Summarizer, logStats, st
 type customerResult struct {
 	totals    btyd.Totals
 	base      btyd.Base
-	purchases btyd.BGNBDFit
+	fits      []purchaseFit // the purchase models fitted
+	best      int           // the one that values customers
 	spend     btyd.GammaGammaFit
-	holdout   *btyd.Holdout
+	holdout   *btyd.Holdout // the best's
 	tracking  *btyd.Tracking
 	valuation btyd.Valuation
 	// order holds the indexes of base.Customers and valuation.Customers,
@@ -233,27 +238,22 @@ type customerResult struct {
 func model(s *btyd.Summarizer, in customerInputs) (*customerResult, error) {
 	r := &customerResult{totals: s.Totals(), base: s.Base()}
 	var err error
-	if r.purchases, err = btyd.FitBGNBD(s.Histories()); err != nil {
+	if r.fits, r.best, err = fitPurchases(in.model, s.Histories(), r.base); err != nil {
 		return nil, err
 	}
+	m := r.fits[r.best].Model
+	r.holdout = r.fits[r.best].Holdout
 	if r.spend, err = btyd.FitGammaGamma(r.base.Customers); err != nil {
 		return nil, err
 	}
 	h := btyd.Horizon{Length: in.horizon, Period: in.horizonUnit}
-	r.valuation, err = btyd.Values(r.purchases.Model, r.spend.Model, r.base, h,
+	r.valuation, err = btyd.Values(m, r.spend.Model, r.base, h,
 		btyd.WithDiscountRate(in.discount, in.discountPeriod), btyd.WithGrossMargin(in.margin), btyd.WithScale(int32(in.scale)))
 	if err != nil {
 		return nil, err
 	}
-	if r.base.Holdout > 0 {
-		h, err := btyd.CompareHoldout(r.purchases.Model, r.base)
-		if err != nil {
-			return nil, err
-		}
-		r.holdout = &h
-	}
 	if in.plot != "" {
-		tr, err := btyd.Track(r.purchases.Model, s)
+		tr, err := btyd.Track(m, s)
 		if err != nil {
 			return nil, err
 		}
@@ -289,17 +289,21 @@ func printCustomers(w io.Writer, name string, stats logStats, r *customerResult,
 	fmt.Fprintln(w, ".")
 	fmt.Fprintln(w)
 
-	m, se := r.purchases.Model, r.purchases.StdErr
-	fmt.Fprintf(w, "purchases, BG/NBD:    r %s  alpha %s  a %s  b %s\n", pm(m.R, se.R), pm(m.Alpha, se.Alpha), pm(m.A, se.A), pm(m.B, se.B))
-	st := r.purchases.Stats
-	fmt.Fprintf(w, "                      log-likelihood %.2f, %d customers, %d iterations (%s)\n", st.LogLikelihood, st.Customers, st.Iterations, st.Status)
+	for _, f := range r.fits {
+		printFit(w, f)
+	}
 	g, gse := r.spend.Model, r.spend.StdErr
-	fmt.Fprintf(w, "spend, gamma–gamma:   p %s  q %s  gamma %s\n", pm(g.P, gse.P), pm(g.Q, gse.Q), pm(g.Gamma, gse.Gamma))
-	fmt.Fprintf(w, "                      %d customers with repeat purchases; correlation of frequency and spend %.3f\n", r.spend.Stats.Customers, r.spend.Correlation)
+	fmt.Fprintf(w, "%-21s p %s  q %s  gamma %s\n", "spend, gamma–gamma:", pm(g.P, gse.P), pm(g.Q, gse.Q), pm(g.Gamma, gse.Gamma))
+	fmt.Fprintf(w, "%-21s %d customers with repeat purchases; correlation of frequency and spend %.3f\n", "", r.spend.Stats.Customers, r.spend.Correlation)
 	fmt.Fprintln(w)
+	if in.model == "all" {
+		printComparison(w, r.fits, r.best)
+		fmt.Fprintln(w)
+	}
+	best := r.fits[r.best].title
 
 	if h := r.holdout; h != nil {
-		fmt.Fprintf(w, "Holdout of %.2f %ss to %s: purchases by calibration frequency\n", h.Length, unit, in.holdoutEnd.Format(time.DateOnly))
+		fmt.Fprintf(w, "Holdout of %.2f %ss to %s, %s: purchases by calibration frequency\n", h.Length, unit, in.holdoutEnd.Format(time.DateOnly), best)
 		fmt.Fprintf(w, "%-6s %10s %10s %10s\n", "x", "customers", "actual", "predicted")
 		for _, row := range h.ByFrequency {
 			x := strconv.FormatInt(row.X, 10)
@@ -312,7 +316,7 @@ func printCustomers(w io.Writer, name string, stats logStats, r *customerResult,
 	}
 
 	v := r.valuation
-	fmt.Fprintf(w, "Value over %d %ss, counted each %s", v.Horizon.Length, v.Horizon.Period, v.Step)
+	fmt.Fprintf(w, "Value by %s and gamma–gamma over %d %ss, counted each %s", best, v.Horizon.Length, v.Horizon.Period, v.Step)
 	if !in.discount.IsZero() {
 		fmt.Fprintf(w, ", discounted at %s a %s", in.discount, in.discountPeriod)
 	}
@@ -352,19 +356,20 @@ func (r *customerResult) row(i int) customerRow {
 
 func printCustomersJSON(w io.Writer, stats logStats, r *customerResult, top int) {
 	out := struct {
-		Log       logStats           `json:"log"`
-		Totals    btyd.Totals        `json:"totals"`
-		Unit      clv.Period         `json:"unit"`
-		Purchases btyd.BGNBDFit      `json:"purchase_model"`
-		Spend     btyd.GammaGammaFit `json:"spend_model"`
-		Holdout   *btyd.Holdout      `json:"holdout,omitempty"`
-		Horizon   btyd.Horizon       `json:"horizon"`
-		Step      clv.Period         `json:"step"`
-		Expected  float64            `json:"expected_purchases"`
-		Value     decimal.Decimal    `json:"value"`
-		Top       []customerRow      `json:"top"`
+		Log      logStats           `json:"log"`
+		Totals   btyd.Totals        `json:"totals"`
+		Unit     clv.Period         `json:"unit"`
+		Models   []purchaseFit      `json:"purchase_models"`
+		Model    string             `json:"purchase_model"`
+		Spend    btyd.GammaGammaFit `json:"spend_model"`
+		Holdout  *btyd.Holdout      `json:"holdout,omitempty"`
+		Horizon  btyd.Horizon       `json:"horizon"`
+		Step     clv.Period         `json:"step"`
+		Expected float64            `json:"expected_purchases"`
+		Value    decimal.Decimal    `json:"value"`
+		Top      []customerRow      `json:"top"`
 	}{
-		Log: stats, Totals: r.totals, Unit: r.base.Unit, Purchases: r.purchases, Spend: r.spend, Holdout: r.holdout,
+		Log: stats, Totals: r.totals, Unit: r.base.Unit, Models: r.fits, Model: r.fits[r.best].Name, Spend: r.spend, Holdout: r.holdout,
 		Horizon: r.valuation.Horizon, Step: r.valuation.Step, Expected: r.valuation.Purchases, Value: r.valuation.Value,
 		Top: []customerRow{},
 	}

@@ -5,8 +5,10 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -106,9 +108,12 @@ func TestCustomersJSON(t *testing.T) {
 			Customers int64 `json:"customers"`
 		} `json:"totals"`
 		Unit      string `json:"unit"`
-		Purchases struct {
+		Models []struct {
+			Name  string             `json:"name"`
 			Model map[string]float64 `json:"model"`
-		} `json:"purchase_model"`
+			AIC   float64            `json:"aic"`
+		} `json:"purchase_models"`
+		Model string `json:"purchase_model"`
 		Spend struct {
 			Model map[string]float64 `json:"model"`
 		} `json:"spend_model"`
@@ -129,7 +134,10 @@ func TestCustomersJSON(t *testing.T) {
 	assert.Equal(t, int64(2001), out.Log.Lines)
 	assert.Equal(t, int64(290), out.Totals.Customers)
 	assert.Equal(t, "week", out.Unit)
-	assert.Len(t, out.Purchases.Model, 4)
+	require.Len(t, out.Models, 1)
+	assert.Equal(t, "bgnbd", out.Models[0].Name)
+	assert.Len(t, out.Models[0].Model, 4)
+	assert.Equal(t, "bgnbd", out.Model)
 	assert.Len(t, out.Spend.Model, 3)
 	require.NotNil(t, out.Holdout)
 	assert.Equal(t, int64(373), out.Holdout.Actual)
@@ -146,7 +154,7 @@ func TestCustomersOptions(t *testing.T) {
 		code, stdout, stderr := runArgs(append(sampleCustomers, args...)...)
 		require.Equal(t, 0, code, stderr)
 		_, rest, ok := strings.Cut(stdout, ": ")
-		for ok && !strings.HasPrefix(rest, "Value over") {
+		for ok && !strings.HasPrefix(rest, "Value by") {
 			_, rest, ok = strings.Cut(rest, "\n")
 		}
 		require.True(t, ok, stdout)
@@ -178,6 +186,7 @@ func TestCustomersErrors(t *testing.T) {
 		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "-margin", "1.5"}, 2, "clv customers: -margin 1.5: must be from 0 to 1 (see clv customers -h)\n"},
 		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "-discount", "-0.1"}, 2, "clv customers: -discount -0.1: must not be negative (see clv customers -h)\n"},
 		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "-unit", "day"}, 2, ""},
+		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "-model", "nbd"}, 2, "clv customers: -model \"nbd\": must be one of " + modelNames() + " (see clv customers -h)\n"},
 		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "extra"}, 2, "clv customers: unexpected argument \"extra\" (see clv customers -h)\n"},
 		{[]string{"customers", "-input", "no-such-file.csv", "-calibration-end", "2025-06-30"}, 2, "clv customers: open no-such-file.csv: no such file or directory\n"},
 		// Before the first purchase: nobody to model.
@@ -256,4 +265,44 @@ func TestAppendDecimal(t *testing.T) {
 			assert.Equal(t, d.StringFixed(places), string(appendDecimal(nil, d, places)), "%s at %d", s, places)
 		}
 	}
+}
+
+// -model all fits every model, compares them, and values with the lowest
+// BIC, which it names.
+func TestCustomersAllModels(t *testing.T) {
+	code, stdout, stderr := runArgs(append(sampleCustomers, "-model", "all")...)
+	require.Equal(t, 0, code, stderr)
+	for _, m := range purchaseModels {
+		assert.Contains(t, stdout, "purchases, "+m.title+":")
+		assert.Regexp(t, "\n"+regexp.QuoteMeta(m.title)+` +-[0-9.]+ +[0-9.]+ +[0-9.]+ +[-+][0-9.]+ +[0-9.]+%`, stdout)
+	}
+	assert.Equal(t, 1, strings.Count(stdout, "<- lowest BIC: values below"), stdout)
+
+	code, stdout, stderr = runArgs(append(sampleCustomers, "-model", "all", "-json")...)
+	require.Equal(t, 0, code, stderr)
+	var out struct {
+		Models []struct {
+			Name  string `json:"name"`
+			Stats struct {
+				LogLikelihood float64 `json:"log_likelihood"`
+				Customers     int64   `json:"customers"`
+			} `json:"stats"`
+			Model map[string]float64 `json:"model"`
+			AIC   float64            `json:"aic"`
+			BIC   float64            `json:"bic"`
+		} `json:"purchase_models"`
+		Model string `json:"purchase_model"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &out))
+	require.Len(t, out.Models, len(purchaseModels))
+	best := out.Models[0]
+	for _, m := range out.Models {
+		k := float64(len(m.Model))
+		assert.InDelta(t, 2*k-2*m.Stats.LogLikelihood, m.AIC, 1e-9)
+		assert.InDelta(t, k*math.Log(float64(m.Stats.Customers))-2*m.Stats.LogLikelihood, m.BIC, 1e-9)
+		if m.BIC < best.BIC {
+			best = m
+		}
+	}
+	assert.Equal(t, best.Name, out.Model)
 }
