@@ -102,7 +102,15 @@ func (m MBGNBD) ProbAlive(x int64, tx, T float64) (float64, error) {
 	if err := m.checkCustomer(fn, x, tx, T); err != nil {
 		return 0, err
 	}
-	return logistic(-m.logOdds(float64(x), tx, T)), nil
+	return m.probAlive(float64(x), tx, T), nil
+}
+
+func (m MBGNBD) probAlive(x, tx, T float64) float64 { return logistic(-m.logOdds(x, tx, T)) }
+
+// expectAlive returns the expected purchases in the next t of a customer
+// with x repeat purchases observed for T, if alive at T.
+func (m MBGNBD) expectAlive(x, T, t float64) (float64, bool) {
+	return aliveExpectation(m.R+x, m.Alpha+T, m.A, m.B+x+1, t)
 }
 
 // ExpectedPurchases returns the expected number of purchases in (0, t] of
@@ -158,11 +166,11 @@ func (m MBGNBD) ConditionalExpectedPurchases(x int64, tx, T, t float64) (float64
 		return 0, err
 	}
 	xf := float64(x)
-	e, ok := aliveExpectation(m.R+xf, m.Alpha+T, m.A, m.B+xf+1, t)
+	e, ok := m.expectAlive(xf, T, t)
 	if !ok {
 		return 0, tooLong(fn, t)
 	}
-	return logistic(-m.logOdds(xf, tx, T)) * e, nil
+	return m.probAlive(xf, tx, T) * e, nil
 }
 
 // ProbPurchases returns the probability that a new customer makes exactly
