@@ -131,22 +131,62 @@ func (m BGBB) LogLikelihood(x, tx, n int64) (float64, error) {
 		return 0, err
 	}
 	ll, _, _ := m.logLikelihood(float64(x), float64(tx), float64(n))
-	return ll, nil
+	// L is a probability: at most 1, but for rounding.
+	return min(ll, 0), nil
 }
 
 // logLikelihood returns ln L, ln A, the log of its first term (alive
 // through n), and ln D₀, the log of the first term of the sum, or −∞
 // when t_x = n.
 func (m BGBB) logLikelihood(x, tx, n float64) (ll, logA, logD float64) {
-	lbab, lbgd := logBeta(m.Alpha, m.Beta), logBeta(m.Gamma, m.Delta)
-	logA = logBeta(m.Alpha+x, m.Beta+n-x) - lbab + logBeta(m.Gamma, m.Delta+n) - lbgd
+	px := logGammaRatio(m.Alpha, x) // shared by ln A and ln D₀
+	logA = px + logGammaRatio(m.Beta, n-x) - logGammaRatio(m.Alpha+m.Beta, n) +
+		logGammaRatio(m.Delta, n) - logGammaRatio(m.Gamma+m.Delta, n)
 	if tx == n {
 		return logA, logA, math.Inf(-1)
 	}
-	logD = logBeta(m.Alpha+x, m.Beta+tx-x) - lbab + logBeta(m.Gamma+1, m.Delta+tx) - lbgd
+	logD = px + logGammaRatio(m.Beta, tx-x) - logGammaRatio(m.Alpha+m.Beta, tx) +
+		math.Log(m.Gamma) + logGammaRatio(m.Delta, tx) - logGammaRatio(m.Gamma+m.Delta, tx+1)
 	sum, _ := m.deadSum(x, tx, n)
 	ll = logA + softplus(logD+math.Log(sum)-logA)
 	return ll, logA, logD
+}
+
+// logGammaRatio returns ln Γ(z + k) − ln Γ(z) for z > 0 and k ≥ 0,
+// without the cancellation of a difference of two ln Γ when z is large:
+// for z ≥ 10 by Stirling's series,
+//
+//	ln Γ(z + k) − ln Γ(z) = (z − ½) ln(1 + k/z) + k ln(z + k) − k + c(z + k) − c(z),
+//	c(z) = 1/(12z) − 1/(360z³) + 1/(1260z⁵) − …
+//
+// whose first omitted term is below 10^−17 there, after the recurrence
+// Γ(z + 1) = z Γ(z) has raised z to 10. Its error is a few units in the
+// last place of the result, where ln Γ(z + k) − ln Γ(z) in float64 loses
+// the digits of ln Γ(z).
+func logGammaRatio(z, k float64) float64 {
+	if k == 0 {
+		return 0
+	}
+	var acc float64
+	for z < 10 {
+		if k < 1 {
+			// Both below 11, where ln Γ is small.
+			lzk, _ := math.Lgamma(z + k)
+			lz, _ := math.Lgamma(z)
+			return acc + lzk - lz
+		}
+		acc += math.Log(z)
+		z, k = z+1, k-1
+	}
+	zk := z + k
+	return acc + (z-0.5)*math.Log1p(k/z) + k*math.Log(zk) - k + (stirlingCorrection(zk) - stirlingCorrection(z))
+}
+
+// stirlingCorrection returns ln Γ(z) − ((z − ½) ln z − z + ½ ln 2π) for
+// z ≥ 10, by its asymptotic series.
+func stirlingCorrection(z float64) float64 {
+	y := 1 / (z * z)
+	return (1.0/12 - y*(1.0/360-y*(1.0/1260-y*(1.0/1680-y*(1.0/1188-y*(691.0/360360-y*(1.0/156-y*3617.0/122400))))))) / z
 }
 
 // deadSum returns Σ_{i=0}^{k−1} D_i/D₀, the terms of the sum of
