@@ -573,7 +573,9 @@ func TestBGBBErrors(t *testing.T) {
 }
 
 func TestFitBGBBErrors(t *testing.T) {
-	h := func(x, tx, n, w int64) btyd.DiscreteHistory { return btyd.DiscreteHistory{X: x, Tx: tx, N: n, Weight: w} }
+	h := func(x, tx, n, w int64) btyd.DiscreteHistory {
+		return btyd.DiscreteHistory{X: x, Tx: tx, N: n, Weight: w}
+	}
 	for _, c := range []struct {
 		name string
 		hs   []btyd.DiscreteHistory
