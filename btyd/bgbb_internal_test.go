@@ -1,0 +1,36 @@
+package btyd
+
+import (
+	"math"
+	"math/big"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestLogGammaRatio(t *testing.T) {
+	// Against ln Π_{j<k} (z + j), the product in big.Float, for integer
+	// k; the plain difference of ln Γ loses the digits of ln Γ(z).
+	for _, z := range []float64{1e-10, 0.3, 1, 2.5, 9.99, 10, 37.2, 1e4, 3e7, 1e10} {
+		for _, k := range []int{1, 2, 7, 10, 11, 100, 10_000} {
+			p := bigF(1)
+			for j := range k {
+				p.Mul(p, bigF(z+float64(j)))
+			}
+			// ln p = e ln 2 + ln m, with p = m 2^e, m in [½, 1).
+			mant := new(big.Float)
+			e := p.MantExp(mant)
+			m, _ := mant.Float64()
+			want := float64(e)*math.Ln2 + math.Log(m)
+			got := logGammaRatio(z, float64(k))
+			assert.InDelta(t, want, got, 1e-15*math.Max(1, math.Abs(want)), "z = %v, k = %d", z, k)
+		}
+	}
+	// Non-integer k, where ln Γ is small, against the difference.
+	for _, c := range [][2]float64{{0.5, 0.25}, {3, 0.5}, {9, 2.5}, {1e-3, 0.999}} {
+		lzk, _ := math.Lgamma(c[0] + c[1])
+		lz, _ := math.Lgamma(c[0])
+		assert.InDelta(t, lzk-lz, logGammaRatio(c[0], c[1]), 1e-14, "%v", c)
+	}
+	assert.Zero(t, logGammaRatio(5, 0))
+}
