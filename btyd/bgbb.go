@@ -153,30 +153,34 @@ func (m BGBB) logLikelihood(x, tx, n float64) (ll, logA, logD float64) {
 }
 
 // logGammaRatio returns ln Γ(z + k) − ln Γ(z) for z > 0 and k ≥ 0,
-// without the cancellation of a difference of two ln Γ when z is large:
-// for z ≥ 10 by Stirling's series,
+// without the cancellation of a difference of two ln Γ when z is large.
+// Where z + k ≤ 20, ln Γ is small and the difference loses nothing to
+// speak of; else, after raising z to 10 or more by such a difference, by
+// Stirling's series,
 //
 //	ln Γ(z + k) − ln Γ(z) = (z − ½) ln(1 + k/z) + k ln(z + k) − k + c(z + k) − c(z),
 //	c(z) = 1/(12z) − 1/(360z³) + 1/(1260z⁵) − …
 //
-// whose first omitted term is below 10^−17 there, after the recurrence
-// Γ(z + 1) = z Γ(z) has raised z to 10. Its error is a few units in the
-// last place of the result, where ln Γ(z + k) − ln Γ(z) in float64 loses
-// the digits of ln Γ(z).
+// whose first omitted term is below 10^−17 for z ≥ 10. Its error is a few
+// units in the last place of the result, or of 1, where ln Γ(z + k) −
+// ln Γ(z) in float64 loses the digits of ln Γ(z).
 func logGammaRatio(z, k float64) float64 {
 	if k == 0 {
 		return 0
 	}
+	lgDiff := func(z, k float64) float64 {
+		lzk, _ := math.Lgamma(z + k)
+		lz, _ := math.Lgamma(z)
+		return lzk - lz
+	}
+	if z+k <= 20 {
+		return lgDiff(z, k)
+	}
 	var acc float64
-	for z < 10 {
-		if k < 1 {
-			// Both below 11, where ln Γ is small.
-			lzk, _ := math.Lgamma(z + k)
-			lz, _ := math.Lgamma(z)
-			return acc + lzk - lz
-		}
-		acc += math.Log(z)
-		z, k = z+1, k-1
+	if z < 10 {
+		s := math.Ceil(10 - z) // below k, as z + k > 20
+		acc = lgDiff(z, s)
+		z, k = z+s, k-s
 	}
 	zk := z + k
 	return acc + (z-0.5)*math.Log1p(k/z) + k*math.Log(zk) - k + (stirlingCorrection(zk) - stirlingCorrection(z))
@@ -239,24 +243,34 @@ func (m BGBB) ProbAlive(x, tx, n int64) (float64, error) {
 // surviving t more opportunities, or, for terms < 0 and z < 1, the whole
 // series, summed until a bound on its rest is below 10^−17 of the sum.
 // It reports false if the series needs more than maxSeriesTerms terms.
+// The terms are positive, so a plain sum of k of them is off by k/2 units
+// in the last place at most, and far fewer in practice.
 func survivalSum(gamma, delta float64, terms int64, z float64) (float64, bool) {
-	var sum kahan
+	var sum float64
 	term := 1.0
 	dj, gdj := delta, gamma+delta
-	limit := terms
-	if terms < 0 {
-		limit = maxSeriesTerms
+	if terms >= 0 {
+		for range terms {
+			term *= z * dj / gdj
+			dj, gdj = dj+1, gdj+1
+			sum += term
+		}
+		return sum, true
 	}
-	for t := int64(1); t <= limit; t++ {
-		term *= z * dj / gdj
-		dj, gdj = dj+1, gdj+1
-		sum.add(term)
-		// Past t the ratios are below z: the rest is below term z/(1 − z).
-		if terms < 0 && (term == 0 || term*z <= seriesTolerance*(1-z)*sum.value()) {
-			return sum.value(), true
+	// Past each term the ratios are below z: the rest is below
+	// term z/(1 − z). Checked every 8 terms.
+	tol := seriesTolerance * (1 - z) / z
+	for t := 0; t < maxSeriesTerms; t += 8 {
+		for range 8 {
+			term *= z * dj / gdj
+			dj, gdj = dj+1, gdj+1
+			sum += term
+		}
+		if term <= tol*sum {
+			return sum, true
 		}
 	}
-	return sum.value(), terms >= 0
+	return sum, false
 }
 
 // ExpectedPurchases returns the expected number of purchases of a new

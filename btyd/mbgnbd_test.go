@@ -474,6 +474,43 @@ func FuzzMBGNBD(f *testing.F) {
 	})
 }
 
+func FuzzFitMBGNBD(f *testing.F) {
+	f.Add([]byte{0, 10, 0, 5, 1, 8, 9, 3, 2, 3, 7, 1, 0, 0, 4, 2})
+	f.Add([]byte{0, 0, 255, 255, 1, 255, 255, 0})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		// Each four bytes are a history: x, t_x and T from small grids,
+		// and a weight; many without a repeat purchase.
+		var hs []btyd.History
+		for i := 0; i+4 <= len(data) && len(hs) < 64; i += 4 {
+			x := int64(data[i]%50) / 2
+			T := float64(data[i+2]) / 4
+			tx := T * float64(data[i+1]) / 255
+			if x == 0 {
+				tx = 0
+			}
+			hs = append(hs, btyd.History{X: x, Tx: tx, T: T, Weight: int64(data[i+3]%8) - 1})
+		}
+		fit, err := btyd.FitMBGNBD(hs)
+		if err != nil {
+			if !isSentinel(err) || !strings.HasPrefix(err.Error(), "btyd: fit MBG/NBD: ") {
+				t.Fatal(err)
+			}
+			return
+		}
+		m, se := fit.Model, fit.StdErr
+		for _, v := range []float64{m.R, m.Alpha, m.A, m.B} {
+			if !(v >= 1e-8 && v <= 1e8) {
+				t.Fatalf("parameter %v outside the bounds", v)
+			}
+		}
+		for _, v := range []float64{se.R, se.Alpha, se.A, se.B, fit.Stats.LogLikelihood} {
+			if !finite(v) {
+				t.Fatalf("%+v", fit)
+			}
+		}
+	})
+}
+
 func BenchmarkFitMBGNBD(b *testing.B) {
 	s, _ := benchBase()
 	h := s.Histories()
