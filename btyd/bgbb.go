@@ -114,7 +114,7 @@ func (m BGBB) checkCustomer(fn string, x, tx, n int64) error {
 }
 
 // LogLikelihood returns the natural logarithm of the likelihood of a
-// customer (x, t_x, n), FHS's equation 5:
+// customer (x, t_x, n), as Fader, Hardie and Shang give it:
 //
 //	L = B(α + x, β + n − x)/B(α, β) · B(γ, δ + n)/B(γ, δ)
 //	  + Σ_{i=0}^{n−t_x−1} B(α + x, β + t_x − x + i)/B(α, β) · B(γ + 1, δ + t_x + i)/B(γ, δ)
@@ -223,7 +223,7 @@ func (m BGBB) aliveWeight(x, tx, n float64) float64 {
 }
 
 // ProbAlive returns the probability that a customer (x, t_x, n) is alive
-// at opportunity n + 1, FHS's equation 11:
+// at opportunity n + 1, as Fader, Hardie and Shang give it:
 //
 //	P(alive at n + 1) = B(α + x, β + n − x)/B(α, β) · B(γ, δ + n + 1)/B(γ, δ) / L
 //
@@ -274,7 +274,8 @@ func survivalSum(gamma, delta float64, terms int64, z float64) (float64, bool) {
 }
 
 // ExpectedPurchases returns the expected number of purchases of a new
-// customer in their first n opportunities, FHS's equation 7:
+// customer in their first n opportunities, as Fader, Hardie and Shang
+// give it:
 //
 //	E[X(n)] = α/(α + β) · Σ_{t=1}^{n} B(γ, δ + t)/B(γ, δ)
 //	        = α/(α + β) · δ/(γ − 1) · [1 − Γ(γ + δ)Γ(1 + δ + n) / (Γ(γ + δ + n)Γ(1 + δ))]
@@ -300,7 +301,7 @@ func (m BGBB) ExpectedPurchases(n int64) (float64, error) {
 
 // ConditionalExpectedPurchases returns the expected number of purchases
 // in the next n* opportunities, n + 1 to n + n*, of a customer
-// (x, t_x, n), FHS's equation 13:
+// (x, t_x, n), as Fader, Hardie and Shang give it:
 //
 //	E[X(n, n + n*) | x, t_x, n] = A/L · (α + x)/(α + β + n) · Σ_{t=1}^{n*} B(γ, δ + n + t)/B(γ, δ + n)
 //
@@ -328,8 +329,8 @@ func (m BGBB) ConditionalExpectedPurchases(x, tx, n, nStar int64) (float64, erro
 
 // DERT returns the discounted expected residual transactions of a
 // customer (x, t_x, n): the expected purchases at every opportunity after
-// n, each discounted at a rate d per opportunity to opportunity n, FHS's
-// equation 14:
+// n, each discounted at a rate d per opportunity to opportunity n, Fader,
+// Hardie and Shang's equation 14:
 //
 //	DERT(d | x, t_x, n) = A/L · (α + x)/(α + β + n) · Σ_{t≥1} B(γ, δ + n + t)/B(γ, δ + n) (1 + d)^−t
 //	                    = B(α + x + 1, β + n − x)/B(α, β) · B(γ, δ + n + 1)/(B(γ, δ)(1 + d))

@@ -67,7 +67,7 @@ func (m MBGNBD) logSurvive() float64 { return -math.Log1p(m.A / m.B) }
 func (m MBGNBD) logOdds(x, tx, T float64) float64 { return m.survivors().logOdds(x, tx, T) }
 
 // LogLikelihood returns the natural logarithm of the likelihood of a
-// customer (x, t_x, T), Batislam et al.'s equation 4, in log space:
+// customer (x, t_x, T), as Batislam et al. give it, in log space:
 //
 //	ln L = ln Γ(r + x) − ln Γ(r) + r ln α + ln B(a, b + x + 1) − ln B(a, b)
 //	       − (r + x) ln(α + T) + ln(1 + e^D)
@@ -114,8 +114,8 @@ func (m MBGNBD) expectAlive(x, T, t float64) (float64, bool) {
 }
 
 // ExpectedPurchases returns the expected number of purchases in (0, t] of
-// a customer who made their first purchase at 0, Batislam et al.'s
-// equation 7:
+// a customer who made their first purchase at 0, as Batislam et al.
+// give it:
 //
 //	E[X(t)] = (b/(a − 1)) [1 − (α/(α + t))^r ₂F₁(r, b + 1; a + b; t/(α + t))]
 //
@@ -145,8 +145,8 @@ func (m MBGNBD) ExpectedPurchases(t float64) (float64, error) {
 }
 
 // ConditionalExpectedPurchases returns the expected number of purchases
-// in the next t, (T, T + t], of a customer (x, t_x, T), Batislam et al.'s
-// equation 9:
+// in the next t, (T, T + t], of a customer (x, t_x, T), as Batislam et
+// al. give it:
 //
 //	E[Y(t) | x, t_x, T] = P(alive) · E[X(t) | r + x, α + T, a, b + x + 1]
 //
