@@ -2,8 +2,8 @@ package btyd
 
 import (
 	"math"
-	"math/rand/v2"
 	"math/big"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
