@@ -46,14 +46,17 @@ type DiscreteHistory struct {
 // or the other way round with [clv.ErrInconsistent], and n above 10^5 with
 // [clv.ErrOutOfRange]; a horizon n* of opportunities is from 0 to 10^5.
 // Their cost grows with n − t_x and n* (up to about a millisecond at
-// 10^5), never with the parameters.
+// 10^5), and DERT's with 1/d, never with the parameters: about a
+// microsecond a call for the donations data, two for DERT at d = 0.1.
 //
 // A BGBB is valid when each parameter is finite and from 10^−10 to
 // 10^10; its methods return an error wrapping [clv.ErrNonPositive] for a
 // parameter of zero or less and [clv.ErrOutOfRange] for one outside that
-// range. Every result is finite, formed in log space from ln B, the log of
-// the beta function, and carries about 13 significant digits, fewer (down
-// to about 10) for sums of 10^5 terms. [FitBGBB] estimates the model from
+// range. Every result is finite, formed in log space from ratios of
+// gamma functions, ln Γ(z + k) − ln Γ(z), by Stirling's series where z is
+// large rather than by a difference of ln Γ that would lose digits, and
+// carries about 13 significant digits, fewer (down to about 10) for sums
+// of 10^5 terms. [FitBGBB] estimates the model from
 // a customer base.
 type BGBB struct {
 	Alpha float64 `json:"alpha"`
