@@ -46,7 +46,7 @@ type DiscreteHistory struct {
 // or the other way round with [clv.ErrInconsistent], and n above 10^5 with
 // [clv.ErrOutOfRange]; a horizon n* of opportunities is from 0 to 10^5.
 // Their cost grows with n − t_x and n* (up to about a millisecond at
-// 10^5), and DERT's with 1/d, never with the parameters: about a
+// 10^5), and DERT's with 1/d, never with the parameters: about half a
 // microsecond a call for the donations data, two for DERT at d = 0.1.
 //
 // A BGBB is valid when each parameter is finite and from 10^−10 to
@@ -157,8 +157,9 @@ func (m BGBB) logLikelihood(x, tx, n float64) (ll, logA, logD float64) {
 
 // logGammaRatio returns ln Γ(z + k) − ln Γ(z) for z > 0 and k ≥ 0,
 // without the cancellation of a difference of two ln Γ when z is large.
-// Where z + k ≤ 20, ln Γ is small and the difference loses nothing to
-// speak of; else, after raising z to 10 or more by such a difference, by
+// Where z + k ≤ 20, ln Γ is small and loses nothing to speak of: for an
+// integer k the result is ln Π_{j<k} (z + j), one logarithm, else the
+// difference of ln Γ. Else, after raising z to 10 or more so, by
 // Stirling's series,
 //
 //	ln Γ(z + k) − ln Γ(z) = (z − ½) ln(1 + k/z) + k ln(z + k) − k + c(z + k) − c(z),
@@ -171,18 +172,25 @@ func logGammaRatio(z, k float64) float64 {
 	if k == 0 {
 		return 0
 	}
-	lgDiff := func(z, k float64) float64 {
+	small := func(z, k float64) float64 {
+		if k == math.Trunc(k) {
+			p := z
+			for j := 1.0; j < k; j++ {
+				p *= z + j
+			}
+			return math.Log(p)
+		}
 		lzk, _ := math.Lgamma(z + k)
 		lz, _ := math.Lgamma(z)
 		return lzk - lz
 	}
 	if z+k <= 20 {
-		return lgDiff(z, k)
+		return small(z, k)
 	}
 	var acc float64
 	if z < 10 {
 		s := math.Ceil(10 - z) // below k, as z + k > 20
-		acc = lgDiff(z, s)
+		acc = small(z, s)
 		z, k = z+s, k-s
 	}
 	zk := z + k
