@@ -1,0 +1,81 @@
+package btyd
+
+import (
+	"math"
+	"math/big"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestLogGammaRatio(t *testing.T) {
+	// Against ln Π_{j<k} (z + j), the product in big.Float, for integer
+	// k; the plain difference of ln Γ loses the digits of ln Γ(z).
+	for _, z := range []float64{1e-10, 0.3, 1, 2.5, 9.99, 10, 37.2, 1e4, 3e7, 1e10} {
+		for _, k := range []int{1, 2, 7, 10, 11, 100, 10_000} {
+			p := bigF(1)
+			for j := range k {
+				p.Mul(p, bigF(z+float64(j)))
+			}
+			// ln p = e ln 2 + ln m, with p = m 2^e, m in [½, 1).
+			mant := new(big.Float)
+			e := p.MantExp(mant)
+			m, _ := mant.Float64()
+			want := float64(e)*math.Ln2 + math.Log(m)
+			got := logGammaRatio(z, float64(k))
+			assert.InDelta(t, want, got, 4e-15*math.Max(1, math.Abs(want)), "z = %v, k = %d", z, k)
+		}
+	}
+	// Non-integer k, where ln Γ is small, against the difference.
+	for _, c := range [][2]float64{{0.5, 0.25}, {3, 0.5}, {9, 2.5}, {1e-3, 0.999}} {
+		lzk, _ := math.Lgamma(c[0] + c[1])
+		lz, _ := math.Lgamma(c[0])
+		assert.InDelta(t, lzk-lz, logGammaRatio(c[0], c[1]), 1e-14, "%v", c)
+	}
+	assert.Zero(t, logGammaRatio(5, 0))
+}
+
+func TestFitDerivatives(t *testing.T) {
+	// Away from any maximum, where a wrong gradient would show.
+	var hs []DiscreteHistory
+	for n := int64(1); n <= 9; n += 2 {
+		for tx := int64(0); tx <= n; tx++ {
+			for x := min(tx, 1); x <= tx; x++ {
+				hs = append(hs, DiscreteHistory{X: x, Tx: tx, N: n, Weight: 1 + (x*7+tx*3+n)%5})
+			}
+		}
+	}
+	d, err := newDiscreteData("test", hs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, th := range [][]float64{{1.2, 0.75, 0.66, 2.8}, {0.3, 4, 2, 0.5}, {20, 1, 0.1, 30}} {
+		checkDerivatives(t, d.likelihood, th)
+	}
+	// Enough patterns for two parts.
+	hs = hs[:0]
+	for n := int64(1); n <= 50; n++ {
+		for tx := int64(0); tx <= n; tx++ {
+			for x := min(tx, 1); x <= tx; x++ {
+				hs = append(hs, DiscreteHistory{X: x, Tx: tx, N: n, Weight: 1})
+			}
+		}
+	}
+	if d, err = newDiscreteData("test", hs); err != nil || len(d.patterns) < parallelMin {
+		t.Fatal(err, len(d.patterns))
+	}
+	checkDerivatives(t, d.likelihood, []float64{1.2, 0.75, 0.66, 2.8})
+
+	// Customers of all kinds, in one part and in two.
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{50, parallelMin + 5} {
+		f, err := newFrequencyData("test", randomHistories(rng, n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, th := range [][]float64{{0.5, 6, 0.9, 1.6}, {2, 1, 3, 0.4}, {0.1, 40, 0.2, 8}} {
+			checkDerivatives(t, f.mbgnbdLikelihood, th)
+		}
+	}
+}
