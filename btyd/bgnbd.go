@@ -330,24 +330,7 @@ type BGNBDFit struct {
 // maximum with every parameter from 10^−8 to 10^8: purchases so regular
 // that customers seem never to leave (a → 0) or all alike (r, α → ∞).
 func FitBGNBD(histories []History) (BGNBDFit, error) {
-	const fn = "fit BG/NBD"
-	d, err := newFrequencyData(fn, histories)
-	if err != nil {
-		return BGNBDFit{}, err
-	}
-	if d.repeats == 0 {
-		return BGNBDFit{}, fmt.Errorf("btyd: %s: %w: no customer made a repeat purchase", fn, clv.ErrNoFit)
-	}
-	start := []float64{1, max(d.sumT/d.repeats, 1e-3), 1, 1}
-	warmed := false
-	if part := sample(histories); part != nil {
-		if s, err := newFrequencyData(fn, part); err == nil && s.repeats > 0 {
-			if warm, err := maximize(fn, s.bgnbdLikelihood, bgnbdNames, start, s.customers, false); err == nil {
-				start, warmed = warm.theta, true
-			}
-		}
-	}
-	best, err := maximize(fn, d.bgnbdLikelihood, bgnbdNames, start, d.customers, warmed)
+	best, err := fitFrequency("fit BG/NBD", histories, (*frequencyData).bgnbdLikelihood)
 	if err != nil {
 		return BGNBDFit{}, err
 	}

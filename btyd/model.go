@@ -70,3 +70,19 @@ func checkModel(fn string, m PurchaseModel) error {
 func notComputable(fn string, m PurchaseModel) error {
 	return fmt.Errorf("btyd: %s: %w: the %s expressions cannot be computed for these parameters", fn, clv.ErrOutOfRange, m.name())
 }
+
+func (m MBGNBD) name() string { return "MBG/NBD" }
+
+func (m MBGNBD) aliveProbability(x, tx, T float64) (float64, bool) {
+	return m.probAlive(x, tx, T), true
+}
+
+func (m MBGNBD) aliveExpectation(x int64, T, t float64) (float64, bool) {
+	return m.expectAlive(float64(x), T, t)
+}
+
+// The purchase models.
+var (
+	_ PurchaseModel = BGNBD{}
+	_ PurchaseModel = MBGNBD{}
+)

@@ -28,6 +28,11 @@ var purchaseModels = []purchaseModel{
 		m, se := f.Model, f.StdErr
 		return purchaseFit{Model: m, Stats: f.Stats, Values: []float64{m.R, m.Alpha, m.A, m.B}, StdErrs: []float64{se.R, se.Alpha, se.A, se.B}}, err
 	}},
+	{"mbgnbd", "MBG/NBD", func(hs []btyd.History) (purchaseFit, error) {
+		f, err := btyd.FitMBGNBD(hs)
+		m, se := f.Model, f.StdErr
+		return purchaseFit{Model: m, Stats: f.Stats, Values: []float64{m.R, m.Alpha, m.A, m.B}, StdErrs: []float64{se.R, se.Alpha, se.A, se.B}}, err
+	}},
 }
 
 // modelNames lists the names -model takes.
