@@ -107,7 +107,7 @@ func TestCustomersJSON(t *testing.T) {
 		Totals struct {
 			Customers int64 `json:"customers"`
 		} `json:"totals"`
-		Unit      string `json:"unit"`
+		Unit   string `json:"unit"`
 		Models []struct {
 			Name  string             `json:"name"`
 			Model map[string]float64 `json:"model"`
