@@ -13,16 +13,13 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"flag"
-	"fmt"
 	"log"
 	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/gcs"
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/local"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/textio"
@@ -30,6 +27,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
 	"github.com/clvkit/clv"
 	clvbeam "github.com/clvkit/clv/beam"
+	"github.com/clvkit/clv/beam/internal/shardfiles"
 	"github.com/clvkit/clv/btyd"
 )
 
@@ -58,32 +56,6 @@ func toJSON(bgnbd btyd.BGNBDFit, gammaGamma btyd.GammaGammaFit) (string, error) 
 	return string(b), err
 }
 
-// header returns the first line of the first file a glob matches.
-func header(ctx context.Context, glob string) (string, error) {
-	fs, err := filesystem.New(ctx, glob)
-	if err != nil {
-		return "", err
-	}
-	defer fs.Close()
-	files, err := fs.List(ctx, glob)
-	if err != nil {
-		return "", err
-	}
-	if len(files) == 0 {
-		return "", fmt.Errorf("no file matches %s", glob)
-	}
-	f, err := fs.OpenRead(ctx, files[0])
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	line, err := bufio.NewReaderSize(f, 1<<16).ReadString('\n')
-	if err != nil && line == "" {
-		return "", fmt.Errorf("%s: no header line: %v", files[0], err)
-	}
-	return line, nil
-}
-
 // day parses a flag's date, the zero time if it is empty.
 func day(name, s string) time.Time {
 	if s == "" {
@@ -107,7 +79,7 @@ func main() {
 		log.Fatalf("fit: %v", err)
 	}
 	ctx := context.Background()
-	head, err := header(ctx, *input)
+	head, err := shardfiles.Header(ctx, *input)
 	if err != nil {
 		log.Fatalf("fit: %v", err)
 	}
