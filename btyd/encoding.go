@@ -182,6 +182,10 @@ func (d *summaryDecoder) uvarint(what string) uint64 {
 	if d.err != nil {
 		return 0
 	}
+	if d.at < len(d.data) && d.data[d.at] < 0x80 { // most numbers: one byte
+		d.at++
+		return uint64(d.data[d.at-1])
+	}
 	v, n := binary.Uvarint(d.data[d.at:])
 	if n <= 0 || n != max(1, (bits.Len64(v)+6)/7) {
 		d.fail(what, "not a number")
@@ -290,7 +294,8 @@ func (d *summaryDecoder) contents(s *Summarizer) {
 		d.fail("places", "without customers")
 	}
 	wire := make([]wireCustomer, 0, n)
-	var days []int32
+	// Every purchase day takes a byte at least, and a purchase.
+	days := make([]int32, 0, min(uint64(len(d.data)-d.at), uint64(s.purchases)))
 	var spills [][3]decimal.Decimal
 	var perShard [2]int
 	prev := int64(-1)
