@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/clvkit/clv"
 	"github.com/shopspring/decimal"
@@ -275,17 +276,9 @@ const (
 
 // check returns p ready to add and its kind, or the error that refuses it.
 func (s *Summarizer) check(fn string, p *clv.Purchase, r *row) (int, error) {
-	switch {
-	case p.Customer == "":
-		return 0, fmt.Errorf("btyd: %s: customer: %w", fn, clv.ErrMissing)
-	case len(p.Customer) > maxIDBytes:
-		return 0, fmt.Errorf("btyd: %s: customer = %.20q…: %w: longer than %d bytes", fn, p.Customer, clv.ErrOutOfRange, maxIDBytes)
-	case p.Time.IsZero():
-		return 0, fmt.Errorf("btyd: %s: time: %w", fn, clv.ErrMissing)
-	}
-	day, ok := dayOf(p.Time)
-	if !ok {
-		return 0, fmt.Errorf("btyd: %s: time = %s: %w: years run from 1 to 9999", fn, p.Time.UTC().Format(time.RFC3339), clv.ErrOutOfRange)
+	day, err := checkBuyer(fn, p.Customer, p.Time)
+	if err != nil {
+		return 0, err
 	}
 	r.units, r.places, r.fast = unitsOf(p.Amount)
 	negative := r.units < 0
@@ -296,15 +289,57 @@ func (s *Summarizer) check(fn string, p *clv.Purchase, r *row) (int, error) {
 		r.slow = p.Amount
 		negative = p.Amount.Sign() < 0
 	}
+	return s.route(p.Customer, day, negative, r), nil
+}
+
+// checkRow is check for a [clv.Row]. The id of r points into w's bytes:
+// r must not outlive the call that adds it.
+func (s *Summarizer) checkRow(fn string, w *clv.Row, r *row) (int, error) {
+	id := unsafe.String(unsafe.SliceData(w.Customer), len(w.Customer))
+	day, err := checkBuyer(fn, id, w.Time)
+	if err != nil {
+		return 0, err
+	}
+	if w.Places < 0 || w.Places > clv.MaxScale {
+		return 0, fmt.Errorf("btyd: %s: places = %d: %w: must be from 0 to %d", fn, w.Places, clv.ErrOutOfRange, clv.MaxScale)
+	}
+	r.units, r.places, r.fast = w.Units, w.Places, w.Places <= maxUnitPlaces
+	if !r.fast { // beyond the integer sums, as a decimal
+		r.units, r.places, r.slow = 0, 0, decimal.New(w.Units, -w.Places)
+	}
+	return s.route(id, day, w.Units < 0, r), nil
+}
+
+// checkBuyer returns the day of a purchase by customer id at t, or the
+// error that refuses them.
+func checkBuyer(fn, id string, t time.Time) (int32, error) {
+	switch {
+	case id == "":
+		return 0, fmt.Errorf("btyd: %s: customer: %w", fn, clv.ErrMissing)
+	case len(id) > maxIDBytes:
+		return 0, fmt.Errorf("btyd: %s: customer = %.20q…: %w: longer than %d bytes", fn, id, clv.ErrOutOfRange, maxIDBytes)
+	case t.IsZero():
+		return 0, fmt.Errorf("btyd: %s: time: %w", fn, clv.ErrMissing)
+	}
+	day, ok := dayOf(t)
+	if !ok {
+		return 0, fmt.Errorf("btyd: %s: time = %s: %w: years run from 1 to 9999", fn, t.UTC().Format(time.RFC3339), clv.ErrOutOfRange)
+	}
+	return day, nil
+}
+
+// route returns the kind of a checked row, and readies a purchase for
+// its shard.
+func (s *Summarizer) route(id string, day int32, negative bool, r *row) int {
 	switch {
 	case negative:
-		return refundRow, nil
+		return refundRow
 	case day > s.holdEnd:
-		return laterRow, nil
+		return laterRow
 	}
-	r.id, r.day = p.Customer, day
-	r.hash = maphash.String(s.seed, p.Customer)
-	return purchaseRow, nil
+	r.id, r.day = id, day
+	r.hash = maphash.String(s.seed, id)
+	return purchaseRow
 }
 
 // checkAmount refuses an amount, argument arg of fn, of 10^24 or more in
@@ -570,6 +605,75 @@ func (s *Summarizer) AddAll(purchases iter.Seq[clv.Purchase]) error {
 		}
 	}
 	return failure
+}
+
+// AddRows adds rows as [Summarizer.Add] adds purchases, looking up
+// customers ahead as [Summarizer.AddAll] does, and returns how many it
+// added. A row's segment is ignored: the models see a customer whole. At
+// the first row that fails it stops and returns the error, naming the row
+// by its place in rows, counted from 1; the rows before it stay added, and
+// the caller may go on from the row after. Besides the failures of Add, a
+// row fails with [clv.ErrOutOfRange] if Places is below 0 or above
+// [clv.MaxScale].
+//
+// It makes neither a string nor a decimal for a row, and adds on the
+// calling goroutine: a reader with several cores gives each its own
+// Summarizer and merges them.
+func (s *Summarizer) AddRows(rows []clv.Row) (int, error) {
+	const fn = "add rows"
+	if err := s.unready(fn); err != nil {
+		return 0, err
+	}
+	var (
+		run   [lookahead]row
+		kinds [lookahead]int
+	)
+	for start := 0; start < len(rows); start += lookahead {
+		n := 0
+		var failure error
+		for j := start; j < min(start+lookahead, len(rows)); j++ {
+			run[n] = row{}
+			kind, err := s.checkRow(fn, &rows[j], &run[n])
+			if err != nil {
+				failure = naming(err, fn, "row", int64(j+1))
+				break
+			}
+			kinds[n] = kind
+			n++
+		}
+		s.touch(run[:n], kinds[:n])
+		for i := range n {
+			r := &run[i]
+			if kinds[i] == purchaseRow {
+				r.seq = s.rows
+				if err := s.shards[r.hash>>63].addRow(s, r); err != nil {
+					return start + i, fmt.Errorf("btyd: %s: row %d: %w", fn, start+i+1, err)
+				}
+			}
+			s.count(kinds[i])
+		}
+		if failure != nil {
+			return start + n, failure
+		}
+	}
+	return len(rows), nil
+}
+
+// touch reads the table slot, and the state it names, of each purchase
+// of run, as shard.addRows does, so that the reads overlap.
+func (s *Summarizer) touch(run []row, kinds []int) {
+	var sink uint64
+	for i := range run {
+		sh := &s.shards[run[i].hash>>63]
+		if kinds[i] != purchaseRow || sh.slots == nil {
+			continue
+		}
+		h := uint32(run[i].hash)
+		if v := sh.slots[int(h)&(len(sh.slots)-1)]; v != 0 && uint32(v>>32) == h {
+			sink += uint64(sh.state(int32(uint32(v)) - 1).idLen)
+		}
+	}
+	s.shards[0].sink += sink
 }
 
 // Merge adds the purchases summarised by other to s, as if each had been

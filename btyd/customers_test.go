@@ -1,6 +1,7 @@
 package btyd_test
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"math/rand/v2"
@@ -111,7 +112,7 @@ func histories(cs []btyd.Customer) []btyd.History {
 	slices.SortFunc(hs, func(a, b btyd.History) int {
 		return cmp.Or(cmp.Compare(a.X, b.X), cmp.Compare(a.Tx, b.Tx), cmp.Compare(a.T, b.T))
 	})
-	var out []btyd.History
+	out := []btyd.History{}
 	for _, h := range hs {
 		if n := len(out); n > 0 && out[n-1].X == h.X && out[n-1].Tx == h.Tx && out[n-1].T == h.T {
 			out[n-1].Weight++
@@ -505,6 +506,21 @@ func FuzzSummarizer(f *testing.F) {
 		assertCustomers(t, want, one.Base().Customers)
 		assert.Equal(t, ref.totals, one.Totals())
 
+		// The same rows as clv.Rows, where they can be, in one call.
+		rowed, _ := btyd.NewSummarizer(randomCalibrationEnd, btyd.WithHoldout(randomHoldoutEnd))
+		added, _ := btyd.NewSummarizer(randomCalibrationEnd, btyd.WithHoldout(randomHoldoutEnd))
+		var rows []clv.Row
+		for _, p := range log {
+			if r, ok := rowOf(p); ok && added.Add(p) == nil {
+				rows = append(rows, r)
+			}
+		}
+		n, err := rowed.AddRows(rows)
+		require.NoError(t, err)
+		require.Equal(t, len(rows), n)
+		assertCustomers(t, added.Base().Customers, rowed.Base().Customers)
+		assert.Equal(t, added.Totals(), rowed.Totals())
+
 		a, _ := btyd.NewSummarizer(randomCalibrationEnd, btyd.WithHoldout(randomHoldoutEnd))
 		b, _ := btyd.NewSummarizer(randomCalibrationEnd, btyd.WithHoldout(randomHoldoutEnd))
 		for i, p := range log {
@@ -518,4 +534,88 @@ func FuzzSummarizer(f *testing.F) {
 		assertCustomers(t, byID(want), byID(a.Base().Customers))
 		assert.Equal(t, histories(want), a.Histories())
 	})
+}
+
+// rowOf returns p as a clv.Row, if its amount is an int64 count of at
+// most clv.MaxScale places.
+func rowOf(p clv.Purchase) (clv.Row, bool) {
+	d := p.Amount
+	if d.Exponent() > 0 {
+		d = decimal.NewFromBigInt(d.BigInt(), 0)
+	}
+	if !d.Coefficient().IsInt64() || -d.Exponent() > clv.MaxScale {
+		return clv.Row{}, false
+	}
+	return clv.Row{Customer: []byte(p.Customer), Time: p.Time, Units: d.CoefficientInt64(), Places: -d.Exponent()}, true
+}
+
+func TestAddRowsEqualsAdd(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var log []clv.Purchase
+	var rows []clv.Row
+	for _, p := range randomLog(rng, 20_000) {
+		if r, ok := rowOf(p); ok {
+			log, rows = append(log, p), append(rows, r)
+		}
+	}
+	require.Greater(t, len(rows), 15_000)
+	a, _ := btyd.NewSummarizer(randomCalibrationEnd, btyd.WithHoldout(randomHoldoutEnd), btyd.WithUnit(clv.Month))
+	b, _ := btyd.NewSummarizer(randomCalibrationEnd, btyd.WithHoldout(randomHoldoutEnd), btyd.WithUnit(clv.Month))
+	for len(rows) > 0 { // in uneven runs
+		k := min(len(rows), 1+rng.IntN(300))
+		n, err := a.AddRows(rows[:k])
+		require.NoError(t, err)
+		require.Equal(t, k, n)
+		rows = rows[k:]
+	}
+	for _, p := range log {
+		require.NoError(t, b.Add(p))
+	}
+	assertCustomers(t, b.Base().Customers, a.Base().Customers)
+	assert.Equal(t, b.Histories(), a.Histories())
+	assert.Equal(t, b.Totals(), a.Totals())
+}
+
+func TestAddRowsErrors(t *testing.T) {
+	at := day("2024-02-03")
+	good := clv.Row{Customer: []byte("a"), Time: at, Units: 1999, Places: 2}
+	for _, tc := range []struct {
+		bad  clv.Row
+		want error
+		msg  string
+	}{
+		{clv.Row{Time: at, Units: 1}, clv.ErrMissing, "btyd: add rows: row 3: customer: clv: missing"},
+		{clv.Row{Customer: []byte("b"), Units: 1}, clv.ErrMissing, "btyd: add rows: row 3: time: clv: missing"},
+		{clv.Row{Customer: []byte("b"), Time: at, Units: 1, Places: 31}, clv.ErrOutOfRange, "btyd: add rows: row 3: places = 31: clv: out of range: must be from 0 to 30"},
+		{clv.Row{Customer: []byte("b"), Time: at, Units: 1, Places: -1}, clv.ErrOutOfRange, "btyd: add rows: row 3: places = -1: clv: out of range: must be from 0 to 30"},
+		{clv.Row{Customer: bytes.Repeat([]byte("b"), 257), Time: at, Units: 1}, clv.ErrOutOfRange, ""},
+	} {
+		s, _ := btyd.NewSummarizer(day("2024-12-31"))
+		n, err := s.AddRows([]clv.Row{good, good, tc.bad, good})
+		require.ErrorIs(t, err, tc.want)
+		if tc.msg != "" {
+			assert.Equal(t, tc.msg, err.Error())
+		}
+		assert.Equal(t, 2, n)
+		assert.Equal(t, int64(2), s.Totals().Rows, "the rows before the failure stay added, none after")
+	}
+	var zero btyd.Summarizer
+	_, err := zero.AddRows([]clv.Row{good})
+	require.ErrorIs(t, err, clv.ErrMissing)
+}
+
+func TestAddRowsAllocatesNothing(t *testing.T) {
+	s, _ := btyd.NewSummarizer(day("2024-12-31"))
+	rows := make([]clv.Row, 100)
+	for i := range rows {
+		rows[i] = clv.Row{Customer: fmt.Appendf(nil, "customer-%d", i%7), Time: day("2024-02-03").Add(time.Duration(i) * 24 * time.Hour), Units: int64(100 + i), Places: 2}
+	}
+	_, err := s.AddRows(rows)
+	require.NoError(t, err)
+	allocs := testing.AllocsPerRun(100, func() {
+		if _, err := s.AddRows(rows); err != nil {
+			t.Fatal(err)
+		}
+	})
+	assert.Zero(t, allocs)
 }

@@ -84,6 +84,25 @@ func ExampleSummarizer_AddAll() {
 	// 2 customers
 }
 
+func ExampleSummarizer_AddRows() {
+	// A reader that parses a log itself hands over ids as bytes and
+	// amounts as integers: 29.33 is 2933 hundredths.
+	s, _ := btyd.NewSummarizer(exampleCalibrationEnd)
+	rows := []clv.Row{
+		{Customer: []byte("0001"), Time: time.Date(1997, 1, 1, 0, 0, 0, 0, time.UTC), Units: 1177, Places: 2},
+		{Customer: []byte("0001"), Time: time.Date(1997, 1, 12, 0, 0, 0, 0, time.UTC), Units: 2933, Places: 2},
+		{Customer: []byte("0001"), Time: time.Date(1997, 8, 2, 0, 0, 0, 0, time.UTC), Units: 2999, Places: 2},
+		{Customer: nil, Time: time.Date(1997, 8, 2, 0, 0, 0, 0, time.UTC), Units: 100},
+	}
+	n, err := s.AddRows(rows)
+	fmt.Println(n, "added;", err)
+	c := s.Base().Customers[0]
+	fmt.Printf("x = %d, t_x = %.2f, T = %.2f weeks, spend %s\n", c.X, c.Tx, c.T, c.Spend)
+	// Output:
+	// 3 added; btyd: add rows: row 4: customer: clv: missing
+	// x = 2, t_x = 30.43, T = 38.86 weeks, spend 29.66
+}
+
 func ExampleSummarizer_Merge() {
 	// Two halves of a log, summarised apart, merge into the whole.
 	log := cdnowCustomer1()

@@ -41,20 +41,21 @@ type Holdout struct {
 
 // CompareHoldout predicts each customer's purchases in the holdout of b
 // with m, the conditional expected purchases over the holdout's length
-// ([BGNBD.ConditionalExpectedPurchases]), and sets them beside the
-// purchase days each made there, in total and by calibration frequency.
+// (the [PurchaseModel]'s ConditionalExpectedPurchases), and sets them
+// beside the purchase days each made there, in total and by calibration
+// frequency.
 // On the CDNOW sample, with a BG/NBD fitted to its 39-week calibration,
 // the 2,357 customers made 1,882 purchases in the 39-week holdout, and
 // the model predicts 1,653.4. The expectations are computed once for each
 // distinct (x, T).
 //
-// It returns an error wrapping [clv.ErrMissing] if b has no customers or
-// no holdout, and fails as [BGNBD.ConditionalExpectedPurchases] does for
-// an invalid model or customer, and with [clv.ErrNegative] or
+// It returns an error wrapping [clv.ErrMissing] for a nil model or if b
+// has no customers or no holdout, fails as the model's
+// ConditionalExpectedPurchases does for an invalid model or customer, and with [clv.ErrNegative] or
 // [clv.ErrOutOfRange] for a holdout purchase count below 0 or above 10^7.
-func CompareHoldout(m BGNBD, b Base) (Holdout, error) {
+func CompareHoldout(m PurchaseModel, b Base) (Holdout, error) {
 	const fn = "compare holdout"
-	if err := m.check(fn); err != nil {
+	if err := checkModel(fn, m); err != nil {
 		return Holdout{}, err
 	}
 	switch {
@@ -70,9 +71,8 @@ func CompareHoldout(m BGNBD, b Base) (Holdout, error) {
 	for x := range h.ByFrequency {
 		h.ByFrequency[x].X = int64(x)
 	}
-	expect := func(m BGNBD, x int64, T float64) (float64, error) {
-		xf := float64(x)
-		e, ok := aliveExpectation(m.R+xf, m.Alpha+T, m.A, m.B+xf, b.Holdout)
+	expect := func(m PurchaseModel, x int64, T float64) (float64, error) {
+		e, ok := m.aliveExpectation(x, T, b.Holdout)
 		if !ok {
 			return 0, tooLong(fn, b.Holdout)
 		}

@@ -76,7 +76,7 @@ type CustomerValue struct {
 	// ID is the customer's id.
 	ID string `json:"id"`
 	// ProbAlive is the probability that the customer is still a customer
-	// at the calibration end ([BGNBD.ProbAlive]).
+	// at the calibration end ([PurchaseModel] ProbAlive).
 	ProbAlive float64 `json:"prob_alive"`
 	// Purchases is the expected number of purchases over the horizon, and
 	// DiscountedPurchases the same with each step's purchases discounted
@@ -118,30 +118,31 @@ type Valuation struct {
 //	value                = margin × E[Z | x, z̄] × discounted purchases
 //
 // where E[Y(t)] is the customer's conditional expected purchases in the
-// next t ([BGNBD.ConditionalExpectedPurchases]) and E[Z | x, z̄] their
-// expected spend ([GammaGamma.ExpectedSpend]): each step's purchases are
-// valued at its end, discounted to the calibration end, and a partial last
-// step ends at the horizon. Time converts between units by exact lengths.
-// The purchase model and the spend model are float64; exactness ends at
-// the conversion of spend and margin to float64, and each value carries
-// about 12 significant digits before its one rounding, half away from
-// zero, to the scale ([WithScale]). Options set the step ([WithStep]),
-// the discount rate ([WithDiscountRate]) and the gross margin
-// ([WithGrossMargin]).
+// next t (the [PurchaseModel]'s ConditionalExpectedPurchases) and
+// E[Z | x, z̄] their expected spend ([GammaGamma.ExpectedSpend]): each
+// step's purchases are valued at its end, discounted to the calibration
+// end, and a partial last step ends at the horizon. Time converts between
+// units by exact lengths. The purchase model and the spend model are
+// float64; exactness ends at the conversion of spend and margin to
+// float64, and each value carries about 12 significant digits before its
+// one rounding, half away from zero, to the scale ([WithScale]). Options
+// set the step ([WithStep]), the discount rate ([WithDiscountRate]) and
+// the gross margin ([WithGrossMargin]).
 //
 // The expectations depend on a customer only through x and T, so they are
 // computed once for each distinct (x, T) of the base, on two goroutines
 // for a large base.
 //
-// It returns an error if either model is not valid or a customer is not
-// one the models take (see [BGNBD] and [GammaGamma.ExpectedSpend]), one
-// wrapping [clv.ErrUnknownPeriod] for an unknown unit, period or step,
+// It returns an error wrapping [clv.ErrMissing] for a nil model, an error
+// if either model is not valid or a customer is not one the models take
+// (see the model's type and [GammaGamma.ExpectedSpend]), one wrapping
+// [clv.ErrUnknownPeriod] for an unknown unit, period or step,
 // [clv.ErrNonPositive] for a horizon of no length, [clv.ErrOutOfRange]
 // for a horizon beyond 1,000 years or a scale outside 0 to
 // [clv.MaxScale], [clv.ErrNegative] or [clv.ErrAboveOne] for a bad
 // rate or margin, and [clv.ErrOutOfRange] if the spend model's mean is
 // infinite (q ≤ 1) for a customer without a repeat purchase.
-func Values(m BGNBD, g GammaGamma, b Base, h Horizon, opts ...ValueOption) (Valuation, error) {
+func Values(m PurchaseModel, g GammaGamma, b Base, h Horizon, opts ...ValueOption) (Valuation, error) {
 	const fn = "values"
 	v, err := newValuer(fn, m, g, b, h, opts)
 	if err != nil {
@@ -204,7 +205,7 @@ type valuer struct {
 	discount []float64 // (1 + d)^(−t_k/P)
 }
 
-func newValuer(fn string, m BGNBD, g GammaGamma, b Base, h Horizon, opts []ValueOption) (*valuer, error) {
+func newValuer(fn string, m PurchaseModel, g GammaGamma, b Base, h Horizon, opts []ValueOption) (*valuer, error) {
 	c := valueConfig{margin: decimal.NewFromInt(1), scale: clv.DefaultScale}
 	for _, o := range opts {
 		if o != nil {
@@ -214,7 +215,7 @@ func newValuer(fn string, m BGNBD, g GammaGamma, b Base, h Horizon, opts []Value
 	if !c.stepSet {
 		c.step = h.Period
 	}
-	if err := m.check(fn); err != nil {
+	if err := checkModel(fn, m); err != nil {
 		return nil, err
 	}
 	if err := g.check(fn); err != nil {
@@ -275,6 +276,12 @@ func newValuer(fn string, m BGNBD, g GammaGamma, b Base, h Horizon, opts []Value
 	steps := math.Ceil(horizon/delta - 1e-9)
 	v := &valuer{config: c, margin: toFloat(c.margin)}
 	rate := math.Log1p(toFloat(c.rate)) * unit / ratePeriod // ln(1 + d) per unit of the model
+	if rate == 0 {
+		// Undiscounted, the steps' purchases add up to those of the
+		// whole horizon: one step gives the same sum, at a step's cost.
+		steps = 1
+		delta = horizon
+	}
 	for k := 1.0; k <= steps; k++ {
 		t := min(k*delta, horizon)
 		v.ends = append(v.ends, t)
@@ -290,12 +297,11 @@ type pairValue struct {
 }
 
 // expect returns the expectations of an alive customer (x, T) under m.
-func (v *valuer) expect(m BGNBD, x int64, T float64) (pairValue, error) {
+func (v *valuer) expect(m PurchaseModel, x int64, T float64) (pairValue, error) {
 	var p pairValue
 	prev := 0.0
-	xf := float64(x)
 	for k, t := range v.ends {
-		e, ok := aliveExpectation(m.R+xf, m.Alpha+T, m.A, m.B+xf, t)
+		e, ok := m.aliveExpectation(x, T, t)
 		if !ok {
 			return p, tooLong("values", t)
 		}
@@ -309,8 +315,8 @@ func (v *valuer) expect(m BGNBD, x int64, T float64) (pairValue, error) {
 // A pairCache remembers the expectations of each distinct (x, T) it is
 // asked for.
 type pairCache[V any] struct {
-	m       BGNBD
-	compute func(BGNBD, int64, float64) (V, error)
+	m       PurchaseModel
+	compute func(PurchaseModel, int64, float64) (V, error)
 	index   map[pairKey]V
 }
 
@@ -319,7 +325,7 @@ type pairKey struct {
 	T float64
 }
 
-func newPairCache[V any](m BGNBD, compute func(BGNBD, int64, float64) (V, error)) *pairCache[V] {
+func newPairCache[V any](m PurchaseModel, compute func(PurchaseModel, int64, float64) (V, error)) *pairCache[V] {
 	return &pairCache[V]{m: m, compute: compute, index: make(map[pairKey]V)}
 }
 

@@ -22,7 +22,7 @@ import (
 // one line in 50 a refund. It is written once, deterministically, to a
 // file in the temporary directory, and kept there for later runs.
 var bigLog = sync.OnceValues(func() (string, error) {
-	path := filepath.Join(os.TempDir(), "clv-bench-orders-10M-v1.csv")
+	path := filepath.Join(os.TempDir(), "clv-bench-orders-10M-v2.csv")
 	if info, err := os.Stat(path); err == nil && info.Size() > 0 {
 		return path, nil
 	}
@@ -123,4 +123,25 @@ func heapPeak() func() uint64 {
 		close(done)
 		return peak.Load()
 	}
+}
+
+// BenchmarkCustomers runs clv customers on bigLog end to end, as issue 12
+// measures it: read, summarise each customer, fit both models, compare the
+// holdout, value every customer over a year and write them all with -out.
+func BenchmarkCustomers(b *testing.B) {
+	path, err := bigLog()
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := filepath.Join(b.TempDir(), "customers.csv")
+	args := []string{"-input", path, "-calibration-end", "2024-06-30", "-holdout-end", "2024-12-31", "-out", out}
+	runtime.GC()
+	peak := heapPeak()
+	b.ReportAllocs()
+	for b.Loop() {
+		if code := runCustomers(args, io.Discard, io.Discard); code != 0 {
+			b.Fatal(code)
+		}
+	}
+	b.ReportMetric(float64(peak())/1e6, "peak-heap-MB")
 }

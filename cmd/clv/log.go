@@ -31,9 +31,14 @@ const reportSkipped = 5
 // errNothing is the failure of a log with no purchase or refund in it.
 var errNothing = errors.New("nothing to summarise")
 
-// readLog reads a log as o says.
+// readLog reads a log into an Accumulator as o says.
 func readLog(r io.Reader, o logReading) (*clv.Accumulator, logStats, error) {
-	return o.read(r)
+	o.newSum = nil
+	sum, stats, err := o.read(r)
+	if err != nil {
+		return nil, stats, err
+	}
+	return sum.(accumulator).Accumulator, stats, nil
 }
 
 // accounting says what became of every line.

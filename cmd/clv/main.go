@@ -7,6 +7,18 @@
 //	clv -revenue 120000 -purchases 4800 -customers 1500 -window year \
 //	    -churn 0.02 -period month -margin 0.4 -discount 0.1 -cac 30
 //
+// Give a purchase log to summarise it by calendar window and segment:
+//
+//	clv -input orders.csv -window month -margin 0.4
+//
+// clv customers models each customer of a log with the BG/NBD and
+// gamma–gamma models of package [github.com/clvkit/clv/btyd]: how likely
+// they are still a customer, how many purchases they will make, and what
+// they are worth:
+//
+//	clv customers -input orders.csv -calibration-end 2025-06-30 \
+//	    -holdout-end 2025-12-31 -out customers.csv -plot fit.svg
+//
 // -json prints the result as JSON. Figures are rounded once, half away
 // from zero, to -scale places (2 by default). Bad flags or values print one
 // line on standard error and exit with status 2.
@@ -67,6 +79,9 @@ var example = inputs{
 var ownFlags = []string{"revenue", "purchases", "customers", "window", "lifespan", "churn", "period"}
 
 func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "customers" {
+		return runCustomers(args[1:], stdout, stderr)
+	}
 	var in inputs
 	fs := flag.NewFlagSet("clv", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -274,6 +289,7 @@ and how long customers stay. With no flags it prints a worked example.
   clv -revenue 120000 -purchases 4800 -customers 1500 -window year \
       -churn 0.02 -period month -margin 0.4 -discount 0.1 -cac 30
 
+clv customers -h tells how to model each customer of a purchase log.
 Periods are week, month, quarter or year. Flags:`)
 	fs.SetOutput(w)
 	fs.PrintDefaults()

@@ -5,17 +5,17 @@ package main
 // take the chunks as they come, find each line and its customer, and sort
 // the lines by customer: a customer's lines all go to the same shard, the
 // one their id hashes to. Each shard parses and checks its lines and adds
-// their rows to an Accumulator of its own; only a line's place in its
-// chunk crosses from one core to another, never a parsed row. The shards'
-// Accumulators hold disjoint customers, so merging them is cheap and
-// exact; every line is counted once, by the splitter or the shard that
+// their rows to a summary of its own — an Accumulator, or for clv
+// customers a btyd.Summarizer; only a line's place in its chunk crosses
+// from one core to another, never a parsed row. The shards' summaries
+// hold disjoint customers, so merging them is cheap and exact; every line is counted once, by the splitter or the shard that
 // took it; every figure, every count and the first error are those of
 // reading the log line by line.
 //
-// Only the limits an Accumulator enforces on the whole log — its span of
+// Only the limits a summary enforces on the whole log — its span of
 // windows and its number of segments — depend on which lines came before;
 // every other check is the line's own, and the shards make it before any
-// row reaches the Accumulator. If a shard meets one of those limits, or
+// row reaches the summary. If a shard meets one of those limits, or
 // the merge does, the log is read again with one shard, whose lines come
 // in the order of the log, so that the line that breaks the limit is the
 // one a reader line by line names.
@@ -33,6 +33,7 @@ import (
 	"sync/atomic"
 
 	"github.com/clvkit/clv"
+	"github.com/clvkit/clv/btyd"
 	"github.com/clvkit/clv/internal/logcsv"
 )
 
@@ -41,18 +42,49 @@ const (
 	// longer than logcsv.MaxLineBytes is refused, so a chunk holds many.
 	chunkBytes = 1 << 20
 	// rowBatch is how many rows a parser hands a shard at once, which the
-	// shard's Accumulator then looks up ahead.
+	// shard's summary then looks up ahead.
 	rowBatch = 512
 )
 
 // A logReading says how to read a log.
 type logReading struct {
 	columns  logcsv.Columns
-	period   clv.Period
+	period   clv.Period              // of the Accumulator's windows
+	newSum   func() (summary, error) // nil for an Accumulator of period's windows
 	skipBad  bool
 	workers  int       // parsers and shards; 1 keeps the rows in the order of the log
 	progress *progress // nil for none
 	chunk    int       // bytes a chunk; 0 for chunkBytes, and above logcsv.MaxLineBytes+2
+}
+
+// A summary is what a shard adds its rows to: an Accumulator of the
+// business's windows, or a Summarizer of each customer's history.
+type summary interface {
+	AddRows(rows []clv.Row) (int, error)
+	Add(p clv.Purchase) error
+	// merge merges in another summary of the same kind.
+	merge(other summary) error
+}
+
+type accumulator struct{ *clv.Accumulator }
+
+func (a accumulator) merge(other summary) error {
+	return a.Merge(other.(accumulator).Accumulator)
+}
+
+type summarizer struct{ *btyd.Summarizer }
+
+func (s summarizer) merge(other summary) error {
+	return s.Merge(other.(summarizer).Summarizer)
+}
+
+// newSummary returns an empty summary for a shard.
+func (o logReading) newSummary() (summary, error) {
+	if o.newSum != nil {
+		return o.newSum()
+	}
+	acc, err := clv.NewAccumulator(o.period)
+	return accumulator{acc}, err
 }
 
 // errConflict stops a reading by several shards that met a limit of the
@@ -61,7 +93,7 @@ var errConflict = errors.New("a limit of the whole log: read it again with one s
 
 // read reads a log from r with one shard, or, if r can be read again from
 // its start, with o.workers.
-func (o logReading) read(r io.Reader) (*clv.Accumulator, logStats, error) {
+func (o logReading) read(r io.Reader) (summary, logStats, error) {
 	seeker, ok := r.(io.Seeker)
 	if o.workers <= 1 || !ok {
 		return o.run(r, 1)
@@ -111,7 +143,7 @@ type lineRef struct {
 }
 
 // run reads r with the given number of splitters and shards.
-func (o logReading) run(r io.Reader, workers int) (*clv.Accumulator, logStats, error) {
+func (o logReading) run(r io.Reader, workers int) (summary, logStats, error) {
 	var stats logStats
 	chunkBytes := chunkBytes
 	if o.chunk > 0 {
@@ -156,11 +188,11 @@ func (o logReading) run(r io.Reader, workers int) (*clv.Accumulator, logStats, e
 	inbox := make([]chan *batch, workers)
 	var shardsDone sync.WaitGroup
 	for i := range shards {
-		acc, err := clv.NewAccumulator(o.period)
+		sum, err := o.newSummary()
 		if err != nil {
 			return nil, stats, err
 		}
-		shards[i] = &shard{layout: layout, acc: acc, of: workers, tally: tally{skipBad: o.skipBad, stop: stop}}
+		shards[i] = &shard{layout: layout, sum: sum, of: workers, tally: tally{skipBad: o.skipBad, stop: stop}}
 		inbox[i] = make(chan *batch, cap(freeBatches))
 		shardsDone.Add(1)
 		go func() {
@@ -304,9 +336,9 @@ func (o logReading) run(r io.Reader, workers int) (*clv.Accumulator, logStats, e
 	stats.Lines = line - 1
 	// The merge fails if the lines taken break a limit of the whole log;
 	// if it does not, no line before the first that failed did either.
-	acc := shards[0].acc
+	sum := shards[0].sum
 	for _, s := range shards[1:] {
-		if err := acc.Merge(s.acc); err != nil {
+		if err := sum.merge(s.sum); err != nil {
 			return nil, stats, errConflict
 		}
 	}
@@ -320,7 +352,7 @@ func (o logReading) run(r io.Reader, workers int) (*clv.Accumulator, logStats, e
 	if stats.Purchases+stats.Refunds == 0 {
 		return nil, stats, fmt.Errorf("%w: %s", errNothing, stats.accounting())
 	}
-	return acc, stats, nil
+	return sum, stats, nil
 }
 
 // stopLine is the first line that failed, without -skip-bad: nothing
@@ -450,12 +482,12 @@ func (p *splitter) chunk(c *chunk) {
 }
 
 // A shard parses and checks the lines of its customers and adds their
-// rows. What its Accumulator refuses breaks a limit of the whole log,
+// rows. What its summary refuses breaks a limit of the whole log,
 // which with several shards is a conflict.
 type shard struct {
 	tally
 	layout   logcsv.Layout
-	acc      *clv.Accumulator
+	sum      summary
 	of       int
 	conflict bool
 
@@ -510,7 +542,7 @@ func (s *shard) line(n int64, line []byte) error {
 			return nil
 		}
 		p := clv.Purchase{Customer: string(r.Customer), Time: r.Time, Amount: *big, Segment: string(r.Segment)}
-		if err := s.acc.Add(p); err != nil {
+		if err := s.sum.Add(p); err != nil {
 			s.refuseRow(n, err)
 		} else if big.Sign() < 0 {
 			s.stats.Refunds++
@@ -529,7 +561,7 @@ func (s *shard) flush() {
 	rows, lines := s.rows, s.lines
 	s.rows, s.lines = s.rows[:0], s.lines[:0]
 	for len(rows) > 0 {
-		n, err := s.acc.AddRows(rows)
+		n, err := s.sum.AddRows(rows)
 		s.count(rows[:n])
 		if err == nil || !s.refuseRow(lines[n], err) {
 			return
@@ -548,7 +580,7 @@ func (s *shard) count(rows []clv.Row) {
 	}
 }
 
-// refuseRow deals with a row the Accumulator refused, and reports whether
+// refuseRow deals with a row the summary refused, and reports whether
 // the shard goes on.
 func (s *shard) refuseRow(line int64, err error) bool {
 	if s.of > 1 {
@@ -561,12 +593,15 @@ func (s *shard) refuseRow(line int64, err error) bool {
 }
 
 // purchaseError names the purchase of a failed row as the line names it:
-// "clv: purchase: …", not "clv: row 12: …", the row's place in a batch.
+// "clv: purchase: …", not "clv: row 12: …" or "btyd: add rows: row 12:
+// …", the row's place in a batch.
 func purchaseError(err error) error {
 	msg := err.Error()
-	if rest, ok := strings.CutPrefix(msg, "clv: row "); ok {
-		if _, rest, ok = strings.Cut(rest, ": "); ok {
-			return errors.New("clv: purchase: " + rest)
+	for _, prefix := range []string{"clv: row ", "btyd: add rows: row "} {
+		if rest, ok := strings.CutPrefix(msg, prefix); ok {
+			if _, rest, ok = strings.Cut(rest, ": "); ok {
+				return errors.New("clv: purchase: " + rest)
+			}
 		}
 	}
 	return err

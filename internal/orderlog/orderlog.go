@@ -30,52 +30,67 @@ type Config struct {
 func Write(w io.Writer, c Config) error {
 	rng := rand.New(rand.NewPCG(c.Seed, 0x6f72646572))
 	type customer struct {
-		first, life int32
-		segments    [3]uint8
-		n           uint8
+		first      int32
+		rate, drop float64 // purchases a day while alive, and the chance of leaving after each
+		spend      float64 // the log of their typical amount in cents
+		segments   [3]uint8
+		n          uint8
 	}
 	customers := make([]customer, c.Customers)
-	weights := make([]float64, c.Customers) // purchase rates, cumulated
-	total := 0.0
 	for i := range customers {
 		cu := &customers[i]
 		cu.first = int32(rng.IntN(c.Days))
-		// Lifetimes are exponential, with a mean of half the log.
-		cu.life = int32(min(float64(c.Days), 1+rng.ExpFloat64()*float64(c.Days)/2))
 		cu.n = uint8(1 + rng.IntN(min(3, len(c.Segments))))
 		for k := range cu.n {
 			cu.segments[k] = uint8(rng.IntN(len(c.Segments)))
 		}
-		// Rates are gamma-like with shape 1: many light buyers, a few heavy.
-		total += rng.ExpFloat64()
-		weights[i] = total
+		// The BG/NBD story of Fader, Hardie and Lee (2005): rates gamma
+		// with shape 1, many light buyers and a few heavy; the chance of
+		// leaving beta(1, 3), a quarter on average, near zero for some.
+		cu.rate = rng.ExpFloat64()
+		cu.drop = 1 - math.Pow(rng.Float64(), 1.0/3)
+		cu.spend = math.Log(4000) + 0.5*rng.NormFloat64()
 	}
 
-	// Each customer's first purchase, then the other rows by rate.
-	day := make([]int32, c.Rows)
-	who := make([]int32, c.Rows)
-	for r := range c.Rows {
-		i := r
-		if r >= c.Customers {
-			x := rng.Float64() * total
-			lo, hi := 0, c.Customers-1
-			for lo < hi {
-				mid := (lo + hi) / 2
-				if weights[mid] < x {
-					lo = mid + 1
-				} else {
-					hi = mid
+	// The repeat purchases: each customer's Poisson process, at their rate
+	// times a scale, until they leave or the log ends. The scale starts
+	// high and grows until there are rows enough; a random choice of them
+	// is kept.
+	day := make([]int32, 0, c.Rows)
+	who := make([]int32, 0, c.Rows)
+	for i, cu := range customers[:min(c.Rows, c.Customers)] {
+		day, who = append(day, cu.first), append(who, int32(i))
+	}
+	want := c.Rows - len(day)
+	scale := 3 * float64(want) / (float64(c.Customers) * float64(c.Days) / 2)
+	var repeatDay, repeatWho []int32
+	for want > 0 {
+		repeatDay, repeatWho = repeatDay[:0], repeatWho[:0]
+		sim := rand.New(rand.NewPCG(c.Seed, 0x726570656174))
+		for i, cu := range customers {
+			t := float64(cu.first)
+			for {
+				t += sim.ExpFloat64() / (cu.rate * scale)
+				if t >= float64(c.Days) {
+					break
+				}
+				repeatDay, repeatWho = append(repeatDay, int32(t)), append(repeatWho, int32(i))
+				if sim.Float64() < cu.drop {
+					break
 				}
 			}
-			i = lo
 		}
-		cu := customers[i]
-		d := cu.first
-		if r >= c.Customers {
-			d += int32(rng.IntN(int(max(1, min(cu.life, int32(c.Days)-cu.first)))))
+		if len(repeatDay) >= want {
+			break
 		}
-		day[r], who[r] = d, int32(i)
+		scale *= 1.5 * float64(want) / float64(max(1, len(repeatDay)))
 	}
+	for k := range want { // the first want of a random permutation
+		j := k + rng.IntN(len(repeatDay)-k)
+		repeatDay[k], repeatDay[j] = repeatDay[j], repeatDay[k]
+		repeatWho[k], repeatWho[j] = repeatWho[j], repeatWho[k]
+	}
+	day, who = append(day, repeatDay[:want]...), append(who, repeatWho[:want]...)
 
 	// In order of date: a counting sort by day.
 	count := make([]int, c.Days+1)
@@ -105,8 +120,9 @@ func Write(w io.Writer, c Config) error {
 		line = append(line, ',')
 		line = append(line, dates[day[r]]...)
 		line = append(line, ',')
-		// Log-normal amounts around 40.00, from 1.00 to 999.99.
-		cents := int64(math.Exp(math.Log(4000) + 0.8*rng.NormFloat64()))
+		// Log-normal amounts around each customer's own, and those
+		// around 40.00, from 1.00 to 999.99.
+		cents := int64(math.Exp(cu.spend + 0.6*rng.NormFloat64()))
 		cents = min(max(cents, 100), 99999)
 		if r >= int32(c.Customers) && rng.IntN(50) == 0 {
 			line = append(line, '-')

@@ -1,0 +1,308 @@
+package main
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// sampleCustomers are the flags that model the sample log: a calibration
+// of 18 months and a holdout of 6.
+var sampleCustomers = []string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "-holdout-end", "2025-12-31"}
+
+func TestCustomersSample(t *testing.T) {
+	dir := t.TempDir()
+	out, plot := filepath.Join(dir, "customers.csv"), filepath.Join(dir, "fit.svg")
+	code, stdout, stderr := runArgs(append(sampleCustomers, "-out", out, "-plot", plot, "-top", "3")...)
+	require.Equal(t, 0, code, stderr)
+	assert.Empty(t, stderr)
+	assert.Contains(t, stdout, samplePath+": 2001 lines: the header, 1961 purchases, 39 refunds, 0 blank, 0 skipped as malformed.\n")
+	assert.Contains(t, stdout, "290 customers to 2025-06-30, in weeks; 110 first seen in the holdout, left out.\n")
+	assert.Regexp(t, `purchases, BG/NBD: +r [0-9.]+ ± [0-9.]+ +alpha `, stdout)
+	assert.Regexp(t, `\nall +290 +373 +[0-9.]+\n`, stdout)
+	assert.Contains(t, stdout, "The 3 most valuable:")
+
+	// Every customer of the base, the most valuable first, their values
+	// adding up to the total within a cent each.
+	f, err := os.Open(out)
+	require.NoError(t, err)
+	defer f.Close()
+	records, err := csv.NewReader(f).ReadAll()
+	require.NoError(t, err)
+	require.Len(t, records, 291)
+	assert.Equal(t, []string{"customer", "x", "t_x", "t", "spend", "holdout_x", "holdout_spend", "p_alive", "purchases", "discounted_purchases", "expected_spend", "value"}, records[0])
+	total, prev := decimal.Zero, decimal.NewFromInt(1<<40)
+	holdout := int64(0)
+	for _, rec := range records[1:] {
+		v := decimal.RequireFromString(rec[11])
+		assert.True(t, v.LessThanOrEqual(prev), "sorted by value")
+		prev = v
+		total = total.Add(v)
+		n, err := strconv.ParseInt(rec[5], 10, 64)
+		require.NoError(t, err)
+		holdout += n
+		alive, err := strconv.ParseFloat(rec[7], 64)
+		require.NoError(t, err)
+		assert.True(t, alive >= 0 && alive <= 1, rec[7])
+	}
+	assert.Equal(t, int64(373), holdout)
+	line := regexpValue(t, stdout)
+	assert.True(t, line.Sub(total).Abs().LessThanOrEqual(decimal.New(290, -2)), "total %s, sum %s", line, total)
+
+	svg, err := os.ReadFile(plot)
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(string(svg), "<?xml"), "an SVG")
+	assert.Contains(t, string(svg), "Cumulative repeat purchases")
+	assert.Contains(t, string(svg), "by calibration frequency")
+}
+
+// regexpValue returns the total value the text output states.
+func regexpValue(t *testing.T, out string) decimal.Decimal {
+	t.Helper()
+	_, rest, ok := strings.Cut(out, ", at a gross margin of 1: ")
+	require.True(t, ok, out)
+	v, _, _ := strings.Cut(rest, " ")
+	return decimal.RequireFromString(v)
+}
+
+// Reading on every core gives the same customers, in the same order, as
+// reading line by line, whatever the shards' hashes.
+func TestCustomersWorkers(t *testing.T) {
+	dir := t.TempDir()
+	var files []string
+	for _, w := range []string{"1", "2", "5"} {
+		out := filepath.Join(dir, "w"+w+".csv")
+		code, _, stderr := runArgs(append(sampleCustomers, "-workers", w, "-out", out)...)
+		require.Equal(t, 0, code, stderr)
+		files = append(files, out)
+	}
+	want, err := os.ReadFile(files[0])
+	require.NoError(t, err)
+	for _, f := range files[1:] {
+		got, err := os.ReadFile(f)
+		require.NoError(t, err)
+		assert.Equal(t, string(want), string(got), f)
+	}
+}
+
+func TestCustomersJSON(t *testing.T) {
+	code, stdout, stderr := runArgs(append(sampleCustomers, "-json", "-top", "2", "-horizon", "12", "-horizon-unit", "month", "-discount", "0.1")...)
+	require.Equal(t, 0, code, stderr)
+	var out struct {
+		Log struct {
+			Lines int64 `json:"lines"`
+		} `json:"log"`
+		Totals struct {
+			Customers int64 `json:"customers"`
+		} `json:"totals"`
+		Unit      string `json:"unit"`
+		Models []struct {
+			Name  string             `json:"name"`
+			Model map[string]float64 `json:"model"`
+			AIC   float64            `json:"aic"`
+		} `json:"purchase_models"`
+		Model string `json:"purchase_model"`
+		Spend struct {
+			Model map[string]float64 `json:"model"`
+		} `json:"spend_model"`
+		Holdout *struct {
+			Actual int64 `json:"actual"`
+		} `json:"holdout"`
+		Horizon struct {
+			Length int    `json:"length"`
+			Period string `json:"period"`
+		} `json:"horizon"`
+		Value decimal.Decimal `json:"value"`
+		Top   []struct {
+			ID    string          `json:"id"`
+			Value decimal.Decimal `json:"value"`
+		} `json:"top"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &out), stdout)
+	assert.Equal(t, int64(2001), out.Log.Lines)
+	assert.Equal(t, int64(290), out.Totals.Customers)
+	assert.Equal(t, "week", out.Unit)
+	require.Len(t, out.Models, 1)
+	assert.Equal(t, "bgnbd", out.Models[0].Name)
+	assert.Len(t, out.Models[0].Model, 4)
+	assert.Equal(t, "bgnbd", out.Model)
+	assert.Len(t, out.Spend.Model, 3)
+	require.NotNil(t, out.Holdout)
+	assert.Equal(t, int64(373), out.Holdout.Actual)
+	assert.Equal(t, 12, out.Horizon.Length)
+	assert.Equal(t, "month", out.Horizon.Period)
+	require.Len(t, out.Top, 2)
+	assert.True(t, out.Top[0].Value.GreaterThanOrEqual(out.Top[1].Value))
+	assert.True(t, out.Value.GreaterThan(out.Top[0].Value))
+}
+
+// A discount lowers every value; a margin scales them.
+func TestCustomersOptions(t *testing.T) {
+	value := func(args ...string) decimal.Decimal {
+		code, stdout, stderr := runArgs(append(sampleCustomers, args...)...)
+		require.Equal(t, 0, code, stderr)
+		_, rest, ok := strings.Cut(stdout, ": ")
+		for ok && !strings.HasPrefix(rest, "Value by") {
+			_, rest, ok = strings.Cut(rest, "\n")
+		}
+		require.True(t, ok, stdout)
+		_, rest, _ = strings.Cut(rest, "margin of ")
+		_, rest, _ = strings.Cut(rest, ": ")
+		v, _, _ := strings.Cut(rest, " ")
+		return decimal.RequireFromString(v)
+	}
+	plain := value()
+	assert.True(t, value("-discount", "0.2").LessThan(plain))
+	half := value("-margin", "0.5")
+	assert.True(t, half.Sub(plain.Div(decimal.NewFromInt(2))).Abs().LessThanOrEqual(decimal.New(1, -2)), "%s, %s", half, plain)
+	assert.True(t, value("-horizon", "2", "-horizon-unit", "year").GreaterThan(plain))
+}
+
+func TestCustomersErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"customers"}, 2, "clv customers: missing -input: the purchase log to model (see clv customers -h)\n"},
+		{[]string{"customers", "-input", samplePath}, 2, "clv customers: missing -calibration-end: the last day the models learn from (see clv customers -h)\n"},
+		{[]string{"customers", "-input", samplePath, "-calibration-end", "30/06/2025"}, 2, `clv customers: invalid value "30/06/2025" for flag -calibration-end: "30/06/2025" is not a date as YYYY-MM-DD (see clv customers -h)` + "\n"},
+		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "-holdout-end", "2025-06-30"}, 2, "clv customers: -holdout-end 2025-06-30: must be after -calibration-end 2025-06-30 (see clv customers -h)\n"},
+		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "-plot", "x.svg"}, 2, "clv customers: -plot: needs -holdout-end, to set the model beside what customers did (see clv customers -h)\n"},
+		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "-horizon", "0"}, 2, "clv customers: -horizon 0: must be at least 1 (see clv customers -h)\n"},
+		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "-horizon", "1001", "-horizon-unit", "year"}, 2, "clv customers: -horizon 1001 years: must be at most 1000 years (see clv customers -h)\n"},
+		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "-margin", "1.5"}, 2, "clv customers: -margin 1.5: must be from 0 to 1 (see clv customers -h)\n"},
+		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "-discount", "-0.1"}, 2, "clv customers: -discount -0.1: must not be negative (see clv customers -h)\n"},
+		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "-unit", "day"}, 2, ""},
+		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "-model", "nbd"}, 2, "clv customers: -model \"nbd\": must be one of " + modelNames() + " (see clv customers -h)\n"},
+		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "extra"}, 2, "clv customers: unexpected argument \"extra\" (see clv customers -h)\n"},
+		{[]string{"customers", "-input", "no-such-file.csv", "-calibration-end", "2025-06-30"}, 2, "clv customers: open no-such-file.csv: no such file or directory\n"},
+		// Before the first purchase: nobody to model.
+		{[]string{"customers", "-input", samplePath, "-calibration-end", "2023-06-30"}, 1, ""},
+	} {
+		code, stdout, stderr := runArgs(tc.args...)
+		assert.Equal(t, tc.code, code, "%v: %s", tc.args, stderr)
+		assert.Empty(t, stdout, tc.args)
+		if tc.msg != "" {
+			assert.Equal(t, tc.msg, stderr, tc.args)
+		} else {
+			assert.Regexp(t, `^clv customers: .+\n$`, stderr, tc.args)
+		}
+	}
+	code, stdout, _ := runArgs("customers", "-h")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, stdout, "Usage: clv customers -input orders.csv -calibration-end YYYY-MM-DD [flags]")
+	assert.Contains(t, stdout, "-holdout-end")
+}
+
+// A log where nobody buys twice cannot be fitted, and says so.
+func TestCustomersNoRepeat(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "once.csv")
+	var b strings.Builder
+	b.WriteString("customer_id,date,amount\n")
+	for i := range 50 {
+		fmt.Fprintf(&b, "c%d,2024-01-%02d,10.00\n", i, 1+i%28)
+	}
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
+	code, stdout, stderr := runArgs("customers", "-input", path, "-calibration-end", "2024-06-30")
+	assert.Equal(t, 1, code)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "clv customers: "+path+": fit BG/NBD: ")
+	assert.Contains(t, stderr, "cannot be estimated")
+}
+
+// On the CDNOW sample, the command finds the published fits and the
+// holdout's 1,882 purchases.
+func TestCustomersCDNOW(t *testing.T) {
+	src, err := os.Open(filepath.Join("..", "..", "..", "shared", "data", "CDNOW_sample.txt"))
+	if err != nil {
+		t.Skipf("CDNOW sample not available (../shared/data/CDNOW_sample.txt, beside the repository): %v", err)
+	}
+	defer src.Close()
+	path := filepath.Join(t.TempDir(), "cdnow.csv")
+	var b strings.Builder
+	b.WriteString("customer_id,date,amount\n")
+	sc := bufio.NewScanner(src)
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) == 5 {
+			fmt.Fprintf(&b, "%s,%s,%s\n", f[1], f[2], f[4])
+		}
+	}
+	require.NoError(t, sc.Err())
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
+	code, stdout, stderr := runArgs("customers", "-input", path, "-calibration-end", "1997-09-30", "-holdout-end", "1998-06-30")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "2357 customers to 1997-09-30, in weeks.\n")
+	// Fader, Hardie and Lee (2005): r = 0.243, α = 4.414, a = 0.793,
+	// b = 2.426, LL = −9,582.4; gamma–gamma p = 6.25, q = 3.74, γ = 15.44.
+	assert.Regexp(t, `purchases, BG/NBD: +r 0\.2426 ± 0\.013 +alpha 4\.414 ± 0\.38 +a 0\.7929 ± 0\.19 +b 2\.426 ± 0\.71\n`, stdout)
+	assert.Contains(t, stdout, "log-likelihood -9582.43, 2357 customers")
+	assert.Regexp(t, `spend, gamma–gamma: +p 6\.25 ± [0-9.]+ +q 3\.74[0-9]? ± [0-9.]+ +gamma 15\.4[0-9] ± `, stdout)
+	assert.Contains(t, stdout, "946 customers with repeat purchases")
+	assert.Regexp(t, `\nall +2357 +1882 +1653\.4\n`, stdout)
+}
+
+func TestAppendDecimal(t *testing.T) {
+	for _, s := range []string{"0", "1", "-1", "0.5", "-0.05", "19.99", "100", "1e3", "12.3400", "-0.000000000000000001", "123456789012345678", "1234567890123456789", "0.1234567890123456789", "1e-40", "-7.10"} {
+		d := decimal.RequireFromString(s)
+		assert.Equal(t, d.String(), string(appendDecimal(nil, d, -1)), s)
+		for _, places := range []int32{0, 1, 2, 4, 10} {
+			r := d.Round(places)
+			assert.Equal(t, r.StringFixed(places), string(appendDecimal(nil, r, places)), "%s at %d", s, places)
+			assert.Equal(t, d.StringFixed(places), string(appendDecimal(nil, d, places)), "%s at %d", s, places)
+		}
+	}
+}
+
+// -model all fits every model, compares them, and values with the lowest
+// BIC, which it names.
+func TestCustomersAllModels(t *testing.T) {
+	code, stdout, stderr := runArgs(append(sampleCustomers, "-model", "all")...)
+	require.Equal(t, 0, code, stderr)
+	for _, m := range purchaseModels {
+		assert.Contains(t, stdout, "purchases, "+m.title+":")
+		assert.Regexp(t, "\n"+regexp.QuoteMeta(m.title)+` +-[0-9.]+ +[0-9.]+ +[0-9.]+ +[-+][0-9.]+ +[0-9.]+%`, stdout)
+	}
+	assert.Equal(t, 1, strings.Count(stdout, "<- lowest BIC: values below"), stdout)
+
+	code, stdout, stderr = runArgs(append(sampleCustomers, "-model", "all", "-json")...)
+	require.Equal(t, 0, code, stderr)
+	var out struct {
+		Models []struct {
+			Name  string `json:"name"`
+			Stats struct {
+				LogLikelihood float64 `json:"log_likelihood"`
+				Customers     int64   `json:"customers"`
+			} `json:"stats"`
+			Model map[string]float64 `json:"model"`
+			AIC   float64            `json:"aic"`
+			BIC   float64            `json:"bic"`
+		} `json:"purchase_models"`
+		Model string `json:"purchase_model"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &out))
+	require.Len(t, out.Models, len(purchaseModels))
+	best := out.Models[0]
+	for _, m := range out.Models {
+		k := float64(len(m.Model))
+		assert.InDelta(t, 2*k-2*m.Stats.LogLikelihood, m.AIC, 1e-9)
+		assert.InDelta(t, k*math.Log(float64(m.Stats.Customers))-2*m.Stats.LogLikelihood, m.BIC, 1e-9)
+		if m.BIC < best.BIC {
+			best = m
+		}
+	}
+	assert.Equal(t, best.Name, out.Model)
+}

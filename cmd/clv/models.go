@@ -1,0 +1,141 @@
+package main
+
+// This file implements clv customers -model: the purchase models it can
+// fit, and their comparison.
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+
+	"github.com/clvkit/clv/btyd"
+)
+
+// A purchaseModel is a model clv customers can fit: its -model name, its
+// name in print, and its fit.
+type purchaseModel struct {
+	name, title string
+	fit         func([]btyd.History) (purchaseFit, error)
+}
+
+// purchaseModels are the models of -model, in the order of -model all's
+// table.
+var purchaseModels = []purchaseModel{
+	{"bgnbd", "BG/NBD", func(hs []btyd.History) (purchaseFit, error) {
+		f, err := btyd.FitBGNBD(hs)
+		m, se := f.Model, f.StdErr
+		return purchaseFit{Model: m, Stats: f.Stats, Values: []float64{m.R, m.Alpha, m.A, m.B}, StdErrs: []float64{se.R, se.Alpha, se.A, se.B}}, err
+	}},
+}
+
+// modelNames lists the names -model takes.
+func modelNames() string {
+	var names []string
+	for _, m := range purchaseModels {
+		names = append(names, m.name)
+	}
+	return strings.Join(append(names, "all"), ", ")
+}
+
+// A purchaseFit is a fitted purchase model as clv customers reports it.
+type purchaseFit struct {
+	Name    string             `json:"name"`
+	Model   btyd.PurchaseModel `json:"model"`
+	Stats   btyd.FitStats      `json:"stats"`
+	Values  []float64          `json:"-"` // the parameters, in the order of Stats.Parameters
+	StdErrs []float64          `json:"-"`
+	// AIC and BIC are Akaike's and Schwarz's criteria, 2k − 2LL and
+	// k ln n − 2LL for k parameters and n customers: lower is better.
+	AIC float64 `json:"aic"`
+	BIC float64 `json:"bic"`
+	// Holdout compares the model's holdout predictions with what
+	// customers did, if there is a holdout.
+	Holdout *btyd.Holdout `json:"holdout,omitempty"`
+
+	title string
+}
+
+// holdoutErrors returns the error of a holdout's predictions in total,
+// predicted − actual, and by calibration frequency: the sum over the
+// frequencies of |predicted − actual|, as a share of the actual total.
+func holdoutErrors(h *btyd.Holdout) (total, byFrequency float64) {
+	for _, row := range h.ByFrequency {
+		byFrequency += math.Abs(row.Predicted - float64(row.Actual))
+	}
+	if h.Actual > 0 {
+		byFrequency /= float64(h.Actual)
+	}
+	return h.Predicted - float64(h.Actual), byFrequency
+}
+
+// fitPurchases fits the models -model names to hs, and returns them with
+// the one to value customers with: the only one, or with all, the one of
+// lowest BIC. With all, a model that cannot be fitted is left out, unless
+// none can.
+func fitPurchases(model string, hs []btyd.History, b btyd.Base) ([]purchaseFit, int, error) {
+	var fits []purchaseFit
+	var errs []error
+	for _, m := range purchaseModels {
+		if model != "all" && model != m.name {
+			continue
+		}
+		f, err := m.fit(hs)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		f.Name, f.title = m.name, m.title
+		k, n := float64(len(f.Values)), float64(f.Stats.Customers)
+		f.AIC = 2*k - 2*f.Stats.LogLikelihood
+		f.BIC = k*math.Log(n) - 2*f.Stats.LogLikelihood
+		if b.Holdout > 0 {
+			h, err := btyd.CompareHoldout(f.Model, b)
+			if err != nil {
+				return nil, 0, err
+			}
+			f.Holdout = &h
+		}
+		fits = append(fits, f)
+	}
+	if len(fits) == 0 {
+		return nil, 0, errors.Join(errs...)
+	}
+	best := 0
+	for i, f := range fits {
+		if f.BIC < fits[best].BIC {
+			best = i
+		}
+	}
+	return fits, best, nil
+}
+
+// printFit prints a fit's parameters with their standard errors.
+func printFit(w io.Writer, f purchaseFit) {
+	label := "purchases, " + f.title + ":"
+	var params []string
+	for i, name := range f.Stats.Parameters {
+		params = append(params, name+" "+pm(f.Values[i], f.StdErrs[i]))
+	}
+	fmt.Fprintf(w, "%-21s %s\n", label, strings.Join(params, "  "))
+	st := f.Stats
+	fmt.Fprintf(w, "%-21s log-likelihood %.2f, %d customers, %d iterations (%s)\n", "", st.LogLikelihood, st.Customers, st.Iterations, st.Status)
+}
+
+// printComparison prints -model all's table of the fits.
+func printComparison(w io.Writer, fits []purchaseFit, best int) {
+	fmt.Fprintf(w, "%-12s %14s %14s %14s %16s %14s\n", "model", "log-lik.", "AIC", "BIC", "holdout error", "by frequency")
+	for i, f := range fits {
+		total, byFreq := "-", "-"
+		if f.Holdout != nil {
+			t, b := holdoutErrors(f.Holdout)
+			total, byFreq = fmt.Sprintf("%+.1f", t), fmt.Sprintf("%.1f%%", 100*b)
+		}
+		mark := ""
+		if i == best {
+			mark = "  <- lowest BIC: values below"
+		}
+		fmt.Fprintf(w, "%-12s %14.2f %14.2f %14.2f %16s %14s%s\n", f.title, f.Stats.LogLikelihood, f.AIC, f.BIC, total, byFreq, mark)
+	}
+}
