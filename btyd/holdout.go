@@ -97,7 +97,11 @@ func CompareHoldout(m PurchaseModel, b Base) (Holdout, error) {
 		row := &h.ByFrequency[min(c.X, HoldoutFrequencies-1)]
 		row.Customers++
 		row.Actual += c.HoldoutX
-		row.Predicted += m.probAlive(float64(c.X), c.Tx, c.T) * e
+		alive, ok := m.aliveProbability(float64(c.X), c.Tx, c.T)
+		if !ok {
+			return Holdout{}, naming(notComputable(fn, m), fn, "customer", int64(i+1))
+		}
+		row.Predicted += alive * e
 	}
 	for _, row := range h.ByFrequency {
 		h.Customers += row.Customers

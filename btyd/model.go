@@ -35,17 +35,22 @@ type PurchaseModel interface {
 	name() string
 	// check returns an error if the model is not valid.
 	check(fn string) error
-	// probAlive is ProbAlive of a checked customer.
-	probAlive(x, tx, T float64) float64
+	// aliveProbability is ProbAlive of a checked customer; ok is false
+	// if the model cannot compute it for its parameters.
+	aliveProbability(x, tx, T float64) (p float64, ok bool)
 	// aliveExpectation returns the expected purchases in the next t of a
 	// customer with x repeat purchases observed for T, given that they
-	// are alive: ConditionalExpectedPurchases is probAlive times it. It
+	// are alive: ConditionalExpectedPurchases is aliveProbability times it. It
 	// depends on the customer only through x and T. ok is false if t is
 	// too long for it to be computed.
 	aliveExpectation(x int64, T, t float64) (e float64, ok bool)
 }
 
 func (m BGNBD) name() string { return "BG/NBD" }
+
+func (m BGNBD) aliveProbability(x, tx, T float64) (float64, bool) {
+	return m.probAlive(x, tx, T), true
+}
 
 func (m BGNBD) aliveExpectation(x int64, T, t float64) (float64, bool) {
 	xf := float64(x)
@@ -58,4 +63,10 @@ func checkModel(fn string, m PurchaseModel) error {
 		return fmt.Errorf("btyd: %s: model: %w", fn, clv.ErrMissing)
 	}
 	return m.check(fn)
+}
+
+// notComputable is the error of a model whose series or integrals do not
+// converge for a customer of a base.
+func notComputable(fn string, m PurchaseModel) error {
+	return fmt.Errorf("btyd: %s: %w: the %s expressions cannot be computed for these parameters", fn, clv.ErrOutOfRange, m.name())
 }

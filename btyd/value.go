@@ -163,7 +163,11 @@ func Values(m PurchaseModel, g GammaGamma, b Base, h Horizon, opts ...ValueOptio
 				p.err = err
 				return
 			}
-			alive := m.probAlive(float64(c.X), c.Tx, c.T)
+			alive, ok := m.aliveProbability(float64(c.X), c.Tx, c.T)
+			if !ok {
+				p.err = naming(notComputable(fn, m), fn, "customer", int64(i+1))
+				return
+			}
 			spend, err := g.expectedSpend(fn, float64(c.X), toFloat(c.Spend))
 			if err != nil {
 				p.err = naming(err, fn, "customer", int64(i+1))
