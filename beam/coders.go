@@ -12,12 +12,14 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/clvkit/clv"
+	"github.com/clvkit/clv/btyd"
 )
 
 func init() {
 	beam.RegisterCoder(reflect.TypeOf(clv.Purchase{}), encodePurchase, decodePurchase)
 	beam.RegisterCoder(reflect.TypeOf((*clv.Accumulator)(nil)), encodeAccumulator, decodeAccumulator)
 	beam.RegisterCoder(reflect.TypeOf(clv.Summary{}), encodeSummary, decodeSummary)
+	beam.RegisterCoder(reflect.TypeOf((*btyd.Summarizer)(nil)), encodeSummarizer, decodeSummarizer)
 }
 
 var errPurchase = errors.New("clvbeam: malformed purchase")
@@ -65,6 +67,13 @@ func encodeAccumulator(a *clv.Accumulator) ([]byte, error) { return a.MarshalBin
 func decodeAccumulator(b []byte) (*clv.Accumulator, error) {
 	a := new(clv.Accumulator)
 	return a, a.UnmarshalBinary(b)
+}
+
+func encodeSummarizer(s *btyd.Summarizer) ([]byte, error) { return s.MarshalBinary() }
+
+func decodeSummarizer(b []byte) (*btyd.Summarizer, error) {
+	s := new(btyd.Summarizer)
+	return s, s.UnmarshalBinary(b)
 }
 
 // A Summary travels as JSON, which carries its decimals whole.

@@ -1,10 +1,12 @@
 package clvbeam
 
 import (
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/clvkit/clv"
+	"github.com/clvkit/clv/btyd"
 	"github.com/shopspring/decimal"
 )
 
@@ -48,4 +50,36 @@ func must(b []byte, err error) []byte {
 		panic(err)
 	}
 	return b
+}
+
+// A Summarizer survives its coder whole, and a damaged one is refused.
+func TestSummarizerCoder(t *testing.T) {
+	s, err := btyd.NewSummarizer(time.Date(2025, 3, 31, 0, 0, 0, 0, time.UTC), btyd.WithUnit(clv.Month))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []clv.Purchase{
+		{Customer: "ann", Time: time.Date(2025, 1, 3, 0, 0, 0, 0, time.UTC), Amount: decimal.RequireFromString("40.00")},
+		{Customer: "ann", Time: time.Date(2025, 2, 3, 0, 0, 0, 0, time.UTC), Amount: decimal.RequireFromString("35.50")},
+	} {
+		if err := s.Add(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := encodeSummarizer(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := decodeSummarizer(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, c := s.Base().Customers[0], got.Base().Customers[0]
+	if !c.Equal(want) || got.Totals() != s.Totals() {
+		t.Fatalf("decoded %+v, %+v; want %+v, %+v", c, got.Totals(), want, s.Totals())
+	}
+	b[len(b)/2] ^= 1
+	if _, err := decodeSummarizer(b); !errors.Is(err, clv.ErrMalformed) {
+		t.Fatalf("a damaged Summarizer decoded: %v", err)
+	}
 }

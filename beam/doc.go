@@ -10,8 +10,14 @@
 // holding every customer. [ParseLines] reads the lines of CSV logs as the
 // command clv reads them.
 //
+// [SummarizeCustomers] summarises purchases per customer for the btyd
+// package's models, a [btyd.Summarizer] for each shard of customers;
+// [Histories] and [FitBGNBD] fit the BG/NBD model to the customers'
+// distinct histories, combined by weight, and [Spends] and
+// [FitGammaGamma] the gamma–gamma model to their spend.
+//
 // Beam's default coders would drop the unexported fields of a
-// decimal.Decimal or a clv.Accumulator without a word: the package
-// registers coders for clv.Purchase, clv.Summary and *clv.Accumulator,
-// which carry them whole.
+// decimal.Decimal, a clv.Accumulator or a btyd.Summarizer without a
+// word: the package registers coders for clv.Purchase, clv.Summary,
+// *clv.Accumulator and *btyd.Summarizer, which carry them whole.
 package clvbeam

@@ -126,10 +126,7 @@ func (s *shard) add(id string, h uint32, slot int, seq int64) (int32, bool) {
 	}
 	i := s.count
 	s.count++
-	if i%stateChunk == 0 {
-		s.states = append(s.states, make([]customerState, stateChunk))
-		s.seqs = append(s.seqs, make([]int64, stateChunk))
-	}
+	s.room(i)
 	s.slots[slot] = uint64(h)<<32 | uint64(i+1)
 	s.seqs[i/stateChunk][i%stateChunk] = seq
 	c := s.state(i)
@@ -147,6 +144,20 @@ func (s *shard) add(id string, h uint32, slot int, seq int64) (int32, bool) {
 		s.longID[n-1] = append(s.longID[n-1], id...)
 	}
 	return i, true
+}
+
+// room makes room for the state and row of customer i: a new chunk, or
+// the rest of a last chunk that a decoder made no longer than it needed.
+func (s *shard) room(i int32) {
+	k, j := int(i/stateChunk), int(i%stateChunk)
+	switch {
+	case k == len(s.states):
+		s.states = append(s.states, make([]customerState, stateChunk))
+		s.seqs = append(s.seqs, make([]int64, stateChunk))
+	case j == len(s.states[k]):
+		s.states[k] = append(make([]customerState, 0, stateChunk), s.states[k]...)[:stateChunk]
+		s.seqs[k] = append(make([]int64, 0, stateChunk), s.seqs[k]...)[:stateChunk]
+	}
 }
 
 // grow doubles the slots of the table.

@@ -11,15 +11,12 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"flag"
-	"fmt"
 	"log"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/gcs"
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/local"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/textio"
@@ -27,6 +24,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
 	"github.com/clvkit/clv"
 	clvbeam "github.com/clvkit/clv/beam"
+	"github.com/clvkit/clv/beam/internal/shardfiles"
 )
 
 var (
@@ -47,32 +45,6 @@ func toJSON(s clv.Summary) (string, error) {
 	return string(b), err
 }
 
-// header returns the first line of the first file a glob matches.
-func header(ctx context.Context, glob string) (string, error) {
-	fs, err := filesystem.New(ctx, glob)
-	if err != nil {
-		return "", err
-	}
-	defer fs.Close()
-	files, err := fs.List(ctx, glob)
-	if err != nil {
-		return "", err
-	}
-	if len(files) == 0 {
-		return "", fmt.Errorf("no file matches %s", glob)
-	}
-	f, err := fs.OpenRead(ctx, files[0])
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	line, err := bufio.NewReaderSize(f, 1<<16).ReadString('\n')
-	if err != nil && line == "" {
-		return "", fmt.Errorf("%s: no header line: %v", files[0], err)
-	}
-	return line, nil
-}
-
 func main() {
 	flag.Parse()
 	beam.Init()
@@ -80,7 +52,7 @@ func main() {
 		log.Fatal("summarise: -input and -output are required")
 	}
 	ctx := context.Background()
-	head, err := header(ctx, *input)
+	head, err := shardfiles.Header(ctx, *input)
 	if err != nil {
 		log.Fatalf("summarise: %v", err)
 	}

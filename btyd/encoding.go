@@ -1,0 +1,478 @@
+package btyd
+
+// This file implements the binary encoding of a Summarizer, so that the
+// per-customer summaries of parts of a log can travel between the workers
+// of a distributed engine and merge where they meet. The encoding holds
+// what the Summarizer holds — each customer's id, the row that first
+// named them, their sorted distinct purchase days and their three sums —
+// so its size grows with customers and their days, never with rows;
+// every integer is a varint.
+//
+//	magic "CLVB", version 1
+//	0 for the zero Summarizer, or 1 and:
+//	unit, calibration end (signed, days since 1970-01-01),
+//	holdout end − calibration end, purchases, later, refunds, places
+//	customers: count, then each, in the order of the rows that first
+//	       named them: id length, id, row − the row before − 1 (the
+//	       first: row), days, holdout end − first day, each further
+//	       day − the day before − 1, the calibration, first-day and
+//	       holdout sums in units of 10^−places, and 0, or 1 and the
+//	       part of each sum beyond its units as decimal text
+//	CRC-32 (IEEE) of all that comes before it, 4 bytes, little-endian
+//
+// The holdout end is the calibration end without a holdout. The decoder
+// trusts none of it: every count is bounded by the bytes left before
+// anything is allocated, and the Summarizer it builds is checked to be
+// one that adding purchases could have built.
+
+import (
+	"cmp"
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+	"hash/maphash"
+	"math"
+	"math/bits"
+	"unsafe"
+
+	"github.com/clvkit/clv"
+	"github.com/shopspring/decimal"
+)
+
+const (
+	encodingMagic   = "CLVB"
+	encodingVersion = 1
+
+	maxSpillBytes = 100 // the longest spill: sums stay below 10^44 with 30 places
+)
+
+// The first and last days a Summarizer can hold, since 1970-01-01.
+const (
+	firstDay = minUnix / 86400
+	lastDay  = maxUnix/86400 - 1
+)
+
+// MarshalBinary returns the Summarizer in the binary form
+// [Summarizer.UnmarshalBinary] reads, as [Summarizer.AppendBinary]
+// appends it to nothing.
+func (s *Summarizer) MarshalBinary() ([]byte, error) {
+	return s.AppendBinary(nil)
+}
+
+// AppendBinary appends the binary form of the Summarizer to b and returns
+// the extended slice. The form is lossless: decoded, it gives the same
+// [Summarizer.Base] (amounts equal as numbers), [Summarizer.Histories]
+// and [Summarizer.Totals], with the customers in the same order; it
+// merges as the Summarizer would, either way, and takes more purchases
+// as it would. Its size grows with the customers and their distinct
+// purchase days, never with the rows: a customer takes about as many
+// bytes as their id, plus a dozen, plus one or two a purchase day. The
+// zero Summarizer encodes too, as the zero Summarizer. AppendBinary reads
+// the figures as [Summarizer.Base] does, and never fails; the error is
+// there for [encoding.BinaryAppender].
+func (s *Summarizer) AppendBinary(b []byte) ([]byte, error) {
+	start := len(b)
+	b = append(b, encodingMagic...)
+	b = binary.AppendUvarint(b, encodingVersion)
+	if !s.ready {
+		b = append(b, 0)
+		return binary.LittleEndian.AppendUint32(b, crc32.ChecksumIEEE(b[start:])), nil
+	}
+	b = append(b, 1)
+	b = binary.AppendUvarint(b, uint64(s.unit))
+	b = binary.AppendVarint(b, int64(s.calEnd))
+	b = binary.AppendUvarint(b, uint64(s.holdEnd-s.calEnd))
+	b = binary.AppendUvarint(b, uint64(s.purchases))
+	b = binary.AppendUvarint(b, uint64(s.later))
+	b = binary.AppendUvarint(b, uint64(s.refunds))
+	s.compact()
+	places := max(s.shards[0].places, s.shards[1].places)
+	b = binary.AppendUvarint(b, uint64(places))
+	b = binary.AppendUvarint(b, uint64(s.shards[0].count)+uint64(s.shards[1].count))
+	prev := int64(-1)
+	for _, k := range s.order() {
+		sh := &s.shards[k.shard]
+		c := sh.state(k.index)
+		id := sh.id(c)
+		b = append(binary.AppendUvarint(b, uint64(len(id))), id...)
+		seq := sh.seq(k.index)
+		b = binary.AppendUvarint(b, uint64(seq-prev-1))
+		prev = seq
+		days := sh.daysOf(k.index)
+		b = binary.AppendUvarint(b, uint64(len(days)))
+		b = binary.AppendUvarint(b, uint64(s.holdEnd-days[0]))
+		for j := 1; j < len(days); j++ {
+			b = binary.AppendUvarint(b, uint64(days[j]-days[j-1]-1))
+		}
+		units, spill, spilled := sh.sumsAt(c, places)
+		for _, u := range units {
+			b = binary.AppendUvarint(b, uint64(u))
+		}
+		if !spilled {
+			b = append(b, 0)
+			continue
+		}
+		b = append(b, 1)
+		for _, d := range spill {
+			str := d.String()
+			b = append(binary.AppendUvarint(b, uint64(len(str))), str...)
+		}
+	}
+	return binary.LittleEndian.AppendUint32(b, crc32.ChecksumIEEE(b[start:])), nil
+}
+
+// sumsAt returns the calibration, first-day and holdout sums of c as
+// units of 10^−places, places at least the shard's, and the parts beyond
+// them; spilled reports whether any part is not zero.
+func (sh *shard) sumsAt(c *customerState, places int32) (units [3]int64, spill [3]decimal.Decimal, spilled bool) {
+	for k, f := range [...]sumField{calSum, firstSum, holdSum} {
+		u := *f.units(c)
+		if c.extra != 0 {
+			spill[k] = *f.spill(&sh.extras[c.extra-1])
+		}
+		if v, ok := scaleUnits(u, places-sh.places); ok {
+			units[k] = v
+		} else {
+			spill[k] = spill[k].Add(decimal.New(u, -sh.places))
+		}
+		spilled = spilled || !spill[k].IsZero()
+	}
+	return units, spill, spilled
+}
+
+// UnmarshalBinary sets the Summarizer to the one data encodes, as
+// [Summarizer.AppendBinary] wrote it, replacing whatever it held; it
+// works on the zero Summarizer. The decoded Summarizer has the original's
+// calibration end, holdout, unit, customers, their order and figures, and
+// counts of rows, and is as ready as the original to take purchases and
+// to merge.
+//
+// It trusts nothing in data: it returns an error wrapping
+// [clv.ErrMalformed], and leaves the Summarizer as it was, for data that
+// is truncated, altered, of another version, or describes a Summarizer
+// that adding purchases could not have built; it never allocates more
+// than a small multiple of len(data).
+func (s *Summarizer) UnmarshalBinary(data []byte) error {
+	d := summaryDecoder{data: data}
+	got := d.summarizer()
+	if d.err != nil {
+		return d.err
+	}
+	*s = *got
+	return nil
+}
+
+// A summaryDecoder reads an encoded Summarizer.
+type summaryDecoder struct {
+	data []byte
+	at   int
+	err  error
+}
+
+// fail records the first failure, naming what was being read.
+func (d *summaryDecoder) fail(what, reason string) {
+	if d.err == nil {
+		d.err = fmt.Errorf("btyd: decode summarizer: %s at byte %d: %w: %s", what, d.at, clv.ErrMalformed, reason)
+	}
+}
+
+// uvarint reads a number written in the fewest bytes, the only way
+// AppendBinary writes it.
+func (d *summaryDecoder) uvarint(what string) uint64 {
+	if d.err != nil {
+		return 0
+	}
+	if d.at < len(d.data) && d.data[d.at] < 0x80 { // most numbers: one byte
+		d.at++
+		return uint64(d.data[d.at-1])
+	}
+	v, n := binary.Uvarint(d.data[d.at:])
+	if n <= 0 || n != max(1, (bits.Len64(v)+6)/7) {
+		d.fail(what, "not a number")
+		return 0
+	}
+	d.at += n
+	return v
+}
+
+// varint reads a signed number, zig-zag encoded.
+func (d *summaryDecoder) varint(what string) int64 {
+	u := d.uvarint(what)
+	return int64(u>>1) ^ -int64(u&1)
+}
+
+// upTo reads a number no larger than limit.
+func (d *summaryDecoder) upTo(what string, limit uint64) uint64 {
+	v := d.uvarint(what)
+	if v > limit {
+		d.fail(what, fmt.Sprintf("%d, more than %d", v, limit))
+		return 0
+	}
+	return v
+}
+
+// count reads how many items follow, each of at least size bytes, which
+// the bytes left must hold.
+func (d *summaryDecoder) count(what string, size int, limit uint64) int {
+	return int(d.upTo(what, min(limit, uint64(len(d.data)-d.at)/uint64(size))))
+}
+
+// bytes reads a length and as many bytes, without copying them.
+func (d *summaryDecoder) bytes(what string, limit int) []byte {
+	n := int(d.upTo(what, uint64(limit)))
+	if d.err != nil {
+		return nil
+	}
+	if n > len(d.data)-d.at {
+		d.fail(what, "truncated")
+		return nil
+	}
+	d.at += n
+	return d.data[d.at-n : d.at]
+}
+
+// A wireCustomer is a customer read and checked, before it joins a shard.
+type wireCustomer struct {
+	id    string // a view of the data
+	hash  uint64
+	seq   int64
+	days  [2]int // start and end in the decoder's list of days
+	units [3]int64
+	spill int32 // 1 + index into the spills; 0 for none
+}
+
+func (d *summaryDecoder) summarizer() *Summarizer {
+	if len(d.data) < len(encodingMagic)+4 || string(d.data[:len(encodingMagic)]) != encodingMagic {
+		d.fail("magic", "not an encoded Summarizer")
+		return nil
+	}
+	body := len(d.data) - 4
+	if crc32.ChecksumIEEE(d.data[:body]) != binary.LittleEndian.Uint32(d.data[body:]) {
+		d.fail("checksum", "the data was altered or cut short")
+		return nil
+	}
+	d.data, d.at = d.data[:body], len(encodingMagic)
+	if v := d.uvarint("version"); d.err == nil && v != encodingVersion {
+		d.fail("version", fmt.Sprintf("%d, not %d", v, encodingVersion))
+	}
+	s := &Summarizer{}
+	if d.upTo("ready", 1) == 1 {
+		d.contents(s)
+	}
+	if d.err == nil && d.at != len(d.data) {
+		d.fail("end", "bytes after the last customer")
+	}
+	return s
+}
+
+// contents reads what a Summarizer made by NewSummarizer holds.
+func (d *summaryDecoder) contents(s *Summarizer) {
+	s.ready = true
+	s.unit = clv.Period(d.upTo("unit", math.MaxInt32))
+	if days, ok := unitDays(s.unit); ok {
+		s.unitDays = days
+	} else {
+		d.fail("unit", "not a unit")
+	}
+	cal := d.varint("calibration end")
+	if cal < firstDay || cal > lastDay {
+		d.fail("calibration end", "beyond the years 1 to 9999")
+	}
+	s.calEnd = int32(cal)
+	s.holdEnd = s.calEnd + int32(d.upTo("holdout", uint64(lastDay-cal)))
+	s.purchases = int64(d.upTo("purchases", math.MaxInt64))
+	s.later = int64(d.upTo("later", math.MaxInt64-uint64(s.purchases)))
+	s.refunds = int64(d.upTo("refunds", math.MaxInt64-uint64(s.purchases+s.later)))
+	s.rows = s.purchases + s.later + s.refunds
+	places := int32(d.upTo("places", maxUnitPlaces))
+	s.seed = maphash.MakeSeed()
+
+	// The customers, read and checked, then placed in their shards.
+	const minCustomerBytes = 9 // id length and id, row, days and a day, sums, spill
+	n := d.count("customers", minCustomerBytes, math.MaxInt64)
+	if d.err == nil && n == 0 && places != 0 {
+		d.fail("places", "without customers")
+	}
+	wire := make([]wireCustomer, 0, n)
+	// Every purchase day takes a byte at least, and a purchase.
+	days := make([]int32, 0, min(uint64(len(d.data)-d.at), uint64(s.purchases)))
+	var spills [][3]decimal.Decimal
+	var perShard [2]int
+	prev := int64(-1)
+	for range n {
+		w := wireCustomer{days: [2]int{len(days), len(days)}}
+		id := d.bytes("customer", maxIDBytes)
+		if d.err == nil && len(id) == 0 {
+			d.fail("customer", "an empty id")
+		}
+		w.id = unsafe.String(unsafe.SliceData(id), len(id)) // shard.add copies it
+		w.seq = prev + 1 + int64(d.upTo("row", uint64(s.rows-1-prev)))
+		if d.err == nil && w.seq >= s.rows {
+			d.fail("row", "beyond the rows")
+		}
+		prev = w.seq
+		k := d.count("days", 1, math.MaxInt64)
+		if d.err == nil && k == 0 {
+			d.fail("days", "none")
+		}
+		day := s.holdEnd - int32(d.upTo("first day", uint64(int64(s.holdEnd)-firstDay)))
+		for j := range k {
+			if j > 0 {
+				if day == s.holdEnd {
+					d.fail("day", "beyond the holdout end")
+					return
+				}
+				day += 1 + int32(d.upTo("day", uint64(s.holdEnd-day-1)))
+			}
+			days = append(days, day)
+		}
+		w.days[1] = len(days)
+		for j := range w.units {
+			w.units[j] = int64(d.upTo("sum", math.MaxInt64))
+		}
+		var spill [3]decimal.Decimal
+		spilled := d.upTo("spill", 1) == 1
+		if spilled {
+			for j := range spill {
+				spill[j] = d.spill()
+			}
+			if d.err == nil && spill[0].IsZero() && spill[1].IsZero() && spill[2].IsZero() {
+				d.fail("spill", "all zero")
+			}
+			spills = append(spills, spill)
+			w.spill = int32(len(spills))
+		}
+		if d.err != nil {
+			return
+		}
+		d.checkSums(s, w.units, spilled, spill, places, days[w.days[0]:w.days[1]])
+		w.hash = maphash.String(s.seed, w.id)
+		perShard[w.hash>>63]++
+		wire = append(wire, w)
+	}
+	if d.err == nil && int64(len(days)) > s.purchases {
+		d.fail("days", fmt.Sprintf("%d purchase days, more than the %d purchases", len(days), s.purchases))
+	}
+	if d.err != nil {
+		return
+	}
+	for k := range s.shards {
+		s.shards[k].prepare(perShard[k], places, wire, k)
+	}
+	for _, w := range wire {
+		sh := &s.shards[w.hash>>63]
+		i, slot := sh.find(w.id, uint32(w.hash))
+		if i >= 0 {
+			d.fail("customer", fmt.Sprintf("%.20q twice", w.id))
+			return
+		}
+		i, ok := sh.add(w.id, uint32(w.hash), slot, w.seq)
+		if !ok {
+			d.fail("customer", "more than a shard holds")
+			return
+		}
+		mine := days[w.days[0]:w.days[1]]
+		c := sh.state(i)
+		c.firstDay = mine[0]
+		c.cal, c.first, c.hold = w.units[0], w.units[1], w.units[2]
+		if w.spill != 0 {
+			sp := &spills[w.spill-1]
+			*sh.extra(c) = customerExtra{cal: sp[0], first: sp[1], hold: sp[2]}
+		}
+		sh.dayList = append(sh.dayList, mine...)
+		sh.dayStart = append(sh.dayStart, len(sh.dayList))
+	}
+	for k := range s.shards {
+		s.shards[k].compacted = s.shards[k].count
+	}
+}
+
+// prepare sizes an empty shard for the n customers of wire that hash to
+// it, k: its table, states, rows, days and long ids, no larger than they
+// need.
+func (sh *shard) prepare(n int, places int32, wire []wireCustomer, k int) {
+	if n == 0 {
+		return
+	}
+	sh.places = places
+	size := 16
+	for n-1 >= size/4*3 {
+		size *= 2
+	}
+	sh.slots = make([]uint64, size)
+	for left := n; left > 0; left -= stateChunk {
+		sh.states = append(sh.states, make([]customerState, min(left, stateChunk)))
+		sh.seqs = append(sh.seqs, make([]int64, min(left, stateChunk)))
+	}
+	days, long := 0, 0
+	for _, w := range wire {
+		if int(w.hash>>63) != k {
+			continue
+		}
+		days += w.days[1] - w.days[0]
+		if len(w.id) > inlineID {
+			long += len(w.id)
+		}
+	}
+	sh.dayStart = append(make([]int, 0, n+1), 0)
+	sh.dayList = make([]int32, 0, days)
+	if long > 0 {
+		sh.longID = [][]byte{make([]byte, 0, min(long, idChunk))}
+	}
+}
+
+// spill reads the part of a sum beyond its units: a decimal of zero or
+// more, as Decimal.String writes it, with at most clv.MaxScale places.
+func (d *summaryDecoder) spill() decimal.Decimal {
+	b := d.bytes("spill", maxSpillBytes)
+	for _, c := range b {
+		if (c < '0' || c > '9') && c != '.' {
+			d.fail("spill", "not a plain decimal of zero or more")
+			return decimal.Decimal{}
+		}
+	}
+	if d.err != nil {
+		return decimal.Decimal{}
+	}
+	v, err := decimal.NewFromString(string(b))
+	switch {
+	case err != nil || v.String() != string(b):
+		d.fail("spill", "not a decimal as written")
+	case v.Exponent() < -clv.MaxScale:
+		d.fail("spill", "too many decimal places")
+	}
+	return v
+}
+
+// checkSums checks a customer's sums against their days: the calibration
+// sum is zero without a purchase day up to the calibration end, the
+// holdout sum zero without one in the holdout, and the first-day sum part
+// of the sum of its period, all of it if that period has no other day.
+func (d *summaryDecoder) checkSums(s *Summarizer, units [3]int64, spilled bool, spill [3]decimal.Decimal, places int32, days []int32) {
+	// compare compares sums i and j, in integers unless a part spilled.
+	compare := func(i, j int) int {
+		if !spilled {
+			return cmp.Compare(units[i], units[j])
+		}
+		return decimal.New(units[i], -places).Add(spill[i]).Cmp(decimal.New(units[j], -places).Add(spill[j]))
+	}
+	zero := func(j int) bool { return units[j] == 0 && spill[j].IsZero() }
+	calDays := 0
+	for _, day := range days {
+		if day <= s.calEnd {
+			calDays++
+		}
+	}
+	period, alone := 0, calDays == 1 // the sum of the first day's period
+	if calDays == 0 {
+		period, alone = 2, len(days) == 1
+	}
+	switch {
+	case calDays == 0 && !zero(0):
+		d.fail("sum", "a calibration sum without a purchase day in it")
+	case calDays == len(days) && !zero(2):
+		d.fail("sum", "a holdout sum without a purchase day in it")
+	case compare(1, period) > 0 || alone && compare(1, period) != 0:
+		d.fail("sum", "a first-day sum other than its days make")
+	}
+}
