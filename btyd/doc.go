@@ -17,10 +17,20 @@
 // ([BGNBD.ProbAlive]) and how many purchases they will make
 // ([BGNBD.ConditionalExpectedPurchases]). [FitGammaGamma] fits the
 // gamma–gamma model of spend ([GammaGamma]). [Values] combines the two
-// into each customer's lifetime value over a horizon, discounted, and
-// [CompareHoldout] checks the purchase model against a holdout period.
+// into each customer's lifetime value over a horizon, discounted;
+// [CompareHoldout] checks the purchase model against a holdout period, and
+// [Track] follows the base's repeat purchases through it, step by step.
+// A Summarizer marshals to a compact binary form and merges exactly, so a
+// log too large for one machine is summarised in parts.
 //
 // # Models
+//
+// Purchase models, fitted to the same histories, each behind
+// [PurchaseModel], which Values, CompareHoldout and Track take: [BGNBD]
+// (Fader, Hardie and Lee 2005) and [MBGNBD] (Batislam, Denizel and
+// Filiztekin 2007), in which a customer may also leave at once. [BGBB]
+// (Fader, Hardie and Shang 2010) models discrete opportunities — yearly
+// donations, issues of a magazine — from [DiscreteHistory] counts.
 //
 // One model per file, as gonum's distuv keeps one distribution per file: a
 // value type with exported parameters ([BGNBD]{R, Alpha, A, B},

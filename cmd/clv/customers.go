@@ -175,45 +175,15 @@ func (in *customerInputs) read(stderr io.Writer) (*btyd.Summarizer, logStats, st
 		fmt.Fprintf(stderr, "clv customers: %s\n", strings.TrimPrefix(err.Error(), "btyd: "))
 		return nil, logStats{}, "", 2
 	}
-	f, name := os.Stdin, "standard input"
-	if in.input != "-" {
-		var err error
-		if f, err = os.Open(in.input); err != nil {
-			fmt.Fprintf(stderr, "clv customers: %v\n", err)
-			return nil, logStats{}, "", 2
-		}
-		defer f.Close()
-		name = in.input
-	}
-	var r io.Reader = f
-	size := int64(0)
-	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
-		size = info.Size()
-	} else {
-		r = struct{ io.Reader }{f} // read once, on one core
-	}
 	// A segment column, if the log has one, is read and left aside: the
 	// models see a customer whole.
 	o := logReading{columns: in.columns, skipBad: in.skipBad, workers: in.workers, newSum: func() (summary, error) {
 		s, err := btyd.NewSummarizer(in.calibrationEnd, opts...)
 		return summarizer{s}, err
 	}}
-	if isTerminal(stderr) {
-		o.progress = newProgress(stderr, size)
-	}
-	sum, stats, err := o.read(r)
-	for _, reason := range stats.FirstSkipped {
-		fmt.Fprintf(stderr, "clv customers: %s: skipped %s\n", name, reason)
-	}
-	if more := stats.Skipped - int64(len(stats.FirstSkipped)); more > 0 {
-		fmt.Fprintf(stderr, "clv customers: %s: skipped %d more malformed lines\n", name, more)
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "clv customers: %s: %s\n", name, strings.TrimPrefix(err.Error(), "clv: "))
-		if errors.Is(err, errNothing) {
-			return nil, stats, name, 1
-		}
-		return nil, stats, name, 2
+	sum, stats, name, code := readInput(in.input, o, "clv customers", stderr)
+	if sum == nil {
+		return nil, stats, name, code
 	}
 	return sum.(summarizer).Summarizer, stats, name, 0
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/clvkit/clv"
@@ -39,6 +40,51 @@ func readLog(r io.Reader, o logReading) (*clv.Accumulator, logStats, error) {
 		return nil, stats, err
 	}
 	return sum.(accumulator).Accumulator, stats, nil
+}
+
+// readInput reads the log named by -input, a file or - for standard
+// input, as o says, with progress on stderr if it is a terminal, and
+// reports skipped lines and failures there under prefix. On failure it
+// returns a nil summary and the exit code: 1 for a log with nothing to
+// summarise, 2 for any other.
+func readInput(input string, o logReading, prefix string, stderr io.Writer) (summary, logStats, string, int) {
+	f, name := os.Stdin, "standard input"
+	if input != "-" {
+		var err error
+		if f, err = os.Open(input); err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
+			return nil, logStats{}, "", 2
+		}
+		defer f.Close()
+		name = input
+	}
+	// A regular file can be read again, so on every core; a pipe or a
+	// device reads once, so on one.
+	var r io.Reader = f
+	size := int64(0)
+	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
+		size = info.Size()
+	} else {
+		r = struct{ io.Reader }{f}
+	}
+	if isTerminal(stderr) {
+		o.progress = newProgress(stderr, size)
+	}
+	sum, stats, err := o.read(r)
+	for _, reason := range stats.FirstSkipped {
+		fmt.Fprintf(stderr, "%s: %s: skipped %s\n", prefix, name, reason)
+	}
+	if more := stats.Skipped - int64(len(stats.FirstSkipped)); more > 0 {
+		fmt.Fprintf(stderr, "%s: %s: skipped %d more malformed lines\n", prefix, name, more)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %s: %s\n", prefix, name, strings.TrimPrefix(err.Error(), "clv: "))
+		if errors.Is(err, errNothing) {
+			return nil, stats, name, 1
+		}
+		return nil, stats, name, 2
+	}
+	return sum, stats, name, 0
 }
 
 // accounting says what became of every line.

@@ -195,43 +195,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 // runLog summarises the purchase log named by -input and prices its
 // segments.
 func runLog(in inputs, opts []clv.Option, stdout, stderr io.Writer) int {
-	f, name := os.Stdin, "standard input"
-	if in.input != "-" {
-		var err error
-		if f, err = os.Open(in.input); err != nil {
-			fmt.Fprintf(stderr, "clv: %v\n", err)
-			return 2
-		}
-		defer f.Close()
-		name = in.input
-	}
-	// A regular file can be read again, so on every core; a pipe or a
-	// device reads once, so on one.
-	var r io.Reader = f
-	size := int64(0)
-	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
-		size = info.Size()
-	} else {
-		r = struct{ io.Reader }{f}
-	}
 	o := logReading{columns: in.columns, period: in.window.Period, skipBad: in.skipBad, workers: in.workers}
-	if isTerminal(stderr) {
-		o.progress = newProgress(stderr, size)
+	sum, stats, name, code := readInput(in.input, o, "clv", stderr)
+	if sum == nil {
+		return code
 	}
-	acc, stats, err := readLog(r, o)
-	for _, reason := range stats.FirstSkipped {
-		fmt.Fprintf(stderr, "clv: %s: skipped %s\n", name, reason)
-	}
-	if more := stats.Skipped - int64(len(stats.FirstSkipped)); more > 0 {
-		fmt.Fprintf(stderr, "clv: %s: skipped %d more malformed lines\n", name, more)
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "clv: %s: %s\n", name, strings.TrimPrefix(err.Error(), "clv: "))
-		if errors.Is(err, errNothing) {
-			return 1
-		}
-		return 2
-	}
+	acc := sum.(accumulator).Accumulator
 	s := acc.Summary()
 	report, notes := priceLog(s, opts)
 	if in.json {
