@@ -46,6 +46,10 @@ const (
 	// draws: the table of expectations that ValueIntervals holds, 16
 	// bytes an entry.
 	maxIntervalTable = 1 << 24
+	// maxIntervalWork bounds the customers of a base times the draws:
+	// some 2.7 × 10^8, a million customers and 268 draws, a minute's work
+	// or less.
+	maxIntervalWork = 1 << 28
 )
 
 // An IntervalOption sets an optional input of [ValueIntervals].
@@ -249,18 +253,13 @@ func ValueIntervals(fit BGNBDFit, spend GammaGammaFit, b Base, h Horizon, opts .
 	return valueIntervals(fn, bgnbdFamily(fit), gammaGammaFitted(spend), b, v, c)
 }
 
-// A customerKey is what a customer's figures depend on: their history
-// and, with repeat purchases, their mean spend.
-type customerKey struct {
-	x     int64
-	tx, T float64
-	z     float64
-}
-
 // valueIntervals computes ValueIntervals for a purchase family and a
 // gamma–gamma fit.
 func valueIntervals(fn string, family purchaseFamily, spend fitted, b Base, v *valuer, c intervalConfig) (ValuationIntervals, error) {
 	n := c.draws
+	if len(b.Customers)*n > maxIntervalWork {
+		return ValuationIntervals{}, fmt.Errorf("btyd: %s: draws = %d: %w: %d customers times the draws exceed 2^28; draw fewer", fn, n, clv.ErrOutOfRange, len(b.Customers))
+	}
 	purchaseDraws, err := family.fit.draw(fn, n, rand.NewPCG(c.seed, 1))
 	if err != nil {
 		return ValuationIntervals{}, err
@@ -294,11 +293,11 @@ func valueIntervals(fn string, family purchaseFamily, spend fitted, b Base, v *v
 		pairOf[i] = p
 	}
 	np := len(pairs)
-	table := make([]pairValue, np*n) // draw j, pair p at j·np + p
+	table := make([]pairValue, np*n) // pair p, draw j at p·n + j: a customer's draws side by side
 	var tableErr [2]error
 	split(len(table), func(part, lo, hi int) {
 		for k := lo; k < hi; k++ {
-			j, p := k/np, k%np
+			p, j := k/n, k%n
 			e, err := models[j].expectAlive(v, pairs[p].x, pairs[p].T)
 			if err != nil {
 				tableErr[part] = err
@@ -324,63 +323,73 @@ func valueIntervals(fn string, family purchaseFamily, spend fitted, b Base, v *v
 	split(len(b.Customers), func(part, lo, hi int) {
 		ps := &parts[part]
 		ps.purchases, ps.value = make([]kahan, n), make([]kahan, n)
-		// The distinct customers of the part, in order, with their
-		// counts.
-		slot := make(map[customerKey]int32)
-		var first []int32 // the first customer of each distinct one
-		var count []float64
-		slotOf := make([]int32, hi-lo)
-		for i := lo; i < hi; i++ {
-			cu := &b.Customers[i]
-			k := customerKey{x: cu.X, tx: cu.Tx, T: cu.T}
-			if cu.X > 0 {
-				k.z = toFloat(cu.Spend)
-			}
-			s, ok := slot[k]
-			if !ok {
-				s = int32(len(first))
-				slot[k] = s
-				first = append(first, int32(i))
-				count = append(count, 0)
-			}
-			count[s]++
-			slotOf[i-lo] = s
-		}
-		intervals := make([]CustomerInterval, len(first))
 		bufP, bufV := make([]float64, n), make([]float64, n)
-		for s, i := range first {
-			cu := &b.Customers[i]
-			x, z := float64(cu.X), 0.0
-			if cu.X > 0 {
-				z = toFloat(cu.Spend)
-			}
-			p := int(pairOf[i])
+		// figures returns the interval of customers (x, t_x, T) of mean
+		// spend z and expectations p, adding w times their draws to the
+		// totals.
+		figures := func(x, tx, T, z float64, p int, w float64) (CustomerInterval, error) {
 			for j := range n {
-				alive := models[j].probAlive(x, cu.Tx, cu.T)
-				e := table[j*np+p]
+				alive := models[j].probAlive(x, tx, T)
+				e := table[p*n+j]
 				purchases := alive * e.purchases
 				value := v.margin * spendOf(spendDraws[j], x, z) * alive * e.discounted
 				if math.IsNaN(value) {
 					value = math.Inf(1) // an infinite spend at a vanishing chance
 				}
 				bufP[j], bufV[j] = purchases, value
-				ps.purchases[j].add(count[s] * purchases)
-				ps.value[j].add(count[s] * value)
+				ps.purchases[j].add(w * purchases)
+				ps.value[j].add(w * value)
 			}
 			pi, err := bounds(bufP, lowAt, highAt)
-			if err == nil {
-				var vi Interval
-				if vi, err = bounds(bufV, lowAt, highAt); err == nil {
-					intervals[s] = CustomerInterval{Purchases: pi, Value: MoneyInterval{toDecimal(vi.Low, scale), toDecimal(vi.High, scale)}}
-					continue
-				}
+			if err != nil {
+				return CustomerInterval{}, err
 			}
+			vi, err := bounds(bufV, lowAt, highAt)
+			if err != nil {
+				return CustomerInterval{}, err
+			}
+			return CustomerInterval{Purchases: pi, Value: MoneyInterval{toDecimal(vi.Low, scale), toDecimal(vi.High, scale)}}, nil
+		}
+		fail := func(i int, err error) {
 			ps.err = naming(fmt.Errorf("btyd: %s: %w", fn, err), fn, "customer", int64(i+1))
-			return
+		}
+		// A customer without a repeat purchase depends on T alone: their
+		// figures are computed once for each T, in the order of the
+		// pairs, and weighted by their number.
+		zeros := make([]float64, np)
+		zeroAt := make([]int, np) // the first such customer of each pair
+		for i := lo; i < hi; i++ {
+			if b.Customers[i].X == 0 {
+				if zeros[pairOf[i]] == 0 {
+					zeroAt[pairOf[i]] = i
+				}
+				zeros[pairOf[i]]++
+			}
+		}
+		zeroIntervals := make([]CustomerInterval, np)
+		for p, w := range zeros {
+			if w > 0 {
+				iv, err := figures(0, 0, pairs[p].T, 0, p, w)
+				if err != nil {
+					fail(zeroAt[p], err)
+					return
+				}
+				zeroIntervals[p] = iv
+			}
 		}
 		for i := lo; i < hi; i++ {
-			out.Customers[i] = intervals[slotOf[i-lo]]
-			out.Customers[i].ID = b.Customers[i].ID
+			cu := &b.Customers[i]
+			if cu.X == 0 {
+				out.Customers[i] = zeroIntervals[pairOf[i]]
+			} else {
+				iv, err := figures(float64(cu.X), cu.Tx, cu.T, toFloat(cu.Spend), int(pairOf[i]), 1)
+				if err != nil {
+					fail(i, err)
+					return
+				}
+				out.Customers[i] = iv
+			}
+			out.Customers[i].ID = cu.ID
 		}
 	})
 	totalP, totalV := make([]float64, n), make([]float64, n)

@@ -1,6 +1,7 @@
 package btyd_test
 
 import (
+	"flag"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -337,4 +338,166 @@ func TestIntervalErrors(t *testing.T) {
 	// A nil option is no option.
 	_, err = btyd.ValueIntervals(fit, spend, exampleBase, horizon, nil)
 	assert.NoError(t, err)
+}
+
+// coverageBases sets the number of simulated bases of the large coverage
+// check: go test ./btyd -run Coverage -btyd.coverage=1000.
+var coverageBases = flag.Int("btyd.coverage", 0, "simulated bases of TestIntervalCoverage; 0 for the quick check")
+
+// TestIntervalCoverage checks the intervals' coverage by simulation: over
+// many bases simulated from known parameters, the 90 % intervals of the
+// parameters and of the base's total expected purchases and value over a
+// year hold the true figure — the parameters themselves, and the totals
+// under the true parameters for the same base — about 90 % of the time.
+func TestIntervalCoverage(t *testing.T) {
+	bases, customers, draws, tolerance := 40, 1500, 100, 0.14
+	if *coverageBases > 0 {
+		bases, customers, draws = *coverageBases, 4000, btyd.DefaultDraws
+		tolerance = max(0.025, 3.5*math.Sqrt(0.9*0.1/float64(bases)))
+	} else if testing.Short() {
+		bases, tolerance = 20, 0.2
+	}
+	horizon := btyd.Horizon{Length: 1, Period: clv.Year}
+	names := []string{"r", "alpha", "a", "b", "p", "q", "gamma", "total purchases", "total value"}
+	covered := make([]int, len(names))
+	rng := rand.New(rand.NewPCG(2024, 12))
+	fitted := 0
+	for k := range bases {
+		b := simBase(rng, customers, trueBGNBD, trueGammaGamma, 52)
+		fit, err := btyd.FitBGNBD(histories(b.Customers))
+		if err != nil {
+			continue
+		}
+		spend, err := btyd.FitGammaGamma(b.Customers)
+		if err != nil {
+			continue
+		}
+		fitted++
+		lo, hi, err := fit.ParameterIntervals(0.9)
+		require.NoError(t, err)
+		glo, ghi, err := spend.ParameterIntervals(0.9)
+		require.NoError(t, err)
+		iv, err := btyd.ValueIntervals(fit, spend, b, horizon, btyd.WithDraws(draws), btyd.WithSeed(uint64(k)))
+		require.NoError(t, err)
+		truth, err := btyd.Values(trueBGNBD, trueGammaGamma, b, horizon)
+		require.NoError(t, err)
+		in := []bool{
+			lo.R <= trueBGNBD.R && trueBGNBD.R <= hi.R,
+			lo.Alpha <= trueBGNBD.Alpha && trueBGNBD.Alpha <= hi.Alpha,
+			lo.A <= trueBGNBD.A && trueBGNBD.A <= hi.A,
+			lo.B <= trueBGNBD.B && trueBGNBD.B <= hi.B,
+			glo.P <= trueGammaGamma.P && trueGammaGamma.P <= ghi.P,
+			glo.Q <= trueGammaGamma.Q && trueGammaGamma.Q <= ghi.Q,
+			glo.Gamma <= trueGammaGamma.Gamma && trueGammaGamma.Gamma <= ghi.Gamma,
+			iv.Purchases.Low <= truth.Purchases && truth.Purchases <= iv.Purchases.High,
+			iv.Value.Low.LessThanOrEqual(truth.Value) && truth.Value.LessThanOrEqual(iv.Value.High),
+		}
+		for i, ok := range in {
+			if ok {
+				covered[i]++
+			}
+		}
+	}
+	require.Greater(t, fitted, bases*9/10, "bases fitted")
+	for i, name := range names {
+		share := float64(covered[i]) / float64(fitted)
+		t.Logf("%-16s %5.1f %% of %d bases", name, 100*share, fitted)
+		assert.InDelta(t, 0.9, share, tolerance, name)
+	}
+}
+
+func FuzzValueIntervals(f *testing.F) {
+	f.Add(0.9, 20, uint64(1), 1.0, 0.0, []byte{2, 30, 39, 22, 0, 0, 38, 0, 5, 20, 30, 90})
+	f.Add(0.999, 2, uint64(7), 1e3, -0.5, []byte{1, 1, 1, 1})
+	f.Add(1.5, 0, uint64(0), math.NaN(), 1.0, []byte{})
+	f.Add(0.5, 200, uint64(3), 1e-9, 0.9, []byte{9, 200, 255, 255})
+	f.Fuzz(func(t *testing.T, level float64, draws int, seed uint64, scale, corr float64, data []byte) {
+		if draws > 40 && draws <= btyd.MaxDraws {
+			draws = 2 + draws%39 // keep each run quick; the bounds stay fuzzed
+		}
+		// A fit with the example's covariance scaled, and a correlation
+		// between the first two parameters.
+		fit, spend := exampleFit, exampleSpendFit
+		c := make([][]float64, 4)
+		for i := range c {
+			c[i] = make([]float64, 4)
+			for j := range c[i] {
+				c[i][j] = exampleFit.Stats.Covariance[i][j] * scale
+			}
+		}
+		c[0][1] = corr * math.Sqrt(c[0][0]*c[1][1])
+		c[1][0] = c[0][1]
+		fit.Stats.Covariance = c
+		// Customers from the bytes: x, the weeks of t_x and T, and spend.
+		b := btyd.Base{Unit: clv.Week}
+		for i := 0; i+4 <= len(data) && len(b.Customers) < 32; i += 4 {
+			x := int64(data[i] % 40)
+			T := float64(data[i+2])/4 + 0.25
+			tx := 0.0
+			if x > 0 {
+				tx = T * float64(1+int(data[i+1])) / 256
+			}
+			b.Customers = append(b.Customers, btyd.Customer{X: x, Tx: tx, T: T, Spend: decimal.New(int64(data[i+3])*37, -2)})
+		}
+		iv, err := btyd.ValueIntervals(fit, spend, b, btyd.Horizon{Length: 1, Period: clv.Year},
+			btyd.WithLevel(level), btyd.WithDraws(draws), btyd.WithSeed(seed))
+		if err != nil {
+			if !isSentinel(err) {
+				t.Fatal(err)
+			}
+			return
+		}
+		if len(iv.Customers) != len(b.Customers) {
+			t.Fatalf("%d intervals for %d customers", len(iv.Customers), len(b.Customers))
+		}
+		check := func(i btyd.Interval, m btyd.MoneyInterval) {
+			if !finite(i.Low) || !finite(i.High) || i.Low < 0 || i.Low > i.High || m.Low.Sign() < 0 || m.Low.GreaterThan(m.High) {
+				t.Fatalf("%+v %+v", i, m)
+			}
+		}
+		for _, c := range iv.Customers {
+			check(c.Purchases, c.Value)
+		}
+		check(iv.Purchases, iv.Value)
+	})
+}
+
+// BenchmarkValueIntervalsCDNOW draws 200 parameter vectors for the CDNOW
+// sample's 2,357 customers and takes the 90 % intervals of each one's
+// purchases and value over the 39-week holdout's length.
+func BenchmarkValueIntervalsCDNOW(b *testing.B) {
+	s := cdnowSummary(b)
+	base := s.Base()
+	fit, spend := fitBoth(b, base)
+	horizon := btyd.Horizon{Length: 39, Period: clv.Week}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := btyd.ValueIntervals(fit, spend, base, horizon); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkValueIntervals takes the intervals of BenchmarkValues' figures
+// — a year in monthly steps at 10 % a year — for the million customers,
+// from 20 draws (the work is proportional to the draws: multiply by 10
+// for the default 200).
+func BenchmarkValueIntervals(b *testing.B) {
+	s, base := benchBase()
+	freq, err := btyd.FitBGNBD(s.Histories())
+	if err != nil {
+		b.Fatal(err)
+	}
+	spend, err := btyd.FitGammaGamma(base.Customers)
+	if err != nil {
+		b.Fatal(err)
+	}
+	horizon := btyd.Horizon{Length: 12, Period: clv.Month}
+	rate := btyd.WithDiscountRate(decimal.RequireFromString("0.1"), clv.Year)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := btyd.ValueIntervals(freq, spend, base, horizon, btyd.WithDraws(20), btyd.WithValueOptions(rate)); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
