@@ -135,9 +135,8 @@ func checkLevel(fn string, level float64) error {
 //
 // which is the interval that the draws of [ValueIntervals] approach. It
 // returns an error wrapping [clv.ErrOutOfRange] for a level outside
-// (0, 1), [clv.ErrMissing] for a fit without a covariance, and
-// [clv.ErrOutOfRange] or [clv.ErrNonPositive] for a non-finite one or
-// invalid parameters.
+// (0, 1), the errors of the model's type for invalid parameters, and
+// fails for the fit's covariance as [ValueIntervals] does.
 func (f BGNBDFit) ParameterIntervals(level float64) (low, high BGNBD, err error) {
 	lo, hi, err := parameterIntervals("BG/NBD parameter intervals", bgnbdFamily(f).fit, level)
 	if err != nil {
@@ -224,19 +223,26 @@ type ValuationIntervals struct {
 // of whether the models suit the base, or of the randomness of the
 // customers' future purchases about their expectation.
 //
-// The work is the draws times the distinct (x, T) of the base, for the
-// expectations, and times its distinct customers, for their figures:
-// about 0.1 µs a customer and draw on two goroutines, 20 s for a million
-// distinct customers and 200 draws. Fewer draws are proportionally
-// faster.
+// The work is the draws times the distinct (x, T) of the base, each an
+// expectation at every step's end (at the horizon's alone without
+// discounting), plus the draws times the customers with a repeat
+// purchase, each a P(alive) and an expected spend; customers without one
+// are computed once for each T. Both run on two goroutines. On a shared
+// two-core machine 200 draws take some 0.13 s for CDNOW's 2,357
+// customers over 39 weeks, and 20 draws some 3 s of CPU for a million
+// customers over a year in monthly steps: 200 draws there take ten times
+// as long. The customers times the draws are bounded by 2^28, a million
+// customers and 268 draws.
 //
 // It returns an error if the fits' models, the base, the horizon or the
 // value options are ones [Values] refuses, failing as it does; one
 // wrapping [clv.ErrOutOfRange] for a level outside (0, 1), draws outside 2
-// to [MaxDraws], or distinct (x, T) times draws above 2^24; [clv.ErrMissing]
-// for a fit without a covariance, [clv.ErrOutOfRange] for a non-finite one
-// or one that draws parameters outside 10^−10 to 10^10, and
-// [clv.ErrNoFit] for one that is not positive definite; and
+// to [MaxDraws], customers times draws above 2^28 or distinct (x, T)
+// times draws above 2^24; [clv.ErrMissing] for a fit without a
+// covariance, [clv.ErrInconsistent] for one of the wrong shape or not
+// symmetric, [clv.ErrOutOfRange] for a non-finite one or one that draws
+// parameters outside 10^−10 to 10^10, and [clv.ErrNoFit] for one that is
+// not positive definite; and
 // [clv.ErrOutOfRange] if the high end of a value is infinite, as when
 // more than (1 − level)/2 of the draws of the spend model have an infinite
 // mean spend (q ≤ 1).
