@@ -228,11 +228,11 @@ type ValuationIntervals struct {
 // discounting), plus the draws times the customers with a repeat
 // purchase, each a P(alive) and an expected spend; customers without one
 // are computed once for each T. Both run on two goroutines. On a shared
-// two-core machine 200 draws take some 0.13 s for CDNOW's 2,357
-// customers over 39 weeks, and 20 draws some 3 s of CPU for a million
-// customers over a year in monthly steps: 200 draws there take ten times
-// as long. The customers times the draws are bounded by 2^28, a million
-// customers and 268 draws.
+// two-core machine 200 draws take some 0.09 s for CDNOW's 2,357
+// customers over 39 weeks, and some 30 s (50 s of CPU) for a million
+// customers over a year in monthly steps; 20 draws take a tenth of that.
+// The customers times the draws are bounded by 2^28, a million customers
+// and 268 draws.
 //
 // It returns an error if the fits' models, the base, the horizon or the
 // value options are ones [Values] refuses, failing as it does; one
