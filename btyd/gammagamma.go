@@ -1,8 +1,8 @@
 package btyd
 
 import (
-	"cmp"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 
@@ -155,9 +155,11 @@ type GammaGammaFit struct {
 // the p, q and γ that maximise Σ ln f(z̄ | x) ([GammaGamma.LogLikelihood])
 // with the optimiser every fit shares (see [FitStats]), from p = 1, q = 2
 // and γ the mean spend, or, for 100,000 customers or more, from the fit
-// to a sample of 20,000 of them. The customers' spend enters only through ln z̄ summed by x, and
-// ln(γ + x z̄) and its derivatives in γ, so a pass over a million
-// customers is a logarithm and a division each. Customers without a
+// to a sample of 20,000 of them. The customers' spend enters only through
+// Σ ln z̄, Σ x ln z̄ and sums of ln(γ + x z̄) and its derivatives in γ,
+// which a pass over the customers expands in powers of γ − c about a
+// centre c (the sample's γ): every evaluation near c is then exact to the
+// last bit without another pass, and one farther away recentres. Customers without a
 // repeat purchase are skipped, as are those whose repeat purchases were
 // all of no value ([GammaGammaFit.ZeroSpend]). Published on CDNOW's 946
 // repeat customers (Fader and Hardie 2013): p = 6.25, q = 3.74,
@@ -174,24 +176,33 @@ func FitGammaGamma(customers []Customer) (GammaGammaFit, error) {
 	if len(customers) == 0 {
 		return GammaGammaFit{}, fmt.Errorf("btyd: %s: customers: %w: no customers", fn, clv.ErrMissing)
 	}
-	d, err := newSpendData(fn, customers)
+	// The sample's fit, if it has one, is where the full fit starts and
+	// where the moments of its one pass over the customers are centred.
+	var warm *maximum
+	if part := sample(customers); part != nil {
+		if s, err := newSpendData(fn, part); err == nil && s.n > 0 {
+			if m, err := maximize(fn, s.likelihood, gammaGammaNames, []float64{1, 2, s.meanSpend}, int64(s.n), false); err == nil {
+				warm = &m
+			}
+		}
+	}
+	centre := 0.0
+	if warm != nil {
+		centre = warm.theta[2]
+	}
+	d, err := newSpendDataAt(fn, customers, centre)
 	if err != nil {
 		return GammaGammaFit{}, err
 	}
 	fit := GammaGammaFit{ZeroSpend: d.zero, Correlation: d.correlation}
-	if len(d.v) == 0 {
+	if d.n == 0 {
 		return fit, fmt.Errorf("btyd: %s: %w: no customer has a repeat purchase of positive spend", fn, clv.ErrNoFit)
 	}
-	start := []float64{1, 2, d.meanSpend}
-	warmed := false
-	if part := sample(customers); part != nil {
-		if s, err := newSpendData(fn, part); err == nil && len(s.v) > 0 {
-			if warm, err := maximize(fn, s.likelihood, gammaGammaNames, start, int64(len(s.v)), false); err == nil {
-				start, warmed = warm.theta, true
-			}
-		}
+	start, warmed := []float64{1, 2, d.meanSpend}, warm != nil
+	if warmed {
+		start = warm.theta
 	}
-	best, err := maximize(fn, d.likelihood, gammaGammaNames, start, int64(len(d.v)), warmed)
+	best, err := maximize(fn, d.likelihood, gammaGammaNames, start, int64(d.n), warmed)
 	if err != nil {
 		return fit, err
 	}
@@ -202,35 +213,151 @@ func FitGammaGamma(customers []Customer) (GammaGammaFit, error) {
 	return fit, nil
 }
 
-// spendData holds the repeat customers' spend grouped by x: group g has
-// x = xs[g], count[g] customers, Σ ln z̄ of logs[g], and their x z̄ in
-// v[lo[g]:lo[g+1]].
+// spendData holds what the likelihood of FitGammaGamma needs of the
+// repeat customers with positive spend. Their x enters the terms in Γ,
+// ψ and ψ′ only through how many customers have each x, counted in
+// count for each distinct x of xs, ascending; their ln z̄ only through
+// Σ ln z̄ and Σ x ln z̄; and γ only through
+//
+//	Σ w ln(γ + x z̄),  Σ w/(γ + x z̄),  Σ w/(γ + x z̄)²,  w = 1 and x,
+//
+// which moments give for every γ near a centre (see spendMoments). The
+// customers themselves, (x, z̄), are kept in parts[k] for part k of
+// split(customers), to recentre the moments.
 type spendData struct {
-	xs, count, logs []float64
-	lo              []int
-	v               []float64
-	zero            int64
-	meanSpend       float64
-	correlation     float64
+	xs, count   []float64
+	logZ, xLogZ float64
+	parts       [2][]spendPoint
+	customers   int // the length of the customers read, for split
+	n           int // the customers kept
+	zero        int64
+	meanSpend   float64
+	correlation float64
+	mom         spendMoments
+	recentred   int // how many times the moments were recomputed
 }
 
-// maxDenseX is the largest x grouped by a counting sort; beyond it the
-// customers are sorted.
+// A spendPoint is one repeat customer's x and mean spend z̄.
+type spendPoint struct{ x, z float64 }
+
+// maxDenseX is the largest x counted in an array; beyond it, in a map.
 const maxDenseX = 1 << 20
 
+// A spendPart is what one goroutine reads of a part of the customers.
+type spendPart struct {
+	points      []spendPoint
+	counts      []int64         // customers by x, for x < len(counts)
+	wide        map[int64]int64 // customers by x, for x ≥ maxDenseX
+	logZ, xLogZ float64
+	sumX, sumZ  float64
+	zero        int64
+	mom         spendMoments
+	err         error
+}
+
+// newSpendData reads the customers' spend for the likelihood.
 func newSpendData(fn string, customers []Customer) (*spendData, error) {
-	d := &spendData{}
-	xs := make([]int32, 0, len(customers))
-	zs := make([]float64, 0, len(customers))
-	counts := make([]int, 64) // customers by x, while x is small enough
-	var maxX int64
+	return newSpendDataAt(fn, customers, 0)
+}
+
+// newSpendDataAt reads the customers' spend and, if centre is positive,
+// computes the moments at centre in the same pass, on two goroutines for
+// many customers.
+func newSpendDataAt(fn string, customers []Customer, centre float64) (*spendData, error) {
+	var parts [2]spendPart
+	split(len(customers), func(part, lo, hi int) {
+		parts[part] = readSpend(fn, customers, lo, hi, centre)
+	})
+	d := &spendData{customers: len(customers)}
 	var sumX, sumZ float64
-	for i := range customers {
+	counts := map[int64]int64{}
+	var dense []int64
+	for k := range parts {
+		p := &parts[k]
+		if p.err != nil {
+			return nil, p.err
+		}
+		d.parts[k] = p.points
+		d.n += len(p.points)
+		d.zero += p.zero
+		d.logZ += p.logZ
+		d.xLogZ += p.xLogZ
+		sumX += p.sumX
+		sumZ += p.sumZ
+		if len(p.counts) > len(dense) {
+			dense = append(dense, make([]int64, len(p.counts)-len(dense))...)
+		}
+		for x, c := range p.counts {
+			dense[x] += c
+		}
+		for x, c := range p.wide {
+			counts[x] += c
+		}
+	}
+	if d.n == 0 {
+		return d, nil
+	}
+	for x, c := range dense {
+		if c > 0 {
+			d.xs = append(d.xs, float64(x))
+			d.count = append(d.count, float64(c))
+		}
+	}
+	wide := slices.Sorted(maps.Keys(counts))
+	for _, x := range wide {
+		d.xs = append(d.xs, float64(x))
+		d.count = append(d.count, float64(counts[x]))
+	}
+	if centre > 0 {
+		d.mom = parts[0].mom
+		d.mom.add(&parts[1].mom)
+	}
+	nf := float64(d.n)
+	d.meanSpend = sumZ / nf
+	mx := sumX / nf
+	var cxz, cxx, czz float64 // centred sums, for the correlation
+	for _, points := range d.parts {
+		for _, pt := range points {
+			dx, dz := pt.x-mx, pt.z-d.meanSpend
+			cxz += dx * dz
+			cxx += dx * dx
+			czz += dz * dz
+		}
+	}
+	if cxx > 0 && czz > 0 {
+		d.correlation = max(-1, min(1, cxz/math.Sqrt(cxx*czz)))
+	}
+	return d, nil
+}
+
+// readSpend reads customers lo to hi−1 and, if centre is positive,
+// their moments at centre, a block at a time while the block is in
+// cache; sums run by blocks, as in spendMoments.accumulate.
+func readSpend(fn string, customers []Customer, lo, hi int, centre float64) spendPart {
+	p := spendPart{points: make([]spendPoint, 0, hi-lo), counts: make([]int64, 64)}
+	if centre > 0 {
+		p.mom.reset(centre)
+	}
+	from := 0
+	var logZ, xLogZ, sumX, sumZ float64 // of the block
+	flush := func() {
+		p.logZ += logZ
+		p.xLogZ += xLogZ
+		p.sumX += sumX
+		p.sumZ += sumZ
+		logZ, xLogZ, sumX, sumZ = 0, 0, 0, 0
+		if centre > 0 {
+			p.mom.accumulate(p.points[from:])
+		}
+		from = len(p.points)
+	}
+	for i := lo; i < hi; i++ {
 		c := &customers[i]
 		z, ok := spendFloat(c.Spend)
 		if !ok || c.X < 0 || c.X > maxCount {
 			if err := checkSpend(fn, c.X, c.Spend); err != nil {
-				return nil, naming(err, fn, "customer", int64(i+1))
+				p.err = naming(err, fn, "customer", int64(i+1))
+				return p
 			}
 			z = toFloat(c.Spend)
 		}
@@ -238,95 +365,224 @@ func newSpendData(fn string, customers []Customer) (*spendData, error) {
 		case c.X == 0:
 			continue
 		case z == 0:
-			d.zero++
+			p.zero++
 			continue
 		}
-		if c.X <= maxDenseX {
-			for int(c.X) >= len(counts) {
-				counts = append(counts, make([]int, len(counts))...)
+		if c.X < maxDenseX {
+			for int(c.X) >= len(p.counts) {
+				p.counts = append(p.counts, make([]int64, len(p.counts))...)
 			}
-			counts[c.X]++
+			p.counts[c.X]++
+		} else {
+			if p.wide == nil {
+				p.wide = map[int64]int64{}
+			}
+			p.wide[c.X]++
 		}
-		xs = append(xs, int32(c.X))
-		zs = append(zs, z)
-		maxX = max(maxX, c.X)
-		sumX += float64(c.X)
+		x := float64(c.X)
+		l := math.Log(z)
+		logZ += l
+		xLogZ += x * l
+		sumX += x
 		sumZ += z
-	}
-	n := len(xs)
-	if n == 0 {
-		return d, nil
-	}
-	// Each customer's place, grouped by x in ascending order.
-	place := make([]int32, n)
-	if maxX <= maxDenseX {
-		at := 0
-		for x, k := range counts {
-			if k > 0 {
-				d.xs = append(d.xs, float64(x))
-				d.lo = append(d.lo, at)
-				counts[x] = at
-				at += k
-			}
-		}
-		for i, x := range xs {
-			place[i] = int32(counts[x])
-			counts[x]++
-		}
-	} else {
-		order := make([]int32, n)
-		for i := range order {
-			order[i] = int32(i)
-		}
-		slices.SortStableFunc(order, func(i, j int32) int { return cmp.Compare(xs[i], xs[j]) })
-		for k, i := range order {
-			place[i] = int32(k)
-			if k == 0 || xs[i] != xs[order[k-1]] {
-				d.xs = append(d.xs, float64(xs[i]))
-				d.lo = append(d.lo, k)
-			}
+		p.points = append(p.points, spendPoint{x, z})
+		if len(p.points)-from == spendBlock {
+			flush()
 		}
 	}
-	d.lo = append(d.lo, n)
-	groups := len(d.xs)
-	d.count, d.logs = make([]float64, groups), make([]float64, groups)
-	d.v = make([]float64, n)
-	placed := make([]float64, n) // z in the order of v
-	nf := float64(n)
-	d.meanSpend = sumZ / nf
-	mx := sumX / nf
-	var cxz, cxx, czz float64 // centred sums, for the correlation
-	for i, x := range xs {
-		z, xf := zs[i], float64(x)
-		d.v[place[i]] = xf * z
-		placed[place[i]] = z
-		cxz += (xf - mx) * (z - d.meanSpend)
-		cxx += (xf - mx) * (xf - mx)
-		czz += (z - d.meanSpend) * (z - d.meanSpend)
-	}
-	if cxx > 0 && czz > 0 {
-		d.correlation = max(-1, min(1, cxz/math.Sqrt(cxx*czz)))
-	}
-	var logs [2][]float64
-	split(n, func(part, lo, hi int) {
-		sums := make([]float64, groups)
-		for g := d.groupOf(lo); g < groups && d.lo[g] < hi; g++ {
-			var l float64
-			for _, z := range placed[max(lo, d.lo[g]):min(hi, d.lo[g+1])] {
-				l += math.Log(z)
-			}
-			sums[g] = l
-		}
-		logs[part] = sums
+	flush()
+	return p
+}
+
+// recentre computes the moments afresh at centre.
+func (d *spendData) recentre(centre float64) {
+	d.recentred++
+	var parts [2]spendMoments
+	split(d.customers, func(part, _, _ int) {
+		parts[part].reset(centre)
+		parts[part].accumulate(d.parts[part])
 	})
-	for g := range groups {
-		d.count[g] = float64(d.lo[g+1] - d.lo[g])
-		d.logs[g] = logs[0][g]
-		if logs[1] != nil {
-			d.logs[g] += logs[1][g]
+	d.mom = parts[0]
+	d.mom.add(&parts[1])
+}
+
+// spendOrder is the number of moments kept: enough for the step from a
+// sample's γ to the full data's, a few per cent, to be exact to rounding.
+const spendOrder = 16
+
+// spendMoments are the moments of the customers' u = 1/(c + x z̄) at a
+// centre c, with weights w = 1 and x:
+//
+//	l[w] = Σ w ln(c + x z̄),  m[w][k−1] = M_k = Σ w u^k,  k = 1 … spendOrder
+//
+// From them, with δ = γ − c and ρ = |δ| max u < 1, the expansions of
+// ln(1 + δu) and of its derivatives give the sums at γ:
+//
+//	Σ w ln(γ + x z̄)   = l + Σ_{k≥1} (−1)^(k+1) δ^k M_k / k
+//	Σ w /(γ + x z̄)    = Σ_{k≥0} (−δ)^k M_{k+1}
+//	Σ w /(γ + x z̄)²   = Σ_{k≥0} (k + 1)(−δ)^k M_{k+2}
+//
+// cut off where the moments end. Since each customer's u^j ≤ ρ^(j−K)
+// u^K / |δ|^(j−K) for j > K, the terms left out are bounded by the last
+// moment M_K; at sums evaluates them only where those bounds are below
+// 2^−55 of each sum, and a pass over the customers recomputes the moments
+// elsewhere.
+type spendMoments struct {
+	centre, umax float64
+	weight       [2]float64 // Σ w
+	l            [2]float64
+	m            [2][spendOrder]float64
+}
+
+func (s *spendMoments) reset(centre float64) { *s = spendMoments{centre: centre} }
+
+// accumulate adds points to the moments, summed a block at a time and
+// the blocks' sums added, which keeps a sum over a million customers
+// accurate to a few units of its last place.
+func (s *spendMoments) accumulate(points []spendPoint) {
+	for len(points) > 0 {
+		n := min(len(points), spendBlock)
+		var b spendMoments
+		b.centre = s.centre
+		b.block(points[:n])
+		s.add(&b)
+		points = points[n:]
+	}
+}
+
+// spendBlock is the number of customers summed before their sums are
+// added to the totals.
+const spendBlock = 1024
+
+// block sets the moments of points at s's centre.
+func (s *spendMoments) block(points []spendPoint) {
+	c := s.centre
+	var l0, l1, w1, umax float64
+	m0, m1 := &s.m[0], &s.m[1]
+	for _, pt := range points {
+		v := c + pt.x*pt.z
+		u := 1 / v
+		l := math.Log(v)
+		l0 += l
+		l1 += pt.x * l
+		w1 += pt.x
+		umax = max(umax, u)
+		uk := u
+		for k := range spendOrder {
+			m0[k] += uk
+			m1[k] += pt.x * uk
+			uk *= u
 		}
 	}
-	return d, nil
+	s.l[0], s.l[1], s.weight[1], s.umax = l0, l1, w1, umax
+	s.weight[0] = float64(len(points))
+}
+
+// add adds the moments t, at the same centre, to s.
+func (s *spendMoments) add(t *spendMoments) {
+	s.umax = max(s.umax, t.umax)
+	for w := range 2 {
+		s.weight[w] += t.weight[w]
+		s.l[w] += t.l[w]
+		for k := range spendOrder {
+			s.m[w][k] += t.m[w][k]
+		}
+	}
+}
+
+// spendSums are the sums over customers that depend on γ, each with the
+// weights 1 and x: Σ w ln(γ + x z̄), Σ w/(γ + x z̄) and Σ w/(γ + x z̄)².
+type spendSums struct{ log, inv, inv2 [2]float64 }
+
+// at returns the sums at γ, and whether they are exact there.
+func (s *spendMoments) at(gamma float64) (spendSums, bool) {
+	var out spendSums
+	if !(s.centre > 0) {
+		return out, false
+	}
+	const eps = 0x1p-55
+	const K = spendOrder
+	delta := gamma - s.centre
+	rho := math.Abs(delta) * s.umax
+	if !(rho < 0.5) {
+		return out, false
+	}
+	for w := range 2 {
+		m := &s.m[w]
+		mK := m[K-1]
+		// |δ|^(K−1) M_K, and the bounds on the terms left out.
+		t := math.Pow(math.Abs(delta), K-1) * mK
+		tailLog := t * math.Abs(delta) * rho / ((K + 1) * (1 - rho))
+		tailInv := t * math.Abs(delta) * s.umax / (1 - rho)
+		tailInv2 := t * s.umax * (K/(1-rho) + rho/((1-rho)*(1-rho)))
+		// Horner's rule from the last term.
+		var lg, inv, inv2 float64
+		for k := K; k >= 1; k-- {
+			lg = lg*(-delta) + m[k-1]/float64(k)
+		}
+		lg = s.l[w] + delta*lg
+		for k := K - 1; k >= 0; k-- {
+			inv = inv*(-delta) + m[k]
+		}
+		for k := K - 2; k >= 0; k-- {
+			inv2 = inv2*(-delta) + float64(k+1)*m[k+1]
+		}
+		if tailLog > eps*s.weight[w] || tailInv > eps*inv || tailInv2 > eps*inv2 {
+			return out, false
+		}
+		out.log[w], out.inv[w], out.inv2[w] = lg, inv, inv2
+	}
+	return out, true
+}
+
+// likelihood is the likelihood of FitGammaGamma in (p, q, γ).
+func (d *spendData) likelihood(theta, grad, hess []float64) float64 {
+	p, q, gamma := theta[0], theta[1], theta[2]
+	s, ok := d.mom.at(gamma)
+	if !ok {
+		d.recentre(gamma)
+		s, _ = d.mom.at(gamma)
+	}
+	lgq, _ := math.Lgamma(q)
+	psiQ, triQ := mathext.Digamma(q), trigamma(q)
+	logGamma := math.Log(gamma)
+	// The customers' terms: Σ (px − 1) ln z̄ − (px + q) ln(γ + x z̄).
+	ll := p*d.xLogZ - d.logZ - p*s.log[1] - q*s.log[0]
+	g := [3]float64{d.xLogZ - s.log[1], -s.log[0], -(p*s.inv[1] + q*s.inv[0])}
+	var h [6]float64 // pp, pq, pγ, qq, qγ, γγ
+	h[2] = -s.inv[1]
+	h[4] = -s.inv[0]
+	h[5] = p*s.inv2[1] + q*s.inv2[0]
+	// The terms in x alone, once for each distinct x.
+	for k, x := range d.xs {
+		w := d.count[k]
+		px := p * x
+		lgpxq, _ := math.Lgamma(px + q)
+		lgpx, _ := math.Lgamma(px)
+		psiPXQ, psiPX := mathext.Digamma(px+q), mathext.Digamma(px)
+		triPXQ, triPX := trigamma(px+q), trigamma(px)
+		logX := math.Log(x)
+		ll += w * (lgpxq - lgpx - lgq + q*logGamma + px*logX)
+		g[0] += w * x * (psiPXQ - psiPX + logX)
+		g[1] += w * (psiPXQ - psiQ + logGamma)
+		g[2] += w * q / gamma
+		h[0] += w * x * x * (triPXQ - triPX)
+		h[1] += w * x * triPXQ
+		h[3] += w * (triPXQ - triQ)
+		h[4] += w / gamma
+		h[5] -= w * q / (gamma * gamma)
+	}
+	copy(grad, g[:])
+	if hess != nil {
+		k := 0
+		for i := range 3 {
+			for j := i; j < 3; j++ {
+				hess[i*3+j], hess[j*3+i] = h[k], h[k]
+				k++
+			}
+		}
+	}
+	return ll
 }
 
 // spendFloat returns d as a float64, and whether d is a valid spend: at
@@ -343,84 +599,4 @@ func spendFloat(d decimal.Decimal) (float64, bool) {
 		return 0, false
 	}
 	return float64(u) / pow10[-exp], true
-}
-
-// spendSums are the per-group sums over customers that depend on γ:
-// Σ ln(γ + x z̄), Σ 1/(γ + x z̄) and Σ 1/(γ + x z̄)².
-type spendSums struct{ log, inv, inv2 []float64 }
-
-// likelihood is the likelihood of FitGammaGamma in (p, q, γ).
-func (d *spendData) likelihood(theta, grad, hess []float64) float64 {
-	p, q, gamma := theta[0], theta[1], theta[2]
-	groups := len(d.xs)
-	var parts [2]spendSums
-	for k := range parts {
-		parts[k] = spendSums{make([]float64, groups), make([]float64, groups), make([]float64, groups)}
-	}
-	split(len(d.v), func(part, lo, hi int) {
-		s := &parts[part]
-		for g := d.groupOf(lo); g < groups && d.lo[g] < hi; g++ {
-			var l, r, r2 float64
-			for _, v := range d.v[max(lo, d.lo[g]):min(hi, d.lo[g+1])] {
-				inv := 1 / (gamma + v)
-				l += math.Log(gamma + v)
-				r += inv
-				r2 += inv * inv
-			}
-			s.log[g], s.inv[g], s.inv2[g] = l, r, r2
-		}
-	})
-	lgq, _ := math.Lgamma(q)
-	psiQ, triQ := mathext.Digamma(q), trigamma(q)
-	logGamma := math.Log(gamma)
-	var ll float64
-	var g [3]float64
-	var h [6]float64 // pp, pq, pγ, qq, qγ, γγ
-	for k, x := range d.xs {
-		w := d.count[k]
-		L := parts[0].log[k] + parts[1].log[k]
-		R := parts[0].inv[k] + parts[1].inv[k]
-		R2 := parts[0].inv2[k] + parts[1].inv2[k]
-		px := p * x
-		lgpxq, _ := math.Lgamma(px + q)
-		lgpx, _ := math.Lgamma(px)
-		psiPXQ, psiPX := mathext.Digamma(px+q), mathext.Digamma(px)
-		triPXQ, triPX := trigamma(px+q), trigamma(px)
-		logX := math.Log(x)
-		ll += w*(lgpxq-lgpx-lgq+q*logGamma+px*logX) + (px-1)*d.logs[k] - (px+q)*L
-		g[0] += w*x*(psiPXQ-psiPX+logX) + x*d.logs[k] - x*L
-		g[1] += w*(psiPXQ-psiQ+logGamma) - L
-		g[2] += w*q/gamma - (px+q)*R
-		h[0] += w * x * x * (triPXQ - triPX)
-		h[1] += w * x * triPXQ
-		h[2] -= x * R
-		h[3] += w * (triPXQ - triQ)
-		h[4] += w/gamma - R
-		h[5] += -w*q/(gamma*gamma) + (px+q)*R2
-	}
-	copy(grad, g[:])
-	if hess != nil {
-		k := 0
-		for i := range 3 {
-			for j := i; j < 3; j++ {
-				hess[i*3+j], hess[j*3+i] = h[k], h[k]
-				k++
-			}
-		}
-	}
-	return ll
-}
-
-// groupOf returns the group that holds customer i of v.
-func (d *spendData) groupOf(i int) int {
-	lo, hi := 0, len(d.xs)-1
-	for lo < hi {
-		m := (lo + hi + 1) / 2
-		if d.lo[m] <= i {
-			lo = m
-		} else {
-			hi = m - 1
-		}
-	}
-	return lo
 }

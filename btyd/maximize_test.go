@@ -121,3 +121,37 @@ func TestSplitCoversOnce(t *testing.T) {
 		assert.Equal(t, map[bool]int{true: 2, false: 1}[n >= parallelMin], parts)
 	}
 }
+
+func TestGammaGammaMoments(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	cs := make([]Customer, parallelMin+11)
+	for i := range cs {
+		cs[i] = Customer{X: 1 + rng.Int64N(30), Spend: toDecimal(0.5+200*rng.Float64(), 2)}
+	}
+	theta := []float64{6.25, 3.74, 15.44}
+	d, err := newSpendDataAt("test", cs, theta[2])
+	require.NoError(t, err)
+	// Near the centre the expansion serves, without a pass, and agrees with
+	// the sums taken afresh there to the rounding of the sums.
+	for _, gamma := range []float64{15.44, 15.44 * 1.001, 15.44 * 0.98, 15.44 * 1.03} {
+		th := []float64{theta[0], theta[1], gamma}
+		g, h := make([]float64, 3), make([]float64, 9)
+		got := d.likelihood(th, g, h)
+		assert.Zero(t, d.recentred, "γ = %v", gamma)
+		fresh, err := newSpendData("test", cs)
+		require.NoError(t, err)
+		fresh.recentre(gamma)
+		g2, h2 := make([]float64, 3), make([]float64, 9)
+		want := fresh.likelihood(th, g2, h2)
+		assert.InDelta(t, want, got, 1e-13*math.Abs(want), "γ = %v", gamma)
+		for i := range g {
+			assert.InDelta(t, g2[i], g[i], 1e-12*(1+math.Abs(g2[i])), "γ = %v, gradient %d", gamma, i)
+		}
+		for i := range h {
+			assert.InDelta(t, h2[i], h[i], 1e-12*(1+math.Abs(h2[i])), "γ = %v, Hessian %d", gamma, i)
+		}
+	}
+	// Far from it, a pass recentres.
+	d.likelihood([]float64{6.25, 3.74, 30}, make([]float64, 3), nil)
+	assert.Equal(t, 1, d.recentred)
+}
