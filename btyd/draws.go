@@ -98,46 +98,20 @@ func (f fitted) draw(fn string, n int, src rand.Source) ([][]float64, error) {
 	return out, nil
 }
 
-// A purchaseModel is what the intervals need of a purchase model: the
-// probability that a customer is alive, and the expectations of an alive
-// customer (x, T) over the steps of a valuer. A family of purchase models
-// adds a purchaseFamily and a purchaseModel.
-type purchaseModel interface {
-	probAlive(x, tx, T float64) float64
-	expectAlive(v *valuer, x int64, T float64) (pairValue, error)
-}
-
-// A purchaseFamily turns a fit's parameter vector into a purchaseModel.
+// A purchaseFamily turns a fit's parameter vector into a model of its
+// kind.
 type purchaseFamily struct {
 	fit   fitted
-	model func(theta []float64) purchaseModel
+	model func(theta []float64) PurchaseModel
 }
 
-func bgnbdFamily(f BGNBDFit) purchaseFamily {
-	m := f.Model
+// familyOf returns the family of a purchase fit.
+func familyOf(f PurchaseFit) purchaseFamily {
+	m, stats := f.purchaseFit()
 	return purchaseFamily{
-		fit:   fitted{what: "BG/NBD fit", names: bgnbdNames, theta: []float64{m.R, m.Alpha, m.A, m.B}, cov: f.Stats.Covariance},
-		model: func(th []float64) purchaseModel { return bgnbdDraw{BGNBD{R: th[0], Alpha: th[1], A: th[2], B: th[3]}} },
+		fit:   fitted{what: m.name() + " fit", names: m.parameterNames(), theta: m.parameters(), cov: stats.Covariance},
+		model: m.withParameters,
 	}
-}
-
-// A bgnbdDraw is a BG/NBD as a purchaseModel.
-type bgnbdDraw struct{ m BGNBD }
-
-func (d bgnbdDraw) probAlive(x, tx, T float64) float64 { return d.m.probAlive(x, tx, T) }
-
-func (d bgnbdDraw) expectAlive(v *valuer, x int64, T float64) (pairValue, error) {
-	if !v.discounts() {
-		// Undiscounted, the purchases of the horizon are all it takes.
-		xf := float64(x)
-		t := v.ends[len(v.ends)-1]
-		e, ok := aliveExpectation(d.m.R+xf, d.m.Alpha+T, d.m.A, d.m.B+xf, t)
-		if !ok {
-			return pairValue{}, tooLong("value intervals", t)
-		}
-		return pairValue{e, e}, nil
-	}
-	return v.expect(d.m, x, T)
 }
 
 // discounts reports whether v discounts any step.

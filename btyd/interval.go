@@ -138,7 +138,7 @@ func checkLevel(fn string, level float64) error {
 // (0, 1), the errors of the model's type for invalid parameters, and
 // fails for the fit's covariance as [ValueIntervals] does.
 func (f BGNBDFit) ParameterIntervals(level float64) (low, high BGNBD, err error) {
-	lo, hi, err := parameterIntervals("BG/NBD parameter intervals", bgnbdFamily(f).fit, level)
+	lo, hi, err := parameterIntervals("BG/NBD parameter intervals", familyOf(f).fit, level)
 	if err != nil {
 		return BGNBD{}, BGNBD{}, err
 	}
@@ -246,17 +246,21 @@ type ValuationIntervals struct {
 // [clv.ErrOutOfRange] if the high end of a value is infinite, as when
 // more than (1 − level)/2 of the draws of the spend model have an infinite
 // mean spend (q ≤ 1).
-func ValueIntervals(fit BGNBDFit, spend GammaGammaFit, b Base, h Horizon, opts ...IntervalOption) (ValuationIntervals, error) {
+func ValueIntervals(fit PurchaseFit, spend GammaGammaFit, b Base, h Horizon, opts ...IntervalOption) (ValuationIntervals, error) {
 	const fn = "value intervals"
 	c, err := newIntervalConfig(fn, opts)
 	if err != nil {
 		return ValuationIntervals{}, err
 	}
-	v, err := newValuer(fn, fit.Model, spend.Model, b, h, c.value)
+	if fit == nil {
+		return ValuationIntervals{}, fmt.Errorf("btyd: %s: fit: %w", fn, clv.ErrMissing)
+	}
+	m, _ := fit.purchaseFit()
+	v, err := newValuer(fn, m, spend.Model, b, h, c.value)
 	if err != nil {
 		return ValuationIntervals{}, err
 	}
-	return valueIntervals(fn, bgnbdFamily(fit), gammaGammaFitted(spend), b, v, c)
+	return valueIntervals(fn, familyOf(fit), gammaGammaFitted(spend), b, v, c)
 }
 
 // valueIntervals computes ValueIntervals for a purchase family and a
@@ -274,7 +278,7 @@ func valueIntervals(fn string, family purchaseFamily, spend fitted, b Base, v *v
 	if err != nil {
 		return ValuationIntervals{}, err
 	}
-	models := make([]purchaseModel, n)
+	models := make([]PurchaseModel, n)
 	for j, th := range purchaseDraws {
 		models[j] = family.model(th)
 	}
@@ -304,7 +308,7 @@ func valueIntervals(fn string, family purchaseFamily, spend fitted, b Base, v *v
 	split(len(table), func(part, lo, hi int) {
 		for k := lo; k < hi; k++ {
 			p, j := k/n, k%n
-			e, err := models[j].expectAlive(v, pairs[p].x, pairs[p].T)
+			e, err := v.expect(models[j], pairs[p].x, pairs[p].T)
 			if err != nil {
 				tableErr[part] = err
 				return
@@ -335,7 +339,10 @@ func valueIntervals(fn string, family purchaseFamily, spend fitted, b Base, v *v
 		// totals.
 		figures := func(x, tx, T, z float64, p int, w float64) (CustomerInterval, error) {
 			for j := range n {
-				alive := models[j].probAlive(x, tx, T)
+				alive, ok := models[j].aliveProbability(x, tx, T)
+				if !ok {
+					return CustomerInterval{}, notComputable(fn, models[j])
+				}
 				e := table[p*n+j]
 				purchases := alive * e.purchases
 				value := v.margin * spendOf(spendDraws[j], x, z) * alive * e.discounted

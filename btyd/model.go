@@ -44,12 +44,34 @@ type PurchaseModel interface {
 	// depends on the customer only through x and T. ok is false if t is
 	// too long for it to be computed.
 	aliveExpectation(x int64, T, t float64) (e float64, ok bool)
+	// parameterNames, parameters and withParameters map the model to
+	// and from its parameters as a vector, in the order of its fit's.
+	parameterNames() []string
+	parameters() []float64
+	withParameters(theta []float64) PurchaseModel
 }
+
+// A PurchaseFit is a purchase model fitted to a customer base, with the
+// statistics of its fit: a [BGNBDFit] or an [MBGNBDFit]. [ValueIntervals]
+// takes any of them.
+type PurchaseFit interface {
+	// purchaseFit returns the fitted model and its statistics.
+	purchaseFit() (PurchaseModel, FitStats)
+}
+
+func (f BGNBDFit) purchaseFit() (PurchaseModel, FitStats)  { return f.Model, f.Stats }
+func (f MBGNBDFit) purchaseFit() (PurchaseModel, FitStats) { return f.Model, f.Stats }
 
 func (m BGNBD) name() string { return "BG/NBD" }
 
 func (m BGNBD) aliveProbability(x, tx, T float64) (float64, bool) {
 	return m.probAlive(x, tx, T), true
+}
+
+func (m BGNBD) parameterNames() []string { return bgnbdNames }
+func (m BGNBD) parameters() []float64    { return []float64{m.R, m.Alpha, m.A, m.B} }
+func (m BGNBD) withParameters(th []float64) PurchaseModel {
+	return BGNBD{R: th[0], Alpha: th[1], A: th[2], B: th[3]}
 }
 
 func (m BGNBD) aliveExpectation(x int64, T, t float64) (float64, bool) {
@@ -77,6 +99,12 @@ func (m MBGNBD) aliveProbability(x, tx, T float64) (float64, bool) {
 	return m.probAlive(x, tx, T), true
 }
 
+func (m MBGNBD) parameterNames() []string { return bgnbdNames }
+func (m MBGNBD) parameters() []float64    { return []float64{m.R, m.Alpha, m.A, m.B} }
+func (m MBGNBD) withParameters(th []float64) PurchaseModel {
+	return MBGNBD{R: th[0], Alpha: th[1], A: th[2], B: th[3]}
+}
+
 func (m MBGNBD) aliveExpectation(x int64, T, t float64) (float64, bool) {
 	return m.expectAlive(float64(x), T, t)
 }
@@ -85,4 +113,6 @@ func (m MBGNBD) aliveExpectation(x int64, T, t float64) (float64, bool) {
 var (
 	_ PurchaseModel = BGNBD{}
 	_ PurchaseModel = MBGNBD{}
+	_ PurchaseFit   = BGNBDFit{}
+	_ PurchaseFit   = MBGNBDFit{}
 )

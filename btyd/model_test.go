@@ -51,3 +51,29 @@ func TestPurchaseModelsThroughFunctions(t *testing.T) {
 		assert.InEpsilon(t, expected, last.Expected, 1e-9, "%T", m)
 	}
 }
+
+// ValueIntervals takes any purchase fit.
+func TestValueIntervalsOfEachFit(t *testing.T) {
+	s := cdnowSummary(t)
+	b := s.Base()
+	spend, err := btyd.FitGammaGamma(b.Customers)
+	require.NoError(t, err)
+	bg, err := btyd.FitBGNBD(s.Histories())
+	require.NoError(t, err)
+	mbg, err := btyd.FitMBGNBD(s.Histories())
+	require.NoError(t, err)
+	h := btyd.Horizon{Length: 39, Period: clv.Week}
+	for _, tc := range []struct {
+		fit   btyd.PurchaseFit
+		model btyd.PurchaseModel
+	}{{bg, bg.Model}, {mbg, mbg.Model}} {
+		v, err := btyd.Values(tc.model, spend.Model, b, h)
+		require.NoError(t, err)
+		in, err := btyd.ValueIntervals(tc.fit, spend, b, h, btyd.WithDraws(50))
+		require.NoError(t, err)
+		assert.Less(t, in.Purchases.Low, v.Purchases, "%T", tc.model)
+		assert.Greater(t, in.Purchases.High, v.Purchases, "%T", tc.model)
+	}
+	_, err = btyd.ValueIntervals(nil, spend, b, h)
+	require.ErrorIs(t, err, clv.ErrMissing)
+}
