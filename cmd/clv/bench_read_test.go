@@ -127,7 +127,8 @@ func heapPeak() func() uint64 {
 
 // BenchmarkCustomers runs clv customers on bigLog end to end, as issue 12
 // measures it: read, summarise each customer, fit both models, compare the
-// holdout, value every customer over a year and write them all with -out.
+// holdout, value every customer over a year and write them all with -out;
+// without intervals, and with the default 100 draws.
 func BenchmarkCustomers(b *testing.B) {
 	path, err := bigLog()
 	if err != nil {
@@ -135,13 +136,20 @@ func BenchmarkCustomers(b *testing.B) {
 	}
 	out := filepath.Join(b.TempDir(), "customers.csv")
 	args := []string{"-input", path, "-calibration-end", "2024-06-30", "-holdout-end", "2024-12-31", "-out", out}
-	runtime.GC()
-	peak := heapPeak()
-	b.ReportAllocs()
-	for b.Loop() {
-		if code := runCustomers(args, io.Discard, io.Discard); code != 0 {
-			b.Fatal(code)
-		}
+	for _, tc := range []struct {
+		name  string
+		draws string
+	}{{"no_intervals", "0"}, {"intervals", "100"}} {
+		b.Run(tc.name, func(b *testing.B) {
+			runtime.GC()
+			peak := heapPeak()
+			b.ReportAllocs()
+			for b.Loop() {
+				if code := runCustomers(append(args, "-draws", tc.draws), io.Discard, io.Discard); code != 0 {
+					b.Fatal(code)
+				}
+			}
+			b.ReportMetric(float64(peak())/1e6, "peak-heap-MB")
+		})
 	}
-	b.ReportMetric(float64(peak())/1e6, "peak-heap-MB")
 }

@@ -44,6 +44,8 @@ type customerInputs struct {
 	json           bool
 	plot           string
 	model          string
+	level          float64
+	draws          int
 }
 
 // maxHorizonYears bounds -horizon, as btyd.Values does.
@@ -72,6 +74,8 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&in.out, "out", "", "write every customer's figures to this CSV file")
 	fs.BoolVar(&in.json, "json", false, "print the result as JSON")
 	fs.StringVar(&in.model, "model", "bgnbd", "purchase model: "+modelNames()+" (all compares them, and values with the lowest BIC)")
+	fs.Float64Var(&in.level, "level", btyd.DefaultLevel, "level of the intervals around expected purchases and values, from 0 to 1")
+	fs.IntVar(&in.draws, "draws", 100, "parameter draws behind the intervals; 0 for none (each costs about a fifth of a second a million customers)")
 	fs.StringVar(&in.plot, "plot", "", "draw the holdout and tracking charts to this SVG file (needs -holdout-end)")
 	fs.Usage = func() {}
 
@@ -155,6 +159,10 @@ func (in *customerInputs) check(fs *flag.FlagSet) error {
 		return fmt.Errorf("-margin %s: must be from 0 to 1", in.margin)
 	case in.scale < 0 || in.scale > clv.MaxScale:
 		return fmt.Errorf("-scale %d: must be from 0 to %d", in.scale, clv.MaxScale)
+	case !(in.level > 0 && in.level < 1):
+		return fmt.Errorf("-level %v: must be above 0 and below 1", in.level)
+	case in.draws != 0 && (in.draws < 2 || in.draws > btyd.MaxDraws):
+		return fmt.Errorf("-draws %d: must be 0, for no intervals, or from 2 to %d", in.draws, btyd.MaxDraws)
 	case in.top < 0:
 		return fmt.Errorf("-top %d: must not be negative", in.top)
 	case in.workers < 1 || in.workers > 256:
@@ -199,6 +207,7 @@ type customerResult struct {
 	holdout   *btyd.Holdout // the best's
 	tracking  *btyd.Tracking
 	valuation btyd.Valuation
+	intervals *btyd.ValuationIntervals // nil with -draws 0
 	// order holds the indexes of base.Customers and valuation.Customers,
 	// by value from the highest, then by id.
 	order []int
@@ -217,10 +226,17 @@ func model(s *btyd.Summarizer, in customerInputs) (*customerResult, error) {
 		return nil, err
 	}
 	h := btyd.Horizon{Length: in.horizon, Period: in.horizonUnit}
-	r.valuation, err = btyd.Values(m, r.spend.Model, r.base, h,
-		btyd.WithDiscountRate(in.discount, in.discountPeriod), btyd.WithGrossMargin(in.margin), btyd.WithScale(int32(in.scale)))
-	if err != nil {
+	valueOpts := []btyd.ValueOption{btyd.WithDiscountRate(in.discount, in.discountPeriod), btyd.WithGrossMargin(in.margin), btyd.WithScale(int32(in.scale))}
+	if r.valuation, err = btyd.Values(m, r.spend.Model, r.base, h, valueOpts...); err != nil {
 		return nil, err
+	}
+	if in.draws > 0 {
+		iv, err := btyd.ValueIntervals(r.fits[r.best].fit, r.spend, r.base, h,
+			btyd.WithLevel(in.level), btyd.WithDraws(in.draws), btyd.WithValueOptions(valueOpts...))
+		if err != nil {
+			return nil, err
+		}
+		r.intervals = &iv
 	}
 	if in.plot != "" {
 		tr, err := btyd.Track(m, s)
@@ -290,17 +306,36 @@ func printCustomers(w io.Writer, name string, stats logStats, r *customerResult,
 	if !in.discount.IsZero() {
 		fmt.Fprintf(w, ", discounted at %s a %s", in.discount, in.discountPeriod)
 	}
-	fmt.Fprintf(w, ", at a gross margin of %s: %s from %d customers, %.1f purchases expected.\n", in.margin, v.Value.StringFixed(int32(in.scale)), len(v.Customers), v.Purchases)
+	scale := int32(in.scale)
+	fmt.Fprintf(w, ", at a gross margin of %s: %s from %d customers, %.1f purchases expected.\n", in.margin, v.Value.StringFixed(scale), len(v.Customers), v.Purchases)
+	iv := r.intervals
+	if iv != nil {
+		fmt.Fprintf(w, "%s %% intervals, from %d draws of the fits' parameters: value %s to %s, purchases %.1f to %.1f.\n",
+			levelLabel(iv.Level), iv.Draws, iv.Value.Low.StringFixed(scale), iv.Value.High.StringFixed(scale), iv.Purchases.Low, iv.Purchases.High)
+	}
 	if in.top == 0 || len(r.order) == 0 {
 		return
 	}
 	fmt.Fprintf(w, "\nThe %d most valuable:\n", min(in.top, len(r.order)))
-	fmt.Fprintf(w, "%-16s %6s %8s %8s %8s %10s %10s %12s\n", "customer", "x", "t_x", "T", "P(alive)", "purchases", "spend", "value")
+	fmt.Fprintf(w, "%-16s %6s %8s %8s %8s %10s %10s %12s", "customer", "x", "t_x", "T", "P(alive)", "purchases", "spend", "value")
+	if iv != nil {
+		fmt.Fprintf(w, "  %s %% interval of value", levelLabel(iv.Level))
+	}
+	fmt.Fprintln(w)
 	for _, i := range r.order[:min(in.top, len(r.order))] {
 		c, cv := r.base.Customers[i], v.Customers[i]
-		fmt.Fprintf(w, "%-16s %6d %8.2f %8.2f %8.3f %10.2f %10s %12s\n", segmentLabel(c.ID), c.X, c.Tx, c.T, cv.ProbAlive, cv.Purchases,
-			cv.Spend.StringFixed(int32(in.scale)), cv.Value.StringFixed(int32(in.scale)))
+		fmt.Fprintf(w, "%-16s %6d %8.2f %8.2f %8.3f %10.2f %10s %12s", segmentLabel(c.ID), c.X, c.Tx, c.T, cv.ProbAlive, cv.Purchases,
+			cv.Spend.StringFixed(scale), cv.Value.StringFixed(scale))
+		if iv != nil {
+			fmt.Fprintf(w, "  %s to %s", iv.Customers[i].Value.Low.StringFixed(scale), iv.Customers[i].Value.High.StringFixed(scale))
+		}
+		fmt.Fprintln(w)
 	}
+}
+
+// levelLabel prints a level as a percentage: 90 for 0.9.
+func levelLabel(level float64) string {
+	return strconv.FormatFloat(100*level, 'f', -1, 64)
 }
 
 // pm formats an estimate and its standard error.
@@ -308,40 +343,60 @@ func pm(v, se float64) string {
 	return strconv.FormatFloat(v, 'g', 4, 64) + " ± " + strconv.FormatFloat(se, 'g', 2, 64)
 }
 
-// customerRow is a customer in the JSON output: their figures and value.
+// customerRow is a customer in the JSON output: their figures and value,
+// with intervals if there are.
 type customerRow struct {
 	btyd.Customer
-	ProbAlive           float64         `json:"prob_alive"`
-	Purchases           float64         `json:"purchases"`
-	DiscountedPurchases float64         `json:"discounted_purchases"`
-	ExpectedSpend       decimal.Decimal `json:"expected_spend"`
-	Value               decimal.Decimal `json:"value"`
+	ProbAlive           float64             `json:"prob_alive"`
+	Purchases           float64             `json:"purchases"`
+	DiscountedPurchases float64             `json:"discounted_purchases"`
+	ExpectedSpend       decimal.Decimal     `json:"expected_spend"`
+	Value               decimal.Decimal     `json:"value"`
+	PurchasesInterval   *btyd.Interval      `json:"purchases_interval,omitempty"`
+	ValueInterval       *btyd.MoneyInterval `json:"value_interval,omitempty"`
+}
+
+// intervalsJSON is the intervals of the totals in the JSON output.
+type intervalsJSON struct {
+	Level     float64            `json:"level"`
+	Draws     int                `json:"draws"`
+	Purchases btyd.Interval      `json:"purchases"`
+	Value     btyd.MoneyInterval `json:"value"`
 }
 
 func (r *customerResult) row(i int) customerRow {
 	cv := r.valuation.Customers[i]
-	return customerRow{Customer: r.base.Customers[i], ProbAlive: cv.ProbAlive, Purchases: cv.Purchases,
+	row := customerRow{Customer: r.base.Customers[i], ProbAlive: cv.ProbAlive, Purchases: cv.Purchases,
 		DiscountedPurchases: cv.DiscountedPurchases, ExpectedSpend: cv.Spend, Value: cv.Value}
+	if r.intervals != nil {
+		ci := r.intervals.Customers[i]
+		row.PurchasesInterval, row.ValueInterval = &ci.Purchases, &ci.Value
+	}
+	return row
 }
 
 func printCustomersJSON(w io.Writer, stats logStats, r *customerResult, top int) {
 	out := struct {
-		Log      logStats           `json:"log"`
-		Totals   btyd.Totals        `json:"totals"`
-		Unit     clv.Period         `json:"unit"`
-		Models   []purchaseFit      `json:"purchase_models"`
-		Model    string             `json:"purchase_model"`
-		Spend    btyd.GammaGammaFit `json:"spend_model"`
-		Holdout  *btyd.Holdout      `json:"holdout,omitempty"`
-		Horizon  btyd.Horizon       `json:"horizon"`
-		Step     clv.Period         `json:"step"`
-		Expected float64            `json:"expected_purchases"`
-		Value    decimal.Decimal    `json:"value"`
-		Top      []customerRow      `json:"top"`
+		Log       logStats           `json:"log"`
+		Totals    btyd.Totals        `json:"totals"`
+		Unit      clv.Period         `json:"unit"`
+		Models    []purchaseFit      `json:"purchase_models"`
+		Model     string             `json:"purchase_model"`
+		Spend     btyd.GammaGammaFit `json:"spend_model"`
+		Holdout   *btyd.Holdout      `json:"holdout,omitempty"`
+		Horizon   btyd.Horizon       `json:"horizon"`
+		Step      clv.Period         `json:"step"`
+		Expected  float64            `json:"expected_purchases"`
+		Value     decimal.Decimal    `json:"value"`
+		Intervals *intervalsJSON     `json:"intervals,omitempty"`
+		Top       []customerRow      `json:"top"`
 	}{
 		Log: stats, Totals: r.totals, Unit: r.base.Unit, Models: r.fits, Model: r.fits[r.best].Name, Spend: r.spend, Holdout: r.holdout,
 		Horizon: r.valuation.Horizon, Step: r.valuation.Step, Expected: r.valuation.Purchases, Value: r.valuation.Value,
 		Top: []customerRow{},
+	}
+	if iv := r.intervals; iv != nil {
+		out.Intervals = &intervalsJSON{Level: iv.Level, Draws: iv.Draws, Purchases: iv.Purchases, Value: iv.Value}
 	}
 	for _, i := range r.order[:min(top, len(r.order))] {
 		out.Top = append(out.Top, r.row(i))
@@ -368,7 +423,11 @@ func writeCustomers(path string, r *customerResult, holdout bool, scale int32) e
 			b := make([]byte, 0, 128*(hi-lo))
 			for i := lo; i < hi; i++ {
 				starts[i] = len(b)
-				b = appendCustomer(b, &r.base.Customers[i], &r.valuation.Customers[i], holdout, scale)
+				var ci *btyd.CustomerInterval
+				if r.intervals != nil {
+					ci = &r.intervals.Customers[i]
+				}
+				b = appendCustomer(b, &r.base.Customers[i], &r.valuation.Customers[i], ci, holdout, scale)
 				ends[i] = len(b)
 			}
 			lines[h] = b
@@ -384,7 +443,11 @@ func writeCustomers(path string, r *customerResult, holdout bool, scale int32) e
 	if holdout {
 		header += "holdout_x,holdout_spend,"
 	}
-	w.WriteString(header + "p_alive,purchases,discounted_purchases,expected_spend,value\n")
+	header += "p_alive,purchases,discounted_purchases,expected_spend,value"
+	if r.intervals != nil {
+		header += ",purchases_low,purchases_high,value_low,value_high"
+	}
+	w.WriteString(header + "\n")
 	for _, i := range r.order {
 		h := 0
 		if i >= n/2 {
@@ -400,8 +463,9 @@ func writeCustomers(path string, r *customerResult, holdout bool, scale int32) e
 }
 
 // appendCustomer appends a customer's line of the -out file: times to 4
-// places, probabilities and expected purchases to 6, money as decimals.
-func appendCustomer(line []byte, c *btyd.Customer, cv *btyd.CustomerValue, holdout bool, scale int32) []byte {
+// places, probabilities and expected purchases to 6, money as decimals,
+// and the intervals if ci is not nil.
+func appendCustomer(line []byte, c *btyd.Customer, cv *btyd.CustomerValue, ci *btyd.CustomerInterval, holdout bool, scale int32) []byte {
 	line = appendCSVField(line, c.ID)
 	line = append(line, ',')
 	line = strconv.AppendInt(line, c.X, 10)
@@ -427,6 +491,16 @@ func appendCustomer(line []byte, c *btyd.Customer, cv *btyd.CustomerValue, holdo
 	line = appendDecimal(line, cv.Spend, scale)
 	line = append(line, ',')
 	line = appendDecimal(line, cv.Value, scale)
+	if ci != nil {
+		line = append(line, ',')
+		line = strconv.AppendFloat(line, ci.Purchases.Low, 'f', 6, 64)
+		line = append(line, ',')
+		line = strconv.AppendFloat(line, ci.Purchases.High, 'f', 6, 64)
+		line = append(line, ',')
+		line = appendDecimal(line, ci.Value.Low, scale)
+		line = append(line, ',')
+		line = appendDecimal(line, ci.Value.High, scale)
+	}
 	return append(line, '\n')
 }
 

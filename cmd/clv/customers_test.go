@@ -33,6 +33,7 @@ func TestCustomersSample(t *testing.T) {
 	assert.Regexp(t, `purchases, BG/NBD: +r [0-9.]+ ± [0-9.]+ +alpha `, stdout)
 	assert.Regexp(t, `\nall +290 +373 +[0-9.]+\n`, stdout)
 	assert.Contains(t, stdout, "The 3 most valuable:")
+	assert.Regexp(t, `\n90 % intervals, from 100 draws of the fits' parameters: value [0-9.]+ to [0-9.]+, purchases [0-9.]+ to [0-9.]+\.\n`, stdout)
 
 	// Every customer of the base, the most valuable first, their values
 	// adding up to the total within a cent each.
@@ -42,7 +43,8 @@ func TestCustomersSample(t *testing.T) {
 	records, err := csv.NewReader(f).ReadAll()
 	require.NoError(t, err)
 	require.Len(t, records, 291)
-	assert.Equal(t, []string{"customer", "x", "t_x", "t", "spend", "holdout_x", "holdout_spend", "p_alive", "purchases", "discounted_purchases", "expected_spend", "value"}, records[0])
+	assert.Equal(t, []string{"customer", "x", "t_x", "t", "spend", "holdout_x", "holdout_spend", "p_alive", "purchases", "discounted_purchases", "expected_spend", "value",
+		"purchases_low", "purchases_high", "value_low", "value_high"}, records[0])
 	total, prev := decimal.Zero, decimal.NewFromInt(1<<40)
 	holdout := int64(0)
 	for _, rec := range records[1:] {
@@ -56,6 +58,8 @@ func TestCustomersSample(t *testing.T) {
 		alive, err := strconv.ParseFloat(rec[7], 64)
 		require.NoError(t, err)
 		assert.True(t, alive >= 0 && alive <= 1, rec[7])
+		low, high := decimal.RequireFromString(rec[14]), decimal.RequireFromString(rec[15])
+		assert.True(t, low.LessThanOrEqual(high), rec)
 	}
 	assert.Equal(t, int64(373), holdout)
 	line := regexpValue(t, stdout)
@@ -84,7 +88,7 @@ func TestCustomersWorkers(t *testing.T) {
 	var files []string
 	for _, w := range []string{"1", "2", "5"} {
 		out := filepath.Join(dir, "w"+w+".csv")
-		code, _, stderr := runArgs(append(sampleCustomers, "-workers", w, "-out", out)...)
+		code, _, stderr := runArgs(append(sampleCustomers, "-workers", w, "-out", out, "-draws", "20")...)
 		require.Equal(t, 0, code, stderr)
 		files = append(files, out)
 	}
@@ -187,6 +191,8 @@ func TestCustomersErrors(t *testing.T) {
 		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "-discount", "-0.1"}, 2, "clv customers: -discount -0.1: must not be negative (see clv customers -h)\n"},
 		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "-unit", "day"}, 2, ""},
 		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "-model", "nbd"}, 2, "clv customers: -model \"nbd\": must be one of " + modelNames() + " (see clv customers -h)\n"},
+		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "-level", "1"}, 2, "clv customers: -level 1: must be above 0 and below 1 (see clv customers -h)\n"},
+		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "-draws", "1"}, 2, "clv customers: -draws 1: must be 0, for no intervals, or from 2 to 100000 (see clv customers -h)\n"},
 		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "extra"}, 2, "clv customers: unexpected argument \"extra\" (see clv customers -h)\n"},
 		{[]string{"customers", "-input", "no-such-file.csv", "-calibration-end", "2025-06-30"}, 2, "clv customers: open no-such-file.csv: no such file or directory\n"},
 		// Before the first purchase: nobody to model.
@@ -305,4 +311,32 @@ func TestCustomersAllModels(t *testing.T) {
 		}
 	}
 	assert.Equal(t, best.Name, out.Model)
+}
+
+// -draws 0 leaves the intervals out, and the same seed draws the same
+// intervals every run.
+func TestCustomersIntervals(t *testing.T) {
+	dir := t.TempDir()
+	none := filepath.Join(dir, "none.csv")
+	code, stdout, stderr := runArgs(append(sampleCustomers, "-draws", "0", "-out", none)...)
+	require.Equal(t, 0, code, stderr)
+	assert.NotContains(t, stdout, "intervals")
+	data, err := os.ReadFile(none)
+	require.NoError(t, err)
+	header, _, _ := strings.Cut(string(data), "\n")
+	assert.True(t, strings.HasSuffix(header, ",expected_spend,value"), header)
+
+	_, a, _ := runArgs(append(sampleCustomers, "-level", "0.5", "-draws", "30")...)
+	_, b, _ := runArgs(append(sampleCustomers, "-level", "0.5", "-draws", "30")...)
+	assert.Equal(t, a, b)
+	assert.Contains(t, a, "50 % intervals, from 30 draws")
+	// A wider level gives wider intervals.
+	width := func(out string) decimal.Decimal {
+		_, rest, _ := strings.Cut(out, "parameters: value ")
+		lo, rest, _ := strings.Cut(rest, " to ")
+		hi, _, _ := strings.Cut(rest, ",")
+		return decimal.RequireFromString(hi).Sub(decimal.RequireFromString(lo))
+	}
+	_, c, _ := runArgs(append(sampleCustomers, "-level", "0.95", "-draws", "30")...)
+	assert.True(t, width(c).GreaterThan(width(a)), "%s %s", width(c), width(a))
 }

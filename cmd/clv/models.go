@@ -26,12 +26,12 @@ var purchaseModels = []purchaseModel{
 	{"bgnbd", "BG/NBD", func(hs []btyd.History) (purchaseFit, error) {
 		f, err := btyd.FitBGNBD(hs)
 		m, se := f.Model, f.StdErr
-		return purchaseFit{Model: m, Stats: f.Stats, Values: []float64{m.R, m.Alpha, m.A, m.B}, StdErrs: []float64{se.R, se.Alpha, se.A, se.B}}, err
+		return purchaseFit{Model: m, Stats: f.Stats, Values: []float64{m.R, m.Alpha, m.A, m.B}, StdErrs: []float64{se.R, se.Alpha, se.A, se.B}, fit: f}, err
 	}},
 	{"mbgnbd", "MBG/NBD", func(hs []btyd.History) (purchaseFit, error) {
 		f, err := btyd.FitMBGNBD(hs)
 		m, se := f.Model, f.StdErr
-		return purchaseFit{Model: m, Stats: f.Stats, Values: []float64{m.R, m.Alpha, m.A, m.B}, StdErrs: []float64{se.R, se.Alpha, se.A, se.B}}, err
+		return purchaseFit{Model: m, Stats: f.Stats, Values: []float64{m.R, m.Alpha, m.A, m.B}, StdErrs: []float64{se.R, se.Alpha, se.A, se.B}, fit: f}, err
 	}},
 }
 
@@ -60,6 +60,7 @@ type purchaseFit struct {
 	Holdout *btyd.Holdout `json:"holdout,omitempty"`
 
 	title string
+	fit   btyd.PurchaseFit
 }
 
 // holdoutErrors returns the error of a holdout's predictions in total,
