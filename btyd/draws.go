@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"slices"
 
 	"github.com/clvkit/clv"
 	"gonum.org/v1/gonum/mat"
@@ -112,11 +111,6 @@ func familyOf(f PurchaseFit) purchaseFamily {
 		fit:   fitted{what: m.name() + " fit", names: m.parameterNames(), theta: m.parameters(), cov: stats.Covariance},
 		model: m.withParameters,
 	}
-}
-
-// discounts reports whether v discounts any step.
-func (v *valuer) discounts() bool {
-	return slices.ContainsFunc(v.discount, func(f float64) bool { return f != 1 })
 }
 
 // gammaGammaFitted is a gamma–gamma fit as the intervals see it.
