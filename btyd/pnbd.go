@@ -506,29 +506,36 @@ func (s *pnbdTerm) addScaled(w float64, t *pnbdTerm) {
 
 // pnbdHistories adds ln(e^{l₁} + e^{l₂} − e^{l₃}), its gradient and its
 // Hessian over histories lo to hi−1 to sum. It reports false if a series
-// did not converge.
+// did not converge. Within a group, ln I(t) depends on t alone, and a
+// base summarised in days holds a few hundred distinct t_x and T: each
+// is summed once, and histories sorted by t_x, as [Summarizer.Histories]
+// gives them, find theirs in the last one.
 func (d *frequencyData) pnbdHistories(sum *pnbdTerm, r, alpha, s, beta float64, lo, hi int) bool {
+	tails := make(map[float64]pnbdTerm)
 	for g := d.group(lo); g < len(d.xs) && d.lo[g] < hi; g++ {
 		x := d.xs[g]
 		from, to := max(lo, d.lo[g]), min(hi, d.lo[g+1])
-		// I(t_x) at t_x = 0, shared by the group if x = 0.
-		var atZero pnbdTerm
-		if x == 0 {
-			var ok bool
-			if atZero, ok = pnbdLogTail(r, alpha, s, beta, 0, 0, true); !ok {
-				return false
+		clear(tails)
+		tail := func(t float64) (pnbdTerm, bool) {
+			if v, ok := tails[t]; ok {
+				return v, true
 			}
+			v, ok := pnbdLogTail(r, alpha, s, beta, x, t, true)
+			tails[t] = v
+			return v, ok
 		}
+		lastTx := math.NaN()
+		var high pnbdTerm
 		for i := from; i < to; i++ {
 			tx, T := d.tx[i], d.T[i]
-			high := atZero
-			if x > 0 {
+			if tx != lastTx {
 				var ok bool
-				if high, ok = pnbdLogTail(r, alpha, s, beta, x, tx, true); !ok {
+				if high, ok = tail(tx); !ok {
 					return false
 				}
+				lastTx = tx
 			}
-			low, ok := pnbdLogTail(r, alpha, s, beta, x, T, true)
+			low, ok := tail(T)
 			if !ok {
 				return false
 			}
