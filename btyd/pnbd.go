@@ -324,9 +324,9 @@ func (m ParetoNBD) ProbPurchases(n int64, t float64) (float64, error) {
 //	E[1/(μ + δ)] = (β + T) ∫_0^∞ e^{−zw} (1 + w)^−s dw,  z = δ(β + T)
 //
 // which is (β + T) z^(s−1) U(s, s; z), integrated numerically after the
-// change of variable q = 1 − e^{−zw} by the tanh-sinh rule in log space,
-// to about 12 significant digits; it is finite for every valid customer
-// and rate. Multiplied by the margin per purchase it is the customer's
+// change of variable w = e^σ − 1, on each side of the integrand's peak,
+// by the tanh-sinh rule in log space, to about 12 significant digits; it
+// is finite for every valid customer and rate. Multiplied by the margin per purchase it is the customer's
 // residual value. With delta in the model's unit of time, a yearly rate
 // d on weekly data is delta = ln(1 + d)/52.
 //
@@ -350,20 +350,29 @@ func (m ParetoNBD) DERT(x int64, tx, T, delta float64) (float64, error) {
 		return 0, tooFarApart(fn, m)
 	}
 	B := m.Beta + T
-	z := delta * B
-	s := m.S
-	// ∫_0^∞ e^{−zw} (1 + w)^−s dw = (1/z) ∫_0^1 (1 + ℓ/z)^−s dq with
-	// ℓ = −ln(1 − q).
-	logG := logIntegral(0, 1, func(q, rest float64) float64 {
-		var l float64
-		if q < 0.5 {
-			l = -math.Log1p(-q)
-		} else {
-			l = -math.Log(rest)
-		}
-		return -s * math.Log1p(l/z)
-	}) - math.Log(z)
-	return p * (m.R + xf) / (m.Alpha + T) * B * math.Exp(logG), nil
+	return p * (m.R + xf) / (m.Alpha + T) * B * math.Exp(logLaplace(m.S, delta*B)), nil
+}
+
+// logLaplace returns ln ∫_0^∞ e^{−zw} (1 + w)^−s dw, which is
+// ln(z^(s−1) U(s, s; z)), for s, z > 0. With w = e^σ − 1 the integrand is
+// e^{(1−s)σ − z(e^σ − 1)}, analytic, with a single peak, at
+// σ* = ln((1 − s)/z) if that is positive, and falling doubly
+// exponentially beyond ln(1 + K/z), where it is below e^−100 of the
+// peak; the tanh-sinh rule integrates each side of the peak up to there.
+func logLaplace(s, z float64) float64 {
+	g := func(sigma float64) float64 { return (1-s)*sigma - z*math.Expm1(sigma) }
+	k := 100 + max(0, 1-s)*(2*math.Log1p(1/z)+10)
+	end := math.Log1p(k / z)
+	peak := 0.0
+	if s < 1 {
+		peak = math.Log((1 - s) / z)
+	}
+	if peak <= 0 || peak >= end {
+		return logIntegral(0, end, func(from, _ float64) float64 { return g(from) })
+	}
+	left := logIntegral(0, peak, func(from, _ float64) float64 { return g(from) })
+	right := logIntegral(peak, end, func(from, _ float64) float64 { return g(peak + from) })
+	return logAddExp(left, right)
 }
 
 // A ParetoNBDFit is a [ParetoNBD] fitted to a customer base by

@@ -3,12 +3,16 @@ package btyd_test
 import (
 	"math"
 	"math/big"
+	"math/rand/v2"
+	"strings"
 	"testing"
 
+	"github.com/clvkit/clv"
 	"github.com/clvkit/clv/btyd"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/integrate/quad"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // cdnowPNBD is the Pareto/NBD fit to the CDNOW sample that Fader, Hardie
@@ -239,4 +243,401 @@ func TestParetoNBDAlphaEqualsBeta(t *testing.T) {
 		require.NoError(t, err)
 		assert.InDelta(t, ll, l, 1e-9)
 	}
+}
+
+// simParetoNBD simulates a customer of the Pareto/NBD model with
+// parameters r, α, s, β, observed for T after their first purchase: they
+// buy at rate λ ~ Gamma(r, α) until they drop out, at an exponential time
+// of rate μ ~ Gamma(s, β). It returns the times of the repeat purchases,
+// up to T.
+func simParetoNBD(rng *rand.Rand, m btyd.ParetoNBD, T float64) []float64 {
+	src := rand.NewPCG(rng.Uint64(), rng.Uint64())
+	lambda := distuv.Gamma{Alpha: m.R, Beta: m.Alpha, Src: src}.Rand()
+	mu := distuv.Gamma{Alpha: m.S, Beta: m.Beta, Src: src}.Rand()
+	end := math.Min(T, rng.ExpFloat64()/mu)
+	var times []float64
+	for t := rng.ExpFloat64() / lambda; t <= end; t += rng.ExpFloat64() / lambda {
+		times = append(times, t)
+	}
+	return times
+}
+
+func TestParetoNBDProbPurchases(t *testing.T) {
+	for _, m := range []btyd.ParetoNBD{cdnowPNBD, {R: 4, Alpha: 2, S: 1.5, Beta: 0.8}, {R: 0.5, Alpha: 0.3, S: 0.2, Beta: 9}} {
+		for _, horizon := range []float64{0.5, 39, 300} {
+			// Σ P(n) = 1, and Σ n P(n) = E[X(t)], against the closed form.
+			var total, mean float64
+			for n := int64(0); n < 200_000; n++ {
+				p, err := m.ProbPurchases(n, horizon)
+				require.NoError(t, err)
+				require.False(t, p < 0 || p > 1 || math.IsNaN(p))
+				total += p
+				mean += float64(n) * p
+				if n > 10 && p < 1e-18 {
+					break
+				}
+			}
+			want, err := m.ExpectedPurchases(horizon)
+			require.NoError(t, err)
+			assert.InDelta(t, 1, total, 1e-10, "%+v, t = %v", m, horizon)
+			assert.InDelta(t, 1, mean/want, 1e-8, "%+v, t = %v", m, horizon)
+		}
+	}
+	p, err := cdnowPNBD.ProbPurchases(0, 0)
+	assert.NoError(t, err)
+	assert.Equal(t, 1.0, p)
+	p, err = cdnowPNBD.ProbPurchases(3, 0)
+	assert.NoError(t, err)
+	assert.Zero(t, p)
+}
+
+func TestParetoNBDAgainstSimulation(t *testing.T) {
+	// P(X(t) = n) and E[X(t)] of new customers, and E[Y(t)] of customers
+	// who made x purchases by T, against customers simulated through the
+	// model's own story.
+	rng := rand.New(rand.NewPCG(11, 12))
+	m := btyd.ParetoNBD{R: 1.5, Alpha: 6, S: 0.8, Beta: 12}
+	const n, T, horizon = 200_000, 26.0, 26.0
+	counts := make([]int, 8)
+	var total float64
+	type key struct{ x, week int }
+	future := map[key][]float64{} // purchases in (T, T + horizon] by x and t_x's week
+	for range n {
+		times := simParetoNBD(rng, m, T+horizon)
+		k := 0
+		for k < len(times) && times[k] <= T {
+			k++
+		}
+		counts[min(k, len(counts)-1)]++
+		total += float64(k)
+		if k > 0 && k <= 3 {
+			kk := key{k, int(times[k-1])}
+			future[kk] = append(future[kk], float64(len(times)-k))
+		}
+	}
+	for k := range len(counts) - 1 {
+		p, err := m.ProbPurchases(int64(k), T)
+		require.NoError(t, err)
+		sd := math.Sqrt(p * (1 - p) / n)
+		assert.InDelta(t, p, float64(counts[k])/n, 4*sd, "P(X(%v) = %d)", T, k)
+	}
+	e, err := m.ExpectedPurchases(T)
+	require.NoError(t, err)
+	assert.InDelta(t, 1, total/n/e, 0.02)
+	// Customers whose last purchase fell in week 20 (t_x ≈ 20.5) or 5.
+	for _, kk := range []key{{1, 20}, {2, 20}, {1, 5}, {3, 5}} {
+		got := future[kk]
+		require.Greater(t, len(got), 200, "%+v", kk)
+		var mean, sq float64
+		for _, v := range got {
+			mean += v
+			sq += v * v
+		}
+		mean /= float64(len(got))
+		sd := math.Sqrt((sq/float64(len(got)) - mean*mean) / float64(len(got)))
+		want, err := m.ConditionalExpectedPurchases(int64(kk.x), float64(kk.week)+0.5, T, horizon)
+		require.NoError(t, err)
+		assert.InDelta(t, want, mean, 4*sd+0.02*want, "%+v", kk)
+	}
+}
+
+func TestParetoNBDDERT(t *testing.T) {
+	// DERT is ∫ e^{−δt} dE[Y(t)]: against a Stieltjes sum of
+	// ConditionalExpectedPurchases over a fine grid, and against
+	// P(alive) (r + x)/(α + T) E[1/(μ + δ)] with the expectation over the
+	// gamma density by Gauss–Legendre quadrature.
+	for _, c := range []struct {
+		m      btyd.ParetoNBD
+		x      int64
+		tx, T  float64
+		delta  float64
+		slowly bool
+	}{
+		{cdnowPNBD, 2, 30.43, 38.86, math.Log(1.15) / 52, true},
+		{cdnowPNBD, 0, 0, 38.86, 0.01, true},
+		{cdnowPNBD, 40, 38, 38.86, 0.1, true},
+		{btyd.ParetoNBD{R: 2, Alpha: 5, S: 3, Beta: 2}, 5, 10, 20, 0.05, true},
+		{btyd.ParetoNBD{R: 2, Alpha: 5, S: 0.2, Beta: 200}, 5, 10, 20, 1e-4, false},
+		{btyd.ParetoNBD{R: 2, Alpha: 5, S: 40, Beta: 0.5}, 5, 10, 20, 3, false},
+	} {
+		got, err := c.m.DERT(c.x, c.tx, c.T, c.delta)
+		require.NoError(t, err)
+		p, err := c.m.ProbAlive(c.x, c.tx, c.T)
+		require.NoError(t, err)
+		s, B := c.m.S, c.m.Beta+c.T
+		lgs, _ := math.Lgamma(s)
+		var e float64
+		if s < 1 {
+			// μ = (v/(1 − v))^{1/s}/B takes out the density's singularity at 0.
+			e = quad.Fixed(func(v float64) float64 {
+				mu := math.Pow(v/(1-v), 1/s) / B
+				dens := math.Exp(-B*mu-lgs) / (s * (1 - v) * (1 - v)) // B^s μ^{s−1} e^{−Bμ}/Γ(s) dμ/dv
+				return dens / (mu + c.delta)
+			}, 0, 1, 4000, nil, 0)
+		} else {
+			// u = Bμ, over the gamma density's bulk.
+			e = quad.Fixed(func(u float64) float64 {
+				return math.Exp((s-1)*math.Log(u)-u-lgs) * B / (u + B*c.delta)
+			}, 0, s+40*math.Sqrt(s)+60, 4000, nil, 0)
+		}
+		want := p * (c.m.R + float64(c.x)) / (c.m.Alpha + c.T) * e
+		assert.InDelta(t, 1, got/want, 1e-7, "quadrature %+v", c)
+		if !c.slowly {
+			continue
+		}
+		var sum, prev float64
+		const h = 0.02
+		for k := 1; k <= 400_000; k++ {
+			y, err := c.m.ConditionalExpectedPurchases(c.x, c.tx, c.T, float64(k)*h)
+			require.NoError(t, err)
+			sum += math.Exp(-c.delta*(float64(k)-0.5)*h) * (y - prev)
+			prev = y
+		}
+		assert.InDelta(t, 1, sum/got, 2e-3, "Stieltjes sum %+v", c)
+	}
+	// No discounting to speak of: with s > 1, DERT tends to the expected
+	// purchases over the rest of the lifetime.
+	m := btyd.ParetoNBD{R: 2, Alpha: 5, S: 3, Beta: 2}
+	d, err := m.DERT(5, 10, 20, 1e-10)
+	require.NoError(t, err)
+	p, err := m.ProbAlive(5, 10, 20)
+	require.NoError(t, err)
+	assert.InDelta(t, p*(2+5)/(5+20)*(2+20)/(3-1), d, 1e-6)
+}
+
+func TestParetoNBDProperties(t *testing.T) {
+	for _, m := range []btyd.ParetoNBD{cdnowPNBD, {R: 2.4, Alpha: 12, S: 5.7, Beta: 281}, {R: 0.3, Alpha: 40, S: 0.2, Beta: 0.5}} {
+		// P(alive) is 1 at T = t_x, falls with T for fixed x and t_x,
+		// rises with t_x for fixed T, and stays in [0, 1].
+		p, err := m.ProbAlive(3, 20, 20)
+		require.NoError(t, err)
+		assert.InDelta(t, 1, p, 1e-15)
+		for _, x := range []int64{0, 1, 3, 20, 10_000} {
+			tx := 10.0
+			if x == 0 {
+				tx = 0
+			}
+			prev := 1.0
+			for T := 10.0; T < 5000; T *= 1.5 {
+				p, err := m.ProbAlive(x, tx, T)
+				require.NoError(t, err)
+				assert.True(t, p >= 0 && p <= prev, "%+v x = %d, T = %v: %v after %v", m, x, T, p, prev)
+				prev = p
+			}
+			if x == 0 {
+				continue
+			}
+			prev = 0
+			for tx := 1.0; tx <= 40; tx += 3 {
+				p, err := m.ProbAlive(x, tx, 40)
+				require.NoError(t, err)
+				assert.GreaterOrEqual(t, p, prev)
+				prev = p
+			}
+		}
+		// Expected purchases rise with t, for new and for known customers.
+		prevNew, prevOld := 0.0, 0.0
+		for horizon := 1.0; horizon < 2000; horizon *= 2 {
+			e, err := m.ExpectedPurchases(horizon)
+			require.NoError(t, err)
+			assert.Greater(t, e, prevNew)
+			prevNew = e
+			c, err := m.ConditionalExpectedPurchases(5, 30, 38, horizon)
+			require.NoError(t, err)
+			assert.Greater(t, c, prevOld)
+			prevOld = c
+		}
+		// E[X(t)] ≈ rt/α for small t.
+		e, err := m.ExpectedPurchases(1e-6)
+		require.NoError(t, err)
+		assert.InDelta(t, m.R/m.Alpha*1e-6, e, 1e-11*m.R/m.Alpha)
+	}
+	// At s = 1, E[X(t)] = (rβ/α) ln(1 + t/β), and it is continuous there.
+	m := btyd.ParetoNBD{R: 0.5, Alpha: 4, S: 1, Beta: 6}
+	e, err := m.ExpectedPurchases(10)
+	require.NoError(t, err)
+	assert.InDelta(t, 0.5*6/4*math.Log1p(10.0/6), e, 1e-15)
+	m.S = 1 + 1e-9
+	e2, err := m.ExpectedPurchases(10)
+	require.NoError(t, err)
+	assert.InDelta(t, e, e2, 1e-8)
+}
+
+func TestParetoNBDErrors(t *testing.T) {
+	m := cdnowPNBD
+	for _, c := range []struct {
+		name string
+		err  error
+		call func() error
+	}{
+		{"r zero", clv.ErrNonPositive, func() error { _, err := btyd.ParetoNBD{Alpha: 1, S: 1, Beta: 1}.ProbAlive(1, 1, 2); return err }},
+		{"alpha NaN", clv.ErrOutOfRange, func() error {
+			_, err := btyd.ParetoNBD{R: 1, Alpha: math.NaN(), S: 1, Beta: 1}.ExpectedPurchases(1)
+			return err
+		}},
+		{"beta huge", clv.ErrOutOfRange, func() error {
+			_, err := btyd.ParetoNBD{R: 1, Alpha: 1, S: 1, Beta: 1e11}.LogLikelihood(0, 0, 1)
+			return err
+		}},
+		{"s negative", clv.ErrNonPositive, func() error { _, err := btyd.ParetoNBD{R: 1, Alpha: 1, S: -1, Beta: 1}.ProbPurchases(1, 1); return err }},
+		{"alpha and beta far apart", clv.ErrOutOfRange, func() error {
+			_, err := btyd.ParetoNBD{R: 1, Alpha: 1e-6, S: 1, Beta: 1e6}.LogLikelihood(0, 0, 1)
+			return err
+		}},
+		{"x negative", clv.ErrNegative, func() error { _, err := m.ProbAlive(-1, 0, 1); return err }},
+		{"x huge", clv.ErrOutOfRange, func() error { _, err := m.ProbAlive(1e8, 1, 2); return err }},
+		{"t_x > T", clv.ErrInconsistent, func() error { _, err := m.ProbAlive(2, 5, 4); return err }},
+		{"x with t_x = 0", clv.ErrInconsistent, func() error { _, err := m.LogLikelihood(2, 0, 4); return err }},
+		{"t_x without x", clv.ErrInconsistent, func() error { _, err := m.DERT(0, 1, 4, 0.1); return err }},
+		{"T infinite", clv.ErrOutOfRange, func() error { _, err := m.ProbAlive(1, 1, math.Inf(1)); return err }},
+		{"t_x negative", clv.ErrNegative, func() error { _, err := m.ProbAlive(1, -1, 2); return err }},
+		{"t negative", clv.ErrNegative, func() error { _, err := m.ExpectedPurchases(-1); return err }},
+		{"t huge", clv.ErrOutOfRange, func() error { _, err := m.ConditionalExpectedPurchases(1, 1, 2, 1e8); return err }},
+		{"n negative", clv.ErrNegative, func() error { _, err := m.ProbPurchases(-1, 1); return err }},
+		{"n huge", clv.ErrOutOfRange, func() error { _, err := m.ProbPurchases(1e9, 1); return err }},
+		{"delta zero", clv.ErrNonPositive, func() error { _, err := m.DERT(1, 1, 2, 0); return err }},
+		{"delta NaN", clv.ErrOutOfRange, func() error { _, err := m.DERT(1, 1, 2, math.NaN()); return err }},
+		{"delta huge", clv.ErrOutOfRange, func() error { _, err := m.DERT(1, 1, 2, 1e4); return err }},
+	} {
+		err := c.call()
+		assert.ErrorIs(t, err, c.err, c.name)
+		if err != nil {
+			assert.Regexp(t, "^btyd: ", err.Error())
+			assert.Less(t, len(err.Error()), 200, c.name)
+		}
+	}
+}
+
+func TestFitParetoNBDErrors(t *testing.T) {
+	h := func(x int64, tx, T float64, w int64) btyd.History { return btyd.History{X: x, Tx: tx, T: T, Weight: w} }
+	for _, c := range []struct {
+		name string
+		hs   []btyd.History
+		err  error
+	}{
+		{"no customers", nil, clv.ErrMissing},
+		{"zero weight", []btyd.History{h(1, 1, 2, 0)}, clv.ErrNonPositive},
+		{"t_x > T", []btyd.History{h(1, 1, 2, 1), h(3, 5, 4, 1)}, clv.ErrInconsistent},
+		{"negative x", []btyd.History{h(-1, 0, 2, 1)}, clv.ErrNegative},
+		{"NaN", []btyd.History{h(2, 1, math.NaN(), 1)}, clv.ErrOutOfRange},
+		{"weights overflow", []btyd.History{h(1, 1, 2, 1<<53), h(1, 1, 2, 1<<53)}, clv.ErrOutOfRange},
+		{"no repeat purchase", []btyd.History{h(0, 0, 2, 10), h(0, 0, 5, 3)}, clv.ErrNoFit},
+	} {
+		_, err := btyd.FitParetoNBD(c.hs)
+		assert.ErrorIs(t, err, c.err, c.name)
+	}
+	_, err := btyd.FitParetoNBD([]btyd.History{h(1, 1, 2, 1), h(3, 5, 4, 1)})
+	assert.EqualError(t, err, "btyd: fit Pareto/NBD: history 2: t_x = 5 > T = 4: clv: inconsistent")
+
+	// Customers who all buy like clockwork, without one silent spell: the
+	// likelihood keeps rising as dropout vanishes.
+	var regular []btyd.History
+	for i := range 200 {
+		T := 20 + float64(i%30)
+		regular = append(regular, h(int64(T), T, T, 1))
+	}
+	_, err = btyd.FitParetoNBD(regular)
+	assert.ErrorIs(t, err, clv.ErrNoFit)
+}
+
+func TestFitParetoNBDRecovery(t *testing.T) {
+	// Simulated bases through the model's own story land within a few
+	// standard errors of the parameters that made them.
+	rng := rand.New(rand.NewPCG(1987, 1))
+	for _, m := range []btyd.ParetoNBD{
+		cdnowPNBD,
+		{R: 1.5, Alpha: 10, S: 2, Beta: 60},
+		{R: 0.5, Alpha: 2, S: 0.4, Beta: 3},
+		{R: 2.5, Alpha: 15, S: 0.7, Beta: 4},
+	} {
+		var hs []btyd.History
+		for range 20_000 {
+			T := 30 + 50*rng.Float64()
+			times := simParetoNBD(rng, m, T)
+			h := btyd.History{T: T, Weight: 1}
+			if len(times) > 0 {
+				h.X, h.Tx = int64(len(times)), times[len(times)-1]
+			}
+			hs = append(hs, h)
+		}
+		fit, err := btyd.FitParetoNBD(hs)
+		require.NoError(t, err, "%+v", m)
+		got := []float64{fit.Model.R, fit.Model.Alpha, fit.Model.S, fit.Model.Beta}
+		se := []float64{fit.StdErr.R, fit.StdErr.Alpha, fit.StdErr.S, fit.StdErr.Beta}
+		for i, want := range []float64{m.R, m.Alpha, m.S, m.Beta} {
+			assert.InDelta(t, want, got[i], 4*se[i], "%+v: %s = %v ± %v", m, fit.Stats.Parameters[i], got[i], se[i])
+			assert.Less(t, se[i], 0.5*want, "%+v: %s", m, fit.Stats.Parameters[i])
+		}
+	}
+}
+
+func FuzzParetoNBD(f *testing.F) {
+	f.Add(0.553, 10.578, 0.606, 11.669, int64(2), 30.43, 38.86, 39.0, int64(3), 0.0027)
+	f.Add(0.553, 10.578, 0.606, 11.669, int64(10_000), 38.8, 38.86, 520.0, int64(10_000), 0.1)
+	f.Add(50.0, 0.5, 1.0, 0.01, int64(0), 0.0, 0.0, 1e7, int64(0), 1e-10)
+	f.Add(1e-10, 1e10, 1e10, 1e-10, int64(1), 1e-300, 1e7, 1e-300, int64(1e7), 1e3)
+	f.Add(1.0, 1e-3, 1.0, 1e3, int64(221), 103.43, 103.57, 1.0, int64(221), 1.0)
+	f.Fuzz(func(t *testing.T, r, alpha, s, beta float64, x int64, tx, T, horizon float64, n int64, delta float64) {
+		m := btyd.ParetoNBD{R: r, Alpha: alpha, S: s, Beta: beta}
+		check := func(name string, v float64, err error, lo, hi float64) {
+			if err != nil {
+				if !isSentinel(err) || !strings.HasPrefix(err.Error(), "btyd: ") {
+					t.Fatalf("%s: %v", name, err)
+				}
+				return
+			}
+			if !finite(v) || v < lo || v > hi {
+				t.Fatalf("%s of %+v, %d, %v, %v, %v, %d, %v = %v", name, m, x, tx, T, horizon, n, delta, v)
+			}
+		}
+		ll, err := m.LogLikelihood(x, tx, T)
+		check("log-likelihood", ll, err, math.Inf(-1), math.Inf(1))
+		p, err := m.ProbAlive(x, tx, T)
+		check("P(alive)", p, err, 0, 1)
+		e, err := m.ExpectedPurchases(horizon)
+		check("E[X(t)]", e, err, 0, math.Inf(1))
+		c, err := m.ConditionalExpectedPurchases(x, tx, T, horizon)
+		check("E[Y(t)]", c, err, 0, math.Inf(1))
+		q, err := m.ProbPurchases(n, horizon)
+		check("P(X(t) = n)", q, err, 0, 1)
+		d, err := m.DERT(x, tx, T, delta)
+		check("DERT", d, err, 0, math.Inf(1))
+	})
+}
+
+func FuzzFitParetoNBD(f *testing.F) {
+	f.Add([]byte{0, 10, 0, 5, 1, 8, 9, 3, 2, 3, 7, 1, 0, 0, 4, 2})
+	f.Add([]byte{255, 255, 255, 255, 0, 0, 0, 0})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		// Each four bytes are a history: x, t_x and T from small grids,
+		// and a weight.
+		var hs []btyd.History
+		for i := 0; i+4 <= len(data) && len(hs) < 64; i += 4 {
+			x := int64(data[i] % 50)
+			T := float64(data[i+2]) / 4
+			tx := T * float64(data[i+1]) / 255
+			if x == 0 {
+				tx = 0
+			}
+			hs = append(hs, btyd.History{X: x, Tx: tx, T: T, Weight: int64(data[i+3]%8) - 1})
+		}
+		fit, err := btyd.FitParetoNBD(hs)
+		if err != nil {
+			if !isSentinel(err) {
+				t.Fatal(err)
+			}
+			return
+		}
+		m := fit.Model
+		for _, v := range []float64{m.R, m.Alpha, m.S, m.Beta} {
+			if !(v >= 1e-8 && v <= 1e8) {
+				t.Fatalf("parameter %v outside the bounds", v)
+			}
+		}
+		for _, v := range []float64{fit.StdErr.R, fit.StdErr.Alpha, fit.StdErr.S, fit.StdErr.Beta, fit.Stats.LogLikelihood} {
+			if !finite(v) {
+				t.Fatalf("%+v", fit)
+			}
+		}
+	})
 }
