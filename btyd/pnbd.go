@@ -399,7 +399,7 @@ type ParetoNBDFit struct {
 // package (see [FitStats]): Newton's method on the logarithms of the
 // parameters with the analytic gradient and Hessian, which the
 // likelihood's series gives term by term, from r = s = 1 and
-// α = β = Σ T / Σ x, or, for 100,000 histories or more, from the fit to
+// α = Σ T / Σ x, β = 2α, or, for 100,000 histories or more, from the fit to
 // a sample of 20,000 of them. Published on the CDNOW sample (2,357
 // customers, weeks): r = 0.553, α = 10.578, s = 0.606, β = 11.669,
 // LL = −9,595.0; this fit gives LL = −9,594.98. The standard errors come
@@ -410,8 +410,9 @@ type ParetoNBDFit struct {
 // errors of the [ParetoNBD] type for a history no customer can have,
 // [clv.ErrOutOfRange] if the weights sum beyond 2^53, and [clv.ErrNoFit]
 // if no customer made a repeat purchase, or if the likelihood has no
-// maximum with every parameter from 10^−8 to 10^8: purchases so regular
-// that customers seem never to leave (s/β → 0) or all alike (r, α → ∞).
+// maximum with every parameter from 10^−8 to 10^8 and α and β within a
+// factor of 1,000 of each other: purchases so regular that customers seem
+// never to leave (s/β → 0) or all alike (r, α → ∞).
 func FitParetoNBD(histories []History) (ParetoNBDFit, error) {
 	const fn = "fit Pareto/NBD"
 	d, err := newFrequencyData(fn, histories)
@@ -422,7 +423,7 @@ func FitParetoNBD(histories []History) (ParetoNBDFit, error) {
 		return ParetoNBDFit{}, fmt.Errorf("btyd: %s: %w: no customer made a repeat purchase", fn, clv.ErrNoFit)
 	}
 	a := max(d.sumT/d.repeats, 1e-3)
-	start := []float64{1, a, 1, a}
+	start := []float64{1, a, 1, 2 * a}
 	warmed := false
 	if part := sample(histories); part != nil {
 		if s, err := newFrequencyData(fn, part); err == nil && s.repeats > 0 {
@@ -443,6 +444,11 @@ func FitParetoNBD(histories []History) (ParetoNBDFit, error) {
 	}, nil
 }
 
+// maxFitRatio bounds max(α, β)/min(α, β) where the fit evaluates the
+// likelihood: beyond it the series needs some 40,000 terms a history, and
+// the optimiser goes there only on its way elsewhere.
+const maxFitRatio = 1000
+
 // pnbdLikelihood is the likelihood of FitParetoNBD. With the parts of
 // logParts, ln L = K + ln(e^{l₁} + e^{l₂} − e^{l₃}), where K holds the
 // terms in x alone, l₁ = ln E, l₂ = ln s + ln I(t_x) and
@@ -452,6 +458,9 @@ func FitParetoNBD(histories []History) (ParetoNBDFit, error) {
 // treats as outside the model.
 func (d *frequencyData) pnbdLikelihood(theta, grad, hess []float64) float64 {
 	r, alpha, s, beta := theta[0], theta[1], theta[2], theta[3]
+	if max(alpha, beta) > maxFitRatio*min(alpha, beta) {
+		return math.NaN()
+	}
 	var parts [2]pnbdTerm
 	var failed [2]bool
 	split(len(d.w), func(part, lo, hi int) {

@@ -546,12 +546,12 @@ func TestFitParetoNBDRecovery(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1987, 1))
 	for _, m := range []btyd.ParetoNBD{
 		cdnowPNBD,
-		{R: 1.5, Alpha: 10, S: 2, Beta: 60},
+		{R: 1.5, Alpha: 10, S: 2, Beta: 25},
 		{R: 0.5, Alpha: 2, S: 0.4, Beta: 3},
-		{R: 2.5, Alpha: 15, S: 0.7, Beta: 4},
+		{R: 2.5, Alpha: 15, S: 0.7, Beta: 7},
 	} {
 		var hs []btyd.History
-		for range 20_000 {
+		for range 15_000 {
 			T := 30 + 50*rng.Float64()
 			times := simParetoNBD(rng, m, T)
 			h := btyd.History{T: T, Weight: 1}
