@@ -38,10 +38,11 @@ import (
 // A ParetoNBD is valid when each parameter is finite and from 10^−10 to
 // 10^10; its methods return an error wrapping [clv.ErrNonPositive] for a
 // parameter of zero or less and [clv.ErrOutOfRange] for one outside that
-// range. The likelihood's series needs about 37 max(α, β)/min(α, β)
-// terms at worst; the methods that sum it return an error wrapping
-// [clv.ErrOutOfRange] if it would need more than 2 million, when one of α
-// and β is some 50,000 times the other. [FitParetoNBD] estimates the
+// range. The likelihood's hypergeometric function takes longer to sum the
+// further apart α and β are, some 6 √(max(α, β)/min(α, β)) steps at
+// worst; the methods that need it return an error wrapping
+// [clv.ErrOutOfRange] if it would take more than 2 million, when one of
+// α and β is some 10^11 times the other. [FitParetoNBD] estimates the
 // model from a customer base.
 type ParetoNBD struct {
 	R     float64 `json:"r"`
@@ -106,10 +107,11 @@ func log1mexp(v float64) float64 {
 //
 // the customer alive at T, or gone at some τ between t_x and T. The
 // integral is FHL's A₀ (with its cases α ≥ β and α < β) times
-// 1/(r + s + x); it is summed here as the Euler transform of their
-// Gaussian hypergeometric function, a series of positive terms whose
+// 1/(r + s + x); it is evaluated here as the Euler transform of their
+// Gaussian hypergeometric function, a series of positive terms, or, where
+// that converges slowly, Gauss's continued fraction for it, whose
 // logarithm is finite for every x (their form overflows for x in the
-// hundreds), to a relative tail of 10^−17: the result carries about 13
+// hundreds), to a relative error of 10^−16: the result carries about 13
 // significant digits. It fails as the type documentation says.
 func (m ParetoNBD) LogLikelihood(x int64, tx, T float64) (float64, error) {
 	const fn = "Pareto/NBD log-likelihood"

@@ -165,6 +165,8 @@ func TestParetoNBDAgainstSlowEvaluations(t *testing.T) {
 		{btyd.ParetoNBD{R: 0.3, Alpha: 0.5, S: 0.2, Beta: 40}, 3, 12, 52},
 		{btyd.ParetoNBD{R: 0.3, Alpha: 40, S: 0.2, Beta: 0.5}, 3, 12, 52},
 		{btyd.ParetoNBD{R: 5, Alpha: 100, S: 3, Beta: 4}, 0, 0, 1000},
+		{btyd.ParetoNBD{R: 1, Alpha: 0.01, S: 0.5, Beta: 100}, 2, 5, 10},
+		{btyd.ParetoNBD{R: 0.5, Alpha: 1e-3, S: 0.7, Beta: 10}, 0, 0, 5},
 	} {
 		ll, err := c.m.LogLikelihood(c.x, c.tx, c.T)
 		require.NoError(t, err)
@@ -386,8 +388,8 @@ func TestParetoNBDDERT(t *testing.T) {
 			continue
 		}
 		var sum, prev float64
-		const h = 0.02
-		for k := 1; k <= 400_000; k++ {
+		const h = 0.1
+		for k := 1; k <= 100_000; k++ {
 			y, err := c.m.ConditionalExpectedPurchases(c.x, c.tx, c.T, float64(k)*h)
 			require.NoError(t, err)
 			sum += math.Exp(-c.delta*(float64(k)-0.5)*h) * (y - prev)

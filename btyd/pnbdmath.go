@@ -28,7 +28,8 @@ package btyd
 // the rest after u_k is at most u_{k+1}/(1 − y). Its logarithm is formed
 // term by term, so it is finite for every x; it needs some 37/(1 − y)
 // terms at worst, which is few unless one of α and β is hundreds of times
-// the other.
+// the other. Where only the value is needed and y > 1/2, Gauss's
+// continued fraction for the same ₂F₁ takes some 6/√(1 − y) steps.
 //
 // The derivatives of ln u_k in c and d are sums over j < k of 1/(d + j)
 // and 1/(c + d + j) and their squares, carried along the series, so one
@@ -155,9 +156,20 @@ func pnbdLogTail(r, alpha, s, beta, x, t float64, deriv bool) (pnbdTerm, bool) {
 	return out, true
 }
 
-// pnbdSum returns Σ u_k, the series of pnbdLogTail, or false if it needs
-// more than maxSeriesTerms terms.
+// pnbdSum returns Σ u_k = ₂F₁(1, d; c + d; y), the series of
+// pnbdLogTail, or false if it needs more than maxSeriesTerms steps. Above
+// y = 1/2 it evaluates Gauss's continued fraction instead,
+//
+//	₂F₁(1, d; C + 1; y) = 1 / (1 − k₁y / (1 − k₂y / (1 − …))),  C = c + d − 1,
+//	k_{2j+1} = (d + j)(C + j) / ((C + 2j)(C + 2j + 1)),
+//	k_{2j+2} = (j + 1)(c + j) / ((C + 2j + 1)(C + 2j + 2)),
+//
+// by the modified Lentz method: every k is positive, and it converges in
+// some 6/√(1 − y) steps where the series needs 37/(1 − y) terms.
 func pnbdSum(c, d, y float64) (float64, bool) {
+	if y > 0.5 {
+		return gaussFraction(c, d, y)
+	}
 	sum, u := 0.0, 1.0
 	tol := pnbdTolerance * (1 - y)
 	for k := 0.0; k <= maxSeriesTerms; k++ {
@@ -165,6 +177,37 @@ func pnbdSum(c, d, y float64) (float64, bool) {
 		u *= (d + k) / (c + d + k) * y
 		if u <= tol*sum {
 			return sum, true
+		}
+	}
+	return 0, false
+}
+
+// gaussFraction returns ₂F₁(1, d; c + d; y) by Gauss's continued
+// fraction, as pnbdSum says.
+func gaussFraction(c, d, y float64) (float64, bool) {
+	const tiny = 1e-300
+	C := c + d - 1
+	f, num, den := 1.0, 1.0, 0.0 // Lentz's f, C_n and D_n
+	for n := 1; n <= maxSeriesTerms; n++ {
+		j := float64((n - 1) / 2)
+		var k float64
+		if n%2 == 1 {
+			k = (d + j) * (C + j) / ((C + 2*j) * (C + 2*j + 1))
+		} else {
+			k = (j + 1) * (c + j) / ((C + 2*j + 1) * (C + 2*j + 2))
+		}
+		a := -k * y
+		if den = 1 + a*den; den == 0 {
+			den = tiny
+		}
+		if num = 1 + a/num; num == 0 {
+			num = tiny
+		}
+		den = 1 / den
+		step := num * den
+		f *= step
+		if math.Abs(step-1) <= 4e-16 {
+			return 1 / f, true
 		}
 	}
 	return 0, false
