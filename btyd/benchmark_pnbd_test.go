@@ -1,6 +1,8 @@
 package btyd_test
 
 import (
+	"math"
+	"sync"
 	"testing"
 
 	"github.com/clvkit/clv/btyd"
@@ -35,20 +37,41 @@ func BenchmarkFitParetoNBDCDNOW(b *testing.B) {
 	}
 }
 
-// BenchmarkParetoNBDPredictions computes, for every customer of the
-// generated base, P(alive), the expected purchases of the next year and
-// DERT at 10 % a year.
-func BenchmarkParetoNBDPredictions(b *testing.B) {
-	s, base := benchBase()
+// benchPNBD fits the generated base once.
+var benchPNBD = sync.OnceValue(func() btyd.ParetoNBD {
+	s, _ := benchBase()
 	fit, err := btyd.FitParetoNBD(s.Histories())
 	if err != nil {
-		b.Fatal(err)
+		panic(err)
 	}
-	m := fit.Model
+	return fit.Model
+})
+
+// BenchmarkParetoNBDPredictions computes, for every customer of the
+// generated base, the expected purchases of the next year, P(alive)
+// times the alive customer's expectation.
+func BenchmarkParetoNBDPredictions(b *testing.B) {
+	_, base := benchBase()
+	m := benchPNBD()
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, c := range base.Customers {
 			if _, err := m.ConditionalExpectedPurchases(c.X, c.Tx, c.T, 52); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkParetoNBDDERT computes every customer's DERT at 10 % a year.
+func BenchmarkParetoNBDDERT(b *testing.B) {
+	_, base := benchBase()
+	m := benchPNBD()
+	delta := math.Log(1.1) / 52
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, c := range base.Customers {
+			if _, err := m.DERT(c.X, c.Tx, c.T, delta); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -285,6 +285,17 @@ func TestParetoNBDProbPurchases(t *testing.T) {
 			assert.InDelta(t, 1, mean/want, 1e-8, "%+v, t = %v", m, horizon)
 		}
 	}
+	// No purchase in (0, t] is the history (0, 0, t): the quadrature
+	// against the likelihood's series.
+	for _, m := range []btyd.ParetoNBD{cdnowPNBD, {R: 0.3, Alpha: 40, S: 0.2, Beta: 0.5}, {R: 5, Alpha: 0.1, S: 3, Beta: 40}} {
+		for _, horizon := range []float64{1e-3, 1, 39, 1e4} {
+			p, err := m.ProbPurchases(0, horizon)
+			require.NoError(t, err)
+			ll, err := m.LogLikelihood(0, 0, horizon)
+			require.NoError(t, err)
+			assert.InDelta(t, 1, p/math.Exp(ll), 1e-9, "%+v, t = %v", m, horizon)
+		}
+	}
 	p, err := cdnowPNBD.ProbPurchases(0, 0)
 	assert.NoError(t, err)
 	assert.Equal(t, 1.0, p)
@@ -663,4 +674,30 @@ func TestParetoNBDHoldoutCDNOW(t *testing.T) {
 	assert.Equal(t, int64(1882), actual)
 	assert.InDelta(t, 1665.51, predicted, 0.005)
 	assert.InDelta(t, 1653.4, predicted, 0.01*1653.4)
+}
+
+func TestParetoNBDDERTClosedForms(t *testing.T) {
+	// For s = 1 and s = 2, E[1/(μ + δ)] = B e^z E₁(z) and
+	// B (1 − z e^z E₁(z)), B = β + T, z = δB, with e^z E₁(z) by its
+	// continued fraction
+	// 1/(z + 1 − 1²/(z + 3 − 2²/(z + 5 − …))), evaluated backwards.
+	expE1 := func(z float64) float64 {
+		f := 0.0
+		for n := 400; n >= 1; n-- {
+			f = float64(n*n) / (z + float64(2*n+1) - f)
+		}
+		return 1 / (z + 1 - f)
+	}
+	const T, B = 10.0, 20.0
+	for _, z := range []float64{0.1, 0.5, 3, 20, 1000, 2e4} {
+		g := expE1(z)
+		for s, want := range map[float64]float64{1: B * g, 2: B * (1 - z*g)} {
+			m := btyd.ParetoNBD{R: 2, Alpha: 5, S: s, Beta: B - T}
+			d, err := m.DERT(0, 0, T, z/B)
+			require.NoError(t, err)
+			p, err := m.ProbAlive(0, 0, T)
+			require.NoError(t, err)
+			assert.InDelta(t, 1, d/(p*2/(5+T)*want), 1e-10, "s = %v, z = %v", s, z)
+		}
+	}
 }
