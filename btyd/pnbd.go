@@ -362,7 +362,13 @@ func (m ParetoNBD) DERT(x int64, tx, T, delta float64) (float64, error) {
 // σ* = ln((1 − s)/z) if that is positive, and falling doubly
 // exponentially beyond ln(1 + K/z), where it is below e^−100 of the
 // peak; the tanh-sinh rule integrates each side of the peak up to there.
+// From z = 1/2 up, the continued fraction of laplaceFraction is quicker.
 func logLaplace(s, z float64) float64 {
+	if z >= 0.5 {
+		if g, ok := laplaceFraction(s, z); ok {
+			return math.Log(g)
+		}
+	}
 	g := func(sigma float64) float64 { return (1-s)*sigma - z*math.Expm1(sigma) }
 	k := 100 + max(0, 1-s)*(2*math.Log1p(1/z)+10)
 	end := math.Log1p(k / z)

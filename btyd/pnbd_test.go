@@ -701,3 +701,16 @@ func TestParetoNBDDERTClosedForms(t *testing.T) {
 		}
 	}
 }
+
+func TestParetoNBDDERTAcrossMethods(t *testing.T) {
+	// DERT integrates numerically below z = δ(β + T) = 1/2 and sums a
+	// continued fraction from there: the two agree where they meet.
+	for _, s := range []float64{0.05, 0.6, 1, 5.7, 300} {
+		m := btyd.ParetoNBD{R: 2, Alpha: 5, S: s, Beta: 10}
+		below, err := m.DERT(3, 8, 10, 0.5/20*(1-1e-12))
+		require.NoError(t, err)
+		at, err := m.DERT(3, 8, 10, 0.5/20)
+		require.NoError(t, err)
+		assert.InDelta(t, 1, below/at, 1e-11, "s = %v", s)
+	}
+}
