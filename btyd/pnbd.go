@@ -325,11 +325,12 @@ func (m ParetoNBD) ProbPurchases(n int64, t float64) (float64, error) {
 //
 //	E[1/(μ + δ)] = (β + T) ∫_0^∞ e^{−zw} (1 + w)^−s dw,  z = δ(β + T)
 //
-// which is (β + T) z^(s−1) U(s, s; z), integrated numerically after the
-// change of variable w = e^σ − 1, on each side of the integrand's peak,
-// by the tanh-sinh rule in log space, to about 10 significant digits
-// (14 for z from 0.1 to 10^4); it is finite for every valid customer and
-// rate. Multiplied by the margin per purchase it is the customer's
+// which is (β + T) z^(s−1) U(s, s; z): from z = 1/2 up by the continued
+// fraction of the incomplete gamma function, e^z z^(s−1) Γ(1 − s, z),
+// below by numerical integration after the change of variable
+// w = e^σ − 1, on each side of the integrand's peak, by the tanh-sinh
+// rule in log space; it carries about 10 significant digits (14 for z
+// from 0.1 to 10^4) and is finite for every valid customer and rate. Multiplied by the margin per purchase it is the customer's
 // residual value. With delta in the model's unit of time, a yearly rate
 // d on weekly data is delta = ln(1 + d)/52.
 //
