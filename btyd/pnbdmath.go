@@ -2,8 +2,10 @@ package btyd
 
 // This file implements the integral in the Pareto/NBD likelihood, with its
 // gradient and Hessian, as a series of positive terms that neither
-// overflows nor cancels; and a tanh-sinh quadrature in log space for the
-// integrals of the probability of purchases and of DERT.
+// overflows nor cancels, or its value alone as Gauss's continued fraction;
+// a tanh-sinh quadrature in log space for the integrals of the
+// probability of purchases and of DERT; and the continued fraction of
+// DERT's integral.
 //
 // A customer alive at t with purchase rate λ ~ Gamma(r, α) and dropout
 // rate μ ~ Gamma(s, β) who makes x purchases and drops out after t
