@@ -137,11 +137,12 @@ func pnbdLogTail(r, alpha, s, beta, x, t float64, deriv bool) (pnbdTerm, bool) {
 	yPP, yPQ := -2*Qt*iP*iP*iP, iP*iP
 
 	im := 1 / m
-	out.v = -d*math.Log(Pt) + (1-c)*math.Log(Qt) - math.Log(m) + lf
+	lP, lQ := math.Log(Pt), math.Log(Qt)
+	out.v = -d*lP + (1-c)*lQ - math.Log(m) + lf
 	// Gradient and Hessian in (c, d, P, Q).
 	g := [4]float64{
-		-math.Log(Qt) - im + gc,
-		-math.Log(Pt) - im + gd,
+		-lQ - im + gc,
+		-lP - im + gd,
 		-d*iP + gy*yP,
 		(1-c)*iQ + gy*yQ,
 	}
