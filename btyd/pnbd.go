@@ -539,17 +539,20 @@ func (s *pnbdTerm) addScaled(w float64, t *pnbdTerm) {
 // is summed once, and histories sorted by t_x, as [Summarizer.Histories]
 // gives them, find theirs in the last one.
 func (d *frequencyData) pnbdHistories(sum *pnbdTerm, r, alpha, s, beta float64, lo, hi int) bool {
-	tails := make(map[float64]pnbdTerm)
+	at := make(map[float64]int) // the index in tails of ln I(t)
+	var tails []pnbdTerm
 	for g := d.group(lo); g < len(d.xs) && d.lo[g] < hi; g++ {
 		x := d.xs[g]
 		from, to := max(lo, d.lo[g]), min(hi, d.lo[g+1])
-		clear(tails)
+		clear(at)
+		tails = tails[:0]
 		tail := func(t float64) (pnbdTerm, bool) {
-			if v, ok := tails[t]; ok {
-				return v, true
+			if i, ok := at[t]; ok {
+				return tails[i], true
 			}
 			v, ok := pnbdLogTail(r, alpha, s, beta, x, t, true)
-			tails[t] = v
+			at[t] = len(tails)
+			tails = append(tails, v)
 			return v, ok
 		}
 		lastTx := math.NaN()
@@ -580,7 +583,7 @@ func (d *frequencyData) pnbdHistories(sum *pnbdTerm, r, alpha, s, beta float64, 
 func pnbdCombine(out, high, low *pnbdTerm, r, alpha, s, beta, x, T float64) {
 	// l₁ = −(r + x) ln(α + T) − s ln(β + T), its gradient and Hessian.
 	iA, iB := 1/(alpha+T), 1/(beta+T)
-	lA, lB := math.Log(alpha+T), math.Log(beta+T)
+	lA, lB := low.logAlpha, low.logBeta
 	var e pnbdTerm
 	e.v = -(r+x)*lA - s*lB
 	e.g = [4]float64{-lA, -(r + x) * iA, -lB, -s * iB}

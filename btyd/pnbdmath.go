@@ -46,6 +46,9 @@ type pnbdTerm struct {
 	v float64
 	g [4]float64
 	h [10]float64
+	// logAlpha and logBeta are ln(α + t) and ln(β + t), which
+	// pnbdLogTail leaves for its callers when it computes derivatives.
+	logAlpha, logBeta float64
 }
 
 // hessIndex maps a pair of parameters to its place in pnbdTerm.h.
@@ -138,6 +141,10 @@ func pnbdLogTail(r, alpha, s, beta, x, t float64, deriv bool) (pnbdTerm, bool) {
 
 	im := 1 / m
 	lP, lQ := math.Log(Pt), math.Log(Qt)
+	out.logAlpha, out.logBeta = lP, lQ
+	if alpha < beta {
+		out.logAlpha, out.logBeta = lQ, lP
+	}
 	out.v = -d*lP + (1-c)*lQ - math.Log(m) + lf
 	// Gradient and Hessian in (c, d, P, Q).
 	g := [4]float64{
