@@ -1,0 +1,624 @@
+package btyd
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/clvkit/clv"
+	"gonum.org/v1/gonum/mathext"
+)
+
+// A ParetoNBD is the Pareto/NBD model of Schmittlein, Morrison and
+// Colombo, "Counting Your Customers: Who Are They and What Will They Do
+// Next?" (Management Science 33(1), 1987), with the likelihood as Fader,
+// Hardie and Lee derive it in "A Note on Deriving the Pareto/NBD Model and
+// Related Expressions" (2005). While alive, a customer buys at a constant
+// rate λ, a Poisson process; they drop out for good at an exponential
+// time of rate μ, unseen, whether or not they buy. Customers differ: λ
+// and μ follow independent gamma distributions, with shape R and rate
+// Alpha, and shape S and rate Beta:
+//
+//	λ ~ Gamma(r, α),  mean r/α purchases per unit of time
+//	μ ~ Gamma(s, β),  mean s/β dropouts per unit of time
+//
+// Unlike the [BGNBD], a customer may leave without a repeat purchase.
+// Time is in the unit the customers were summarised in (see [WithUnit]):
+// Alpha and Beta are in that unit, and so are every t_x, T and t the
+// methods take. The parameters are statistics, in float64.
+//
+// A customer is described by x, their repeat purchases; t_x, the time
+// from their first purchase to their last; and T, the time from their
+// first purchase to the end of observation, with 0 ≤ t_x ≤ T, t_x = 0
+// when x = 0 and t_x > 0 when x > 0. Methods refuse anything else: a
+// negative x, t_x or T with an error wrapping [clv.ErrNegative], t_x > T
+// or an x that does not fit t_x with [clv.ErrInconsistent], and x above
+// 10^7 or a time that is not finite or above 10^7 with
+// [clv.ErrOutOfRange].
+//
+// A ParetoNBD is valid when each parameter is finite and from 10^−10 to
+// 10^10; its methods return an error wrapping [clv.ErrNonPositive] for a
+// parameter of zero or less and [clv.ErrOutOfRange] for one outside that
+// range. The likelihood's hypergeometric function takes longer to sum the
+// further apart α and β are, some 6 √(max(α, β)/min(α, β)) steps at
+// worst; the methods that need it return an error wrapping
+// [clv.ErrOutOfRange] if it would take more than 2 million, when one of
+// α and β is some 10^11 times the other. [FitParetoNBD] estimates the
+// model from a customer base.
+type ParetoNBD struct {
+	R     float64 `json:"r"`
+	Alpha float64 `json:"alpha"`
+	S     float64 `json:"s"`
+	Beta  float64 `json:"beta"`
+}
+
+var pnbdNames = []string{"r", "alpha", "s", "beta"}
+
+func (m ParetoNBD) check(fn string) error {
+	return checkParameters(fn, pnbdNames, m.R, m.Alpha, m.S, m.Beta)
+}
+
+func (m ParetoNBD) checkCustomer(fn string, x int64, tx, T float64) error {
+	if err := m.check(fn); err != nil {
+		return err
+	}
+	return checkCustomer(fn, x, tx, T)
+}
+
+func tooFarApart(fn string, m ParetoNBD) error {
+	return fmt.Errorf("btyd: %s: alpha = %v, beta = %v: %w: too far apart for the likelihood's series to converge",
+		fn, m.Alpha, m.Beta, clv.ErrOutOfRange)
+}
+
+// logParts returns the logarithms of the two parts of a customer's
+// likelihood, without the factor Γ(r + x) α^r β^s / Γ(r): alive at T,
+//
+//	ln E = −(r + x) ln(α + T) − s ln(β + T),
+//
+// and dropped out between t_x and T, ln(s (I(t_x) − I(T))), with I as in
+// pnbdLogTail (−∞ if t_x = T). It reports false if the series did not
+// converge.
+func (m ParetoNBD) logParts(x, tx, T float64) (alive, dead float64, ok bool) {
+	alive = -(m.R+x)*math.Log(m.Alpha+T) - m.S*math.Log(m.Beta+T)
+	hi, ok := pnbdLogTail(m.R, m.Alpha, m.S, m.Beta, x, tx, false)
+	if !ok {
+		return 0, 0, false
+	}
+	lo, ok := pnbdLogTail(m.R, m.Alpha, m.S, m.Beta, x, T, false)
+	if !ok {
+		return 0, 0, false
+	}
+	// I(t_x) − I(T) = I(t_x)(1 − e^{ln I(T) − ln I(t_x)}), never below 0.
+	dead = math.Log(m.S) + hi.v + log1mexp(min(lo.v-hi.v, 0))
+	return alive, dead, true
+}
+
+// log1mexp returns ln(1 − e^v) for v ≤ 0, −∞ at 0.
+func log1mexp(v float64) float64 {
+	if v > -math.Ln2 {
+		return math.Log(-math.Expm1(v))
+	}
+	return math.Log1p(-math.Exp(v))
+}
+
+// LogLikelihood returns the natural logarithm of the likelihood of a
+// customer (x, t_x, T), FHL's equation 22 in the form
+//
+//	L = Γ(r + x) α^r β^s / Γ(r) · [(α + T)^−(r+x) (β + T)^−s + s ∫_{t_x}^T (α + τ)^−(r+x) (β + τ)^−(s+1) dτ]
+//
+// the customer alive at T, or gone at some τ between t_x and T. The
+// integral is FHL's A₀ (with its cases α ≥ β and α < β) times
+// 1/(r + s + x); it is evaluated here as the Euler transform of their
+// Gaussian hypergeometric function, a series of positive terms, or, where
+// that converges slowly, Gauss's continued fraction for it, whose
+// logarithm is finite for every x (their form overflows for x in the
+// hundreds), to a relative error of 10^−16: the result carries about 13
+// significant digits. It fails as the type documentation says.
+func (m ParetoNBD) LogLikelihood(x int64, tx, T float64) (float64, error) {
+	const fn = "Pareto/NBD log-likelihood"
+	if err := m.checkCustomer(fn, x, tx, T); err != nil {
+		return 0, err
+	}
+	xf := float64(x)
+	alive, dead, ok := m.logParts(xf, tx, T)
+	if !ok {
+		return 0, tooFarApart(fn, m)
+	}
+	lgrx, _ := math.Lgamma(m.R + xf)
+	lgr, _ := math.Lgamma(m.R)
+	return lgrx - lgr + m.R*math.Log(m.Alpha) + m.S*math.Log(m.Beta) + logAddExp(alive, dead), nil
+}
+
+// logAddExp returns ln(e^a + e^b) without overflow, for a finite.
+func logAddExp(a, b float64) float64 {
+	if b > a {
+		a, b = b, a
+	}
+	return a + math.Log1p(math.Exp(b-a))
+}
+
+// ProbAlive returns the probability that a customer (x, t_x, T) is still
+// alive at T, FHL's equation 18:
+//
+//	P(alive) = 1 / (1 + s (I(t_x) − I(T)) (α + T)^(r+x) (β + T)^s)
+//
+// with I(t) = ∫_t^∞ (α + τ)^−(r+x) (β + τ)^−(s+1) dτ as in
+// [ParetoNBD.LogLikelihood], in log space. It is 1 at T = t_x (a customer
+// who has just bought) and falls as T grows past t_x; it is finite, in
+// [0, 1], for every customer, and underflows to 0 for heavy buyers long
+// silent. It fails as the type documentation says.
+func (m ParetoNBD) ProbAlive(x int64, tx, T float64) (float64, error) {
+	const fn = "Pareto/NBD probability alive"
+	if err := m.checkCustomer(fn, x, tx, T); err != nil {
+		return 0, err
+	}
+	p, ok := m.probAlive(float64(x), tx, T)
+	if !ok {
+		return 0, tooFarApart(fn, m)
+	}
+	return p, nil
+}
+
+func (m ParetoNBD) probAlive(x, tx, T float64) (float64, bool) {
+	alive, dead, ok := m.logParts(x, tx, T)
+	if !ok {
+		return 0, false
+	}
+	return logistic(alive - dead), true
+}
+
+// expectedAlive returns the expected purchases in the next t of a
+// customer alive now with rate λ ~ Gamma(r, α) and dropout μ ~ Gamma(s,
+// β), Schmittlein, Morrison and Colombo's
+//
+//	E = (r β / (α (s − 1))) [1 − (β / (β + t))^(s−1)] = (r/α) β L exprel(−(s − 1) L),  L = ln(1 + t/β),
+//
+// the second form with no singularity at s = 1 (where E = (r/α) β L) and
+// no cancellation.
+func expectedAlive(r, alpha, s, beta, t float64) float64 {
+	L := math.Log1p(t / beta)
+	return r / alpha * beta * L * exprel(-(s-1)*L)
+}
+
+// ExpectedPurchases returns the expected number of purchases in (0, t] of
+// a customer who made their first purchase at 0, FHL's equation 17:
+//
+//	E[X(t)] = (r β / (α (s − 1))) [1 − (β / (β + t))^(s−1)]
+//
+// evaluated as (r/α) β L exprel(−(s − 1) L) with L = ln(1 + t/β), which is
+// exact at s = 1 ((r β/α) ln(1 + t/β)) and never cancels; it carries
+// about 15 significant digits. It rises with t, like rt/α for small t,
+// and without bound for s ≤ 1.
+//
+// It returns an error if m is not valid, and one wrapping
+// [clv.ErrNegative] or [clv.ErrOutOfRange] if t is negative, not finite or
+// above 10^7.
+func (m ParetoNBD) ExpectedPurchases(t float64) (float64, error) {
+	const fn = "Pareto/NBD expected purchases"
+	if err := m.check(fn); err != nil {
+		return 0, err
+	}
+	if err := checkTime(fn, "t", t); err != nil {
+		return 0, err
+	}
+	return expectedAlive(m.R, m.Alpha, m.S, m.Beta, t), nil
+}
+
+// ConditionalExpectedPurchases returns the expected number of purchases
+// in the next t, (T, T + t], of a customer (x, t_x, T), FHL's equation
+// 19:
+//
+//	E[Y(t) | x, t_x, T] = P(alive) · ((r + x) (β + T) / ((α + T)(s − 1))) [1 − ((β + T)/(β + T + t))^(s−1)]
+//
+// the expected purchases of a new customer of the model updated by the
+// customer's history (r + x, α + T, s, β + T; see
+// [ParetoNBD.ExpectedPurchases]), times the probability that they are
+// alive ([ParetoNBD.ProbAlive]). It is finite and carries about 13
+// significant digits for every valid customer.
+//
+// It fails as the type documentation and [ParetoNBD.ExpectedPurchases]
+// say.
+func (m ParetoNBD) ConditionalExpectedPurchases(x int64, tx, T, t float64) (float64, error) {
+	const fn = "Pareto/NBD conditional expected purchases"
+	if err := m.checkCustomer(fn, x, tx, T); err != nil {
+		return 0, err
+	}
+	if err := checkTime(fn, "t", t); err != nil {
+		return 0, err
+	}
+	xf := float64(x)
+	p, ok := m.probAlive(xf, tx, T)
+	if !ok {
+		return 0, tooFarApart(fn, m)
+	}
+	return p * expectedAlive(m.R+xf, m.Alpha+T, m.S, m.Beta+T, t), nil
+}
+
+// ProbPurchases returns the probability that a new customer makes exactly
+// n purchases in (0, t], FHL's equation 24, from its integral over the
+// dropout time τ:
+//
+//	P(X(t) = n) = Γ(r + n)/(Γ(r) n!) [(α/(α + t))^r (t/(α + t))^n (β/(β + t))^s
+//	            + α^r β^s s ∫_0^t τ^n (α + τ)^−(r+n) (β + τ)^−(s+1) dτ]
+//
+// FHL write the integral as a sum of n + 2 Gaussian hypergeometric
+// functions, which cancel and overflow for large n; here it is
+// integrated numerically, in log space, by the tanh-sinh rule on each
+// side of the integrand's single peak (201 points a side), to about 10
+// significant digits. Over n = 0, 1, 2, … the probabilities sum to 1.
+//
+// It returns an error if m is not valid, and one wrapping
+// [clv.ErrNegative] or [clv.ErrOutOfRange] if n or t is negative, n is
+// above 10^7, or t is not finite or above 10^7.
+func (m ParetoNBD) ProbPurchases(n int64, t float64) (float64, error) {
+	const fn = "Pareto/NBD probability of purchases"
+	if err := m.check(fn); err != nil {
+		return 0, err
+	}
+	switch {
+	case n < 0:
+		return 0, fmt.Errorf("btyd: %s: n = %d: %w", fn, n, clv.ErrNegative)
+	case n > maxCount:
+		return 0, fmt.Errorf("btyd: %s: n = %d: %w: above %d", fn, n, clv.ErrOutOfRange, maxCount)
+	}
+	if err := checkTime(fn, "t", t); err != nil {
+		return 0, err
+	}
+	if t == 0 {
+		if n == 0 {
+			return 1, nil
+		}
+		return 0, nil
+	}
+	r, alpha, s, beta := m.R, m.Alpha, m.S, m.Beta
+	nf := float64(n)
+	lgrn, _ := math.Lgamma(r + nf)
+	lgr, _ := math.Lgamma(r)
+	lgn1, _ := math.Lgamma(nf + 1)
+	lead := lgrn - lgr - lgn1
+	logT := math.Log(t)
+	alive := -r*math.Log1p(t/alpha) + nf*(logT-math.Log(alpha+t)) - s*math.Log1p(t/beta)
+	// The integrand g(τ) = τ^n (α + τ)^−(r+n) (β + τ)^−(s+1) rises to its
+	// peak at the positive root of −(r + s + 1)τ² + (nα − rβ − (s + 1)α)τ
+	// + nαβ, then falls.
+	g := func(tau float64) float64 {
+		v := -(r+nf)*math.Log(alpha+tau) - (s+1)*math.Log(beta+tau)
+		if n > 0 {
+			v += nf * math.Log(tau)
+		}
+		return v
+	}
+	k := r + s + 1
+	bq := nf*alpha - r*beta - (s+1)*alpha
+	disc := math.Sqrt(bq*bq + 4*k*nf*alpha*beta)
+	var peak float64
+	if bq >= 0 {
+		peak = (bq + disc) / (2 * k)
+	} else {
+		peak = 2 * nf * alpha * beta / (disc - bq)
+	}
+	var dead float64
+	switch {
+	case peak <= 0 || peak >= t:
+		// Monotone on (0, t).
+		dead = logIntegral(0, t, 1, func(from, _ float64) float64 { return g(from) })
+	default:
+		left := logIntegral(0, peak, 1, func(from, _ float64) float64 { return g(from) })
+		right := logIntegral(peak, t, 1, func(_, to float64) float64 { return g(t - to) })
+		dead = logAddExp(left, right)
+	}
+	dead += r*math.Log(alpha) + s*math.Log(beta) + math.Log(s)
+	p := math.Exp(lead + logAddExp(alive, dead))
+	return min(p, 1), nil
+}
+
+// DERT returns the discounted expected residual transactions of a
+// customer (x, t_x, T): the purchases they are expected to make after T,
+// each discounted continuously at rate delta per unit of time, Fader,
+// Hardie and Lee, "RFM and CLV: Using Iso-Value Curves for Customer Base
+// Analysis" (Journal of Marketing Research 42(4), 2005), equation 2:
+//
+//	DERT = α^r β^s δ^(s−1) Γ(r + x + 1) U(s, s; δ(β + T)) / (Γ(r) (α + T)^(r+x+1) L(r, α, s, β | x, t_x, T))
+//	     = P(alive) · ((r + x)/(α + T)) · E[1/(μ + δ)],  μ ~ Gamma(s, β + T)
+//
+// where U is Tricomi's confluent hypergeometric function of the second
+// kind. It is computed in the second form, the expectation as
+//
+//	E[1/(μ + δ)] = (β + T) ∫_0^∞ e^{−zw} (1 + w)^−s dw,  z = δ(β + T)
+//
+// which is (β + T) z^(s−1) U(s, s; z): from z = 1/2 up by the continued
+// fraction of the incomplete gamma function, e^z z^(s−1) Γ(1 − s, z),
+// below by numerical integration after the change of variable
+// w = e^σ − 1, on each side of the integrand's peak, by the tanh-sinh
+// rule in log space; it carries about 10 significant digits (14 for z
+// from 0.1 to 10^4) and is finite for every valid customer and rate. Multiplied by the margin per purchase it is the customer's
+// residual value. With delta in the model's unit of time, a yearly rate
+// d on weekly data is delta = ln(1 + d)/52.
+//
+// It fails as the type documentation says, and returns an error wrapping
+// [clv.ErrNonPositive] or [clv.ErrOutOfRange] if delta is not positive,
+// is not finite, or is outside 10^−10 to 10^3.
+func (m ParetoNBD) DERT(x int64, tx, T, delta float64) (float64, error) {
+	const fn = "Pareto/NBD DERT"
+	if err := m.checkCustomer(fn, x, tx, T); err != nil {
+		return 0, err
+	}
+	switch {
+	case delta <= 0:
+		return 0, fmt.Errorf("btyd: %s: delta = %v: %w", fn, delta, clv.ErrNonPositive)
+	case !(delta >= 1e-10 && delta <= 1e3):
+		return 0, fmt.Errorf("btyd: %s: delta = %v: %w: outside [1e-10, 1000]", fn, delta, clv.ErrOutOfRange)
+	}
+	xf := float64(x)
+	p, ok := m.probAlive(xf, tx, T)
+	if !ok {
+		return 0, tooFarApart(fn, m)
+	}
+	B := m.Beta + T
+	return p * (m.R + xf) / (m.Alpha + T) * B * math.Exp(logLaplace(m.S, delta*B)), nil
+}
+
+// logLaplace returns ln ∫_0^∞ e^{−zw} (1 + w)^−s dw, which is
+// ln(z^(s−1) U(s, s; z)), for s, z > 0. With w = e^σ − 1 the integrand is
+// e^{(1−s)σ − z(e^σ − 1)}, analytic, with a single peak, at
+// σ* = ln((1 − s)/z) if that is positive, and falling doubly
+// exponentially beyond ln(1 + K/z), where it is below e^−100 of the
+// peak; the tanh-sinh rule integrates each side of the peak up to there.
+// From z = 1/2 up, the continued fraction of laplaceFraction is quicker.
+func logLaplace(s, z float64) float64 {
+	if z >= 0.5 {
+		if g, ok := laplaceFraction(s, z); ok {
+			return math.Log(g)
+		}
+	}
+	g := func(sigma float64) float64 { return (1-s)*sigma - z*math.Expm1(sigma) }
+	k := 100 + max(0, 1-s)*(2*math.Log1p(1/z)+10)
+	end := math.Log1p(k / z)
+	peak := 0.0
+	if s < 1 {
+		peak = math.Log((1 - s) / z)
+	}
+	if peak <= 0 || peak >= end {
+		return logIntegral(0, end, 2, func(from, _ float64) float64 { return g(from) })
+	}
+	left := logIntegral(0, peak, 2, func(from, _ float64) float64 { return g(from) })
+	right := logIntegral(peak, end, 2, func(from, _ float64) float64 { return g(peak + from) })
+	return logAddExp(left, right)
+}
+
+// A ParetoNBDFit is a [ParetoNBD] fitted to a customer base by
+// [FitParetoNBD].
+type ParetoNBDFit struct {
+	// Model is the fitted model.
+	Model ParetoNBD `json:"model"`
+	// StdErr holds the standard error of each of Model's parameters, in
+	// the field of that parameter.
+	StdErr ParetoNBD `json:"std_err"`
+	// Stats describes the fit; its Parameters are r, alpha, s and beta.
+	Stats FitStats `json:"stats"`
+}
+
+// FitParetoNBD fits the Pareto/NBD model to a customer base by maximum
+// likelihood: it finds the r, α, s and β that maximise
+//
+//	LL = Σ weight · ln L(r, α, s, β | x, t_x, T)
+//
+// over the histories, ln L as in [ParetoNBD.LogLikelihood]. Histories with
+// the same (x, t_x, T) may come as one with their count as weight, as
+// [Summarizer.Histories] gives them, so a base fits in the time of its
+// distinct histories. The optimiser is shared with every fit of the
+// package (see [FitStats]): Newton's method on the logarithms of the
+// parameters with the analytic gradient and Hessian, which the
+// likelihood's series gives term by term, from r = s = 1 and
+// α = Σ T / Σ x, β = 2α, or, for 100,000 histories or more, from the fit to
+// a sample of 20,000 of them. Published on the CDNOW sample (2,357
+// customers, weeks): r = 0.553, α = 10.578, s = 0.606, β = 11.669,
+// LL = −9,595.0; this fit gives LL = −9,594.98. The standard errors come
+// from the observed information at the maximum; see [FitStats].
+//
+// It returns an error wrapping [clv.ErrMissing] if there are no
+// histories, [clv.ErrNonPositive] for a weight of zero or less, the
+// errors of the [ParetoNBD] type for a history no customer can have,
+// [clv.ErrOutOfRange] if the weights sum beyond 2^53, and [clv.ErrNoFit]
+// if no customer made a repeat purchase, or if the likelihood has no
+// maximum with every parameter from 10^−8 to 10^8 and α and β within a
+// factor of 1,000 of each other: purchases so regular that customers seem
+// never to leave (s/β → 0) or all alike (r, α → ∞).
+func FitParetoNBD(histories []History) (ParetoNBDFit, error) {
+	const fn = "fit Pareto/NBD"
+	d, err := newFrequencyData(fn, histories)
+	if err != nil {
+		return ParetoNBDFit{}, err
+	}
+	if d.repeats == 0 {
+		return ParetoNBDFit{}, fmt.Errorf("btyd: %s: %w: no customer made a repeat purchase", fn, clv.ErrNoFit)
+	}
+	a := max(d.sumT/d.repeats, 1e-3)
+	start := []float64{1, a, 1, 2 * a}
+	warmed := false
+	if part := sample(histories); part != nil {
+		if s, err := newFrequencyData(fn, part); err == nil && s.repeats > 0 {
+			if warm, err := maximize(fn, s.pnbdLikelihood, pnbdNames, start, s.customers, false); err == nil {
+				start, warmed = warm.theta, true
+			}
+		}
+	}
+	best, err := maximize(fn, d.pnbdLikelihood, pnbdNames, start, d.customers, warmed)
+	if err != nil {
+		return ParetoNBDFit{}, err
+	}
+	th, se := best.theta, best.stdErr
+	return ParetoNBDFit{
+		Model:  ParetoNBD{R: th[0], Alpha: th[1], S: th[2], Beta: th[3]},
+		StdErr: ParetoNBD{R: se[0], Alpha: se[1], S: se[2], Beta: se[3]},
+		Stats:  best.stats,
+	}, nil
+}
+
+// maxFitRatio bounds max(α, β)/min(α, β) where the fit evaluates the
+// likelihood: beyond it the series needs some 40,000 terms a history, and
+// the optimiser goes there only on its way elsewhere.
+const maxFitRatio = 1000
+
+// pnbdLikelihood is the likelihood of FitParetoNBD. With the parts of
+// logParts, ln L = K + ln(e^{l₁} + e^{l₂} − e^{l₃}), where K holds the
+// terms in x alone, l₁ = ln E, l₂ = ln s + ln I(t_x) and
+// l₃ = ln s + ln I(T). With ω_i = ±e^{l_i}/(e^{l₁} + e^{l₂} − e^{l₃}),
+// ∂ ln(…) = Σ ω_i ∂l_i and ∂² ln(…) = Σ ω_i (∂²l_i + ∂l_i ∂l_iᵀ) − ∂ ∂ᵀ.
+// It returns NaN where the series does not converge, which the optimiser
+// treats as outside the model.
+func (d *frequencyData) pnbdLikelihood(theta, grad, hess []float64) float64 {
+	r, alpha, s, beta := theta[0], theta[1], theta[2], theta[3]
+	if max(alpha, beta) > maxFitRatio*min(alpha, beta) {
+		return math.NaN()
+	}
+	var parts [2]pnbdTerm
+	var failed [2]bool
+	split(len(d.w), func(part, lo, hi int) {
+		failed[part] = !d.pnbdHistories(&parts[part], r, alpha, s, beta, lo, hi)
+	})
+	if failed[0] || failed[1] {
+		return math.NaN()
+	}
+	sum := parts[0]
+	sum.add(&parts[1])
+
+	// The terms in x alone, group by group.
+	lgr, _ := math.Lgamma(r)
+	psiR, triR := mathext.Digamma(r), trigamma(r)
+	logAlpha, logBeta := math.Log(alpha), math.Log(beta)
+	for g, x := range d.xs {
+		w := d.weight[g]
+		lgrx, _ := math.Lgamma(r + x)
+		sum.v += w * (lgrx - lgr + r*logAlpha + s*logBeta)
+		sum.g[0] += w * (mathext.Digamma(r+x) - psiR + logAlpha)
+		sum.g[1] += w * r / alpha
+		sum.g[2] += w * logBeta
+		sum.g[3] += w * s / beta
+		sum.h[0] += w * (trigamma(r+x) - triR)
+		sum.h[1] += w / alpha
+		sum.h[4] -= w * r / (alpha * alpha)
+		sum.h[8] += w / beta
+		sum.h[9] -= w * s / (beta * beta)
+	}
+	copy(grad, sum.g[:])
+	if hess != nil {
+		for i := range 4 {
+			for j := range 4 {
+				hess[i*4+j] = sum.h[hessIndex[i][j]]
+			}
+		}
+	}
+	return sum.v
+}
+
+func (s *pnbdTerm) add(t *pnbdTerm) {
+	s.v += t.v
+	for i := range s.g {
+		s.g[i] += t.g[i]
+	}
+	for i := range s.h {
+		s.h[i] += t.h[i]
+	}
+}
+
+// addScaled adds w times t to s.
+func (s *pnbdTerm) addScaled(w float64, t *pnbdTerm) {
+	s.v += w * t.v
+	for i := range s.g {
+		s.g[i] += w * t.g[i]
+	}
+	for i := range s.h {
+		s.h[i] += w * t.h[i]
+	}
+}
+
+// pnbdHistories adds ln(e^{l₁} + e^{l₂} − e^{l₃}), its gradient and its
+// Hessian over histories lo to hi−1 to sum. It reports false if a series
+// did not converge. Within a group, ln I(t) depends on t alone, and a
+// base summarised in days holds a few hundred distinct t_x and T: each
+// is summed once, and histories sorted by t_x, as [Summarizer.Histories]
+// gives them, find theirs in the last one.
+func (d *frequencyData) pnbdHistories(sum *pnbdTerm, r, alpha, s, beta float64, lo, hi int) bool {
+	at := make(map[float64]int) // the index in tails of ln I(t)
+	var tails []pnbdTerm
+	for g := d.group(lo); g < len(d.xs) && d.lo[g] < hi; g++ {
+		x := d.xs[g]
+		from, to := max(lo, d.lo[g]), min(hi, d.lo[g+1])
+		clear(at)
+		tails = tails[:0]
+		tail := func(t float64) (pnbdTerm, bool) {
+			if i, ok := at[t]; ok {
+				return tails[i], true
+			}
+			v, ok := pnbdLogTail(r, alpha, s, beta, x, t, true)
+			at[t] = len(tails)
+			tails = append(tails, v)
+			return v, ok
+		}
+		lastTx := math.NaN()
+		var high pnbdTerm
+		for i := from; i < to; i++ {
+			tx, T := d.tx[i], d.T[i]
+			if tx != lastTx {
+				var ok bool
+				if high, ok = tail(tx); !ok {
+					return false
+				}
+				lastTx = tx
+			}
+			low, ok := tail(T)
+			if !ok {
+				return false
+			}
+			var t pnbdTerm
+			pnbdCombine(&t, &high, &low, r, alpha, s, beta, x, T)
+			sum.addScaled(d.w[i], &t)
+		}
+	}
+	return true
+}
+
+// pnbdCombine sets out to ln(e^{l₁} + e^{l₂} − e^{l₃}) with its gradient
+// and Hessian, from ln I(t_x) (high) and ln I(T) (low).
+func pnbdCombine(out, high, low *pnbdTerm, r, alpha, s, beta, x, T float64) {
+	// l₁ = −(r + x) ln(α + T) − s ln(β + T), its gradient and Hessian.
+	iA, iB := 1/(alpha+T), 1/(beta+T)
+	lA, lB := low.logAlpha, low.logBeta
+	var e pnbdTerm
+	e.v = -(r+x)*lA - s*lB
+	e.g = [4]float64{-lA, -(r + x) * iA, -lB, -s * iB}
+	e.h[1] = -iA
+	e.h[4] = (r + x) * iA * iA
+	e.h[8] = -iB
+	e.h[9] = s * iB * iB
+	// l₂ and l₃ add ln s.
+	logS, iS := math.Log(s), 1/s
+	l2, l3 := high.v+logS, low.v+logS
+	top := max(e.v, l2)
+	w1, w2, w3 := math.Exp(e.v-top), math.Exp(l2-top), -math.Exp(min(l3, l2)-top)
+	total := w1 + w2 + w3
+	out.v = top + math.Log(total)
+	w1, w2, w3 = w1/total, w2/total, w3/total
+	terms := [3]*pnbdTerm{&e, high, low}
+	weights := [3]float64{w1, w2, w3}
+	for k, t := range terms {
+		gs := t.g
+		hs := t.h
+		if k > 0 {
+			gs[2] += iS
+			hs[7] -= iS * iS
+		}
+		wk := weights[k]
+		for i := range 4 {
+			out.g[i] += wk * gs[i]
+			for j := i; j < 4; j++ {
+				out.h[hessIndex[i][j]] += wk * (hs[hessIndex[i][j]] + gs[i]*gs[j])
+			}
+		}
+	}
+	for i := range 4 {
+		for j := i; j < 4; j++ {
+			out.h[hessIndex[i][j]] -= out.g[i] * out.g[j]
+		}
+	}
+}
