@@ -27,8 +27,12 @@
 //
 // Purchase models, fitted to the same histories, each behind
 // [PurchaseModel], which Values, CompareHoldout and Track take: [BGNBD]
-// (Fader, Hardie and Lee 2005) and [MBGNBD] (Batislam, Denizel and
-// Filiztekin 2007), in which a customer may also leave at once. [BGBB]
+// (Fader, Hardie and Lee 2005), [MBGNBD] (Batislam, Denizel and
+// Filiztekin 2007), in which a customer may also leave at once, and
+// [ParetoNBD] (Schmittlein, Morrison and Colombo 1987), in which they
+// leave at any time. Each fit ([PurchaseFit]) carries the covariance of
+// its parameters, from which [ValueIntervals] draws intervals around
+// every customer's expected purchases and value. [BGBB]
 // (Fader, Hardie and Shang 2010) models discrete opportunities — yearly
 // donations, issues of a magazine — from [DiscreteHistory] counts.
 //

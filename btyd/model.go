@@ -52,7 +52,8 @@ type PurchaseModel interface {
 }
 
 // A PurchaseFit is a purchase model fitted to a customer base, with the
-// statistics of its fit: a [BGNBDFit] or an [MBGNBDFit]. [ValueIntervals]
+// statistics of its fit: a [BGNBDFit], an [MBGNBDFit] or a
+// [ParetoNBDFit]. [ValueIntervals]
 // takes any of them.
 type PurchaseFit interface {
 	// purchaseFit returns the fitted model and its statistics.
@@ -61,6 +62,9 @@ type PurchaseFit interface {
 
 func (f BGNBDFit) purchaseFit() (PurchaseModel, FitStats)  { return f.Model, f.Stats }
 func (f MBGNBDFit) purchaseFit() (PurchaseModel, FitStats) { return f.Model, f.Stats }
+func (f ParetoNBDFit) purchaseFit() (PurchaseModel, FitStats) {
+	return f.Model, f.Stats
+}
 
 func (m BGNBD) name() string { return "BG/NBD" }
 
@@ -109,10 +113,29 @@ func (m MBGNBD) aliveExpectation(x int64, T, t float64) (float64, bool) {
 	return m.expectAlive(float64(x), T, t)
 }
 
+func (m ParetoNBD) name() string { return "Pareto/NBD" }
+
+func (m ParetoNBD) aliveProbability(x, tx, T float64) (float64, bool) {
+	return m.probAlive(x, tx, T)
+}
+
+func (m ParetoNBD) parameterNames() []string { return pnbdNames }
+func (m ParetoNBD) parameters() []float64    { return []float64{m.R, m.Alpha, m.S, m.Beta} }
+func (m ParetoNBD) withParameters(th []float64) PurchaseModel {
+	return ParetoNBD{R: th[0], Alpha: th[1], S: th[2], Beta: th[3]}
+}
+
+func (m ParetoNBD) aliveExpectation(x int64, T, t float64) (float64, bool) {
+	xf := float64(x)
+	return expectedAlive(m.R+xf, m.Alpha+T, m.S, m.Beta+T, t), true
+}
+
 // The purchase models.
 var (
 	_ PurchaseModel = BGNBD{}
 	_ PurchaseModel = MBGNBD{}
 	_ PurchaseFit   = BGNBDFit{}
+	_ PurchaseModel = ParetoNBD{}
 	_ PurchaseFit   = MBGNBDFit{}
+	_ PurchaseFit   = ParetoNBDFit{}
 )

@@ -13,6 +13,7 @@ import (
 var purchaseModels = []btyd.PurchaseModel{
 	btyd.BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426},
 	btyd.MBGNBD{R: 0.525, Alpha: 6.183, A: 0.891, B: 1.614},
+	btyd.ParetoNBD{R: 0.553, Alpha: 10.578, S: 0.606, Beta: 11.669},
 }
 
 // Through the interface, every function over a base gives what the
@@ -62,11 +63,13 @@ func TestValueIntervalsOfEachFit(t *testing.T) {
 	require.NoError(t, err)
 	mbg, err := btyd.FitMBGNBD(s.Histories())
 	require.NoError(t, err)
+	pnbd, err := btyd.FitParetoNBD(s.Histories())
+	require.NoError(t, err)
 	h := btyd.Horizon{Length: 39, Period: clv.Week}
 	for _, tc := range []struct {
 		fit   btyd.PurchaseFit
 		model btyd.PurchaseModel
-	}{{bg, bg.Model}, {mbg, mbg.Model}} {
+	}{{bg, bg.Model}, {mbg, mbg.Model}, {pnbd, pnbd.Model}} {
 		v, err := btyd.Values(tc.model, spend.Model, b, h)
 		require.NoError(t, err)
 		in, err := btyd.ValueIntervals(tc.fit, spend, b, h, btyd.WithDraws(50))

@@ -279,8 +279,8 @@ func printCustomers(w io.Writer, name string, stats logStats, r *customerResult,
 		printFit(w, f)
 	}
 	g, gse := r.spend.Model, r.spend.StdErr
-	fmt.Fprintf(w, "%-21s p %s  q %s  gamma %s\n", "spend, gamma–gamma:", pm(g.P, gse.P), pm(g.Q, gse.Q), pm(g.Gamma, gse.Gamma))
-	fmt.Fprintf(w, "%-21s %d customers with repeat purchases; correlation of frequency and spend %.3f\n", "", r.spend.Stats.Customers, r.spend.Correlation)
+	fmt.Fprintf(w, "%-23s p %s  q %s  gamma %s\n", "spend, gamma–gamma:", pm(g.P, gse.P), pm(g.Q, gse.Q), pm(g.Gamma, gse.Gamma))
+	fmt.Fprintf(w, "%-23s %d customers with repeat purchases; correlation of frequency and spend %.3f\n", "", r.spend.Stats.Customers, r.spend.Correlation)
 	fmt.Fprintln(w)
 	if in.model == "all" {
 		printComparison(w, r.fits, r.best)

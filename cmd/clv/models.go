@@ -33,6 +33,11 @@ var purchaseModels = []purchaseModel{
 		m, se := f.Model, f.StdErr
 		return purchaseFit{Model: m, Stats: f.Stats, Values: []float64{m.R, m.Alpha, m.A, m.B}, StdErrs: []float64{se.R, se.Alpha, se.A, se.B}, fit: f}, err
 	}},
+	{"pnbd", "Pareto/NBD", func(hs []btyd.History) (purchaseFit, error) {
+		f, err := btyd.FitParetoNBD(hs)
+		m, se := f.Model, f.StdErr
+		return purchaseFit{Model: m, Stats: f.Stats, Values: []float64{m.R, m.Alpha, m.S, m.Beta}, StdErrs: []float64{se.R, se.Alpha, se.S, se.Beta}, fit: f}, err
+	}},
 }
 
 // modelNames lists the names -model takes.
@@ -124,9 +129,9 @@ func printFit(w io.Writer, f purchaseFit) {
 	for i, name := range f.Stats.Parameters {
 		params = append(params, name+" "+pm(f.Values[i], f.StdErrs[i]))
 	}
-	fmt.Fprintf(w, "%-21s %s\n", label, strings.Join(params, "  "))
+	fmt.Fprintf(w, "%-23s %s\n", label, strings.Join(params, "  "))
 	st := f.Stats
-	fmt.Fprintf(w, "%-21s log-likelihood %.2f, %d customers, %d iterations (%s)\n", "", st.LogLikelihood, st.Customers, st.Iterations, st.Status)
+	fmt.Fprintf(w, "%-23s log-likelihood %.2f, %d customers, %d iterations (%s)\n", "", st.LogLikelihood, st.Customers, st.Iterations, st.Status)
 }
 
 // printComparison prints -model all's table of the fits.
