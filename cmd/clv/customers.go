@@ -245,20 +245,34 @@ func model(s *btyd.Summarizer, in customerInputs) (*customerResult, error) {
 		}
 		r.tracking = &tr
 	}
-	r.order = make([]int, len(r.base.Customers))
-	for i := range r.order {
-		r.order[i] = i
-	}
-	// By value as float64 first, which rounding keeps in order, so that
-	// only ties compare decimals.
+	// By value as float64 first, which rounding keeps in order. A value
+	// of at most 15 digits is its float64 exactly, so between two such
+	// values equal floats are a tie; only longer ones compare decimals.
 	values := r.valuation.Customers
-	keys := make([]float64, len(values))
-	for i, v := range values {
-		keys[i] = v.Value.InexactFloat64()
+	type ranked struct {
+		value float64
+		exact bool
+		i     int
 	}
-	slices.SortFunc(r.order, func(a, b int) int {
-		return cmp.Or(cmp.Compare(keys[b], keys[a]), values[b].Value.Cmp(values[a].Value), strings.Compare(values[a].ID, values[b].ID))
+	ranks := make([]ranked, len(values))
+	for i, v := range values {
+		ranks[i] = ranked{v.Value.InexactFloat64(), v.Value.NumDigits() <= 15, i}
+	}
+	slices.SortFunc(ranks, func(a, b ranked) int {
+		if c := cmp.Compare(b.value, a.value); c != 0 {
+			return c
+		}
+		if !a.exact || !b.exact {
+			if c := values[b.i].Value.Cmp(values[a.i].Value); c != 0 {
+				return c
+			}
+		}
+		return strings.Compare(values[a.i].ID, values[b.i].ID)
 	})
+	r.order = make([]int, len(ranks))
+	for k, rk := range ranks {
+		r.order[k] = rk.i
+	}
 	return r, nil
 }
 
