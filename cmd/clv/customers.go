@@ -101,6 +101,9 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "clv customers: %s: %s\n", name, strings.TrimPrefix(err.Error(), "btyd: "))
 		return 1
 	}
+	if r.noIntervals != "" {
+		fmt.Fprintf(stderr, "clv customers: %s: no intervals: %s\n", name, r.noIntervals)
+	}
 	if in.out != "" {
 		if err := writeCustomers(in.out, r, r.base.Holdout > 0, int32(in.scale)); err != nil {
 			fmt.Fprintf(stderr, "clv customers: %v\n", err)
@@ -208,6 +211,8 @@ type customerResult struct {
 	tracking  *btyd.Tracking
 	valuation btyd.Valuation
 	intervals *btyd.ValuationIntervals // nil with -draws 0
+	// noIntervals says why there are none, if they were asked for.
+	noIntervals string
 	// order holds the indexes of base.Customers and valuation.Customers,
 	// by value from the highest, then by id.
 	order []int
@@ -231,12 +236,15 @@ func model(s *btyd.Summarizer, in customerInputs) (*customerResult, error) {
 		return nil, err
 	}
 	if in.draws > 0 {
+		// Intervals are a help, not the result: a fit too uncertain to draw
+		// from leaves them out, and says why.
 		iv, err := btyd.ValueIntervals(r.fits[r.best].fit, r.spend, r.base, h,
 			btyd.WithLevel(in.level), btyd.WithDraws(in.draws), btyd.WithValueOptions(valueOpts...))
 		if err != nil {
-			return nil, err
+			r.noIntervals = strings.TrimPrefix(err.Error(), "btyd: ")
+		} else {
+			r.intervals = &iv
 		}
-		r.intervals = &iv
 	}
 	if in.plot != "" {
 		tr, err := btyd.Track(m, s)
