@@ -14,6 +14,10 @@ import (
 	"time"
 )
 
+// maxRounds bounds the rounds of simulation that look for a rate giving
+// the rows asked for.
+const maxRounds = 20
+
 // A Config describes a log.
 type Config struct {
 	Rows      int       // lines after the header; at least Customers
@@ -64,12 +68,23 @@ func Write(w io.Writer, c Config) error {
 	want := c.Rows - len(day)
 	scale := 3 * float64(want) / (float64(c.Customers) * float64(c.Days) / 2)
 	var repeatDay, repeatWho []int32
-	for want > 0 {
+	for round := 0; want > 0; round++ {
+		if round == maxRounds {
+			// Customers so few, or so quick to leave, that no rate gives
+			// rows enough: the rest fall on days after a customer's first.
+			for len(repeatDay) < want {
+				i := rng.IntN(c.Customers)
+				first := customers[i].first
+				repeatDay = append(repeatDay, first+int32(rng.IntN(c.Days-int(first))))
+				repeatWho = append(repeatWho, int32(i))
+			}
+			break
+		}
 		repeatDay, repeatWho = repeatDay[:0], repeatWho[:0]
 		sim := rand.New(rand.NewPCG(c.Seed, 0x726570656174))
 		for i, cu := range customers {
 			t := float64(cu.first)
-			for {
+			for n := 0; n < want; n++ { // more than want of one customer are never needed
 				t += sim.ExpFloat64() / (cu.rate * scale)
 				if t >= float64(c.Days) {
 					break
