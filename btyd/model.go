@@ -7,8 +7,8 @@ import (
 )
 
 // A PurchaseModel is a model of how often customers buy and when they stop
-// — [BGNBD], and the others of this package fitted to the same
-// [History] — seen through what every such model predicts. [Values],
+// — [BGNBD], [MBGNBD] or [ParetoNBD], each fitted to the same [History] —
+// seen through what every such model predicts. [Values],
 // [CompareHoldout] and [Track] take any of them, so that models compare on
 // one footing.
 //
@@ -40,9 +40,9 @@ type PurchaseModel interface {
 	aliveProbability(x, tx, T float64) (p float64, ok bool)
 	// aliveExpectation returns the expected purchases in the next t of a
 	// customer with x repeat purchases observed for T, given that they
-	// are alive: ConditionalExpectedPurchases is aliveProbability times it. It
-	// depends on the customer only through x and T. ok is false if t is
-	// too long for it to be computed.
+	// are alive: ConditionalExpectedPurchases is aliveProbability times
+	// it. It depends on the customer only through x and T. ok is false if
+	// t is too long for it to be computed.
 	aliveExpectation(x int64, T, t float64) (e float64, ok bool)
 	// parameterNames, parameters and withParameters map the model to
 	// and from its parameters as a vector, in the order of its fit's.
@@ -53,18 +53,15 @@ type PurchaseModel interface {
 
 // A PurchaseFit is a purchase model fitted to a customer base, with the
 // statistics of its fit: a [BGNBDFit], an [MBGNBDFit] or a
-// [ParetoNBDFit]. [ValueIntervals]
-// takes any of them.
+// [ParetoNBDFit]. [ValueIntervals] takes any of them.
 type PurchaseFit interface {
 	// purchaseFit returns the fitted model and its statistics.
 	purchaseFit() (PurchaseModel, FitStats)
 }
 
-func (f BGNBDFit) purchaseFit() (PurchaseModel, FitStats)  { return f.Model, f.Stats }
-func (f MBGNBDFit) purchaseFit() (PurchaseModel, FitStats) { return f.Model, f.Stats }
-func (f ParetoNBDFit) purchaseFit() (PurchaseModel, FitStats) {
-	return f.Model, f.Stats
-}
+func (f BGNBDFit) purchaseFit() (PurchaseModel, FitStats)     { return f.Model, f.Stats }
+func (f MBGNBDFit) purchaseFit() (PurchaseModel, FitStats)    { return f.Model, f.Stats }
+func (f ParetoNBDFit) purchaseFit() (PurchaseModel, FitStats) { return f.Model, f.Stats }
 
 func (m BGNBD) name() string { return "BG/NBD" }
 
