@@ -209,6 +209,18 @@ func (m BGNBD) ExpectedPurchases(t float64) (float64, error) {
 	return e, nil
 }
 
+// checkPurchasesIn refuses a ProbPurchases of n purchases in (0, t] with
+// n negative or above 10^7, or t not a time a model takes.
+func checkPurchasesIn(fn string, n int64, t float64) error {
+	switch {
+	case n < 0:
+		return fmt.Errorf("btyd: %s: n = %d: %w", fn, n, clv.ErrNegative)
+	case n > maxCount:
+		return fmt.Errorf("btyd: %s: n = %d: %w: above %d", fn, n, clv.ErrOutOfRange, maxCount)
+	}
+	return checkTime(fn, "t", t)
+}
+
 func tooLong(fn string, t float64) error {
 	return fmt.Errorf("btyd: %s: t = %v: %w: too long a horizon for the series to converge", fn, t, clv.ErrOutOfRange)
 }
@@ -262,13 +274,7 @@ func (m BGNBD) ProbPurchases(n int64, t float64) (float64, error) {
 	if err := m.check(fn); err != nil {
 		return 0, err
 	}
-	switch {
-	case n < 0:
-		return 0, fmt.Errorf("btyd: %s: n = %d: %w", fn, n, clv.ErrNegative)
-	case n > maxCount:
-		return 0, fmt.Errorf("btyd: %s: n = %d: %w: above %d", fn, n, clv.ErrOutOfRange, maxCount)
-	}
-	if err := checkTime(fn, "t", t); err != nil {
+	if err := checkPurchasesIn(fn, n, t); err != nil {
 		return 0, err
 	}
 	if t == 0 {
@@ -330,7 +336,7 @@ type BGNBDFit struct {
 // maximum with every parameter from 10^−8 to 10^8: purchases so regular
 // that customers seem never to leave (a → 0) or all alike (r, α → ∞).
 func FitBGNBD(histories []History) (BGNBDFit, error) {
-	best, err := fitFrequency("fit BG/NBD", histories, (*frequencyData).bgnbdLikelihood)
+	best, err := fitFrequency("fit BG/NBD", histories, bgnbdNames, bgnbdStart, (*frequencyData).bgnbdLikelihood)
 	if err != nil {
 		return BGNBDFit{}, err
 	}

@@ -343,3 +343,35 @@ func split(n int, f func(part, lo, hi int)) int {
 	wg.Wait()
 	return 2
 }
+
+// fitFrequency maximises the likelihood ll of a frequency model over
+// histories, in the parameters names, from start(α₀), α₀ = Σ T / Σ x (at
+// least 10^−3), or, for 100,000 histories or more, from the fit to a
+// sample of 20,000 of them started there. It refuses a base without a
+// repeat purchase.
+func fitFrequency(fn string, histories []History, names []string, start func(alpha float64) []float64,
+	ll func(*frequencyData, []float64, []float64, []float64) float64) (maximum, error) {
+	d, err := newFrequencyData(fn, histories)
+	if err != nil {
+		return maximum{}, err
+	}
+	if d.repeats == 0 {
+		return maximum{}, fmt.Errorf("btyd: %s: %w: no customer made a repeat purchase", fn, clv.ErrNoFit)
+	}
+	on := func(d *frequencyData) likelihood {
+		return func(theta, grad, hess []float64) float64 { return ll(d, theta, grad, hess) }
+	}
+	from := start(max(d.sumT/d.repeats, 1e-3))
+	warmed := false
+	if part := sample(histories); part != nil {
+		if s, err := newFrequencyData(fn, part); err == nil && s.repeats > 0 {
+			if warm, err := maximize(fn, on(s), names, from, s.customers, false); err == nil {
+				from, warmed = warm.theta, true
+			}
+		}
+	}
+	return maximize(fn, on(d), names, from, d.customers, warmed)
+}
+
+// bgnbdStart is the start of the BG/NBD and MBG/NBD fits: r = a = b = 1.
+func bgnbdStart(alpha float64) []float64 { return []float64{1, alpha, 1, 1} }

@@ -248,7 +248,7 @@ type MBGNBDFit struct {
 // if no customer made a repeat purchase, or if the likelihood has no
 // maximum with every parameter from 10^−8 to 10^8.
 func FitMBGNBD(histories []History) (MBGNBDFit, error) {
-	best, err := fitFrequency("fit MBG/NBD", histories, (*frequencyData).mbgnbdLikelihood)
+	best, err := fitFrequency("fit MBG/NBD", histories, bgnbdNames, bgnbdStart, (*frequencyData).mbgnbdLikelihood)
 	if err != nil {
 		return MBGNBDFit{}, err
 	}
@@ -258,33 +258,6 @@ func FitMBGNBD(histories []History) (MBGNBDFit, error) {
 		StdErr: MBGNBD{R: se[0], Alpha: se[1], A: se[2], B: se[3]},
 		Stats:  best.stats,
 	}, nil
-}
-
-// fitFrequency maximises the likelihood ll of a frequency model in r, α,
-// a and b over histories, as FitBGNBD documents: from r = a = b = 1 and
-// α = Σ T / Σ x, or, for 100,000 histories or more, from the fit to a
-// sample of 20,000 of them.
-func fitFrequency(fn string, histories []History, ll func(*frequencyData, []float64, []float64, []float64) float64) (maximum, error) {
-	d, err := newFrequencyData(fn, histories)
-	if err != nil {
-		return maximum{}, err
-	}
-	if d.repeats == 0 {
-		return maximum{}, fmt.Errorf("btyd: %s: %w: no customer made a repeat purchase", fn, clv.ErrNoFit)
-	}
-	on := func(d *frequencyData) likelihood {
-		return func(theta, grad, hess []float64) float64 { return ll(d, theta, grad, hess) }
-	}
-	start := []float64{1, max(d.sumT/d.repeats, 1e-3), 1, 1}
-	warmed := false
-	if part := sample(histories); part != nil {
-		if s, err := newFrequencyData(fn, part); err == nil && s.repeats > 0 {
-			if warm, err := maximize(fn, on(s), bgnbdNames, start, s.customers, false); err == nil {
-				start, warmed = warm.theta, true
-			}
-		}
-	}
-	return maximize(fn, on(d), bgnbdNames, start, d.customers, warmed)
 }
 
 // mbgnbdLikelihood is the likelihood of FitMBGNBD: the BG/NBD's at

@@ -254,13 +254,7 @@ func (m ParetoNBD) ProbPurchases(n int64, t float64) (float64, error) {
 	if err := m.check(fn); err != nil {
 		return 0, err
 	}
-	switch {
-	case n < 0:
-		return 0, fmt.Errorf("btyd: %s: n = %d: %w", fn, n, clv.ErrNegative)
-	case n > maxCount:
-		return 0, fmt.Errorf("btyd: %s: n = %d: %w: above %d", fn, n, clv.ErrOutOfRange, maxCount)
-	}
-	if err := checkTime(fn, "t", t); err != nil {
+	if err := checkPurchasesIn(fn, n, t); err != nil {
 		return 0, err
 	}
 	if t == 0 {
@@ -424,25 +418,10 @@ type ParetoNBDFit struct {
 // factor of 1,000 of each other: purchases so regular that customers seem
 // never to leave (s/β → 0) or all alike (r, α → ∞).
 func FitParetoNBD(histories []History) (ParetoNBDFit, error) {
-	const fn = "fit Pareto/NBD"
-	d, err := newFrequencyData(fn, histories)
-	if err != nil {
-		return ParetoNBDFit{}, err
-	}
-	if d.repeats == 0 {
-		return ParetoNBDFit{}, fmt.Errorf("btyd: %s: %w: no customer made a repeat purchase", fn, clv.ErrNoFit)
-	}
-	a := max(d.sumT/d.repeats, 1e-3)
-	start := []float64{1, a, 1, 2 * a}
-	warmed := false
-	if part := sample(histories); part != nil {
-		if s, err := newFrequencyData(fn, part); err == nil && s.repeats > 0 {
-			if warm, err := maximize(fn, s.pnbdLikelihood, pnbdNames, start, s.customers, false); err == nil {
-				start, warmed = warm.theta, true
-			}
-		}
-	}
-	best, err := maximize(fn, d.pnbdLikelihood, pnbdNames, start, d.customers, warmed)
+	// β = 2α, not α: at α = β gonum's first Newton step can jump far out,
+	// to where the series takes thousands of terms.
+	start := func(alpha float64) []float64 { return []float64{1, alpha, 1, 2 * alpha} }
+	best, err := fitFrequency("fit Pareto/NBD", histories, pnbdNames, start, (*frequencyData).pnbdLikelihood)
 	if err != nil {
 		return ParetoNBDFit{}, err
 	}
