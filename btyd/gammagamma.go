@@ -340,7 +340,13 @@ func readSpend(fn string, customers []Customer, lo, hi int, centre float64) spen
 	}
 	from := 0
 	var logZ, xLogZ, sumX, sumZ float64 // of the block
+	var zs logProducts                  // of z̄, by x
+	zs.reset()
 	flush := func() {
+		l, xl := zs.logs()
+		logZ += l
+		xLogZ += xl
+		zs.reset()
 		p.logZ += logZ
 		p.xLogZ += xLogZ
 		p.sumX += sumX
@@ -380,9 +386,13 @@ func readSpend(fn string, customers []Customer, lo, hi int, centre float64) spen
 			p.wide[c.X]++
 		}
 		x := float64(c.X)
-		l := math.Log(z)
-		logZ += l
-		xLogZ += x * l
+		if c.X < logBuckets {
+			zs.mul(int(c.X), z)
+		} else {
+			l := math.Log(z)
+			logZ += l
+			xLogZ += x * l
+		}
 		sumX += x
 		sumZ += z
 		p.points = append(p.points, spendPoint{x, z})
@@ -458,13 +468,19 @@ const spendBlock = 1024
 func (s *spendMoments) block(points []spendPoint) {
 	c := s.centre
 	var l0, l1, w1, umax float64
+	var vs logProducts // of c + x z̄, by x
+	vs.reset()
 	m0, m1 := &s.m[0], &s.m[1]
 	for _, pt := range points {
 		v := c + pt.x*pt.z
 		u := 1 / v
-		l := math.Log(v)
-		l0 += l
-		l1 += pt.x * l
+		if pt.x < logBuckets {
+			vs.mul(int(pt.x), v)
+		} else {
+			l := math.Log(v)
+			l0 += l
+			l1 += pt.x * l
+		}
 		w1 += pt.x
 		umax = max(umax, u)
 		uk := u
@@ -474,7 +490,8 @@ func (s *spendMoments) block(points []spendPoint) {
 			uk *= u
 		}
 	}
-	s.l[0], s.l[1], s.weight[1], s.umax = l0, l1, w1, umax
+	l, xl := vs.logs()
+	s.l[0], s.l[1], s.weight[1], s.umax = l0+l, l1+xl, w1, umax
 	s.weight[0] = float64(len(points))
 }
 
