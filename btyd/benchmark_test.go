@@ -188,24 +188,40 @@ func BenchmarkFitGammaGamma(b *testing.B) {
 
 // BenchmarkValues prices every customer over a year, in monthly steps at
 // 10 % a year, as lifetimes' defaults do: P(alive), expected purchases,
-// expected spend and value for each of the million.
+// expected spend and value for each of the million, under each purchase
+// model fitted to the base.
 func BenchmarkValues(b *testing.B) {
 	s, base := benchBase()
-	freq, err := btyd.FitBGNBD(s.Histories())
-	if err != nil {
-		b.Fatal(err)
-	}
+	h := s.Histories()
 	spend, err := btyd.FitGammaGamma(base.Customers)
 	if err != nil {
 		b.Fatal(err)
 	}
 	horizon := btyd.Horizon{Length: 12, Period: clv.Month}
 	rate := btyd.WithDiscountRate(decimal.RequireFromString("0.1"), clv.Year)
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := btyd.Values(freq.Model, spend.Model, base, horizon, rate); err != nil {
-			b.Fatal(err)
-		}
+	for _, tc := range []struct {
+		name string
+		fit  func([]btyd.History) (btyd.PurchaseModel, error)
+	}{
+		{"bgnbd", func(h []btyd.History) (btyd.PurchaseModel, error) { f, err := btyd.FitBGNBD(h); return f.Model, err }},
+		{"mbgnbd", func(h []btyd.History) (btyd.PurchaseModel, error) { f, err := btyd.FitMBGNBD(h); return f.Model, err }},
+		{"pnbd", func(h []btyd.History) (btyd.PurchaseModel, error) {
+			f, err := btyd.FitParetoNBD(h)
+			return f.Model, err
+		}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			m, err := tc.fit(h)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := btyd.Values(m, spend.Model, base, horizon, rate); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

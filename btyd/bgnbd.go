@@ -119,7 +119,9 @@ func checkCustomer(fn string, x int64, tx, T float64) error {
 //
 //	D = ln(a / (b + x − 1)) + (r + x) ln((α + T) / (α + t_x))
 func (m BGNBD) logOdds(x, tx, T float64) float64 {
-	return math.Log(m.A) - math.Log(m.B+x-1) + (m.R+x)*math.Log1p((T-tx)/(m.Alpha+tx))
+	// One logarithm of the ratio, not two: with a and b from 10^−10 to
+	// 10^10 and x ≤ 10^7, it neither overflows nor underflows.
+	return math.Log(m.A/(m.B+x-1)) + (m.R+x)*math.Log1p((T-tx)/(m.Alpha+tx))
 }
 
 // LogLikelihood returns the natural logarithm of the likelihood of a
