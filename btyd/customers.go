@@ -799,17 +799,7 @@ func (s *Summarizer) Base() Base {
 	b.Holdout = float64(s.holdEnd-s.calEnd) / s.unitDays
 	s.compact()
 	refs := s.order()
-	var size int
-	for _, k := range refs {
-		size += int(s.shards[k.shard].state(k.index).idLen)
-	}
-	var ids strings.Builder
-	ids.Grow(size)
-	for _, k := range refs {
-		sh := &s.shards[k.shard]
-		ids.WriteString(sh.id(sh.state(k.index)))
-	}
-	all := ids.String()
+	all := s.ids(refs)
 	b.Customers = make([]Customer, 0, len(refs))
 	at := 0
 	for _, k := range refs {
@@ -840,6 +830,22 @@ func (s *Summarizer) Base() Base {
 		b.Customers = append(b.Customers, cu)
 	}
 	return b
+}
+
+// ids returns the ids of the customers refs names, one after another, in
+// one block of memory.
+func (s *Summarizer) ids(refs []customerRef) string {
+	var size int
+	for _, k := range refs {
+		size += int(s.shards[k.shard].state(k.index).idLen)
+	}
+	var ids strings.Builder
+	ids.Grow(size)
+	for _, k := range refs {
+		sh := &s.shards[k.shard]
+		ids.WriteString(sh.id(sh.state(k.index)))
+	}
+	return ids.String()
 }
 
 // repeatMean returns the mean amount of the x repeat days of c.
