@@ -41,7 +41,7 @@ func refOpportunity(calEnd, d time.Time, length float64) int64 {
 func (r *refSummary) opportunities(length float64, holdout bool) ([]btyd.DiscreteCustomer, []btyd.DiscreteHistory, int64) {
 	var nStar int64
 	if holdout {
-		for r.calEnd.Add(time.Duration(float64(nStar+1)*length*24)*time.Hour).Compare(r.holdEnd) <= 0 {
+		for r.calEnd.Add(time.Duration(float64(nStar+1)*length*float64(24*time.Hour))).Compare(r.holdEnd) <= 0 {
 			nStar++
 		}
 	}
