@@ -192,22 +192,14 @@ func (s *Summarizer) Opportunities(every clv.Period) (Opportunities, error) {
 		return Opportunities{}, fmt.Errorf("btyd: %s: every = %s: %w: the oldest customer has %d opportunities, above %d", fn, every, clv.ErrOutOfRange, n, maxOpportunities)
 	}
 
-	all := s.ids(refs)
 	o.Customers = make([]DiscreteCustomer, 0, len(refs))
 	keys := make([]uint64, 0, len(refs))
-	at := 0
-	for _, k := range refs {
-		sh := &s.shards[k.shard]
-		c := sh.state(k.index)
-		id := all[at : at+int(c.idLen)]
-		at += int(c.idLen)
-		cut, _, _ := s.figures(sh, k.index)
-		if cut == 0 {
-			continue
-		}
-		days := sh.daysOf(k.index)
+	for bc := range s.inBase(refs) {
+		c := bc.c
+		cut, _, _ := s.figures(bc.sh, bc.index)
+		days := bc.sh.daysOf(bc.index)
 		f := index(days[0])
-		cu := DiscreteCustomer{ID: id, N: -f, Spend: decimal.Zero}
+		cu := DiscreteCustomer{ID: bc.id, N: -f, Spend: decimal.Zero}
 		var inRepeat int64 // calibration days after the trial
 		prev := f
 		for _, d := range days[1:cut] {
@@ -222,7 +214,7 @@ func (s *Summarizer) Opportunities(every clv.Period) (Opportunities, error) {
 		}
 		if cu.X > 0 {
 			cu.Tx = prev - f
-			cu.Spend = sh.opportunityMean(c, int64(cut-1), inRepeat, cu.X)
+			cu.Spend = bc.sh.opportunityMean(c, int64(cut-1), inRepeat, cu.X)
 		}
 		prev = 0
 		for _, d := range days[cut:] {
