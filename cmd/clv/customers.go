@@ -738,6 +738,15 @@ horizon.
       -holdout-end 2025-12-31 -horizon 12 -horizon-unit month \
       -discount 0.1 -margin 0.4 -out customers.csv -plot fit.svg
 
+Where customers buy only at discrete opportunities, -model bgbb fits the
+BG/BB model instead, at opportunities of -unit counted back from the
+calibration end; the holdout and the horizon count whole opportunities,
+rounded down, and customers first seen in the last opportunity are valued
+as new customers but left out of the fit:
+
+  clv customers -input donations.csv -calibration-end 2024-12-31 \
+      -model bgbb -unit year -horizon 5 -horizon-unit year -discount 0.1
+
 Flags:`)
 	fs.SetOutput(w)
 	fs.PrintDefaults()
