@@ -619,3 +619,47 @@ func (m BGBB) addPattern(s *bgbbSums, x, tx, n, w float64) {
 	s.h[2][3] += w * mh[4]
 	s.h[3][3] += w * mh[5]
 }
+
+// checkOpportunity refuses a customer of [Opportunities] that no log can
+// produce: what checkDiscrete refuses, but for n = 0 with x = t_x = 0, a
+// customer with no opportunity yet after their first.
+func checkOpportunity(fn string, x, tx, n int64) error {
+	switch {
+	case n == 0 && x == 0 && tx == 0:
+		return nil
+	case n == 0 && x >= 0 && tx >= 0:
+		return fmt.Errorf("btyd: %s: n = 0 with x = %d, t_x = %d: %w: no opportunity to buy at", fn, x, tx, clv.ErrInconsistent)
+	}
+	return checkDiscrete(fn, x, tx, n)
+}
+
+// outlook returns what m gives a customer (x, t_x, n), n ≥ 0, over the
+// next h opportunities: P(alive at n + 1) as in [BGBB.ProbAlive],
+// E[X(n, n + h) | x, t_x, n] as in [BGBB.ConditionalExpectedPurchases],
+// and, if discount is not nil, the same with opportunity n + t's expected
+// purchase discounted by discount[t − 1]:
+//
+//	Σ_{t=1}^{h} (E[X(n, n + t)] − E[X(n, n + t − 1)]) discount[t − 1]
+//	  = A/L · (α + x)/(α + β + n) · Σ_{t=1}^{h} B(γ, δ + n + t)/B(γ, δ + n) · discount[t − 1]
+//
+// At n = 0, where x = t_x = 0, L = A = 1: P(alive) = δ/(γ + δ), the
+// chance of surviving to opportunity 1, and the expected purchases are a
+// new customer's, [BGBB.ExpectedPurchases](h).
+func (m BGBB) outlook(x, tx, n, h int64, discount []float64) (alive, purchases, discounted float64) {
+	xf, nf := float64(x), float64(n)
+	w := m.aliveWeight(xf, float64(tx), nf)
+	alive = w * (m.Delta + nf) / (m.Gamma + m.Delta + nf)
+	scale := w * (m.Alpha + xf) / (m.Alpha + m.Beta + nf)
+	var sum, dsum float64
+	term := 1.0
+	dj, gdj := m.Delta+nf, m.Gamma+m.Delta+nf
+	for t := range h {
+		term *= dj / gdj
+		dj, gdj = dj+1, gdj+1
+		sum += term
+		if discount != nil {
+			dsum += term * discount[t]
+		}
+	}
+	return alive, scale * sum, scale * dsum
+}

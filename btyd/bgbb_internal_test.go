@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestLogGammaRatio(t *testing.T) {
@@ -77,5 +78,29 @@ func TestFitDerivatives(t *testing.T) {
 		for _, th := range [][]float64{{0.5, 6, 0.9, 1.6}, {2, 1, 3, 0.4}, {0.1, 40, 0.2, 8}} {
 			checkDerivatives(t, f.mbgnbdLikelihood, th)
 		}
+	}
+}
+
+// At n = 0 the formulas give a new customer: A/L = 1, P(alive at
+// opportunity 1) = δ/(γ + δ) and ExpectedPurchases; at n ≥ 1 outlook is
+// ProbAlive and ConditionalExpectedPurchases.
+func TestOutlook(t *testing.T) {
+	m := BGBB{Alpha: 1.204, Beta: 0.750, Gamma: 0.657, Delta: 2.783}
+	assert.Equal(t, 1.0, m.aliveWeight(0, 0, 0))
+	alive, e, d := m.outlook(0, 0, 0, 5, nil)
+	want, err := m.ExpectedPurchases(5)
+	require.NoError(t, err)
+	assert.Equal(t, m.Delta/(m.Gamma+m.Delta), alive)
+	assert.InDelta(t, want, e, 1e-15)
+	assert.Equal(t, 0.0, d)
+	for _, c := range [][3]int64{{0, 0, 6}, {2, 4, 6}, {6, 6, 6}, {3, 5, 40}} {
+		alive, e, d := m.outlook(c[0], c[1], c[2], 7, []float64{1, 1, 1, 1, 1, 1, 1})
+		p, err := m.ProbAlive(c[0], c[1], c[2])
+		require.NoError(t, err)
+		ce, err := m.ConditionalExpectedPurchases(c[0], c[1], c[2], 7)
+		require.NoError(t, err)
+		assert.InDelta(t, p, alive, 1e-15, c)
+		assert.InDelta(t, ce, e, 1e-15, c)
+		assert.InDelta(t, ce, d, 1e-15, c)
 	}
 }

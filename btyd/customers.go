@@ -799,28 +799,10 @@ func (s *Summarizer) Base() Base {
 	b.Holdout = float64(s.holdEnd-s.calEnd) / s.unitDays
 	s.compact()
 	refs := s.order()
-	var size int
-	for _, k := range refs {
-		size += int(s.shards[k.shard].state(k.index).idLen)
-	}
-	var ids strings.Builder
-	ids.Grow(size)
-	for _, k := range refs {
-		sh := &s.shards[k.shard]
-		ids.WriteString(sh.id(sh.state(k.index)))
-	}
-	all := ids.String()
 	b.Customers = make([]Customer, 0, len(refs))
-	at := 0
-	for _, k := range refs {
-		sh := &s.shards[k.shard]
-		c := sh.state(k.index)
-		id := all[at : at+int(c.idLen)]
-		at += int(c.idLen)
-		cut, last, days := s.figures(sh, k.index)
-		if cut == 0 {
-			continue
-		}
+	for bc := range s.inBase(refs) {
+		id, sh, c := bc.id, bc.sh, bc.c
+		cut, last, days := s.figures(sh, bc.index)
 		x := int64(cut - 1)
 		cu := Customer{
 			ID:       id,
@@ -840,6 +822,51 @@ func (s *Summarizer) Base() Base {
 		b.Customers = append(b.Customers, cu)
 	}
 	return b
+}
+
+// A baseCustomer is a customer of the Base, from inBase.
+type baseCustomer struct {
+	id    string // a copy
+	sh    *shard
+	index int32
+	c     *customerState
+}
+
+// inBase yields the customers of the Base among refs, in its order, their
+// ids copied into one block of memory. The shards must be compacted.
+func (s *Summarizer) inBase(refs []customerRef) iter.Seq[baseCustomer] {
+	return func(yield func(baseCustomer) bool) {
+		all := s.ids(refs)
+		at := 0
+		for _, k := range refs {
+			sh := &s.shards[k.shard]
+			c := sh.state(k.index)
+			id := all[at : at+int(c.idLen)]
+			at += int(c.idLen)
+			if c.firstDay > s.calEnd {
+				continue
+			}
+			if !yield(baseCustomer{id, sh, k.index, c}) {
+				return
+			}
+		}
+	}
+}
+
+// ids returns the ids of the customers refs names, one after another, in
+// one block of memory.
+func (s *Summarizer) ids(refs []customerRef) string {
+	var size int
+	for _, k := range refs {
+		size += int(s.shards[k.shard].state(k.index).idLen)
+	}
+	var ids strings.Builder
+	ids.Grow(size)
+	for _, k := range refs {
+		sh := &s.shards[k.shard]
+		ids.WriteString(sh.id(sh.state(k.index)))
+	}
+	return ids.String()
 }
 
 // repeatMean returns the mean amount of the x repeat days of c.

@@ -533,6 +533,39 @@ func FuzzSummarizer(f *testing.F) {
 		require.NoError(t, a.Merge(b))
 		assertCustomers(t, byID(want), byID(a.Base().Customers))
 		assert.Equal(t, histories(want), a.Histories())
+
+		// Opportunities: an error or consistent figures, the Base's
+		// customers in its order.
+		base := one.Base().Customers
+		for _, every := range []clv.Period{clv.Week, clv.Month, clv.Quarter, clv.Year} {
+			o, err := one.Opportunities(every)
+			if err != nil {
+				if !isSentinel(err) {
+					t.Fatal(err)
+				}
+				continue
+			}
+			require.Len(t, o.Customers, len(base))
+			var fresh, weight int64
+			for i, c := range o.Customers {
+				require.Equal(t, base[i].ID, c.ID)
+				ok := 0 <= c.X && c.X <= c.Tx && c.Tx <= c.N && (c.X == 0) == (c.Tx == 0) &&
+					c.X <= base[i].X && 0 <= c.HoldoutX && c.HoldoutX <= o.Holdout && c.HoldoutX <= base[i].HoldoutX &&
+					c.Spend.Sign() >= 0 && (c.X > 0 || c.Spend.IsZero())
+				require.True(t, ok, "%s: %+v of %+v", every, c, base[i])
+				if c.N == 0 {
+					fresh++
+				}
+			}
+			for _, h := range o.Histories {
+				_, err := btyd.BGBB{Alpha: 1, Beta: 1, Gamma: 1, Delta: 1}.LogLikelihood(h.X, h.Tx, h.N)
+				require.NoError(t, err, "a history BG/BB takes: %+v", h)
+				require.Positive(t, h.Weight)
+				weight += h.Weight
+			}
+			require.Equal(t, fresh, o.New)
+			require.Equal(t, int64(len(base)), weight+fresh)
+		}
 	})
 }
 

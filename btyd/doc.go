@@ -34,7 +34,9 @@
 // its parameters, from which [ValueIntervals] draws intervals around
 // every customer's expected purchases and value. [BGBB]
 // (Fader, Hardie and Shang 2010) models discrete opportunities — yearly
-// donations, issues of a magazine — from [DiscreteHistory] counts.
+// donations, issues of a magazine — from [DiscreteHistory] counts, which
+// [Summarizer.Opportunities] makes from a purchase log, with each
+// customer's figures for [CompareDiscreteHoldout] and [DiscreteValues].
 //
 // One model per file, as gonum's distuv keeps one distribution per file: a
 // value type with exported parameters ([BGNBD]{R, Alpha, A, B},

@@ -110,3 +110,75 @@ func CompareHoldout(m PurchaseModel, b Base) (Holdout, error) {
 	}
 	return h, nil
 }
+
+// CompareDiscreteHoldout predicts each customer's purchases in the
+// complete holdout opportunities of o with the BG/BB model m, and sets
+// them beside the opportunities at which each bought there
+// ([DiscreteCustomer.HoldoutX]), in total and by calibration frequency
+// x, as [CompareHoldout] does for the continuous models: a customer
+// (x, t_x, n) is predicted
+//
+//	E[X(n, n + n*) | x, t_x, n]   ([BGBB.ConditionalExpectedPurchases])
+//
+// for the n* = [Opportunities.Holdout] opportunities; a customer with
+// n = 0 a new customer's [BGBB.ExpectedPurchases](n*), which is what the
+// formula gives at n = 0. The Holdout's Length is n*, in opportunities,
+// and Actual counts opportunities with a purchase, not days. The
+// expectations are computed once for each distinct (x, t_x, n).
+//
+// It returns an error if m is not valid (see [BGBB]), one wrapping
+// [clv.ErrMissing] if o has no customers or no complete holdout
+// opportunity, [clv.ErrOutOfRange] if n* is above 10^5, the errors of
+// [BGBB] for a customer (x, t_x, n) no log can produce (n = 0 only with
+// x = t_x = 0), and [clv.ErrNegative] or [clv.ErrInconsistent] for a
+// HoldoutX below 0 or above n*.
+func CompareDiscreteHoldout(m BGBB, o Opportunities) (Holdout, error) {
+	const fn = "compare discrete holdout"
+	if err := m.check(fn); err != nil {
+		return Holdout{}, err
+	}
+	switch {
+	case len(o.Customers) == 0:
+		return Holdout{}, fmt.Errorf("btyd: %s: opportunities: %w: no customers", fn, clv.ErrMissing)
+	case o.Holdout == 0:
+		return Holdout{}, fmt.Errorf("btyd: %s: opportunities: %w: no complete opportunity of a %s in the holdout", fn, clv.ErrMissing, o.Every)
+	}
+	if err := checkHorizon(fn, "holdout", o.Holdout); err != nil {
+		return Holdout{}, err
+	}
+	h := Holdout{Length: float64(o.Holdout), ByFrequency: make([]HoldoutRow, HoldoutFrequencies)}
+	for x := range h.ByFrequency {
+		h.ByFrequency[x].X = int64(x)
+	}
+	cache := make(map[[3]int64]float64)
+	for i := range o.Customers {
+		c := &o.Customers[i]
+		err := checkOpportunity(fn, c.X, c.Tx, c.N)
+		switch {
+		case err != nil:
+		case c.HoldoutX < 0:
+			err = fmt.Errorf("btyd: %s: holdout x = %d: %w", fn, c.HoldoutX, clv.ErrNegative)
+		case c.HoldoutX > o.Holdout:
+			err = fmt.Errorf("btyd: %s: holdout x = %d: %w: above the %d holdout opportunities", fn, c.HoldoutX, clv.ErrInconsistent, o.Holdout)
+		}
+		if err != nil {
+			return Holdout{}, naming(err, fn, "customer", int64(i+1))
+		}
+		key := [3]int64{c.X, c.Tx, c.N}
+		e, ok := cache[key]
+		if !ok {
+			_, e, _ = m.outlook(c.X, c.Tx, c.N, o.Holdout, nil)
+			cache[key] = e
+		}
+		row := &h.ByFrequency[min(c.X, HoldoutFrequencies-1)]
+		row.Customers++
+		row.Actual += c.HoldoutX
+		row.Predicted += e
+	}
+	for _, row := range h.ByFrequency {
+		h.Customers += row.Customers
+		h.Actual += row.Actual
+		h.Predicted += row.Predicted
+	}
+	return h, nil
+}

@@ -209,13 +209,42 @@ type valuer struct {
 	discount []float64 // (1 + d)^(−t_k/P)
 }
 
-func newValuer(fn string, m PurchaseModel, g GammaGamma, b Base, h Horizon, opts []ValueOption) (*valuer, error) {
+// newValueConfig returns the options of a valuation, with their defaults.
+func newValueConfig(opts []ValueOption) valueConfig {
 	c := valueConfig{margin: decimal.NewFromInt(1), scale: clv.DefaultScale}
 	for _, o := range opts {
 		if o != nil {
 			o.applyValue(&c)
 		}
 	}
+	return c
+}
+
+// checkMoney refuses a scale, discount rate or gross margin out of range.
+func (c *valueConfig) checkMoney(fn string) error {
+	if c.scale < 0 || c.scale > clv.MaxScale {
+		return fmt.Errorf("btyd: %s: scale = %d: %w", fn, c.scale, clv.ErrOutOfRange)
+	}
+	if err := checkAmount(fn, "discount rate", c.rate); err != nil {
+		return err
+	}
+	if c.rate.Sign() < 0 {
+		return fmt.Errorf("btyd: %s: discount rate = %s: %w", fn, c.rate, clv.ErrNegative)
+	}
+	if err := checkAmount(fn, "gross margin", c.margin); err != nil {
+		return err
+	}
+	switch {
+	case c.margin.Sign() < 0:
+		return fmt.Errorf("btyd: %s: gross margin = %s: %w", fn, c.margin, clv.ErrNegative)
+	case c.margin.GreaterThan(decimal.NewFromInt(1)):
+		return fmt.Errorf("btyd: %s: gross margin = %s: %w", fn, c.margin, clv.ErrAboveOne)
+	}
+	return nil
+}
+
+func newValuer(fn string, m PurchaseModel, g GammaGamma, b Base, h Horizon, opts []ValueOption) (*valuer, error) {
+	c := newValueConfig(opts)
 	if !c.stepSet {
 		c.step = h.Period
 	}
@@ -246,23 +275,9 @@ func newValuer(fn string, m PurchaseModel, g GammaGamma, b Base, h Horizon, opts
 		return nil, fmt.Errorf("btyd: %s: horizon length = %d: %w", fn, h.Length, clv.ErrNonPositive)
 	case float64(h.Length)*period > maxHorizonDays:
 		return nil, fmt.Errorf("btyd: %s: horizon = %d %ss: %w: beyond 1000 years", fn, h.Length, h.Period, clv.ErrOutOfRange)
-	case c.scale < 0 || c.scale > clv.MaxScale:
-		return nil, fmt.Errorf("btyd: %s: scale = %d: %w", fn, c.scale, clv.ErrOutOfRange)
 	}
-	if err := checkAmount(fn, "discount rate", c.rate); err != nil {
+	if err := c.checkMoney(fn); err != nil {
 		return nil, err
-	}
-	if c.rate.Sign() < 0 {
-		return nil, fmt.Errorf("btyd: %s: discount rate = %s: %w", fn, c.rate, clv.ErrNegative)
-	}
-	if err := checkAmount(fn, "gross margin", c.margin); err != nil {
-		return nil, err
-	}
-	switch {
-	case c.margin.Sign() < 0:
-		return nil, fmt.Errorf("btyd: %s: gross margin = %s: %w", fn, c.margin, clv.ErrNegative)
-	case c.margin.GreaterThan(decimal.NewFromInt(1)):
-		return nil, fmt.Errorf("btyd: %s: gross margin = %s: %w", fn, c.margin, clv.ErrAboveOne)
 	}
 	for i := range b.Customers {
 		cu := &b.Customers[i]
@@ -343,4 +358,129 @@ func (c *pairCache[V]) get(x int64, T float64) (V, error) {
 		c.index[k] = v
 	}
 	return v, err
+}
+
+// DiscreteValues returns the lifetime value of each customer of o over a
+// horizon by the BG/BB model m and the gamma–gamma model g, as [Values]
+// does for the continuous models, counted at o's opportunities. The
+// horizon H is taken in whole opportunities of length L, by exact lengths
+// and rounded down, and each opportunity's expected purchase is valued at
+// its end, kL after the calibration end, discounted at a rate d per period
+// of length P:
+//
+//	n_H                  = ⌊H / L⌋
+//	discounted purchases = Σ_{k=1}^{n_H} (E[X(n, n + k)] − E[X(n, n + k − 1)]) (1 + d)^(−kL/P)
+//	value                = margin × E[Z | x, z̄] × discounted purchases
+//
+// where E[X(n, n + k)] is the customer's conditional expected purchases
+// in the next k opportunities ([BGBB.ConditionalExpectedPurchases]), its
+// increments A/L · (α + x)/(α + β + n) · B(γ, δ + n + k)/B(γ, δ + n), and
+// E[Z | x, z̄] their expected spend at an opportunity
+// ([GammaGamma.ExpectedSpend] of X and Spend, a repeat opportunity's mean
+// amount): fit g to the same figures. Unlike [BGBB.DERT], the sum is
+// finite and compounds by whole opportunities. A customer with n = 0 is
+// valued as the formulas give at n = 0: P(alive) = δ/(γ + δ) and a new
+// customer's expected purchases (see [Summarizer.Opportunities]).
+//
+// The result is a [Valuation] whose Horizon is n_H opportunities (Length
+// n_H, Period o.Every) and whose Step is o.Every; each CustomerValue's
+// ProbAlive is P(alive at n + 1) ([BGBB.ProbAlive]). Exactness ends, and
+// rounding happens, as in [Values]. Options set the discount rate
+// ([WithDiscountRate]), the gross margin ([WithGrossMargin]) and the
+// scale ([WithScale]); the step is always an opportunity. The expectations
+// are computed once for each distinct (x, t_x, n).
+//
+// It returns an error if m or g is not valid, one wrapping
+// [clv.ErrUnknownPeriod] for an unknown o.Every, horizon period or rate
+// period, [clv.ErrNonPositive] for a horizon of no length,
+// [clv.ErrOutOfRange] for one beyond 1,000 years or a scale outside 0 to
+// [clv.MaxScale], [clv.ErrInconsistent] for a horizon shorter than one
+// opportunity or a [WithStep] other than o.Every, [clv.ErrNegative] or
+// [clv.ErrAboveOne] for a bad rate or margin, the errors of
+// [CompareDiscreteHoldout] for a customer no log can produce, and those of
+// [GammaGamma.ExpectedSpend] for their spend.
+func DiscreteValues(m BGBB, g GammaGamma, o Opportunities, h Horizon, opts ...ValueOption) (Valuation, error) {
+	const fn = "discrete values"
+	c := newValueConfig(opts)
+	if err := m.check(fn); err != nil {
+		return Valuation{}, err
+	}
+	if err := g.check(fn); err != nil {
+		return Valuation{}, err
+	}
+	every, err := sixteenths(fn, "every", o.Every)
+	if err != nil {
+		return Valuation{}, err
+	}
+	period, err := sixteenths(fn, "horizon period", h.Period)
+	if err != nil {
+		return Valuation{}, err
+	}
+	ratePeriod, err := checkUnit(fn+": discount rate", "period", c.ratePeriod)
+	if err != nil {
+		return Valuation{}, err
+	}
+	switch {
+	case h.Length <= 0:
+		return Valuation{}, fmt.Errorf("btyd: %s: horizon length = %d: %w", fn, h.Length, clv.ErrNonPositive)
+	case float64(h.Length)*float64(period)/16 > maxHorizonDays:
+		return Valuation{}, fmt.Errorf("btyd: %s: horizon = %d %ss: %w: beyond 1000 years", fn, h.Length, h.Period, clv.ErrOutOfRange)
+	case c.stepSet && c.step != o.Every:
+		return Valuation{}, fmt.Errorf("btyd: %s: step = %v: %w: the step of a discrete valuation is its opportunity, a %s", fn, c.step, clv.ErrInconsistent, o.Every)
+	}
+	if err := c.checkMoney(fn); err != nil {
+		return Valuation{}, err
+	}
+	n := int64(h.Length) * period / every
+	if n == 0 {
+		return Valuation{}, fmt.Errorf("btyd: %s: horizon = %d %ss: %w: shorter than one opportunity, a %s", fn, h.Length, h.Period, clv.ErrInconsistent, o.Every)
+	}
+	// Opportunity k's discount factor, (1 + d)^(−kL/P).
+	rate := math.Log1p(toFloat(c.rate)) * float64(every) / 16 / ratePeriod
+	discount := make([]float64, n)
+	for k := range discount {
+		discount[k] = math.Exp(-rate * float64(k+1))
+	}
+	margin := toFloat(c.margin)
+
+	out := Valuation{Horizon: Horizon{Length: int(n), Period: o.Every}, Step: o.Every, Customers: make([]CustomerValue, len(o.Customers))}
+	type outlook struct{ alive, purchases, discounted float64 }
+	cache := make(map[[3]int64]outlook)
+	var purchases, total kahan
+	for i := range o.Customers {
+		cu := &o.Customers[i]
+		if err := checkOpportunity(fn, cu.X, cu.Tx, cu.N); err != nil {
+			return Valuation{}, naming(err, fn, "customer", int64(i+1))
+		}
+		if err := checkSpend(fn, cu.X, cu.Spend); err != nil {
+			return Valuation{}, naming(err, fn, "customer", int64(i+1))
+		}
+		key := [3]int64{cu.X, cu.Tx, cu.N}
+		e, ok := cache[key]
+		if !ok {
+			e.alive, e.purchases, e.discounted = m.outlook(cu.X, cu.Tx, cu.N, n, discount)
+			cache[key] = e
+		}
+		spend, err := g.expectedSpend(fn, float64(cu.X), toFloat(cu.Spend))
+		if err != nil {
+			return Valuation{}, naming(err, fn, "customer", int64(i+1))
+		}
+		value := margin * spend * e.discounted
+		out.Customers[i] = CustomerValue{
+			ID:                  cu.ID,
+			ProbAlive:           e.alive,
+			Purchases:           e.purchases,
+			DiscountedPurchases: e.discounted,
+			Spend:               toDecimal(spend, c.scale),
+			Value:               toDecimal(value, c.scale),
+		}
+		purchases.add(e.purchases)
+		total.add(value)
+	}
+	out.Purchases = purchases.value()
+	if v := total.value(); math.IsInf(v, 0) || math.IsNaN(v) {
+		return Valuation{}, fmt.Errorf("btyd: %s: %w: the total value overflows float64", fn, clv.ErrOutOfRange)
+	}
+	out.Value = toDecimal(total.value(), c.scale)
+	return out, nil
 }

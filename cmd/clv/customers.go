@@ -63,7 +63,7 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&in.workers, "workers", in.workers, "goroutines that read a log file, one a core by default")
 	fs.Func("calibration-end", "last day of the calibration period, YYYY-MM-DD (required)", dateFlag(&in.calibrationEnd))
 	fs.Func("holdout-end", "last day of a holdout period after it, YYYY-MM-DD, to test the model on", dateFlag(&in.holdoutEnd))
-	fs.TextVar(&in.unit, "unit", clv.Week, "unit of time of the models: week, month, quarter or year")
+	fs.TextVar(&in.unit, "unit", clv.Week, "unit of time of the models: week, month, quarter or year; with -model bgbb, the length of an opportunity")
 	fs.IntVar(&in.horizon, "horizon", 52, "how far ahead to value customers, in -horizon-unit")
 	fs.TextVar(&in.horizonUnit, "horizon-unit", clv.Week, "period of -horizon, and the step of counting value")
 	fs.TextVar(&in.discount, "discount", decimal.Zero, "discount rate per -discount-period")
@@ -73,10 +73,10 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&in.top, "top", 10, "how many of the most valuable customers to show")
 	fs.StringVar(&in.out, "out", "", "write every customer's figures to this CSV file")
 	fs.BoolVar(&in.json, "json", false, "print the result as JSON")
-	fs.StringVar(&in.model, "model", "bgnbd", "purchase model: "+modelNames()+" (all compares them, and values with the lowest BIC)")
+	fs.StringVar(&in.model, "model", "bgnbd", "purchase model: "+modelNames()+" (bgbb counts purchases at opportunities of -unit; all compares the continuous models, not bgbb, whose likelihood is of other data, and values with the lowest BIC)")
 	fs.Float64Var(&in.level, "level", btyd.DefaultLevel, "level of the intervals around expected purchases and values, from 0 to 1")
-	fs.IntVar(&in.draws, "draws", 100, "parameter draws behind the intervals; 0 for none (each costs about a tenth of a second a million customers)")
-	fs.StringVar(&in.plot, "plot", "", "draw the holdout and tracking charts to this SVG file (needs -holdout-end)")
+	fs.IntVar(&in.draws, "draws", 100, "parameter draws behind the intervals; 0 for none (each costs about a tenth of a second a million customers); no intervals for bgbb")
+	fs.StringVar(&in.plot, "plot", "", "draw the holdout and tracking charts to this SVG file (needs -holdout-end; bgbb draws the holdout chart alone)")
 	fs.Usage = func() {}
 
 	err := fs.Parse(args)
@@ -105,7 +105,7 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "clv customers: %s: no intervals: %s\n", name, r.noIntervals)
 	}
 	if in.out != "" {
-		if err := writeCustomers(in.out, r, r.base.Holdout > 0, int32(in.scale)); err != nil {
+		if err := writeCustomers(in.out, r, r.holdout != nil, int32(in.scale)); err != nil {
 			fmt.Fprintf(stderr, "clv customers: %v\n", err)
 			return 1
 		}
@@ -202,13 +202,16 @@ func (in *customerInputs) read(stderr io.Writer) (*btyd.Summarizer, logStats, st
 // A customerResult is what clv customers found: the fits, the holdout,
 // the tracking, and each customer's value, most valuable first.
 type customerResult struct {
-	totals    btyd.Totals
-	base      btyd.Base
-	fits      []purchaseFit // the purchase models fitted
-	best      int           // the one that values customers
-	spend     btyd.GammaGammaFit
-	holdout   *btyd.Holdout // the best's
-	tracking  *btyd.Tracking
+	totals   btyd.Totals
+	base     btyd.Base
+	fits     []purchaseFit // the purchase models fitted
+	best     int           // the one that values customers
+	spend    btyd.GammaGammaFit
+	holdout  *btyd.Holdout  // the best's
+	tracking *btyd.Tracking // nil for BG/BB
+	// discrete holds the customers at opportunities, for BG/BB; nil for
+	// the continuous models.
+	discrete  *btyd.Opportunities
 	valuation btyd.Valuation
 	intervals *btyd.ValuationIntervals // nil with -draws 0
 	// noIntervals says why there are none, if they were asked for.
@@ -218,22 +221,75 @@ type customerResult struct {
 	order []int
 }
 
-// model fits both models to s and values its customers.
+// model fits the purchase and spend models to s and values its customers.
 func model(s *btyd.Summarizer, in customerInputs) (*customerResult, error) {
 	r := &customerResult{totals: s.Totals(), base: s.Base()}
 	var err error
-	if r.fits, r.best, err = fitPurchases(in.model, s.Histories(), r.base); err != nil {
+	if in.model == bgbbName {
+		err = r.discreteModel(s, in)
+	} else {
+		err = r.continuousModel(s, in)
+	}
+	if err != nil {
 		return nil, err
 	}
-	m := r.fits[r.best].Model
-	r.holdout = r.fits[r.best].Holdout
-	if r.spend, err = btyd.FitGammaGamma(r.base.Customers); err != nil {
-		return nil, err
+	r.rank()
+	return r, nil
+}
+
+// valueOptions are the options of the valuation the flags set.
+func (in *customerInputs) valueOptions() []btyd.ValueOption {
+	return []btyd.ValueOption{btyd.WithDiscountRate(in.discount, in.discountPeriod), btyd.WithGrossMargin(in.margin), btyd.WithScale(int32(in.scale))}
+}
+
+// discreteModel fits BG/BB to s's customers at opportunities of -unit,
+// gamma–gamma to the mean amounts of their repeat opportunities (the
+// spend BG/BB's purchases are valued at), and values them over -horizon
+// in whole opportunities, rounded down.
+func (r *customerResult) discreteModel(s *btyd.Summarizer, in customerInputs) error {
+	o, err := s.Opportunities(in.unit)
+	if err != nil {
+		return err
+	}
+	r.discrete = &o
+	f, err := fitBGBB(o, r.base.Holdout > 0)
+	if err != nil {
+		return err
+	}
+	r.fits, r.best, r.holdout = []purchaseFit{f}, 0, f.Holdout
+	spenders := make([]btyd.Customer, len(o.Customers))
+	for i, c := range o.Customers {
+		spenders[i] = btyd.Customer{ID: c.ID, X: c.X, Spend: c.Spend}
+	}
+	if r.spend, err = btyd.FitGammaGamma(spenders); err != nil {
+		return err
 	}
 	h := btyd.Horizon{Length: in.horizon, Period: in.horizonUnit}
-	valueOpts := []btyd.ValueOption{btyd.WithDiscountRate(in.discount, in.discountPeriod), btyd.WithGrossMargin(in.margin), btyd.WithScale(int32(in.scale))}
+	if r.valuation, err = btyd.DiscreteValues(f.Model.(btyd.BGBB), r.spend.Model, o, h, in.valueOptions()...); err != nil {
+		return err
+	}
+	if in.draws > 0 {
+		r.noIntervals = "BG/BB has none; -draws is for the continuous models"
+	}
+	return nil
+}
+
+// continuousModel fits the continuous models -model names to s and values
+// its customers with the best.
+func (r *customerResult) continuousModel(s *btyd.Summarizer, in customerInputs) error {
+	var err error
+	if r.fits, r.best, err = fitPurchases(in.model, s.Histories(), r.base); err != nil {
+		return err
+	}
+	m := r.fits[r.best].purchase
+	r.holdout = r.fits[r.best].Holdout
+	if r.spend, err = btyd.FitGammaGamma(r.base.Customers); err != nil {
+		return err
+	}
+	h := btyd.Horizon{Length: in.horizon, Period: in.horizonUnit}
+	valueOpts := in.valueOptions()
 	if r.valuation, err = btyd.Values(m, r.spend.Model, r.base, h, valueOpts...); err != nil {
-		return nil, err
+		return err
 	}
 	if in.draws > 0 {
 		// Intervals are a help, not the result: a fit too uncertain to draw
@@ -249,10 +305,15 @@ func model(s *btyd.Summarizer, in customerInputs) (*customerResult, error) {
 	if in.plot != "" {
 		tr, err := btyd.Track(m, s)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		r.tracking = &tr
 	}
+	return nil
+}
+
+// rank orders the customers by value.
+func (r *customerResult) rank() {
 	// By value as float64 first, which rounding keeps in order. A value
 	// of at most 15 digits is its float64 exactly, so between two such
 	// values equal floats are a tie; only longer ones compare decimals.
@@ -281,13 +342,18 @@ func model(s *btyd.Summarizer, in customerInputs) (*customerResult, error) {
 	for k, rk := range ranks {
 		r.order[k] = rk.i
 	}
-	return r, nil
 }
 
 func printCustomers(w io.Writer, name string, stats logStats, r *customerResult, in customerInputs) {
 	unit := r.base.Unit.String()
 	fmt.Fprintf(w, "%s: %s.\n", name, stats.accounting())
 	fmt.Fprintf(w, "%d customers to %s, in %ss", r.totals.Customers, in.calibrationEnd.Format(time.DateOnly), unit)
+	if o := r.discrete; o != nil {
+		fmt.Fprintf(w, ", counted at opportunities of a %s back from it", unit)
+		if o.New > 0 {
+			fmt.Fprintf(w, "; %d first bought in the last, left out of the fit", o.New)
+		}
+	}
 	if r.totals.Late > 0 {
 		fmt.Fprintf(w, "; %d first seen in the holdout, left out", r.totals.Late)
 	}
@@ -311,7 +377,11 @@ func printCustomers(w io.Writer, name string, stats logStats, r *customerResult,
 	best := r.fits[r.best].title
 
 	if h := r.holdout; h != nil {
-		fmt.Fprintf(w, "Holdout of %.2f %ss to %s, %s: purchases by calibration frequency\n", h.Length, unit, in.holdoutEnd.Format(time.DateOnly), best)
+		length := fmt.Sprintf("%.2f %ss", h.Length, unit)
+		if r.discrete != nil {
+			length = fmt.Sprintf("%.0f whole %ss", h.Length, unit)
+		}
+		fmt.Fprintf(w, "Holdout of %s to %s, %s: purchases by calibration frequency\n", length, in.holdoutEnd.Format(time.DateOnly), best)
 		fmt.Fprintf(w, "%-6s %10s %10s %10s\n", "x", "customers", "actual", "predicted")
 		for _, row := range h.ByFrequency {
 			x := strconv.FormatInt(row.X, 10)
@@ -339,14 +409,23 @@ func printCustomers(w io.Writer, name string, stats logStats, r *customerResult,
 		return
 	}
 	fmt.Fprintf(w, "\nThe %d most valuable:\n", min(in.top, len(r.order)))
-	fmt.Fprintf(w, "%-16s %6s %8s %8s %8s %10s %10s %12s", "customer", "x", "t_x", "T", "P(alive)", "purchases", "spend", "value")
+	age := "T"
+	if r.discrete != nil {
+		age = "n"
+	}
+	fmt.Fprintf(w, "%-16s %6s %8s %8s %8s %10s %10s %12s", "customer", "x", "t_x", age, "P(alive)", "purchases", "spend", "value")
 	if iv != nil {
 		fmt.Fprintf(w, "  %s %% interval of value", levelLabel(iv.Level))
 	}
 	fmt.Fprintln(w)
 	for _, i := range r.order[:min(in.top, len(r.order))] {
 		c, cv := r.base.Customers[i], v.Customers[i]
-		fmt.Fprintf(w, "%-16s %6d %8.2f %8.2f %8.3f %10.2f %10s %12s", segmentLabel(c.ID), c.X, c.Tx, c.T, cv.ProbAlive, cv.Purchases,
+		figures := fmt.Sprintf("%6d %8.2f %8.2f", c.X, c.Tx, c.T)
+		if r.discrete != nil {
+			d := r.discrete.Customers[i]
+			figures = fmt.Sprintf("%6d %8d %8d", d.X, d.Tx, d.N)
+		}
+		fmt.Fprintf(w, "%-16s %s %8.3f %10.2f %10s %12s", segmentLabel(c.ID), figures, cv.ProbAlive, cv.Purchases,
 			cv.Spend.StringFixed(scale), cv.Value.StringFixed(scale))
 		if iv != nil {
 			fmt.Fprintf(w, "  %s to %s", iv.Customers[i].Value.Low.StringFixed(scale), iv.Customers[i].Value.High.StringFixed(scale))
@@ -369,6 +448,19 @@ func pm(v, se float64) string {
 // with intervals if there are.
 type customerRow struct {
 	btyd.Customer
+	valueFigures
+}
+
+// discreteRow is a customer at opportunities in the JSON output, for
+// BG/BB.
+type discreteRow struct {
+	btyd.DiscreteCustomer
+	valueFigures
+}
+
+// valueFigures are a customer's expectations and value in the JSON
+// output.
+type valueFigures struct {
 	ProbAlive           float64             `json:"prob_alive"`
 	Purchases           float64             `json:"purchases"`
 	DiscountedPurchases float64             `json:"discounted_purchases"`
@@ -386,15 +478,29 @@ type intervalsJSON struct {
 	Value     btyd.MoneyInterval `json:"value"`
 }
 
-func (r *customerResult) row(i int) customerRow {
+// opportunitiesJSON describes the opportunities of BG/BB in the JSON
+// output.
+type opportunitiesJSON struct {
+	Every     clv.Period `json:"every"`
+	Holdout   int64      `json:"holdout"`
+	New       int64      `json:"new"`
+	Histories int        `json:"histories"`
+}
+
+// row returns customer i's row of the JSON output: a customerRow, or a
+// discreteRow for BG/BB.
+func (r *customerResult) row(i int) any {
 	cv := r.valuation.Customers[i]
-	row := customerRow{Customer: r.base.Customers[i], ProbAlive: cv.ProbAlive, Purchases: cv.Purchases,
+	v := valueFigures{ProbAlive: cv.ProbAlive, Purchases: cv.Purchases,
 		DiscountedPurchases: cv.DiscountedPurchases, ExpectedSpend: cv.Spend, Value: cv.Value}
 	if r.intervals != nil {
 		ci := r.intervals.Customers[i]
-		row.PurchasesInterval, row.ValueInterval = &ci.Purchases, &ci.Value
+		v.PurchasesInterval, v.ValueInterval = &ci.Purchases, &ci.Value
 	}
-	return row
+	if r.discrete != nil {
+		return discreteRow{r.discrete.Customers[i], v}
+	}
+	return customerRow{r.base.Customers[i], v}
 }
 
 func printCustomersJSON(w io.Writer, stats logStats, r *customerResult, top int) {
@@ -411,11 +517,16 @@ func printCustomersJSON(w io.Writer, stats logStats, r *customerResult, top int)
 		Expected  float64            `json:"expected_purchases"`
 		Value     decimal.Decimal    `json:"value"`
 		Intervals *intervalsJSON     `json:"intervals,omitempty"`
-		Top       []customerRow      `json:"top"`
+		// Opportunities are BG/BB's.
+		Opportunities *opportunitiesJSON `json:"opportunities,omitempty"`
+		Top           []any              `json:"top"`
 	}{
 		Log: stats, Totals: r.totals, Unit: r.base.Unit, Models: r.fits, Model: r.fits[r.best].Name, Spend: r.spend, Holdout: r.holdout,
 		Horizon: r.valuation.Horizon, Step: r.valuation.Step, Expected: r.valuation.Purchases, Value: r.valuation.Value,
-		Top: []customerRow{},
+		Top: []any{},
+	}
+	if o := r.discrete; o != nil {
+		out.Opportunities = &opportunitiesJSON{Every: o.Every, Holdout: o.Holdout, New: o.New, Histories: len(o.Histories)}
 	}
 	if iv := r.intervals; iv != nil {
 		out.Intervals = &intervalsJSON{Level: iv.Level, Draws: iv.Draws, Purchases: iv.Purchases, Value: iv.Value}
@@ -449,7 +560,12 @@ func writeCustomers(path string, r *customerResult, holdout bool, scale int32) e
 				if r.intervals != nil {
 					ci = &r.intervals.Customers[i]
 				}
-				b = appendCustomer(b, &r.base.Customers[i], &r.valuation.Customers[i], ci, holdout, scale)
+				if r.discrete != nil {
+					b = appendDiscrete(b, &r.discrete.Customers[i], holdout)
+				} else {
+					b = appendFigures(b, &r.base.Customers[i], holdout)
+				}
+				b = appendValue(b, &r.valuation.Customers[i], ci, scale)
 				ends[i] = len(b)
 			}
 			lines[h] = b
@@ -464,6 +580,14 @@ func writeCustomers(path string, r *customerResult, holdout bool, scale int32) e
 	header := "customer,x,t_x,t,spend,"
 	if holdout {
 		header += "holdout_x,holdout_spend,"
+	}
+	if r.discrete != nil {
+		// The Summarizer's holdout spend includes any partial holdout
+		// opportunity's purchases: left out, as they are of HoldoutX.
+		header = "customer,x,t_x,n,spend,"
+		if holdout {
+			header += "holdout_x,"
+		}
 	}
 	header += "p_alive,purchases,discounted_purchases,expected_spend,value"
 	if r.intervals != nil {
@@ -484,10 +608,9 @@ func writeCustomers(path string, r *customerResult, holdout bool, scale int32) e
 	return err
 }
 
-// appendCustomer appends a customer's line of the -out file: times to 4
-// places, probabilities and expected purchases to 6, money as decimals,
-// and the intervals if ci is not nil.
-func appendCustomer(line []byte, c *btyd.Customer, cv *btyd.CustomerValue, ci *btyd.CustomerInterval, holdout bool, scale int32) []byte {
+// appendFigures appends the start of a customer's line of the -out file,
+// their figures: times to 4 places, money as decimals.
+func appendFigures(line []byte, c *btyd.Customer, holdout bool) []byte {
 	line = appendCSVField(line, c.ID)
 	line = append(line, ',')
 	line = strconv.AppendInt(line, c.X, 10)
@@ -504,6 +627,31 @@ func appendCustomer(line []byte, c *btyd.Customer, cv *btyd.CustomerValue, ci *b
 		line = appendDecimal(line, c.HoldoutSpend, -1)
 		line = append(line, ',')
 	}
+	return line
+}
+
+// appendDiscrete appends the start of a BG/BB customer's line of the -out
+// file, their figures at opportunities.
+func appendDiscrete(line []byte, c *btyd.DiscreteCustomer, holdout bool) []byte {
+	line = appendCSVField(line, c.ID)
+	for _, v := range []int64{c.X, c.Tx, c.N} {
+		line = append(line, ',')
+		line = strconv.AppendInt(line, v, 10)
+	}
+	line = append(line, ',')
+	line = appendDecimal(line, c.Spend, -1)
+	line = append(line, ',')
+	if holdout {
+		line = strconv.AppendInt(line, c.HoldoutX, 10)
+		line = append(line, ',')
+	}
+	return line
+}
+
+// appendValue appends the rest of a customer's line of the -out file:
+// probabilities and expected purchases to 6 places, money as decimals,
+// and the intervals if ci is not nil.
+func appendValue(line []byte, cv *btyd.CustomerValue, ci *btyd.CustomerInterval, scale int32) []byte {
 	line = strconv.AppendFloat(line, cv.ProbAlive, 'f', 6, 64)
 	line = append(line, ',')
 	line = strconv.AppendFloat(line, cv.Purchases, 'f', 6, 64)
@@ -589,6 +737,15 @@ horizon.
   clv customers -input orders.csv -calibration-end 2025-06-30 \
       -holdout-end 2025-12-31 -horizon 12 -horizon-unit month \
       -discount 0.1 -margin 0.4 -out customers.csv -plot fit.svg
+
+Where customers buy only at discrete opportunities, -model bgbb fits the
+BG/BB model instead, at opportunities of -unit counted back from the
+calibration end; the holdout and the horizon count whole opportunities,
+rounded down, and customers first seen in the last opportunity are valued
+as new customers but left out of the fit:
+
+  clv customers -input donations.csv -calibration-end 2024-12-31 \
+      -model bgbb -unit year -horizon 5 -horizon-unit year -discount 0.1
 
 Flags:`)
 	fs.SetOutput(w)

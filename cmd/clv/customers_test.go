@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -12,7 +13,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/clvkit/clv"
+	"github.com/clvkit/clv/btyd"
+	"github.com/clvkit/clv/internal/logcsv"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -346,4 +351,162 @@ func TestCustomersIntervals(t *testing.T) {
 	}
 	_, c, _ := runArgs(append(sampleCustomers, "-level", "0.95", "-draws", "30")...)
 	assert.True(t, width(c).GreaterThan(width(a)), "%s %s", width(c), width(a))
+}
+
+// sampleSummary reads the sample log as clv customers does, at monthly
+// units, for the library's side of the BG/BB tests.
+func sampleSummary(t *testing.T) *btyd.Summarizer {
+	t.Helper()
+	in := customerInputs{input: samplePath, columns: logcsv.DefaultColumns, workers: 1, unit: clv.Month,
+		calibrationEnd: time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC), holdoutEnd: time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)}
+	s, _, _, code := in.read(io.Discard)
+	require.Equal(t, 0, code)
+	return s
+}
+
+// -model bgbb fits BG/BB to the customers at monthly opportunities: the
+// fit, the holdout and every customer's figures and value are the
+// library's.
+func TestCustomersBGBB(t *testing.T) {
+	s := sampleSummary(t)
+	o, err := s.Opportunities(clv.Month)
+	require.NoError(t, err)
+	fit, err := btyd.FitBGBB(o.Histories)
+	require.NoError(t, err)
+	hold, err := btyd.CompareDiscreteHoldout(fit.Model, o)
+	require.NoError(t, err)
+	spenders := make([]btyd.Customer, len(o.Customers))
+	for i, c := range o.Customers {
+		spenders[i] = btyd.Customer{ID: c.ID, X: c.X, Spend: c.Spend}
+	}
+	spend, err := btyd.FitGammaGamma(spenders)
+	require.NoError(t, err)
+	v, err := btyd.DiscreteValues(fit.Model, spend.Model, o, btyd.Horizon{Length: 1, Period: clv.Year},
+		btyd.WithDiscountRate(decimal.RequireFromString("0.1"), clv.Year), btyd.WithGrossMargin(decimal.RequireFromString("0.4")), btyd.WithScale(2))
+	require.NoError(t, err)
+	assert.Equal(t, 12, v.Horizon.Length)
+
+	dir := t.TempDir()
+	out, plot := filepath.Join(dir, "bgbb.csv"), filepath.Join(dir, "bgbb.svg")
+	args := append(sampleCustomers, "-model", "bgbb", "-unit", "month", "-horizon", "1", "-horizon-unit", "year",
+		"-discount", "0.1", "-margin", "0.4", "-out", out, "-plot", plot, "-top", "3")
+	code, stdout, stderr := runArgs(args...)
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, "clv customers: "+samplePath+": no intervals: BG/BB has none; -draws is for the continuous models\n", stderr)
+	m, se := fit.Model, fit.StdErr
+	assert.Contains(t, stdout, fmt.Sprintf("purchases, BG/BB:       alpha %s  beta %s  gamma %s  delta %s\n",
+		pm(m.Alpha, se.Alpha), pm(m.Beta, se.Beta), pm(m.Gamma, se.Gamma), pm(m.Delta, se.Delta)))
+	assert.Contains(t, stdout, fmt.Sprintf("log-likelihood %.2f, %d customers", fit.Stats.LogLikelihood, fit.Stats.Customers))
+	assert.Contains(t, stdout, fmt.Sprintf("counted at opportunities of a month back from it; %d first bought in the last, left out of the fit", o.New))
+	assert.Contains(t, stdout, "Holdout of 6 whole months to 2025-12-31, BG/BB")
+	assert.Contains(t, stdout, fmt.Sprintf("\n%-6s %10d %10d %10.1f\n", "all", hold.Customers, hold.Actual, hold.Predicted))
+	assert.Contains(t, stdout, "over 12 months, counted each month, discounted at 0.1 a year, at a gross margin of 0.4: "+v.Value.StringFixed(2)+" from 290 customers")
+	assert.Regexp(t, `\ncustomer +x +t_x +n +P\(alive\)`, stdout)
+
+	// The -out file: every customer, the library's figures.
+	f, err := os.Open(out)
+	require.NoError(t, err)
+	defer f.Close()
+	records, err := csv.NewReader(f).ReadAll()
+	require.NoError(t, err)
+	assert.Equal(t, []string{"customer", "x", "t_x", "n", "spend", "holdout_x", "p_alive", "purchases", "discounted_purchases", "expected_spend", "value"}, records[0])
+	require.Len(t, records, len(o.Customers)+1)
+	index := map[string]int{}
+	for i, c := range o.Customers {
+		index[c.ID] = i
+	}
+	var holdout int64
+	for _, rec := range records[1:] {
+		i, ok := index[rec[0]]
+		require.True(t, ok, rec[0])
+		c, cv := o.Customers[i], v.Customers[i]
+		assert.Equal(t, []string{strconv.FormatInt(c.X, 10), strconv.FormatInt(c.Tx, 10), strconv.FormatInt(c.N, 10)}, rec[1:4], c.ID)
+		assert.True(t, decimal.RequireFromString(rec[4]).Equal(c.Spend), "%s: %s, %s", c.ID, rec[4], c.Spend)
+		assert.Equal(t, strconv.FormatInt(c.HoldoutX, 10), rec[5], c.ID)
+		assert.Equal(t, []string{strconv.FormatFloat(cv.ProbAlive, 'f', 6, 64), strconv.FormatFloat(cv.Purchases, 'f', 6, 64), strconv.FormatFloat(cv.DiscountedPurchases, 'f', 6, 64)}, rec[6:9], c.ID)
+		assert.True(t, decimal.RequireFromString(rec[9]).Equal(cv.Spend), c.ID)
+		assert.True(t, decimal.RequireFromString(rec[10]).Equal(cv.Value), c.ID)
+		holdout += c.HoldoutX
+	}
+	var byFrequency int64
+	for _, row := range hold.ByFrequency {
+		byFrequency += row.Actual
+	}
+	assert.Equal(t, hold.Actual, holdout)
+	assert.Equal(t, hold.Actual, byFrequency)
+
+	svg, err := os.ReadFile(plot)
+	require.NoError(t, err)
+	assert.Contains(t, string(svg), "by calibration frequency")
+	assert.NotContains(t, string(svg), "Cumulative repeat purchases")
+
+	// The JSON output: the same fit, the top customers at opportunities.
+	code, stdout, stderr = runArgs(append(args, "-json", "-draws", "0")...)
+	require.Equal(t, 0, code, stderr)
+	assert.Empty(t, stderr)
+	var got struct {
+		Models []struct {
+			Name  string    `json:"name"`
+			Model btyd.BGBB `json:"model"`
+		} `json:"purchase_models"`
+		Holdout       btyd.Holdout `json:"holdout"`
+		Opportunities struct {
+			Every   string `json:"every"`
+			Holdout int64  `json:"holdout"`
+			New     int64  `json:"new"`
+		} `json:"opportunities"`
+		Value decimal.Decimal `json:"value"`
+		Top   []struct {
+			btyd.DiscreteCustomer
+			Value decimal.Decimal `json:"value"`
+		} `json:"top"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &got), stdout)
+	require.Len(t, got.Models, 1)
+	assert.Equal(t, "bgbb", got.Models[0].Name)
+	assert.Equal(t, fit.Model, got.Models[0].Model)
+	// The same sums, but for the order of adding: the command reads on
+	// several goroutines, and its customers come in another order.
+	assert.Equal(t, hold.Length, got.Holdout.Length)
+	assert.Equal(t, hold.Actual, got.Holdout.Actual)
+	assert.InDelta(t, hold.Predicted, got.Holdout.Predicted, 1e-9)
+	require.Len(t, got.Holdout.ByFrequency, btyd.HoldoutFrequencies)
+	for i, row := range hold.ByFrequency {
+		g := got.Holdout.ByFrequency[i]
+		assert.Equal(t, []int64{row.X, row.Customers, row.Actual}, []int64{g.X, g.Customers, g.Actual})
+		assert.InDelta(t, row.Predicted, g.Predicted, 1e-9)
+	}
+	assert.Equal(t, "month", got.Opportunities.Every)
+	assert.Equal(t, int64(6), got.Opportunities.Holdout)
+	assert.Equal(t, o.New, got.Opportunities.New)
+	assert.True(t, v.Value.Equal(got.Value))
+	require.Len(t, got.Top, 3)
+	c := o.Customers[index[got.Top[0].ID]]
+	assert.True(t, c.Equal(got.Top[0].DiscreteCustomer), "%+v, %+v", c, got.Top[0].DiscreteCustomer)
+	assert.True(t, v.Customers[index[c.ID]].Value.Equal(got.Top[0].Value))
+}
+
+// -model bgbb's flags at odds with its opportunities fail clearly.
+func TestCustomersBGBBErrors(t *testing.T) {
+	base := []string{"customers", "-input", samplePath, "-model", "bgbb", "-draws", "0"}
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"-calibration-end", "2024-06-30", "-unit", "year"},
+			"opportunities: every = year: clv: inconsistent: longer than the calibration period of the oldest customer, from 2024-01-02, 180 days: every customer has n = 0\n"},
+		{[]string{"-calibration-end", "2025-06-30", "-unit", "quarter", "-horizon", "2", "-horizon-unit", "month"},
+			"discrete values: horizon = 2 months: clv: inconsistent: shorter than one opportunity, a quarter\n"},
+		{[]string{"-calibration-end", "2025-06-30", "-unit", "quarter", "-holdout-end", "2025-08-31"},
+			"compare discrete holdout: opportunities: clv: missing: no complete opportunity of a quarter in the holdout\n"},
+	} {
+		code, stdout, stderr := runArgs(append(base, tc.args...)...)
+		assert.Equal(t, 1, code, tc.args)
+		assert.Empty(t, stdout)
+		assert.Equal(t, "clv customers: "+samplePath+": "+tc.msg, stderr, tc.args)
+	}
+	code, stdout, _ := runArgs("customers", "-h")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, stdout, "bgbb, all")
+	assert.Contains(t, stdout, "all compares the continuous models, not bgbb")
 }

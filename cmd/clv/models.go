@@ -26,19 +26,23 @@ var purchaseModels = []purchaseModel{
 	{"bgnbd", "BG/NBD", func(hs []btyd.History) (purchaseFit, error) {
 		f, err := btyd.FitBGNBD(hs)
 		m, se := f.Model, f.StdErr
-		return purchaseFit{Model: m, Stats: f.Stats, Values: []float64{m.R, m.Alpha, m.A, m.B}, StdErrs: []float64{se.R, se.Alpha, se.A, se.B}, fit: f}, err
+		return purchaseFit{Model: m, purchase: m, Stats: f.Stats, Values: []float64{m.R, m.Alpha, m.A, m.B}, StdErrs: []float64{se.R, se.Alpha, se.A, se.B}, fit: f}, err
 	}},
 	{"mbgnbd", "MBG/NBD", func(hs []btyd.History) (purchaseFit, error) {
 		f, err := btyd.FitMBGNBD(hs)
 		m, se := f.Model, f.StdErr
-		return purchaseFit{Model: m, Stats: f.Stats, Values: []float64{m.R, m.Alpha, m.A, m.B}, StdErrs: []float64{se.R, se.Alpha, se.A, se.B}, fit: f}, err
+		return purchaseFit{Model: m, purchase: m, Stats: f.Stats, Values: []float64{m.R, m.Alpha, m.A, m.B}, StdErrs: []float64{se.R, se.Alpha, se.A, se.B}, fit: f}, err
 	}},
 	{"pnbd", "Pareto/NBD", func(hs []btyd.History) (purchaseFit, error) {
 		f, err := btyd.FitParetoNBD(hs)
 		m, se := f.Model, f.StdErr
-		return purchaseFit{Model: m, Stats: f.Stats, Values: []float64{m.R, m.Alpha, m.S, m.Beta}, StdErrs: []float64{se.R, se.Alpha, se.S, se.Beta}, fit: f}, err
+		return purchaseFit{Model: m, purchase: m, Stats: f.Stats, Values: []float64{m.R, m.Alpha, m.S, m.Beta}, StdErrs: []float64{se.R, se.Alpha, se.S, se.Beta}, fit: f}, err
 	}},
 }
+
+// bgbbName is the -model name of the BG/BB model, which is fitted to
+// opportunities, not to the continuous histories of purchaseModels.
+const bgbbName = "bgbb"
 
 // modelNames lists the names -model takes.
 func modelNames() string {
@@ -46,16 +50,17 @@ func modelNames() string {
 	for _, m := range purchaseModels {
 		names = append(names, m.name)
 	}
-	return strings.Join(append(names, "all"), ", ")
+	return strings.Join(append(names, bgbbName, "all"), ", ")
 }
 
 // A purchaseFit is a fitted purchase model as clv customers reports it.
 type purchaseFit struct {
-	Name    string             `json:"name"`
-	Model   btyd.PurchaseModel `json:"model"`
-	Stats   btyd.FitStats      `json:"stats"`
-	Values  []float64          `json:"-"` // the parameters, in the order of Stats.Parameters
-	StdErrs []float64          `json:"-"`
+	Name string `json:"name"`
+	// Model is the fitted model: a btyd.PurchaseModel, or a btyd.BGBB.
+	Model   any           `json:"model"`
+	Stats   btyd.FitStats `json:"stats"`
+	Values  []float64     `json:"-"` // the parameters, in the order of Stats.Parameters
+	StdErrs []float64     `json:"-"`
 	// AIC and BIC are Akaike's and Schwarz's criteria, 2k − 2LL and
 	// k ln n − 2LL for k parameters and n customers: lower is better.
 	AIC float64 `json:"aic"`
@@ -64,8 +69,9 @@ type purchaseFit struct {
 	// customers did, if there is a holdout.
 	Holdout *btyd.Holdout `json:"holdout,omitempty"`
 
-	title string
-	fit   btyd.PurchaseFit
+	title    string
+	purchase btyd.PurchaseModel // Model, for a continuous model; nil for BG/BB
+	fit      btyd.PurchaseFit
 }
 
 // holdoutErrors returns the error of a holdout's predictions in total,
@@ -98,11 +104,9 @@ func fitPurchases(model string, hs []btyd.History, b btyd.Base) ([]purchaseFit, 
 			continue
 		}
 		f.Name, f.title = m.name, m.title
-		k, n := float64(len(f.Values)), float64(f.Stats.Customers)
-		f.AIC = 2*k - 2*f.Stats.LogLikelihood
-		f.BIC = k*math.Log(n) - 2*f.Stats.LogLikelihood
+		f.criteria()
 		if b.Holdout > 0 {
-			h, err := btyd.CompareHoldout(f.Model, b)
+			h, err := btyd.CompareHoldout(f.purchase, b)
 			if err != nil {
 				return nil, 0, err
 			}
@@ -120,6 +124,36 @@ func fitPurchases(model string, hs []btyd.History, b btyd.Base) ([]purchaseFit, 
 		}
 	}
 	return fits, best, nil
+}
+
+// criteria sets f's AIC and BIC.
+func (f *purchaseFit) criteria() {
+	k, n := float64(len(f.Values)), float64(f.Stats.Customers)
+	f.AIC = 2*k - 2*f.Stats.LogLikelihood
+	f.BIC = k*math.Log(n) - 2*f.Stats.LogLikelihood
+}
+
+// fitBGBB fits the BG/BB model to o's histories, and compares it with
+// the holdout if there is one, which fails if it holds no whole
+// opportunity. Its AIC and BIC are of the opportunities'
+// likelihood, not comparable with the continuous models'.
+func fitBGBB(o btyd.Opportunities, holdout bool) (purchaseFit, error) {
+	fit, err := btyd.FitBGBB(o.Histories)
+	if err != nil {
+		return purchaseFit{}, err
+	}
+	m, se := fit.Model, fit.StdErr
+	f := purchaseFit{Name: bgbbName, title: "BG/BB", Model: m, Stats: fit.Stats,
+		Values: []float64{m.Alpha, m.Beta, m.Gamma, m.Delta}, StdErrs: []float64{se.Alpha, se.Beta, se.Gamma, se.Delta}}
+	f.criteria()
+	if holdout {
+		h, err := btyd.CompareDiscreteHoldout(m, o)
+		if err != nil {
+			return purchaseFit{}, err
+		}
+		f.Holdout = &h
+	}
+	return f, nil
 }
 
 // printFit prints a fit's parameters with their standard errors.

@@ -26,23 +26,28 @@ var (
 // writePlot draws, side by side, the holdout purchases by calibration
 // frequency, actual and predicted, and the tracking chart: cumulative
 // repeat purchases by unit of time, actual and expected, through the
-// calibration period and the holdout.
+// calibration period and the holdout. Without tracking, as for BG/BB,
+// whose purchases are counted at opportunities, it draws the first alone.
 func writePlot(path string, r *customerResult) error {
 	byFrequency, err := frequencyPlot(r.holdout, r.base.Unit.String())
 	if err != nil {
 		return err
 	}
-	tracking, err := trackingPlot(r.tracking)
-	if err != nil {
-		return err
+	row := []*plot.Plot{byFrequency}
+	if r.tracking != nil {
+		tracking, err := trackingPlot(r.tracking)
+		if err != nil {
+			return err
+		}
+		row = append(row, tracking)
 	}
-	c := vgsvg.New(11*vg.Inch, 4.5*vg.Inch)
-	tiles := draw.Tiles{Rows: 1, Cols: 2, PadX: vg.Centimeter, PadTop: vg.Millimeter * 4, PadBottom: vg.Millimeter * 4,
+	c := vgsvg.New(5.5*vg.Inch*vg.Length(len(row)), 4.5*vg.Inch)
+	tiles := draw.Tiles{Rows: 1, Cols: len(row), PadX: vg.Centimeter, PadTop: vg.Millimeter * 4, PadBottom: vg.Millimeter * 4,
 		PadLeft: vg.Millimeter * 4, PadRight: vg.Millimeter * 4}
-	plots := [][]*plot.Plot{{byFrequency, tracking}}
-	canvases := plot.Align(plots, tiles, draw.New(c))
-	byFrequency.Draw(canvases[0][0])
-	tracking.Draw(canvases[0][1])
+	canvases := plot.Align([][]*plot.Plot{row}, tiles, draw.New(c))
+	for i, p := range row {
+		p.Draw(canvases[0][i])
+	}
 
 	f, err := os.Create(path)
 	if err != nil {
