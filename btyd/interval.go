@@ -263,6 +263,83 @@ func ValueIntervals(fit PurchaseFit, spend GammaGammaFit, b Base, h Horizon, opt
 	return valueIntervals(fn, familyOf(fit), gammaGammaFitted(spend), b, v, c)
 }
 
+// DiscreteValueIntervals returns intervals around the figures of
+// [DiscreteValues] — each customer's expected purchases and value over a
+// horizon of whole opportunities, and the base's totals — as
+// [ValueIntervals] does for the continuous models: parameter vectors
+// drawn from the BG/BB and the gamma–gamma fits' asymptotic normals on
+// the logarithms of their parameters, independently, each draw's figures
+// computed as DiscreteValues does, and each interval from the
+// (1 − level)/2 to the (1 + level)/2 quantile of the draws. The options,
+// the seed's meaning and the errors are those of ValueIntervals, with
+// the inputs DiscreteValues refuses in place of those Values refuses.
+//
+// The work is the draws times the distinct (x, t_x, n) of the base, each
+// a sum over the horizon's opportunities, plus the draws times the
+// customers with a repeat purchase, each an expected spend; customers
+// without one are computed once for each n. Both run on two goroutines.
+func DiscreteValueIntervals(fit BGBBFit, spend GammaGammaFit, o Opportunities, h Horizon, opts ...IntervalOption) (ValuationIntervals, error) {
+	const fn = "discrete value intervals"
+	c, err := newIntervalConfig(fn, opts)
+	if err != nil {
+		return ValuationIntervals{}, err
+	}
+	v, err := newDiscreteValuer(fn, fit.Model, spend.Model, o, h, c.value)
+	if err != nil {
+		return ValuationIntervals{}, err
+	}
+	n := c.draws
+	if len(o.Customers)*n > maxIntervalWork {
+		return ValuationIntervals{}, fmt.Errorf("btyd: %s: draws = %d: %w: %d customers times the draws exceed 2^28; draw fewer", fn, n, clv.ErrOutOfRange, len(o.Customers))
+	}
+	m := fit.Model
+	bgbb := fitted{what: "BG/BB fit", names: bgbbNames, theta: []float64{m.Alpha, m.Beta, m.Gamma, m.Delta}, cov: fit.Stats.Covariance}
+	purchaseDraws, err := bgbb.draw(fn, n, rand.NewPCG(c.seed, 1))
+	if err != nil {
+		return ValuationIntervals{}, err
+	}
+	spendDraws, err := gammaGammaFitted(spend).draw(fn, n, rand.NewPCG(c.seed, 2))
+	if err != nil {
+		return ValuationIntervals{}, err
+	}
+
+	// The distinct (x, t_x, n) of the base, and each draw's expectations
+	// for each, P(alive) within them.
+	index := make(map[[3]int64]int32)
+	var patterns [][3]int64
+	patternOf := make([]int32, len(o.Customers))
+	for i := range o.Customers {
+		cu := &o.Customers[i]
+		k := [3]int64{cu.X, cu.Tx, cu.N}
+		p, ok := index[k]
+		if !ok {
+			p = int32(len(patterns))
+			index[k] = p
+			patterns = append(patterns, k)
+			if len(patterns)*n > maxIntervalTable {
+				return ValuationIntervals{}, fmt.Errorf("btyd: %s: draws = %d: %w: more than 2^24 expectations for the base's distinct (x, t_x, n); draw fewer", fn, n, clv.ErrOutOfRange)
+			}
+		}
+		patternOf[i] = p
+	}
+	table := make([]pairValue, len(patterns)*n)
+	split(len(table), func(_, lo, hi int) {
+		for k := lo; k < hi; k++ {
+			pat, th := patterns[k/n], purchaseDraws[k%n]
+			drawn := BGBB{Alpha: th[0], Beta: th[1], Gamma: th[2], Delta: th[3]}
+			_, table[k].purchases, table[k].discounted = drawn.outlook(pat[0], pat[1], pat[2], v.opportunities, v.discount)
+		}
+	})
+	customer := func(i int) (id string, x int64, z float64, p int32) {
+		cu := &o.Customers[i]
+		if cu.X > 0 {
+			z = toFloat(cu.Spend)
+		}
+		return cu.ID, cu.X, z, patternOf[i]
+	}
+	return drawnIntervals(fn, drawTable{draws: n, patterns: len(patterns), table: table}, len(o.Customers), customer, nil, spendDraws, v.margin, v.config.scale, c.level)
+}
+
 // valueIntervals computes ValueIntervals for a purchase family and a
 // gamma–gamma fit.
 func valueIntervals(fn string, family purchaseFamily, spend fitted, b Base, v *valuer, c intervalConfig) (ValuationIntervals, error) {
@@ -322,30 +399,65 @@ func valueIntervals(fn string, family purchaseFamily, spend fitted, b Base, v *v
 		}
 	}
 
-	lowAt, highAt := quantileIndex((1-c.level)/2, n), quantileIndex((1+c.level)/2, n)
-	scale := v.config.scale
-	out := ValuationIntervals{Level: c.level, Draws: n, Customers: make([]CustomerInterval, len(b.Customers))}
+	customer := func(i int) (id string, x int64, z float64, p int32) {
+		cu := &b.Customers[i]
+		if cu.X > 0 {
+			z = toFloat(cu.Spend)
+		}
+		return cu.ID, cu.X, z, pairOf[i]
+	}
+	alive := func(i, j int) (float64, bool) {
+		cu := &b.Customers[i]
+		return models[j].aliveProbability(float64(cu.X), cu.Tx, cu.T)
+	}
+	return drawnIntervals(fn, drawTable{draws: n, patterns: np, table: table, models: models}, len(b.Customers), customer, alive, spendDraws, v.margin, v.config.scale, c.level)
+}
+
+// A drawTable holds each draw's expectations for each pattern of a base,
+// the customers who share a model's expectations: pattern p, draw j at
+// p·draws + j, a customer's draws side by side.
+type drawTable struct {
+	draws, patterns int
+	table           []pairValue
+	models          []PurchaseModel // the draws' models, to name one in an error; nil for BG/BB
+}
+
+// drawnIntervals returns the intervals of the customers of a base from a
+// drawTable and the spend model's draws. customer(i) gives customer i's
+// id, x, mean spend z̄ and pattern; if alive is not nil, alive(i, j) is
+// their P(alive) under draw j, by which the table's expectations are
+// multiplied, and otherwise the table holds them whole. The customers
+// run on two goroutines; those without a repeat purchase depend on their
+// pattern alone and are computed once for each, weighted by their number.
+func drawnIntervals(fn string, t drawTable, customers int, customer func(int) (string, int64, float64, int32), alive func(i, j int) (float64, bool),
+	spendDraws [][]float64, margin float64, scale int32, level float64) (ValuationIntervals, error) {
+	n := t.draws
+	lowAt, highAt := quantileIndex((1-level)/2, n), quantileIndex((1+level)/2, n)
+	out := ValuationIntervals{Level: level, Draws: n, Customers: make([]CustomerInterval, customers)}
 	type partSums struct {
 		purchases, value []kahan // by draw
 		err              error
 	}
 	var parts [2]partSums
-	split(len(b.Customers), func(part, lo, hi int) {
+	split(customers, func(part, lo, hi int) {
 		ps := &parts[part]
 		ps.purchases, ps.value = make([]kahan, n), make([]kahan, n)
 		bufP, bufV := make([]float64, n), make([]float64, n)
-		// figures returns the interval of customers (x, t_x, T) of mean
-		// spend z and expectations p, adding w times their draws to the
-		// totals.
-		figures := func(x, tx, T, z float64, p int, w float64) (CustomerInterval, error) {
+		// figures returns the interval of customer i, of x repeat
+		// purchases, mean spend z and pattern p, adding w times their
+		// draws to the totals.
+		figures := func(i int, x, z float64, p int, w float64) (CustomerInterval, error) {
 			for j := range n {
-				alive, ok := models[j].aliveProbability(x, tx, T)
-				if !ok {
-					return CustomerInterval{}, notComputable(fn, models[j])
+				a := 1.0
+				if alive != nil {
+					var ok bool
+					if a, ok = alive(i, j); !ok {
+						return CustomerInterval{}, notComputable(fn, t.models[j])
+					}
 				}
-				e := table[p*n+j]
-				purchases := alive * e.purchases
-				value := v.margin * spendOf(spendDraws[j], x, z) * alive * e.discounted
+				e := t.table[p*n+j]
+				purchases := a * e.purchases
+				value := margin * spendOf(spendDraws[j], x, z) * a * e.discounted
 				if math.IsNaN(value) {
 					value = math.Inf(1) // an infinite spend at a vanishing chance
 				}
@@ -366,23 +478,20 @@ func valueIntervals(fn string, family purchaseFamily, spend fitted, b Base, v *v
 		fail := func(i int, err error) {
 			ps.err = naming(fmt.Errorf("btyd: %s: %w", fn, err), fn, "customer", int64(i+1))
 		}
-		// A customer without a repeat purchase depends on T alone: their
-		// figures are computed once for each T, in the order of the
-		// pairs, and weighted by their number.
-		zeros := make([]float64, np)
-		zeroAt := make([]int, np) // the first such customer of each pair
+		zeros := make([]float64, t.patterns)
+		zeroAt := make([]int, t.patterns) // the first such customer of each pattern
 		for i := lo; i < hi; i++ {
-			if b.Customers[i].X == 0 {
-				if zeros[pairOf[i]] == 0 {
-					zeroAt[pairOf[i]] = i
+			if _, x, _, p := customer(i); x == 0 {
+				if zeros[p] == 0 {
+					zeroAt[p] = i
 				}
-				zeros[pairOf[i]]++
+				zeros[p]++
 			}
 		}
-		zeroIntervals := make([]CustomerInterval, np)
+		zeroIntervals := make([]CustomerInterval, t.patterns)
 		for p, w := range zeros {
 			if w > 0 {
-				iv, err := figures(0, 0, pairs[p].T, 0, p, w)
+				iv, err := figures(zeroAt[p], 0, 0, p, w)
 				if err != nil {
 					fail(zeroAt[p], err)
 					return
@@ -391,18 +500,18 @@ func valueIntervals(fn string, family purchaseFamily, spend fitted, b Base, v *v
 			}
 		}
 		for i := lo; i < hi; i++ {
-			cu := &b.Customers[i]
-			if cu.X == 0 {
-				out.Customers[i] = zeroIntervals[pairOf[i]]
+			id, x, z, p := customer(i)
+			if x == 0 {
+				out.Customers[i] = zeroIntervals[p]
 			} else {
-				iv, err := figures(float64(cu.X), cu.Tx, cu.T, toFloat(cu.Spend), int(pairOf[i]), 1)
+				iv, err := figures(i, float64(x), z, int(p), 1)
 				if err != nil {
 					fail(i, err)
 					return
 				}
 				out.Customers[i] = iv
 			}
-			out.Customers[i].ID = cu.ID
+			out.Customers[i].ID = id
 		}
 	})
 	totalP, totalV := make([]float64, n), make([]float64, n)
@@ -417,8 +526,8 @@ func valueIntervals(fn string, family purchaseFamily, spend fitted, b Base, v *v
 	}
 	slices.Sort(totalP)
 	slices.Sort(totalV)
-	out.Purchases = Interval{stat.Quantile((1-c.level)/2, stat.Empirical, totalP, nil), stat.Quantile((1+c.level)/2, stat.Empirical, totalP, nil)}
-	low, high := stat.Quantile((1-c.level)/2, stat.Empirical, totalV, nil), stat.Quantile((1+c.level)/2, stat.Empirical, totalV, nil)
+	out.Purchases = Interval{stat.Quantile((1-level)/2, stat.Empirical, totalP, nil), stat.Quantile((1+level)/2, stat.Empirical, totalP, nil)}
+	low, high := stat.Quantile((1-level)/2, stat.Empirical, totalV, nil), stat.Quantile((1+level)/2, stat.Empirical, totalV, nil)
 	if math.IsInf(high, 0) || math.IsNaN(high) {
 		return ValuationIntervals{}, fmt.Errorf("btyd: %s: total value: %w: the high end is infinite", fn, clv.ErrOutOfRange)
 	}

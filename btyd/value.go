@@ -360,6 +360,70 @@ func (c *pairCache[V]) get(x int64, T float64) (V, error) {
 	return v, err
 }
 
+// A discreteValuer holds the checked inputs of DiscreteValues: the
+// opportunities of the horizon and their discount factors.
+type discreteValuer struct {
+	config        valueConfig
+	margin        float64
+	opportunities int64     // n_H
+	discount      []float64 // opportunity k's (1 + d)^(−kL/P), k = 1 … n_H
+}
+
+// newDiscreteValuer checks the inputs of DiscreteValues, each customer of
+// o among them.
+func newDiscreteValuer(fn string, m BGBB, g GammaGamma, o Opportunities, h Horizon, opts []ValueOption) (*discreteValuer, error) {
+	c := newValueConfig(opts)
+	if err := m.check(fn); err != nil {
+		return nil, err
+	}
+	if err := g.check(fn); err != nil {
+		return nil, err
+	}
+	every, err := sixteenths(fn, "every", o.Every)
+	if err != nil {
+		return nil, err
+	}
+	period, err := sixteenths(fn, "horizon period", h.Period)
+	if err != nil {
+		return nil, err
+	}
+	ratePeriod, err := checkUnit(fn+": discount rate", "period", c.ratePeriod)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case h.Length <= 0:
+		return nil, fmt.Errorf("btyd: %s: horizon length = %d: %w", fn, h.Length, clv.ErrNonPositive)
+	case float64(h.Length)*float64(period)/16 > maxHorizonDays:
+		return nil, fmt.Errorf("btyd: %s: horizon = %d %ss: %w: beyond 1000 years", fn, h.Length, h.Period, clv.ErrOutOfRange)
+	case c.stepSet && c.step != o.Every:
+		return nil, fmt.Errorf("btyd: %s: step = %v: %w: the step of a discrete valuation is its opportunity, a %s", fn, c.step, clv.ErrInconsistent, o.Every)
+	}
+	if err := c.checkMoney(fn); err != nil {
+		return nil, err
+	}
+	n := int64(h.Length) * period / every
+	if n == 0 {
+		return nil, fmt.Errorf("btyd: %s: horizon = %d %ss: %w: shorter than one opportunity, a %s", fn, h.Length, h.Period, clv.ErrInconsistent, o.Every)
+	}
+	for i := range o.Customers {
+		cu := &o.Customers[i]
+		if err := checkOpportunity(fn, cu.X, cu.Tx, cu.N); err != nil {
+			return nil, naming(err, fn, "customer", int64(i+1))
+		}
+		if err := checkSpend(fn, cu.X, cu.Spend); err != nil {
+			return nil, naming(err, fn, "customer", int64(i+1))
+		}
+	}
+	// Opportunity k's discount factor, (1 + d)^(−kL/P).
+	rate := math.Log1p(toFloat(c.rate)) * float64(every) / 16 / ratePeriod
+	v := &discreteValuer{config: c, margin: toFloat(c.margin), opportunities: n, discount: make([]float64, n)}
+	for k := range v.discount {
+		v.discount[k] = math.Exp(-rate * float64(k+1))
+	}
+	return v, nil
+}
+
 // DiscreteValues returns the lifetime value of each customer of o over a
 // horizon by the BG/BB model m and the gamma–gamma model g, as [Values]
 // does for the continuous models, counted at o's opportunities. The
@@ -401,60 +465,17 @@ func (c *pairCache[V]) get(x int64, T float64) (V, error) {
 // [GammaGamma.ExpectedSpend] for their spend.
 func DiscreteValues(m BGBB, g GammaGamma, o Opportunities, h Horizon, opts ...ValueOption) (Valuation, error) {
 	const fn = "discrete values"
-	c := newValueConfig(opts)
-	if err := m.check(fn); err != nil {
-		return Valuation{}, err
-	}
-	if err := g.check(fn); err != nil {
-		return Valuation{}, err
-	}
-	every, err := sixteenths(fn, "every", o.Every)
+	v, err := newDiscreteValuer(fn, m, g, o, h, opts)
 	if err != nil {
 		return Valuation{}, err
 	}
-	period, err := sixteenths(fn, "horizon period", h.Period)
-	if err != nil {
-		return Valuation{}, err
-	}
-	ratePeriod, err := checkUnit(fn+": discount rate", "period", c.ratePeriod)
-	if err != nil {
-		return Valuation{}, err
-	}
-	switch {
-	case h.Length <= 0:
-		return Valuation{}, fmt.Errorf("btyd: %s: horizon length = %d: %w", fn, h.Length, clv.ErrNonPositive)
-	case float64(h.Length)*float64(period)/16 > maxHorizonDays:
-		return Valuation{}, fmt.Errorf("btyd: %s: horizon = %d %ss: %w: beyond 1000 years", fn, h.Length, h.Period, clv.ErrOutOfRange)
-	case c.stepSet && c.step != o.Every:
-		return Valuation{}, fmt.Errorf("btyd: %s: step = %v: %w: the step of a discrete valuation is its opportunity, a %s", fn, c.step, clv.ErrInconsistent, o.Every)
-	}
-	if err := c.checkMoney(fn); err != nil {
-		return Valuation{}, err
-	}
-	n := int64(h.Length) * period / every
-	if n == 0 {
-		return Valuation{}, fmt.Errorf("btyd: %s: horizon = %d %ss: %w: shorter than one opportunity, a %s", fn, h.Length, h.Period, clv.ErrInconsistent, o.Every)
-	}
-	// Opportunity k's discount factor, (1 + d)^(−kL/P).
-	rate := math.Log1p(toFloat(c.rate)) * float64(every) / 16 / ratePeriod
-	discount := make([]float64, n)
-	for k := range discount {
-		discount[k] = math.Exp(-rate * float64(k+1))
-	}
-	margin := toFloat(c.margin)
-
+	n, discount, margin, c := v.opportunities, v.discount, v.margin, v.config
 	out := Valuation{Horizon: Horizon{Length: int(n), Period: o.Every}, Step: o.Every, Customers: make([]CustomerValue, len(o.Customers))}
 	type outlook struct{ alive, purchases, discounted float64 }
 	cache := make(map[[3]int64]outlook)
 	var purchases, total kahan
 	for i := range o.Customers {
 		cu := &o.Customers[i]
-		if err := checkOpportunity(fn, cu.X, cu.Tx, cu.N); err != nil {
-			return Valuation{}, naming(err, fn, "customer", int64(i+1))
-		}
-		if err := checkSpend(fn, cu.X, cu.Spend); err != nil {
-			return Valuation{}, naming(err, fn, "customer", int64(i+1))
-		}
 		key := [3]int64{cu.X, cu.Tx, cu.N}
 		e, ok := cache[key]
 		if !ok {
