@@ -75,7 +75,7 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&in.json, "json", false, "print the result as JSON")
 	fs.StringVar(&in.model, "model", "bgnbd", "purchase model: "+modelNames()+" (bgbb counts purchases at opportunities of -unit; all compares the continuous models, not bgbb, whose likelihood is of other data, and values with the lowest BIC)")
 	fs.Float64Var(&in.level, "level", btyd.DefaultLevel, "level of the intervals around expected purchases and values, from 0 to 1")
-	fs.IntVar(&in.draws, "draws", 100, "parameter draws behind the intervals; 0 for none (each costs about a tenth of a second a million customers); no intervals for bgbb")
+	fs.IntVar(&in.draws, "draws", 100, "parameter draws behind the intervals; 0 for none (each costs about a tenth of a second a million customers)")
 	fs.StringVar(&in.plot, "plot", "", "draw the holdout and tracking charts to this SVG file (needs -holdout-end; bgbb draws the holdout chart alone)")
 	fs.Usage = func() {}
 
@@ -252,7 +252,7 @@ func (r *customerResult) discreteModel(s *btyd.Summarizer, in customerInputs) er
 		return err
 	}
 	r.discrete = &o
-	f, err := fitBGBB(o, r.base.Holdout > 0)
+	f, fit, err := fitBGBB(o, r.base.Holdout > 0)
 	if err != nil {
 		return err
 	}
@@ -265,13 +265,30 @@ func (r *customerResult) discreteModel(s *btyd.Summarizer, in customerInputs) er
 		return err
 	}
 	h := btyd.Horizon{Length: in.horizon, Period: in.horizonUnit}
-	if r.valuation, err = btyd.DiscreteValues(f.Model.(btyd.BGBB), r.spend.Model, o, h, in.valueOptions()...); err != nil {
+	if r.valuation, err = btyd.DiscreteValues(fit.Model, r.spend.Model, o, h, in.valueOptions()...); err != nil {
 		return err
 	}
 	if in.draws > 0 {
-		r.noIntervals = "BG/BB has none; -draws is for the continuous models"
+		iv, err := btyd.DiscreteValueIntervals(fit, r.spend, o, h, in.intervalOptions()...)
+		r.setIntervals(iv, err)
 	}
 	return nil
+}
+
+// intervalOptions are the options of the intervals the flags set.
+func (in *customerInputs) intervalOptions() []btyd.IntervalOption {
+	return []btyd.IntervalOption{btyd.WithLevel(in.level), btyd.WithDraws(in.draws), btyd.WithValueOptions(in.valueOptions()...)}
+}
+
+// setIntervals keeps the intervals, or why there are none. Intervals are
+// a help, not the result: a fit too uncertain to draw from leaves them
+// out, and says why.
+func (r *customerResult) setIntervals(iv btyd.ValuationIntervals, err error) {
+	if err != nil {
+		r.noIntervals = strings.TrimPrefix(err.Error(), "btyd: ")
+		return
+	}
+	r.intervals = &iv
 }
 
 // continuousModel fits the continuous models -model names to s and values
@@ -292,15 +309,8 @@ func (r *customerResult) continuousModel(s *btyd.Summarizer, in customerInputs) 
 		return err
 	}
 	if in.draws > 0 {
-		// Intervals are a help, not the result: a fit too uncertain to draw
-		// from leaves them out, and says why.
-		iv, err := btyd.ValueIntervals(r.fits[r.best].fit, r.spend, r.base, h,
-			btyd.WithLevel(in.level), btyd.WithDraws(in.draws), btyd.WithValueOptions(valueOpts...))
-		if err != nil {
-			r.noIntervals = strings.TrimPrefix(err.Error(), "btyd: ")
-		} else {
-			r.intervals = &iv
-		}
+		iv, err := btyd.ValueIntervals(r.fits[r.best].fit, r.spend, r.base, h, in.intervalOptions()...)
+		r.setIntervals(iv, err)
 	}
 	if in.plot != "" {
 		tr, err := btyd.Track(m, s)

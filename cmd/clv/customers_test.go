@@ -381,10 +381,13 @@ func TestCustomersBGBB(t *testing.T) {
 	}
 	spend, err := btyd.FitGammaGamma(spenders)
 	require.NoError(t, err)
-	v, err := btyd.DiscreteValues(fit.Model, spend.Model, o, btyd.Horizon{Length: 1, Period: clv.Year},
-		btyd.WithDiscountRate(decimal.RequireFromString("0.1"), clv.Year), btyd.WithGrossMargin(decimal.RequireFromString("0.4")), btyd.WithScale(2))
+	year := btyd.Horizon{Length: 1, Period: clv.Year}
+	valueOpts := []btyd.ValueOption{btyd.WithDiscountRate(decimal.RequireFromString("0.1"), clv.Year), btyd.WithGrossMargin(decimal.RequireFromString("0.4")), btyd.WithScale(2)}
+	v, err := btyd.DiscreteValues(fit.Model, spend.Model, o, year, valueOpts...)
 	require.NoError(t, err)
 	assert.Equal(t, 12, v.Horizon.Length)
+	iv, err := btyd.DiscreteValueIntervals(fit, spend, o, year, btyd.WithDraws(100), btyd.WithValueOptions(valueOpts...))
+	require.NoError(t, err)
 
 	dir := t.TempDir()
 	out, plot := filepath.Join(dir, "bgbb.csv"), filepath.Join(dir, "bgbb.svg")
@@ -392,7 +395,8 @@ func TestCustomersBGBB(t *testing.T) {
 		"-discount", "0.1", "-margin", "0.4", "-out", out, "-plot", plot, "-top", "3")
 	code, stdout, stderr := runArgs(args...)
 	require.Equal(t, 0, code, stderr)
-	assert.Equal(t, "clv customers: "+samplePath+": no intervals: BG/BB has none; -draws is for the continuous models\n", stderr)
+	assert.Empty(t, stderr)
+	assert.Contains(t, stdout, fmt.Sprintf("90 %% intervals, from 100 draws of the fits' parameters: value %s to %s", iv.Value.Low.StringFixed(2), iv.Value.High.StringFixed(2)))
 	m, se := fit.Model, fit.StdErr
 	assert.Contains(t, stdout, fmt.Sprintf("purchases, BG/BB:       alpha %s  beta %s  gamma %s  delta %s\n",
 		pm(m.Alpha, se.Alpha), pm(m.Beta, se.Beta), pm(m.Gamma, se.Gamma), pm(m.Delta, se.Delta)))
@@ -409,7 +413,8 @@ func TestCustomersBGBB(t *testing.T) {
 	defer f.Close()
 	records, err := csv.NewReader(f).ReadAll()
 	require.NoError(t, err)
-	assert.Equal(t, []string{"customer", "x", "t_x", "n", "spend", "holdout_x", "p_alive", "purchases", "discounted_purchases", "expected_spend", "value"}, records[0])
+	assert.Equal(t, []string{"customer", "x", "t_x", "n", "spend", "holdout_x", "p_alive", "purchases", "discounted_purchases", "expected_spend", "value",
+		"purchases_low", "purchases_high", "value_low", "value_high"}, records[0])
 	require.Len(t, records, len(o.Customers)+1)
 	index := map[string]int{}
 	for i, c := range o.Customers {
@@ -426,6 +431,10 @@ func TestCustomersBGBB(t *testing.T) {
 		assert.Equal(t, []string{strconv.FormatFloat(cv.ProbAlive, 'f', 6, 64), strconv.FormatFloat(cv.Purchases, 'f', 6, 64), strconv.FormatFloat(cv.DiscountedPurchases, 'f', 6, 64)}, rec[6:9], c.ID)
 		assert.True(t, decimal.RequireFromString(rec[9]).Equal(cv.Spend), c.ID)
 		assert.True(t, decimal.RequireFromString(rec[10]).Equal(cv.Value), c.ID)
+		ci := iv.Customers[i]
+		assert.Equal(t, []string{strconv.FormatFloat(ci.Purchases.Low, 'f', 6, 64), strconv.FormatFloat(ci.Purchases.High, 'f', 6, 64)}, rec[11:13], c.ID)
+		assert.True(t, decimal.RequireFromString(rec[13]).Equal(ci.Value.Low), c.ID)
+		assert.True(t, decimal.RequireFromString(rec[14]).Equal(ci.Value.High), c.ID)
 		holdout += c.HoldoutX
 	}
 	var byFrequency int64

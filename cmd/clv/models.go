@@ -137,10 +137,10 @@ func (f *purchaseFit) criteria() {
 // the holdout if there is one, which fails if it holds no whole
 // opportunity. Its AIC and BIC are of the opportunities'
 // likelihood, not comparable with the continuous models'.
-func fitBGBB(o btyd.Opportunities, holdout bool) (purchaseFit, error) {
+func fitBGBB(o btyd.Opportunities, holdout bool) (purchaseFit, btyd.BGBBFit, error) {
 	fit, err := btyd.FitBGBB(o.Histories)
 	if err != nil {
-		return purchaseFit{}, err
+		return purchaseFit{}, fit, err
 	}
 	m, se := fit.Model, fit.StdErr
 	f := purchaseFit{Name: bgbbName, title: "BG/BB", Model: m, Stats: fit.Stats,
@@ -149,11 +149,11 @@ func fitBGBB(o btyd.Opportunities, holdout bool) (purchaseFit, error) {
 	if holdout {
 		h, err := btyd.CompareDiscreteHoldout(m, o)
 		if err != nil {
-			return purchaseFit{}, err
+			return purchaseFit{}, fit, err
 		}
 		f.Holdout = &h
 	}
-	return f, nil
+	return f, fit, nil
 }
 
 // printFit prints a fit's parameters with their standard errors.
