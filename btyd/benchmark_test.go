@@ -238,3 +238,68 @@ func BenchmarkCompareHoldout(b *testing.B) {
 		}
 	}
 }
+
+// benchOpportunities counts the benchmark base at monthly opportunities,
+// once, with the fits of BG/BB and gamma–gamma to it.
+var benchOpportunities = sync.OnceValues(func() (btyd.Opportunities, error) {
+	s, _ := benchBase()
+	return s.Opportunities(clv.Month)
+})
+
+func BenchmarkOpportunities(b *testing.B) {
+	s, _ := benchBase()
+	b.ReportAllocs()
+	var o btyd.Opportunities
+	for b.Loop() {
+		var err error
+		if o, err = s.Opportunities(clv.Month); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(o.Histories)), "histories")
+}
+
+// BenchmarkDiscreteValues prices every customer of the benchmark base at
+// monthly opportunities over a year at 10 % a year under BG/BB: P(alive),
+// expected purchases, expected spend and value for each of the million.
+func BenchmarkDiscreteValues(b *testing.B) {
+	o, err := benchOpportunities()
+	if err != nil {
+		b.Fatal(err)
+	}
+	fit, err := btyd.FitBGBB(o.Histories)
+	if err != nil {
+		b.Fatal(err)
+	}
+	spenders := make([]btyd.Customer, len(o.Customers))
+	for i, c := range o.Customers {
+		spenders[i] = btyd.Customer{ID: c.ID, X: c.X, Spend: c.Spend}
+	}
+	spend, err := btyd.FitGammaGamma(spenders)
+	if err != nil {
+		b.Fatal(err)
+	}
+	horizon := btyd.Horizon{Length: 12, Period: clv.Month}
+	rate := btyd.WithDiscountRate(decimal.RequireFromString("0.1"), clv.Year)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := btyd.DiscreteValues(fit.Model, spend.Model, o, horizon, rate); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(o.Customers)), "customers")
+}
+
+func BenchmarkFitBGBBOpportunities(b *testing.B) {
+	o, err := benchOpportunities()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := btyd.FitBGBB(o.Histories); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(o.Histories)), "histories")
+}

@@ -452,7 +452,8 @@ func newDiscreteValuer(fn string, m BGBB, g GammaGamma, o Opportunities, h Horiz
 // rounding happens, as in [Values]. Options set the discount rate
 // ([WithDiscountRate]), the gross margin ([WithGrossMargin]) and the
 // scale ([WithScale]); the step is always an opportunity. The expectations
-// are computed once for each distinct (x, t_x, n).
+// are computed once for each distinct (x, t_x, n), on two goroutines for a
+// large base.
 //
 // It returns an error if m or g is not valid, one wrapping
 // [clv.ErrUnknownPeriod] for an unknown o.Every, horizon period or rate
@@ -472,36 +473,49 @@ func DiscreteValues(m BGBB, g GammaGamma, o Opportunities, h Horizon, opts ...Va
 	n, discount, margin, c := v.opportunities, v.discount, v.margin, v.config
 	out := Valuation{Horizon: Horizon{Length: int(n), Period: o.Every}, Step: o.Every, Customers: make([]CustomerValue, len(o.Customers))}
 	type outlook struct{ alive, purchases, discounted float64 }
-	cache := make(map[[3]int64]outlook)
-	var purchases, total kahan
-	for i := range o.Customers {
-		cu := &o.Customers[i]
-		key := [3]int64{cu.X, cu.Tx, cu.N}
-		e, ok := cache[key]
-		if !ok {
-			e.alive, e.purchases, e.discounted = m.outlook(cu.X, cu.Tx, cu.N, n, discount)
-			cache[key] = e
-		}
-		spend, err := g.expectedSpend(fn, float64(cu.X), toFloat(cu.Spend))
-		if err != nil {
-			return Valuation{}, naming(err, fn, "customer", int64(i+1))
-		}
-		value := margin * spend * e.discounted
-		out.Customers[i] = CustomerValue{
-			ID:                  cu.ID,
-			ProbAlive:           e.alive,
-			Purchases:           e.purchases,
-			DiscountedPurchases: e.discounted,
-			Spend:               toDecimal(spend, c.scale),
-			Value:               toDecimal(value, c.scale),
-		}
-		purchases.add(e.purchases)
-		total.add(value)
+	var parts [2]struct {
+		purchases, value kahan
+		err              error
 	}
-	out.Purchases = purchases.value()
-	if v := total.value(); math.IsInf(v, 0) || math.IsNaN(v) {
+	split(len(o.Customers), func(part, lo, hi int) {
+		p := &parts[part]
+		cache := make(map[[3]int64]outlook)
+		for i := lo; i < hi; i++ {
+			cu := &o.Customers[i]
+			key := [3]int64{cu.X, cu.Tx, cu.N}
+			e, ok := cache[key]
+			if !ok {
+				e.alive, e.purchases, e.discounted = m.outlook(cu.X, cu.Tx, cu.N, n, discount)
+				cache[key] = e
+			}
+			spend, err := g.expectedSpend(fn, float64(cu.X), toFloat(cu.Spend))
+			if err != nil {
+				p.err = naming(err, fn, "customer", int64(i+1))
+				return
+			}
+			value := margin * spend * e.discounted
+			out.Customers[i] = CustomerValue{
+				ID:                  cu.ID,
+				ProbAlive:           e.alive,
+				Purchases:           e.purchases,
+				DiscountedPurchases: e.discounted,
+				Spend:               toDecimal(spend, c.scale),
+				Value:               toDecimal(value, c.scale),
+			}
+			p.purchases.add(e.purchases)
+			p.value.add(value)
+		}
+	})
+	for _, p := range parts {
+		if p.err != nil {
+			return Valuation{}, p.err
+		}
+	}
+	out.Purchases = parts[0].purchases.value() + parts[1].purchases.value()
+	total := parts[0].value.value() + parts[1].value.value()
+	if math.IsInf(total, 0) || math.IsNaN(total) {
 		return Valuation{}, fmt.Errorf("btyd: %s: %w: the total value overflows float64", fn, clv.ErrOutOfRange)
 	}
-	out.Value = toDecimal(total.value(), c.scale)
+	out.Value = toDecimal(total, c.scale)
 	return out, nil
 }
