@@ -712,7 +712,9 @@ func BenchmarkFitBGBBDonations(b *testing.B) {
 
 // BenchmarkBGBBPredictions gives each of the million customers their
 // P(alive), expected purchases over the next 5 opportunities and DERT at
-// 10 % an opportunity.
+// 10 % an opportunity, one call of the methods at a time, on one
+// goroutine: the cost of a call. For the whole base, DiscreteValues
+// computes each distinct (x, t_x, n) once (BenchmarkDiscreteValues).
 func BenchmarkBGBBPredictions(b *testing.B) {
 	hs := bgbbBase()
 	m := btyd.BGBB{Alpha: 1.2, Beta: 0.75, Gamma: 0.66, Delta: 2.8}
