@@ -14,6 +14,7 @@ import (
 
 	"github.com/clvkit/clv"
 	"github.com/clvkit/clv/btyd"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -627,6 +628,30 @@ func FuzzBGBB(f *testing.F) {
 		check("E[X(n, n + n*)]", c, err, 0, float64(nStar)*(1+1e-9))
 		v, err := m.DERT(x, tx, n, d)
 		check("DERT", v, err, 0, 1/d*(1+1e-9))
+
+		// The customer valued over n* monthly opportunities, n = 0
+		// included, at d a month.
+		if math.IsNaN(d) || math.IsInf(d, 0) {
+			return
+		}
+		cu := btyd.DiscreteCustomer{ID: "c", X: x, Tx: tx, N: n, Spend: decimal.Zero}
+		if x > 0 {
+			cu.Spend = decimal.New(25, 0)
+		}
+		o := btyd.Opportunities{Every: clv.Month, Customers: []btyd.DiscreteCustomer{cu}}
+		val, err := btyd.DiscreteValues(m, btyd.GammaGamma{P: 6, Q: 4, Gamma: 15}, o, btyd.Horizon{Length: int(nStar), Period: clv.Month},
+			btyd.WithDiscountRate(decimal.NewFromFloat(math.Abs(d)), clv.Month))
+		if err != nil {
+			if !isSentinel(err) || !strings.HasPrefix(err.Error(), "btyd: discrete values: ") {
+				t.Fatalf("discrete values: %v", err)
+			}
+			return
+		}
+		cv := val.Customers[0]
+		if !(cv.ProbAlive >= 0 && cv.ProbAlive <= 1) || !(cv.Purchases >= 0 && cv.Purchases <= float64(nStar)*(1+1e-9)) ||
+			!(cv.DiscountedPurchases >= 0 && cv.DiscountedPurchases <= cv.Purchases*(1+1e-9)) || cv.Value.Sign() < 0 {
+			t.Fatalf("discrete values of %+v, %+v over %d: %+v", m, cu, nStar, cv)
+		}
 	})
 }
 
