@@ -129,6 +129,29 @@ func spendOf(th []float64, x, z float64) float64 {
 	return th[0] * (th[2] + x*z) / den
 }
 
+// distinctKeys returns the distinct keys of n customers, key(i) being
+// customer i's, in the order of the first customer of each, and the index
+// of each customer's key among them; ok is false if there are more than
+// limit.
+func distinctKeys[K comparable](n int, key func(i int) K, limit int) (keys []K, of []int32, ok bool) {
+	index := make(map[K]int32)
+	of = make([]int32, n)
+	for i := range n {
+		k := key(i)
+		p, seen := index[k]
+		if !seen {
+			if len(keys) == limit {
+				return nil, nil, false
+			}
+			p = int32(len(keys))
+			index[k] = p
+			keys = append(keys, k)
+		}
+		of[i] = p
+	}
+	return keys, of, true
+}
+
 // quantileIndex returns the index in n sorted values of the quantile p
 // that gonum's stat.Quantile returns with stat.Empirical: the first i at
 // which (i + 1) reaches p·n.

@@ -305,22 +305,12 @@ func DiscreteValueIntervals(fit BGBBFit, spend GammaGammaFit, o Opportunities, h
 
 	// The distinct (x, t_x, n) of the base, and each draw's expectations
 	// for each, P(alive) within them.
-	index := make(map[[3]int64]int32)
-	var patterns [][3]int64
-	patternOf := make([]int32, len(o.Customers))
-	for i := range o.Customers {
+	patterns, patternOf, ok := distinctKeys(len(o.Customers), func(i int) [3]int64 {
 		cu := &o.Customers[i]
-		k := [3]int64{cu.X, cu.Tx, cu.N}
-		p, ok := index[k]
-		if !ok {
-			p = int32(len(patterns))
-			index[k] = p
-			patterns = append(patterns, k)
-			if len(patterns)*n > maxIntervalTable {
-				return ValuationIntervals{}, fmt.Errorf("btyd: %s: draws = %d: %w: more than 2^24 expectations for the base's distinct (x, t_x, n); draw fewer", fn, n, clv.ErrOutOfRange)
-			}
-		}
-		patternOf[i] = p
+		return [3]int64{cu.X, cu.Tx, cu.N}
+	}, maxIntervalTable/n)
+	if !ok {
+		return ValuationIntervals{}, fmt.Errorf("btyd: %s: draws = %d: %w: more than 2^24 expectations for the base's distinct (x, t_x, n); draw fewer", fn, n, clv.ErrOutOfRange)
 	}
 	table := make([]pairValue, len(patterns)*n)
 	split(len(table), func(_, lo, hi int) {
@@ -362,22 +352,11 @@ func valueIntervals(fn string, family purchaseFamily, spend fitted, b Base, v *v
 
 	// The distinct (x, T) of the base, and each draw's expectations for
 	// each.
-	pairIndex := make(map[pairKey]int32)
-	var pairs []pairKey
-	pairOf := make([]int32, len(b.Customers))
-	for i := range b.Customers {
-		cu := &b.Customers[i]
-		k := pairKey{cu.X, cu.T}
-		p, ok := pairIndex[k]
-		if !ok {
-			p = int32(len(pairs))
-			pairIndex[k] = p
-			pairs = append(pairs, k)
-			if len(pairs)*n > maxIntervalTable {
-				return ValuationIntervals{}, fmt.Errorf("btyd: %s: draws = %d: %w: more than 2^24 expectations for the base's distinct (x, T); draw fewer", fn, n, clv.ErrOutOfRange)
-			}
-		}
-		pairOf[i] = p
+	pairs, pairOf, ok := distinctKeys(len(b.Customers), func(i int) pairKey {
+		return pairKey{b.Customers[i].X, b.Customers[i].T}
+	}, maxIntervalTable/n)
+	if !ok {
+		return ValuationIntervals{}, fmt.Errorf("btyd: %s: draws = %d: %w: more than 2^24 expectations for the base's distinct (x, T); draw fewer", fn, n, clv.ErrOutOfRange)
 	}
 	np := len(pairs)
 	table := make([]pairValue, np*n) // pair p, draw j at p·n + j: a customer's draws side by side

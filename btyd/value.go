@@ -220,6 +220,26 @@ func newValueConfig(opts []ValueOption) valueConfig {
 	return c
 }
 
+// checkValuation checks what every valuation shares: a horizon of a
+// known period, a positive length and at most 1,000 years; the discount
+// rate's period; and the money options (checkMoney). It returns the
+// lengths in days of the horizon's period and of the rate's.
+func (c *valueConfig) checkValuation(fn string, h Horizon) (period, ratePeriod float64, err error) {
+	if period, err = checkUnit(fn, "horizon period", h.Period); err != nil {
+		return 0, 0, err
+	}
+	if ratePeriod, err = checkUnit(fn+": discount rate", "period", c.ratePeriod); err != nil {
+		return 0, 0, err
+	}
+	switch {
+	case h.Length <= 0:
+		return 0, 0, fmt.Errorf("btyd: %s: horizon length = %d: %w", fn, h.Length, clv.ErrNonPositive)
+	case float64(h.Length)*period > maxHorizonDays:
+		return 0, 0, fmt.Errorf("btyd: %s: horizon = %d %ss: %w: beyond 1000 years", fn, h.Length, h.Period, clv.ErrOutOfRange)
+	}
+	return period, ratePeriod, c.checkMoney(fn)
+}
+
 // checkMoney refuses a scale, discount rate or gross margin out of range.
 func (c *valueConfig) checkMoney(fn string) error {
 	if c.scale < 0 || c.scale > clv.MaxScale {
@@ -258,25 +278,12 @@ func newValuer(fn string, m PurchaseModel, g GammaGamma, b Base, h Horizon, opts
 	if err != nil {
 		return nil, err
 	}
-	period, err := checkUnit(fn, "horizon period", h.Period)
-	if err != nil {
-		return nil, err
-	}
 	step, err := checkUnit(fn, "step", c.step)
 	if err != nil {
 		return nil, err
 	}
-	ratePeriod, err := checkUnit(fn+": discount rate", "period", c.ratePeriod)
+	period, ratePeriod, err := c.checkValuation(fn, h)
 	if err != nil {
-		return nil, err
-	}
-	switch {
-	case h.Length <= 0:
-		return nil, fmt.Errorf("btyd: %s: horizon length = %d: %w", fn, h.Length, clv.ErrNonPositive)
-	case float64(h.Length)*period > maxHorizonDays:
-		return nil, fmt.Errorf("btyd: %s: horizon = %d %ss: %w: beyond 1000 years", fn, h.Length, h.Period, clv.ErrOutOfRange)
-	}
-	if err := c.checkMoney(fn); err != nil {
 		return nil, err
 	}
 	for i := range b.Customers {
@@ -383,26 +390,14 @@ func newDiscreteValuer(fn string, m BGBB, g GammaGamma, o Opportunities, h Horiz
 	if err != nil {
 		return nil, err
 	}
-	period, err := sixteenths(fn, "horizon period", h.Period)
+	periodDays, ratePeriod, err := c.checkValuation(fn, h)
 	if err != nil {
 		return nil, err
 	}
-	ratePeriod, err := checkUnit(fn+": discount rate", "period", c.ratePeriod)
-	if err != nil {
-		return nil, err
-	}
-	switch {
-	case h.Length <= 0:
-		return nil, fmt.Errorf("btyd: %s: horizon length = %d: %w", fn, h.Length, clv.ErrNonPositive)
-	case float64(h.Length)*float64(period)/16 > maxHorizonDays:
-		return nil, fmt.Errorf("btyd: %s: horizon = %d %ss: %w: beyond 1000 years", fn, h.Length, h.Period, clv.ErrOutOfRange)
-	case c.stepSet && c.step != o.Every:
+	if c.stepSet && c.step != o.Every {
 		return nil, fmt.Errorf("btyd: %s: step = %v: %w: the step of a discrete valuation is its opportunity, a %s", fn, c.step, clv.ErrInconsistent, o.Every)
 	}
-	if err := c.checkMoney(fn); err != nil {
-		return nil, err
-	}
-	n := int64(h.Length) * period / every
+	n := int64(h.Length) * int64(math.Round(periodDays*16)) / every
 	if n == 0 {
 		return nil, fmt.Errorf("btyd: %s: horizon = %d %ss: %w: shorter than one opportunity, a %s", fn, h.Length, h.Period, clv.ErrInconsistent, o.Every)
 	}
