@@ -29,6 +29,7 @@ import (
 	"math"
 	"math/bits"
 
+	"github.com/clvkit/clv/internal/fixed"
 	"github.com/shopspring/decimal"
 )
 
@@ -240,7 +241,7 @@ func (d *decoder) accumulator() (*Accumulator, error) {
 		d.fail("version", fmt.Sprintf("%d, not %d", v, encodingVersion))
 	}
 	a := &Accumulator{period: Period(d.upTo("period", uint64(Week)))}
-	a.places = int32(d.upTo("places", maxUnitPlaces))
+	a.places = int32(d.upTo("places", fixed.MaxPlaces))
 	a.rows = int64(d.upTo("rows", math.MaxInt64))
 	a.init()
 	if d.err == nil && a.rows > 0 {

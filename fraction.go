@@ -11,6 +11,7 @@ import (
 	"math/bits"
 	"slices"
 
+	"github.com/clvkit/clv/internal/fixed"
 	"github.com/shopspring/decimal"
 )
 
@@ -104,36 +105,11 @@ func (f fraction) sign() int {
 	return 0
 }
 
-// mul64 returns a × b and whether it fits an int64.
-func mul64(a, b int64) (int64, bool) {
-	hi, lo := bits.Mul64(absU(a), absU(b))
-	if hi != 0 || lo > math.MaxInt64 {
-		return 0, false
-	}
-	if (a < 0) != (b < 0) {
-		return -int64(lo), true
-	}
-	return int64(lo), true
-}
-
-// add64 returns a + b and whether it fits an int64.
-func add64(a, b int64) (int64, bool) {
-	s := a + b
-	return s, (s > a) == (b > 0)
-}
-
-func absU(a int64) uint64 {
-	if a < 0 {
-		return uint64(-(a + 1)) + 1
-	}
-	return uint64(a)
-}
-
 // times returns f × g.
 func (f fraction) times(g fraction) fraction {
 	if f.big == nil && g.big == nil {
-		n, ok1 := mul64(f.num, g.num)
-		d, ok2 := mul64(f.den, g.den)
+		n, ok1 := fixed.Mul(f.num, g.num)
+		d, ok2 := fixed.Mul(f.den, g.den)
 		if ok1 && ok2 {
 			return fraction{num: n, den: d}
 		}
@@ -166,14 +142,14 @@ func (f fraction) over(g fraction) fraction {
 func (f fraction) plus(g fraction) fraction {
 	if f.big == nil && g.big == nil {
 		if f.den == g.den {
-			if n, ok := add64(f.num, g.num); ok {
+			if n, ok := fixed.Add(f.num, g.num); ok {
 				return fraction{num: n, den: f.den}
 			}
 		} else {
-			a, ok1 := mul64(f.num, g.den)
-			b, ok2 := mul64(g.num, f.den)
-			n, ok3 := add64(a, b)
-			d, ok4 := mul64(f.den, g.den)
+			a, ok1 := fixed.Mul(f.num, g.den)
+			b, ok2 := fixed.Mul(g.num, f.den)
+			n, ok3 := fixed.Add(a, b)
+			d, ok4 := fixed.Mul(f.den, g.den)
 			if ok1 && ok2 && ok3 && ok4 {
 				return fraction{num: n, den: d}
 			}
@@ -233,7 +209,7 @@ func (f fraction) scaledSmall(places int32) (int64, bool) {
 		return 0, false
 	}
 	d := uint64(f.den)
-	hi, lo := bits.Mul64(absU(f.num), uint64(tenTo(int64(places)).Int64()))
+	hi, lo := bits.Mul64(fixed.Abs(f.num), uint64(tenTo(int64(places)).Int64()))
 	if hi >= d {
 		return 0, false // the quotient needs more than 64 bits
 	}

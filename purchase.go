@@ -10,6 +10,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/clvkit/clv/internal/fixed"
 	"github.com/shopspring/decimal"
 )
 
@@ -215,12 +216,12 @@ type entry struct {
 // a whole batch without a copy.
 func (p *Purchase) fill(e *entry) {
 	e.customer, e.segment, e.time, e.amount = p.Customer, p.Segment, p.Time, p.Amount
-	e.units, e.places, e.fast = unitsOf(p.Amount)
+	e.units, e.places, e.fast = fixed.Units(p.Amount)
 }
 
 func (r *Row) fill(e *entry) {
 	e.customer, e.segment, e.time, e.places = bytesString(r.Customer), bytesString(r.Segment), r.Time, r.Places
-	if r.Places >= 0 && r.Places <= maxUnitPlaces {
+	if r.Places >= 0 && r.Places <= fixed.MaxPlaces {
 		e.units, e.fast, e.amount = r.Units, true, decimal.Decimal{}
 	} else {
 		// check refuses places beyond MaxScale

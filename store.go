@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unsafe"
 
+	"github.com/clvkit/clv/internal/fixed"
 	"github.com/shopspring/decimal"
 )
 
@@ -413,7 +414,7 @@ func (a *Accumulator) align(units int64, places int32) (int64, decimal.Decimal) 
 // toScale returns units × 10^−from as units × 10^−to, for to ≥ from, or,
 // if that does not fit, as a decimal with units 0.
 func toScale(units int64, from, to int32) (int64, decimal.Decimal) {
-	if v, ok := scaleUnits(units, to-from); ok {
+	if v, ok := fixed.Scale(units, to-from); ok {
 		return v, decimal.Decimal{}
 	}
 	return 0, decimal.New(units, -from)
@@ -428,39 +429,6 @@ func (a *Accumulator) rescale(places int32) {
 	a.places = places
 }
 
-// maxUnitPlaces is the most decimal places a scaled integer sum keeps.
-const maxUnitPlaces = 18
-
-// unitsOf returns d as units × 10^−places with trailing zeros dropped, when
-// |units| < 10^18 and places ≤ 18; otherwise ok is false. It allocates
-// nothing: it is the fast path of summing purchase amounts.
-func unitsOf(d decimal.Decimal) (units int64, places int32, ok bool) {
-	exp := d.Exponent()
-	if exp < -maxUnitPlaces || exp > maxUnitPlaces || d.NumDigits() > 18 {
-		return 0, 0, false
-	}
-	units = d.CoefficientInt64()
-	if exp > 0 {
-		units, ok = scaleUnits(units, exp)
-		return units, 0, ok
-	}
-	places = -exp
-	for places > 0 && units%10 == 0 {
-		units /= 10
-		places--
-	}
-	return units, places, true
-}
-
-// scaleUnits returns units × 10^k for 0 ≤ k ≤ 18, and whether it fits an
-// int64.
-func scaleUnits(units int64, k int32) (int64, bool) {
-	if k == 0 {
-		return units, true
-	}
-	return mul64(units, tenTo(int64(k)).Int64())
-}
-
 // A scaledSum is an exact running sum of decimals: units × 10^−places, with
 // places kept by its owner, plus spill, a decimal holding whatever did not
 // fit an int64. Nearly every sum stays in units, where adding costs no
@@ -473,7 +441,7 @@ type scaledSum struct {
 // add adds units × 10^−places, moving the sum so far to spill if the units
 // would overflow.
 func (s *scaledSum) add(units int64, places int32) {
-	if v, ok := add64(s.units, units); ok {
+	if v, ok := fixed.Add(s.units, units); ok {
 		s.units = v
 		return
 	}
@@ -483,7 +451,7 @@ func (s *scaledSum) add(units int64, places int32) {
 
 // rescale changes the scale of the units from places to more places.
 func (s *scaledSum) rescale(places, more int32) {
-	if v, ok := scaleUnits(s.units, more-places); ok {
+	if v, ok := fixed.Scale(s.units, more-places); ok {
 		s.units = v
 		return
 	}

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/clvkit/clv/internal/fixed"
 	"github.com/shopspring/decimal"
 )
 
@@ -142,8 +143,8 @@ func AverageChurnRate(windows []WindowSummary) (decimal.Decimal, error) {
 	var lost, previous int64
 	for _, w := range windows {
 		var ok1, ok2 bool
-		lost, ok1 = add64(lost, w.LostCustomers)
-		previous, ok2 = add64(previous, w.PreviousCustomers)
+		lost, ok1 = fixed.Add(lost, w.LostCustomers)
+		previous, ok2 = fixed.Add(previous, w.PreviousCustomers)
 		if !ok1 || !ok2 {
 			return decimal.Zero, &argError{fn: "average churn rate", arg: "customers", err: ErrOutOfRange}
 		}
@@ -402,9 +403,9 @@ func AddSummaries(parts ...Summary) (Summary, error) {
 			ok = ok && addWindows(all.Segments[k].Windows, seg.Windows, at)
 		}
 		var o1, o2, o3 bool
-		all.Purchases, o1 = add64(all.Purchases, s.Purchases)
-		all.Refunds, o2 = add64(all.Refunds, s.Refunds)
-		all.Customers, o3 = add64(all.Customers, s.Customers)
+		all.Purchases, o1 = fixed.Add(all.Purchases, s.Purchases)
+		all.Refunds, o2 = fixed.Add(all.Refunds, s.Refunds)
+		all.Customers, o3 = fixed.Add(all.Customers, s.Customers)
 		ok = ok && o1 && o2 && o3
 		all.Revenue = all.Revenue.Add(s.Revenue)
 	}
@@ -422,7 +423,7 @@ func addWindows(all, part []WindowSummary, at int) bool {
 	ok := true
 	sum := func(a *int64, b int64) {
 		var fits bool
-		*a, fits = add64(*a, b)
+		*a, fits = fixed.Add(*a, b)
 		ok = ok && fits
 	}
 	for k, w := range part {

@@ -14,6 +14,7 @@ import (
 	"unsafe"
 
 	"github.com/clvkit/clv"
+	"github.com/clvkit/clv/internal/fixed"
 	"github.com/shopspring/decimal"
 )
 
@@ -280,7 +281,7 @@ func (s *Summarizer) check(fn string, p *clv.Purchase, r *row) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	r.units, r.places, r.fast = unitsOf(p.Amount)
+	r.units, r.places, r.fast = fixed.Units(p.Amount)
 	negative := r.units < 0
 	if !r.fast {
 		if err := checkAmount(fn, "amount", p.Amount); err != nil {
@@ -303,7 +304,7 @@ func (s *Summarizer) checkRow(fn string, w *clv.Row, r *row) (int, error) {
 	if w.Places < 0 || w.Places > clv.MaxScale {
 		return 0, fmt.Errorf("btyd: %s: places = %d: %w: must be from 0 to %d", fn, w.Places, clv.ErrOutOfRange, clv.MaxScale)
 	}
-	r.units, r.places, r.fast = w.Units, w.Places, w.Places <= maxUnitPlaces
+	r.units, r.places, r.fast = w.Units, w.Places, w.Places <= fixed.MaxPlaces
 	if !r.fast { // beyond the integer sums, as a decimal
 		r.units, r.places, r.slow = 0, 0, decimal.New(w.Units, -w.Places)
 	}
@@ -872,7 +873,7 @@ func (s *Summarizer) ids(refs []customerRef) string {
 // repeatMean returns the mean amount of the x repeat days of c.
 func (sh *shard) repeatMean(c *customerState, x int64) decimal.Decimal {
 	if c.extra == 0 {
-		if repeat, ok := add64(c.cal, -c.first); ok && c.first != math.MinInt64 {
+		if repeat, ok := fixed.Add(c.cal, -c.first); ok && c.first != math.MinInt64 {
 			return meanUnits(repeat, sh.places, x, clv.DefaultScale)
 		}
 	}

@@ -36,6 +36,7 @@ import (
 	"unsafe"
 
 	"github.com/clvkit/clv"
+	"github.com/clvkit/clv/internal/fixed"
 	"github.com/shopspring/decimal"
 )
 
@@ -130,7 +131,7 @@ func (sh *shard) sumsAt(c *customerState, places int32) (units [3]int64, spill [
 		if c.extra != 0 {
 			spill[k] = *f.spill(&sh.extras[c.extra-1])
 		}
-		if v, ok := scaleUnits(u, places-sh.places); ok {
+		if v, ok := fixed.Scale(u, places-sh.places); ok {
 			units[k] = v
 		} else {
 			spill[k] = spill[k].Add(decimal.New(u, -sh.places))
@@ -284,7 +285,7 @@ func (d *summaryDecoder) contents(s *Summarizer) {
 	s.later = int64(d.upTo("later", math.MaxInt64-uint64(s.purchases)))
 	s.refunds = int64(d.upTo("refunds", math.MaxInt64-uint64(s.purchases+s.later)))
 	s.rows = s.purchases + s.later + s.refunds
-	places := int32(d.upTo("places", maxUnitPlaces))
+	places := int32(d.upTo("places", fixed.MaxPlaces))
 	s.seed = maphash.MakeSeed()
 
 	// The customers, read and checked, then placed in their shards.

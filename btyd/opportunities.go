@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/clvkit/clv"
+	"github.com/clvkit/clv/internal/fixed"
 	"github.com/shopspring/decimal"
 )
 
@@ -258,8 +259,8 @@ func dayString(d int32) string {
 // of Summarizer.Opportunities.
 func (sh *shard) opportunityMean(c *customerState, days, inRepeat, x int64) decimal.Decimal {
 	if c.extra == 0 && c.first != math.MinInt64 {
-		if repeat, ok := add64(c.cal, -c.first); ok {
-			if num, ok := mul64(repeat, inRepeat); ok {
+		if repeat, ok := fixed.Add(c.cal, -c.first); ok {
+			if num, ok := fixed.Mul(repeat, inRepeat); ok {
 				return meanUnits(num, sh.places, days*x, clv.DefaultScale)
 			}
 		}

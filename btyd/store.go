@@ -16,6 +16,7 @@ import (
 	"slices"
 	"unsafe"
 
+	"github.com/clvkit/clv/internal/fixed"
 	"github.com/shopspring/decimal"
 )
 
@@ -220,7 +221,7 @@ func (f sumField) spill(x *customerExtra) *decimal.Decimal {
 // moving the units to the spill if they would overflow.
 func (s *shard) addAmount(c *customerState, f sumField, units int64, slow decimal.Decimal) {
 	u := f.units(c)
-	if v, ok := add64(*u, units); ok {
+	if v, ok := fixed.Add(*u, units); ok {
 		*u = v
 	} else {
 		d := f.spill(s.extra(c))
@@ -259,21 +260,21 @@ func (s *shard) align(units int64, places int32) (int64, decimal.Decimal) {
 	if places > s.places {
 		s.rescale(places)
 	}
-	if v, ok := scaleUnits(units, s.places-places); ok {
+	if v, ok := fixed.Scale(units, s.places-places); ok {
 		return v, decimal.Decimal{}
 	}
 	return 0, decimal.New(units, -places)
 }
 
 // rescale raises the scale of every sum to places. It runs at most
-// maxUnitPlaces times in a shard's life.
+// fixed.MaxPlaces times in a shard's life.
 func (s *shard) rescale(places int32) {
 	k := places - s.places
 	for i := range s.count {
 		c := s.state(i)
 		for _, f := range [...]sumField{calSum, firstSum, holdSum} {
 			u := f.units(c)
-			if v, ok := scaleUnits(*u, k); ok {
+			if v, ok := fixed.Scale(*u, k); ok {
 				*u = v
 				continue
 			}
@@ -285,75 +286,12 @@ func (s *shard) rescale(places int32) {
 	s.places = places
 }
 
-// maxUnitPlaces is the most decimal places the integer sums count.
-const maxUnitPlaces = 18
-
-// unitsOf returns d as units × 10^−places with trailing zeros dropped,
-// when |units| < 10^18 and places ≤ 18; otherwise ok is false. It
-// allocates nothing.
-func unitsOf(d decimal.Decimal) (units int64, places int32, ok bool) {
-	exp := d.Exponent()
-	if exp < -maxUnitPlaces || exp > maxUnitPlaces || d.NumDigits() > 18 {
-		return 0, 0, false
-	}
-	units = d.CoefficientInt64()
-	if exp > 0 {
-		units, ok = scaleUnits(units, exp)
-		return units, 0, ok
-	}
-	places = -exp
-	for places > 0 && units%10 == 0 {
-		units /= 10
-		places--
-	}
-	return units, places, true
-}
-
-// scaleUnits returns units × 10^k for 0 ≤ k ≤ 18, and whether it fits.
-func scaleUnits(units int64, k int32) (int64, bool) {
-	return mul64(units, tenPow[k])
-}
-
-var tenPow = func() (p [maxUnitPlaces + 1]int64) {
-	p[0] = 1
-	for i := 1; i < len(p); i++ {
-		p[i] = 10 * p[i-1]
-	}
-	return p
-}()
-
-func add64(a, b int64) (int64, bool) {
-	c := a + b
-	return c, (c > a) == (b > 0) || b == 0
-}
-
-func mul64(a, b int64) (int64, bool) {
-	if a == 0 || b == 0 {
-		return 0, true
-	}
-	hi, lo := bits.Mul64(absU(a), absU(b))
-	if hi != 0 || lo > math.MaxInt64 {
-		return 0, false
-	}
-	if (a < 0) != (b < 0) {
-		return -int64(lo), true
-	}
-	return int64(lo), true
-}
-
-func absU(a int64) uint64 {
-	if a < 0 {
-		return uint64(-a)
-	}
-	return uint64(a)
-}
-
 // meanUnits returns units × 10^−places / n rounded half away from zero to
 // scale places, for n > 0 and places ≤ scale, in integers when the
 // quotient fits, else by decimal division.
 func meanUnits(units int64, places int32, n int64, scale int32) decimal.Decimal {
-	if k := scale - places; k >= 0 && k <= maxUnitPlaces {
-		hi, lo := bits.Mul64(absU(units), uint64(tenPow[k]))
+	if k := scale - places; k >= 0 && k <= fixed.MaxPlaces {
+		hi, lo := bits.Mul64(fixed.Abs(units), uint64(fixed.Pow10[k]))
 		if hi < uint64(n) {
 			q, r := bits.Div64(hi, lo, uint64(n))
 			if r >= uint64(n)-r { // 2r ≥ n, without overflow
