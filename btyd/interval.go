@@ -227,10 +227,11 @@ type ValuationIntervals struct {
 // expectation at every step's end (at the horizon's alone without
 // discounting), plus the draws times the customers with a repeat
 // purchase, each a P(alive) and an expected spend; customers without one
-// are computed once for each T. Both run on two goroutines. On a shared
-// two-core machine 200 draws take some 0.09 s for CDNOW's 2,357
-// customers over 39 weeks, and some 30 s (50 s of CPU) for a million
-// customers over a year in monthly steps; 20 draws take a tenth of that.
+// are computed once for each T. Both run on two goroutines. On a quiet
+// two-core machine 200 draws take some 0.04 s for CDNOW's 2,357
+// customers over 39 weeks, and some 18 s for a million customers over a
+// year in monthly steps; 20 draws take a tenth of that (a busy machine
+// takes up to twice as long).
 // The customers times the draws are bounded by 2^28, a million customers
 // and 268 draws.
 //
