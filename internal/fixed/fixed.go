@@ -24,7 +24,9 @@ var Pow10 = func() (p [MaxPlaces + 1]int64) {
 }()
 
 // Units returns d as units × 10^−places with trailing zeros dropped, when
-// |units| < 10^18 and places ≤ MaxPlaces; otherwise ok is false.
+// d's coefficient has at most 18 digits, its exponent is from −MaxPlaces
+// to MaxPlaces and the units fit an int64; otherwise units and places are
+// 0 and ok is false, so that a caller may add the units either way.
 func Units(d decimal.Decimal) (units int64, places int32, ok bool) {
 	exp := d.Exponent()
 	if exp < -MaxPlaces || exp > MaxPlaces || d.NumDigits() > 18 {
@@ -32,8 +34,10 @@ func Units(d decimal.Decimal) (units int64, places int32, ok bool) {
 	}
 	units = d.CoefficientInt64()
 	if exp > 0 {
-		units, ok = Scale(units, exp)
-		return units, 0, ok
+		if units, ok = Scale(units, exp); !ok {
+			return 0, 0, false
+		}
+		return units, 0, true
 	}
 	places = -exp
 	for places > 0 && units%10 == 0 {
@@ -43,8 +47,9 @@ func Units(d decimal.Decimal) (units int64, places int32, ok bool) {
 	return units, places, true
 }
 
-// Scale returns units × 10^k, and whether it fits an int64; ok is false
-// for k outside 0 … MaxPlaces.
+// Scale returns units × 10^k, and whether it fits an int64; ok is false,
+// and the result means nothing, if it does not or k is outside
+// 0 … MaxPlaces.
 func Scale(units int64, k int32) (int64, bool) {
 	if k < 0 || k > MaxPlaces {
 		return 0, false
@@ -52,25 +57,21 @@ func Scale(units int64, k int32) (int64, bool) {
 	return Mul(units, Pow10[k])
 }
 
-// Add returns a + b, and whether it fits an int64.
+// Add returns a + b, and whether it fits an int64; if it does not, the
+// result means nothing.
 func Add(a, b int64) (int64, bool) {
 	s := a + b
 	return s, (s > a) == (b > 0)
 }
 
-// Mul returns a × b, and whether it fits an int64.
+// Mul returns a × b, and whether it fits an int64; if it does not, the
+// result means nothing.
 func Mul(a, b int64) (int64, bool) {
 	hi, lo := bits.Mul64(Abs(a), Abs(b))
 	if (a < 0) != (b < 0) {
-		if hi != 0 || lo > 1<<63 {
-			return 0, false
-		}
-		return -int64(lo), true // 2^63 wraps to math.MinInt64, as it should
+		return -int64(lo), hi == 0 && lo <= 1<<63 // 2^63 wraps to math.MinInt64, as it should
 	}
-	if hi != 0 || lo > math.MaxInt64 {
-		return 0, false
-	}
-	return int64(lo), true
+	return int64(lo), hi == 0 && lo <= math.MaxInt64
 }
 
 // Abs returns |a|, math.MinInt64's included.

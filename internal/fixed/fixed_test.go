@@ -66,3 +66,13 @@ func TestOverflow(t *testing.T) {
 		}
 	}
 }
+
+// TestUnitsRefusedIsZero checks that a refused amount gives 0 units,
+// which the sums add whether or not the amount fitted.
+func TestUnitsRefusedIsZero(t *testing.T) {
+	for _, s := range []string{"1e19", "123e17", "-1e19", "1e-19", "12345678901234567890"} {
+		units, places, ok := Units(decimal.RequireFromString(s))
+		assert.False(t, ok, s)
+		assert.Equal(t, []int64{0, 0}, []int64{units, int64(places)}, s)
+	}
+}
