@@ -235,3 +235,26 @@ func ExampleAccumulator_MarshalBinary() {
 	// 520.00 11 1 5
 	// true
 }
+
+func ExampleAccumulator_AppendBinary() {
+	a, _ := clv.NewAccumulator(clv.Month)
+	_ = a.AddAll(slices.Values(shopLog()))
+	// Append to a buffer of one's own, as to a message after its header.
+	msg := []byte("shard 3:")
+	msg, _ = a.AppendBinary(msg)
+	var b clv.Accumulator
+	fmt.Println(b.UnmarshalBinary(msg[len("shard 3:"):]), b.Summary().Revenue.Equal(a.Summary().Revenue))
+	// Output: <nil> true
+}
+
+func ExampleAccumulator_UnmarshalBinary() {
+	a, _ := clv.NewAccumulator(clv.Month)
+	_ = a.AddAll(slices.Values(shopLog()))
+	data, _ := a.MarshalBinary()
+	var b clv.Accumulator
+	fmt.Println(b.UnmarshalBinary(data), b.Summary().Purchases)
+	fmt.Println(errors.Is(b.UnmarshalBinary(data[:len(data)-1]), clv.ErrMalformed)) // cut short
+	// Output:
+	// <nil> 11
+	// true
+}

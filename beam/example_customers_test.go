@@ -127,3 +127,17 @@ func ExampleFitGammaGamma() {
 	run(p, s, beam.ParDo(s, describeGammaGamma, fit))
 	// Output: 2108 customers: p 2.8, q 2.5, gamma 28
 }
+
+func ExampleSpend() {
+	// A Spend's amount travels as text, whole; out of the pipeline, each
+	// is Weight customers of the base gamma–gamma is fitted to.
+	spends := []clvbeam.Spend{{X: 2, Spend: "22.345", Weight: 3}, {X: 1, Spend: "10", Weight: 1}}
+	var customers []btyd.Customer
+	for _, s := range spends {
+		for range s.Weight {
+			customers = append(customers, btyd.Customer{X: s.X, Spend: decimal.RequireFromString(s.Spend)})
+		}
+	}
+	fmt.Println(len(customers), customers[0].Spend, customers[3].Spend)
+	// Output: 4 22.345 10
+}

@@ -99,3 +99,9 @@ func ExampleParseLines() {
 	// 2025-01 65.00 2 customers, 0 lost
 	// 2025-02 35.00 1 customers, 1 lost
 }
+
+func ExampleDefaultShards() {
+	// Summarize and SummarizeCustomers take 0 shards to mean this many.
+	fmt.Println(clvbeam.DefaultShards)
+	// Output: 256
+}
