@@ -386,9 +386,12 @@ func valueIntervals(fn string, family purchaseFamily, spend fitted, b Base, v *v
 		}
 		return cu.ID, cu.X, z, pairOf[i]
 	}
-	alive := func(i, j int) (float64, bool) {
-		cu := &b.Customers[i]
-		return models[j].aliveProbability(float64(cu.X), cu.Tx, cu.T)
+	alive, ok := aliveTable(models, b)
+	if !ok {
+		alive = func(i, j int) (float64, bool) {
+			cu := &b.Customers[i]
+			return models[j].aliveProbability(float64(cu.X), cu.Tx, cu.T)
+		}
 	}
 	return drawnIntervals(fn, drawTable{draws: n, patterns: np, table: table, models: models}, len(b.Customers), customer, alive, spendDraws, v.margin, v.config.scale, c.level)
 }
@@ -519,8 +522,13 @@ func drawnIntervals(fn string, t drawTable, customers int, customer func(int) (s
 // reordering x, or an error wrapping clv.ErrOutOfRange if the high one
 // is infinite.
 func bounds(x []float64, lowAt, highAt int) (Interval, error) {
-	high := selectOrder(x, highAt)
-	low := selectOrder(x[:highAt+1], lowAt)
+	var low, high float64
+	if k, m := lowAt+1, len(x)-highAt; k <= maxTail && m <= maxTail {
+		low, high = tails(x, k, m)
+	} else {
+		high = selectOrder(x, highAt)
+		low = selectOrder(x[:highAt+1], lowAt)
+	}
 	if math.IsInf(high, 0) {
 		return Interval{}, fmt.Errorf("%w: the high end is infinite: too many draws of the spend model have an infinite mean (q ≤ 1)", clv.ErrOutOfRange)
 	}
