@@ -39,3 +39,48 @@ func TestTails(t *testing.T) {
 		}
 	}
 }
+
+// TestAliveTable compares the intervals' tabulated P(alive) with each
+// drawn model's own, for BG/NBD and MBG/NBD draws over a base of light
+// and heavy buyers, and checks that other models are left to their own.
+func TestAliveTable(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	b := Base{Customers: make([]Customer, 3000)}
+	for i := range b.Customers {
+		T := float64(1+rng.IntN(700)) / 7
+		c := Customer{T: T}
+		if rng.IntN(3) > 0 {
+			c.X = 1 + int64(rng.ExpFloat64()*20)
+			if rng.IntN(50) == 0 {
+				c.X *= 300 // heavy buyers
+			}
+			c.Tx = float64(rng.IntN(int(T*7)+1)) / 7
+			if c.Tx == 0 {
+				c.Tx = 1.0 / 7
+			}
+			c.Tx = min(c.Tx, T)
+		}
+		b.Customers[i] = c
+	}
+	var bg, mbg []PurchaseModel
+	for range 30 {
+		r, alpha, a, bb := 0.1+2*rng.Float64(), 0.5+10*rng.Float64(), 0.1+3*rng.Float64(), 0.5+5*rng.Float64()
+		bg = append(bg, BGNBD{R: r, Alpha: alpha, A: a, B: bb})
+		mbg = append(mbg, MBGNBD{R: r, Alpha: alpha, A: a, B: bb})
+	}
+	for _, models := range [][]PurchaseModel{bg, mbg} {
+		alive, ok := aliveTable(models, b)
+		require.True(t, ok)
+		for i, c := range b.Customers {
+			for j, m := range models {
+				want, ok := m.aliveProbability(float64(c.X), c.Tx, c.T)
+				require.True(t, ok)
+				got, ok := alive(i, j)
+				require.True(t, ok)
+				require.InDelta(t, want, got, 1e-12, "%s, customer %+v", m.name(), c)
+			}
+		}
+	}
+	_, ok := aliveTable([]PurchaseModel{ParetoNBD{R: 1, Alpha: 1, S: 1, Beta: 1}}, b)
+	require.False(t, ok)
+}
