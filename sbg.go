@@ -313,7 +313,9 @@ const (
 //	LL(α, β) = Σ n_t ln P(T = t) + Σ s_T ln S(T)
 //
 // maximised by Newton's method on ln α and ln β, with steps damped until
-// each raises the likelihood, from α = β = 1. Where the cohorts show no
+// each raises the likelihood, from α = β = 1 and from three starts with
+// the constant churn's mean, α/(α + β), and α + β of 0.2, 3 and 100; the
+// best end is the fit. Where the cohorts show no
 // sign that customers differ — churn as even as a constant rate's — the
 // likelihood rises for ever as α and β grow at a fixed ratio; the fit then
 // stops at α + β = 10^6 with α / (α + β) the constant churn rate, which is
@@ -370,14 +372,67 @@ func FitSBG(per Period, cohorts ...[]int64) (SBGFit, error) {
 	fit := SBGFit{ConstantChurn: constant}
 	churn := float64(lost) / (float64(carry)*0x1p64 + float64(exposure))
 
-	u, v := 0.0, 0.0 // ln α, ln β
+	// The climbs start at α = β = 1 and at the constant churn's mean with
+	// three spreads; the best end that is a maximum wins.
+	ends := []sbgEnd{d.climb(0, 0, churn)}
+	for _, spread := range sbgSpreads {
+		ends = append(ends, d.climb(math.Log(churn*spread), math.Log((1-churn)*spread), churn))
+	}
+	var best *sbgEnd
+	for i, e := range ends {
+		if e.accepted() && (best == nil || e.ll > best.ll) {
+			best = &ends[i]
+		}
+	}
+	if best == nil {
+		return SBGFit{}, &argError{fn: fn, arg: "cohorts", err: fmt.Errorf("%w: the likelihood has no maximum with alpha and beta between 1e-6 and 1e12", ErrNoFit)}
+	}
+	alpha, beta, ll := best.alpha(), best.beta(), best.ll
+	fit.Model, fit.LogLikelihood = SBG{Alpha: alpha, Beta: beta, Period: per}, ll
+	return fit, nil
+}
+
+// sbgSpreads are α + β at the starts of FitSBG's climbs besides α = β = 1:
+// churn that varies much, some and little between customers.
+var sbgSpreads = [...]float64{0.2, 3, 100}
+
+// An sbgEnd is where one of FitSBG's climbs ended: at α = e^u, β = e^v,
+// with log-likelihood ll and gradient g in (u, v) there; geometric says
+// it ended at the geometric limit.
+type sbgEnd struct {
+	u, v, ll  float64
+	g         [2]float64
+	geometric bool
+}
+
+func (e sbgEnd) alpha() float64 { return math.Exp(e.u) }
+func (e sbgEnd) beta() float64  { return math.Exp(e.v) }
+
+// accepted reports whether e is a maximum FitSBG may report: the geometric
+// limit, or a point of vanishing gradient with α and β in range.
+// Written so that a NaN anywhere fails the test.
+func (e sbgEnd) accepted() bool {
+	alpha, beta := e.alpha(), e.beta()
+	return (e.geometric || math.Abs(e.g[0])+math.Abs(e.g[1]) <= acceptedGradient*(1+math.Abs(e.ll))) &&
+		alpha >= minSBGParameter && beta >= minSBGParameter && alpha <= maxSBGParameter && beta <= maxSBGParameter &&
+		!math.IsNaN(e.ll) && !math.IsInf(e.ll, 0)
+}
+
+// climb maximises the log-likelihood from α = e^u, β = e^v by Newton's
+// method on (ln α, ln β), each step damped until it raises the
+// likelihood, until the gradient vanishes, no step climbs, or α + β passes
+// geometricScale, where the climb ends at the geometric model of the
+// constant churn.
+func (d *cohortData) climb(u, v, churn float64) sbgEnd {
 	ll, g, h := d.logLikelihood(u, v)
 	lambda := 0.0
 	for range fitIterations {
 		if math.Exp(u)+math.Exp(v) > geometricScale {
+			// exp(ln(c·10^6)) + exp(ln((1 − c)·10^6)) may round below
+			// 10^6: the end says it is geometric.
 			u, v = math.Log(churn*geometricScale), math.Log((1-churn)*geometricScale)
 			ll, g, _ = d.logLikelihood(u, v)
-			break
+			return sbgEnd{u: u, v: v, ll: ll, g: g, geometric: true}
 		}
 		if math.Abs(g[0])+math.Abs(g[1]) < convergedGradient*(1+math.Abs(ll)) {
 			break
@@ -403,16 +458,7 @@ func FitSBG(per Period, cohorts ...[]int64) (SBGFit, error) {
 			break
 		}
 	}
-	alpha, beta := math.Exp(u), math.Exp(v)
-	geometric := alpha+beta > geometricScale
-	// Written so that a NaN anywhere fails the test.
-	if !(geometric || math.Abs(g[0])+math.Abs(g[1]) <= acceptedGradient*(1+math.Abs(ll))) ||
-		!(alpha >= minSBGParameter && beta >= minSBGParameter && alpha <= maxSBGParameter && beta <= maxSBGParameter) ||
-		math.IsNaN(ll) || math.IsInf(ll, 0) {
-		return SBGFit{}, &argError{fn: fn, arg: "cohorts", err: fmt.Errorf("%w: the likelihood has no maximum with alpha and beta between 1e-6 and 1e12", ErrNoFit)}
-	}
-	fit.Model, fit.LogLikelihood = SBG{Alpha: alpha, Beta: beta, Period: per}, ll
-	return fit, nil
+	return sbgEnd{u: u, v: v, ll: ll, g: g}
 }
 
 // cohortData sums cohorts into what their likelihood needs: for each period

@@ -1,18 +1,21 @@
 package clv_test
 
 import (
+	"cmp"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"math"
 	"math/big"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/clvkit/clv"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/optimize"
 )
 
 // The two cohorts of Fader and Hardie, "How to Project Customer Retention"
@@ -799,4 +802,110 @@ func FuzzSBG(f *testing.F) {
 			t.Fatalf("%+v: %+v", life, res)
 		}
 	})
+}
+
+// simulateCohortTwoSegments follows a cohort whose customers come from
+// two segments with constant churn each, share of the first segment
+// share: data from no sBG's story.
+func simulateCohortTwoSegments(rng *rand.Rand, share, churn1, churn2 float64, size int64, periods int) []int64 {
+	c := make([]int64, periods+1)
+	for range size {
+		theta := churn2
+		if rng.Float64() < share {
+			theta = churn1
+		}
+		t := 0
+		for t < periods && rng.Float64() >= theta {
+			t++
+		}
+		for j := 0; j <= t; j++ {
+			c[j]++
+		}
+	}
+	return c
+}
+
+// simulateCohortRisingChurn follows a cohort whose every customer churns
+// more the longer they stay, churn c·t in period t: the opposite of the
+// sBG's story, where churn falls with tenure.
+func simulateCohortRisingChurn(rng *rand.Rand, churn float64, size int64, periods int) []int64 {
+	c := make([]int64, periods+1)
+	for range size {
+		t := 0
+		for t < periods && rng.Float64() >= min(1, churn*float64(t+1)) {
+			t++
+		}
+		for j := 0; j <= t; j++ {
+			c[j]++
+		}
+	}
+	return c
+}
+
+// referenceSBGMaximum maximises refLogLikelihood slowly and plainly: the
+// best point of a grid over ln α and ln β from −7 to 14, then gonum's
+// Nelder–Mead from the five best points of the grid.
+func referenceSBGMaximum(cohorts ...[]int64) (alpha, beta, ll float64) {
+	f := func(u, v float64) float64 { return refLogLikelihood(math.Exp(u), math.Exp(v), cohorts...) }
+	type point struct{ u, v, ll float64 }
+	var grid []point
+	for u := -7.0; u <= 14; u += 0.25 {
+		for v := -7.0; v <= 14; v += 0.25 {
+			if l := f(u, v); !math.IsNaN(l) {
+				grid = append(grid, point{u, v, l})
+			}
+		}
+	}
+	slices.SortFunc(grid, func(a, b point) int { return cmp.Compare(b.ll, a.ll) })
+	best := grid[0]
+	for _, p := range grid[:5] {
+		res, err := optimize.Minimize(optimize.Problem{Func: func(x []float64) float64 {
+			if x[0] > 14 || x[1] > 14 || x[0] < -14 || x[1] < -14 {
+				return math.Inf(1)
+			}
+			return -f(x[0], x[1])
+		}}, []float64{p.u, p.v}, &optimize.Settings{FuncEvaluations: 5000}, &optimize.NelderMead{})
+		if err == nil && -res.F > best.ll {
+			best = point{res.X[0], res.X[1], -res.F}
+		}
+	}
+	return math.Exp(best.u), math.Exp(best.v), best.ll
+}
+
+// TestFitSBGGlobal fits cohorts from the sBG's story and from two others
+// and checks that the fit reaches the maximum a slow reference maximiser
+// finds, or its supremum where the fit ends at the geometric limit.
+func TestFitSBGGlobal(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 1))
+	cases := []struct {
+		name    string
+		cohorts [][]int64
+	}{
+		{"published regular", [][]int64{regularCohort}},
+		{"published high end", [][]int64{highEndCohort}},
+		{"sBG, heterogeneous", [][]int64{simulateCohort(rng, 0.3, 1.2, 3000, 12)}},
+		{"sBG, nearly homogeneous", [][]int64{simulateCohort(rng, 200, 1800, 3000, 12)}},
+		{"sBG, low churn", [][]int64{simulateCohort(rng, 0.5, 40, 5000, 24), simulateCohort(rng, 0.5, 40, 2000, 10)}},
+		{"two segments", [][]int64{simulateCohortTwoSegments(rng, 0.3, 0.6, 0.05, 4000, 12)}},
+		{"two segments, even", [][]int64{simulateCohortTwoSegments(rng, 0.5, 0.2, 0.15, 4000, 12)}},
+		{"rising churn", [][]int64{simulateCohortRisingChurn(rng, 0.02, 4000, 12)}},
+		{"short and small", [][]int64{{40, 31, 27}}},
+	}
+	for _, c := range cases {
+		fit, err := clv.FitSBG(clv.Month, c.cohorts...)
+		alpha, beta, ref := referenceSBGMaximum(c.cohorts...)
+		if err != nil {
+			// A refusal must be a boundary the reference cannot beat from
+			// inside: its best point lies at the grid's edge.
+			assert.ErrorIs(t, err, clv.ErrNoFit, c.name)
+			assert.True(t, alpha < 1e-5 || beta < 1e-5 || alpha > 1e5 || beta > 1e5,
+				"%s: the fit refused (%v), the reference found α = %g, β = %g, LL = %.4f", c.name, err, alpha, beta, ref)
+			t.Logf("%-24s %v; reference α = %.4g β = %.4g LL = %.4f", c.name, err, alpha, beta, ref)
+			continue
+		}
+		assert.GreaterOrEqual(t, fit.LogLikelihood, ref-1e-6*math.Abs(ref),
+			"%s: fit α = %g, β = %g, LL = %.6f; reference α = %g, β = %g, LL = %.6f",
+			c.name, fit.Model.Alpha, fit.Model.Beta, fit.LogLikelihood, alpha, beta, ref)
+		t.Logf("%-24s fit α = %9.4g β = %9.4g LL = %.4f; reference LL = %.4f", c.name, fit.Model.Alpha, fit.Model.Beta, fit.LogLikelihood, ref)
+	}
 }
