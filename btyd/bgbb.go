@@ -423,7 +423,9 @@ func FitBGBB(histories []DiscreteHistory) (BGBBFit, error) {
 	if d.repeats == 0 {
 		return BGBBFit{}, fmt.Errorf("btyd: %s: %w: no customer made a repeat purchase", fn, clv.ErrNoFit)
 	}
-	best, err := maximize(fn, d.likelihood, bgbbNames, []float64{1, 1, 1, 1}, d.customers, false)
+	s := search{fn: fn, names: bgbbNames, levels: []level{{d.likelihood, d.customers}}, limit: bgbbLimit, concurrent: true,
+		starts: [][]float64{{1, 1, 1, 1}, {0.5, 2, 0.5, 2}, {2, 0.5, 2, 0.5}, {1, 3, 0.3, 3}}}
+	best, err := s.run()
 	if err != nil {
 		return BGBBFit{}, err
 	}

@@ -338,7 +338,7 @@ type BGNBDFit struct {
 // maximum with every parameter from 10^−8 to 10^8: purchases so regular
 // that customers seem never to leave (a → 0) or all alike (r, α → ∞).
 func FitBGNBD(histories []History) (BGNBDFit, error) {
-	best, err := fitFrequency("fit BG/NBD", histories, bgnbdNames, bgnbdStart, (*frequencyData).bgnbdLikelihood)
+	best, err := fitFrequency("fit BG/NBD", histories, bgnbdNames, bgnbdStarts, (*frequencyData).bgnbdLikelihood, bgnbdLimit)
 	if err != nil {
 		return BGNBDFit{}, err
 	}

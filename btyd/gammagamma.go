@@ -150,6 +150,14 @@ type GammaGammaFit struct {
 	ZeroSpend int64 `json:"zero_spend"`
 }
 
+// gammaGammaStarts are the starts of the gamma–gamma fit, each with a
+// population mean spend pγ/(q − 1) of mean, the customers' mean spend:
+// amounts within a customer of three spreads (p), and customers' means
+// of three spreads (q).
+func gammaGammaStarts(mean float64) [][]float64 {
+	return [][]float64{{1, 2, mean}, {4, 3, mean / 2}, {0.5, 10, 18 * mean}, {20, 1.5, mean / 40}}
+}
+
 // FitGammaGamma fits the gamma–gamma model to the customers with a repeat
 // purchase by maximum likelihood, from each one's X and Spend: it finds
 // the p, q and γ that maximise Σ ln f(z̄ | x) ([GammaGamma.LogLikelihood])
@@ -176,19 +184,24 @@ func FitGammaGamma(customers []Customer) (GammaGammaFit, error) {
 	if len(customers) == 0 {
 		return GammaGammaFit{}, fmt.Errorf("btyd: %s: customers: %w: no customers", fn, clv.ErrMissing)
 	}
-	// The sample's fit, if it has one, is where the full fit starts and
-	// where the moments of its one pass over the customers are centred.
-	var warm *maximum
-	if part := sample(customers); part != nil {
-		if s, err := newSpendData(fn, part); err == nil && s.n > 0 {
-			if m, err := maximize(fn, s.likelihood, gammaGammaNames, []float64{1, 2, s.meanSpend}, int64(s.n), false); err == nil {
-				warm = &m
-			}
+	// The climbs start on samples, if the customers are many, and all of
+	// them are then expanded about the γ of the samples' maximum, from
+	// where one climb finishes: the full fit's moments are centred there.
+	var mean float64
+	levels := samples(customers, func(cs []Customer) (level, bool) {
+		s, err := newSpendData(fn, cs)
+		if err != nil || s.n == 0 {
+			return level{}, false
 		}
-	}
-	centre := 0.0
-	if warm != nil {
-		centre = warm.theta[2]
+		mean = s.meanSpend
+		return level{s.likelihood, int64(s.n)}, true
+	})
+	starts, centre := [][]float64(nil), 0.0
+	if len(levels) > 0 {
+		s := search{fn: fn, names: gammaGammaNames, levels: levels, limit: gammaGammaLimit, starts: gammaGammaStarts(mean)}
+		if m, err := s.run(); err == nil {
+			starts, centre = [][]float64{m.theta}, m.theta[2]
+		}
 	}
 	d, err := newSpendDataAt(fn, customers, centre)
 	if err != nil {
@@ -198,11 +211,12 @@ func FitGammaGamma(customers []Customer) (GammaGammaFit, error) {
 	if d.n == 0 {
 		return fit, fmt.Errorf("btyd: %s: %w: no customer has a repeat purchase of positive spend", fn, clv.ErrNoFit)
 	}
-	start, warmed := []float64{1, 2, d.meanSpend}, warm != nil
-	if warmed {
-		start = warm.theta
+	if starts == nil {
+		starts = gammaGammaStarts(d.meanSpend)
 	}
-	best, err := maximize(fn, d.likelihood, gammaGammaNames, start, int64(d.n), warmed)
+	s := search{fn: fn, names: gammaGammaNames, levels: []level{{d.likelihood, int64(d.n)}},
+		starts: starts, limit: gammaGammaLimit}
+	best, err := s.run()
 	if err != nil {
 		return fit, err
 	}

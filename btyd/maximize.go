@@ -66,11 +66,71 @@ const (
 	acceptedGradient = 1e-6
 )
 
-// maximize maximises ll over positive parameters from start. names names
-// the parameters, customers is the total weight of the data, warm says
-// whether start is near the maximum (a sample's). fn names the fit in
-// errors.
-func maximize(fn string, ll likelihood, names []string, start []float64, customers int64, warm bool) (maximum, error) {
+// A climb is the outcome of one local maximisation: where it ended, and
+// how.
+type climb struct {
+	// theta is the last point, in the natural parameters, and logLik the
+	// log-likelihood there, −Inf if the climb found no point inside the
+	// model.
+	theta  []float64
+	logLik float64
+	// gradient is the largest derivative of the log-likelihood per
+	// customer in the logarithm of a parameter, at theta.
+	gradient float64
+	// hess is the Hessian of the log-likelihood at theta, in the natural
+	// parameters, n×n in row-major order.
+	hess                    []float64
+	customers               int64 // the weight of the data climbed
+	status                  string
+	iterations, evaluations int
+	// escaped says that a parameter left [minParameter, maxParameter]:
+	// the likelihood rises towards a boundary of the model. walled says
+	// that the climb reached the wall of the likelihood's domain.
+	escaped, walled bool
+}
+
+// interior reports whether c ended at an interior maximum.
+func (c *climb) interior() bool {
+	return !c.escaped && !c.walled && !math.IsInf(c.logLik, 0) && c.gradient <= acceptedGradient
+}
+
+// A climb stops once a parameter passes 10^−12 or 10^12, the logarithms
+// stopLow and stopHigh: the likelihood rises towards a boundary there,
+// within 10^−4 of its supremum on a million customers in the limits the
+// models have, and the parameters still finite are near their limits'.
+var (
+	stopLow  = math.Log(1e-12)
+	stopHigh = math.Log(1e12)
+)
+
+// outside reports whether a point u, in the logarithms of the parameters,
+// lies where a climb stops.
+func outside(u []float64) bool {
+	for _, v := range u {
+		if !(v >= stopLow && v <= stopHigh) {
+			return true
+		}
+	}
+	return false
+}
+
+// escaped reports whether a parameter of theta lies beyond those a fit
+// reports.
+func escaped(theta []float64) bool {
+	for _, v := range theta {
+		if !(v >= minParameter && v <= maxParameter) {
+			return true
+		}
+	}
+	return false
+}
+
+// maximize climbs ll from start to a local maximum over positive
+// parameters, or until a parameter leaves [minParameter, maxParameter],
+// or until wall, if not nil, says that the climb nears the edge of where
+// ll can be evaluated. customers is the total weight of the data, warm
+// says whether start is near the maximum (a sample's).
+func maximize(ll likelihood, wall func(theta []float64) bool, start []float64, customers int64, warm bool) climb {
 	n := len(start)
 	w := float64(customers)
 	theta := make([]float64, n)
@@ -88,6 +148,16 @@ func maximize(fn string, ll likelihood, names []string, start []float64, custome
 		gu, hu      = make([]float64, n), make([]float64, n*n)
 		evaluations int
 	)
+	walled := func(u []float64) bool {
+		if wall == nil {
+			return false
+		}
+		th := make([]float64, n)
+		for i, v := range u {
+			th[i] = math.Exp(v)
+		}
+		return wall(th)
+	}
 	eval := func(u []float64) {
 		if lastU != nil && slices.Equal(u, lastU) {
 			return
@@ -106,7 +176,7 @@ func maximize(fn string, ll likelihood, names []string, start []float64, custome
 			l = ll(theta, grad, hess)
 		}
 		if !ok || math.IsNaN(l) || math.IsInf(l, 0) {
-			f = math.Inf(1)
+			f, logLik = math.Inf(1), math.Inf(-1)
 			clear(gu)
 			clear(hu)
 			return
@@ -136,8 +206,11 @@ func maximize(fn string, ll likelihood, names []string, start []float64, custome
 	settings := &optimize.Settings{
 		GradientThreshold: gradientTolerance,
 		MajorIterations:   fitIterations,
-		Converger:         decrementConverger{at: func(u []float64) ([]float64, []float64) { eval(u); return gu, hu }},
-		FuncEvaluations:   fitEvaluations,
+		Converger: decrementConverger{
+			at:   func(u []float64) ([]float64, []float64) { eval(u); return gu, hu },
+			stop: func(u []float64) bool { return outside(u) || walled(u) },
+		},
+		FuncEvaluations: fitEvaluations,
 	}
 	// Near the maximum, gonum's line searches can wander among rounding
 	// errors, so its optimiser hands over once a Newton step promises
@@ -163,7 +236,7 @@ func maximize(fn string, ll likelihood, names []string, start []float64, custome
 			for i := range next {
 				next[i] += step[i]
 			}
-			if eval(next); f > fu+4e-16*math.Abs(fu) {
+			if eval(next); f > fu+4e-16*math.Abs(fu) || outside(next) {
 				// A step that does not pay is rounding, if it promised
 				// little.
 				eval(u)
@@ -188,36 +261,47 @@ func maximize(fn string, ll likelihood, names []string, start []float64, custome
 	if !converged {
 		result, err := optimize.Minimize(problem, u, settings, &optimize.Newton{})
 		if result == nil {
-			return maximum{}, fmt.Errorf("btyd: %s: %w: %v", fn, clv.ErrNoFit, err)
+			eval(u)
+			status = err.Error()
+		} else {
+			status = result.Status.String()
+			iterations += result.Stats.MajorIterations
+			u = slices.Clone(result.X)
+			if !outside(u) && !walled(u) {
+				u, _ = polish(u)
+			}
 		}
-		status = result.Status.String()
-		iterations += result.Stats.MajorIterations
-		u, _ = polish(slices.Clone(result.X))
 	}
-	gradNorm := 0.0
-	for _, g := range gu {
-		gradNorm = max(gradNorm, math.Abs(g))
+	eval(u)
+	c := climb{
+		theta:       make([]float64, n),
+		logLik:      logLik,
+		hess:        slices.Clone(hess),
+		customers:   customers,
+		status:      status,
+		iterations:  iterations + polished,
+		evaluations: evaluations,
+		escaped:     outside(u) || escaped(theta),
+		walled:      walled(u),
 	}
 	for i, v := range u {
-		theta[i] = math.Exp(v)
+		c.theta[i] = math.Exp(v)
 	}
-	for i, v := range theta {
-		if !(v >= minParameter && v <= maxParameter) {
-			return maximum{}, fmt.Errorf("btyd: %s: %w: the likelihood rises towards %s = %.3g, outside [%g, %g]: it has no interior maximum",
-				fn, clv.ErrNoFit, names[i], v, float64(minParameter), float64(maxParameter))
-		}
+	for _, g := range gu {
+		c.gradient = max(c.gradient, math.Abs(g))
 	}
-	if math.IsInf(f, 0) || gradNorm > acceptedGradient {
-		return maximum{}, fmt.Errorf("btyd: %s: %w: the optimiser stopped (%v) with a gradient of %.3g per customer: the likelihood has no maximum it can find",
-			fn, clv.ErrNoFit, status, gradNorm)
-	}
+	return c
+}
 
-	// The observed information, −∂²LL/∂θ², at the maximum, from the last
-	// pass, at u.
+// finish returns the maximum at the end of an interior climb, with the
+// covariance of the parameters from the observed information there, or
+// an error if the information is not positive definite.
+func finish(fn string, names []string, customers int64, c climb) (maximum, error) {
+	n := len(c.theta)
 	info := mat.NewSymDense(n, nil)
 	for i := range n {
 		for j := i; j < n; j++ {
-			info.SetSym(i, j, -hess[i*n+j])
+			info.SetSym(i, j, -c.hess[i*n+j])
 		}
 	}
 	var chol mat.Cholesky
@@ -225,13 +309,13 @@ func maximize(fn string, ll likelihood, names []string, start []float64, custome
 	if !chol.Factorize(info) || chol.InverseTo(&cov) != nil {
 		return maximum{}, fmt.Errorf("btyd: %s: %w: the likelihood is flat at its maximum: the data cannot tell the parameters apart", fn, clv.ErrNoFit)
 	}
-	m := maximum{theta: slices.Clone(theta), stdErr: make([]float64, n)}
+	m := maximum{theta: slices.Clone(c.theta), stdErr: make([]float64, n)}
 	m.stats = FitStats{
-		LogLikelihood: logLik,
+		LogLikelihood: c.logLik,
 		Customers:     customers,
-		Iterations:    iterations + polished,
-		Evaluations:   evaluations,
-		Status:        status,
+		Iterations:    c.iterations,
+		Evaluations:   c.evaluations,
+		Status:        c.status,
 		Parameters:    names,
 		Covariance:    make([][]float64, n),
 	}
@@ -252,12 +336,19 @@ func maximize(fn string, ll likelihood, names []string, start []float64, custome
 // wanders among rounding errors. at returns the gradient and Hessian of f
 // at a point; gonum's Location for the converger carries no Hessian.
 type decrementConverger struct {
-	at func(u []float64) (g, h []float64)
+	at   func(u []float64) (g, h []float64)
+	stop func(u []float64) bool
 }
 
 func (decrementConverger) Init(int) {}
 
 func (c decrementConverger) Converged(loc *optimize.Location) optimize.Status {
+	if c.stop(loc.X) {
+		// Beyond the parameters a fit reports the likelihood still rises
+		// towards a boundary, and near the edge of its domain a
+		// likelihood may take long to evaluate: the climb ends there.
+		return optimize.FunctionConvergence
+	}
 	g, h := c.at(loc.X)
 	step, ok := newtonStep(g, h)
 	if !ok {
@@ -294,19 +385,24 @@ func newtonStep(g, h []float64) ([]float64, bool) {
 	return out, true
 }
 
-// warmSample is the size of the sample a large fit starts on: the
-// maximum of a sample of 20,000 lies within a few per cent of the full
-// data's, from where Newton's method needs three or four passes over all
-// of them instead of a dozen or more.
-const warmSample = 20_000
+// The sizes of the samples a large fit climbs on: from every start on
+// startSample items, a few thousand, which find every basin of the
+// likelihood the data have, at a few milliseconds a climb; then from the
+// best maximum there on warmSample, whose maximum lies within a few per
+// cent of the full data's, from where Newton's method needs three or four
+// passes over all of them instead of a dozen or more.
+const (
+	startSample = 5_000
+	warmSample  = 20_000
+)
 
-// sample returns every k-th item of items, for a sample of about
-// warmSample, or nil if items are too few to be worth it.
-func sample[T any](items []T) []T {
-	if len(items) < 5*warmSample {
+// sample returns every k-th item of items, for a sample of about size,
+// or nil if items are too few to be worth it.
+func sample[T any](items []T, size int) []T {
+	if len(items) < 2*size {
 		return nil
 	}
-	k := len(items) / warmSample
+	k := len(items) / size
 	out := make([]T, 0, len(items)/k+1)
 	for i := 0; i < len(items); i += k {
 		out = append(out, items[i])
@@ -345,12 +441,12 @@ func split(n int, f func(part, lo, hi int)) int {
 }
 
 // fitFrequency maximises the likelihood ll of a frequency model over
-// histories, in the parameters names, from start(α₀), α₀ = Σ T / Σ x (at
-// least 10^−3), or, for 100,000 histories or more, from the fit to a
-// sample of 20,000 of them started there. It refuses a base without a
-// repeat purchase.
-func fitFrequency(fn string, histories []History, names []string, start func(alpha float64) []float64,
-	ll func(*frequencyData, []float64, []float64, []float64) float64) (maximum, error) {
+// histories, in the parameters names, from each of starts(α₀),
+// α₀ = Σ T / Σ x (at least 10^−3), on a sample of the histories first
+// where they are many; limit describes the model's limits. It refuses a
+// base without a repeat purchase.
+func fitFrequency(fn string, histories []History, names []string, starts func(alpha float64) [][]float64,
+	ll func(*frequencyData, []float64, []float64, []float64) float64, limit func([]float64) string) (maximum, error) {
 	d, err := newFrequencyData(fn, histories)
 	if err != nil {
 		return maximum{}, err
@@ -358,20 +454,32 @@ func fitFrequency(fn string, histories []History, names []string, start func(alp
 	if d.repeats == 0 {
 		return maximum{}, fmt.Errorf("btyd: %s: %w: no customer made a repeat purchase", fn, clv.ErrNoFit)
 	}
-	on := func(d *frequencyData) likelihood {
-		return func(theta, grad, hess []float64) float64 { return ll(d, theta, grad, hess) }
+	on := func(d *frequencyData) level {
+		return level{func(theta, grad, hess []float64) float64 { return ll(d, theta, grad, hess) }, d.customers}
 	}
-	from := start(max(d.sumT/d.repeats, 1e-3))
-	warmed := false
-	if part := sample(histories); part != nil {
-		if s, err := newFrequencyData(fn, part); err == nil && s.repeats > 0 {
-			if warm, err := maximize(fn, on(s), names, from, s.customers, false); err == nil {
-				from, warmed = warm.theta, true
-			}
+	levels := samples(histories, func(hs []History) (level, bool) {
+		p, err := newFrequencyData(fn, hs)
+		if err != nil || p.repeats == 0 {
+			return level{}, false
 		}
+		return on(p), true
+	})
+	s := search{fn: fn, names: names, levels: append(levels, on(d)),
+		starts: starts(max(d.sumT/d.repeats, 1e-3)), limit: limit, concurrent: true}
+	if fn == pnbdFit {
+		s.wall, s.wallWords, s.wallLimit = pnbdWall, pnbdWallWords, pnbdWallLimit
 	}
-	return maximize(fn, on(d), names, from, d.customers, warmed)
+	return s.run()
 }
 
-// bgnbdStart is the start of the BG/NBD and MBG/NBD fits: r = a = b = 1.
-func bgnbdStart(alpha float64) []float64 { return []float64{1, alpha, 1, 1} }
+// bgnbdStarts are the starts of the BG/NBD and MBG/NBD fits: purchase
+// rates of mean 1/α₀ and of three spreads, with drop-out probabilities of
+// means 1/2, 1/11 and 1/10 and of three spreads.
+func bgnbdStarts(alpha float64) [][]float64 {
+	return [][]float64{
+		{1, alpha, 1, 1},
+		{1, alpha, 0.5, 5},
+		{0.3, 0.3 * alpha, 0.3, 3},
+		{3, 3 * alpha, 2, 18},
+	}
+}

@@ -248,7 +248,7 @@ type MBGNBDFit struct {
 // if no customer made a repeat purchase, or if the likelihood has no
 // maximum with every parameter from 10^−8 to 10^8.
 func FitMBGNBD(histories []History) (MBGNBDFit, error) {
-	best, err := fitFrequency("fit MBG/NBD", histories, bgnbdNames, bgnbdStart, (*frequencyData).mbgnbdLikelihood)
+	best, err := fitFrequency("fit MBG/NBD", histories, bgnbdNames, bgnbdStarts, (*frequencyData).mbgnbdLikelihood, bgnbdLimit)
 	if err != nil {
 		return MBGNBDFit{}, err
 	}

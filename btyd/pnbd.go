@@ -418,10 +418,7 @@ type ParetoNBDFit struct {
 // factor of 1,000 of each other: purchases so regular that customers seem
 // never to leave (s/β → 0) or all alike (r, α → ∞).
 func FitParetoNBD(histories []History) (ParetoNBDFit, error) {
-	// β = 2α, not α: at α = β gonum's first Newton step can jump far out,
-	// to where the series takes thousands of terms.
-	start := func(alpha float64) []float64 { return []float64{1, alpha, 1, 2 * alpha} }
-	best, err := fitFrequency("fit Pareto/NBD", histories, pnbdNames, start, (*frequencyData).pnbdLikelihood)
+	best, err := fitFrequency(pnbdFit, histories, pnbdNames, pnbdStarts, (*frequencyData).pnbdLikelihood, pnbdLimit)
 	if err != nil {
 		return ParetoNBDFit{}, err
 	}
@@ -433,10 +430,59 @@ func FitParetoNBD(histories []History) (ParetoNBDFit, error) {
 	}, nil
 }
 
+// pnbdStarts are the starts of the Pareto/NBD fit: purchase rates of mean
+// 1/α₀ and drop-out rates of mean 1/(2α₀) and 1/(10α₀), of three spreads.
+// β is 2α or more, not α: at α = β gonum's first Newton step can jump far
+// out, to where the series takes thousands of terms.
+func pnbdStarts(alpha float64) [][]float64 {
+	return [][]float64{
+		{1, alpha, 1, 2 * alpha},
+		{0.3, 0.3 * alpha, 0.3, 3 * alpha},
+		{3, 3 * alpha, 2, 20 * alpha},
+	}
+}
+
 // maxFitRatio bounds max(α, β)/min(α, β) where the fit evaluates the
 // likelihood: beyond it the series needs some 40,000 terms a history, and
 // the optimiser goes there only on its way elsewhere.
 const maxFitRatio = 1000
+
+// pnbdFit names the Pareto/NBD fit in errors.
+const pnbdFit = "fit Pareto/NBD"
+
+// pnbdWall is where a Pareto/NBD climb stops, on its way to the edge of
+// the likelihood's domain, at half of maxFitRatio: there each evaluation
+// takes some 20,000 terms of the series a history, and a climb that
+// walks along the edge would take seconds.
+func pnbdWall(theta []float64) bool {
+	alpha, beta := theta[1], theta[3]
+	return max(alpha, beta) > pnbdWallRatio*min(alpha, beta)
+}
+
+const pnbdWallWords = "α and β more than 200 times apart"
+
+// pnbdWallRatio is the ratio of α and β where a climb stops.
+const pnbdWallRatio = 200
+
+// pnbdWallLimit says which limit a climb that stopped at the wall was
+// heading for: where β or α, with s or r, grows without bound, every
+// customer's drop-out or purchase rate is the same.
+func pnbdWallLimit(theta []float64) string {
+	r, alpha, s, beta := theta[0], theta[1], theta[2], theta[3]
+	switch {
+	case beta > alpha && s >= minWallShape:
+		return fmt.Sprintf("every customer drops out at the same rate, μ = s/β = %.4g per unit of time (the fit stopped on its way there, at s = %.3g, β = %.3g)", s/beta, s, beta)
+	case alpha > beta && r >= minWallShape:
+		return fmt.Sprintf("every customer buys at the same rate while alive, λ = r/α = %.4g per unit of time (the fit stopped on its way there, at r = %.3g, α = %.3g)", r/alpha, r, alpha)
+	}
+	return ""
+}
+
+// minWallShape is the least shape of a gamma distribution, s or r, that
+// says a climb stopped at the wall is heading for the limit where the
+// distribution collapses to a point: its coefficient of variation is
+// below 0.3.
+const minWallShape = 10
 
 // pnbdLikelihood is the likelihood of FitParetoNBD. With the parts of
 // logParts, ln L = K + ln(e^{l₁} + e^{l₂} − e^{l₃}), where K holds the

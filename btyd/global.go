@@ -1,0 +1,203 @@
+package btyd
+
+// This file implements the search for a fit's global maximum: local
+// climbs from several starts, on a sample of the data first where the
+// data are many; the best interior maximum they find, refined on all the
+// data; and its comparison with the best boundary any climb approached.
+// A fit reports a boundary only when the likelihood there is above every
+// interior maximum found.
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/clvkit/clv"
+)
+
+// A search is one fit's maximisation problem.
+type search struct {
+	// fn names the fit in errors, names its parameters.
+	fn    string
+	names []string
+	// levels are the likelihoods of samples of the data, smallest first,
+	// and last of all the data. The climbs from every start are on the
+	// first; each maximum they find is refined on the next, and so on.
+	levels []level
+	// starts are the points every climb starts from.
+	starts [][]float64
+	// limit says in words which limit of the model a point beyond
+	// [minParameter, maxParameter] approaches.
+	limit func(theta []float64) string
+	// concurrent says that the likelihoods may be evaluated on several
+	// goroutines at once.
+	concurrent bool
+	// wall, if not nil, says that a point nears the edge of the domain
+	// where the likelihood can be evaluated, and wallWords what that edge
+	// is. wallLimit says in words which limit of the model a climb that
+	// stopped at theta on that edge was heading for, or "" if none.
+	wall      func(theta []float64) bool
+	wallWords string
+	wallLimit func(theta []float64) string
+}
+
+// atEdge reports whether the climb c ended on its way to a limit of the
+// model: beyond the parameters' bounds, or at the wall heading for one.
+func (s *search) atEdge(c *climb) bool {
+	return c.escaped || c.walled && s.wallLimit != nil && s.wallLimit(c.theta) != ""
+}
+
+// describe says in words which limit the climb c was heading for.
+func (s *search) describe(c *climb) string {
+	if !c.escaped && c.walled {
+		return s.wallLimit(c.theta)
+	}
+	return s.limit(c.theta)
+}
+
+// A level is the likelihood of some data, of total weight customers.
+type level struct {
+	ll        likelihood
+	customers int64
+}
+
+// samples returns the levels of samples of items a search climbs on
+// before all of them: of about startSample and warmSample items, where
+// there are enough. data builds a level from items, or returns false if
+// it cannot.
+func samples[T any](items []T, data func([]T) (level, bool)) []level {
+	var levels []level
+	for _, size := range []int{startSample, warmSample} {
+		if part := sample(items, size); part != nil {
+			if l, ok := data(part); ok {
+				levels = append(levels, l)
+			}
+		}
+	}
+	return levels
+}
+
+// run climbs from every start and returns the global maximum the climbs
+// find, or a [BoundaryError] if a boundary lies above every interior
+// maximum, or another error wrapping [clv.ErrNoFit] if no climb ended
+// either way.
+func (s *search) run() (maximum, error) {
+	first, all := s.levels[0], s.levels[len(s.levels)-1]
+	var interior []climb
+	// edge is the best climb that left the parameters' bounds, and
+	// edgeLL the log-likelihood of all the data at its end.
+	var edge, stuck *climb
+	for _, c := range s.climbs(first) {
+		switch {
+		case c.interior():
+			if !slices.ContainsFunc(interior, func(d climb) bool { return same(c.theta, d.theta) }) {
+				interior = append(interior, c)
+			}
+		case s.atEdge(&c):
+			if edge == nil || c.logLik > edge.logLik {
+				edge = &c
+			}
+		case stuck == nil || c.logLik > stuck.logLik:
+			stuck = &c
+		}
+	}
+	slices.SortFunc(interior, func(a, b climb) int { return cmp.Compare(b.logLik, a.logLik) })
+
+	edgeLL := math.Inf(-1)
+	if edge != nil {
+		edgeLL = edge.logLik
+		if len(s.levels) > 1 {
+			edgeLL = logLikelihoodAt(all.ll, edge.theta)
+		}
+	}
+	// The best interior candidate, refined on all the data. A sample's
+	// maximum that does not hold on more data gives way to the next.
+	var best *climb
+	for _, c := range interior {
+		for _, l := range s.levels[1:] {
+			if c = maximize(l.ll, s.wall, c.theta, l.customers, true); !c.interior() {
+				break
+			}
+		}
+		switch {
+		case c.interior():
+			best = &c
+		case s.atEdge(&c) && c.customers == all.customers && c.logLik > edgeLL:
+			edge, edgeLL = &c, c.logLik
+		case !s.atEdge(&c) && (stuck == nil || c.logLik > stuck.logLik):
+			stuck = &c
+		}
+		if best != nil {
+			break
+		}
+	}
+	if best != nil && !(edgeLL > best.logLik) {
+		return finish(s.fn, s.names, all.customers, *best)
+	}
+	if edge != nil && !math.IsInf(edgeLL, 0) {
+		e := &BoundaryError{Fit: s.fn, Limit: s.describe(edge), LogLikelihood: edgeLL, Interior: math.Inf(-1)}
+		if best != nil {
+			e.Interior = best.logLik
+		}
+		return maximum{}, e
+	}
+	if stuck == nil {
+		stuck = edge
+	}
+	if stuck.walled {
+		return maximum{}, fmt.Errorf("btyd: %s: %w: the likelihood rises towards %s, beyond which this fit cannot evaluate it (log-likelihood %.1f there)",
+			s.fn, clv.ErrNoFit, s.wallWords, stuck.logLik)
+	}
+	return maximum{}, fmt.Errorf("btyd: %s: %w: the optimiser stopped (%v) with a gradient of %.3g per customer: the likelihood has no maximum it can find",
+		s.fn, clv.ErrNoFit, stuck.status, stuck.gradient)
+}
+
+// climbs climbs l from every start, on two goroutines if the likelihood
+// allows it and the machine has two CPUs, and returns the climbs in the
+// order of the starts.
+func (s *search) climbs(l level) []climb {
+	out := make([]climb, len(s.starts))
+	climb := func(i int) { out[i] = maximize(l.ll, s.wall, s.starts[i], l.customers, false) }
+	if !s.concurrent || runtime.GOMAXPROCS(0) == 1 {
+		for i := range s.starts {
+			climb(i)
+		}
+		return out
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 1; i < len(s.starts); i += 2 {
+			climb(i)
+		}
+	}()
+	for i := 0; i < len(s.starts); i += 2 {
+		climb(i)
+	}
+	wg.Wait()
+	return out
+}
+
+// same reports whether two maxima are one: their parameters agree to
+// within 10^−4 of each.
+func same(a, b []float64) bool {
+	for i := range a {
+		if math.Abs(math.Log(a[i]/b[i])) > 1e-4 {
+			return false
+		}
+	}
+	return true
+}
+
+// logLikelihoodAt returns ll at theta, or −Inf where it is not finite.
+func logLikelihoodAt(ll likelihood, theta []float64) float64 {
+	l := ll(theta, make([]float64, len(theta)), nil)
+	if math.IsNaN(l) || math.IsInf(l, 0) {
+		return math.Inf(-1)
+	}
+	return l
+}
