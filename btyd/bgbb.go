@@ -65,48 +65,10 @@ type BGBB struct {
 	Delta float64 `json:"delta"`
 }
 
-// maxOpportunities bounds n and n*.
-const maxOpportunities = 100_000
-
 var bgbbNames = []string{"alpha", "beta", "gamma", "delta"}
 
 func (m BGBB) check(fn string) error {
 	return checkParameters(fn, bgbbNames, m.Alpha, m.Beta, m.Gamma, m.Delta)
-}
-
-// checkDiscrete refuses a customer (x, t_x, n) that no log can produce.
-func checkDiscrete(fn string, x, tx, n int64) error {
-	switch {
-	case x < 0:
-		return fmt.Errorf("btyd: %s: x = %d: %w", fn, x, clv.ErrNegative)
-	case tx < 0:
-		return fmt.Errorf("btyd: %s: t_x = %d: %w", fn, tx, clv.ErrNegative)
-	case n <= 0:
-		return fmt.Errorf("btyd: %s: n = %d: %w", fn, n, clv.ErrNonPositive)
-	case n > maxOpportunities:
-		return fmt.Errorf("btyd: %s: n = %d: %w: above %d", fn, n, clv.ErrOutOfRange, maxOpportunities)
-	case tx > n:
-		return fmt.Errorf("btyd: %s: t_x = %d > n = %d: %w", fn, tx, n, clv.ErrInconsistent)
-	case x > tx:
-		return fmt.Errorf("btyd: %s: x = %d > t_x = %d: %w: one purchase an opportunity", fn, x, tx, clv.ErrInconsistent)
-	case x == 0 && tx > 0:
-		return fmt.Errorf("btyd: %s: x = 0 with t_x = %d: %w: t_x is 0 without a repeat purchase", fn, tx, clv.ErrInconsistent)
-	case x > 0 && tx == 0:
-		return fmt.Errorf("btyd: %s: x = %d with t_x = 0: %w", fn, x, clv.ErrInconsistent)
-	}
-	return nil
-}
-
-// checkHorizon refuses a number of opportunities below 0 or above
-// maxOpportunities.
-func checkHorizon(fn, arg string, n int64) error {
-	switch {
-	case n < 0:
-		return fmt.Errorf("btyd: %s: %s = %d: %w", fn, arg, n, clv.ErrNegative)
-	case n > maxOpportunities:
-		return fmt.Errorf("btyd: %s: %s = %d: %w: above %d", fn, arg, n, clv.ErrOutOfRange, maxOpportunities)
-	}
-	return nil
 }
 
 func (m BGBB) checkCustomer(fn string, x, tx, n int64) error {
@@ -618,19 +580,6 @@ func (m BGBB) addPattern(s *bgbbSums, x, tx, n, w float64) {
 	s.h[2][2] += w * mh[3]
 	s.h[2][3] += w * mh[4]
 	s.h[3][3] += w * mh[5]
-}
-
-// checkOpportunity refuses a customer of [Opportunities] that no log can
-// produce: what checkDiscrete refuses, but for n = 0 with x = t_x = 0, a
-// customer with no opportunity yet after their first.
-func checkOpportunity(fn string, x, tx, n int64) error {
-	switch {
-	case n == 0 && x == 0 && tx == 0:
-		return nil
-	case n == 0 && x >= 0 && tx >= 0:
-		return fmt.Errorf("btyd: %s: n = 0 with x = %d, t_x = %d: %w: no opportunity to buy at", fn, x, tx, clv.ErrInconsistent)
-	}
-	return checkDiscrete(fn, x, tx, n)
 }
 
 // outlook returns what m gives a customer (x, t_x, n), n ≥ 0, over the

@@ -45,27 +45,6 @@ type BGNBD struct {
 	B     float64 `json:"b"`
 }
 
-// The bounds of a valid model's parameters.
-const (
-	minModelParameter = 1e-10
-	maxModelParameter = 1e10
-)
-
-// checkParameters refuses parameters that are not finite and within the
-// bounds of a valid model.
-func checkParameters(fn string, names []string, values ...float64) error {
-	for i, v := range values {
-		switch {
-		case v <= 0:
-			return fmt.Errorf("btyd: %s: %s = %v: %w", fn, names[i], v, clv.ErrNonPositive)
-		case !(v >= minModelParameter && v <= maxModelParameter):
-			return fmt.Errorf("btyd: %s: %s = %v: %w: outside [%g, %g]", fn, names[i], v, clv.ErrOutOfRange,
-				float64(minModelParameter), float64(maxModelParameter))
-		}
-	}
-	return nil
-}
-
 var bgnbdNames = []string{"r", "alpha", "a", "b"}
 
 func (m BGNBD) check(fn string) error {
@@ -79,39 +58,6 @@ func (m BGNBD) checkCustomer(fn string, x int64, tx, T float64) error {
 		return err
 	}
 	return checkCustomer(fn, x, tx, T)
-}
-
-// checkX refuses a repeat-purchase count below 0 or above maxCount.
-func checkX(fn string, x int64) error {
-	switch {
-	case x < 0:
-		return fmt.Errorf("btyd: %s: x = %d: %w", fn, x, clv.ErrNegative)
-	case x > maxCount:
-		return fmt.Errorf("btyd: %s: x = %d: %w: above %d", fn, x, clv.ErrOutOfRange, maxCount)
-	}
-	return nil
-}
-
-// checkCustomer refuses a customer (x, t_x, T) that no log can produce.
-func checkCustomer(fn string, x int64, tx, T float64) error {
-	if err := checkX(fn, x); err != nil {
-		return err
-	}
-	if err := checkTime(fn, "t_x", tx); err != nil {
-		return err
-	}
-	if err := checkTime(fn, "T", T); err != nil {
-		return err
-	}
-	switch {
-	case tx > T:
-		return fmt.Errorf("btyd: %s: t_x = %v > T = %v: %w", fn, tx, T, clv.ErrInconsistent)
-	case x > 0 && tx == 0:
-		return fmt.Errorf("btyd: %s: x = %d with t_x = 0: %w: repeat purchases come after the first", fn, x, clv.ErrInconsistent)
-	case x == 0 && tx != 0:
-		return fmt.Errorf("btyd: %s: x = 0 with t_x = %v: %w: t_x is 0 without a repeat purchase", fn, tx, clv.ErrInconsistent)
-	}
-	return nil
 }
 
 // logOdds returns D, the log of the odds that a customer (x, t_x, T) with
@@ -209,22 +155,6 @@ func (m BGNBD) ExpectedPurchases(t float64) (float64, error) {
 		return 0, tooLong(fn, t)
 	}
 	return e, nil
-}
-
-// checkPurchasesIn refuses a ProbPurchases of n purchases in (0, t] with
-// n negative or above 10^7, or t not a time a model takes.
-func checkPurchasesIn(fn string, n int64, t float64) error {
-	switch {
-	case n < 0:
-		return fmt.Errorf("btyd: %s: n = %d: %w", fn, n, clv.ErrNegative)
-	case n > maxCount:
-		return fmt.Errorf("btyd: %s: n = %d: %w: above %d", fn, n, clv.ErrOutOfRange, maxCount)
-	}
-	return checkTime(fn, "t", t)
-}
-
-func tooLong(fn string, t float64) error {
-	return fmt.Errorf("btyd: %s: t = %v: %w: too long a horizon for the series to converge", fn, t, clv.ErrOutOfRange)
 }
 
 // ConditionalExpectedPurchases returns the expected number of purchases

@@ -343,22 +343,6 @@ func (s *Summarizer) route(id string, day int32, negative bool, r *row) int {
 	return purchaseRow
 }
 
-// checkAmount refuses an amount, argument arg of fn, of 10^24 or more in
-// magnitude, or with more than clv.MaxScale places, as the clv package
-// does.
-func checkAmount(fn, arg string, d decimal.Decimal) error {
-	if d.IsZero() {
-		return nil
-	}
-	if int64(d.NumDigits())+int64(d.Exponent()) > 24 {
-		return fmt.Errorf("btyd: %s: %s: %w: 10^24 or more", fn, arg, clv.ErrOutOfRange)
-	}
-	if d.Exponent() < -clv.MaxScale && d.Normalize().Exponent() < -clv.MaxScale {
-		return fmt.Errorf("btyd: %s: %s: %w: more than %d decimal places", fn, arg, clv.ErrOutOfRange, clv.MaxScale)
-	}
-	return nil
-}
-
 // count counts a checked row of the given kind.
 func (s *Summarizer) count(kind int) {
 	s.rows++

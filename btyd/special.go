@@ -9,8 +9,6 @@ package btyd
 import (
 	"fmt"
 	"math"
-	"strconv"
-	"strings"
 
 	"github.com/clvkit/clv"
 	"github.com/shopspring/decimal"
@@ -119,45 +117,6 @@ func toDecimal(v float64, places int32) decimal.Decimal {
 	}
 	return decimal.NewFromFloat(v).Round(places)
 }
-
-// checkTime returns an error wrapping clv.ErrOutOfRange if v is NaN,
-// infinite or above maxTime, and clv.ErrNegative if it is below zero.
-func checkTime(fn, arg string, v float64) error {
-	switch {
-	case math.IsNaN(v) || math.IsInf(v, 0):
-		return fmt.Errorf("btyd: %s: %s = %v: %w", fn, arg, v, clv.ErrOutOfRange)
-	case v < 0:
-		return fmt.Errorf("btyd: %s: %s = %v: %w", fn, arg, v, clv.ErrNegative)
-	case v > maxTime:
-		return fmt.Errorf("btyd: %s: %s = %v: %w: above %g", fn, arg, v, clv.ErrOutOfRange, float64(maxTime))
-	}
-	return nil
-}
-
-// naming returns err, whose message begins "btyd: fn: ", with "what n: "
-// after that prefix: the error of one item of many, which is named only
-// when it fails, so that checking a million items formats nothing.
-func naming(err error, fn, what string, n int64) error {
-	prefix := "btyd: " + fn + ": "
-	return &namedError{msg: prefix + what + " " + strconv.FormatInt(n, 10) + ": " + strings.TrimPrefix(err.Error(), prefix), err: err}
-}
-
-// A namedError is an error with the item at fault named.
-type namedError struct {
-	msg string
-	err error
-}
-
-func (e *namedError) Error() string { return e.msg }
-func (e *namedError) Unwrap() error { return e.err }
-
-// maxTime bounds every time given to a model, in its unit: 10^7 units are
-// over 190,000 years of weeks, beyond any customer base.
-const maxTime = 1e7
-
-// maxCount bounds repeat purchases x: a log of years 1 to 9999 holds
-// fewer than 3.7 million days.
-const maxCount = 10_000_000
 
 // logBuckets is the number of x that logProducts keeps apart.
 const logBuckets = 64
