@@ -89,14 +89,6 @@ func (m BGNBD) LogLikelihood(x int64, tx, T float64) (float64, error) {
 	return ll, nil
 }
 
-// logBeta returns ln B(a, b) for a, b > 0.
-func logBeta(a, b float64) float64 {
-	la, _ := math.Lgamma(a)
-	lb, _ := math.Lgamma(b)
-	lab, _ := math.Lgamma(a + b)
-	return la + lb - lab
-}
-
 // ProbAlive returns the probability that a customer (x, t_x, T) is still
 // alive at T, FHL's equation (A8) in log space:
 //

@@ -1,10 +1,10 @@
 package btyd
 
 // This file implements the small numerical helpers the models share: the
-// trigamma function, logistic and softplus in a form that never overflows,
-// a relative exponential, compensated sums, the exact length of each unit
-// of time, and the conversions between decimals and float64 at the edge of
-// the models.
+// log-beta and trigamma functions, logistic and softplus in a form that
+// never overflows, a relative exponential, compensated sums, the exact
+// length of each unit of time, and the conversions between decimals and
+// float64 at the edge of the models.
 
 import (
 	"fmt"
@@ -53,6 +53,14 @@ func trigamma(x float64) float64 {
 	// 1/x + 1/(2x²) + Σ B_2k / x^(2k+1)
 	series := y * (1.0/6 - y*(1.0/30-y*(1.0/42-y*(1.0/30-y*(5.0/66-y*(691.0/2730-y*7.0/6))))))
 	return acc + 1/x + y/2 + series/x
+}
+
+// logBeta returns ln B(a, b) for a, b > 0.
+func logBeta(a, b float64) float64 {
+	la, _ := math.Lgamma(a)
+	lb, _ := math.Lgamma(b)
+	lab, _ := math.Lgamma(a + b)
+	return la + lb - lab
 }
 
 // logistic returns 1 / (1 + e^−d), without overflow for any d.
