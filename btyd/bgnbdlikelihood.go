@@ -2,7 +2,13 @@ package btyd
 
 // This file implements the log-likelihood that the fits of the BG/NBD
 // and the MBG/NBD maximise, with its gradient and Hessian, in one pass
-// over the weighted histories.
+// over the weighted histories. The models differ only in the MBG/NBD's
+// dropout at time zero: by the mixture of the [MBGNBD] documentation, its
+// log-likelihood is the BG/NBD's at b + 1, plus ln(b/(a + b)) for every
+// customer, plus, for each customer without a repeat purchase, the term
+// ln(1 + e^D) that the BG/NBD gives only customers with one. bgnbdCore
+// computes the BG/NBD's, with that term at x = 0 or without; the
+// MBG/NBD adds ln(b/(a + b)) in closed form.
 
 import (
 	"math"
@@ -10,9 +16,9 @@ import (
 	"gonum.org/v1/gonum/mathext"
 )
 
-// bgnbdSums are the sums over histories of the BG/NBD log-likelihood, its
-// gradient and Hessian (upper triangle, row by row: rr, rα, ra, rb, αα,
-// αa, αb, aa, ab, bb) in the natural parameters.
+// bgnbdSums are the sums over histories of the log-likelihood of
+// bgnbdCore, its gradient and Hessian (upper triangle, row by row: rr,
+// rα, ra, rb, αα, αa, αb, aa, ab, bb) in the natural parameters.
 type bgnbdSums struct {
 	ll float64
 	g  [4]float64
@@ -29,14 +35,44 @@ func (s *bgnbdSums) add(t *bgnbdSums) {
 	}
 }
 
-// bgnbdLikelihood is the likelihood of FitBGNBD. With D and σ = e^D/(1 +
-// e^D) as in logOdds, ln L = A + ln(1 + e^D), where A holds the terms in
-// x alone and those in T; ∂ ln(1 + e^D) = σ ∂D and ∂² = σ ∂²D +
-// σ(1 − σ) ∂D ∂Dᵀ.
+// bgnbdLikelihood is the likelihood of FitBGNBD: bgnbdCore without the
+// term at x = 0.
 func (d *frequencyData) bgnbdLikelihood(theta, grad, hess []float64) float64 {
+	return d.bgnbdCore(theta, grad, hess, false)
+}
+
+// mbgnbdLikelihood is the likelihood of FitMBGNBD: bgnbdCore at b + 1
+// with the term ln(1 + e^D₀) at x = 0, D₀ = ln(a/b) + r ln(1 + T/α)
+// (MBGNBD.logOdds at x = 0), plus N ln(b/(a + b)) over the N customers.
+func (d *frequencyData) mbgnbdLikelihood(theta, grad, hess []float64) float64 {
+	r, alpha, a, b := theta[0], theta[1], theta[2], theta[3]
+	ll := d.bgnbdCore([]float64{r, alpha, a, b + 1}, grad, hess, true)
+
+	// N ln(b/(a + b)).
+	n := float64(d.customers)
+	iab, ib := 1/(a+b), 1/b
+	ll -= n * math.Log1p(a/b)
+	grad[2] -= n * iab
+	grad[3] += n * (ib - iab)
+	if hess != nil {
+		hess[2*4+2] += n * iab * iab
+		hess[2*4+3] += n * iab * iab
+		hess[3*4+2] += n * iab * iab
+		hess[3*4+3] += n * (iab*iab - ib*ib)
+	}
+	return ll
+}
+
+// bgnbdCore returns the BG/NBD log-likelihood of the histories at theta,
+// with the term ln(1 + e^D) for the customers without a repeat purchase
+// too if atZero, sets grad to its gradient and, if hess is not nil, hess
+// to its Hessian. With D and σ = e^D/(1 + e^D) as in logOdds,
+// ln L = A + ln(1 + e^D), where A holds the terms in x alone and those
+// in T; ∂ ln(1 + e^D) = σ ∂D and ∂² = σ ∂²D + σ(1 − σ) ∂D ∂Dᵀ.
+func (d *frequencyData) bgnbdCore(theta, grad, hess []float64, atZero bool) float64 {
 	r, alpha, a, b := theta[0], theta[1], theta[2], theta[3]
 	var parts [2]bgnbdSums
-	split(len(d.w), func(part, lo, hi int) { d.bgnbdHistories(&parts[part], r, alpha, a, b, lo, hi) })
+	split(len(d.w), func(part, lo, hi int) { d.bgnbdHistories(&parts[part], r, alpha, a, b, atZero, lo, hi) })
 	s := parts[0]
 	s.add(&parts[1])
 
@@ -76,9 +112,10 @@ func (d *frequencyData) bgnbdLikelihood(theta, grad, hess []float64) float64 {
 	return s.ll
 }
 
-// bgnbdHistories adds the terms in T and t_x of histories lo to hi−1.
+// bgnbdHistories adds the terms in T and t_x of histories lo to hi−1,
+// those in ln(1 + e^D) at x = 0 only if atZero.
 // The sums run in local variables, which the compiler keeps in registers.
-func (d *frequencyData) bgnbdHistories(s *bgnbdSums, r, alpha, a, b float64, lo, hi int) {
+func (d *frequencyData) bgnbdHistories(s *bgnbdSums, r, alpha, a, b float64, atZero bool, lo, hi int) {
 	var ll, g0, g1, h0, h1, h4 float64
 	for g := d.group(lo); g < len(d.xs) && d.lo[g] < hi; g++ {
 		x := d.xs[g]
@@ -98,7 +135,7 @@ func (d *frequencyData) bgnbdHistories(s *bgnbdSums, r, alpha, a, b float64, lo,
 		g1 -= rx * sumI
 		h1 -= sumI
 		h4 += rx * sumI2
-		if x == 0 {
+		if x == 0 && !atZero {
 			continue
 		}
 		// The terms in ln(1 + e^D).
@@ -158,117 +195,4 @@ func (d *frequencyData) bgnbdHistories(s *bgnbdSums, r, alpha, a, b float64, lo,
 	s.h[0] += h0
 	s.h[1] += h1
 	s.h[4] += h4
-}
-
-// mbgnbdLikelihood is the likelihood of FitMBGNBD: the BG/NBD's at
-// b + 1, plus N ln(b/(a + b)) over the N customers, plus ln(1 + e^D₀)
-// for each customer without a repeat purchase, D₀ = ln(a/b) + r ln(1 + T/α)
-// (MBGNBD.logOdds at x = 0). With σ = e^D₀/(1 + e^D₀), ∂ ln(1 + e^D₀) =
-// σ ∂D₀ and ∂² = σ ∂²D₀ + σ(1 − σ) ∂D₀ ∂D₀ᵀ.
-func (d *frequencyData) mbgnbdLikelihood(theta, grad, hess []float64) float64 {
-	r, alpha, a, b := theta[0], theta[1], theta[2], theta[3]
-	ll := d.bgnbdLikelihood([]float64{r, alpha, a, b + 1}, grad, hess)
-
-	// N ln(b/(a + b)).
-	n := float64(d.customers)
-	iab, ib := 1/(a+b), 1/b
-	ll -= n * math.Log1p(a/b)
-	g := [4]float64{0, 0, -n * iab, n * (ib - iab)}
-	h := [4][4]float64{2: {2: n * iab * iab, 3: n * iab * iab}, 3: {3: n * (iab*iab - ib*ib)}}
-
-	// ln(1 + e^D₀) over the customers without a repeat purchase.
-	if len(d.xs) > 0 && d.xs[0] == 0 {
-		var parts [2]zeroSums
-		lo, hi := d.lo[0], d.lo[1]
-		split(hi-lo, func(part, from, to int) {
-			parts[part].add(d.w[lo+from:lo+to], d.T[lo+from:lo+to], r, alpha, math.Log(a/b))
-		})
-		s := parts[0]
-		s.merge(&parts[1])
-		ia := 1 / a
-		ll += s.sp
-		g[0] += s.sl
-		g[1] += r * s.sq
-		g[2] += s.s * ia
-		g[3] -= s.s * ib
-		h[0][0] += s.ull
-		h[0][1] += s.sq + r*s.ulq
-		h[0][2] += s.ul * ia
-		h[0][3] -= s.ul * ib
-		h[1][1] += r*s.sq2 + r*r*s.uqq
-		h[1][2] += r * s.uq * ia
-		h[1][3] -= r * s.uq * ib
-		h[2][2] += (s.u - s.s) * ia * ia
-		h[2][3] -= s.u * ia * ib
-		h[3][3] += (s.s + s.u) * ib * ib
-	}
-	for i := range 4 {
-		grad[i] += g[i]
-		if hess == nil {
-			continue
-		}
-		for j := i; j < 4; j++ {
-			hess[i*4+j] += h[i][j]
-			if j != i {
-				hess[j*4+i] += h[i][j]
-			}
-		}
-	}
-	return ll
-}
-
-// zeroSums are the sums over customers without a repeat purchase, of
-// weight w, of ln(1 + e^D₀) and of σ and τ = σ(1 − σ) times the
-// derivatives of D₀ = ln(a/b) + r ℓ, ℓ = ln(1 + T/α): ∂D₀/∂r = ℓ,
-// ∂D₀/∂α = r q with q = −T/(α(α + T)), ∂²D₀/∂r∂α = q and ∂²D₀/∂α² = r q₂
-// with q₂ = T(2α + T)/(α(α + T))².
-type zeroSums struct {
-	sp, s, sl, sq, sq2       float64 // Σ w ln(1 + e^D₀), Σ wσ, Σ wσℓ, Σ wσq, Σ wσq₂
-	u, ul, uq, ull, ulq, uqq float64 // Σ wτ, Σ wτℓ, Σ wτq, Σ wτℓ², Σ wτℓq, Σ wτq²
-}
-
-func (s *zeroSums) add(w, T []float64, r, alpha, logAB float64) {
-	for i, wi := range w {
-		t := T[i]
-		l := math.Log1p(t / alpha)
-		iat := 1 / (alpha * (alpha + t))
-		q := -t * iat
-		q2 := t * (2*alpha + t) * iat * iat
-		D := logAB + r*l
-		// σ and ln(1 + e^D₀) from one exponential.
-		e := math.Exp(-math.Abs(D))
-		sg, p := 1/(1+e), math.Log1p(e)
-		if D < 0 {
-			sg *= e
-		} else {
-			p += D
-		}
-		ws := wi * sg
-		wt := ws * (1 - sg)
-		s.sp += wi * p
-		s.s += ws
-		s.sl += ws * l
-		s.sq += ws * q
-		s.sq2 += ws * q2
-		s.u += wt
-		s.ul += wt * l
-		s.uq += wt * q
-		s.ull += wt * l * l
-		s.ulq += wt * l * q
-		s.uqq += wt * q * q
-	}
-}
-
-func (s *zeroSums) merge(t *zeroSums) {
-	s.sp += t.sp
-	s.s += t.s
-	s.sl += t.sl
-	s.sq += t.sq
-	s.sq2 += t.sq2
-	s.u += t.u
-	s.ul += t.ul
-	s.uq += t.uq
-	s.ull += t.ull
-	s.ulq += t.ulq
-	s.uqq += t.uqq
 }
