@@ -47,15 +47,6 @@ func (m BGNBD) check(fn string) error {
 	return checkParameters(fn, bgnbdNames, m.R, m.Alpha, m.A, m.B)
 }
 
-// checkCustomer refuses an invalid m, and a customer (x, t_x, T) that no
-// log can produce.
-func (m BGNBD) checkCustomer(fn string, x int64, tx, T float64) error {
-	if err := m.check(fn); err != nil {
-		return err
-	}
-	return checkCustomer(fn, x, tx, T)
-}
-
 // logOdds returns D, the log of the odds that a customer (x, t_x, T) with
 // x > 0 dropped out after their last purchase rather than being alive:
 //
@@ -76,7 +67,7 @@ func (m BGNBD) logOdds(x, tx, T float64) float64 {
 // never overflows. It fails as the type documentation says.
 func (m BGNBD) LogLikelihood(x int64, tx, T float64) (float64, error) {
 	const fn = "BG/NBD log-likelihood"
-	if err := m.checkCustomer(fn, x, tx, T); err != nil {
+	if err := checkModelCustomer(fn, m, x, tx, T); err != nil {
 		return 0, err
 	}
 	xf := float64(x)
@@ -101,7 +92,7 @@ func (m BGNBD) LogLikelihood(x int64, tx, T float64) (float64, error) {
 // fails as the type documentation says.
 func (m BGNBD) ProbAlive(x int64, tx, T float64) (float64, error) {
 	const fn = "BG/NBD probability alive"
-	if err := m.checkCustomer(fn, x, tx, T); err != nil {
+	if err := checkModelCustomer(fn, m, x, tx, T); err != nil {
 		return 0, err
 	}
 	return m.probAlive(float64(x), tx, T), nil
@@ -160,7 +151,7 @@ func (m BGNBD) ExpectedPurchases(t float64) (float64, error) {
 // It fails as the type documentation and [BGNBD.ExpectedPurchases] say.
 func (m BGNBD) ConditionalExpectedPurchases(x int64, tx, T, t float64) (float64, error) {
 	const fn = "BG/NBD conditional expected purchases"
-	if err := m.checkCustomer(fn, x, tx, T); err != nil {
+	if err := checkModelCustomer(fn, m, x, tx, T); err != nil {
 		return 0, err
 	}
 	if err := checkTime(fn, "t", t); err != nil {
@@ -191,25 +182,13 @@ func (m BGNBD) ConditionalExpectedPurchases(x int64, tx, T, t float64) (float64,
 // above 10^7, or t is not finite or above 10^7.
 func (m BGNBD) ProbPurchases(n int64, t float64) (float64, error) {
 	const fn = "BG/NBD probability of purchases"
-	if err := m.check(fn); err != nil {
-		return 0, err
-	}
-	if err := checkPurchasesIn(fn, n, t); err != nil {
-		return 0, err
-	}
-	if t == 0 {
-		if n == 0 {
-			return 1, nil
-		}
-		return 0, nil
+	if p, done, err := checkProbPurchases(fn, m, n, t); done {
+		return p, err
 	}
 	nf := float64(n)
-	lgrn, _ := math.Lgamma(m.R + nf)
-	lgr, _ := math.Lgamma(m.R)
-	lgn1, _ := math.Lgamma(nf + 1)
 	q := math.Log(m.Alpha / (m.Alpha + t)) // ln(α/(α + t))
 	z := t / (m.Alpha + t)
-	first := logBeta(m.A, m.B+nf) - logBeta(m.A, m.B) + lgrn - lgr - lgn1 + m.R*q + nf*math.Log(z)
+	first := logBeta(m.A, m.B+nf) - logBeta(m.A, m.B) + logNBDCoefficient(m.R, nf) + m.R*q + nf*math.Log(z)
 	p := math.Exp(first)
 	if n > 0 {
 		tail := mathext.RegIncBeta(nf, m.R, z)

@@ -94,6 +94,18 @@ func checkCustomer(fn string, x int64, tx, T float64) error {
 	return nil
 }
 
+// A checker is a model that refuses its own invalid parameters.
+type checker interface{ check(fn string) error }
+
+// checkModelCustomer refuses an invalid m, and a customer (x, t_x, T)
+// that no log can produce.
+func checkModelCustomer[M checker](fn string, m M, x int64, tx, T float64) error {
+	if err := m.check(fn); err != nil {
+		return err
+	}
+	return checkCustomer(fn, x, tx, T)
+}
+
 // checkPurchasesIn refuses a ProbPurchases of n purchases in (0, t] with
 // n negative or above 10^7, or t not a time a model takes.
 func checkPurchasesIn(fn string, n int64, t float64) error {
@@ -104,6 +116,27 @@ func checkPurchasesIn(fn string, n int64, t float64) error {
 		return fmt.Errorf("btyd: %s: n = %d: %w: above %d", fn, n, clv.ErrOutOfRange, maxCount)
 	}
 	return checkTime(fn, "t", t)
+}
+
+// checkProbPurchases refuses a ProbPurchases of an invalid m, or of n
+// purchases in (0, t] that checkPurchasesIn refuses, with done true. At
+// t = 0, where a new customer has made no purchase yet, it answers with
+// done true and p = 1 for n = 0, 0 for n > 0. Otherwise the model
+// computes p.
+func checkProbPurchases[M checker](fn string, m M, n int64, t float64) (p float64, done bool, err error) {
+	if err := m.check(fn); err != nil {
+		return 0, true, err
+	}
+	if err := checkPurchasesIn(fn, n, t); err != nil {
+		return 0, true, err
+	}
+	if t == 0 {
+		if n == 0 {
+			return 1, true, nil
+		}
+		return 0, true, nil
+	}
+	return 0, false, nil
 }
 
 func tooLong(fn string, t float64) error {

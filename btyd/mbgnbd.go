@@ -1,11 +1,6 @@
 package btyd
 
-import (
-	"fmt"
-	"math"
-
-	"github.com/clvkit/clv"
-)
+import "math"
 
 // An MBGNBD is the modified beta-geometric/negative binomial distribution
 // model of Batislam, Denizel and Filiztekin, "Empirical validation and
@@ -44,13 +39,6 @@ func (m MBGNBD) check(fn string) error {
 	return checkParameters(fn, bgnbdNames, m.R, m.Alpha, m.A, m.B)
 }
 
-func (m MBGNBD) checkCustomer(fn string, x int64, tx, T float64) error {
-	if err := m.check(fn); err != nil {
-		return err
-	}
-	return checkCustomer(fn, x, tx, T)
-}
-
 // survivors returns the BG/NBD of the customers alive after their first
 // purchase.
 func (m MBGNBD) survivors() BGNBD { return BGNBD{R: m.R, Alpha: m.Alpha, A: m.A, B: m.B + 1} }
@@ -77,7 +65,7 @@ func (m MBGNBD) logOdds(x, tx, T float64) float64 { return m.survivors().logOdds
 // documentation says.
 func (m MBGNBD) LogLikelihood(x int64, tx, T float64) (float64, error) {
 	const fn = "MBG/NBD log-likelihood"
-	if err := m.checkCustomer(fn, x, tx, T); err != nil {
+	if err := checkModelCustomer(fn, m, x, tx, T); err != nil {
 		return 0, err
 	}
 	xf := float64(x)
@@ -99,7 +87,7 @@ func (m MBGNBD) LogLikelihood(x int64, tx, T float64) (float64, error) {
 // says.
 func (m MBGNBD) ProbAlive(x int64, tx, T float64) (float64, error) {
 	const fn = "MBG/NBD probability alive"
-	if err := m.checkCustomer(fn, x, tx, T); err != nil {
+	if err := checkModelCustomer(fn, m, x, tx, T); err != nil {
 		return 0, err
 	}
 	return m.probAlive(float64(x), tx, T), nil
@@ -159,7 +147,7 @@ func (m MBGNBD) ExpectedPurchases(t float64) (float64, error) {
 // It fails as the type documentation and [MBGNBD.ExpectedPurchases] say.
 func (m MBGNBD) ConditionalExpectedPurchases(x int64, tx, T, t float64) (float64, error) {
 	const fn = "MBG/NBD conditional expected purchases"
-	if err := m.checkCustomer(fn, x, tx, T); err != nil {
+	if err := checkModelCustomer(fn, m, x, tx, T); err != nil {
 		return 0, err
 	}
 	if err := checkTime(fn, "t", t); err != nil {
@@ -188,17 +176,8 @@ func (m MBGNBD) ConditionalExpectedPurchases(x int64, tx, T, t float64) (float64
 // above 10^7, or t is not finite or above 10^7.
 func (m MBGNBD) ProbPurchases(n int64, t float64) (float64, error) {
 	const fn = "MBG/NBD probability of purchases"
-	if err := m.check(fn); err != nil {
-		return 0, err
-	}
-	switch {
-	case n < 0:
-		return 0, fmt.Errorf("btyd: %s: n = %d: %w", fn, n, clv.ErrNegative)
-	case n > maxCount:
-		return 0, fmt.Errorf("btyd: %s: n = %d: %w: above %d", fn, n, clv.ErrOutOfRange, maxCount)
-	}
-	if err := checkTime(fn, "t", t); err != nil {
-		return 0, err
+	if p, done, err := checkProbPurchases(fn, m, n, t); done {
+		return p, err
 	}
 	// With m valid, so is b + 1, but within one of the bound on
 	// parameters, where the bound stands for it, 10^−10 off.

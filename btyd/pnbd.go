@@ -57,13 +57,6 @@ func (m ParetoNBD) check(fn string) error {
 	return checkParameters(fn, pnbdNames, m.R, m.Alpha, m.S, m.Beta)
 }
 
-func (m ParetoNBD) checkCustomer(fn string, x int64, tx, T float64) error {
-	if err := m.check(fn); err != nil {
-		return err
-	}
-	return checkCustomer(fn, x, tx, T)
-}
-
 func tooFarApart(fn string, m ParetoNBD) error {
 	return fmt.Errorf("btyd: %s: alpha = %v, beta = %v: %w: too far apart for the likelihood's series to converge",
 		fn, m.Alpha, m.Beta, clv.ErrOutOfRange)
@@ -115,7 +108,7 @@ func log1mexp(v float64) float64 {
 // significant digits. It fails as the type documentation says.
 func (m ParetoNBD) LogLikelihood(x int64, tx, T float64) (float64, error) {
 	const fn = "Pareto/NBD log-likelihood"
-	if err := m.checkCustomer(fn, x, tx, T); err != nil {
+	if err := checkModelCustomer(fn, m, x, tx, T); err != nil {
 		return 0, err
 	}
 	xf := float64(x)
@@ -148,7 +141,7 @@ func logAddExp(a, b float64) float64 {
 // silent. It fails as the type documentation says.
 func (m ParetoNBD) ProbAlive(x int64, tx, T float64) (float64, error) {
 	const fn = "Pareto/NBD probability alive"
-	if err := m.checkCustomer(fn, x, tx, T); err != nil {
+	if err := checkModelCustomer(fn, m, x, tx, T); err != nil {
 		return 0, err
 	}
 	p, ok := m.probAlive(float64(x), tx, T)
@@ -219,7 +212,7 @@ func (m ParetoNBD) ExpectedPurchases(t float64) (float64, error) {
 // say.
 func (m ParetoNBD) ConditionalExpectedPurchases(x int64, tx, T, t float64) (float64, error) {
 	const fn = "Pareto/NBD conditional expected purchases"
-	if err := m.checkCustomer(fn, x, tx, T); err != nil {
+	if err := checkModelCustomer(fn, m, x, tx, T); err != nil {
 		return 0, err
 	}
 	if err := checkTime(fn, "t", t); err != nil {
@@ -251,24 +244,12 @@ func (m ParetoNBD) ConditionalExpectedPurchases(x int64, tx, T, t float64) (floa
 // above 10^7, or t is not finite or above 10^7.
 func (m ParetoNBD) ProbPurchases(n int64, t float64) (float64, error) {
 	const fn = "Pareto/NBD probability of purchases"
-	if err := m.check(fn); err != nil {
-		return 0, err
-	}
-	if err := checkPurchasesIn(fn, n, t); err != nil {
-		return 0, err
-	}
-	if t == 0 {
-		if n == 0 {
-			return 1, nil
-		}
-		return 0, nil
+	if p, done, err := checkProbPurchases(fn, m, n, t); done {
+		return p, err
 	}
 	r, alpha, s, beta := m.R, m.Alpha, m.S, m.Beta
 	nf := float64(n)
-	lgrn, _ := math.Lgamma(r + nf)
-	lgr, _ := math.Lgamma(r)
-	lgn1, _ := math.Lgamma(nf + 1)
-	lead := lgrn - lgr - lgn1
+	lead := logNBDCoefficient(r, nf)
 	logT := math.Log(t)
 	alive := -r*math.Log1p(t/alpha) + nf*(logT-math.Log(alpha+t)) - s*math.Log1p(t/beta)
 	// The integrand g(τ) = τ^n (α + τ)^−(r+n) (β + τ)^−(s+1) rises to its
@@ -333,7 +314,7 @@ func (m ParetoNBD) ProbPurchases(n int64, t float64) (float64, error) {
 // is not finite, or is outside 10^−10 to 10^3.
 func (m ParetoNBD) DERT(x int64, tx, T, delta float64) (float64, error) {
 	const fn = "Pareto/NBD DERT"
-	if err := m.checkCustomer(fn, x, tx, T); err != nil {
+	if err := checkModelCustomer(fn, m, x, tx, T); err != nil {
 		return 0, err
 	}
 	switch {

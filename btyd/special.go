@@ -1,10 +1,11 @@
 package btyd
 
 // This file implements the small numerical helpers the models share: the
-// log-beta and trigamma functions, logistic and softplus in a form that
-// never overflows, a relative exponential, compensated sums, the exact
-// length of each unit of time, and the conversions between decimals and
-// float64 at the edge of the models.
+// log-beta and trigamma functions, the log of the negative binomial
+// coefficient, logistic and softplus in a form that never overflows, a
+// relative exponential, compensated sums, the exact length of each unit
+// of time, and the conversions between decimals and float64 at the edge
+// of the models.
 
 import (
 	"fmt"
@@ -61,6 +62,16 @@ func logBeta(a, b float64) float64 {
 	lb, _ := math.Lgamma(b)
 	lab, _ := math.Lgamma(a + b)
 	return la + lb - lab
+}
+
+// logNBDCoefficient returns ln(Γ(r + n) / (Γ(r) n!)), the log of the
+// coefficient of n in the negative binomial distribution of a gamma
+// mixture of Poisson counts, for r > 0 and n ≥ 0.
+func logNBDCoefficient(r, n float64) float64 {
+	lgrn, _ := math.Lgamma(r + n)
+	lgr, _ := math.Lgamma(r)
+	lgn1, _ := math.Lgamma(n + 1)
+	return lgrn - lgr - lgn1
 }
 
 // logistic returns 1 / (1 + e^−d), without overflow for any d.
