@@ -222,6 +222,24 @@ func checkSpend(fn string, x int64, spend decimal.Decimal) error {
 	return nil
 }
 
+// checkValuedCustomer refuses a customer of a valuation whose history
+// (x, t_x, T) or spend no log can produce.
+func checkValuedCustomer(fn string, c *Customer) error {
+	if err := checkCustomer(fn, c.X, c.Tx, c.T); err != nil {
+		return err
+	}
+	return checkSpend(fn, c.X, c.Spend)
+}
+
+// checkValuedOpportunity refuses a customer of a discrete valuation whose
+// history (x, t_x, n) or spend no log can produce.
+func checkValuedOpportunity(fn string, c *DiscreteCustomer) error {
+	if err := checkOpportunity(fn, c.X, c.Tx, c.N); err != nil {
+		return err
+	}
+	return checkSpend(fn, c.X, c.Spend)
+}
+
 // naming returns err, whose message begins "btyd: fn: ", with "what n: "
 // after that prefix: the error of one item of many, which is named only
 // when it fails, so that checking a million items formats nothing.
