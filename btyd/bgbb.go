@@ -440,14 +440,6 @@ func newDiscreteData(fn string, histories []DiscreteHistory) (*discreteData, err
 	return d, nil
 }
 
-// bgbbSums are the sums over patterns of the BG/BB log-likelihood, its
-// gradient and Hessian in the natural parameters.
-type bgbbSums struct {
-	ll float64
-	g  [4]float64
-	h  [4][4]float64
-}
-
 // likelihood is the likelihood of FitBGBB. Each ln L is ln Σ_c T_c over
 // its terms c, the alive one and the dead ones, each a product of beta
 // functions with ∂ ln T_c = g₀ + v_c, g₀ from ln B(α, β) and ln B(γ, δ),
@@ -464,7 +456,7 @@ type bgbbSums struct {
 // 1/z and ψ′(z + 1) = ψ′(z) − 1/z².
 func (d *discreteData) likelihood(theta, grad, hess []float64) float64 {
 	m := BGBB{Alpha: theta[0], Beta: theta[1], Gamma: theta[2], Delta: theta[3]}
-	var parts [2]bgbbSums
+	var parts [2]logLik
 	split(len(d.patterns), func(part, lo, hi int) {
 		s := &parts[part]
 		for _, p := range d.patterns[lo:hi] {
@@ -472,14 +464,7 @@ func (d *discreteData) likelihood(theta, grad, hess []float64) float64 {
 		}
 	})
 	s := parts[0]
-	t := &parts[1]
-	s.ll += t.ll
-	for i := range 4 {
-		s.g[i] += t.g[i]
-		for j := range 4 {
-			s.h[i][j] += t.h[i][j]
-		}
-	}
+	s.add(&parts[1])
 	// g₀ and h₀, from −ln B(α, β) − ln B(γ, δ), once for every customer.
 	w := float64(d.customers)
 	a, b, g, dl := m.Alpha, m.Beta, m.Gamma, m.Delta
@@ -489,33 +474,21 @@ func (d *discreteData) likelihood(theta, grad, hess []float64) float64 {
 	s.g[1] += w * (psiAB - mathext.Digamma(b))
 	s.g[2] += w * (psiGD - mathext.Digamma(g))
 	s.g[3] += w * (psiGD - mathext.Digamma(dl))
-	s.h[0][0] += w * (triAB - trigamma(a))
-	s.h[0][1] += w * triAB
-	s.h[1][1] += w * (triAB - trigamma(b))
-	s.h[2][2] += w * (triGD - trigamma(g))
-	s.h[2][3] += w * triGD
-	s.h[3][3] += w * (triGD - trigamma(dl))
-	for i := range 4 {
-		grad[i] += s.g[i]
-		if hess == nil {
-			continue
-		}
-		for j := i; j < 4; j++ {
-			hess[i*4+j] += s.h[i][j]
-			if j != i {
-				hess[j*4+i] += s.h[i][j]
-			}
-		}
-	}
-	return s.ll
+	s.h[0] += w * (triAB - trigamma(a))
+	s.h[1] += w * triAB
+	s.h[4] += w * (triAB - trigamma(b))
+	s.h[7] += w * (triGD - trigamma(g))
+	s.h[8] += w * triGD
+	s.h[9] += w * (triGD - trigamma(dl))
+	return s.unpack(grad, hess)
 }
 
 // addPattern adds w times the terms of pattern (x, t_x, n) to s, but for
 // g₀ and h₀.
-func (m BGBB) addPattern(s *bgbbSums, x, tx, n, w float64) {
+func (m BGBB) addPattern(s *logLik, x, tx, n, w float64) {
 	a, b, g, dl := m.Alpha, m.Beta, m.Gamma, m.Delta
 	ll, logA, logD := m.logLikelihood(x, tx, n)
-	s.ll += w * ll
+	s.v += w * ll
 
 	// Σ w_c v_c, Σ w_c v_c v_cᵀ and Σ w_c ∂v_c (αα, αβ, ββ, γγ, γδ, δδ).
 	var mv [4]float64
@@ -571,15 +544,15 @@ func (m BGBB) addPattern(s *bgbbSums, x, tx, n, w float64) {
 	for i := range 4 {
 		s.g[i] += w * mv[i]
 		for j := i; j < 4; j++ {
-			s.h[i][j] += w * (mvv[i][j] - mv[i]*mv[j])
+			s.h[hessIndex[i][j]] += w * (mvv[i][j] - mv[i]*mv[j])
 		}
 	}
-	s.h[0][0] += w * mh[0]
-	s.h[0][1] += w * mh[1]
-	s.h[1][1] += w * mh[2]
-	s.h[2][2] += w * mh[3]
-	s.h[2][3] += w * mh[4]
-	s.h[3][3] += w * mh[5]
+	s.h[0] += w * mh[0]
+	s.h[1] += w * mh[1]
+	s.h[4] += w * mh[2]
+	s.h[7] += w * mh[3]
+	s.h[8] += w * mh[4]
+	s.h[9] += w * mh[5]
 }
 
 // outlook returns what m gives a customer (x, t_x, n), n ≥ 0, over the

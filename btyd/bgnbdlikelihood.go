@@ -16,25 +16,6 @@ import (
 	"gonum.org/v1/gonum/mathext"
 )
 
-// bgnbdSums are the sums over histories of the log-likelihood of
-// bgnbdCore, its gradient and Hessian (upper triangle, row by row: rr,
-// rα, ra, rb, αα, αa, αb, aa, ab, bb) in the natural parameters.
-type bgnbdSums struct {
-	ll float64
-	g  [4]float64
-	h  [10]float64
-}
-
-func (s *bgnbdSums) add(t *bgnbdSums) {
-	s.ll += t.ll
-	for i := range s.g {
-		s.g[i] += t.g[i]
-	}
-	for i := range s.h {
-		s.h[i] += t.h[i]
-	}
-}
-
 // bgnbdLikelihood is the likelihood of FitBGNBD: bgnbdCore without the
 // term at x = 0.
 func (d *frequencyData) bgnbdLikelihood(theta, grad, hess []float64) float64 {
@@ -65,13 +46,13 @@ func (d *frequencyData) mbgnbdLikelihood(theta, grad, hess []float64) float64 {
 
 // bgnbdCore returns the BG/NBD log-likelihood of the histories at theta,
 // with the term ln(1 + e^D) for the customers without a repeat purchase
-// too if atZero, sets grad to its gradient and, if hess is not nil, hess
-// to its Hessian. With D and σ = e^D/(1 + e^D) as in logOdds,
+// too if atZero, adds its gradient to grad and, if hess is not nil, its
+// Hessian to hess. With D and σ = e^D/(1 + e^D) as in logOdds,
 // ln L = A + ln(1 + e^D), where A holds the terms in x alone and those
 // in T; ∂ ln(1 + e^D) = σ ∂D and ∂² = σ ∂²D + σ(1 − σ) ∂D ∂Dᵀ.
 func (d *frequencyData) bgnbdCore(theta, grad, hess []float64, atZero bool) float64 {
 	r, alpha, a, b := theta[0], theta[1], theta[2], theta[3]
-	var parts [2]bgnbdSums
+	var parts [2]logLik
 	split(len(d.w), func(part, lo, hi int) { d.bgnbdHistories(&parts[part], r, alpha, a, b, atZero, lo, hi) })
 	s := parts[0]
 	s.add(&parts[1])
@@ -85,7 +66,7 @@ func (d *frequencyData) bgnbdCore(theta, grad, hess []float64, atZero bool) floa
 	for g, x := range d.xs {
 		w := d.weight[g]
 		lgrx, _ := math.Lgamma(r + x)
-		s.ll += w * (lgrx - lgr + r*logAlpha + logBeta(a, b+x) - lbab)
+		s.v += w * (lgrx - lgr + r*logAlpha + logBeta(a, b+x) - lbab)
 		psiABX, psiBX := mathext.Digamma(a+b+x), mathext.Digamma(b+x)
 		triABX := trigamma(a + b + x)
 		s.g[0] += w * (mathext.Digamma(r+x) - psiR + logAlpha)
@@ -99,23 +80,13 @@ func (d *frequencyData) bgnbdCore(theta, grad, hess []float64, atZero bool) floa
 		s.h[8] += w * (triAB - triABX)
 		s.h[9] += w * (trigamma(b+x) - triABX - triB + triAB)
 	}
-	copy(grad, s.g[:])
-	if hess != nil {
-		k := 0
-		for i := range 4 {
-			for j := i; j < 4; j++ {
-				hess[i*4+j], hess[j*4+i] = s.h[k], s.h[k]
-				k++
-			}
-		}
-	}
-	return s.ll
+	return s.unpack(grad, hess)
 }
 
 // bgnbdHistories adds the terms in T and t_x of histories lo to hi−1,
 // those in ln(1 + e^D) at x = 0 only if atZero.
 // The sums run in local variables, which the compiler keeps in registers.
-func (d *frequencyData) bgnbdHistories(s *bgnbdSums, r, alpha, a, b float64, atZero bool, lo, hi int) {
+func (d *frequencyData) bgnbdHistories(s *logLik, r, alpha, a, b float64, atZero bool, lo, hi int) {
 	var ll, g0, g1, h0, h1, h4 float64
 	for g := d.group(lo); g < len(d.xs) && d.lo[g] < hi; g++ {
 		x := d.xs[g]
@@ -189,7 +160,7 @@ func (d *frequencyData) bgnbdHistories(s *bgnbdSums, r, alpha, a, b float64, atZ
 		s.h[8] += tau * ia * ib
 		s.h[9] += sigma*ib*ib + tau*ib*ib
 	}
-	s.ll += ll
+	s.v += ll
 	s.g[0] += g0
 	s.g[1] += g1
 	s.h[0] += h0

@@ -431,7 +431,7 @@ func (d *frequencyData) pnbdLikelihood(theta, grad, hess []float64) float64 {
 	if max(alpha, beta) > maxFitRatio*min(alpha, beta) {
 		return math.NaN()
 	}
-	var parts [2]pnbdTerm
+	var parts [2]logLik
 	var failed [2]bool
 	split(len(d.w), func(part, lo, hi int) {
 		failed[part] = !d.pnbdHistories(&parts[part], r, alpha, s, beta, lo, hi)
@@ -460,36 +460,7 @@ func (d *frequencyData) pnbdLikelihood(theta, grad, hess []float64) float64 {
 		sum.h[8] += w / beta
 		sum.h[9] -= w * s / (beta * beta)
 	}
-	copy(grad, sum.g[:])
-	if hess != nil {
-		for i := range 4 {
-			for j := range 4 {
-				hess[i*4+j] = sum.h[hessIndex[i][j]]
-			}
-		}
-	}
-	return sum.v
-}
-
-func (s *pnbdTerm) add(t *pnbdTerm) {
-	s.v += t.v
-	for i := range s.g {
-		s.g[i] += t.g[i]
-	}
-	for i := range s.h {
-		s.h[i] += t.h[i]
-	}
-}
-
-// addScaled adds w times t to s.
-func (s *pnbdTerm) addScaled(w float64, t *pnbdTerm) {
-	s.v += w * t.v
-	for i := range s.g {
-		s.g[i] += w * t.g[i]
-	}
-	for i := range s.h {
-		s.h[i] += w * t.h[i]
-	}
+	return sum.unpack(grad, hess)
 }
 
 // pnbdHistories adds ln(e^{l₁} + e^{l₂} − e^{l₃}), its gradient and its
@@ -498,7 +469,7 @@ func (s *pnbdTerm) addScaled(w float64, t *pnbdTerm) {
 // base summarised in days holds a few hundred distinct t_x and T: each
 // is summed once, and histories sorted by t_x, as [Summarizer.Histories]
 // gives them, find theirs in the last one.
-func (d *frequencyData) pnbdHistories(sum *pnbdTerm, r, alpha, s, beta float64, lo, hi int) bool {
+func (d *frequencyData) pnbdHistories(sum *logLik, r, alpha, s, beta float64, lo, hi int) bool {
 	at := make(map[float64]int) // the index in tails of ln I(t)
 	var tails []pnbdTerm
 	for g := d.group(lo); g < len(d.xs) && d.lo[g] < hi; g++ {
@@ -530,7 +501,7 @@ func (d *frequencyData) pnbdHistories(sum *pnbdTerm, r, alpha, s, beta float64, 
 			if !ok {
 				return false
 			}
-			var t pnbdTerm
+			var t logLik
 			pnbdCombine(&t, &high, &low, r, alpha, s, beta, x, T)
 			sum.addScaled(d.w[i], &t)
 		}
@@ -540,11 +511,11 @@ func (d *frequencyData) pnbdHistories(sum *pnbdTerm, r, alpha, s, beta float64, 
 
 // pnbdCombine sets out to ln(e^{l₁} + e^{l₂} − e^{l₃}) with its gradient
 // and Hessian, from ln I(t_x) (high) and ln I(T) (low).
-func pnbdCombine(out, high, low *pnbdTerm, r, alpha, s, beta, x, T float64) {
+func pnbdCombine(out *logLik, high, low *pnbdTerm, r, alpha, s, beta, x, T float64) {
 	// l₁ = −(r + x) ln(α + T) − s ln(β + T), its gradient and Hessian.
 	iA, iB := 1/(alpha+T), 1/(beta+T)
 	lA, lB := low.logAlpha, low.logBeta
-	var e pnbdTerm
+	var e logLik
 	e.v = -(r+x)*lA - s*lB
 	e.g = [4]float64{-lA, -(r + x) * iA, -lB, -s * iB}
 	e.h[1] = -iA
@@ -559,7 +530,7 @@ func pnbdCombine(out, high, low *pnbdTerm, r, alpha, s, beta, x, T float64) {
 	total := w1 + w2 + w3
 	out.v = top + math.Log(total)
 	w1, w2, w3 = w1/total, w2/total, w3/total
-	terms := [3]*pnbdTerm{&e, high, low}
+	terms := [3]*logLik{&e, &high.logLik, &low.logLik}
 	weights := [3]float64{w1, w2, w3}
 	for k, t := range terms {
 		gs := t.g

@@ -40,19 +40,13 @@ package btyd
 import "math"
 
 // pnbdTerm is the logarithm of a part of a Pareto/NBD likelihood, with its
-// gradient and Hessian (upper triangle, row by row: rr, rα, rs, rβ, αα,
-// αs, αβ, ss, sβ, ββ) in (r, α, s, β).
+// gradient and Hessian in (r, α, s, β).
 type pnbdTerm struct {
-	v float64
-	g [4]float64
-	h [10]float64
+	logLik
 	// logAlpha and logBeta are ln(α + t) and ln(β + t), which
 	// pnbdLogTail leaves for its callers when it computes derivatives.
 	logAlpha, logBeta float64
 }
-
-// hessIndex maps a pair of parameters to its place in pnbdTerm.h.
-var hessIndex = [4][4]int{{0, 1, 2, 3}, {1, 4, 5, 6}, {2, 5, 7, 8}, {3, 6, 8, 9}}
 
 // pnbdTolerance is where the series stops: a bound on the rest relative
 // to the sum.
