@@ -85,9 +85,15 @@ func (f *customersFn) ExtractOutput(s *btyd.Summarizer) *btyd.Summarizer { retur
 // Summarizer of every customer. Their number grows with the base's
 // distinct histories, not its customers.
 func Histories(s beam.Scope, summaries beam.PCollection) beam.PCollection {
-	s = s.Scope("clvbeam.Histories")
-	keyed := beam.ParDo(s, &historiesFn{}, summaries)
-	return beam.ParDo(s, historyOf, beam.CombinePerKey(s, addWeights, keyed))
+	return weighDistinct(s.Scope("clvbeam.Histories"), &historiesFn{}, historyOf, summaries)
+}
+
+// weighDistinct returns of(key, weight) for each distinct key that the
+// DoFn keys emits from summaries, weight the sum of the counts emitted
+// with it.
+func weighDistinct(s beam.Scope, keys, of any, summaries beam.PCollection) beam.PCollection {
+	keyed := beam.ParDo(s, keys, summaries)
+	return beam.ParDo(s, of, beam.CombinePerKey(s, addWeights, keyed))
 }
 
 // historiesFn emits the histories of a shard, keyed by their (x, t_x, T).
@@ -204,9 +210,7 @@ type Spend struct {
 // left out. Unlike histories, spends are seldom shared: expect nearly as
 // many as repeat customers.
 func Spends(s beam.Scope, summaries beam.PCollection) beam.PCollection {
-	s = s.Scope("clvbeam.Spends")
-	keyed := beam.ParDo(s, &spendsFn{}, summaries)
-	return beam.ParDo(s, spendOf, beam.CombinePerKey(s, addWeights, keyed))
+	return weighDistinct(s.Scope("clvbeam.Spends"), &spendsFn{}, spendOf, summaries)
 }
 
 // spendsFn emits the (x, spend) of each repeat customer of a shard, keyed

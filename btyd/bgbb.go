@@ -65,48 +65,10 @@ type BGBB struct {
 	Delta float64 `json:"delta"`
 }
 
-// maxOpportunities bounds n and n*.
-const maxOpportunities = 100_000
-
 var bgbbNames = []string{"alpha", "beta", "gamma", "delta"}
 
 func (m BGBB) check(fn string) error {
 	return checkParameters(fn, bgbbNames, m.Alpha, m.Beta, m.Gamma, m.Delta)
-}
-
-// checkDiscrete refuses a customer (x, t_x, n) that no log can produce.
-func checkDiscrete(fn string, x, tx, n int64) error {
-	switch {
-	case x < 0:
-		return fmt.Errorf("btyd: %s: x = %d: %w", fn, x, clv.ErrNegative)
-	case tx < 0:
-		return fmt.Errorf("btyd: %s: t_x = %d: %w", fn, tx, clv.ErrNegative)
-	case n <= 0:
-		return fmt.Errorf("btyd: %s: n = %d: %w", fn, n, clv.ErrNonPositive)
-	case n > maxOpportunities:
-		return fmt.Errorf("btyd: %s: n = %d: %w: above %d", fn, n, clv.ErrOutOfRange, maxOpportunities)
-	case tx > n:
-		return fmt.Errorf("btyd: %s: t_x = %d > n = %d: %w", fn, tx, n, clv.ErrInconsistent)
-	case x > tx:
-		return fmt.Errorf("btyd: %s: x = %d > t_x = %d: %w: one purchase an opportunity", fn, x, tx, clv.ErrInconsistent)
-	case x == 0 && tx > 0:
-		return fmt.Errorf("btyd: %s: x = 0 with t_x = %d: %w: t_x is 0 without a repeat purchase", fn, tx, clv.ErrInconsistent)
-	case x > 0 && tx == 0:
-		return fmt.Errorf("btyd: %s: x = %d with t_x = 0: %w", fn, x, clv.ErrInconsistent)
-	}
-	return nil
-}
-
-// checkHorizon refuses a number of opportunities below 0 or above
-// maxOpportunities.
-func checkHorizon(fn, arg string, n int64) error {
-	switch {
-	case n < 0:
-		return fmt.Errorf("btyd: %s: %s = %d: %w", fn, arg, n, clv.ErrNegative)
-	case n > maxOpportunities:
-		return fmt.Errorf("btyd: %s: %s = %d: %w: above %d", fn, arg, n, clv.ErrOutOfRange, maxOpportunities)
-	}
-	return nil
 }
 
 func (m BGBB) checkCustomer(fn string, x, tx, n int64) error {
@@ -480,14 +442,6 @@ func newDiscreteData(fn string, histories []DiscreteHistory) (*discreteData, err
 	return d, nil
 }
 
-// bgbbSums are the sums over patterns of the BG/BB log-likelihood, its
-// gradient and Hessian in the natural parameters.
-type bgbbSums struct {
-	ll float64
-	g  [4]float64
-	h  [4][4]float64
-}
-
 // likelihood is the likelihood of FitBGBB. Each ln L is ln Σ_c T_c over
 // its terms c, the alive one and the dead ones, each a product of beta
 // functions with ∂ ln T_c = g₀ + v_c, g₀ from ln B(α, β) and ln B(γ, δ),
@@ -504,7 +458,7 @@ type bgbbSums struct {
 // 1/z and ψ′(z + 1) = ψ′(z) − 1/z².
 func (d *discreteData) likelihood(theta, grad, hess []float64) float64 {
 	m := BGBB{Alpha: theta[0], Beta: theta[1], Gamma: theta[2], Delta: theta[3]}
-	var parts [2]bgbbSums
+	var parts [2]logLik
 	split(len(d.patterns), func(part, lo, hi int) {
 		s := &parts[part]
 		for _, p := range d.patterns[lo:hi] {
@@ -512,14 +466,7 @@ func (d *discreteData) likelihood(theta, grad, hess []float64) float64 {
 		}
 	})
 	s := parts[0]
-	t := &parts[1]
-	s.ll += t.ll
-	for i := range 4 {
-		s.g[i] += t.g[i]
-		for j := range 4 {
-			s.h[i][j] += t.h[i][j]
-		}
-	}
+	s.add(&parts[1])
 	// g₀ and h₀, from −ln B(α, β) − ln B(γ, δ), once for every customer.
 	w := float64(d.customers)
 	a, b, g, dl := m.Alpha, m.Beta, m.Gamma, m.Delta
@@ -529,33 +476,21 @@ func (d *discreteData) likelihood(theta, grad, hess []float64) float64 {
 	s.g[1] += w * (psiAB - mathext.Digamma(b))
 	s.g[2] += w * (psiGD - mathext.Digamma(g))
 	s.g[3] += w * (psiGD - mathext.Digamma(dl))
-	s.h[0][0] += w * (triAB - trigamma(a))
-	s.h[0][1] += w * triAB
-	s.h[1][1] += w * (triAB - trigamma(b))
-	s.h[2][2] += w * (triGD - trigamma(g))
-	s.h[2][3] += w * triGD
-	s.h[3][3] += w * (triGD - trigamma(dl))
-	for i := range 4 {
-		grad[i] += s.g[i]
-		if hess == nil {
-			continue
-		}
-		for j := i; j < 4; j++ {
-			hess[i*4+j] += s.h[i][j]
-			if j != i {
-				hess[j*4+i] += s.h[i][j]
-			}
-		}
-	}
-	return s.ll
+	s.h[0] += w * (triAB - trigamma(a))
+	s.h[1] += w * triAB
+	s.h[4] += w * (triAB - trigamma(b))
+	s.h[7] += w * (triGD - trigamma(g))
+	s.h[8] += w * triGD
+	s.h[9] += w * (triGD - trigamma(dl))
+	return s.unpack(grad, hess)
 }
 
 // addPattern adds w times the terms of pattern (x, t_x, n) to s, but for
 // g₀ and h₀.
-func (m BGBB) addPattern(s *bgbbSums, x, tx, n, w float64) {
+func (m BGBB) addPattern(s *logLik, x, tx, n, w float64) {
 	a, b, g, dl := m.Alpha, m.Beta, m.Gamma, m.Delta
 	ll, logA, logD := m.logLikelihood(x, tx, n)
-	s.ll += w * ll
+	s.v += w * ll
 
 	// Σ w_c v_c, Σ w_c v_c v_cᵀ and Σ w_c ∂v_c (αα, αβ, ββ, γγ, γδ, δδ).
 	var mv [4]float64
@@ -611,28 +546,15 @@ func (m BGBB) addPattern(s *bgbbSums, x, tx, n, w float64) {
 	for i := range 4 {
 		s.g[i] += w * mv[i]
 		for j := i; j < 4; j++ {
-			s.h[i][j] += w * (mvv[i][j] - mv[i]*mv[j])
+			s.h[hessIndex[i][j]] += w * (mvv[i][j] - mv[i]*mv[j])
 		}
 	}
-	s.h[0][0] += w * mh[0]
-	s.h[0][1] += w * mh[1]
-	s.h[1][1] += w * mh[2]
-	s.h[2][2] += w * mh[3]
-	s.h[2][3] += w * mh[4]
-	s.h[3][3] += w * mh[5]
-}
-
-// checkOpportunity refuses a customer of [Opportunities] that no log can
-// produce: what checkDiscrete refuses, but for n = 0 with x = t_x = 0, a
-// customer with no opportunity yet after their first.
-func checkOpportunity(fn string, x, tx, n int64) error {
-	switch {
-	case n == 0 && x == 0 && tx == 0:
-		return nil
-	case n == 0 && x >= 0 && tx >= 0:
-		return fmt.Errorf("btyd: %s: n = 0 with x = %d, t_x = %d: %w: no opportunity to buy at", fn, x, tx, clv.ErrInconsistent)
-	}
-	return checkDiscrete(fn, x, tx, n)
+	s.h[0] += w * mh[0]
+	s.h[1] += w * mh[1]
+	s.h[4] += w * mh[2]
+	s.h[7] += w * mh[3]
+	s.h[8] += w * mh[4]
+	s.h[9] += w * mh[5]
 }
 
 // outlook returns what m gives a customer (x, t_x, n), n ≥ 0, over the

@@ -1,12 +1,8 @@
 package btyd
 
 import (
-	"cmp"
-	"fmt"
 	"math"
-	"slices"
 
-	"github.com/clvkit/clv"
 	"gonum.org/v1/gonum/mathext"
 )
 
@@ -45,73 +41,10 @@ type BGNBD struct {
 	B     float64 `json:"b"`
 }
 
-// The bounds of a valid model's parameters.
-const (
-	minModelParameter = 1e-10
-	maxModelParameter = 1e10
-)
-
-// checkParameters refuses parameters that are not finite and within the
-// bounds of a valid model.
-func checkParameters(fn string, names []string, values ...float64) error {
-	for i, v := range values {
-		switch {
-		case v <= 0:
-			return fmt.Errorf("btyd: %s: %s = %v: %w", fn, names[i], v, clv.ErrNonPositive)
-		case !(v >= minModelParameter && v <= maxModelParameter):
-			return fmt.Errorf("btyd: %s: %s = %v: %w: outside [%g, %g]", fn, names[i], v, clv.ErrOutOfRange,
-				float64(minModelParameter), float64(maxModelParameter))
-		}
-	}
-	return nil
-}
-
 var bgnbdNames = []string{"r", "alpha", "a", "b"}
 
 func (m BGNBD) check(fn string) error {
 	return checkParameters(fn, bgnbdNames, m.R, m.Alpha, m.A, m.B)
-}
-
-// checkCustomer refuses an invalid m, and a customer (x, t_x, T) that no
-// log can produce.
-func (m BGNBD) checkCustomer(fn string, x int64, tx, T float64) error {
-	if err := m.check(fn); err != nil {
-		return err
-	}
-	return checkCustomer(fn, x, tx, T)
-}
-
-// checkX refuses a repeat-purchase count below 0 or above maxCount.
-func checkX(fn string, x int64) error {
-	switch {
-	case x < 0:
-		return fmt.Errorf("btyd: %s: x = %d: %w", fn, x, clv.ErrNegative)
-	case x > maxCount:
-		return fmt.Errorf("btyd: %s: x = %d: %w: above %d", fn, x, clv.ErrOutOfRange, maxCount)
-	}
-	return nil
-}
-
-// checkCustomer refuses a customer (x, t_x, T) that no log can produce.
-func checkCustomer(fn string, x int64, tx, T float64) error {
-	if err := checkX(fn, x); err != nil {
-		return err
-	}
-	if err := checkTime(fn, "t_x", tx); err != nil {
-		return err
-	}
-	if err := checkTime(fn, "T", T); err != nil {
-		return err
-	}
-	switch {
-	case tx > T:
-		return fmt.Errorf("btyd: %s: t_x = %v > T = %v: %w", fn, tx, T, clv.ErrInconsistent)
-	case x > 0 && tx == 0:
-		return fmt.Errorf("btyd: %s: x = %d with t_x = 0: %w: repeat purchases come after the first", fn, x, clv.ErrInconsistent)
-	case x == 0 && tx != 0:
-		return fmt.Errorf("btyd: %s: x = 0 with t_x = %v: %w: t_x is 0 without a repeat purchase", fn, tx, clv.ErrInconsistent)
-	}
-	return nil
 }
 
 // logOdds returns D, the log of the odds that a customer (x, t_x, T) with
@@ -134,7 +67,7 @@ func (m BGNBD) logOdds(x, tx, T float64) float64 {
 // never overflows. It fails as the type documentation says.
 func (m BGNBD) LogLikelihood(x int64, tx, T float64) (float64, error) {
 	const fn = "BG/NBD log-likelihood"
-	if err := m.checkCustomer(fn, x, tx, T); err != nil {
+	if err := checkModelCustomer(fn, m, x, tx, T); err != nil {
 		return 0, err
 	}
 	xf := float64(x)
@@ -145,14 +78,6 @@ func (m BGNBD) LogLikelihood(x int64, tx, T float64) (float64, error) {
 		ll += softplus(m.logOdds(xf, tx, T))
 	}
 	return ll, nil
-}
-
-// logBeta returns ln B(a, b) for a, b > 0.
-func logBeta(a, b float64) float64 {
-	la, _ := math.Lgamma(a)
-	lb, _ := math.Lgamma(b)
-	lab, _ := math.Lgamma(a + b)
-	return la + lb - lab
 }
 
 // ProbAlive returns the probability that a customer (x, t_x, T) is still
@@ -167,7 +92,7 @@ func logBeta(a, b float64) float64 {
 // fails as the type documentation says.
 func (m BGNBD) ProbAlive(x int64, tx, T float64) (float64, error) {
 	const fn = "BG/NBD probability alive"
-	if err := m.checkCustomer(fn, x, tx, T); err != nil {
+	if err := checkModelCustomer(fn, m, x, tx, T); err != nil {
 		return 0, err
 	}
 	return m.probAlive(float64(x), tx, T), nil
@@ -211,22 +136,6 @@ func (m BGNBD) ExpectedPurchases(t float64) (float64, error) {
 	return e, nil
 }
 
-// checkPurchasesIn refuses a ProbPurchases of n purchases in (0, t] with
-// n negative or above 10^7, or t not a time a model takes.
-func checkPurchasesIn(fn string, n int64, t float64) error {
-	switch {
-	case n < 0:
-		return fmt.Errorf("btyd: %s: n = %d: %w", fn, n, clv.ErrNegative)
-	case n > maxCount:
-		return fmt.Errorf("btyd: %s: n = %d: %w: above %d", fn, n, clv.ErrOutOfRange, maxCount)
-	}
-	return checkTime(fn, "t", t)
-}
-
-func tooLong(fn string, t float64) error {
-	return fmt.Errorf("btyd: %s: t = %v: %w: too long a horizon for the series to converge", fn, t, clv.ErrOutOfRange)
-}
-
 // ConditionalExpectedPurchases returns the expected number of purchases
 // in the next t, (T, T + t], of a customer (x, t_x, T), FHL's equation 10:
 //
@@ -242,7 +151,7 @@ func tooLong(fn string, t float64) error {
 // It fails as the type documentation and [BGNBD.ExpectedPurchases] say.
 func (m BGNBD) ConditionalExpectedPurchases(x int64, tx, T, t float64) (float64, error) {
 	const fn = "BG/NBD conditional expected purchases"
-	if err := m.checkCustomer(fn, x, tx, T); err != nil {
+	if err := checkModelCustomer(fn, m, x, tx, T); err != nil {
 		return 0, err
 	}
 	if err := checkTime(fn, "t", t); err != nil {
@@ -273,25 +182,13 @@ func (m BGNBD) ConditionalExpectedPurchases(x int64, tx, T, t float64) (float64,
 // above 10^7, or t is not finite or above 10^7.
 func (m BGNBD) ProbPurchases(n int64, t float64) (float64, error) {
 	const fn = "BG/NBD probability of purchases"
-	if err := m.check(fn); err != nil {
-		return 0, err
-	}
-	if err := checkPurchasesIn(fn, n, t); err != nil {
-		return 0, err
-	}
-	if t == 0 {
-		if n == 0 {
-			return 1, nil
-		}
-		return 0, nil
+	if p, done, err := checkProbPurchases(fn, m, n, t); done {
+		return p, err
 	}
 	nf := float64(n)
-	lgrn, _ := math.Lgamma(m.R + nf)
-	lgr, _ := math.Lgamma(m.R)
-	lgn1, _ := math.Lgamma(nf + 1)
 	q := math.Log(m.Alpha / (m.Alpha + t)) // ln(α/(α + t))
 	z := t / (m.Alpha + t)
-	first := logBeta(m.A, m.B+nf) - logBeta(m.A, m.B) + lgrn - lgr - lgn1 + m.R*q + nf*math.Log(z)
+	first := logBeta(m.A, m.B+nf) - logBeta(m.A, m.B) + logNBDCoefficient(m.R, nf) + m.R*q + nf*math.Log(z)
 	p := math.Exp(first)
 	if n > 0 {
 		tail := mathext.RegIncBeta(nf, m.R, z)
@@ -348,218 +245,4 @@ func FitBGNBD(histories []History) (BGNBDFit, error) {
 		StdErr: BGNBD{R: se[0], Alpha: se[1], A: se[2], B: se[3]},
 		Stats:  best.stats,
 	}, nil
-}
-
-// frequencyData holds weighted histories for a frequency model's
-// likelihood, grouped by x: group g has x = xs[g] and holds the histories
-// lo[g] to lo[g+1]−1 of w, tx and T.
-type frequencyData struct {
-	xs, weight []float64
-	lo         []int
-	w, tx, T   []float64
-	customers  int64
-	repeats    float64 // Σ weight · x
-	sumT       float64 // Σ weight · T
-}
-
-// maxWeight keeps sums of weights exact in float64.
-const maxWeight = 1 << 53
-
-func newFrequencyData(fn string, histories []History) (*frequencyData, error) {
-	if len(histories) == 0 {
-		return nil, fmt.Errorf("btyd: %s: histories: %w: no customers", fn, clv.ErrMissing)
-	}
-	d := &frequencyData{}
-	for i, h := range histories {
-		if h.Weight <= 0 {
-			return nil, fmt.Errorf("btyd: %s: history %d: weight = %d: %w", fn, i+1, h.Weight, clv.ErrNonPositive)
-		}
-		if err := checkCustomer(fn, h.X, h.Tx, h.T); err != nil {
-			return nil, naming(err, fn, "history", int64(i+1))
-		}
-		if d.customers += h.Weight; d.customers > maxWeight || h.Weight > maxWeight {
-			return nil, fmt.Errorf("btyd: %s: weights: %w: their sum exceeds 2^53", fn, clv.ErrOutOfRange)
-		}
-	}
-	order := histories
-	if !slices.IsSortedFunc(histories, byX) {
-		order = slices.Clone(histories)
-		slices.SortStableFunc(order, byX)
-	}
-	d.w, d.tx, d.T = make([]float64, len(order)), make([]float64, len(order)), make([]float64, len(order))
-	for i, h := range order {
-		if i == 0 || h.X != order[i-1].X {
-			d.xs = append(d.xs, float64(h.X))
-			d.weight = append(d.weight, 0)
-			d.lo = append(d.lo, i)
-		}
-		w := float64(h.Weight)
-		d.weight[len(d.weight)-1] += w
-		d.w[i], d.tx[i], d.T[i] = w, h.Tx, h.T
-		d.repeats += w * float64(h.X)
-		d.sumT += w * h.T
-	}
-	d.lo = append(d.lo, len(order))
-	return d, nil
-}
-
-func byX(a, b History) int { return cmp.Compare(a.X, b.X) }
-
-// group returns the group that holds history i.
-func (d *frequencyData) group(i int) int {
-	g, found := slices.BinarySearch(d.lo, i)
-	if !found {
-		g--
-	}
-	return g
-}
-
-// bgnbdSums are the sums over histories of the BG/NBD log-likelihood, its
-// gradient and Hessian (upper triangle, row by row: rr, rα, ra, rb, αα,
-// αa, αb, aa, ab, bb) in the natural parameters.
-type bgnbdSums struct {
-	ll float64
-	g  [4]float64
-	h  [10]float64
-}
-
-func (s *bgnbdSums) add(t *bgnbdSums) {
-	s.ll += t.ll
-	for i := range s.g {
-		s.g[i] += t.g[i]
-	}
-	for i := range s.h {
-		s.h[i] += t.h[i]
-	}
-}
-
-// bgnbdLikelihood is the likelihood of FitBGNBD. With D and σ = e^D/(1 +
-// e^D) as in logOdds, ln L = A + ln(1 + e^D), where A holds the terms in
-// x alone and those in T; ∂ ln(1 + e^D) = σ ∂D and ∂² = σ ∂²D +
-// σ(1 − σ) ∂D ∂Dᵀ.
-func (d *frequencyData) bgnbdLikelihood(theta, grad, hess []float64) float64 {
-	r, alpha, a, b := theta[0], theta[1], theta[2], theta[3]
-	var parts [2]bgnbdSums
-	split(len(d.w), func(part, lo, hi int) { d.bgnbdHistories(&parts[part], r, alpha, a, b, lo, hi) })
-	s := parts[0]
-	s.add(&parts[1])
-
-	// The terms in x alone, group by group.
-	lgr, _ := math.Lgamma(r)
-	lbab := logBeta(a, b)
-	psiR, psiB, psiAB := mathext.Digamma(r), mathext.Digamma(b), mathext.Digamma(a+b)
-	triR, triB, triAB := trigamma(r), trigamma(b), trigamma(a+b)
-	logAlpha := math.Log(alpha)
-	for g, x := range d.xs {
-		w := d.weight[g]
-		lgrx, _ := math.Lgamma(r + x)
-		s.ll += w * (lgrx - lgr + r*logAlpha + logBeta(a, b+x) - lbab)
-		psiABX, psiBX := mathext.Digamma(a+b+x), mathext.Digamma(b+x)
-		triABX := trigamma(a + b + x)
-		s.g[0] += w * (mathext.Digamma(r+x) - psiR + logAlpha)
-		s.g[1] += w * r / alpha
-		s.g[2] += w * (psiAB - psiABX)
-		s.g[3] += w * (psiBX - psiABX - psiB + psiAB)
-		s.h[0] += w * (trigamma(r+x) - triR)
-		s.h[1] += w / alpha
-		s.h[4] -= w * r / (alpha * alpha)
-		s.h[7] += w * (triAB - triABX)
-		s.h[8] += w * (triAB - triABX)
-		s.h[9] += w * (trigamma(b+x) - triABX - triB + triAB)
-	}
-	copy(grad, s.g[:])
-	if hess != nil {
-		k := 0
-		for i := range 4 {
-			for j := i; j < 4; j++ {
-				hess[i*4+j], hess[j*4+i] = s.h[k], s.h[k]
-				k++
-			}
-		}
-	}
-	return s.ll
-}
-
-// bgnbdHistories adds the terms in T and t_x of histories lo to hi−1.
-// The sums run in local variables, which the compiler keeps in registers.
-func (d *frequencyData) bgnbdHistories(s *bgnbdSums, r, alpha, a, b float64, lo, hi int) {
-	var ll, g0, g1, h0, h1, h4 float64
-	for g := d.group(lo); g < len(d.xs) && d.lo[g] < hi; g++ {
-		x := d.xs[g]
-		rx := r + x
-		from, to := max(lo, d.lo[g]), min(hi, d.lo[g+1])
-		w, T, tx := d.w[from:to], d.T[from:to], d.tx[from:to]
-		// The terms in T: −(r + x) ln(α + T).
-		var sumL, sumI, sumI2 float64 // Σ w ln(α + T), Σ w/(α + T), Σ w/(α + T)²
-		for i, wi := range w {
-			iT := 1 / (alpha + T[i])
-			sumL += wi * math.Log(alpha+T[i])
-			sumI += wi * iT
-			sumI2 += wi * iT * iT
-		}
-		ll -= rx * sumL
-		g0 -= sumL
-		g1 -= rx * sumI
-		h1 -= sumI
-		h4 += rx * sumI2
-		if x == 0 {
-			continue
-		}
-		// The terms in ln(1 + e^D).
-		logA := math.Log(a) - math.Log(b+x-1)
-		var sp, sigma, tau, sdr, sda, tdrdr, tdrda, tdada, sd2, tauR, tauA float64
-		for i, wi := range w {
-			iT := 1 / (alpha + T[i])
-			it := 1 / (alpha + tx[i])
-			dr := math.Log1p((T[i] - tx[i]) * it) // ln((α + T)/(α + t_x))
-			da := rx * (iT - it)
-			D := logA + rx*dr
-			// σ = e^D/(1 + e^D) and ln(1 + e^D) from one exponential.
-			e := math.Exp(-math.Abs(D))
-			sg, p := 1/(1+e), math.Log1p(e)
-			if D < 0 {
-				sg *= e
-			} else {
-				p += D
-			}
-			ws := wi * sg
-			ts := ws * (1 - sg)
-			sp += wi * p
-			sigma += ws
-			tau += ts
-			sdr += ws * dr
-			sda += ws * da
-			tdrdr += ts * dr * dr
-			tdrda += ts * dr * da
-			tdada += ts * da * da
-			tauR += ts * dr
-			tauA += ts * da
-			// σ ∂²D/∂r∂α and σ ∂²D/∂α².
-			h1 += ws * (iT - it)
-			sd2 += ws * (it*it - iT*iT)
-		}
-		ll += sp
-		g0 += sdr
-		g1 += sda
-		h0 += tdrdr
-		h1 += tdrda
-		h4 += tdada + rx*sd2
-		// ∂D/∂a = 1/a, ∂D/∂b = −1/(b + x − 1), constant within the group.
-		ia, ib := 1/a, -1/(b+x-1)
-		s.g[2] += sigma * ia
-		s.g[3] += sigma * ib
-		s.h[2] += tauR * ia
-		s.h[3] += tauR * ib
-		s.h[5] += tauA * ia
-		s.h[6] += tauA * ib
-		s.h[7] += -sigma*ia*ia + tau*ia*ia
-		s.h[8] += tau * ia * ib
-		s.h[9] += sigma*ib*ib + tau*ib*ib
-	}
-	s.ll += ll
-	s.g[0] += g0
-	s.g[1] += g1
-	s.h[0] += h0
-	s.h[1] += h1
-	s.h[4] += h4
 }

@@ -150,8 +150,12 @@ type Totals struct {
 // reads and checks the rows.
 //
 // The zero Summarizer has no calibration end and refuses purchases with
-// an error; make one with [NewSummarizer]. A Summarizer is not safe for
-// concurrent use; give each goroutine its own and merge them.
+// an error; make one with [NewSummarizer]. A nil *Summarizer is as
+// unusable and never panics: every method of it that returns an error
+// returns one wrapping [clv.ErrMissing], the encoding's too (the zero
+// Summarizer encodes), and Base, Totals, Histories and Unit answer as the
+// zero Summarizer's do. A Summarizer is not safe for concurrent use; give
+// each goroutine its own and merge them.
 type Summarizer struct {
 	ready           bool
 	unit            clv.Period
@@ -343,22 +347,6 @@ func (s *Summarizer) route(id string, day int32, negative bool, r *row) int {
 	return purchaseRow
 }
 
-// checkAmount refuses an amount, argument arg of fn, of 10^24 or more in
-// magnitude, or with more than clv.MaxScale places, as the clv package
-// does.
-func checkAmount(fn, arg string, d decimal.Decimal) error {
-	if d.IsZero() {
-		return nil
-	}
-	if int64(d.NumDigits())+int64(d.Exponent()) > 24 {
-		return fmt.Errorf("btyd: %s: %s: %w: 10^24 or more", fn, arg, clv.ErrOutOfRange)
-	}
-	if d.Exponent() < -clv.MaxScale && d.Normalize().Exponent() < -clv.MaxScale {
-		return fmt.Errorf("btyd: %s: %s: %w: more than %d decimal places", fn, arg, clv.ErrOutOfRange, clv.MaxScale)
-	}
-	return nil
-}
-
 // count counts a checked row of the given kind.
 func (s *Summarizer) count(kind int) {
 	s.rows++
@@ -372,8 +360,10 @@ func (s *Summarizer) count(kind int) {
 	}
 }
 
+// unready returns an error wrapping clv.ErrMissing if s is nil or was not
+// made by NewSummarizer.
 func (s *Summarizer) unready(fn string) error {
-	if !s.ready {
+	if s == nil || !s.ready {
 		return fmt.Errorf("btyd: %s: calibration end: %w: make the Summarizer with NewSummarizer", fn, clv.ErrMissing)
 	}
 	return nil
@@ -793,8 +783,8 @@ func (s *Summarizer) figures(sh *shard, i int32) (cut int, last int32, days int)
 // named them (after a [Summarizer.Merge], the merged-in customers new to
 // s after s's own). The ids are copies, in one block of memory.
 func (s *Summarizer) Base() Base {
-	b := Base{Unit: s.unit}
-	if !s.ready {
+	b := Base{Unit: s.Unit()}
+	if s == nil || !s.ready {
 		return b
 	}
 	b.Holdout = float64(s.holdEnd-s.calEnd) / s.unitDays
@@ -883,6 +873,9 @@ func (sh *shard) repeatMean(c *customerState, x int64) decimal.Decimal {
 
 // Totals returns the counts of rows and customers added so far.
 func (s *Summarizer) Totals() Totals {
+	if s == nil {
+		return Totals{}
+	}
 	t := Totals{Rows: s.rows, Purchases: s.purchases, Later: s.later, Refunds: s.refunds}
 	for k := range s.shards {
 		sh := &s.shards[k]
@@ -903,7 +896,7 @@ func (s *Summarizer) Totals() Totals {
 // fits as fast as it has distinct histories, which for a million
 // customers over two years of days are some hundred thousand.
 func (s *Summarizer) Histories() []History {
-	if !s.ready {
+	if s == nil || !s.ready {
 		return nil
 	}
 	// Each history as x, t_x and T in days, packed 21 bits apiece when
@@ -980,4 +973,9 @@ func distinctHistories(keys []uint64, wide [][3]int64) int {
 }
 
 // Unit returns the unit of time of the summary's figures.
-func (s *Summarizer) Unit() clv.Period { return s.unit }
+func (s *Summarizer) Unit() clv.Period {
+	if s == nil {
+		return 0
+	}
+	return s.unit
+}

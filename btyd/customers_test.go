@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -651,4 +652,63 @@ func TestAddRowsAllocatesNothing(t *testing.T) {
 		}
 	})
 	assert.Zero(t, allocs)
+}
+
+func TestNilSummarizer(t *testing.T) {
+	// Every method of a nil *Summarizer returns the error of an unusable
+	// one, or the zero Summarizer's answer, and none panics.
+	var s *btyd.Summarizer
+	good, err := btyd.NewSummarizer(time.Date(2024, 6, 30, 0, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	encoded, err := good.MarshalBinary()
+	require.NoError(t, err)
+	p := clv.Purchase{Customer: "a", Time: time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC), Amount: decimal.NewFromInt(5)}
+	tested := map[string]func() error{
+		"Add":    func() error { return s.Add(p) },
+		"AddAll": func() error { return s.AddAll(slices.Values([]clv.Purchase{p})) },
+		"AddRows": func() error {
+			n, err := s.AddRows([]clv.Row{{Customer: []byte("a"), Time: p.Time, Units: 5}})
+			assert.Zero(t, n)
+			return err
+		},
+		"Merge": func() error { return s.Merge(good) },
+		"MarshalBinary": func() error {
+			b, err := s.MarshalBinary()
+			assert.Empty(t, b)
+			return err
+		},
+		"AppendBinary": func() error {
+			b, err := s.AppendBinary([]byte("x"))
+			assert.Equal(t, []byte("x"), b)
+			return err
+		},
+		"UnmarshalBinary": func() error { return s.UnmarshalBinary(encoded) },
+		"Opportunities": func() error {
+			o, err := s.Opportunities(clv.Month)
+			assert.Zero(t, len(o.Customers))
+			return err
+		},
+	}
+	answers := map[string]func(){
+		"Base":      func() { assert.Equal(t, btyd.Base{}, s.Base()) },
+		"Totals":    func() { assert.Equal(t, btyd.Totals{}, s.Totals()) },
+		"Histories": func() { assert.Nil(t, s.Histories()) },
+		"Unit":      func() { assert.Equal(t, new(btyd.Summarizer).Unit(), s.Unit()) },
+	}
+	for name, f := range tested {
+		var err error
+		require.NotPanics(t, func() { err = f() }, name)
+		assert.ErrorIs(t, err, clv.ErrMissing, name)
+	}
+	for name, f := range answers {
+		require.NotPanics(t, f, name)
+	}
+	// The test covers every exported method.
+	typ := reflect.TypeOf(s)
+	for i := range typ.NumMethod() {
+		name := typ.Method(i).Name
+		_, a := tested[name]
+		_, b := answers[name]
+		assert.True(t, a || b, "method %s of a nil *Summarizer is not tested", name)
+	}
 }

@@ -69,9 +69,12 @@ func (s *Summarizer) MarshalBinary() ([]byte, error) {
 // purchase days, never with the rows: a customer takes about as many
 // bytes as their id, plus a dozen, plus one or two a purchase day. The
 // zero Summarizer encodes too, as the zero Summarizer. AppendBinary reads
-// the figures as [Summarizer.Base] does, and never fails; the error is
-// there for [encoding.BinaryAppender].
+// the figures as [Summarizer.Base] does, and fails only for a nil
+// Summarizer, with an error wrapping [clv.ErrMissing], appending nothing.
 func (s *Summarizer) AppendBinary(b []byte) ([]byte, error) {
+	if s == nil {
+		return b, s.unready("encode summarizer")
+	}
 	start := len(b)
 	b = append(b, encodingMagic...)
 	b = binary.AppendUvarint(b, encodingVersion)
@@ -152,8 +155,12 @@ func (sh *shard) sumsAt(c *customerState, places int32) (units [3]int64, spill [
 // [clv.ErrMalformed], and leaves the Summarizer as it was, for data that
 // is truncated, altered, of another version, or describes a Summarizer
 // that adding purchases could not have built; it never allocates more
-// than a small multiple of len(data).
+// than a small multiple of len(data). For a nil Summarizer it returns an
+// error wrapping [clv.ErrMissing].
 func (s *Summarizer) UnmarshalBinary(data []byte) error {
+	if s == nil {
+		return s.unready("decode summarizer")
+	}
 	d := summaryDecoder{data: data}
 	got := d.summarizer()
 	if d.err != nil {

@@ -51,21 +51,6 @@ func (m GammaGamma) check(fn string) error {
 	return checkParameters(fn, gammaGammaNames, m.P, m.Q, m.Gamma)
 }
 
-// checkSpend refuses a negative x or spend, and a spend beyond the
-// decimal bounds of the clv package.
-func checkSpend(fn string, x int64, spend decimal.Decimal) error {
-	if err := checkX(fn, x); err != nil {
-		return err
-	}
-	if err := checkAmount(fn, "spend", spend); err != nil {
-		return err
-	}
-	if spend.Sign() < 0 {
-		return fmt.Errorf("btyd: %s: spend = %s: %w", fn, spend.StringFixed(2), clv.ErrNegative)
-	}
-	return nil
-}
-
 // ExpectedSpend returns the expected amount of the next purchase of a
 // customer with x repeat purchases of mean amount spend:
 //

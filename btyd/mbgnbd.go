@@ -1,11 +1,6 @@
 package btyd
 
-import (
-	"fmt"
-	"math"
-
-	"github.com/clvkit/clv"
-)
+import "math"
 
 // An MBGNBD is the modified beta-geometric/negative binomial distribution
 // model of Batislam, Denizel and Filiztekin, "Empirical validation and
@@ -44,13 +39,6 @@ func (m MBGNBD) check(fn string) error {
 	return checkParameters(fn, bgnbdNames, m.R, m.Alpha, m.A, m.B)
 }
 
-func (m MBGNBD) checkCustomer(fn string, x int64, tx, T float64) error {
-	if err := m.check(fn); err != nil {
-		return err
-	}
-	return checkCustomer(fn, x, tx, T)
-}
-
 // survivors returns the BG/NBD of the customers alive after their first
 // purchase.
 func (m MBGNBD) survivors() BGNBD { return BGNBD{R: m.R, Alpha: m.Alpha, A: m.A, B: m.B + 1} }
@@ -77,7 +65,7 @@ func (m MBGNBD) logOdds(x, tx, T float64) float64 { return m.survivors().logOdds
 // documentation says.
 func (m MBGNBD) LogLikelihood(x int64, tx, T float64) (float64, error) {
 	const fn = "MBG/NBD log-likelihood"
-	if err := m.checkCustomer(fn, x, tx, T); err != nil {
+	if err := checkModelCustomer(fn, m, x, tx, T); err != nil {
 		return 0, err
 	}
 	xf := float64(x)
@@ -99,7 +87,7 @@ func (m MBGNBD) LogLikelihood(x int64, tx, T float64) (float64, error) {
 // says.
 func (m MBGNBD) ProbAlive(x int64, tx, T float64) (float64, error) {
 	const fn = "MBG/NBD probability alive"
-	if err := m.checkCustomer(fn, x, tx, T); err != nil {
+	if err := checkModelCustomer(fn, m, x, tx, T); err != nil {
 		return 0, err
 	}
 	return m.probAlive(float64(x), tx, T), nil
@@ -159,7 +147,7 @@ func (m MBGNBD) ExpectedPurchases(t float64) (float64, error) {
 // It fails as the type documentation and [MBGNBD.ExpectedPurchases] say.
 func (m MBGNBD) ConditionalExpectedPurchases(x int64, tx, T, t float64) (float64, error) {
 	const fn = "MBG/NBD conditional expected purchases"
-	if err := m.checkCustomer(fn, x, tx, T); err != nil {
+	if err := checkModelCustomer(fn, m, x, tx, T); err != nil {
 		return 0, err
 	}
 	if err := checkTime(fn, "t", t); err != nil {
@@ -188,17 +176,8 @@ func (m MBGNBD) ConditionalExpectedPurchases(x int64, tx, T, t float64) (float64
 // above 10^7, or t is not finite or above 10^7.
 func (m MBGNBD) ProbPurchases(n int64, t float64) (float64, error) {
 	const fn = "MBG/NBD probability of purchases"
-	if err := m.check(fn); err != nil {
-		return 0, err
-	}
-	switch {
-	case n < 0:
-		return 0, fmt.Errorf("btyd: %s: n = %d: %w", fn, n, clv.ErrNegative)
-	case n > maxCount:
-		return 0, fmt.Errorf("btyd: %s: n = %d: %w: above %d", fn, n, clv.ErrOutOfRange, maxCount)
-	}
-	if err := checkTime(fn, "t", t); err != nil {
-		return 0, err
+	if p, done, err := checkProbPurchases(fn, m, n, t); done {
+		return p, err
 	}
 	// With m valid, so is b + 1, but within one of the bound on
 	// parameters, where the bound stands for it, 10^−10 off.
@@ -258,117 +237,4 @@ func FitMBGNBD(histories []History) (MBGNBDFit, error) {
 		StdErr: MBGNBD{R: se[0], Alpha: se[1], A: se[2], B: se[3]},
 		Stats:  best.stats,
 	}, nil
-}
-
-// mbgnbdLikelihood is the likelihood of FitMBGNBD: the BG/NBD's at
-// b + 1, plus N ln(b/(a + b)) over the N customers, plus ln(1 + e^D₀)
-// for each customer without a repeat purchase, D₀ = ln(a/b) + r ln(1 + T/α)
-// (MBGNBD.logOdds at x = 0). With σ = e^D₀/(1 + e^D₀), ∂ ln(1 + e^D₀) =
-// σ ∂D₀ and ∂² = σ ∂²D₀ + σ(1 − σ) ∂D₀ ∂D₀ᵀ.
-func (d *frequencyData) mbgnbdLikelihood(theta, grad, hess []float64) float64 {
-	r, alpha, a, b := theta[0], theta[1], theta[2], theta[3]
-	ll := d.bgnbdLikelihood([]float64{r, alpha, a, b + 1}, grad, hess)
-
-	// N ln(b/(a + b)).
-	n := float64(d.customers)
-	iab, ib := 1/(a+b), 1/b
-	ll -= n * math.Log1p(a/b)
-	g := [4]float64{0, 0, -n * iab, n * (ib - iab)}
-	h := [4][4]float64{2: {2: n * iab * iab, 3: n * iab * iab}, 3: {3: n * (iab*iab - ib*ib)}}
-
-	// ln(1 + e^D₀) over the customers without a repeat purchase.
-	if len(d.xs) > 0 && d.xs[0] == 0 {
-		var parts [2]zeroSums
-		lo, hi := d.lo[0], d.lo[1]
-		split(hi-lo, func(part, from, to int) {
-			parts[part].add(d.w[lo+from:lo+to], d.T[lo+from:lo+to], r, alpha, math.Log(a/b))
-		})
-		s := parts[0]
-		s.merge(&parts[1])
-		ia := 1 / a
-		ll += s.sp
-		g[0] += s.sl
-		g[1] += r * s.sq
-		g[2] += s.s * ia
-		g[3] -= s.s * ib
-		h[0][0] += s.ull
-		h[0][1] += s.sq + r*s.ulq
-		h[0][2] += s.ul * ia
-		h[0][3] -= s.ul * ib
-		h[1][1] += r*s.sq2 + r*r*s.uqq
-		h[1][2] += r * s.uq * ia
-		h[1][3] -= r * s.uq * ib
-		h[2][2] += (s.u - s.s) * ia * ia
-		h[2][3] -= s.u * ia * ib
-		h[3][3] += (s.s + s.u) * ib * ib
-	}
-	for i := range 4 {
-		grad[i] += g[i]
-		if hess == nil {
-			continue
-		}
-		for j := i; j < 4; j++ {
-			hess[i*4+j] += h[i][j]
-			if j != i {
-				hess[j*4+i] += h[i][j]
-			}
-		}
-	}
-	return ll
-}
-
-// zeroSums are the sums over customers without a repeat purchase, of
-// weight w, of ln(1 + e^D₀) and of σ and τ = σ(1 − σ) times the
-// derivatives of D₀ = ln(a/b) + r ℓ, ℓ = ln(1 + T/α): ∂D₀/∂r = ℓ,
-// ∂D₀/∂α = r q with q = −T/(α(α + T)), ∂²D₀/∂r∂α = q and ∂²D₀/∂α² = r q₂
-// with q₂ = T(2α + T)/(α(α + T))².
-type zeroSums struct {
-	sp, s, sl, sq, sq2       float64 // Σ w ln(1 + e^D₀), Σ wσ, Σ wσℓ, Σ wσq, Σ wσq₂
-	u, ul, uq, ull, ulq, uqq float64 // Σ wτ, Σ wτℓ, Σ wτq, Σ wτℓ², Σ wτℓq, Σ wτq²
-}
-
-func (s *zeroSums) add(w, T []float64, r, alpha, logAB float64) {
-	for i, wi := range w {
-		t := T[i]
-		l := math.Log1p(t / alpha)
-		iat := 1 / (alpha * (alpha + t))
-		q := -t * iat
-		q2 := t * (2*alpha + t) * iat * iat
-		D := logAB + r*l
-		// σ and ln(1 + e^D₀) from one exponential.
-		e := math.Exp(-math.Abs(D))
-		sg, p := 1/(1+e), math.Log1p(e)
-		if D < 0 {
-			sg *= e
-		} else {
-			p += D
-		}
-		ws := wi * sg
-		wt := ws * (1 - sg)
-		s.sp += wi * p
-		s.s += ws
-		s.sl += ws * l
-		s.sq += ws * q
-		s.sq2 += ws * q2
-		s.u += wt
-		s.ul += wt * l
-		s.uq += wt * q
-		s.ull += wt * l * l
-		s.ulq += wt * l * q
-		s.uqq += wt * q * q
-	}
-}
-
-func (s *zeroSums) merge(t *zeroSums) {
-	s.sp += t.sp
-	s.s += t.s
-	s.sl += t.sl
-	s.sq += t.sq
-	s.sq2 += t.sq2
-	s.u += t.u
-	s.ul += t.ul
-	s.uq += t.uq
-	s.ull += t.ull
-	s.ulq += t.ulq
-	s.uqq += t.uqq
 }

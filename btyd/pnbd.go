@@ -57,13 +57,6 @@ func (m ParetoNBD) check(fn string) error {
 	return checkParameters(fn, pnbdNames, m.R, m.Alpha, m.S, m.Beta)
 }
 
-func (m ParetoNBD) checkCustomer(fn string, x int64, tx, T float64) error {
-	if err := m.check(fn); err != nil {
-		return err
-	}
-	return checkCustomer(fn, x, tx, T)
-}
-
 func tooFarApart(fn string, m ParetoNBD) error {
 	return fmt.Errorf("btyd: %s: alpha = %v, beta = %v: %w: too far apart for the likelihood's series to converge",
 		fn, m.Alpha, m.Beta, clv.ErrOutOfRange)
@@ -115,7 +108,7 @@ func log1mexp(v float64) float64 {
 // significant digits. It fails as the type documentation says.
 func (m ParetoNBD) LogLikelihood(x int64, tx, T float64) (float64, error) {
 	const fn = "Pareto/NBD log-likelihood"
-	if err := m.checkCustomer(fn, x, tx, T); err != nil {
+	if err := checkModelCustomer(fn, m, x, tx, T); err != nil {
 		return 0, err
 	}
 	xf := float64(x)
@@ -148,7 +141,7 @@ func logAddExp(a, b float64) float64 {
 // silent. It fails as the type documentation says.
 func (m ParetoNBD) ProbAlive(x int64, tx, T float64) (float64, error) {
 	const fn = "Pareto/NBD probability alive"
-	if err := m.checkCustomer(fn, x, tx, T); err != nil {
+	if err := checkModelCustomer(fn, m, x, tx, T); err != nil {
 		return 0, err
 	}
 	p, ok := m.probAlive(float64(x), tx, T)
@@ -219,7 +212,7 @@ func (m ParetoNBD) ExpectedPurchases(t float64) (float64, error) {
 // say.
 func (m ParetoNBD) ConditionalExpectedPurchases(x int64, tx, T, t float64) (float64, error) {
 	const fn = "Pareto/NBD conditional expected purchases"
-	if err := m.checkCustomer(fn, x, tx, T); err != nil {
+	if err := checkModelCustomer(fn, m, x, tx, T); err != nil {
 		return 0, err
 	}
 	if err := checkTime(fn, "t", t); err != nil {
@@ -251,24 +244,12 @@ func (m ParetoNBD) ConditionalExpectedPurchases(x int64, tx, T, t float64) (floa
 // above 10^7, or t is not finite or above 10^7.
 func (m ParetoNBD) ProbPurchases(n int64, t float64) (float64, error) {
 	const fn = "Pareto/NBD probability of purchases"
-	if err := m.check(fn); err != nil {
-		return 0, err
-	}
-	if err := checkPurchasesIn(fn, n, t); err != nil {
-		return 0, err
-	}
-	if t == 0 {
-		if n == 0 {
-			return 1, nil
-		}
-		return 0, nil
+	if p, done, err := checkProbPurchases(fn, m, n, t); done {
+		return p, err
 	}
 	r, alpha, s, beta := m.R, m.Alpha, m.S, m.Beta
 	nf := float64(n)
-	lgrn, _ := math.Lgamma(r + nf)
-	lgr, _ := math.Lgamma(r)
-	lgn1, _ := math.Lgamma(nf + 1)
-	lead := lgrn - lgr - lgn1
+	lead := logNBDCoefficient(r, nf)
 	logT := math.Log(t)
 	alive := -r*math.Log1p(t/alpha) + nf*(logT-math.Log(alpha+t)) - s*math.Log1p(t/beta)
 	// The integrand g(τ) = τ^n (α + τ)^−(r+n) (β + τ)^−(s+1) rises to its
@@ -333,7 +314,7 @@ func (m ParetoNBD) ProbPurchases(n int64, t float64) (float64, error) {
 // is not finite, or is outside 10^−10 to 10^3.
 func (m ParetoNBD) DERT(x int64, tx, T, delta float64) (float64, error) {
 	const fn = "Pareto/NBD DERT"
-	if err := m.checkCustomer(fn, x, tx, T); err != nil {
+	if err := checkModelCustomer(fn, m, x, tx, T); err != nil {
 		return 0, err
 	}
 	switch {
@@ -496,7 +477,7 @@ func (d *frequencyData) pnbdLikelihood(theta, grad, hess []float64) float64 {
 	if max(alpha, beta) > maxFitRatio*min(alpha, beta) {
 		return math.NaN()
 	}
-	var parts [2]pnbdTerm
+	var parts [2]logLik
 	var failed [2]bool
 	split(len(d.w), func(part, lo, hi int) {
 		failed[part] = !d.pnbdHistories(&parts[part], r, alpha, s, beta, lo, hi)
@@ -525,36 +506,7 @@ func (d *frequencyData) pnbdLikelihood(theta, grad, hess []float64) float64 {
 		sum.h[8] += w / beta
 		sum.h[9] -= w * s / (beta * beta)
 	}
-	copy(grad, sum.g[:])
-	if hess != nil {
-		for i := range 4 {
-			for j := range 4 {
-				hess[i*4+j] = sum.h[hessIndex[i][j]]
-			}
-		}
-	}
-	return sum.v
-}
-
-func (s *pnbdTerm) add(t *pnbdTerm) {
-	s.v += t.v
-	for i := range s.g {
-		s.g[i] += t.g[i]
-	}
-	for i := range s.h {
-		s.h[i] += t.h[i]
-	}
-}
-
-// addScaled adds w times t to s.
-func (s *pnbdTerm) addScaled(w float64, t *pnbdTerm) {
-	s.v += w * t.v
-	for i := range s.g {
-		s.g[i] += w * t.g[i]
-	}
-	for i := range s.h {
-		s.h[i] += w * t.h[i]
-	}
+	return sum.unpack(grad, hess)
 }
 
 // pnbdHistories adds ln(e^{l₁} + e^{l₂} − e^{l₃}), its gradient and its
@@ -563,7 +515,7 @@ func (s *pnbdTerm) addScaled(w float64, t *pnbdTerm) {
 // base summarised in days holds a few hundred distinct t_x and T: each
 // is summed once, and histories sorted by t_x, as [Summarizer.Histories]
 // gives them, find theirs in the last one.
-func (d *frequencyData) pnbdHistories(sum *pnbdTerm, r, alpha, s, beta float64, lo, hi int) bool {
+func (d *frequencyData) pnbdHistories(sum *logLik, r, alpha, s, beta float64, lo, hi int) bool {
 	at := make(map[float64]int) // the index in tails of ln I(t)
 	var tails []pnbdTerm
 	for g := d.group(lo); g < len(d.xs) && d.lo[g] < hi; g++ {
@@ -595,7 +547,7 @@ func (d *frequencyData) pnbdHistories(sum *pnbdTerm, r, alpha, s, beta float64, 
 			if !ok {
 				return false
 			}
-			var t pnbdTerm
+			var t logLik
 			pnbdCombine(&t, &high, &low, r, alpha, s, beta, x, T)
 			sum.addScaled(d.w[i], &t)
 		}
@@ -605,11 +557,11 @@ func (d *frequencyData) pnbdHistories(sum *pnbdTerm, r, alpha, s, beta float64, 
 
 // pnbdCombine sets out to ln(e^{l₁} + e^{l₂} − e^{l₃}) with its gradient
 // and Hessian, from ln I(t_x) (high) and ln I(T) (low).
-func pnbdCombine(out, high, low *pnbdTerm, r, alpha, s, beta, x, T float64) {
+func pnbdCombine(out *logLik, high, low *pnbdTerm, r, alpha, s, beta, x, T float64) {
 	// l₁ = −(r + x) ln(α + T) − s ln(β + T), its gradient and Hessian.
 	iA, iB := 1/(alpha+T), 1/(beta+T)
 	lA, lB := low.logAlpha, low.logBeta
-	var e pnbdTerm
+	var e logLik
 	e.v = -(r+x)*lA - s*lB
 	e.g = [4]float64{-lA, -(r + x) * iA, -lB, -s * iB}
 	e.h[1] = -iA
@@ -624,7 +576,7 @@ func pnbdCombine(out, high, low *pnbdTerm, r, alpha, s, beta, x, T float64) {
 	total := w1 + w2 + w3
 	out.v = top + math.Log(total)
 	w1, w2, w3 = w1/total, w2/total, w3/total
-	terms := [3]*pnbdTerm{&e, high, low}
+	terms := [3]*logLik{&e, &high.logLik, &low.logLik}
 	weights := [3]float64{w1, w2, w3}
 	for k, t := range terms {
 		gs := t.g

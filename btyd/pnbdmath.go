@@ -40,19 +40,13 @@ package btyd
 import "math"
 
 // pnbdTerm is the logarithm of a part of a Pareto/NBD likelihood, with its
-// gradient and Hessian (upper triangle, row by row: rr, rα, rs, rβ, αα,
-// αs, αβ, ss, sβ, ββ) in (r, α, s, β).
+// gradient and Hessian in (r, α, s, β).
 type pnbdTerm struct {
-	v float64
-	g [4]float64
-	h [10]float64
+	logLik
 	// logAlpha and logBeta are ln(α + t) and ln(β + t), which
 	// pnbdLogTail leaves for its callers when it computes derivatives.
 	logAlpha, logBeta float64
 }
-
-// hessIndex maps a pair of parameters to its place in pnbdTerm.h.
-var hessIndex = [4][4]int{{0, 1, 2, 3}, {1, 4, 5, 6}, {2, 5, 7, 8}, {3, 6, 8, 9}}
 
 // pnbdTolerance is where the series stops: a bound on the rest relative
 // to the sum.
@@ -202,9 +196,8 @@ func pnbdSum(c, d, y float64) (float64, bool) {
 // gaussFraction returns ₂F₁(1, d; c + d; y) by Gauss's continued
 // fraction, as pnbdSum says.
 func gaussFraction(c, d, y float64) (float64, bool) {
-	const tiny = 1e-300
 	C := c + d - 1
-	f, num, den := 1.0, 1.0, 0.0 // Lentz's f, C_n and D_n
+	l := newLentz(1)
 	for n := 1; n <= maxSeriesTerms; n++ {
 		j := float64((n - 1) / 2)
 		var k float64
@@ -213,21 +206,36 @@ func gaussFraction(c, d, y float64) (float64, bool) {
 		} else {
 			k = (j + 1) * (c + j) / ((C + 2*j + 1) * (C + 2*j + 2))
 		}
-		a := -k * y
-		if den = 1 + a*den; den == 0 {
-			den = tiny
-		}
-		if num = 1 + a/num; num == 0 {
-			num = tiny
-		}
-		den = 1 / den
-		step := num * den
-		f *= step
-		if math.Abs(step-1) <= 4e-16 {
-			return 1 / f, true
+		if l.next(-k*y, 1) {
+			return 1 / l.f, true
 		}
 	}
 	return 0, false
+}
+
+// A lentz evaluates a continued fraction f = b₀ + a₁/(b₁ + a₂/(b₂ + …))
+// by the modified Lentz method: f after the terms so far, with Lentz's
+// C_n (num) and D_n (den).
+type lentz struct{ f, num, den float64 }
+
+// newLentz starts the fraction with b₀, which must not be zero.
+func newLentz(b0 float64) lentz { return lentz{f: b0, num: b0} }
+
+// next takes in the next terms a_n and b_n, and reports whether the
+// fraction has converged: whether they changed f by at most 4·10^−16 of
+// it.
+func (l *lentz) next(a, b float64) bool {
+	const tiny = 1e-300
+	if l.den = b + a*l.den; l.den == 0 {
+		l.den = tiny
+	}
+	if l.num = b + a/l.num; l.num == 0 {
+		l.num = tiny
+	}
+	l.den = 1 / l.den
+	step := l.num * l.den
+	l.f *= step
+	return math.Abs(step-1) <= 4e-16
 }
 
 // The tanh-sinh rule on [−1, 1]: nodes x_j = tanh(π/2 sinh(jh)) for
@@ -290,23 +298,10 @@ func logIntegral(a, b float64, stride int, g func(fromA, toB float64) float64) f
 // by the modified Lentz method, or false if it has not converged after
 // maxFractionSteps: it is quick for z from about 1/2 up.
 func laplaceFraction(s, z float64) (float64, bool) {
-	const tiny = 1e-300
-	f := z + s
-	num, den := f, 0.0
+	l := newLentz(z + s)
 	for n := 1.0; n <= maxFractionSteps; n++ {
-		a := -n * (s + n - 1)
-		b := z + s + 2*n
-		if den = b + a*den; den == 0 {
-			den = tiny
-		}
-		if num = b + a/num; num == 0 {
-			num = tiny
-		}
-		den = 1 / den
-		step := num * den
-		f *= step
-		if math.Abs(step-1) <= 4e-16 {
-			return 1 / f, true
+		if l.next(-n*(s+n-1), z+s+2*n) {
+			return 1 / l.f, true
 		}
 	}
 	return 0, false

@@ -1,16 +1,15 @@
 package btyd
 
 // This file implements the small numerical helpers the models share: the
-// trigamma function, logistic and softplus in a form that never overflows,
-// a relative exponential, compensated sums, the exact length of each unit
-// of time, and the conversions between decimals and float64 at the edge of
-// the models.
+// log-beta and trigamma functions, the log of the negative binomial
+// coefficient, logistic and softplus in a form that never overflows, a
+// relative exponential, compensated sums, the exact length of each unit
+// of time, and the conversions between decimals and float64 at the edge
+// of the models.
 
 import (
 	"fmt"
 	"math"
-	"strconv"
-	"strings"
 
 	"github.com/clvkit/clv"
 	"github.com/shopspring/decimal"
@@ -55,6 +54,24 @@ func trigamma(x float64) float64 {
 	// 1/x + 1/(2x²) + Σ B_2k / x^(2k+1)
 	series := y * (1.0/6 - y*(1.0/30-y*(1.0/42-y*(1.0/30-y*(5.0/66-y*(691.0/2730-y*7.0/6))))))
 	return acc + 1/x + y/2 + series/x
+}
+
+// logBeta returns ln B(a, b) for a, b > 0.
+func logBeta(a, b float64) float64 {
+	la, _ := math.Lgamma(a)
+	lb, _ := math.Lgamma(b)
+	lab, _ := math.Lgamma(a + b)
+	return la + lb - lab
+}
+
+// logNBDCoefficient returns ln(Γ(r + n) / (Γ(r) n!)), the log of the
+// coefficient of n in the negative binomial distribution of a gamma
+// mixture of Poisson counts, for r > 0 and n ≥ 0.
+func logNBDCoefficient(r, n float64) float64 {
+	lgrn, _ := math.Lgamma(r + n)
+	lgr, _ := math.Lgamma(r)
+	lgn1, _ := math.Lgamma(n + 1)
+	return lgrn - lgr - lgn1
 }
 
 // logistic returns 1 / (1 + e^−d), without overflow for any d.
@@ -119,45 +136,6 @@ func toDecimal(v float64, places int32) decimal.Decimal {
 	}
 	return decimal.NewFromFloat(v).Round(places)
 }
-
-// checkTime returns an error wrapping clv.ErrOutOfRange if v is NaN,
-// infinite or above maxTime, and clv.ErrNegative if it is below zero.
-func checkTime(fn, arg string, v float64) error {
-	switch {
-	case math.IsNaN(v) || math.IsInf(v, 0):
-		return fmt.Errorf("btyd: %s: %s = %v: %w", fn, arg, v, clv.ErrOutOfRange)
-	case v < 0:
-		return fmt.Errorf("btyd: %s: %s = %v: %w", fn, arg, v, clv.ErrNegative)
-	case v > maxTime:
-		return fmt.Errorf("btyd: %s: %s = %v: %w: above %g", fn, arg, v, clv.ErrOutOfRange, float64(maxTime))
-	}
-	return nil
-}
-
-// naming returns err, whose message begins "btyd: fn: ", with "what n: "
-// after that prefix: the error of one item of many, which is named only
-// when it fails, so that checking a million items formats nothing.
-func naming(err error, fn, what string, n int64) error {
-	prefix := "btyd: " + fn + ": "
-	return &namedError{msg: prefix + what + " " + strconv.FormatInt(n, 10) + ": " + strings.TrimPrefix(err.Error(), prefix), err: err}
-}
-
-// A namedError is an error with the item at fault named.
-type namedError struct {
-	msg string
-	err error
-}
-
-func (e *namedError) Error() string { return e.msg }
-func (e *namedError) Unwrap() error { return e.err }
-
-// maxTime bounds every time given to a model, in its unit: 10^7 units are
-// over 190,000 years of weeks, beyond any customer base.
-const maxTime = 1e7
-
-// maxCount bounds repeat purchases x: a log of years 1 to 9999 holds
-// fewer than 3.7 million days.
-const maxCount = 10_000_000
 
 // logBuckets is the number of x that logProducts keeps apart.
 const logBuckets = 64

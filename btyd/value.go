@@ -149,10 +149,7 @@ func Values(m PurchaseModel, g GammaGamma, b Base, h Horizon, opts ...ValueOptio
 		return Valuation{}, err
 	}
 	out := Valuation{Horizon: h, Step: v.config.step, Customers: make([]CustomerValue, len(b.Customers))}
-	var parts [2]struct {
-		purchases, value kahan
-		err              error
-	}
+	var parts [2]valueSums
 	split(len(b.Customers), func(part, lo, hi int) {
 		p := &parts[part]
 		cache := newPairCache(m, v.expect)
@@ -174,30 +171,54 @@ func Values(m PurchaseModel, g GammaGamma, b Base, h Horizon, opts ...ValueOptio
 				return
 			}
 			value := v.margin * spend * alive * e.discounted
-			out.Customers[i] = CustomerValue{
-				ID:                  c.ID,
-				ProbAlive:           alive,
-				Purchases:           alive * e.purchases,
-				DiscountedPurchases: alive * e.discounted,
-				Spend:               toDecimal(spend, v.config.scale),
-				Value:               toDecimal(value, v.config.scale),
-			}
-			p.purchases.add(alive * e.purchases)
-			p.value.add(value)
+			p.add(&out.Customers[i], c.ID, alive, alive*e.purchases, alive*e.discounted, spend, value, v.config.scale)
 		}
 	})
+	if err := out.total(fn, &parts, v.config.scale); err != nil {
+		return Valuation{}, err
+	}
+	return out, nil
+}
+
+// valueSums are one part's sums of a valuation's expected purchases and
+// values, and the first error the part met.
+type valueSums struct {
+	purchases, value kahan
+	err              error
+}
+
+// add sets c to the value of a customer, from their P(alive), expected
+// purchases, discounted expected purchases, expected spend and value, and
+// adds it to the sums.
+func (p *valueSums) add(c *CustomerValue, id string, alive, purchases, discounted, spend, value float64, scale int32) {
+	*c = CustomerValue{
+		ID:                  id,
+		ProbAlive:           alive,
+		Purchases:           purchases,
+		DiscountedPurchases: discounted,
+		Spend:               toDecimal(spend, scale),
+		Value:               toDecimal(value, scale),
+	}
+	p.purchases.add(purchases)
+	p.value.add(value)
+}
+
+// total sets out's expected purchases and value to the sums of parts,
+// the value rounded to scale places. It returns the first part's error,
+// or one wrapping clv.ErrOutOfRange if the value overflows float64.
+func (out *Valuation) total(fn string, parts *[2]valueSums, scale int32) error {
 	for _, p := range parts {
 		if p.err != nil {
-			return Valuation{}, p.err
+			return p.err
 		}
 	}
 	out.Purchases = parts[0].purchases.value() + parts[1].purchases.value()
 	total := parts[0].value.value() + parts[1].value.value()
 	if math.IsInf(total, 0) || math.IsNaN(total) {
-		return Valuation{}, fmt.Errorf("btyd: %s: %w: the total value overflows float64", fn, clv.ErrOutOfRange)
+		return fmt.Errorf("btyd: %s: %w: the total value overflows float64", fn, clv.ErrOutOfRange)
 	}
-	out.Value = toDecimal(total, v.config.scale)
-	return out, nil
+	out.Value = toDecimal(total, scale)
+	return nil
 }
 
 // A valuer holds the checked inputs of Values: the step ends and their
@@ -220,11 +241,15 @@ func newValueConfig(opts []ValueOption) valueConfig {
 	return c
 }
 
-// checkValuation checks what every valuation shares: a horizon of a
-// known period, a positive length and at most 1,000 years; the discount
-// rate's period; and the money options (checkMoney). It returns the
-// lengths in days of the horizon's period and of the rate's.
-func (c *valueConfig) checkValuation(fn string, h Horizon) (period, ratePeriod float64, err error) {
+// checkValuation checks what every valuation shares: a valid spend model
+// g; a horizon of a known period, a positive length and at most 1,000
+// years; the discount rate's period; and the money options (checkMoney).
+// It returns the lengths in days of the horizon's period and of the
+// rate's.
+func (c *valueConfig) checkValuation(fn string, g GammaGamma, h Horizon) (period, ratePeriod float64, err error) {
+	if err := g.check(fn); err != nil {
+		return 0, 0, err
+	}
 	if period, err = checkUnit(fn, "horizon period", h.Period); err != nil {
 		return 0, 0, err
 	}
@@ -271,7 +296,8 @@ func newValuer(fn string, m PurchaseModel, g GammaGamma, b Base, h Horizon, opts
 	if err := checkModel(fn, m); err != nil {
 		return nil, err
 	}
-	if err := g.check(fn); err != nil {
+	period, ratePeriod, err := c.checkValuation(fn, g, h)
+	if err != nil {
 		return nil, err
 	}
 	unit, err := checkUnit(fn, "base unit", b.Unit)
@@ -282,16 +308,8 @@ func newValuer(fn string, m PurchaseModel, g GammaGamma, b Base, h Horizon, opts
 	if err != nil {
 		return nil, err
 	}
-	period, ratePeriod, err := c.checkValuation(fn, h)
-	if err != nil {
-		return nil, err
-	}
 	for i := range b.Customers {
-		cu := &b.Customers[i]
-		if err := checkCustomer(fn, cu.X, cu.Tx, cu.T); err != nil {
-			return nil, naming(err, fn, "customer", int64(i+1))
-		}
-		if err := checkSpend(fn, cu.X, cu.Spend); err != nil {
+		if err := checkValuedCustomer(fn, &b.Customers[i]); err != nil {
 			return nil, naming(err, fn, "customer", int64(i+1))
 		}
 	}
@@ -383,14 +401,11 @@ func newDiscreteValuer(fn string, m BGBB, g GammaGamma, o Opportunities, h Horiz
 	if err := m.check(fn); err != nil {
 		return nil, err
 	}
-	if err := g.check(fn); err != nil {
-		return nil, err
-	}
-	every, err := sixteenths(fn, "every", o.Every)
+	periodDays, ratePeriod, err := c.checkValuation(fn, g, h)
 	if err != nil {
 		return nil, err
 	}
-	periodDays, ratePeriod, err := c.checkValuation(fn, h)
+	every, err := sixteenths(fn, "every", o.Every)
 	if err != nil {
 		return nil, err
 	}
@@ -402,11 +417,7 @@ func newDiscreteValuer(fn string, m BGBB, g GammaGamma, o Opportunities, h Horiz
 		return nil, fmt.Errorf("btyd: %s: horizon = %d %ss: %w: shorter than one opportunity, a %s", fn, h.Length, h.Period, clv.ErrInconsistent, o.Every)
 	}
 	for i := range o.Customers {
-		cu := &o.Customers[i]
-		if err := checkOpportunity(fn, cu.X, cu.Tx, cu.N); err != nil {
-			return nil, naming(err, fn, "customer", int64(i+1))
-		}
-		if err := checkSpend(fn, cu.X, cu.Spend); err != nil {
+		if err := checkValuedOpportunity(fn, &o.Customers[i]); err != nil {
 			return nil, naming(err, fn, "customer", int64(i+1))
 		}
 	}
@@ -468,10 +479,7 @@ func DiscreteValues(m BGBB, g GammaGamma, o Opportunities, h Horizon, opts ...Va
 	n, discount, margin, c := v.opportunities, v.discount, v.margin, v.config
 	out := Valuation{Horizon: Horizon{Length: int(n), Period: o.Every}, Step: o.Every, Customers: make([]CustomerValue, len(o.Customers))}
 	type outlook struct{ alive, purchases, discounted float64 }
-	var parts [2]struct {
-		purchases, value kahan
-		err              error
-	}
+	var parts [2]valueSums
 	split(len(o.Customers), func(part, lo, hi int) {
 		p := &parts[part]
 		cache := make(map[[3]int64]outlook)
@@ -489,28 +497,11 @@ func DiscreteValues(m BGBB, g GammaGamma, o Opportunities, h Horizon, opts ...Va
 				return
 			}
 			value := margin * spend * e.discounted
-			out.Customers[i] = CustomerValue{
-				ID:                  cu.ID,
-				ProbAlive:           e.alive,
-				Purchases:           e.purchases,
-				DiscountedPurchases: e.discounted,
-				Spend:               toDecimal(spend, c.scale),
-				Value:               toDecimal(value, c.scale),
-			}
-			p.purchases.add(e.purchases)
-			p.value.add(value)
+			p.add(&out.Customers[i], cu.ID, e.alive, e.purchases, e.discounted, spend, value, c.scale)
 		}
 	})
-	for _, p := range parts {
-		if p.err != nil {
-			return Valuation{}, p.err
-		}
+	if err := out.total(fn, &parts, c.scale); err != nil {
+		return Valuation{}, err
 	}
-	out.Purchases = parts[0].purchases.value() + parts[1].purchases.value()
-	total := parts[0].value.value() + parts[1].value.value()
-	if math.IsInf(total, 0) || math.IsNaN(total) {
-		return Valuation{}, fmt.Errorf("btyd: %s: %w: the total value overflows float64", fn, clv.ErrOutOfRange)
-	}
-	out.Value = toDecimal(total, c.scale)
 	return out, nil
 }

@@ -628,12 +628,8 @@ func appendFigures(line []byte, c *btyd.Customer, holdout bool) []byte {
 	line = strconv.AppendFloat(line, c.Tx, 'f', 4, 64)
 	line = append(line, ',')
 	line = strconv.AppendFloat(line, c.T, 'f', 4, 64)
-	line = append(line, ',')
-	line = appendDecimal(line, c.Spend, -1)
-	line = append(line, ',')
+	line = appendSpend(line, c.Spend, holdout, c.HoldoutX)
 	if holdout {
-		line = strconv.AppendInt(line, c.HoldoutX, 10)
-		line = append(line, ',')
 		line = appendDecimal(line, c.HoldoutSpend, -1)
 		line = append(line, ',')
 	}
@@ -648,11 +644,17 @@ func appendDiscrete(line []byte, c *btyd.DiscreteCustomer, holdout bool) []byte 
 		line = append(line, ',')
 		line = strconv.AppendInt(line, v, 10)
 	}
+	return appendSpend(line, c.Spend, holdout, c.HoldoutX)
+}
+
+// appendSpend appends, after the history's figures, a customer's spend
+// and, with a holdout, their holdout purchases, each followed by a comma.
+func appendSpend(line []byte, spend decimal.Decimal, holdout bool, holdoutX int64) []byte {
 	line = append(line, ',')
-	line = appendDecimal(line, c.Spend, -1)
+	line = appendDecimal(line, spend, -1)
 	line = append(line, ',')
 	if holdout {
-		line = strconv.AppendInt(line, c.HoldoutX, 10)
+		line = strconv.AppendInt(line, holdoutX, 10)
 		line = append(line, ',')
 	}
 	return line

@@ -79,12 +79,11 @@ func main() {
 		log.Fatalf("fit: %v", err)
 	}
 	ctx := context.Background()
-	head, err := shardfiles.Header(ctx, *input)
+	p, s := beam.NewPipelineWithRoot()
+	purchases, err := shardfiles.Purchases(ctx, s, *input, *skipBad)
 	if err != nil {
 		log.Fatalf("fit: %v", err)
 	}
-	p, s := beam.NewPipelineWithRoot()
-	purchases := clvbeam.ParseLines(s, head, *skipBad, textio.Read(s, *input))
 	summaries := clvbeam.SummarizeCustomers(s, unit, calEnd, holdEnd, *shards, purchases)
 	bgnbd := clvbeam.FitBGNBD(s, clvbeam.Histories(s, summaries))
 	gammaGamma := clvbeam.FitGammaGamma(s, clvbeam.Spends(s, summaries))

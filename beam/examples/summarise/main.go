@@ -52,12 +52,11 @@ func main() {
 		log.Fatal("summarise: -input and -output are required")
 	}
 	ctx := context.Background()
-	head, err := shardfiles.Header(ctx, *input)
+	p, s := beam.NewPipelineWithRoot()
+	purchases, err := shardfiles.Purchases(ctx, s, *input, *skipBad)
 	if err != nil {
 		log.Fatalf("summarise: %v", err)
 	}
-	p, s := beam.NewPipelineWithRoot()
-	purchases := clvbeam.ParseLines(s, head, *skipBad, textio.Read(s, *input))
 	summary := clvbeam.Summarize(s, window, *shards, purchases)
 	textio.Write(s, *output, beam.ParDo(s, toJSON, summary))
 	if err := beamx.Run(ctx, p); err != nil {

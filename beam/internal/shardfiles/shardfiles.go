@@ -1,5 +1,5 @@
-// Package shardfiles reads what the example programs need of a set of CSV
-// shards before their pipeline runs.
+// Package shardfiles reads the CSV shards of the example programs: their
+// header line, before the pipeline runs, and their purchases, in it.
 package shardfiles
 
 import (
@@ -7,8 +7,22 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/textio"
+	clvbeam "github.com/clvkit/clv/beam"
 )
+
+// Purchases returns the purchases of the shards a glob matches, read by
+// textio and parsed by [clvbeam.ParseLines] with the first shard's
+// header line, skipping malformed lines if skipBad.
+func Purchases(ctx context.Context, s beam.Scope, glob string, skipBad bool) (beam.PCollection, error) {
+	head, err := Header(ctx, glob)
+	if err != nil {
+		return beam.PCollection{}, err
+	}
+	return clvbeam.ParseLines(s, head, skipBad, textio.Read(s, glob)), nil
+}
 
 // Header returns the first line of the first file a glob matches, on any
 // file system Beam has registered.

@@ -1,0 +1,78 @@
+package btyd
+
+// This file implements the weighted histories that the fits of the
+// BG/NBD, MBG/NBD and Pareto/NBD run over: each history checked, the
+// weights summed within the bounds of float64's exact integers, and the
+// histories sorted and grouped by x.
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+
+	"github.com/clvkit/clv"
+)
+
+// frequencyData holds weighted histories for a frequency model's
+// likelihood, grouped by x: group g has x = xs[g] and holds the histories
+// lo[g] to lo[g+1]−1 of w, tx and T.
+type frequencyData struct {
+	xs, weight []float64
+	lo         []int
+	w, tx, T   []float64
+	customers  int64
+	repeats    float64 // Σ weight · x
+	sumT       float64 // Σ weight · T
+}
+
+// maxWeight keeps sums of weights exact in float64.
+const maxWeight = 1 << 53
+
+func newFrequencyData(fn string, histories []History) (*frequencyData, error) {
+	if len(histories) == 0 {
+		return nil, fmt.Errorf("btyd: %s: histories: %w: no customers", fn, clv.ErrMissing)
+	}
+	d := &frequencyData{}
+	for i, h := range histories {
+		if h.Weight <= 0 {
+			return nil, fmt.Errorf("btyd: %s: history %d: weight = %d: %w", fn, i+1, h.Weight, clv.ErrNonPositive)
+		}
+		if err := checkCustomer(fn, h.X, h.Tx, h.T); err != nil {
+			return nil, naming(err, fn, "history", int64(i+1))
+		}
+		if d.customers += h.Weight; d.customers > maxWeight || h.Weight > maxWeight {
+			return nil, fmt.Errorf("btyd: %s: weights: %w: their sum exceeds 2^53", fn, clv.ErrOutOfRange)
+		}
+	}
+	order := histories
+	if !slices.IsSortedFunc(histories, byX) {
+		order = slices.Clone(histories)
+		slices.SortStableFunc(order, byX)
+	}
+	d.w, d.tx, d.T = make([]float64, len(order)), make([]float64, len(order)), make([]float64, len(order))
+	for i, h := range order {
+		if i == 0 || h.X != order[i-1].X {
+			d.xs = append(d.xs, float64(h.X))
+			d.weight = append(d.weight, 0)
+			d.lo = append(d.lo, i)
+		}
+		w := float64(h.Weight)
+		d.weight[len(d.weight)-1] += w
+		d.w[i], d.tx[i], d.T[i] = w, h.Tx, h.T
+		d.repeats += w * float64(h.X)
+		d.sumT += w * h.T
+	}
+	d.lo = append(d.lo, len(order))
+	return d, nil
+}
+
+func byX(a, b History) int { return cmp.Compare(a.X, b.X) }
+
+// group returns the group that holds history i.
+func (d *frequencyData) group(i int) int {
+	g, found := slices.BinarySearch(d.lo, i)
+	if !found {
+		g--
+	}
+	return g
+}
