@@ -217,23 +217,42 @@ type BGNBDFit struct {
 // over the histories, ln L as in [BGNBD.LogLikelihood]. Histories with the
 // same (x, t_x, T) may come as one with their count as weight, as
 // [Summarizer.Histories] gives them, so a base fits in the time of its
-// distinct histories. The optimiser is shared with every fit of the
+// distinct histories. The search is shared with every fit of the
 // package (see [FitStats]): Newton's method on the logarithms of the
-// parameters with the analytic gradient and Hessian, from r = a = b = 1
-// and α = Σ T / Σ x, or, for 100,000 histories or more, from the fit to
-// a sample of 20,000 of them. Published on the CDNOW
+// parameters with the analytic gradient and Hessian, from four starts,
+// each with α = r Σ T / Σ x, the observed purchase rate: (r, a, b) =
+// (1, 1, 1), (1, 0.5, 5), (0.3, 0.3, 3) and (3, 2, 18), on samples of the
+// histories first where they are many. Published on the CDNOW
 // sample (2,357 customers, weeks): r = 0.243, α = 4.414, a = 0.793,
 // b = 2.426, LL = −9,582.4; this fit gives LL = −9,582.43. The standard
 // errors come from the observed information at the maximum; see
 // [FitStats].
 //
+// # Boundaries
+//
+// The likelihood may rise towards a limit of the model instead of an
+// interior maximum; the fit then returns a [BoundaryError] naming it:
+//
+//   - a, b → ∞ at a fixed a/(a + b): drop-out after each purchase has
+//     the same probability p = a/(a + b) for every customer;
+//   - r, α → ∞ at a fixed r/α: every customer buys at the same rate;
+//   - a → 0 or b → ∞ alone: customers never drop out, the negative
+//     binomial model of purchases (purchases so regular that nobody seems
+//     to leave);
+//   - b → 0 or a → ∞ alone: every customer drops out at their first
+//     repeat purchase.
+//
+// On data from another model's story, such as a log where customers drop
+// out in time rather than after purchases, a single climb from a poor
+// start may run to the first limit while an interior maximum lies higher;
+// the climbs from the other starts find it.
+//
 // It returns an error wrapping [clv.ErrMissing] if there are no
 // histories, [clv.ErrNonPositive] for a weight of zero or less, the
 // errors of the [BGNBD] type for a history no customer can have,
 // [clv.ErrOutOfRange] if the weights sum beyond 2^53, and [clv.ErrNoFit]
-// if no customer made a repeat purchase, or if the likelihood has no
-// maximum with every parameter from 10^−8 to 10^8: purchases so regular
-// that customers seem never to leave (a → 0) or all alike (r, α → ∞).
+// if no customer made a repeat purchase, if the likelihood is highest at
+// a boundary (a [BoundaryError]), or if no climb ends at a maximum.
 func FitBGNBD(histories []History) (BGNBDFit, error) {
 	best, err := fitFrequency("fit BG/NBD", histories, bgnbdNames, bgnbdStarts, (*frequencyData).bgnbdLikelihood, bgnbdLimit)
 	if err != nil {

@@ -146,24 +146,37 @@ func gammaGammaStarts(mean float64) [][]float64 {
 // FitGammaGamma fits the gamma–gamma model to the customers with a repeat
 // purchase by maximum likelihood, from each one's X and Spend: it finds
 // the p, q and γ that maximise Σ ln f(z̄ | x) ([GammaGamma.LogLikelihood])
-// with the optimiser every fit shares (see [FitStats]), from p = 1, q = 2
-// and γ the mean spend, or, for 100,000 customers or more, from the fit
-// to a sample of 20,000 of them. The customers' spend enters only through
+// with the search every fit shares (see [FitStats]), from four starts,
+// (p, q) = (1, 2), (4, 3), (0.5, 10) and (20, 1.5), each with γ such that
+// the population's mean spend pγ/(q − 1) is the customers' mean spend,
+// on samples of 5,000 and 20,000 customers first where they are many.
+// The customers' spend enters only through
 // Σ ln z̄, Σ x ln z̄ and sums of ln(γ + x z̄) and its derivatives in γ,
 // which a pass over the customers expands in powers of γ − c about a
-// centre c (the sample's γ): every evaluation near c is then exact to the
+// centre c (the samples' γ): every evaluation near c is then exact to the
 // last bit without another pass, and one farther away recentres. Customers without a
 // repeat purchase are skipped, as are those whose repeat purchases were
 // all of no value ([GammaGammaFit.ZeroSpend]). Published on CDNOW's 946
 // repeat customers (Fader and Hardie 2013): p = 6.25, q = 3.74,
 // γ = 15.44.
 //
+// # Boundaries
+//
+// The likelihood may rise towards a limit of the model instead of an
+// interior maximum; the fit then returns a [BoundaryError] naming it:
+//
+//   - p, q → ∞: every customer spends the same amount at every purchase;
+//   - q, γ → ∞ at a fixed γ/q: every customer has the same mean spend,
+//     and their averages differ only by chance;
+//   - p, γ → ∞: each customer spends the same amount at every purchase,
+//     and customers differ.
+//
 // It returns an error wrapping [clv.ErrMissing] if there are no
 // customers, [clv.ErrNegative] or [clv.ErrOutOfRange] for a customer's x
 // or spend as [GammaGamma.ExpectedSpend] does, and [clv.ErrNoFit] if no
-// customer has a repeat purchase of positive spend, or if the likelihood
-// has no maximum with every parameter from 10^−8 to 10^8, as when every
-// customer spends the same.
+// customer has a repeat purchase of positive spend, if the likelihood is
+// highest at a boundary (a [BoundaryError]), as when every customer
+// spends the same, or if no climb ends at a maximum.
 func FitGammaGamma(customers []Customer) (GammaGammaFit, error) {
 	const fn = "fit gamma-gamma"
 	if len(customers) == 0 {

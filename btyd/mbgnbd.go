@@ -211,7 +211,7 @@ type MBGNBDFit struct {
 //	LL = Σ weight · ln L(r, α, a, b | x, t_x, T)
 //
 // over the histories, ln L as in [MBGNBD.LogLikelihood], as [FitBGNBD]
-// does for the BG/NBD, with the same optimiser, start, weights and
+// does for the BG/NBD, with the same search, starts, weights and
 // standard errors. By the mixture of the type's documentation, the
 // log-likelihood is the BG/NBD's at b + 1, plus ln(b/(a + b)) for every
 // customer and ln(1 + e^D) for those without a repeat purchase, and is
@@ -220,12 +220,15 @@ type MBGNBDFit struct {
 // a = 0.891, b = 1.614, the fit of Platzer's BTYDplus as lifetimes' tests
 // quote it, with LL = −9,582.14, a little above the BG/NBD's −9,582.43.
 //
+// Its boundaries are the BG/NBD's, with the same meanings; see
+// [FitBGNBD].
+//
 // It returns an error wrapping [clv.ErrMissing] if there are no
 // histories, [clv.ErrNonPositive] for a weight of zero or less, the
 // errors of the [MBGNBD] type for a history no customer can have,
 // [clv.ErrOutOfRange] if the weights sum beyond 2^53, and [clv.ErrNoFit]
-// if no customer made a repeat purchase, or if the likelihood has no
-// maximum with every parameter from 10^−8 to 10^8.
+// if no customer made a repeat purchase, if the likelihood is highest at
+// a boundary (a [BoundaryError]), or if no climb ends at a maximum.
 func FitMBGNBD(histories []History) (MBGNBDFit, error) {
 	best, err := fitFrequency("fit MBG/NBD", histories, bgnbdNames, bgnbdStarts, (*frequencyData).mbgnbdLikelihood, bgnbdLimit)
 	if err != nil {

@@ -380,24 +380,44 @@ type ParetoNBDFit struct {
 // over the histories, ln L as in [ParetoNBD.LogLikelihood]. Histories with
 // the same (x, t_x, T) may come as one with their count as weight, as
 // [Summarizer.Histories] gives them, so a base fits in the time of its
-// distinct histories. The optimiser is shared with every fit of the
+// distinct histories. The search is shared with every fit of the
 // package (see [FitStats]): Newton's method on the logarithms of the
 // parameters with the analytic gradient and Hessian, which the
-// likelihood's series gives term by term, from r = s = 1 and
-// α = Σ T / Σ x, β = 2α, or, for 100,000 histories or more, from the fit to
-// a sample of 20,000 of them. Published on the CDNOW sample (2,357
+// likelihood's series gives term by term, from three starts, each with
+// α = r Σ T / Σ x, the observed purchase rate: (r, s, β/α) = (1, 1, 2),
+// (0.3, 0.3, 10) and (3, 2, 20/3), on samples of the histories first where
+// they are many. Published on the CDNOW sample (2,357
 // customers, weeks): r = 0.553, α = 10.578, s = 0.606, β = 11.669,
 // LL = −9,595.0; this fit gives LL = −9,594.98. The standard errors come
 // from the observed information at the maximum; see [FitStats].
+//
+// # Boundaries
+//
+// The likelihood may rise towards a limit of the model instead of an
+// interior maximum; the fit then returns a [BoundaryError] naming it:
+//
+//   - s, β → ∞ at a fixed s/β: every customer drops out at the same rate
+//     μ = s/β (a log that ends long after every customer's last purchase
+//     often says so);
+//   - r, α → ∞ at a fixed r/α: every customer buys at the same rate;
+//   - s → 0 or β → ∞ alone: customers never drop out, the negative
+//     binomial model of purchases.
+//
+// The series of the likelihood needs some 37 max(α, β)/min(α, β) terms a
+// history, so the fit evaluates it only where α and β are within a factor
+// of 1,000 of each other, and a climb stops where they are 200 times apart.
+// A climb that stops there with s (or r) of 10 or more, on its way to the
+// first limit (or the second), counts as reaching it, and its
+// log-likelihood there is a lower bound of the limit's. A maximum beyond
+// that factor is out of the fit's reach: it returns an error wrapping
+// [clv.ErrNoFit] that says so.
 //
 // It returns an error wrapping [clv.ErrMissing] if there are no
 // histories, [clv.ErrNonPositive] for a weight of zero or less, the
 // errors of the [ParetoNBD] type for a history no customer can have,
 // [clv.ErrOutOfRange] if the weights sum beyond 2^53, and [clv.ErrNoFit]
-// if no customer made a repeat purchase, or if the likelihood has no
-// maximum with every parameter from 10^−8 to 10^8 and α and β within a
-// factor of 1,000 of each other: purchases so regular that customers seem
-// never to leave (s/β → 0) or all alike (r, α → ∞).
+// if no customer made a repeat purchase, if the likelihood is highest at
+// a boundary (a [BoundaryError]), or if no climb ends at a maximum.
 func FitParetoNBD(histories []History) (ParetoNBDFit, error) {
 	best, err := fitFrequency(pnbdFit, histories, pnbdNames, pnbdStarts, (*frequencyData).pnbdLikelihood, pnbdLimit)
 	if err != nil {
