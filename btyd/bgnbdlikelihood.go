@@ -167,3 +167,15 @@ func (d *frequencyData) bgnbdHistories(s *logLik, r, alpha, a, b float64, atZero
 	s.h[1] += h1
 	s.h[4] += h4
 }
+
+// bgnbdStarts are the starts of the BG/NBD and MBG/NBD fits: purchase
+// rates of mean 1/α₀ and of three spreads, with drop-out probabilities of
+// means 1/2, 1/11 and 1/10 and of three spreads.
+func bgnbdStarts(alpha float64) [][]float64 {
+	return [][]float64{
+		{1, alpha, 1, 1},
+		{1, alpha, 0.5, 5},
+		{0.3, 0.3 * alpha, 0.3, 3},
+		{3, 3 * alpha, 2, 18},
+	}
+}
