@@ -169,8 +169,9 @@ func (d *frequencyData) bgnbdHistories(s *logLik, r, alpha, a, b float64, atZero
 }
 
 // bgnbdStarts are the starts of the BG/NBD and MBG/NBD fits: purchase
-// rates of mean 1/α₀ and of three spreads, with drop-out probabilities of
-// means 1/2, 1/11 and 1/10 and of three spreads.
+// rates of mean 1/α₀, the observed rate, spread as gamma distributions of
+// shape 0.3, 1 and 3; drop-out probabilities after a purchase of mean 1/2
+// or about 1/10, spread as beta distributions with a + b from 2 to 20.
 func bgnbdStarts(alpha float64) [][]float64 {
 	return [][]float64{
 		{1, alpha, 1, 1},

@@ -3,7 +3,8 @@ package btyd
 // This file implements the weighted histories that the fits of the
 // BG/NBD, MBG/NBD and Pareto/NBD run over: each history checked, the
 // weights summed within the bounds of float64's exact integers, and the
-// histories sorted and grouped by x.
+// histories sorted and grouped by x; and the search of those fits, on
+// samples of the histories and then on all of them.
 
 import (
 	"cmp"

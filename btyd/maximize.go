@@ -1,13 +1,14 @@
 package btyd
 
-// This file implements the maximum-likelihood machinery every model's fit
-// shares: Newton's method from gonum's optimize package on the logarithms
-// of the parameters, which keeps them positive, with the model's analytic
-// gradient and Hessian; plain Newton steps to finish, where gonum's line
-// searches would wander among rounding errors; the sample that starts a
-// large fit; the checks that the maximum is an interior one; the
-// covariance from the observed information, by gonum's mat; and the split
-// of a pass over the data between two goroutines.
+// This file implements the local climb every model's fit shares, from
+// one start: Newton's method from gonum's optimize package on the
+// logarithms of the parameters, which keeps them positive, with the
+// model's analytic gradient and Hessian; plain Newton steps to finish,
+// where gonum's line searches would wander among rounding errors; the
+// stop where a parameter runs off towards a boundary; the covariance from
+// the observed information, by gonum's mat; the samples a large fit
+// climbs on first; and the split of a pass over the data between two
+// goroutines. global.go chooses among the climbs.
 //
 // gonum asks for the function, the gradient and the Hessian in separate
 // calls, often at one point; a model computes all three in one pass over
