@@ -384,9 +384,8 @@ type ParetoNBDFit struct {
 // package (see [FitStats]): Newton's method on the logarithms of the
 // parameters with the analytic gradient and Hessian, which the
 // likelihood's series gives term by term, from three starts, each with
-// α = r Σ T / Σ x, the observed purchase rate: (r, s, β/α) = (1, 1, 2),
-// (0.3, 0.3, 10) and (3, 2, 20/3), on samples of the histories first where
-// they are many. Published on the CDNOW sample (2,357
+// α = r Σ T / Σ x, the observed purchase rate, and β = 2α: r = s = 1,
+// 0.3 and 3, on samples of the histories first where they are many. Published on the CDNOW sample (2,357
 // customers, weeks): r = 0.553, α = 10.578, s = 0.606, β = 11.669,
 // LL = −9,595.0; this fit gives LL = −9,594.98. The standard errors come
 // from the observed information at the maximum; see [FitStats].
@@ -431,15 +430,17 @@ func FitParetoNBD(histories []History) (ParetoNBDFit, error) {
 	}, nil
 }
 
-// pnbdStarts are the starts of the Pareto/NBD fit: purchase rates of mean
-// 1/α₀ and drop-out rates of mean 1/(2α₀) and 1/(10α₀), of three spreads.
-// β is 2α or more, not α: at α = β gonum's first Newton step can jump far
-// out, to where the series takes thousands of terms.
+// pnbdStarts are the starts of the Pareto/NBD fit: purchase rates of
+// mean 1/α₀, the observed rate, and drop-out rates of mean 1/(2α₀), both
+// spread as gamma distributions of shape 0.3, 1 and 3. β is 2α, not α:
+// at α = β gonum's first Newton step can jump far out, to where the
+// series takes thousands of terms; and a start farther from α = β costs
+// more at every step of its climb, on the way to the same maximum.
 func pnbdStarts(alpha float64) [][]float64 {
 	return [][]float64{
 		{1, alpha, 1, 2 * alpha},
-		{0.3, 0.3 * alpha, 0.3, 3 * alpha},
-		{3, 3 * alpha, 2, 20 * alpha},
+		{0.3, 0.3 * alpha, 0.3, 0.6 * alpha},
+		{3, 3 * alpha, 3, 6 * alpha},
 	}
 }
 
