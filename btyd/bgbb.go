@@ -403,7 +403,7 @@ func FitBGBB(histories []DiscreteHistory) (BGBBFit, error) {
 	if d.repeats == 0 {
 		return BGBBFit{}, fmt.Errorf("btyd: %s: %w: no customer made a repeat purchase", fn, clv.ErrNoFit)
 	}
-	s := search{fn: fn, names: bgbbNames, levels: []level{{d.likelihood, d.customers}}, limit: bgbbLimit, concurrent: true,
+	s := search{fn: fn, names: bgbbNames, levels: []level{{d.likelihood, d.customers}}, limits: bgbbLimits, concurrent: true,
 		starts: [][]float64{{1, 1, 1, 1}, {0.5, 2, 0.5, 2}, {2, 0.5, 2, 0.5}, {1, 3, 0.3, 3}}}
 	best, err := s.run()
 	if err != nil {

@@ -16,12 +16,14 @@ type limitRule struct {
 	say   func(theta []float64) string
 }
 
-// describeLimit joins the descriptions of the rules that hold at theta, at
-// most one for each parameter, and names any parameter no rule covers.
-func describeLimit(names []string, rules []limitRule, theta []float64) string {
+// describeLimit joins the descriptions of the rules that hold at theta,
+// where a parameter below low or above high counts as gone to zero or to
+// infinity. If no rule holds and generic is set, it names each such
+// parameter instead.
+func describeLimit(names []string, rules []limitRule, theta []float64, low, high float64, generic bool) string {
 	lo, hi := make([]bool, len(theta)), make([]bool, len(theta))
 	for i, v := range theta {
-		lo[i], hi[i] = v < minParameter, v > maxParameter
+		lo[i], hi[i] = v < low, v > high
 	}
 	var parts []string
 	for _, r := range rules {
@@ -29,7 +31,7 @@ func describeLimit(names []string, rules []limitRule, theta []float64) string {
 			parts = append(parts, r.say(theta))
 		}
 	}
-	if len(parts) == 0 {
+	if len(parts) == 0 && generic {
 		for i, v := range theta {
 			switch {
 			case lo[i]:
@@ -41,6 +43,16 @@ func describeLimit(names []string, rules []limitRule, theta []float64) string {
 	}
 	return strings.Join(parts, ", and ")
 }
+
+// A climb that ends with a parameter beyond minParameter or maxParameter
+// has run off towards a boundary. One that ends short of them, where the
+// likelihood is too flat to climb any further or its Hessian is no longer
+// negative definite, has run off too if its parameters are beyond
+// nearLow or nearHigh in a pattern that one of its model's limits names.
+const (
+	nearLow  = 1e-4
+	nearHigh = 1e4
+)
 
 // both is the rule that parameters i and j both grow without bound
 // at a fixed ratio: a gamma or beta distribution collapses to a point.
@@ -83,9 +95,10 @@ var bgnbdLimits = []limitRule{
 		words("customers never drop out (p → 0): the negative binomial model of purchases")},
 	{func(lo, hi []bool) bool { return lo[3] && !lo[2] || alone(2, 3, false)(lo, hi) },
 		words("every customer drops out at their first chance (p → 1)")},
+	{func(lo, hi []bool) bool { return lo[2] && lo[3] }, func(theta []float64) string {
+		return fmt.Sprintf("a share a/(a + b) = %.4g of customers drop out at their first chance and the rest never do", theta[2]/(theta[2]+theta[3]))
+	}},
 }
-
-func bgnbdLimit(theta []float64) string { return describeLimit(bgnbdNames, bgnbdLimits, theta) }
 
 // pnbdLimits are the limits of Pareto/NBD, in (r, α, s, β):
 // λ ~ Gamma(r, α), μ ~ Gamma(s, β).
@@ -96,7 +109,6 @@ var pnbdLimits = []limitRule{
 		words("customers never drop out (μ → 0): the negative binomial model of purchases")},
 }
 
-func pnbdLimit(theta []float64) string { return describeLimit(pnbdNames, pnbdLimits, theta) }
 
 // bgbbLimits are the limits of BG/BB, in (α, β, γ, δ): p ~ Beta(α, β),
 // θ ~ Beta(γ, δ).
@@ -111,9 +123,13 @@ var bgbbLimits = []limitRule{
 		words("customers buy at every opportunity while alive (p → 1)")},
 	{func(lo, hi []bool) bool { return lo[0] && !lo[1] || alone(1, 0, false)(lo, hi) },
 		words("customers never buy (p → 0)")},
+	{func(lo, hi []bool) bool { return lo[0] && lo[1] }, func(theta []float64) string {
+		return fmt.Sprintf("a share α/(α + β) = %.4g of customers buy at every opportunity while alive and the rest never do", theta[0]/(theta[0]+theta[1]))
+	}},
+	{func(lo, hi []bool) bool { return lo[2] && lo[3] }, func(theta []float64) string {
+		return fmt.Sprintf("a share γ/(γ + δ) = %.4g of customers drop out at the first opportunity and the rest never do", theta[2]/(theta[2]+theta[3]))
+	}},
 }
-
-func bgbbLimit(theta []float64) string { return describeLimit(bgbbNames, bgbbLimits, theta) }
 
 // gammaGammaLimits are the limits of gamma–gamma, in (p, q, γ): each
 // amount ~ Gamma(p, ν), ν ~ Gamma(q, γ).
@@ -127,6 +143,3 @@ var gammaGammaLimits = []limitRule{
 	{func(lo, hi []bool) bool { return hi[0] && hi[2] && !hi[1] }, words("each customer spends the same amount at every purchase, and customers differ")},
 }
 
-func gammaGammaLimit(theta []float64) string {
-	return describeLimit(gammaGammaNames, gammaGammaLimits, theta)
-}

@@ -84,7 +84,7 @@ func (d *frequencyData) group(i int) int {
 // where they are many; limit describes the model's limits. It refuses a
 // base without a repeat purchase.
 func fitFrequency(fn string, histories []History, names []string, starts func(alpha float64) [][]float64,
-	ll func(*frequencyData, []float64, []float64, []float64) float64, limit func([]float64) string) (maximum, error) {
+	ll func(*frequencyData, []float64, []float64, []float64) float64, limits []limitRule) (maximum, error) {
 	d, err := newFrequencyData(fn, histories)
 	if err != nil {
 		return maximum{}, err
@@ -103,7 +103,7 @@ func fitFrequency(fn string, histories []History, names []string, starts func(al
 		return on(p), true
 	})
 	s := search{fn: fn, names: names, levels: append(levels, on(d)),
-		starts: starts(max(d.sumT/d.repeats, 1e-3)), limit: limit, concurrent: true}
+		starts: starts(max(d.sumT/d.repeats, 1e-3)), limits: limits, concurrent: true}
 	if fn == pnbdFit {
 		s.wall, s.wallWords, s.wallLimit = pnbdWall, pnbdWallWords, pnbdWallLimit
 	}

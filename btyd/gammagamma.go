@@ -196,7 +196,7 @@ func FitGammaGamma(customers []Customer) (GammaGammaFit, error) {
 	})
 	starts, centre := [][]float64(nil), 0.0
 	if len(levels) > 0 {
-		s := search{fn: fn, names: gammaGammaNames, levels: levels, limit: gammaGammaLimit, starts: gammaGammaStarts(mean)}
+		s := search{fn: fn, names: gammaGammaNames, levels: levels, limits: gammaGammaLimits, starts: gammaGammaStarts(mean)}
 		if m, err := s.run(); err == nil {
 			starts, centre = [][]float64{m.theta}, m.theta[2]
 		}
@@ -213,7 +213,7 @@ func FitGammaGamma(customers []Customer) (GammaGammaFit, error) {
 		starts = gammaGammaStarts(d.meanSpend)
 	}
 	s := search{fn: fn, names: gammaGammaNames, levels: []level{{d.likelihood, int64(d.n)}},
-		starts: starts, limit: gammaGammaLimit}
+		starts: starts, limits: gammaGammaLimits}
 	best, err := s.run()
 	if err != nil {
 		return fit, err

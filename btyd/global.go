@@ -29,9 +29,9 @@ type search struct {
 	levels []level
 	// starts are the points every climb starts from.
 	starts [][]float64
-	// limit says in words which limit of the model a point beyond
-	// [minParameter, maxParameter] approaches.
-	limit func(theta []float64) string
+	// limits are the model's limits, which say in words which of them a
+	// point beyond [minParameter, maxParameter] approaches.
+	limits []limitRule
 	// concurrent says that the likelihoods may be evaluated on several
 	// goroutines at once.
 	concurrent bool
@@ -44,19 +44,27 @@ type search struct {
 	wallLimit func(theta []float64) string
 }
 
-// atEdge reports whether the climb c ended on its way to a limit of the
-// model: beyond the parameters' bounds, or at the wall heading for one.
-func (s *search) atEdge(c *climb) bool {
-	return c.escaped || c.walled && s.wallLimit != nil && s.wallLimit(c.theta) != ""
-}
-
-// describe says in words which limit the climb c was heading for.
+// describe says in words which limit of the model the climb c was
+// heading for, or "" if none: for a climb beyond the parameters' bounds,
+// always; for one stopped at the wall, as wallLimit says; and for one that
+// ended short of both, if its parameters are beyond nearLow or nearHigh
+// in a pattern that one of the model's limits names.
 func (s *search) describe(c *climb) string {
-	if !c.escaped && c.walled {
+	switch {
+	case c.escaped:
+		return describeLimit(s.names, s.limits, c.theta, minParameter, maxParameter, true)
+	case c.walled:
+		if s.wallLimit == nil {
+			return ""
+		}
 		return s.wallLimit(c.theta)
 	}
-	return s.limit(c.theta)
+	return describeLimit(s.names, s.limits, c.theta, nearLow, nearHigh, false)
 }
+
+// atEdge reports whether the climb c ended on its way to a limit of the
+// model.
+func (s *search) atEdge(c *climb) bool { return s.describe(c) != "" }
 
 // A level is the likelihood of some data, of total weight customers.
 type level struct {
@@ -135,7 +143,13 @@ func (s *search) run() (maximum, error) {
 		}
 	}
 	if best != nil && !(edgeLL > best.logLik) {
-		return finish(s.fn, s.names, all.customers, *best)
+		m, err := finish(s.fn, s.names, all.customers, *best)
+		if err == nil || !s.atEdge(best) {
+			return m, err
+		}
+		// A maximum too flat to have a covariance, on the way to a
+		// limit, is that limit's.
+		edge, edgeLL, best = best, best.logLik, nil
 	}
 	if edge != nil && !math.IsInf(edgeLL, 0) {
 		e := &BoundaryError{Fit: s.fn, Limit: s.describe(edge), LogLikelihood: edgeLL, Interior: math.Inf(-1)}

@@ -36,7 +36,7 @@ func bumpAndRise(bump, rise float64) likelihood {
 
 func testSearch(levels []level, starts ...float64) *search {
 	s := &search{fn: "fit test", names: []string{"theta"}, levels: levels,
-		limit: func(theta []float64) string { return "theta grows without bound" }}
+		limits: []limitRule{{func(lo, hi []bool) bool { return hi[0] }, words("theta grows without bound")}}}
 	for _, v := range starts {
 		s.starts = append(s.starts, []float64{v})
 	}
@@ -105,6 +105,13 @@ func TestSearchWithoutAnEnd(t *testing.T) {
 
 func TestDescribeLimit(t *testing.T) {
 	const big, small = 1e13, 1e-13
+	limit := func(names []string, rules []limitRule) func([]float64) string {
+		return func(theta []float64) string {
+			return describeLimit(names, rules, theta, minParameter, maxParameter, true)
+		}
+	}
+	bgnbdLimit, pnbdLimit := limit(bgnbdNames, bgnbdLimits), limit(pnbdNames, pnbdLimits)
+	bgbbLimit, gammaGammaLimit := limit(bgbbNames, bgbbLimits), limit(gammaGammaNames, gammaGammaLimits)
 	cases := []struct {
 		name  string
 		limit func([]float64) string
@@ -124,6 +131,8 @@ func TestDescribeLimit(t *testing.T) {
 		{"BG/NBD, two limits", bgnbdLimit, []float64{big, 4 * big, small, 6},
 			"every customer buys at the same rate while alive, λ = r/α = 0.25 per unit of time, and customers never drop out (p → 0): the negative binomial model of purchases"},
 		{"BG/NBD, no rule", bgnbdLimit, []float64{small, 1.6, 0.3, 6}, "r → 0 (1e-13)"},
+		{"BG/NBD, either", bgnbdLimit, []float64{0.4, 1.6, small, 3 * small},
+			"a share a/(a + b) = 0.25 of customers drop out at their first chance and the rest never do"},
 		{"Pareto/NBD, one μ", pnbdLimit, []float64{0.5, 2, big, 40 * big},
 			"every customer drops out at the same rate, μ = s/β = 0.025 per unit of time"},
 		{"Pareto/NBD, no drop-out", pnbdLimit, []float64{0.5, 2, small, 40},
@@ -142,6 +151,10 @@ func TestDescribeLimit(t *testing.T) {
 	for _, c := range cases {
 		assert.Equal(t, c.want, c.limit(c.theta), c.name)
 	}
+	// Short of the bounds, only a pattern that a limit names counts.
+	assert.Equal(t, "customers never drop out (p → 0): the negative binomial model of purchases",
+		describeLimit(bgnbdNames, bgnbdLimits, []float64{0.6, 6.2, 5.8e-5, 4.3e5}, nearLow, nearHigh, false))
+	assert.Empty(t, describeLimit(bgnbdNames, bgnbdLimits, []float64{5e-5, 6.2, 0.6, 4}, nearLow, nearHigh, false))
 	assert.Contains(t, pnbdWallLimit([]float64{0.6, 13, 134, 5400}), "every customer drops out at the same rate, μ = s/β = 0.02481")
 	assert.Empty(t, pnbdWallLimit([]float64{0.6, 13, 2, 5400}))
 }

@@ -46,7 +46,7 @@ const (
 	minParameter = 1e-8
 	maxParameter = 1e8
 	// fitIterations bounds the optimiser's major iterations.
-	fitIterations = 200
+	fitIterations = 100
 	// gradientTolerance is where the optimiser stops: the largest
 	// derivative of the log-likelihood per customer in the logarithm of a
 	// parameter.
@@ -59,8 +59,11 @@ const (
 	// Newton steps, at most polishSteps of them.
 	decrementHandover = 1e-10
 	polishSteps       = 8
-	// fitEvaluations bounds the passes over the data.
-	fitEvaluations = 500
+	// fitEvaluations bounds the passes over the data of one climb: a
+	// climb to a maximum takes 5 to 30, and one that takes more is
+	// crawling along a ridge or towards a limit, where another start
+	// does better or the search reports the limit.
+	fitEvaluations = 100
 	// acceptedGradient is the largest such derivative of a fit reported:
 	// looser than gradientTolerance, which rounding in a sum over a million
 	// customers may deny, and far tighter than a likelihood still rising.

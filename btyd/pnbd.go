@@ -418,7 +418,7 @@ type ParetoNBDFit struct {
 // if no customer made a repeat purchase, if the likelihood is highest at
 // a boundary (a [BoundaryError]), or if no climb ends at a maximum.
 func FitParetoNBD(histories []History) (ParetoNBDFit, error) {
-	best, err := fitFrequency(pnbdFit, histories, pnbdNames, pnbdStarts, (*frequencyData).pnbdLikelihood, pnbdLimit)
+	best, err := fitFrequency(pnbdFit, histories, pnbdNames, pnbdStarts, (*frequencyData).pnbdLikelihood, pnbdLimits)
 	if err != nil {
 		return ParetoNBDFit{}, err
 	}
