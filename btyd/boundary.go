@@ -109,7 +109,6 @@ var pnbdLimits = []limitRule{
 		words("customers never drop out (μ → 0): the negative binomial model of purchases")},
 }
 
-
 // bgbbLimits are the limits of BG/BB, in (α, β, γ, δ): p ~ Beta(α, β),
 // θ ~ Beta(γ, δ).
 var bgbbLimits = []limitRule{
@@ -142,4 +141,3 @@ var gammaGammaLimits = []limitRule{
 	}},
 	{func(lo, hi []bool) bool { return hi[0] && hi[2] && !hi[1] }, words("each customer spends the same amount at every purchase, and customers differ")},
 }
-
