@@ -105,7 +105,7 @@ func fitFrequency(fn string, histories []History, names []string, starts func(al
 	s := search{fn: fn, names: names, levels: append(levels, on(d)),
 		starts: starts(max(d.sumT/d.repeats, 1e-3)), limits: limits, concurrent: true}
 	if fn == pnbdFit {
-		s.wall, s.wallWords, s.wallLimit = pnbdWall, pnbdWallWords, pnbdWallLimit
+		s.wall, s.wallWords, s.wallLimit, s.evaluations = pnbdWall, pnbdWallWords, pnbdWallLimit, pnbdEvaluations
 	}
 	return s.run()
 }

@@ -42,6 +42,17 @@ type search struct {
 	wall      func(theta []float64) bool
 	wallWords string
 	wallLimit func(theta []float64) string
+	// evaluations, if not 0, bounds the passes over the data of one
+	// climb, instead of fitEvaluations.
+	evaluations int
+}
+
+// passes returns the most passes over the data one climb may take.
+func (s *search) passes() int {
+	if s.evaluations > 0 {
+		return s.evaluations
+	}
+	return fitEvaluations
 }
 
 // describe says in words which limit of the model the climb c was
@@ -126,7 +137,7 @@ func (s *search) run() (maximum, error) {
 	var best *climb
 	for _, c := range interior {
 		for _, l := range s.levels[1:] {
-			if c = maximize(l.ll, s.wall, c.theta, l.customers, true); !c.interior() {
+			if c = maximize(l.ll, s.wall, s.passes(), c.theta, l.customers, true); !c.interior() {
 				break
 			}
 		}
@@ -174,7 +185,7 @@ func (s *search) run() (maximum, error) {
 // order of the starts.
 func (s *search) climbs(l level) []climb {
 	out := make([]climb, len(s.starts))
-	climb := func(i int) { out[i] = maximize(l.ll, s.wall, s.starts[i], l.customers, false) }
+	climb := func(i int) { out[i] = maximize(l.ll, s.wall, s.passes(), s.starts[i], l.customers, false) }
 	if !s.concurrent || runtime.GOMAXPROCS(0) == 1 {
 		for i := range s.starts {
 			climb(i)

@@ -62,8 +62,9 @@ const (
 	// fitEvaluations bounds the passes over the data of one climb: a
 	// climb to a maximum takes 5 to 30, and one that takes more is
 	// crawling along a ridge or towards a limit, where another start
-	// does better or the search reports the limit.
-	fitEvaluations = 100
+	// does better or the search reports the limit. A likelihood costly to
+	// evaluate where climbs crawl (Pareto/NBD's) takes fewer.
+	fitEvaluations = 300
 	// acceptedGradient is the largest such derivative of a fit reported:
 	// looser than gradientTolerance, which rounding in a sum over a million
 	// customers may deny, and far tighter than a likelihood still rising.
@@ -132,9 +133,10 @@ func escaped(theta []float64) bool {
 // maximize climbs ll from start to a local maximum over positive
 // parameters, or until a parameter leaves [minParameter, maxParameter],
 // or until wall, if not nil, says that the climb nears the edge of where
-// ll can be evaluated. customers is the total weight of the data, warm
-// says whether start is near the maximum (a sample's).
-func maximize(ll likelihood, wall func(theta []float64) bool, start []float64, customers int64, warm bool) climb {
+// ll can be evaluated, or after passes passes over the data.
+// customers is the total weight of the data, warm says whether start is
+// near the maximum (a sample's).
+func maximize(ll likelihood, wall func(theta []float64) bool, passes int, start []float64, customers int64, warm bool) climb {
 	n := len(start)
 	w := float64(customers)
 	theta := make([]float64, n)
@@ -214,7 +216,7 @@ func maximize(ll likelihood, wall func(theta []float64) bool, start []float64, c
 			at:   func(u []float64) ([]float64, []float64) { eval(u); return gu, hu },
 			stop: func(u []float64) bool { return outside(u) || walled(u) },
 		},
-		FuncEvaluations: fitEvaluations,
+		FuncEvaluations: passes,
 	}
 	// Near the maximum, gonum's line searches can wander among rounding
 	// errors, so its optimiser hands over once a Newton step promises

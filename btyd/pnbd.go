@@ -385,7 +385,8 @@ type ParetoNBDFit struct {
 // parameters with the analytic gradient and Hessian, which the
 // likelihood's series gives term by term, from three starts, each with
 // α = r Σ T / Σ x, the observed purchase rate, and β = 2α: r = s = 1,
-// 0.3 and 3, on samples of the histories first where they are many. Published on the CDNOW sample (2,357
+// 0.3 and 3, and r = 1 with s = 0.03, on samples of the histories first
+// where they are many. Published on the CDNOW sample (2,357
 // customers, weeks): r = 0.553, α = 10.578, s = 0.606, β = 11.669,
 // LL = −9,595.0; this fit gives LL = −9,594.98. The standard errors come
 // from the observed information at the maximum; see [FitStats].
@@ -432,7 +433,9 @@ func FitParetoNBD(histories []History) (ParetoNBDFit, error) {
 
 // pnbdStarts are the starts of the Pareto/NBD fit: purchase rates of
 // mean 1/α₀, the observed rate, and drop-out rates of mean 1/(2α₀), both
-// spread as gamma distributions of shape 0.3, 1 and 3. β is 2α, not α:
+// spread as gamma distributions of shape 0.3, 1 and 3, and the drop-out
+// rates also of shape 0.03, where most customers stay for good and a few
+// leave fast. β is 2α, not α:
 // at α = β gonum's first Newton step can jump far out, to where the
 // series takes thousands of terms; and a start farther from α = β costs
 // more at every step of its climb, on the way to the same maximum.
@@ -441,6 +444,7 @@ func pnbdStarts(alpha float64) [][]float64 {
 		{1, alpha, 1, 2 * alpha},
 		{0.3, 0.3 * alpha, 0.3, 0.6 * alpha},
 		{3, 3 * alpha, 3, 6 * alpha},
+		{1, alpha, 0.03, 2 * alpha},
 	}
 }
 
@@ -453,9 +457,9 @@ const maxFitRatio = 1000
 const pnbdFit = "fit Pareto/NBD"
 
 // pnbdWall is where a Pareto/NBD climb stops, on its way to the edge of
-// the likelihood's domain, at half of maxFitRatio: there each evaluation
-// takes some 20,000 terms of the series a history, and a climb that
-// walks along the edge would take seconds.
+// the likelihood's domain, where α and β are pnbdWallRatio apart: there
+// each evaluation takes some 7,000 terms of the series a history, and a
+// climb that walks along the edge would take seconds.
 func pnbdWall(theta []float64) bool {
 	alpha, beta := theta[1], theta[3]
 	return max(alpha, beta) > pnbdWallRatio*min(alpha, beta)
@@ -465,6 +469,11 @@ const pnbdWallWords = "α and β more than 200 times apart"
 
 // pnbdWallRatio is the ratio of α and β where a climb stops.
 const pnbdWallRatio = 200
+
+// pnbdEvaluations bounds the passes of one Pareto/NBD climb: where the
+// climbs crawl, towards a limit, each pass costs hundreds of terms of the
+// series a history.
+const pnbdEvaluations = 60
 
 // pnbdWallLimit says which limit a climb that stopped at the wall was
 // heading for: where β or α, with s or r, grows without bound, every
