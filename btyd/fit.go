@@ -25,8 +25,13 @@ import (
 //     full Newton step promises to raise the log-likelihood per customer
 //     by less than 10^−10 of it, plain Newton steps finish, each kept only
 //     if the likelihood does not fall beyond rounding, until one promises
-//     less than 10^−15. A climb ends early where a parameter leaves
-//     10^−8 to 10^8: the likelihood still rises towards a boundary there.
+//     less than 10^−15, or after 300 passes (60 for Pareto/NBD, whose
+//     passes cost more). A climb ends early once a parameter passes
+//     10^−12 or 10^12: the likelihood still rises towards a boundary
+//     there, and beyond 10^−8 to 10^8 the climb counts as having run off
+//     to it. So does one that ends short of them, too flat to go on or
+//     out of passes, with its parameters beyond 10^−4 or 10^4 in a
+//     pattern that one of the model's limits names.
 //   - On 10,000 distinct histories or more, the climbs from every start
 //     run on a sample of about 5,000 of them (two at a time on two CPUs);
 //     the best interior maximum found is then refined on a sample of
@@ -34,13 +39,14 @@ import (
 //     the last maximum with plain Newton steps. A maximum that does not
 //     hold on more data gives way to the next best.
 //   - The boundary wins only if the log-likelihood of all the data where a
-//     climb left the bounds is above the best interior maximum's. The fit
+//     climb ran off is above the best interior maximum's, or if that
+//     maximum is too flat for a covariance on the way to a limit. The fit
 //     then returns a [BoundaryError], which says which limit of the model
 //     the data prefer, in words, and how well it fits.
 //
 // A fit is also refused with [clv.ErrNoFit] if every climb ends with a
-// gradient above 10^−6 per customer, or with a Hessian that is not
-// negative definite at its maximum.
+// gradient above 10^−6 per customer and short of any limit, or with a
+// Hessian that is not negative definite at its maximum.
 //
 // The covariance is the inverse of the observed information, the negated
 // Hessian of the log-likelihood at the maximum, in the model's own
