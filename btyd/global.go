@@ -13,6 +13,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/clvkit/clv"
@@ -144,9 +145,16 @@ func (s *search) run() (maximum, error) {
 		switch {
 		case c.interior():
 			best = &c
-		case s.atEdge(&c) && c.customers == all.customers && c.logLik > edgeLL:
-			edge, edgeLL = &c, c.logLik
-		case !s.atEdge(&c) && (stuck == nil || c.logLik > stuck.logLik):
+		case s.atEdge(&c):
+			// A sample's limit is weighed on all the data.
+			ll := c.logLik
+			if c.customers != all.customers {
+				ll = logLikelihoodAt(all.ll, c.theta)
+			}
+			if ll > edgeLL {
+				edge, edgeLL = &c, ll
+			}
+		case stuck == nil || c.logLik > stuck.logLik:
 			stuck = &c
 		}
 		if best != nil {
@@ -172,12 +180,19 @@ func (s *search) run() (maximum, error) {
 	if stuck == nil {
 		stuck = edge
 	}
+	if stuck == nil {
+		return maximum{}, fmt.Errorf("btyd: %s: %w: no climb ended where the likelihood is finite", s.fn, clv.ErrNoFit)
+	}
 	if stuck.walled {
 		return maximum{}, fmt.Errorf("btyd: %s: %w: the likelihood rises towards %s, beyond which this fit cannot evaluate it (log-likelihood %.1f there)",
 			s.fn, clv.ErrNoFit, s.wallWords, stuck.logLik)
 	}
-	return maximum{}, fmt.Errorf("btyd: %s: %w: the optimiser stopped (%v) with a gradient of %.3g per customer: the likelihood has no maximum it can find",
-		s.fn, clv.ErrNoFit, stuck.status, stuck.gradient)
+	at := make([]string, len(s.names))
+	for i, name := range s.names {
+		at[i] = fmt.Sprintf("%s = %.4g", name, stuck.theta[i])
+	}
+	return maximum{}, fmt.Errorf("btyd: %s: %w: the optimiser stopped (%v) with a gradient of %.3g per customer, at %s: the likelihood has no maximum it can find",
+		s.fn, clv.ErrNoFit, stuck.status, stuck.gradient, strings.Join(at, ", "))
 }
 
 // climbs climbs l from every start, on two goroutines if the likelihood

@@ -158,3 +158,15 @@ func TestDescribeLimit(t *testing.T) {
 	assert.Contains(t, pnbdWallLimit([]float64{0.6, 13, 134, 5400}), "every customer drops out at the same rate, μ = s/β = 0.02481")
 	assert.Empty(t, pnbdWallLimit([]float64{0.6, 13, 2, 5400}))
 }
+
+func TestSearchWeighsASamplesLimitOnAllTheData(t *testing.T) {
+	// The interior maximum of the first sample is gone from the second,
+	// where the climb from it runs off: that limit is weighed on all the
+	// data, where it wins.
+	levels := []level{{bumpAndRise(3, 2), 1}, {bumpAndRise(0, 5), 5}, {bumpAndRise(1, 4), 10}}
+	_, err := testSearch(levels, math.Exp(0.8)).run()
+	var b *BoundaryError
+	require.ErrorAs(t, err, &b)
+	assert.InDelta(t, 4, b.LogLikelihood, 1e-5)
+	assert.True(t, math.IsInf(b.Interior, -1))
+}
