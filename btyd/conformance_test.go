@@ -1248,33 +1248,10 @@ func checkPurchaseModel(t *testing.T, m btyd.PurchaseModel, hs []btyd.History) {
 		if err != nil || later > p*(1+1e-12)+1e-300 {
 			fail("P(alive) falls with silence", "P(alive | %d, %v, %v) = %v, 13 later %v, %v", h.X, h.Tx, h.T, p, later, err)
 		}
-		prev := 0.0
-		for _, tt := range horizons {
-			e, err := m.ConditionalExpectedPurchases(h.X, h.Tx, h.T, tt)
-			switch {
-			case err != nil || math.IsNaN(e) || math.IsInf(e, 0) || e < 0:
-				fail("conditional expected purchases finite, at least 0", "E[Y(%v) | %d, %v, %v] = %v, %v", tt, h.X, h.Tx, h.T, e, err)
-			case tt == 0 && e != 0:
-				fail("conditional expected purchases 0 at 0", "E[Y(0) | %d, %v, %v] = %v", h.X, h.Tx, h.T, e)
-			case e < prev*(1-1e-12):
-				fail("conditional expected purchases nondecreasing", "E[Y(%v) | %d, %v, %v] = %v below %v at a shorter horizon", tt, h.X, h.Tx, h.T, e, prev)
-			}
-			prev = e
-		}
+		checkRising(fail, "conditional expected purchases", fmt.Sprintf("E[Y(t) | %d, %v, %v]", h.X, h.Tx, h.T), horizons,
+			func(tt float64) (float64, error) { return m.ConditionalExpectedPurchases(h.X, h.Tx, h.T, tt) })
 	}
-	prev := 0.0
-	for _, tt := range horizons {
-		e, err := m.ExpectedPurchases(tt)
-		switch {
-		case err != nil || math.IsNaN(e) || math.IsInf(e, 0) || e < 0:
-			fail("expected purchases finite, at least 0", "E[X(%v)] = %v, %v", tt, e, err)
-		case tt == 0 && e != 0:
-			fail("expected purchases 0 at 0", "E[X(0)] = %v", e)
-		case e < prev*(1-1e-12):
-			fail("expected purchases nondecreasing", "E[X(%v)] = %v below %v at a shorter horizon", tt, e, prev)
-		}
-		prev = e
-	}
+	checkRising(fail, "expected purchases", "E[X(t)]", horizons, m.ExpectedPurchases)
 	for _, tt := range []float64{1, 52} {
 		want, err := m.ExpectedPurchases(tt)
 		if err != nil {
@@ -1336,32 +1313,28 @@ func checkBGBB(t *testing.T, th []float64, d *conformanceData) {
 		if err != nil || !(p >= 0 && p <= 1) {
 			fail("P(alive) in [0, 1]", "P(alive | %d, %d, %d) = %v, %v", h.X, h.Tx, h.N, p, err)
 		}
-		prev := 0.0
-		for _, ns := range horizons {
-			e, err := m.ConditionalExpectedPurchases(h.X, h.Tx, h.N, ns)
-			switch {
-			case err != nil || math.IsNaN(e) || math.IsInf(e, 0) || e < 0:
-				fail("conditional expected purchases finite, at least 0", "E[X(%d) | %d, %d, %d] = %v, %v", ns, h.X, h.Tx, h.N, e, err)
-			case ns == 0 && e != 0:
-				fail("conditional expected purchases 0 at 0", "E[X(0) | %d, %d, %d] = %v", h.X, h.Tx, h.N, e)
-			case e < prev*(1-1e-12):
-				fail("conditional expected purchases nondecreasing", "E[X(%d) | %d, %d, %d] = %v below %v", ns, h.X, h.Tx, h.N, e, prev)
-			}
-			prev = e
-		}
+		checkRising(fail, "conditional expected purchases", fmt.Sprintf("E[X(n*) | %d, %d, %d]", h.X, h.Tx, h.N), horizons,
+			func(ns int64) (float64, error) { return m.ConditionalExpectedPurchases(h.X, h.Tx, h.N, ns) })
 	}
+	checkRising(fail, "expected purchases", "E[X(n*)]", horizons, m.ExpectedPurchases)
+}
+
+// checkRising checks an expectation e over increasing horizons: finite
+// and at least 0 at each, 0 at a horizon of 0, and nondecreasing. what
+// names the property, and expr the expectation in messages.
+func checkRising[H int64 | float64](fail func(property, format string, args ...any), what, expr string, horizons []H, e func(H) (float64, error)) {
 	prev := 0.0
-	for _, n := range horizons {
-		e, err := m.ExpectedPurchases(n)
+	for _, h := range horizons {
+		v, err := e(h)
 		switch {
-		case err != nil || math.IsNaN(e) || math.IsInf(e, 0) || e < 0:
-			fail("expected purchases finite, at least 0", "E[X(%d)] = %v, %v", n, e, err)
-		case n == 0 && e != 0:
-			fail("expected purchases 0 at 0", "E[X(0)] = %v", e)
-		case e < prev*(1-1e-12):
-			fail("expected purchases nondecreasing", "E[X(%d)] = %v below %v", n, e, prev)
+		case err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0:
+			fail(what+" finite, at least 0", "%s at %v = %v, %v", expr, h, v, err)
+		case h == 0 && v != 0:
+			fail(what+" 0 at 0", "%s at 0 = %v", expr, v)
+		case v < prev*(1-1e-12):
+			fail(what+" nondecreasing", "%s at %v = %v below %v at a shorter horizon", expr, h, v, prev)
 		}
-		prev = e
+		prev = v
 	}
 }
 
