@@ -254,7 +254,7 @@ type BGNBDFit struct {
 // if no customer made a repeat purchase, if the likelihood is highest at
 // a boundary (a [BoundaryError]), or if no climb ends at a maximum.
 func FitBGNBD(histories []History) (BGNBDFit, error) {
-	best, err := fitFrequency("fit BG/NBD", histories, bgnbdNames, bgnbdStarts, (*frequencyData).bgnbdLikelihood, bgnbdLimits)
+	best, err := fitFrequency(search{fn: "fit BG/NBD", names: bgnbdNames, limits: bgnbdLimits}, histories, bgnbdStarts, (*frequencyData).bgnbdLikelihood)
 	if err != nil {
 		return BGNBDFit{}, err
 	}

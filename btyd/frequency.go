@@ -79,33 +79,29 @@ func (d *frequencyData) group(i int) int {
 }
 
 // fitFrequency maximises the likelihood ll of a frequency model over
-// histories, in the parameters names, from each of starts(α₀),
-// α₀ = Σ T / Σ x (at least 10^−3), on a sample of the histories first
-// where they are many; limit describes the model's limits. It refuses a
-// base without a repeat purchase.
-func fitFrequency(fn string, histories []History, names []string, starts func(alpha float64) [][]float64,
-	ll func(*frequencyData, []float64, []float64, []float64) float64, limits []limitRule) (maximum, error) {
-	d, err := newFrequencyData(fn, histories)
+// histories by the search s, which names the fit, its parameters and its
+// limits, from each of starts(α₀), α₀ = Σ T / Σ x (at least 10^−3), on
+// samples of the histories first where they are many. It refuses a base
+// without a repeat purchase.
+func fitFrequency(s search, histories []History, starts func(alpha float64) [][]float64,
+	ll func(*frequencyData, []float64, []float64, []float64) float64) (maximum, error) {
+	d, err := newFrequencyData(s.fn, histories)
 	if err != nil {
 		return maximum{}, err
 	}
 	if d.repeats == 0 {
-		return maximum{}, fmt.Errorf("btyd: %s: %w: no customer made a repeat purchase", fn, clv.ErrNoFit)
+		return maximum{}, fmt.Errorf("btyd: %s: %w: no customer made a repeat purchase", s.fn, clv.ErrNoFit)
 	}
 	on := func(d *frequencyData) level {
 		return level{func(theta, grad, hess []float64) float64 { return ll(d, theta, grad, hess) }, d.customers}
 	}
 	levels := samples(histories, func(hs []History) (level, bool) {
-		p, err := newFrequencyData(fn, hs)
+		p, err := newFrequencyData(s.fn, hs)
 		if err != nil || p.repeats == 0 {
 			return level{}, false
 		}
 		return on(p), true
 	})
-	s := search{fn: fn, names: names, levels: append(levels, on(d)),
-		starts: starts(max(d.sumT/d.repeats, 1e-3)), limits: limits, concurrent: true}
-	if fn == pnbdFit {
-		s.wall, s.wallWords, s.wallLimit, s.evaluations = pnbdWall, pnbdWallWords, pnbdWallLimit, pnbdEvaluations
-	}
+	s.levels, s.starts, s.concurrent = append(levels, on(d)), starts(max(d.sumT/d.repeats, 1e-3)), true
 	return s.run()
 }

@@ -230,7 +230,7 @@ type MBGNBDFit struct {
 // if no customer made a repeat purchase, if the likelihood is highest at
 // a boundary (a [BoundaryError]), or if no climb ends at a maximum.
 func FitMBGNBD(histories []History) (MBGNBDFit, error) {
-	best, err := fitFrequency("fit MBG/NBD", histories, bgnbdNames, bgnbdStarts, (*frequencyData).mbgnbdLikelihood, bgnbdLimits)
+	best, err := fitFrequency(search{fn: "fit MBG/NBD", names: bgnbdNames, limits: bgnbdLimits}, histories, bgnbdStarts, (*frequencyData).mbgnbdLikelihood)
 	if err != nil {
 		return MBGNBDFit{}, err
 	}

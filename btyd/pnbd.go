@@ -419,7 +419,9 @@ type ParetoNBDFit struct {
 // if no customer made a repeat purchase, if the likelihood is highest at
 // a boundary (a [BoundaryError]), or if no climb ends at a maximum.
 func FitParetoNBD(histories []History) (ParetoNBDFit, error) {
-	best, err := fitFrequency(pnbdFit, histories, pnbdNames, pnbdStarts, (*frequencyData).pnbdLikelihood, pnbdLimits)
+	s := search{fn: "fit Pareto/NBD", names: pnbdNames, limits: pnbdLimits, evaluations: pnbdEvaluations,
+		wall: pnbdWall, wallWords: pnbdWallWords, wallLimit: pnbdWallLimit}
+	best, err := fitFrequency(s, histories, pnbdStarts, (*frequencyData).pnbdLikelihood)
 	if err != nil {
 		return ParetoNBDFit{}, err
 	}
@@ -452,9 +454,6 @@ func pnbdStarts(alpha float64) [][]float64 {
 // likelihood: beyond it the series needs some 40,000 terms a history, and
 // the optimiser goes there only on its way elsewhere.
 const maxFitRatio = 1000
-
-// pnbdFit names the Pareto/NBD fit in errors.
-const pnbdFit = "fit Pareto/NBD"
 
 // pnbdWall is where a Pareto/NBD climb stops, on its way to the edge of
 // the likelihood's domain, where α and β are pnbdWallRatio apart: there
