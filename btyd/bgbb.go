@@ -391,9 +391,7 @@ type BGBBFit struct {
 // errors of the [BGBB] type for a history no customer can have,
 // [clv.ErrOutOfRange] if the weights sum beyond 2^53, and [clv.ErrNoFit]
 // if no customer made a repeat purchase, if the likelihood is highest at
-// a boundary (a [BoundaryError]), or if no climb ends at a maximum, as
-// when every customer buys at every opportunity and none leaves: the
-// likelihood is then flat at its highest.
+// a boundary (a [BoundaryError]), or if no climb ends at a maximum.
 func FitBGBB(histories []DiscreteHistory) (BGBBFit, error) {
 	const fn = "fit BG/BB"
 	d, err := newDiscreteData(fn, histories)

@@ -2,7 +2,8 @@ package btyd
 
 // This file implements what each model's boundaries mean: the words a
 // BoundaryError gives for the limit a fit's climb approached, where a
-// parameter went below minParameter or above maxParameter.
+// parameter went below minParameter or above maxParameter, or where it
+// ended short of them with parameters beyond nearLow or nearHigh.
 
 import (
 	"fmt"
@@ -60,15 +61,10 @@ func both(i, j int) func(lo, hi []bool) bool {
 	return func(lo, hi []bool) bool { return hi[i] && hi[j] }
 }
 
-// alone is the rule that parameter i goes to zero (low) or to infinity
-// (!low) while j stays finite.
-func alone(i, j int, low bool) func(lo, hi []bool) bool {
-	return func(lo, hi []bool) bool {
-		if low {
-			return lo[i] && !lo[j] && !hi[j]
-		}
-		return hi[i] && !hi[j]
-	}
+// alone is the rule that parameter i grows without bound while j does
+// not.
+func alone(i, j int) func(lo, hi []bool) bool {
+	return func(lo, hi []bool) bool { return hi[i] && !hi[j] }
 }
 
 // sameRate is the limit of a gamma-distributed rate with shape theta[i]
@@ -91,9 +87,9 @@ func words(s string) func([]float64) string { return func([]float64) string { re
 var bgnbdLimits = []limitRule{
 	sameRate(0, 1, "every customer buys at the same rate while alive, λ = r/α = %.4g per unit of time"),
 	sameProbability(2, 3, "drop-out after each purchase has the same probability p = a/(a + b) = %.4g for every customer"),
-	{func(lo, hi []bool) bool { return lo[2] && !lo[3] || alone(3, 2, false)(lo, hi) },
+	{func(lo, hi []bool) bool { return lo[2] && !lo[3] || alone(3, 2)(lo, hi) },
 		words("customers never drop out (p → 0): the negative binomial model of purchases")},
-	{func(lo, hi []bool) bool { return lo[3] && !lo[2] || alone(2, 3, false)(lo, hi) },
+	{func(lo, hi []bool) bool { return lo[3] && !lo[2] || alone(2, 3)(lo, hi) },
 		words("every customer drops out at their first chance (p → 1)")},
 	{func(lo, hi []bool) bool { return lo[2] && lo[3] }, func(theta []float64) string {
 		return fmt.Sprintf("a share a/(a + b) = %.4g of customers drop out at their first chance and the rest never do", theta[2]/(theta[2]+theta[3]))
@@ -105,7 +101,7 @@ var bgnbdLimits = []limitRule{
 var pnbdLimits = []limitRule{
 	sameRate(0, 1, "every customer buys at the same rate while alive, λ = r/α = %.4g per unit of time"),
 	sameRate(2, 3, "every customer drops out at the same rate, μ = s/β = %.4g per unit of time"),
-	{func(lo, hi []bool) bool { return lo[2] && !hi[3] || alone(3, 2, false)(lo, hi) },
+	{func(lo, hi []bool) bool { return lo[2] && !hi[3] || alone(3, 2)(lo, hi) },
 		words("customers never drop out (μ → 0): the negative binomial model of purchases")},
 }
 
@@ -114,13 +110,13 @@ var pnbdLimits = []limitRule{
 var bgbbLimits = []limitRule{
 	sameProbability(0, 1, "every customer buys at an opportunity with the same probability p = α/(α + β) = %.4g while alive"),
 	sameProbability(2, 3, "every customer drops out at an opportunity with the same probability θ = γ/(γ + δ) = %.4g"),
-	{func(lo, hi []bool) bool { return lo[2] && !lo[3] || alone(3, 2, false)(lo, hi) },
+	{func(lo, hi []bool) bool { return lo[2] && !lo[3] || alone(3, 2)(lo, hi) },
 		words("customers never drop out (θ → 0)")},
-	{func(lo, hi []bool) bool { return lo[3] && !lo[2] || alone(2, 3, false)(lo, hi) },
+	{func(lo, hi []bool) bool { return lo[3] && !lo[2] || alone(2, 3)(lo, hi) },
 		words("every customer drops out at the first opportunity (θ → 1)")},
-	{func(lo, hi []bool) bool { return lo[1] && !lo[0] || alone(0, 1, false)(lo, hi) },
+	{func(lo, hi []bool) bool { return lo[1] && !lo[0] || alone(0, 1)(lo, hi) },
 		words("customers buy at every opportunity while alive (p → 1)")},
-	{func(lo, hi []bool) bool { return lo[0] && !lo[1] || alone(1, 0, false)(lo, hi) },
+	{func(lo, hi []bool) bool { return lo[0] && !lo[1] || alone(1, 0)(lo, hi) },
 		words("customers never buy (p → 0)")},
 	{func(lo, hi []bool) bool { return lo[0] && lo[1] }, func(theta []float64) string {
 		return fmt.Sprintf("a share α/(α + β) = %.4g of customers buy at every opportunity while alive and the rest never do", theta[0]/(theta[0]+theta[1]))
