@@ -30,7 +30,8 @@ import (
 // A likelihood returns a model's log-likelihood at the natural parameters
 // theta, adds its gradient to grad, and, if hess is not nil, adds its
 // Hessian to hess, n×n in row-major order. A result that is not finite
-// means the parameters are outside the model.
+// means the parameters are outside the model. A likelihood with a wall
+// (see maximize) returns its value alone when grad is nil.
 type likelihood func(theta, grad, hess []float64) float64
 
 // A maximum is the outcome of maximize.
@@ -135,7 +136,9 @@ func escaped(theta []float64) bool {
 // or until wall, if not nil, says that the climb nears the edge of where
 // ll can be evaluated, or after passes passes over the data.
 // customers is the total weight of the data, warm says whether start is
-// near the maximum (a sample's).
+// near the maximum (a sample's). Beyond the wall, where the derivatives
+// cost most, a point costs its value alone unless the optimiser accepts
+// it and asks for them: most points tried there are steps too far.
 func maximize(ll likelihood, wall func(theta []float64) bool, passes int, start []float64, customers int64, warm bool) climb {
 	n := len(start)
 	w := float64(customers)
@@ -150,6 +153,7 @@ func maximize(ll likelihood, wall func(theta []float64) bool, passes int, start 
 	var (
 		iterations  int
 		lastU       []float64
+		lastFull    bool // whether the last point's derivatives are known
 		f, logLik   float64
 		gu, hu      = make([]float64, n), make([]float64, n*n)
 		evaluations int
@@ -164,30 +168,48 @@ func maximize(ll likelihood, wall func(theta []float64) bool, passes int, start 
 		}
 		return wall(th)
 	}
-	eval := func(u []float64) {
-		if lastU != nil && slices.Equal(u, lastU) {
+	// evalValue evaluates f at u, and its derivatives too unless u lies
+	// beyond the wall; eval evaluates all three.
+	var evalAt func(u []float64, full bool)
+	eval := func(u []float64) { evalAt(u, true) }
+	evalValue := func(u []float64) { evalAt(u, !walled(u)) }
+	evalAt = func(u []float64, full bool) {
+		same := lastU != nil && slices.Equal(u, lastU)
+		if same && (lastFull || !full || math.IsInf(f, 1)) {
 			return
 		}
 		evaluations++
 		lastU = append(lastU[:0], u...)
+		lastFull = full
 		clear(grad)
 		clear(hess)
+		clear(gu)
+		clear(hu)
 		ok := true
 		for i, v := range u {
 			theta[i] = math.Exp(v)
 			ok = ok && theta[i] > 0 && !math.IsInf(theta[i], 0)
 		}
 		var l float64
-		if ok {
+		switch {
+		case !ok:
+		case full:
 			l = ll(theta, grad, hess)
+		default:
+			l = ll(theta, nil, nil)
 		}
 		if !ok || math.IsNaN(l) || math.IsInf(l, 0) {
 			f, logLik = math.Inf(1), math.Inf(-1)
-			clear(gu)
-			clear(hu)
 			return
 		}
+		if same {
+			// The value stays the one the optimiser was given.
+			l = logLik
+		}
 		f, logLik = -l/w, l
+		if !full {
+			return
+		}
 		// ∂/∂u_i = θ_i ∂/∂θ_i, ∂²/∂u_i∂u_j = θ_i θ_j ∂²/∂θ_i∂θ_j + δ_ij θ_i ∂/∂θ_i.
 		for i := range n {
 			gu[i] = -theta[i] * grad[i] / w
@@ -198,7 +220,7 @@ func maximize(ll likelihood, wall func(theta []float64) bool, passes int, start 
 		}
 	}
 	problem := optimize.Problem{
-		Func: func(u []float64) float64 { eval(u); return f },
+		Func: func(u []float64) float64 { evalValue(u); return f },
 		Grad: func(g, u []float64) { eval(u); copy(g, gu) },
 		Hess: func(h *mat.SymDense, u []float64) {
 			eval(u)
