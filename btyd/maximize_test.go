@@ -155,3 +155,27 @@ func TestGammaGammaMoments(t *testing.T) {
 	d.likelihood([]float64{6.25, 3.74, 30}, make([]float64, 3), nil)
 	assert.Equal(t, 1, d.recentred)
 }
+
+func TestParetoNBDLikelihoodValueAlone(t *testing.T) {
+	// Beyond the wall a climb asks for the value alone, which the
+	// continued fraction gives: it is the value the series with
+	// derivatives gives, and the sum of the customers' log-likelihoods,
+	// on either side of α = β and near the edge of the domain.
+	rng := rand.New(rand.NewPCG(5, 6))
+	hs := randomHistories(rng, parallelMin+100)
+	d, err := newFrequencyData("test", hs)
+	require.NoError(t, err)
+	for _, theta := range [][]float64{{0.55, 10.6, 0.61, 11.7}, {25, 86, 400, 2.2e4}, {3, 400, 0.4, 1.5}, {0.6, 25, 140, 6000}} {
+		m := ParetoNBD{R: theta[0], Alpha: theta[1], S: theta[2], Beta: theta[3]}
+		var want kahan
+		for _, h := range hs {
+			l, err := m.LogLikelihood(h.X, h.Tx, h.T)
+			require.NoError(t, err)
+			want.add(float64(h.Weight) * l)
+		}
+		alone := d.pnbdLikelihood(theta, nil, nil)
+		full := d.pnbdLikelihood(theta, make([]float64, 4), make([]float64, 16))
+		assert.InDelta(t, want.value(), alone, 1e-12*math.Abs(want.value()), "%v", theta)
+		assert.InDelta(t, full, alone, 1e-12*math.Abs(full), "%v", theta)
+	}
+}
