@@ -37,14 +37,9 @@ type SBG struct {
 	Period Period  `json:"period"`
 }
 
-const (
-	// maxSBGParameter bounds Alpha and Beta: beyond it the model is
-	// constant churn to twelve digits.
-	maxSBGParameter = 1e12
-	// maxSumTerms bounds the terms of an unbounded discounted sum; a
-	// discount rate too small for it to converge within them is refused.
-	maxSumTerms = 10_000_000
-)
+// maxSBGParameter bounds Alpha and Beta: beyond it the model is constant
+// churn to twelve digits.
+const maxSBGParameter = 1e12
 
 // check returns an error if m is not a valid model.
 func (m SBG) check(fn string) error {
@@ -205,6 +200,10 @@ func discountFactor(fn string, rate decimal.Decimal, ratePeriod, period Period) 
 	}
 	return perPeriodDiscount(rate, ratePeriod, period), nil
 }
+
+// maxSumTerms bounds the terms of an unbounded discounted sum; a discount
+// rate too small for it to converge within them is refused.
+const maxSumTerms = 10_000_000
 
 // presentValue returns the expected value, at the start of period from + 1,
 // of one unit arriving at the start of each period a customer active then

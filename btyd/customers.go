@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"hash/maphash"
 	"iter"
-	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -858,17 +857,6 @@ func (s *Summarizer) ids(refs []customerRef) string {
 		ids.WriteString(sh.id(sh.state(k.index)))
 	}
 	return ids.String()
-}
-
-// repeatMean returns the mean amount of the x repeat days of c.
-func (sh *shard) repeatMean(c *customerState, x int64) decimal.Decimal {
-	if c.extra == 0 {
-		if repeat, ok := fixed.Add(c.cal, -c.first); ok && c.first != math.MinInt64 {
-			return meanUnits(repeat, sh.places, x, clv.DefaultScale)
-		}
-	}
-	repeat := sh.sum(c, calSum).Sub(sh.sum(c, firstSum))
-	return repeat.DivRound(decimal.NewFromInt(x), clv.DefaultScale)
 }
 
 // Totals returns the counts of rows and customers added so far.

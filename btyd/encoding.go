@@ -32,11 +32,11 @@ import (
 	"hash/crc32"
 	"hash/maphash"
 	"math"
-	"math/bits"
 	"unsafe"
 
 	"github.com/clvkit/clv"
 	"github.com/clvkit/clv/internal/fixed"
+	"github.com/clvkit/clv/internal/wire"
 	"github.com/shopspring/decimal"
 )
 
@@ -161,82 +161,22 @@ func (s *Summarizer) UnmarshalBinary(data []byte) error {
 	if s == nil {
 		return s.unready("decode summarizer")
 	}
-	d := summaryDecoder{data: data}
+	d := summaryDecoder{wire.Decoder{Data: data, Failure: decodeError}}
 	got := d.summarizer()
-	if d.err != nil {
-		return d.err
+	if d.Err != nil {
+		return d.Err
 	}
 	*s = *got
 	return nil
 }
 
 // A summaryDecoder reads an encoded Summarizer.
-type summaryDecoder struct {
-	data []byte
-	at   int
-	err  error
-}
+type summaryDecoder struct{ wire.Decoder }
 
-// fail records the first failure, naming what was being read.
-func (d *summaryDecoder) fail(what, reason string) {
-	if d.err == nil {
-		d.err = fmt.Errorf("btyd: decode summarizer: %s at byte %d: %w: %s", what, d.at, clv.ErrMalformed, reason)
-	}
-}
-
-// uvarint reads a number written in the fewest bytes, the only way
-// AppendBinary writes it.
-func (d *summaryDecoder) uvarint(what string) uint64 {
-	if d.err != nil {
-		return 0
-	}
-	if d.at < len(d.data) && d.data[d.at] < 0x80 { // most numbers: one byte
-		d.at++
-		return uint64(d.data[d.at-1])
-	}
-	v, n := binary.Uvarint(d.data[d.at:])
-	if n <= 0 || n != max(1, (bits.Len64(v)+6)/7) {
-		d.fail(what, "not a number")
-		return 0
-	}
-	d.at += n
-	return v
-}
-
-// varint reads a signed number, zig-zag encoded.
-func (d *summaryDecoder) varint(what string) int64 {
-	u := d.uvarint(what)
-	return int64(u>>1) ^ -int64(u&1)
-}
-
-// upTo reads a number no larger than limit.
-func (d *summaryDecoder) upTo(what string, limit uint64) uint64 {
-	v := d.uvarint(what)
-	if v > limit {
-		d.fail(what, fmt.Sprintf("%d, more than %d", v, limit))
-		return 0
-	}
-	return v
-}
-
-// count reads how many items follow, each of at least size bytes, which
-// the bytes left must hold.
-func (d *summaryDecoder) count(what string, size int, limit uint64) int {
-	return int(d.upTo(what, min(limit, uint64(len(d.data)-d.at)/uint64(size))))
-}
-
-// bytes reads a length and as many bytes, without copying them.
-func (d *summaryDecoder) bytes(what string, limit int) []byte {
-	n := int(d.upTo(what, uint64(limit)))
-	if d.err != nil {
-		return nil
-	}
-	if n > len(d.data)-d.at {
-		d.fail(what, "truncated")
-		return nil
-	}
-	d.at += n
-	return d.data[d.at-n : d.at]
+// decodeError is the error of data UnmarshalBinary refuses: what was
+// being read, the byte reached, and why it could not be.
+func decodeError(what string, at int, reason string) error {
+	return fmt.Errorf("btyd: decode summarizer: %s at byte %d: %w: %s", what, at, clv.ErrMalformed, reason)
 }
 
 // A wireCustomer is a customer read and checked, before it joins a shard.
@@ -250,25 +190,25 @@ type wireCustomer struct {
 }
 
 func (d *summaryDecoder) summarizer() *Summarizer {
-	if len(d.data) < len(encodingMagic)+4 || string(d.data[:len(encodingMagic)]) != encodingMagic {
-		d.fail("magic", "not an encoded Summarizer")
+	if len(d.Data) < len(encodingMagic)+4 || string(d.Data[:len(encodingMagic)]) != encodingMagic {
+		d.Fail("magic", "not an encoded Summarizer")
 		return nil
 	}
-	body := len(d.data) - 4
-	if crc32.ChecksumIEEE(d.data[:body]) != binary.LittleEndian.Uint32(d.data[body:]) {
-		d.fail("checksum", "the data was altered or cut short")
+	body := len(d.Data) - 4
+	if crc32.ChecksumIEEE(d.Data[:body]) != binary.LittleEndian.Uint32(d.Data[body:]) {
+		d.Fail("checksum", "the data was altered or cut short")
 		return nil
 	}
-	d.data, d.at = d.data[:body], len(encodingMagic)
-	if v := d.uvarint("version"); d.err == nil && v != encodingVersion {
-		d.fail("version", fmt.Sprintf("%d, not %d", v, encodingVersion))
+	d.Data, d.At = d.Data[:body], len(encodingMagic)
+	if v := d.Uvarint("version"); d.Err == nil && v != encodingVersion {
+		d.Fail("version", fmt.Sprintf("%d, not %d", v, encodingVersion))
 	}
 	s := &Summarizer{}
-	if d.upTo("ready", 1) == 1 {
+	if d.UpTo("ready", 1) == 1 {
 		d.contents(s)
 	}
-	if d.err == nil && d.at != len(d.data) {
-		d.fail("end", "bytes after the last customer")
+	if d.Err == nil && d.At != len(d.Data) {
+		d.Fail("end", "bytes after the last customer")
 	}
 	return s
 }
@@ -276,107 +216,107 @@ func (d *summaryDecoder) summarizer() *Summarizer {
 // contents reads what a Summarizer made by NewSummarizer holds.
 func (d *summaryDecoder) contents(s *Summarizer) {
 	s.ready = true
-	s.unit = clv.Period(d.upTo("unit", math.MaxInt32))
+	s.unit = clv.Period(d.UpTo("unit", math.MaxInt32))
 	if days, ok := unitDays(s.unit); ok {
 		s.unitDays = days
 	} else {
-		d.fail("unit", "not a unit")
+		d.Fail("unit", "not a unit")
 	}
-	cal := d.varint("calibration end")
+	cal := d.Varint("calibration end")
 	if cal < firstDay || cal > lastDay {
-		d.fail("calibration end", "beyond the years 1 to 9999")
+		d.Fail("calibration end", "beyond the years 1 to 9999")
 	}
 	s.calEnd = int32(cal)
-	s.holdEnd = s.calEnd + int32(d.upTo("holdout", uint64(lastDay-cal)))
-	s.purchases = int64(d.upTo("purchases", math.MaxInt64))
-	s.later = int64(d.upTo("later", math.MaxInt64-uint64(s.purchases)))
-	s.refunds = int64(d.upTo("refunds", math.MaxInt64-uint64(s.purchases+s.later)))
+	s.holdEnd = s.calEnd + int32(d.UpTo("holdout", uint64(lastDay-cal)))
+	s.purchases = int64(d.UpTo("purchases", math.MaxInt64))
+	s.later = int64(d.UpTo("later", math.MaxInt64-uint64(s.purchases)))
+	s.refunds = int64(d.UpTo("refunds", math.MaxInt64-uint64(s.purchases+s.later)))
 	s.rows = s.purchases + s.later + s.refunds
-	places := int32(d.upTo("places", fixed.MaxPlaces))
+	places := int32(d.UpTo("places", fixed.MaxPlaces))
 	s.seed = maphash.MakeSeed()
 
 	// The customers, read and checked, then placed in their shards.
 	const minCustomerBytes = 9 // id length and id, row, days and a day, sums, spill
-	n := d.count("customers", minCustomerBytes, math.MaxInt64)
-	if d.err == nil && n == 0 && places != 0 {
-		d.fail("places", "without customers")
+	n := d.Count("customers", minCustomerBytes, math.MaxInt64)
+	if d.Err == nil && n == 0 && places != 0 {
+		d.Fail("places", "without customers")
 	}
-	wire := make([]wireCustomer, 0, n)
+	customers := make([]wireCustomer, 0, n)
 	// Every purchase day takes a byte at least, and a purchase.
-	days := make([]int32, 0, min(uint64(len(d.data)-d.at), uint64(s.purchases)))
+	days := make([]int32, 0, min(uint64(len(d.Data)-d.At), uint64(s.purchases)))
 	var spills [][3]decimal.Decimal
 	var perShard [2]int
 	prev := int64(-1)
 	for range n {
 		w := wireCustomer{days: [2]int{len(days), len(days)}}
-		id := d.bytes("customer", maxIDBytes)
-		if d.err == nil && len(id) == 0 {
-			d.fail("customer", "an empty id")
+		id := d.Bytes("customer", maxIDBytes)
+		if d.Err == nil && len(id) == 0 {
+			d.Fail("customer", "an empty id")
 		}
 		w.id = unsafe.String(unsafe.SliceData(id), len(id)) // shard.add copies it
-		w.seq = prev + 1 + int64(d.upTo("row", uint64(s.rows-1-prev)))
-		if d.err == nil && w.seq >= s.rows {
-			d.fail("row", "beyond the rows")
+		w.seq = prev + 1 + int64(d.UpTo("row", uint64(s.rows-1-prev)))
+		if d.Err == nil && w.seq >= s.rows {
+			d.Fail("row", "beyond the rows")
 		}
 		prev = w.seq
-		k := d.count("days", 1, math.MaxInt64)
-		if d.err == nil && k == 0 {
-			d.fail("days", "none")
+		k := d.Count("days", 1, math.MaxInt64)
+		if d.Err == nil && k == 0 {
+			d.Fail("days", "none")
 		}
-		day := s.holdEnd - int32(d.upTo("first day", uint64(int64(s.holdEnd)-firstDay)))
+		day := s.holdEnd - int32(d.UpTo("first day", uint64(int64(s.holdEnd)-firstDay)))
 		for j := range k {
 			if j > 0 {
 				if day == s.holdEnd {
-					d.fail("day", "beyond the holdout end")
+					d.Fail("day", "beyond the holdout end")
 					return
 				}
-				day += 1 + int32(d.upTo("day", uint64(s.holdEnd-day-1)))
+				day += 1 + int32(d.UpTo("day", uint64(s.holdEnd-day-1)))
 			}
 			days = append(days, day)
 		}
 		w.days[1] = len(days)
 		for j := range w.units {
-			w.units[j] = int64(d.upTo("sum", math.MaxInt64))
+			w.units[j] = int64(d.UpTo("sum", math.MaxInt64))
 		}
 		var spill [3]decimal.Decimal
-		spilled := d.upTo("spill", 1) == 1
+		spilled := d.UpTo("spill", 1) == 1
 		if spilled {
 			for j := range spill {
 				spill[j] = d.spill()
 			}
-			if d.err == nil && spill[0].IsZero() && spill[1].IsZero() && spill[2].IsZero() {
-				d.fail("spill", "all zero")
+			if d.Err == nil && spill[0].IsZero() && spill[1].IsZero() && spill[2].IsZero() {
+				d.Fail("spill", "all zero")
 			}
 			spills = append(spills, spill)
 			w.spill = int32(len(spills))
 		}
-		if d.err != nil {
+		if d.Err != nil {
 			return
 		}
 		d.checkSums(s, w.units, spilled, spill, places, days[w.days[0]:w.days[1]])
 		w.hash = maphash.String(s.seed, w.id)
 		perShard[w.hash>>63]++
-		wire = append(wire, w)
+		customers = append(customers, w)
 	}
-	if d.err == nil && int64(len(days)) > s.purchases {
-		d.fail("days", fmt.Sprintf("%d purchase days, more than the %d purchases", len(days), s.purchases))
+	if d.Err == nil && int64(len(days)) > s.purchases {
+		d.Fail("days", fmt.Sprintf("%d purchase days, more than the %d purchases", len(days), s.purchases))
 	}
-	if d.err != nil {
+	if d.Err != nil {
 		return
 	}
 	for k := range s.shards {
-		s.shards[k].prepare(perShard[k], places, wire, k)
+		s.shards[k].prepare(perShard[k], places, customers, k)
 	}
-	for _, w := range wire {
+	for _, w := range customers {
 		sh := &s.shards[w.hash>>63]
 		i, slot := sh.find(w.id, uint32(w.hash))
 		if i >= 0 {
-			d.fail("customer", fmt.Sprintf("%.20q twice", w.id))
+			d.Fail("customer", fmt.Sprintf("%.20q twice", w.id))
 			return
 		}
 		i, ok := sh.add(w.id, uint32(w.hash), slot, w.seq)
 		if !ok {
-			d.fail("customer", "more than a shard holds")
+			d.Fail("customer", "more than a shard holds")
 			return
 		}
 		mine := days[w.days[0]:w.days[1]]
@@ -395,10 +335,10 @@ func (d *summaryDecoder) contents(s *Summarizer) {
 	}
 }
 
-// prepare sizes an empty shard for the n customers of wire that hash to
-// it, k: its table, states, rows, days and long ids, no larger than they
-// need.
-func (sh *shard) prepare(n int, places int32, wire []wireCustomer, k int) {
+// prepare sizes an empty shard for the n of the customers read that hash
+// to it, k: its table, states, rows, days and long ids, no larger than
+// they need.
+func (sh *shard) prepare(n int, places int32, customers []wireCustomer, k int) {
 	if n == 0 {
 		return
 	}
@@ -413,7 +353,7 @@ func (sh *shard) prepare(n int, places int32, wire []wireCustomer, k int) {
 		sh.seqs = append(sh.seqs, make([]int64, min(left, stateChunk)))
 	}
 	days, long := 0, 0
-	for _, w := range wire {
+	for _, w := range customers {
 		if int(w.hash>>63) != k {
 			continue
 		}
@@ -432,22 +372,22 @@ func (sh *shard) prepare(n int, places int32, wire []wireCustomer, k int) {
 // spill reads the part of a sum beyond its units: a decimal of zero or
 // more, as Decimal.String writes it, with at most clv.MaxScale places.
 func (d *summaryDecoder) spill() decimal.Decimal {
-	b := d.bytes("spill", maxSpillBytes)
+	b := d.Bytes("spill", maxSpillBytes)
 	for _, c := range b {
 		if (c < '0' || c > '9') && c != '.' {
-			d.fail("spill", "not a plain decimal of zero or more")
+			d.Fail("spill", "not a plain decimal of zero or more")
 			return decimal.Decimal{}
 		}
 	}
-	if d.err != nil {
+	if d.Err != nil {
 		return decimal.Decimal{}
 	}
 	v, err := decimal.NewFromString(string(b))
 	switch {
 	case err != nil || v.String() != string(b):
-		d.fail("spill", "not a decimal as written")
+		d.Fail("spill", "not a decimal as written")
 	case v.Exponent() < -clv.MaxScale:
-		d.fail("spill", "too many decimal places")
+		d.Fail("spill", "too many decimal places")
 	}
 	return v
 }
@@ -477,10 +417,10 @@ func (d *summaryDecoder) checkSums(s *Summarizer, units [3]int64, spilled bool, 
 	}
 	switch {
 	case calDays == 0 && !zero(0):
-		d.fail("sum", "a calibration sum without a purchase day in it")
+		d.Fail("sum", "a calibration sum without a purchase day in it")
 	case calDays == len(days) && !zero(2):
-		d.fail("sum", "a holdout sum without a purchase day in it")
+		d.Fail("sum", "a holdout sum without a purchase day in it")
 	case compare(1, period) > 0 || alone && compare(1, period) != 0:
-		d.fail("sum", "a first-day sum other than its days make")
+		d.Fail("sum", "a first-day sum other than its days make")
 	}
 }

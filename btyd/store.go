@@ -16,6 +16,7 @@ import (
 	"slices"
 	"unsafe"
 
+	"github.com/clvkit/clv"
 	"github.com/clvkit/clv/internal/fixed"
 	"github.com/shopspring/decimal"
 )
@@ -307,6 +308,17 @@ func meanUnits(units int64, places int32, n int64, scale int32) decimal.Decimal 
 		}
 	}
 	return decimal.New(units, -places).DivRound(decimal.NewFromInt(n), scale)
+}
+
+// repeatMean returns the mean amount of the x repeat days of c.
+func (sh *shard) repeatMean(c *customerState, x int64) decimal.Decimal {
+	if c.extra == 0 {
+		if repeat, ok := fixed.Add(c.cal, -c.first); ok && c.first != math.MinInt64 {
+			return meanUnits(repeat, sh.places, x, clv.DefaultScale)
+		}
+	}
+	repeat := sh.sum(c, calSum).Sub(sh.sum(c, firstSum))
+	return repeat.DivRound(decimal.NewFromInt(x), clv.DefaultScale)
 }
 
 // logDay records that customer i bought on day.

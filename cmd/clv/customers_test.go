@@ -273,18 +273,6 @@ func TestCustomersCDNOW(t *testing.T) {
 	assert.Regexp(t, `\nall +2357 +1882 +1[0-9]{3}\.[0-9]\n`, stdout)
 }
 
-func TestAppendDecimal(t *testing.T) {
-	for _, s := range []string{"0", "1", "-1", "0.5", "-0.05", "19.99", "100", "1e3", "12.3400", "-0.000000000000000001", "123456789012345678", "1234567890123456789", "0.1234567890123456789", "1e-40", "-7.10"} {
-		d := decimal.RequireFromString(s)
-		assert.Equal(t, d.String(), string(appendDecimal(nil, d, -1)), s)
-		for _, places := range []int32{0, 1, 2, 4, 10} {
-			r := d.Round(places)
-			assert.Equal(t, r.StringFixed(places), string(appendDecimal(nil, r, places)), "%s at %d", s, places)
-			assert.Equal(t, d.StringFixed(places), string(appendDecimal(nil, d, places)), "%s at %d", s, places)
-		}
-	}
-}
-
 // -model all fits every model, compares them, and values with the lowest
 // BIC, which it names.
 func TestCustomersAllModels(t *testing.T) {
