@@ -3,6 +3,7 @@ package btyd
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/clvkit/clv"
 	"gonum.org/v1/gonum/mathext"
@@ -411,8 +412,10 @@ type ParetoNBDFit struct {
 //     binomial model of purchases.
 //
 // The series of the likelihood needs some 37 max(α, β)/min(α, β) terms a
-// history, so the fit evaluates it only where α and β are within a factor
-// of 1,000 of each other, and a climb stops where they are 200 times apart.
+// history; where that is many, the fit sums it once for each number of
+// purchases and steps between the base's times by quadrature. Still, it
+// evaluates the likelihood only where α and β are within a factor of
+// 1,000 of each other, and a climb stops where they are 200 times apart.
 // A climb that stops there with s (or r) of 10 or more, on its way to the
 // first limit (or the second), counts as reaching it, and its
 // log-likelihood there is a lower bound of the limit's. A maximum beyond
@@ -577,6 +580,23 @@ func (d *frequencyData) pnbdHistories(sum *logLik, r, alpha, s, beta float64, lo
 			at[t] = len(tails)
 			tails = append(tails, v)
 			return v, ok
+		}
+		if deriv && chainPays(alpha, beta) {
+			// Every tail of the group at once, from the latest time back.
+			var ts []float64
+			for i := from; i < to; i++ {
+				ts = append(ts, d.tx[i], d.T[i])
+			}
+			slices.Sort(ts)
+			ts = slices.Compact(ts)
+			slices.Reverse(ts)
+			tails = slices.Grow(tails, len(ts))[:len(ts)]
+			if !pnbdChain(r, alpha, s, beta, x, ts, tails) {
+				return false
+			}
+			for i, t := range ts {
+				at[t] = i
+			}
 		}
 		lastTx := math.NaN()
 		var high pnbdTerm
