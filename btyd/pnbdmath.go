@@ -360,13 +360,15 @@ func (t *logLik) addIntegral(q *logLik) {
 }
 
 // pnbdPieces returns how many pieces pnbdStep cuts [a, b] into, so that on
-// each, of half-width h, ln of the integrand moves by at most 1 and the
-// nearer singularity, at −min(α, β), lies at least 10h from it: there
-// the 8-point rule's error, like the 16th Taylor term of (1 + u)^−c with
-// |u| ≤ 1/10 and c|u| ≤ 1/2, is below 10^−16 of the piece.
+// each, of half-width h, ln of the integrand moves by at most 2 and the
+// nearer singularity, at −min(α, β), lies at least 5h from it. On 20,000
+// random tails, with α and β up to 300 times apart and x up to 1,000,
+// the steps then agree with the series to 3·10^−13 in ln I and its
+// gradient and 10^−10 in its Hessian (TestParetoNBDChainIsTheSeries);
+// half as many pieces lose three digits.
 func pnbdPieces(r, alpha, s, beta, x, a, b float64) float64 {
 	w := b - a
-	return math.Ceil(max(w/(0.2*(min(alpha, beta)+a)), w*((r+x)/(alpha+a)+(s+1)/(beta+a))))
+	return math.Ceil(max(w/(0.4*(min(alpha, beta)+a)), w*((r+x)/(alpha+a)+(s+1)/(beta+a))/2))
 }
 
 // pnbdStep returns ln ∫_a^b f(τ) dτ, f = (α + τ)^−(r+x) (β + τ)^−(s+1),
