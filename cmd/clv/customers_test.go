@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,6 +20,7 @@ import (
 	"github.com/clvkit/clv"
 	"github.com/clvkit/clv/btyd"
 	"github.com/clvkit/clv/internal/logcsv"
+	"github.com/clvkit/clv/internal/orderlog"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -104,6 +107,102 @@ func TestCustomersWorkers(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, string(want), string(got), f)
 	}
+}
+
+// writeWideLog writes a generated log of rows purchases by customers to
+// a file in dir and returns its name. If wide, some amounts are near the
+// library's bound of 10^24: one customer's first purchase in 50 and one
+// holdout purchase in 50, which leave the spend model's fit alone, and
+// one repeat purchase in 1,000 near 10^17, which the fit still takes.
+// Their sums pass 64-bit integers, and the values float64's exact
+// integers.
+func writeWideLog(t *testing.T, dir string, rows, customers int, wide bool) string {
+	t.Helper()
+	var log bytes.Buffer
+	require.NoError(t, orderlog.Write(&log, orderlog.Config{
+		Rows: rows, Customers: customers, Segments: []string{"web", "store", "app"},
+		Start: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), Days: 731, Seed: 11,
+	}))
+	lines := bytes.SplitAfter(log.Bytes(), []byte("\n"))
+	seen := map[string]bool{}
+	for i := 1; wide && i < len(lines); i++ {
+		fields := bytes.Split(lines[i], []byte(","))
+		if len(fields) < 3 || fields[2][0] == '-' {
+			continue
+		}
+		first := !seen[string(fields[0])]
+		seen[string(fields[0])] = true
+		var prefix string
+		switch {
+		case (first || string(fields[1]) > "2025-06-30") && i%50 == 0:
+			prefix = "12345678901234567890" // and up to 999.99: near 10^23
+		case i%1000 == 0:
+			prefix = "123456789012345"
+		}
+		fields[2] = append([]byte(prefix), fields[2]...)
+		lines[i] = bytes.Join(fields, []byte(","))
+	}
+	name := filepath.Join(dir, fmt.Sprintf("log-%d-%v.csv", customers, wide))
+	require.NoError(t, os.WriteFile(name, bytes.Join(lines, nil), 0o644))
+	return name
+}
+
+// Whatever -workers, every output is the same to the byte: the fits,
+// holdout, totals and intervals of every model, the customers of -out,
+// and the summary of clv -input, on logs of amounts near 10^24 too. The
+// larger log has more customers than the library's fits sample and its
+// valuations split in two.
+func TestSameBytesWhateverWorkers(t *testing.T) {
+	dir := t.TempDir()
+	customers := []string{"customers", "-calibration-end", "2025-06-30", "-holdout-end", "2025-12-31", "-json", "-draws", "20"}
+	for _, tc := range []struct {
+		name            string
+		rows, customers int
+		wide            bool
+		args            []string
+	}{
+		{"BG/NBD", 48_000, 24_000, true, append(slices.Clone(customers), "-horizon", "12", "-horizon-unit", "month", "-discount", "0.1")},
+		{"summary", 48_000, 24_000, true, []string{"-json"}},
+		{"all", 30_000, 6_000, true, append(slices.Clone(customers), "-model", "all")},
+		{"BG/BB", 30_000, 6_000, false, append(slices.Clone(customers), "-model", "bgbb", "-unit", "month")},
+	} {
+		log := filepath.Join(dir, fmt.Sprintf("log-%d-%v.csv", tc.customers, tc.wide))
+		if _, err := os.Stat(log); err != nil {
+			log = writeWideLog(t, dir, tc.rows, tc.customers, tc.wide)
+		}
+		var want []byte
+		for _, workers := range []string{"1", "2", "7"} {
+			out := filepath.Join(dir, "out"+workers+".csv")
+			args := append(slices.Clone(tc.args), "-input", log, "-workers", workers)
+			if tc.args[0] == "customers" {
+				args = append(args, "-out", out)
+			}
+			code, stdout, stderr := runArgs(args...)
+			require.Equal(t, 0, code, "%s: %s", tc.name, stderr)
+			got := []byte(stdout)
+			if tc.args[0] == "customers" {
+				file, err := os.ReadFile(out)
+				require.NoError(t, err)
+				got = append(got, file...)
+			}
+			if want == nil {
+				want = got
+			} else if !bytes.Equal(want, got) {
+				t.Errorf("%s: -workers %s differs from -workers 1: %s", tc.name, workers, firstDifference(want, got))
+			}
+		}
+	}
+}
+
+// firstDifference quotes the line at which two outputs first differ.
+func firstDifference(a, b []byte) string {
+	la, lb := bytes.Split(a, []byte("\n")), bytes.Split(b, []byte("\n"))
+	for i := range min(len(la), len(lb)) {
+		if !bytes.Equal(la[i], lb[i]) {
+			return fmt.Sprintf("line %d: %q\n  against %q", i+1, la[i], lb[i])
+		}
+	}
+	return fmt.Sprintf("%d lines against %d", len(la), len(lb))
 }
 
 func TestCustomersJSON(t *testing.T) {
