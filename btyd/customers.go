@@ -874,8 +874,8 @@ func (s *Summarizer) byShard() []customerRef {
 // byPlace returns every customer, late ones too, sorted by place; those
 // of one place, which AddRowsAt's callers should not give, by shard and
 // index. Places below 2^32, as lines of a log are, are packed with their
-// customer in a uint64 and radix sorted, a million in some 15 ms where a
-// comparison sort takes 90.
+// customer in a uint64 and radix sorted: a million customers in some
+// 14 ms, where slices.Sort of their keys alone takes over 100.
 func (s *Summarizer) byPlace() []customerRef {
 	n := int(s.shards[0].count) + int(s.shards[1].count)
 	keys := make([]uint64, 0, n)
