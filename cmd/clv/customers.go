@@ -20,6 +20,7 @@ import (
 
 	"github.com/clvkit/clv"
 	"github.com/clvkit/clv/btyd"
+	"github.com/clvkit/clv/internal/fixed"
 	"github.com/clvkit/clv/internal/logcsv"
 	"github.com/shopspring/decimal"
 )
@@ -69,7 +70,7 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	fs.TextVar(&in.discount, "discount", decimal.Zero, "discount rate per -discount-period")
 	fs.TextVar(&in.discountPeriod, "discount-period", clv.Year, "period of -discount")
 	fs.TextVar(&in.margin, "margin", decimal.NewFromInt(1), "gross margin, from 0 to 1")
-	fs.IntVar(&in.scale, "scale", 2, "decimal places of spend and value, from 0 to 30")
+	fs.IntVar(&in.scale, "scale", 2, "decimal places of every amount of money printed or written to -out, rounded half away from zero; from 0 to 30")
 	fs.IntVar(&in.top, "top", 10, "how many of the most valuable customers to show")
 	fs.StringVar(&in.out, "out", "", "write every customer's figures to this CSV file")
 	fs.BoolVar(&in.json, "json", false, "print the result as JSON")
@@ -117,7 +118,7 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if in.json {
-		printCustomersJSON(stdout, stats, r, in.top)
+		printCustomersJSON(stdout, stats, r, in.top, int32(in.scale))
 	} else {
 		printCustomers(stdout, name, stats, r, in)
 	}
@@ -499,7 +500,7 @@ type opportunitiesJSON struct {
 
 // row returns customer i's row of the JSON output: a customerRow, or a
 // discreteRow for BG/BB.
-func (r *customerResult) row(i int) any {
+func (r *customerResult) row(i int, scale int32) any {
 	cv := r.valuation.Customers[i]
 	v := valueFigures{ProbAlive: cv.ProbAlive, Purchases: cv.Purchases,
 		DiscountedPurchases: cv.DiscountedPurchases, ExpectedSpend: cv.Spend, Value: cv.Value}
@@ -507,13 +508,18 @@ func (r *customerResult) row(i int) any {
 		ci := r.intervals.Customers[i]
 		v.PurchasesInterval, v.ValueInterval = &ci.Purchases, &ci.Value
 	}
+	// The log's amounts at the scale of every other, as -out has them.
 	if r.discrete != nil {
-		return discreteRow{r.discrete.Customers[i], v}
+		c := r.discrete.Customers[i]
+		c.Spend = c.Spend.Round(scale)
+		return discreteRow{c, v}
 	}
-	return customerRow{r.base.Customers[i], v}
+	c := r.base.Customers[i]
+	c.Spend, c.HoldoutSpend = c.Spend.Round(scale), c.HoldoutSpend.Round(scale)
+	return customerRow{c, v}
 }
 
-func printCustomersJSON(w io.Writer, stats logStats, r *customerResult, top int) {
+func printCustomersJSON(w io.Writer, stats logStats, r *customerResult, top int, scale int32) {
 	out := struct {
 		Log       logStats           `json:"log"`
 		Totals    btyd.Totals        `json:"totals"`
@@ -542,7 +548,7 @@ func printCustomersJSON(w io.Writer, stats logStats, r *customerResult, top int)
 		out.Intervals = &intervalsJSON{Level: iv.Level, Draws: iv.Draws, Purchases: iv.Purchases, Value: iv.Value}
 	}
 	for _, i := range r.order[:min(top, len(r.order))] {
-		out.Top = append(out.Top, r.row(i))
+		out.Top = append(out.Top, r.row(i, scale))
 	}
 	data, _ := json.MarshalIndent(out, "", "  ") // finite floats and decimals always marshal
 	fmt.Fprintln(w, string(data))
@@ -571,9 +577,9 @@ func writeCustomers(path string, r *customerResult, holdout bool, scale int32) e
 					ci = &r.intervals.Customers[i]
 				}
 				if r.discrete != nil {
-					b = appendDiscrete(b, &r.discrete.Customers[i], holdout)
+					b = appendDiscrete(b, &r.discrete.Customers[i], holdout, scale)
 				} else {
-					b = appendFigures(b, &r.base.Customers[i], holdout)
+					b = appendFigures(b, &r.base.Customers[i], holdout, scale)
 				}
 				b = appendValue(b, &r.valuation.Customers[i], ci, scale)
 				ends[i] = len(b)
@@ -619,8 +625,8 @@ func writeCustomers(path string, r *customerResult, holdout bool, scale int32) e
 }
 
 // appendFigures appends the start of a customer's line of the -out file,
-// their figures: times to 4 places, money as decimals.
-func appendFigures(line []byte, c *btyd.Customer, holdout bool) []byte {
+// their figures: times to 4 places, money as decimals rounded to scale.
+func appendFigures(line []byte, c *btyd.Customer, holdout bool, scale int32) []byte {
 	line = appendCSVField(line, c.ID)
 	line = append(line, ',')
 	line = strconv.AppendInt(line, c.X, 10)
@@ -628,9 +634,9 @@ func appendFigures(line []byte, c *btyd.Customer, holdout bool) []byte {
 	line = strconv.AppendFloat(line, c.Tx, 'f', 4, 64)
 	line = append(line, ',')
 	line = strconv.AppendFloat(line, c.T, 'f', 4, 64)
-	line = appendSpend(line, c.Spend, holdout, c.HoldoutX)
+	line = appendSpend(line, c.Spend, holdout, c.HoldoutX, scale)
 	if holdout {
-		line = appendDecimal(line, c.HoldoutSpend, -1)
+		line = appendDecimal(line, c.HoldoutSpend, scale)
 		line = append(line, ',')
 	}
 	return line
@@ -638,20 +644,25 @@ func appendFigures(line []byte, c *btyd.Customer, holdout bool) []byte {
 
 // appendDiscrete appends the start of a BG/BB customer's line of the -out
 // file, their figures at opportunities.
-func appendDiscrete(line []byte, c *btyd.DiscreteCustomer, holdout bool) []byte {
+func appendDiscrete(line []byte, c *btyd.DiscreteCustomer, holdout bool, scale int32) []byte {
 	line = appendCSVField(line, c.ID)
 	for _, v := range []int64{c.X, c.Tx, c.N} {
 		line = append(line, ',')
 		line = strconv.AppendInt(line, v, 10)
 	}
-	return appendSpend(line, c.Spend, holdout, c.HoldoutX)
+	return appendSpend(line, c.Spend, holdout, c.HoldoutX, scale)
 }
 
 // appendSpend appends, after the history's figures, a customer's spend
-// and, with a holdout, their holdout purchases, each followed by a comma.
-func appendSpend(line []byte, spend decimal.Decimal, holdout bool, holdoutX int64) []byte {
+// rounded to scale and, with a holdout, their holdout purchases, each
+// followed by a comma. The spend is the library's mean, carried to
+// clv.DefaultScale places and rounded again here: it differs from the
+// exact mean rounded once only where that mean lies less than 0.5 × 10^−10
+// below a half of scale's last place (which a mean of cents, rounded to
+// cents, over fewer than ten million purchases never does).
+func appendSpend(line []byte, spend decimal.Decimal, holdout bool, holdoutX int64, scale int32) []byte {
 	line = append(line, ',')
-	line = appendDecimal(line, spend, -1)
+	line = appendDecimal(line, spend, scale)
 	line = append(line, ',')
 	if holdout {
 		line = strconv.AppendInt(line, holdoutX, 10)
@@ -686,23 +697,40 @@ func appendValue(line []byte, cv *btyd.CustomerValue, ci *btyd.CustomerInterval,
 	return append(line, '\n')
 }
 
-// appendDecimal appends d as d.StringFixed(places) does, or as d.String()
-// for places −1, without the big integers decimal's formatting makes: a
-// million customers' figures format in a fraction of the time.
+// appendDecimal appends d as d.StringFixed(places) does — rounded half
+// away from zero to places, exactly, and padded with zeros to them — or
+// as d.String() for places −1, without the big integers decimal's
+// formatting makes: a million customers' figures format in a fraction of
+// the time.
 func appendDecimal(b []byte, d decimal.Decimal, places int32) []byte {
 	exp := d.Exponent()
-	if places >= 0 && exp != -places || exp > 0 || exp < -18 || d.NumDigits() > 18 {
+	if exp > 0 || exp < -18 || d.NumDigits() > 18 {
 		if places < 0 {
 			return append(b, d.String()...)
 		}
 		return append(b, d.StringFixed(places)...)
 	}
 	v := d.CoefficientInt64()
-	if places < 0 { // trailing zeros go, as String drops them
+	pad := 0 // zeros after the digits
+	switch {
+	case places < 0: // trailing zeros go, as String drops them
 		for exp < 0 && v%10 == 0 {
 			v /= 10
 			exp++
 		}
+	case -exp > places: // the digits beyond places round the rest
+		p := fixed.Pow10[-exp-places]
+		q, r := v/p, v%p
+		if fixed.Abs(r) >= uint64(p)-fixed.Abs(r) { // 2|r| ≥ p: half or more, away from zero
+			if v < 0 {
+				q--
+			} else {
+				q++
+			}
+		}
+		v, exp = q, -places
+	default:
+		pad = int(places + exp)
 	}
 	if v < 0 {
 		b = append(b, '-')
@@ -711,19 +739,27 @@ func appendDecimal(b []byte, d decimal.Decimal, places int32) []byte {
 	var digits [20]byte
 	s := strconv.AppendInt(digits[:0], v, 10)
 	k := int(-exp)
-	if k == 0 {
-		return append(b, s...)
-	}
-	if len(s) <= k {
+	switch {
+	case k == 0:
+		b = append(b, s...)
+		if pad > 0 {
+			b = append(b, '.')
+		}
+	case len(s) <= k:
 		b = append(b, '0', '.')
 		for range k - len(s) {
 			b = append(b, '0')
 		}
-		return append(b, s...)
+		b = append(b, s...)
+	default:
+		b = append(b, s[:len(s)-k]...)
+		b = append(b, '.')
+		b = append(b, s[len(s)-k:]...)
 	}
-	b = append(b, s[:len(s)-k]...)
-	b = append(b, '.')
-	return append(b, s[len(s)-k:]...)
+	for range pad {
+		b = append(b, '0')
+	}
+	return b
 }
 
 // appendCSVField appends s as a CSV field, quoted if it must be.
