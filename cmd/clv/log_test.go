@@ -120,6 +120,13 @@ func TestLogErrors(t *testing.T) {
 		{"long segment", header + good + "a,2024-01-02,1," + strings.Repeat("s", 2<<20) + "\n", `line 3: longer than 65536 bytes`, nil},
 		{"long time", header + good + "a," + strings.Repeat("2", 80) + ",1,web\n", `line 3: time "22222222222222222222222222222222"…: longer than 64 bytes`, nil},
 		{"column twice", "customer_id,date,amount,amount\n" + good, `header: columns 3 and 4 are both named "amount"`, nil},
+		// other delimiters, named
+		{"semicolons", "customer_id;date;amount;segment\na;2024-01-01;1,00;web\n", `header "customer_id;date;amount;segment": fields delimited by semicolons, where a log's are delimited by commas: save it as comma-separated values, amounts with a decimal point`, nil},
+		{"tabs", "customer_id\tdate\tamount\na\t2024-01-01\t1.00\n", `header "customer_id\tdate\tamount": fields delimited by tabs, where a log's are delimited by commas`, nil},
+		{"spaces", "customer_id date  amount\na 2024-01-01 1.00\n", `header "customer_id date  amount": fields delimited by spaces, where a log's are delimited by commas`, nil},
+		{"bars", "customer_id|date|amount\n", `fields delimited by vertical bars, where`, nil},
+		{"quoted, with semicolons", "\"customer_id\";\"date\";\"amount\"\n", `fields delimited by semicolons, where`, nil},
+		{"one column", "customer_id\n", `the header has no column "date" (name it with -time-column)`, nil},
 		{"long header", strings.Repeat("h", 1<<17) + "\n", "header: longer than 65536 bytes", nil},
 		{"span", header + good + "a,2190-01-02,1,web\n", "line 3: purchase: time = 2190-01-02T00:00:00Z: out of range: the log would span more than 1000 months", nil},
 		{"no file", "", "open ", []string{"-input", "/nonexistent/log.csv"}},
