@@ -56,7 +56,7 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	in := customerInputs{workers: defaultWorkers(), columns: logcsv.DefaultColumns}
 	fs := flag.NewFlagSet("clv customers", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&in.input, "input", "", "the CSV purchase log, its fields separated by commas, or - for standard input (required)")
+	fs.StringVar(&in.input, "input", "", "the CSV purchase log, its fields separated by commas, gzipped or not, or - for standard input (required)")
 	fs.StringVar(&in.columns.Customer, "customer-column", logcsv.DefaultColumns.Customer, "header of the log's customer id column")
 	fs.StringVar(&in.columns.Time, "time-column", logcsv.DefaultColumns.Time, "header of the log's date column: RFC 3339, YYYY-MM-DD or YYYYMMDD")
 	fs.StringVar(&in.columns.Amount, "amount-column", logcsv.DefaultColumns.Amount, "header of the log's amount column; negative amounts are refunds, left out")

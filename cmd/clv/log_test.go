@@ -2,11 +2,14 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -377,4 +380,98 @@ func badLine(rng *rand.Rand, line []byte) []byte {
 		return []byte(strings.Replace(s, "202", "212", 1))
 	}
 	return []byte(strings.Replace(s, ",", `,"`, 2)) // text after a quote
+}
+
+// gzipped returns text compressed with gzip.
+func gzipped(t *testing.T, text []byte) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	z := gzip.NewWriter(&b)
+	_, err := z.Write(text)
+	require.NoError(t, err)
+	require.NoError(t, z.Close())
+	return b.Bytes()
+}
+
+// withStdin runs f with standard input reading data.
+func withStdin(t *testing.T, data []byte, f func()) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "stdin")
+	require.NoError(t, os.WriteFile(path, data, 0o644))
+	in, err := os.Open(path)
+	require.NoError(t, err)
+	defer in.Close()
+	old := os.Stdin
+	os.Stdin = in
+	defer func() { os.Stdin = old }()
+	f()
+}
+
+// A gzipped log reads as the log, by its magic bytes whatever its name,
+// from a file on every core and from standard input; one cut short or
+// damaged fails, saying so.
+func TestGzipLog(t *testing.T) {
+	plain, err := os.ReadFile(samplePath)
+	require.NoError(t, err)
+	dir := t.TempDir()
+	gz := filepath.Join(dir, "orders.csv") // no .gz: the bytes tell
+	require.NoError(t, os.WriteFile(gz, gzipped(t, plain), 0o644))
+	for _, args := range [][]string{
+		{"-window", "month", "-json"},
+		{"customers", "-calibration-end", "2025-06-30", "-holdout-end", "2025-12-31", "-json", "-draws", "20"},
+	} {
+		code, want, stderr := runArgs(append(slices.Clone(args), "-input", samplePath)...)
+		require.Equal(t, 0, code, stderr)
+		for _, workers := range []string{"1", "3"} {
+			code, got, stderr := runArgs(append(slices.Clone(args), "-input", gz, "-workers", workers)...)
+			require.Equal(t, 0, code, stderr)
+			assert.Equal(t, want, got, "%v from a gzipped file, -workers %s", args, workers)
+		}
+		withStdin(t, gzipped(t, plain), func() {
+			code, got, stderr := runArgs(append(slices.Clone(args), "-input", "-")...)
+			require.Equal(t, 0, code, stderr)
+			assert.Equal(t, want, got, "%v from gzipped standard input", args)
+		})
+	}
+
+	whole := gzipped(t, plain)
+	for name, data := range map[string][]byte{
+		"cut short": whole[:len(whole)/2],
+		"damaged":   append(slices.Clone(whole[:len(whole)-8]), 0, 0, 0, 0, 0, 0, 0, 0), // its checksum
+		"no header": {0x1f, 0x8b, 0, 0},
+	} {
+		path := filepath.Join(dir, "bad.csv")
+		require.NoError(t, os.WriteFile(path, data, 0o644))
+		code, out, stderr := runArgs("-input", path)
+		assert.Equal(t, 2, code, name)
+		assert.Empty(t, out, name)
+		assert.Contains(t, stderr, "gzip: ", name)
+		assert.Equal(t, 1, strings.Count(stderr, "\n"), "%s: one line: %q", name, stderr)
+	}
+}
+
+// A gzip bomb is read as a long file is, in chunks: a line of 64 MiB is
+// refused, or with -skip-bad skipped, without being held in memory.
+func TestGzipBomb(t *testing.T) {
+	var text bytes.Buffer
+	text.WriteString("customer_id,date,amount\na,2024-01-01,1\n")
+	text.Write(bytes.Repeat([]byte("x"), 64<<20))
+	text.WriteString("\na,2024-02-01,1\n")
+	path := filepath.Join(t.TempDir(), "bomb.csv")
+	require.NoError(t, os.WriteFile(path, gzipped(t, text.Bytes()), 0o644))
+	text.Reset()
+
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	code, out, stderr := runArgs("-input", path, "-skip-bad", "-workers", "2")
+	runtime.ReadMemStats(&after)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, out, "4 lines: the header, 2 purchases, 0 refunds, 0 blank, 1 skipped as malformed")
+	assert.Contains(t, stderr, "line 3: longer than 65536 bytes")
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(32<<20), "bytes allocated reading 64 MiB")
+
+	code, _, stderr = runArgs("-input", path)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "line 3: longer than 65536 bytes")
 }

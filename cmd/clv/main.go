@@ -100,7 +100,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.TextVar(&in.retentionPeriod, "retention-period", clv.Month, "period of -retention-cost")
 	fs.IntVar(&in.scale, "scale", 2, "decimal places of the results, from 0 to 30")
 	fs.BoolVar(&in.json, "json", false, "print the result as JSON")
-	fs.StringVar(&in.input, "input", "", "a CSV purchase log to summarise, its fields separated by commas, or - for standard input")
+	fs.StringVar(&in.input, "input", "", "a CSV purchase log to summarise, its fields separated by commas, gzipped or not, or - for standard input")
 	fs.StringVar(&in.columns.Customer, "customer-column", logcsv.DefaultColumns.Customer, "header of the log's customer id column")
 	fs.StringVar(&in.columns.Time, "time-column", logcsv.DefaultColumns.Time, "header of the log's date column: RFC 3339, YYYY-MM-DD or YYYYMMDD")
 	fs.StringVar(&in.columns.Amount, "amount-column", logcsv.DefaultColumns.Amount, "header of the log's amount column; negative amounts are refunds")
