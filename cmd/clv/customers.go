@@ -76,7 +76,7 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&in.json, "json", false, "print the result as JSON")
 	fs.StringVar(&in.model, "model", "bgnbd", "purchase model: "+modelNames()+" (bgbb counts purchases at opportunities of -unit; all compares the continuous models, not bgbb, whose likelihood is of other data, and values with the lowest BIC)")
 	fs.Float64Var(&in.level, "level", btyd.DefaultLevel, "level of the intervals around expected purchases and values, from 0 to 1")
-	fs.IntVar(&in.draws, "draws", 100, "parameter draws behind the intervals; 0 for none (each costs some 0.04 s a million customers)")
+	fs.IntVar(&in.draws, "draws", 100, "parameter draws behind the intervals; 0 for none, else at least 2 / (1 − level), 20 at 90 %, so that a draw is expected beyond each end (with fewer, the ends are the extremes of the draws, which hold less than the level); each costs some 0.04 s a million customers")
 	fs.StringVar(&in.plot, "plot", "", "draw the holdout and tracking charts to this SVG file (needs -holdout-end; bgbb draws the holdout chart alone)")
 	fs.Usage = func() {}
 
@@ -167,6 +167,10 @@ func (in *customerInputs) check(fs *flag.FlagSet) error {
 		return fmt.Errorf("-level %v: must be above 0 and below 1", in.level)
 	case in.draws != 0 && (in.draws < 2 || in.draws > btyd.MaxDraws):
 		return fmt.Errorf("-draws %d: must be 0, for no intervals, or from 2 to %d", in.draws, btyd.MaxDraws)
+	case in.draws != 0 && btyd.MinDraws(in.level) > btyd.MaxDraws:
+		return fmt.Errorf("-level %v: a %s %% interval takes at least %d draws, more than -draws allows, %d", in.level, levelLabel(in.level), btyd.MinDraws(in.level), btyd.MaxDraws)
+	case in.draws != 0 && in.draws < btyd.MinDraws(in.level):
+		return fmt.Errorf("-draws %d: a %s %% interval takes at least %d draws, for one expected beyond each end", in.draws, levelLabel(in.level), btyd.MinDraws(in.level))
 	case in.top < 0:
 		return fmt.Errorf("-top %d: must not be negative", in.top)
 	case in.workers < 1 || in.workers > 256:
@@ -447,7 +451,7 @@ func printCustomers(w io.Writer, name string, stats logStats, r *customerResult,
 
 // levelLabel prints a level as a percentage: 90 for 0.9.
 func levelLabel(level float64) string {
-	return strconv.FormatFloat(100*level, 'f', -1, 64)
+	return strconv.FormatFloat(100*level, 'g', 12, 64) // 99.999, not 99.99900000000001
 }
 
 // pm formats an estimate and its standard error.

@@ -297,6 +297,9 @@ func TestCustomersErrors(t *testing.T) {
 		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "-model", "nbd"}, 2, "clv customers: -model \"nbd\": must be one of " + modelNames() + " (see clv customers -h)\n"},
 		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "-level", "1"}, 2, "clv customers: -level 1: must be above 0 and below 1 (see clv customers -h)\n"},
 		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "-draws", "1"}, 2, "clv customers: -draws 1: must be 0, for no intervals, or from 2 to 100000 (see clv customers -h)\n"},
+		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "-draws", "2"}, 2, "clv customers: -draws 2: a 90 % interval takes at least 20 draws, for one expected beyond each end (see clv customers -h)\n"},
+		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "-draws", "39", "-level", "0.95"}, 2, "clv customers: -draws 39: a 95 % interval takes at least 40 draws, for one expected beyond each end (see clv customers -h)\n"},
+		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "-level", "0.99999"}, 2, "clv customers: -level 0.99999: a 99.999 % interval takes at least 200000 draws, more than -draws allows, 100000 (see clv customers -h)\n"},
 		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "extra"}, 2, "clv customers: unexpected argument \"extra\" (see clv customers -h)\n"},
 		{[]string{"customers", "-input", "no-such-file.csv", "-calibration-end", "2025-06-30"}, 2, "clv customers: open no-such-file.csv: no such file or directory\n"},
 		// Before the first purchase: nobody to model.
@@ -394,7 +397,7 @@ func TestOutScale(t *testing.T) {
 	dir := t.TempDir()
 	read := func(scale string, model ...string) [][]string {
 		out := filepath.Join(dir, "s"+scale+".csv")
-		code, stdout, stderr := runArgs(append(append(slices.Clone(sampleCustomers), model...), "-scale", scale, "-out", out, "-draws", "10", "-json", "-top", "400")...)
+		code, stdout, stderr := runArgs(append(append(slices.Clone(sampleCustomers), model...), "-scale", scale, "-out", out, "-draws", "20", "-json", "-top", "400")...)
 		require.Equal(t, 0, code, stderr)
 		for _, key := range []string{"spend", "holdout_spend", "expected_spend", "value", "low", "high"} {
 			for _, m := range regexp.MustCompile(`"`+key+`": "([^"]*)"`).FindAllStringSubmatch(stdout, -1) {
@@ -498,7 +501,7 @@ func TestCustomersIntervals(t *testing.T) {
 		hi, _, _ := strings.Cut(rest, ",")
 		return decimal.RequireFromString(hi).Sub(decimal.RequireFromString(lo))
 	}
-	_, c, _ := runArgs(append(sampleCustomers, "-level", "0.95", "-draws", "30")...)
+	_, c, _ := runArgs(append(sampleCustomers, "-level", "0.95", "-draws", "40")...) // 40 at least, for 95 %
 	assert.True(t, width(c).GreaterThan(width(a)), "%s %s", width(c), width(a))
 }
 
