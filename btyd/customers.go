@@ -111,7 +111,10 @@ type Totals struct {
 // or from an iterator with [Summarizer.AddAll], and gives each customer's
 // figures ([Summarizer.Base]) and the weighted distinct histories the
 // fits take ([Summarizer.Histories]). Summarizers over any split of a log
-// merge exactly ([Summarizer.Merge]).
+// merge exactly ([Summarizer.Merge]); given each row's place in the log
+// ([Summarizer.AddRowsAt]), with their customers in the log's order too,
+// so that whatever is computed from the Base is the same to the last bit
+// however the log was split.
 //
 // # Time
 //
@@ -147,7 +150,9 @@ type Totals struct {
 // when the figures are read or when it outgrows them, so memory grows
 // with the customers and their distinct days, not with the rows. AddAll
 // fills two shards of customers on two goroutines while the calling one
-// reads and checks the rows.
+// reads and checks the rows. Rows added with places out of order cost a
+// sort of the customers by place when the figures are read, a radix sort
+// of some 14 ms a million.
 //
 // The zero Summarizer has no calibration end and refuses purchases with
 // an error; make one with [NewSummarizer]. A nil *Summarizer is as
@@ -957,8 +962,10 @@ func (s *Summarizer) figures(sh *shard, i int32) (cut int, last int32, days int)
 
 // Base returns the figures of every customer whose first purchase is on
 // or before the calibration end, in the order of the rows that first
-// named them (after a [Summarizer.Merge], the merged-in customers new to
-// s after s's own). The ids are copies, in one block of memory.
+// named them: by the places of those rows if they were given
+// ([Summarizer.AddRowsAt]), and otherwise in the order they were added
+// (after a [Summarizer.Merge], the merged-in customers new to s after
+// s's own). The ids are copies, in one block of memory.
 func (s *Summarizer) Base() Base {
 	b := Base{Unit: s.Unit()}
 	if s == nil || !s.ready {
