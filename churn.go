@@ -304,6 +304,9 @@ type Lifespan struct {
 	// zero and at most 1,000,000 with a Curve, and zero with a ChurnRate.
 	Length decimal.Decimal `json:"length"`
 	// ChurnRate is the share of customers lost each period, in (0, 1].
+	// Zero, it is unset; with Length and Curve zero too the Lifespan is
+	// refused with an error wrapping [ErrNonPositive] that says a churn
+	// rate of 0 would make it unbounded.
 	ChurnRate decimal.Decimal `json:"churn_rate"`
 	// Curve is a retention curve, if its Alpha or Beta is set.
 	Curve SBG `json:"curve,omitzero"`
@@ -336,6 +339,10 @@ func (l Lifespan) check(fn string) (Lifespan, error) {
 		if l.Length, err = checkLength(fn, l.Length, true); err == nil && l.Length.IsZero() && l.Curve.Alpha <= 1 {
 			err = l.Curve.unbounded(fn)
 		}
+	case l.ChurnRate.IsZero() && l.Length.IsZero():
+		// Neither, or a churn rate of 0: not a missing length, but a
+		// lifespan without end.
+		err = &argError{fn: fn, arg: "length and churn rate", val: "0", note: "(a churn rate of 0 loses no customer: the lifespan would be unbounded)", err: ErrNonPositive}
 	case l.ChurnRate.IsZero():
 		l.Length, err = checkLength(fn, l.Length, false)
 	case !l.Length.IsZero():

@@ -366,6 +366,12 @@ func TestCalculateErrors(t *testing.T) {
 			assert.True(t, r.Equal(clv.Result{}), "a failed calculation returns the zero Result")
 		})
 	}
+	// A lifespan of neither a length nor a churn rate says that a churn
+	// rate of 0 would be a lifespan without end, not that its length is
+	// missing.
+	_, err := clv.Calculate(okWindow, clv.Lifespan{ChurnRate: decimal.Zero, Period: clv.Month})
+	require.ErrorIs(t, err, clv.ErrNonPositive)
+	assert.Equal(t, "clv: lifespan: length and churn rate = 0 (a churn rate of 0 loses no customer: the lifespan would be unbounded): must be positive", err.Error())
 }
 
 // randomInput draws inputs across units, forms and options. Discount rates

@@ -285,6 +285,92 @@ func TestMergeEqualsWhole(t *testing.T) {
 	}
 }
 
+// Rows split between Summarizers at random, each given its rows in
+// batches that arrive in any order, as a parallel reader's shards get
+// them, merge to the whole log's customers in the whole log's order when
+// the rows carry their places: so every figure summed over the Base, in
+// floating point, is the same to the last bit however the log was split.
+func TestPlacedMergeEqualsWhole(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for round := range 30 {
+		log := randomLog(rng, 1+rng.IntN(3000))
+		whole, _ := btyd.NewSummarizer(randomCalibrationEnd, btyd.WithHoldout(randomHoldoutEnd))
+		require.NoError(t, whole.AddAll(slices.Values(log)))
+
+		parts := make([][]int, 1+rng.IntN(4)) // rows by part, in the log's order
+		for i := range log {
+			k := rng.IntN(len(parts))
+			parts[k] = append(parts[k], i)
+		}
+		var sums []*btyd.Summarizer
+		for _, rows := range parts {
+			var batches [][]int
+			for len(rows) > 0 {
+				k := min(len(rows), 1+rng.IntN(50))
+				batches, rows = append(batches, rows[:k]), rows[k:]
+			}
+			rng.Shuffle(len(batches), func(i, j int) { batches[i], batches[j] = batches[j], batches[i] })
+			s, _ := btyd.NewSummarizer(randomCalibrationEnd, btyd.WithHoldout(randomHoldoutEnd))
+			for _, batch := range batches {
+				var rows []clv.Row
+				var places []int64
+				for _, i := range batch {
+					place := int64(3*i + 2) // lines, say, with some not rows
+					if r, ok := rowOf(log[i]); ok {
+						rows, places = append(rows, r), append(places, place)
+					} else { // beyond a Row, as a parallel reader adds them
+						require.NoError(t, s.AddAt(log[i], place))
+					}
+				}
+				n, err := s.AddRowsAt(rows, places)
+				require.NoError(t, err)
+				require.Equal(t, len(rows), n)
+			}
+			sums = append(sums, s)
+		}
+		rng.Shuffle(len(sums), func(i, j int) { sums[i], sums[j] = sums[j], sums[i] })
+		got, _ := btyd.NewSummarizer(randomCalibrationEnd, btyd.WithHoldout(randomHoldoutEnd))
+		for _, s := range sums {
+			require.NoError(t, got.Merge(s))
+		}
+		assertCustomers(t, whole.Base().Customers, got.Base().Customers, "round", round)
+		assert.Equal(t, whole.Histories(), got.Histories())
+		assert.Equal(t, whole.Totals(), got.Totals())
+
+		// The encoding keeps the order, though places pass the rows.
+		data, err := got.MarshalBinary()
+		require.NoError(t, err)
+		var decoded btyd.Summarizer
+		require.NoError(t, decoded.UnmarshalBinary(data), "round %d", round)
+		assertCustomers(t, whole.Base().Customers, decoded.Base().Customers, "round", round)
+	}
+}
+
+func TestAddRowsAtErrors(t *testing.T) {
+	at := day("2024-02-03")
+	good := clv.Row{Customer: []byte("a"), Time: at, Units: 1999, Places: 2}
+	s, _ := btyd.NewSummarizer(day("2024-12-31"))
+	n, err := s.AddRowsAt([]clv.Row{good, good}, []int64{1})
+	require.ErrorIs(t, err, clv.ErrInconsistent)
+	assert.Equal(t, "btyd: add rows: 1 places for 2 rows: clv: inconsistent", err.Error())
+	assert.Zero(t, n)
+	assert.Zero(t, s.Totals().Rows, "nothing added")
+
+	n, err = s.AddRowsAt([]clv.Row{good, good, good}, []int64{4, 5, -1})
+	require.ErrorIs(t, err, clv.ErrNegative)
+	assert.Equal(t, "btyd: add rows: row 3: place = -1: clv: must not be negative", err.Error())
+	assert.Equal(t, 2, n)
+
+	err = s.AddAt(clv.Purchase{Customer: "a", Time: at, Amount: decimal.NewFromInt(1)}, -1)
+	require.ErrorIs(t, err, clv.ErrNegative)
+	assert.Equal(t, int64(2), s.Totals().Rows)
+
+	var zero btyd.Summarizer
+	_, err = zero.AddRowsAt([]clv.Row{good}, []int64{0})
+	require.ErrorIs(t, err, clv.ErrMissing)
+	require.ErrorIs(t, zero.AddAt(clv.Purchase{Customer: "a", Time: at}, 0), clv.ErrMissing)
+}
+
 func TestSummarizerCDNOW(t *testing.T) {
 	s := cdnowSummary(t)
 	b := s.Base()
@@ -668,6 +754,12 @@ func TestNilSummarizer(t *testing.T) {
 		"AddAll": func() error { return s.AddAll(slices.Values([]clv.Purchase{p})) },
 		"AddRows": func() error {
 			n, err := s.AddRows([]clv.Row{{Customer: []byte("a"), Time: p.Time, Units: 5}})
+			assert.Zero(t, n)
+			return err
+		},
+		"AddAt": func() error { return s.AddAt(p, 0) },
+		"AddRowsAt": func() error {
+			n, err := s.AddRowsAt([]clv.Row{{Customer: []byte("a"), Time: p.Time, Units: 5}}, []int64{0})
 			assert.Zero(t, n)
 			return err
 		},

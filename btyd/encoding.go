@@ -65,7 +65,9 @@ func (s *Summarizer) MarshalBinary() ([]byte, error) {
 // [Summarizer.Base] (amounts equal as numbers), [Summarizer.Histories]
 // and [Summarizer.Totals], with the customers in the same order; it
 // merges as the Summarizer would, either way, and takes more purchases
-// as it would. Its size grows with the customers and their distinct
+// as it would; one whose rows had places in the log
+// ([Summarizer.AddRowsAt]) keeps the order of its customers, not the
+// places, and decoded merges as one without places. Its size grows with the customers and their distinct
 // purchase days, never with the rows: a customer takes about as many
 // bytes as their id, plus a dozen, plus one or two a purchase day. The
 // zero Summarizer encodes too, as the zero Summarizer. AppendBinary reads
@@ -94,12 +96,17 @@ func (s *Summarizer) AppendBinary(b []byte) ([]byte, error) {
 	b = binary.AppendUvarint(b, uint64(places))
 	b = binary.AppendUvarint(b, uint64(s.shards[0].count)+uint64(s.shards[1].count))
 	prev := int64(-1)
-	for _, k := range s.order() {
+	for rank, k := range s.order() {
 		sh := &s.shards[k.shard]
 		c := sh.state(k.index)
 		id := sh.id(c)
 		b = append(binary.AppendUvarint(b, uint64(len(id))), id...)
 		seq := sh.seq(k.index)
+		if s.placed {
+			// Places in the log, perhaps beyond the rows counted: the
+			// encoding keeps their order.
+			seq = int64(rank)
+		}
 		b = binary.AppendUvarint(b, uint64(seq-prev-1))
 		prev = seq
 		days := sh.daysOf(k.index)

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 
 	"github.com/clvkit/clv"
 	"github.com/shopspring/decimal"
@@ -75,12 +76,12 @@ func WithLevel(level float64) IntervalOption {
 	return intervalOption(func(c *intervalConfig) { c.level = level })
 }
 
-// WithDraws sets the number of parameter vectors drawn, from 2 to
-// [MaxDraws]; the default is [DefaultDraws]. The work grows in proportion,
-// and the bounds' own sampling error falls as its square root: at 90 %,
-// 200 draws place each bound within about 1.5 percentage points of its
-// level. Any other number makes [ValueIntervals] fail with
-// [clv.ErrOutOfRange].
+// WithDraws sets the number of parameter vectors drawn, from
+// [MinDraws] of the level to [MaxDraws]; the default is [DefaultDraws].
+// The work grows in proportion, and the bounds' own sampling error falls
+// as its square root: at 90 %, 200 draws place each bound within about
+// 1.5 percentage points of its level. Any other number makes
+// [ValueIntervals] fail with [clv.ErrOutOfRange].
 func WithDraws(n int) IntervalOption {
 	return intervalOption(func(c *intervalConfig) { c.draws = n })
 }
@@ -114,7 +115,39 @@ func newIntervalConfig(fn string, opts []IntervalOption) (intervalConfig, error)
 	if c.draws < 2 || c.draws > MaxDraws {
 		return c, fmt.Errorf("btyd: %s: draws = %d: %w: from 2 to %d", fn, c.draws, clv.ErrOutOfRange, MaxDraws)
 	}
+	if least := MinDraws(c.level); c.draws < least {
+		more := ""
+		if least > MaxDraws {
+			more = fmt.Sprintf(", more than %d", MaxDraws)
+		}
+		return c, fmt.Errorf("btyd: %s: draws = %d: %w: a %s %% interval takes at least %d, for a draw expected beyond each end%s",
+			fn, c.draws, clv.ErrOutOfRange, strconv.FormatFloat(100*c.level, 'g', 12, 64), least, more)
+	}
 	return c, nil
+}
+
+// MinDraws returns the fewest draws that intervals at level take,
+// ⌈2 / (1 − level)⌉: 20 at 90 %, 40 at 95 %, 200 at 99 %, and 3 at least.
+// Each end of an interval is a quantile of the draws, the (1 − level)/2
+// and the (1 + level)/2; with fewer draws than that, less than one draw
+// is expected beyond either, so the ends are the extremes of the draws,
+// whose range holds on average (n − 1)/(n + 1) of the distribution, less
+// than the level: two draws, a third, whatever the level. From
+// 2 / (1 − level) draws on, even the extremes hold the level on average.
+// The level is taken as the shortest decimal that is its float64, 0.9
+// for 0.9. Levels above 0.99998 take more than [MaxDraws]. For a level
+// outside (0, 1) MinDraws returns 0.
+func MinDraws(level float64) int {
+	if !(level > 0 && level < 1) {
+		return 0
+	}
+	// In decimals, of the level as it is written: in float64, 1 − 0.9 is
+	// 0.09999999999999998, and 2 / (1 − 0.9) above 20.
+	q, r := decimal.NewFromInt(2).QuoRem(decimal.NewFromInt(1).Sub(decimal.NewFromFloat(level)), 0)
+	if r.Sign() != 0 {
+		q = q.Add(decimal.NewFromInt(1))
+	}
+	return int(q.IntPart())
 }
 
 func checkLevel(fn string, level float64) error {

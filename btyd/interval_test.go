@@ -280,6 +280,14 @@ func TestIntervalErrors(t *testing.T) {
 			_, err := btyd.ValueIntervals(fit, spend, exampleBase, horizon, btyd.WithDraws(btyd.MaxDraws+1))
 			return err
 		}},
+		{"too few draws for 90 %", clv.ErrOutOfRange, func() error {
+			_, err := btyd.ValueIntervals(fit, spend, exampleBase, horizon, btyd.WithDraws(19))
+			return err
+		}},
+		{"too few draws for 99 %", clv.ErrOutOfRange, func() error {
+			_, err := btyd.ValueIntervals(fit, spend, exampleBase, horizon, btyd.WithDraws(199), btyd.WithLevel(0.99))
+			return err
+		}},
 		// covariances
 		{"no covariance", clv.ErrMissing, func() error {
 			_, err := btyd.ValueIntervals(btyd.BGNBDFit{Model: exampleModel}, spend, exampleBase, horizon)
@@ -500,4 +508,24 @@ func BenchmarkValueIntervals(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// Intervals take at least 2 / (1 − level) draws, so that a draw is
+// expected beyond each end: with fewer, the ends are the extremes of the
+// draws, which hold less than the level (two draws: a third).
+func TestMinDraws(t *testing.T) {
+	for level, want := range map[float64]int{0.9: 20, 0.95: 40, 0.99: 200, 0.8: 10, 0.5: 4, 0.1: 3, 1e-9: 3, 0.999: 2000, 0.99999: 200_000,
+		0: 0, 1: 0, -1: 0, math.NaN(): 0} {
+		assert.Equal(t, want, btyd.MinDraws(level), "level %v", level)
+	}
+	fit, spend := exampleFit, exampleSpendFit
+	horizon := btyd.Horizon{Length: 1, Period: clv.Year}
+	_, err := btyd.ValueIntervals(fit, spend, exampleBase, horizon, btyd.WithDraws(2))
+	require.ErrorIs(t, err, clv.ErrOutOfRange)
+	assert.Equal(t, "btyd: value intervals: draws = 2: clv: out of range: a 90 % interval takes at least 20, for a draw expected beyond each end", err.Error())
+	_, err = btyd.ValueIntervals(fit, spend, exampleBase, horizon, btyd.WithDraws(20))
+	require.NoError(t, err)
+	_, err = btyd.ValueIntervals(fit, spend, exampleBase, horizon, btyd.WithDraws(btyd.MaxDraws), btyd.WithLevel(0.99999))
+	require.ErrorIs(t, err, clv.ErrOutOfRange)
+	assert.Equal(t, "btyd: value intervals: draws = 100000: clv: out of range: a 99.999 % interval takes at least 200000, for a draw expected beyond each end, more than 100000", err.Error())
 }

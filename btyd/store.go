@@ -86,6 +86,26 @@ func (s *shard) state(i int32) *customerState {
 
 func (s *shard) seq(i int32) int64 { return s.seqs[i/stateChunk][i%stateChunk] }
 
+// inPlace reports whether the shard's customers are in the order of
+// their places.
+func (s *shard) inPlace() bool {
+	for i := int32(1); i < s.count; i++ {
+		if s.seq(i) < s.seq(i-1) {
+			return false
+		}
+	}
+	return true
+}
+
+// placeAt moves customer i to place seq if it is before theirs: a
+// customer's place is that of the first row, in the log, that named them,
+// whichever row came first to the shard.
+func (s *shard) placeAt(i int32, seq int64) {
+	if p := &s.seqs[i/stateChunk][i%stateChunk]; seq < *p {
+		*p = seq
+	}
+}
+
 // id returns the id of customer c without copying it, for as long as c is
 // not changed.
 func (s *shard) id(c *customerState) string {

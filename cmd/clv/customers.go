@@ -52,7 +52,7 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	in := customerInputs{workers: defaultWorkers(), columns: logcsv.DefaultColumns}
 	fs := flag.NewFlagSet("clv customers", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&in.input, "input", "", "the CSV purchase log, or - for standard input (required)")
+	fs.StringVar(&in.input, "input", "", "the CSV purchase log, its fields separated by commas, gzipped or not, or - for standard input (required)")
 	fs.StringVar(&in.columns.Customer, "customer-column", logcsv.DefaultColumns.Customer, "header of the log's customer id column")
 	fs.StringVar(&in.columns.Time, "time-column", logcsv.DefaultColumns.Time, "header of the log's date column: RFC 3339, YYYY-MM-DD or YYYYMMDD")
 	fs.StringVar(&in.columns.Amount, "amount-column", logcsv.DefaultColumns.Amount, "header of the log's amount column; negative amounts are refunds, left out")
@@ -66,13 +66,13 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	fs.TextVar(&in.discount, "discount", decimal.Zero, "discount rate per -discount-period")
 	fs.TextVar(&in.discountPeriod, "discount-period", clv.Year, "period of -discount")
 	fs.TextVar(&in.margin, "margin", decimal.NewFromInt(1), "gross margin, from 0 to 1")
-	fs.IntVar(&in.scale, "scale", 2, "decimal places of spend and value, from 0 to 30")
+	fs.IntVar(&in.scale, "scale", 2, "decimal places of every amount of money printed or written to -out, rounded half away from zero; from 0 to 30")
 	fs.IntVar(&in.top, "top", 10, "how many of the most valuable customers to show")
 	fs.StringVar(&in.out, "out", "", "write every customer's figures to this CSV file")
 	fs.BoolVar(&in.json, "json", false, "print the result as JSON")
 	fs.StringVar(&in.model, "model", "bgnbd", "purchase model: "+modelNames()+" (bgbb counts purchases at opportunities of -unit; all compares the continuous models, not bgbb, whose likelihood is of other data, and values with the lowest BIC)")
 	fs.Float64Var(&in.level, "level", btyd.DefaultLevel, "level of the intervals around expected purchases and values, from 0 to 1")
-	fs.IntVar(&in.draws, "draws", 100, "parameter draws behind the intervals; 0 for none (each costs some 0.04 s a million customers)")
+	fs.IntVar(&in.draws, "draws", 100, "parameter draws behind the intervals; 0 for none, else at least 2 / (1 − level), 20 at 90 %, so that a draw is expected beyond each end (with fewer, the ends are the extremes of the draws, which hold less than the level); each costs some 0.04 s a million customers")
 	fs.StringVar(&in.plot, "plot", "", "draw the holdout and tracking charts to this SVG file (needs -holdout-end; bgbb draws the holdout chart alone)")
 	fs.Usage = func() {}
 
@@ -114,7 +114,7 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if in.json {
-		printCustomersJSON(stdout, stats, r, in.top)
+		printCustomersJSON(stdout, stats, r, in.top, int32(in.scale))
 	} else {
 		printCustomers(stdout, name, stats, r, in)
 	}
@@ -163,6 +163,10 @@ func (in *customerInputs) check(fs *flag.FlagSet) error {
 		return fmt.Errorf("-level %v: must be above 0 and below 1", in.level)
 	case in.draws != 0 && (in.draws < 2 || in.draws > btyd.MaxDraws):
 		return fmt.Errorf("-draws %d: must be 0, for no intervals, or from 2 to %d", in.draws, btyd.MaxDraws)
+	case in.draws != 0 && btyd.MinDraws(in.level) > btyd.MaxDraws:
+		return fmt.Errorf("-level %v: a %s %% interval takes at least %d draws, more than -draws allows, %d", in.level, levelLabel(in.level), btyd.MinDraws(in.level), btyd.MaxDraws)
+	case in.draws != 0 && in.draws < btyd.MinDraws(in.level):
+		return fmt.Errorf("-draws %d: a %s %% interval takes at least %d draws, for one expected beyond each end", in.draws, levelLabel(in.level), btyd.MinDraws(in.level))
 	case in.top < 0:
 		return fmt.Errorf("-top %d: must not be negative", in.top)
 	case in.workers < 1 || in.workers > 256:
@@ -443,7 +447,7 @@ func printCustomers(w io.Writer, name string, stats logStats, r *customerResult,
 
 // levelLabel prints a level as a percentage: 90 for 0.9.
 func levelLabel(level float64) string {
-	return strconv.FormatFloat(100*level, 'f', -1, 64)
+	return strconv.FormatFloat(100*level, 'g', 12, 64) // 99.999, not 99.99900000000001
 }
 
 // pm formats an estimate and its standard error.
@@ -496,7 +500,7 @@ type opportunitiesJSON struct {
 
 // row returns customer i's row of the JSON output: a customerRow, or a
 // discreteRow for BG/BB.
-func (r *customerResult) row(i int) any {
+func (r *customerResult) row(i int, scale int32) any {
 	cv := r.valuation.Customers[i]
 	v := valueFigures{ProbAlive: cv.ProbAlive, Purchases: cv.Purchases,
 		DiscountedPurchases: cv.DiscountedPurchases, ExpectedSpend: cv.Spend, Value: cv.Value}
@@ -504,13 +508,18 @@ func (r *customerResult) row(i int) any {
 		ci := r.intervals.Customers[i]
 		v.PurchasesInterval, v.ValueInterval = &ci.Purchases, &ci.Value
 	}
+	// The log's amounts at the scale of every other, as -out has them.
 	if r.discrete != nil {
-		return discreteRow{r.discrete.Customers[i], v}
+		c := r.discrete.Customers[i]
+		c.Spend = c.Spend.Round(scale)
+		return discreteRow{c, v}
 	}
-	return customerRow{r.base.Customers[i], v}
+	c := r.base.Customers[i]
+	c.Spend, c.HoldoutSpend = c.Spend.Round(scale), c.HoldoutSpend.Round(scale)
+	return customerRow{c, v}
 }
 
-func printCustomersJSON(w io.Writer, stats logStats, r *customerResult, top int) {
+func printCustomersJSON(w io.Writer, stats logStats, r *customerResult, top int, scale int32) {
 	out := struct {
 		Log       logStats           `json:"log"`
 		Totals    btyd.Totals        `json:"totals"`
@@ -539,7 +548,7 @@ func printCustomersJSON(w io.Writer, stats logStats, r *customerResult, top int)
 		out.Intervals = &intervalsJSON{Level: iv.Level, Draws: iv.Draws, Purchases: iv.Purchases, Value: iv.Value}
 	}
 	for _, i := range r.order[:min(top, len(r.order))] {
-		out.Top = append(out.Top, r.row(i))
+		out.Top = append(out.Top, r.row(i, scale))
 	}
 	data, _ := json.MarshalIndent(out, "", "  ") // finite floats and decimals always marshal
 	fmt.Fprintln(w, string(data))

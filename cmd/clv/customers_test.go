@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,6 +20,7 @@ import (
 	"github.com/clvkit/clv"
 	"github.com/clvkit/clv/btyd"
 	"github.com/clvkit/clv/internal/logcsv"
+	"github.com/clvkit/clv/internal/orderlog"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -104,6 +107,102 @@ func TestCustomersWorkers(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, string(want), string(got), f)
 	}
+}
+
+// writeWideLog writes a generated log of rows purchases by customers to
+// a file in dir and returns its name. If wide, some amounts are near the
+// library's bound of 10^24: one customer's first purchase in 50 and one
+// holdout purchase in 50, which leave the spend model's fit alone, and
+// one repeat purchase in 1,000 near 10^17, which the fit still takes.
+// Their sums pass 64-bit integers, and the values float64's exact
+// integers.
+func writeWideLog(t *testing.T, dir string, rows, customers int, wide bool) string {
+	t.Helper()
+	var log bytes.Buffer
+	require.NoError(t, orderlog.Write(&log, orderlog.Config{
+		Rows: rows, Customers: customers, Segments: []string{"web", "store", "app"},
+		Start: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), Days: 731, Seed: 11,
+	}))
+	lines := bytes.SplitAfter(log.Bytes(), []byte("\n"))
+	seen := map[string]bool{}
+	for i := 1; wide && i < len(lines); i++ {
+		fields := bytes.Split(lines[i], []byte(","))
+		if len(fields) < 3 || fields[2][0] == '-' {
+			continue
+		}
+		first := !seen[string(fields[0])]
+		seen[string(fields[0])] = true
+		var prefix string
+		switch {
+		case (first || string(fields[1]) > "2025-06-30") && i%50 == 0:
+			prefix = "12345678901234567890" // and up to 999.99: near 10^23
+		case i%1000 == 0:
+			prefix = "123456789012345"
+		}
+		fields[2] = append([]byte(prefix), fields[2]...)
+		lines[i] = bytes.Join(fields, []byte(","))
+	}
+	name := filepath.Join(dir, fmt.Sprintf("log-%d-%v.csv", customers, wide))
+	require.NoError(t, os.WriteFile(name, bytes.Join(lines, nil), 0o644))
+	return name
+}
+
+// Whatever -workers, every output is the same to the byte: the fits,
+// holdout, totals and intervals of every model, the customers of -out,
+// and the summary of clv -input, on logs of amounts near 10^24 too. The
+// larger log has more customers than the library's fits sample and its
+// valuations split in two.
+func TestSameBytesWhateverWorkers(t *testing.T) {
+	dir := t.TempDir()
+	customers := []string{"customers", "-calibration-end", "2025-06-30", "-holdout-end", "2025-12-31", "-json", "-draws", "20"}
+	for _, tc := range []struct {
+		name            string
+		rows, customers int
+		wide            bool
+		args            []string
+	}{
+		{"BG/NBD", 48_000, 24_000, true, append(slices.Clone(customers), "-horizon", "12", "-horizon-unit", "month", "-discount", "0.1")},
+		{"summary", 48_000, 24_000, true, []string{"-json"}},
+		{"all", 30_000, 6_000, true, append(slices.Clone(customers), "-model", "all")},
+		{"BG/BB", 30_000, 6_000, false, append(slices.Clone(customers), "-model", "bgbb", "-unit", "month")},
+	} {
+		log := filepath.Join(dir, fmt.Sprintf("log-%d-%v.csv", tc.customers, tc.wide))
+		if _, err := os.Stat(log); err != nil {
+			log = writeWideLog(t, dir, tc.rows, tc.customers, tc.wide)
+		}
+		var want []byte
+		for _, workers := range []string{"1", "2", "7"} {
+			out := filepath.Join(dir, "out"+workers+".csv")
+			args := append(slices.Clone(tc.args), "-input", log, "-workers", workers)
+			if tc.args[0] == "customers" {
+				args = append(args, "-out", out)
+			}
+			code, stdout, stderr := runArgs(args...)
+			require.Equal(t, 0, code, "%s: %s", tc.name, stderr)
+			got := []byte(stdout)
+			if tc.args[0] == "customers" {
+				file, err := os.ReadFile(out)
+				require.NoError(t, err)
+				got = append(got, file...)
+			}
+			if want == nil {
+				want = got
+			} else if !bytes.Equal(want, got) {
+				t.Errorf("%s: -workers %s differs from -workers 1: %s", tc.name, workers, firstDifference(want, got))
+			}
+		}
+	}
+}
+
+// firstDifference quotes the line at which two outputs first differ.
+func firstDifference(a, b []byte) string {
+	la, lb := bytes.Split(a, []byte("\n")), bytes.Split(b, []byte("\n"))
+	for i := range min(len(la), len(lb)) {
+		if !bytes.Equal(la[i], lb[i]) {
+			return fmt.Sprintf("line %d: %q\n  against %q", i+1, la[i], lb[i])
+		}
+	}
+	return fmt.Sprintf("%d lines against %d", len(la), len(lb))
 }
 
 func TestCustomersJSON(t *testing.T) {
@@ -198,6 +297,9 @@ func TestCustomersErrors(t *testing.T) {
 		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "-model", "nbd"}, 2, "clv customers: -model \"nbd\": must be one of " + modelNames() + " (see clv customers -h)\n"},
 		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "-level", "1"}, 2, "clv customers: -level 1: must be above 0 and below 1 (see clv customers -h)\n"},
 		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "-draws", "1"}, 2, "clv customers: -draws 1: must be 0, for no intervals, or from 2 to 100000 (see clv customers -h)\n"},
+		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "-draws", "2"}, 2, "clv customers: -draws 2: a 90 % interval takes at least 20 draws, for one expected beyond each end (see clv customers -h)\n"},
+		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "-draws", "39", "-level", "0.95"}, 2, "clv customers: -draws 39: a 95 % interval takes at least 40 draws, for one expected beyond each end (see clv customers -h)\n"},
+		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "-level", "0.99999"}, 2, "clv customers: -level 0.99999: a 99.999 % interval takes at least 200000 draws, more than -draws allows, 100000 (see clv customers -h)\n"},
 		{[]string{"customers", "-input", samplePath, "-calibration-end", "2025-06-30", "extra"}, 2, "clv customers: unexpected argument \"extra\" (see clv customers -h)\n"},
 		{[]string{"customers", "-input", "no-such-file.csv", "-calibration-end", "2025-06-30"}, 2, "clv customers: open no-such-file.csv: no such file or directory\n"},
 		// Before the first purchase: nobody to model.
@@ -337,7 +439,7 @@ func TestCustomersIntervals(t *testing.T) {
 		hi, _, _ := strings.Cut(rest, ",")
 		return decimal.RequireFromString(hi).Sub(decimal.RequireFromString(lo))
 	}
-	_, c, _ := runArgs(append(sampleCustomers, "-level", "0.95", "-draws", "30")...)
+	_, c, _ := runArgs(append(sampleCustomers, "-level", "0.95", "-draws", "40")...) // 40 at least, for 95 %
 	assert.True(t, width(c).GreaterThan(width(a)), "%s %s", width(c), width(a))
 }
 
@@ -414,7 +516,7 @@ func TestCustomersBGBB(t *testing.T) {
 		require.True(t, ok, rec[0])
 		c, cv := o.Customers[i], v.Customers[i]
 		assert.Equal(t, []string{strconv.FormatInt(c.X, 10), strconv.FormatInt(c.Tx, 10), strconv.FormatInt(c.N, 10)}, rec[1:4], c.ID)
-		assert.True(t, decimal.RequireFromString(rec[4]).Equal(c.Spend), "%s: %s, %s", c.ID, rec[4], c.Spend)
+		assert.Equal(t, c.Spend.StringFixed(2), rec[4], c.ID) // at -scale, as every amount
 		assert.Equal(t, strconv.FormatInt(c.HoldoutX, 10), rec[5], c.ID)
 		assert.Equal(t, []string{strconv.FormatFloat(cv.ProbAlive, 'f', 6, 64), strconv.FormatFloat(cv.Purchases, 'f', 6, 64), strconv.FormatFloat(cv.DiscountedPurchases, 'f', 6, 64)}, rec[6:9], c.ID)
 		assert.True(t, decimal.RequireFromString(rec[9]).Equal(cv.Spend), c.ID)
@@ -462,16 +564,16 @@ func TestCustomersBGBB(t *testing.T) {
 	require.Len(t, got.Models, 1)
 	assert.Equal(t, "bgbb", got.Models[0].Name)
 	assert.Equal(t, fit.Model, got.Models[0].Model)
-	// The same sums, but for the order of adding: the command reads on
-	// several goroutines, and its customers come in another order.
+	// The same sums to the bit: the command reads on several goroutines,
+	// and its customers come in the log's order all the same.
 	assert.Equal(t, hold.Length, got.Holdout.Length)
 	assert.Equal(t, hold.Actual, got.Holdout.Actual)
-	assert.InDelta(t, hold.Predicted, got.Holdout.Predicted, 1e-9)
+	assert.Equal(t, hold.Predicted, got.Holdout.Predicted)
 	require.Len(t, got.Holdout.ByFrequency, btyd.HoldoutFrequencies)
 	for i, row := range hold.ByFrequency {
 		g := got.Holdout.ByFrequency[i]
 		assert.Equal(t, []int64{row.X, row.Customers, row.Actual}, []int64{g.X, g.Customers, g.Actual})
-		assert.InDelta(t, row.Predicted, g.Predicted, 1e-9)
+		assert.Equal(t, row.Predicted, g.Predicted)
 	}
 	assert.Equal(t, "month", got.Opportunities.Every)
 	assert.Equal(t, int64(6), got.Opportunities.Holdout)
@@ -479,6 +581,7 @@ func TestCustomersBGBB(t *testing.T) {
 	assert.True(t, v.Value.Equal(got.Value))
 	require.Len(t, got.Top, 3)
 	c := o.Customers[index[got.Top[0].ID]]
+	c.Spend = c.Spend.Round(2)
 	assert.True(t, c.Equal(got.Top[0].DiscreteCustomer), "%+v, %+v", c, got.Top[0].DiscreteCustomer)
 	assert.True(t, v.Customers[index[c.ID]].Value.Equal(got.Top[0].Value))
 }

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -58,14 +61,10 @@ func readInput(input string, o logReading, prefix string, stderr io.Writer) (sum
 		defer f.Close()
 		name = input
 	}
-	// A regular file can be read again, so on every core; a pipe or a
-	// device reads once, so on one.
-	var r io.Reader = f
-	size := int64(0)
-	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
-		size = info.Size()
-	} else {
-		r = struct{ io.Reader }{f}
+	r, size, err := logReader(f)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %s: %s\n", prefix, name, err)
+		return nil, logStats{}, name, 2
 	}
 	if isTerminal(stderr) {
 		o.progress = newProgress(stderr, size)
@@ -85,6 +84,78 @@ func readInput(input string, o logReading, prefix string, stderr io.Writer) (sum
 		return nil, stats, name, 2
 	}
 	return sum, stats, name, 0
+}
+
+// gzipMagic opens every gzip stream (RFC 1952).
+var gzipMagic = []byte{0x1f, 0x8b}
+
+// logReader returns a reader of the log f holds, and its size if known:
+// f itself, or, if f begins with gzip's magic bytes, whatever its name,
+// the log decompressed as it is read. A regular file can be read again,
+// so on every core, and the reader it gets is an io.Seeker; a pipe or a
+// device reads once, so on one. A gzipped log is read in chunks as any
+// other, its lines bounded as any other's: no stream, however far it
+// decompresses, makes memory large.
+func logReader(f *os.File) (io.Reader, int64, error) {
+	magic := make([]byte, len(gzipMagic))
+	info, err := f.Stat()
+	if err != nil || !info.Mode().IsRegular() {
+		in := bufio.NewReader(f)
+		if head, _ := in.Peek(len(magic)); !bytes.Equal(head, gzipMagic) {
+			return struct{ io.Reader }{in}, 0, nil
+		}
+		z, err := gzip.NewReader(in)
+		if err != nil {
+			return nil, 0, gzipError(err)
+		}
+		return struct{ io.Reader }{&gzipLog{z: z}}, 0, nil
+	}
+	if n, _ := f.ReadAt(magic, 0); n < len(magic) || !bytes.Equal(magic, gzipMagic) {
+		return f, info.Size(), nil
+	}
+	z, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, 0, gzipError(err)
+	}
+	return &gzipLog{z: z, f: f}, 0, nil // the decompressed size is not known
+}
+
+// A gzipLog is a gzipped log, decompressed as it is read. From a file, it
+// can be read again from its start.
+type gzipLog struct {
+	z *gzip.Reader
+	f *os.File // nil for a stream
+}
+
+func (g *gzipLog) Read(p []byte) (int, error) {
+	n, err := g.z.Read(p)
+	return n, gzipError(err)
+}
+
+// Seek goes back to the start of the log, the only place it can go.
+func (g *gzipLog) Seek(offset int64, whence int) (int64, error) {
+	if g.f == nil || offset != 0 || whence != io.SeekStart {
+		return 0, errors.New("gzip: a compressed log is read again only from its start")
+	}
+	if _, err := g.f.Seek(0, io.SeekStart); err != nil {
+		return 0, err
+	}
+	return 0, gzipError(g.z.Reset(g.f))
+}
+
+// gzipError says that a failure is the compressed stream's, and turns
+// the end of a stream cut short, which would read as the end of the log,
+// into an error.
+func gzipError(err error) error {
+	switch {
+	case err == nil || err == io.EOF:
+		return err
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errors.New("gzip: the compressed log ends early: the file is cut short")
+	case strings.HasPrefix(err.Error(), "gzip: "):
+		return err
+	}
+	return fmt.Errorf("gzip: %w", err)
 }
 
 // accounting says what became of every line.

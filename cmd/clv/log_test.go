@@ -2,11 +2,14 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -120,6 +123,13 @@ func TestLogErrors(t *testing.T) {
 		{"long segment", header + good + "a,2024-01-02,1," + strings.Repeat("s", 2<<20) + "\n", `line 3: longer than 65536 bytes`, nil},
 		{"long time", header + good + "a," + strings.Repeat("2", 80) + ",1,web\n", `line 3: time "22222222222222222222222222222222"…: longer than 64 bytes`, nil},
 		{"column twice", "customer_id,date,amount,amount\n" + good, `header: columns 3 and 4 are both named "amount"`, nil},
+		// other delimiters, named
+		{"semicolons", "customer_id;date;amount;segment\na;2024-01-01;1,00;web\n", `header "customer_id;date;amount;segment": fields delimited by semicolons, where a log's are delimited by commas: save it as comma-separated values, amounts with a decimal point`, nil},
+		{"tabs", "customer_id\tdate\tamount\na\t2024-01-01\t1.00\n", `header "customer_id\tdate\tamount": fields delimited by tabs, where a log's are delimited by commas`, nil},
+		{"spaces", "customer_id date  amount\na 2024-01-01 1.00\n", `header "customer_id date  amount": fields delimited by spaces, where a log's are delimited by commas`, nil},
+		{"bars", "customer_id|date|amount\n", `fields delimited by vertical bars, where`, nil},
+		{"quoted, with semicolons", "\"customer_id\";\"date\";\"amount\"\n", `fields delimited by semicolons, where`, nil},
+		{"one column", "customer_id\n", `the header has no column "date" (name it with -time-column)`, nil},
 		{"long header", strings.Repeat("h", 1<<17) + "\n", "header: longer than 65536 bytes", nil},
 		{"span", header + good + "a,2190-01-02,1,web\n", "line 3: purchase: time = 2190-01-02T00:00:00Z: out of range: the log would span more than 1000 months", nil},
 		{"no file", "", "open ", []string{"-input", "/nonexistent/log.csv"}},
@@ -370,4 +380,98 @@ func badLine(rng *rand.Rand, line []byte) []byte {
 		return []byte(strings.Replace(s, "202", "212", 1))
 	}
 	return []byte(strings.Replace(s, ",", `,"`, 2)) // text after a quote
+}
+
+// gzipped returns text compressed with gzip.
+func gzipped(t *testing.T, text []byte) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	z := gzip.NewWriter(&b)
+	_, err := z.Write(text)
+	require.NoError(t, err)
+	require.NoError(t, z.Close())
+	return b.Bytes()
+}
+
+// withStdin runs f with standard input reading data.
+func withStdin(t *testing.T, data []byte, f func()) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "stdin")
+	require.NoError(t, os.WriteFile(path, data, 0o644))
+	in, err := os.Open(path)
+	require.NoError(t, err)
+	defer in.Close()
+	old := os.Stdin
+	os.Stdin = in
+	defer func() { os.Stdin = old }()
+	f()
+}
+
+// A gzipped log reads as the log, by its magic bytes whatever its name,
+// from a file on every core and from standard input; one cut short or
+// damaged fails, saying so.
+func TestGzipLog(t *testing.T) {
+	plain, err := os.ReadFile(samplePath)
+	require.NoError(t, err)
+	dir := t.TempDir()
+	gz := filepath.Join(dir, "orders.csv") // no .gz: the bytes tell
+	require.NoError(t, os.WriteFile(gz, gzipped(t, plain), 0o644))
+	for _, args := range [][]string{
+		{"-window", "month", "-json"},
+		{"customers", "-calibration-end", "2025-06-30", "-holdout-end", "2025-12-31", "-json", "-draws", "20"},
+	} {
+		code, want, stderr := runArgs(append(slices.Clone(args), "-input", samplePath)...)
+		require.Equal(t, 0, code, stderr)
+		for _, workers := range []string{"1", "3"} {
+			code, got, stderr := runArgs(append(slices.Clone(args), "-input", gz, "-workers", workers)...)
+			require.Equal(t, 0, code, stderr)
+			assert.Equal(t, want, got, "%v from a gzipped file, -workers %s", args, workers)
+		}
+		withStdin(t, gzipped(t, plain), func() {
+			code, got, stderr := runArgs(append(slices.Clone(args), "-input", "-")...)
+			require.Equal(t, 0, code, stderr)
+			assert.Equal(t, want, got, "%v from gzipped standard input", args)
+		})
+	}
+
+	whole := gzipped(t, plain)
+	for name, data := range map[string][]byte{
+		"cut short": whole[:len(whole)/2],
+		"damaged":   append(slices.Clone(whole[:len(whole)-8]), 0, 0, 0, 0, 0, 0, 0, 0), // its checksum
+		"no header": {0x1f, 0x8b, 0, 0},
+	} {
+		path := filepath.Join(dir, "bad.csv")
+		require.NoError(t, os.WriteFile(path, data, 0o644))
+		code, out, stderr := runArgs("-input", path)
+		assert.Equal(t, 2, code, name)
+		assert.Empty(t, out, name)
+		assert.Contains(t, stderr, "gzip: ", name)
+		assert.Equal(t, 1, strings.Count(stderr, "\n"), "%s: one line: %q", name, stderr)
+	}
+}
+
+// A gzip bomb is read as a long file is, in chunks: a line of 64 MiB is
+// refused, or with -skip-bad skipped, without being held in memory.
+func TestGzipBomb(t *testing.T) {
+	var text bytes.Buffer
+	text.WriteString("customer_id,date,amount\na,2024-01-01,1\n")
+	text.Write(bytes.Repeat([]byte("x"), 64<<20))
+	text.WriteString("\na,2024-02-01,1\n")
+	path := filepath.Join(t.TempDir(), "bomb.csv")
+	require.NoError(t, os.WriteFile(path, gzipped(t, text.Bytes()), 0o644))
+	text.Reset()
+
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	code, out, stderr := runArgs("-input", path, "-skip-bad", "-workers", "2")
+	runtime.ReadMemStats(&after)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, out, "4 lines: the header, 2 purchases, 0 refunds, 0 blank, 1 skipped as malformed")
+	assert.Contains(t, stderr, "line 3: longer than 65536 bytes")
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(32<<20), "bytes allocated reading 64 MiB")
+
+	code, _, stderr = runArgs("-input", path)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "line 3: longer than 65536 bytes")
 }

@@ -90,7 +90,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.Int64Var(&in.window.Customers, "customers", 0, "distinct customers who bought in the window")
 	fs.TextVar(&in.window.Period, "window", clv.Year, "length of the window: week, month, quarter or year")
 	fs.TextVar(&in.length, "lifespan", decimal.Zero, "average lifespan, in periods of -period")
-	fs.TextVar(&in.churn, "churn", decimal.Zero, "churn rate per -period, such as 0.05 (instead of -lifespan)")
+	fs.TextVar(&in.churn, "churn", decimal.Zero, "churn rate per -period, above 0, such as 0.05 (instead of -lifespan); a churn of 0 would keep customers for ever")
 	fs.TextVar(&in.period, "period", clv.Year, "period of -lifespan or -churn")
 	fs.TextVar(&in.margin, "margin", decimal.NewFromInt(1), "gross margin, from 0 to 1")
 	fs.TextVar(&in.discount, "discount", decimal.Zero, "discount rate per -discount-period")
@@ -100,7 +100,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.TextVar(&in.retentionPeriod, "retention-period", clv.Month, "period of -retention-cost")
 	fs.IntVar(&in.scale, "scale", 2, "decimal places of the results, from 0 to 30")
 	fs.BoolVar(&in.json, "json", false, "print the result as JSON")
-	fs.StringVar(&in.input, "input", "", "a CSV purchase log to summarise, or - for standard input")
+	fs.StringVar(&in.input, "input", "", "a CSV purchase log to summarise, its fields separated by commas, gzipped or not, or - for standard input")
 	fs.StringVar(&in.columns.Customer, "customer-column", logcsv.DefaultColumns.Customer, "header of the log's customer id column")
 	fs.StringVar(&in.columns.Time, "time-column", logcsv.DefaultColumns.Time, "header of the log's date column: RFC 3339, YYYY-MM-DD or YYYYMMDD")
 	fs.StringVar(&in.columns.Amount, "amount-column", logcsv.DefaultColumns.Amount, "header of the log's amount column; negative amounts are refunds")
@@ -135,6 +135,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if !given["window"] {
 			in.window.Period = clv.Month
 		}
+	case own && given["churn"] && in.churn.IsZero():
+		err = fmt.Errorf("-churn %s: a churn rate of 0 loses no customer, so the lifespan, and the lifetime value, would be unbounded: give a churn rate above 0, or a -lifespan", in.churn)
 	case own:
 		err = requireOwn(given)
 	default:

@@ -102,6 +102,11 @@ func TestBadInput(t *testing.T) {
 			"clv: window: purchases = 1 < customers = 2: inconsistent"},
 		{[]string{"-revenue", "10", "-purchases", "1", "-customers", "1", "-churn", "0.1", "-lifespan", "3"},
 			"clv: lifespan: length and churn rate both set: inconsistent"},
+		// a churn of 0 loses no customer: a lifespan without end
+		{[]string{"-churn", "0"}, "clv: -churn 0: a churn rate of 0 loses no customer, so the lifespan, and the lifetime value, would be unbounded: give a churn rate above 0, or a -lifespan (see clv -h)"},
+		{[]string{"-revenue", "10", "-purchases", "1", "-customers", "1", "-churn", "0", "-period", "month"},
+			"clv: -churn 0: a churn rate of 0 loses no customer, so the lifespan"},
+		{[]string{"-revenue", "10", "-purchases", "1", "-customers", "1", "-churn", "0.000", "-lifespan", "3"}, "clv: -churn 0: a churn rate of 0"},
 	} {
 		code, out, errOut := runArgs(tc.args...)
 		assert.Equal(t, 2, code, tc.args)

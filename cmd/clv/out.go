@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/clvkit/clv/btyd"
+	"github.com/clvkit/clv/internal/fixed"
 	"github.com/shopspring/decimal"
 )
 
@@ -37,9 +38,9 @@ func writeCustomers(path string, r *customerResult, holdout bool, scale int32) e
 					ci = &r.intervals.Customers[i]
 				}
 				if r.discrete != nil {
-					b = appendDiscrete(b, &r.discrete.Customers[i], holdout)
+					b = appendDiscrete(b, &r.discrete.Customers[i], holdout, scale)
 				} else {
-					b = appendFigures(b, &r.base.Customers[i], holdout)
+					b = appendFigures(b, &r.base.Customers[i], holdout, scale)
 				}
 				b = appendValue(b, &r.valuation.Customers[i], ci, scale)
 				ends[i] = len(b)
@@ -85,8 +86,8 @@ func writeCustomers(path string, r *customerResult, holdout bool, scale int32) e
 }
 
 // appendFigures appends the start of a customer's line of the -out file,
-// their figures: times to 4 places, money as decimals.
-func appendFigures(line []byte, c *btyd.Customer, holdout bool) []byte {
+// their figures: times to 4 places, money as decimals rounded to scale.
+func appendFigures(line []byte, c *btyd.Customer, holdout bool, scale int32) []byte {
 	line = appendCSVField(line, c.ID)
 	line = append(line, ',')
 	line = strconv.AppendInt(line, c.X, 10)
@@ -94,9 +95,9 @@ func appendFigures(line []byte, c *btyd.Customer, holdout bool) []byte {
 	line = strconv.AppendFloat(line, c.Tx, 'f', 4, 64)
 	line = append(line, ',')
 	line = strconv.AppendFloat(line, c.T, 'f', 4, 64)
-	line = appendSpend(line, c.Spend, holdout, c.HoldoutX)
+	line = appendSpend(line, c.Spend, holdout, c.HoldoutX, scale)
 	if holdout {
-		line = appendDecimal(line, c.HoldoutSpend, -1)
+		line = appendDecimal(line, c.HoldoutSpend, scale)
 		line = append(line, ',')
 	}
 	return line
@@ -104,20 +105,25 @@ func appendFigures(line []byte, c *btyd.Customer, holdout bool) []byte {
 
 // appendDiscrete appends the start of a BG/BB customer's line of the -out
 // file, their figures at opportunities.
-func appendDiscrete(line []byte, c *btyd.DiscreteCustomer, holdout bool) []byte {
+func appendDiscrete(line []byte, c *btyd.DiscreteCustomer, holdout bool, scale int32) []byte {
 	line = appendCSVField(line, c.ID)
 	for _, v := range []int64{c.X, c.Tx, c.N} {
 		line = append(line, ',')
 		line = strconv.AppendInt(line, v, 10)
 	}
-	return appendSpend(line, c.Spend, holdout, c.HoldoutX)
+	return appendSpend(line, c.Spend, holdout, c.HoldoutX, scale)
 }
 
 // appendSpend appends, after the history's figures, a customer's spend
-// and, with a holdout, their holdout purchases, each followed by a comma.
-func appendSpend(line []byte, spend decimal.Decimal, holdout bool, holdoutX int64) []byte {
+// rounded to scale and, with a holdout, their holdout purchases, each
+// followed by a comma. The spend is the library's mean, carried to
+// clv.DefaultScale places and rounded again here: it differs from the
+// exact mean rounded once only where that mean lies less than 0.5 × 10^−10
+// below a half of scale's last place (which a mean of cents, rounded to
+// cents, over fewer than ten million purchases never does).
+func appendSpend(line []byte, spend decimal.Decimal, holdout bool, holdoutX int64, scale int32) []byte {
 	line = append(line, ',')
-	line = appendDecimal(line, spend, -1)
+	line = appendDecimal(line, spend, scale)
 	line = append(line, ',')
 	if holdout {
 		line = strconv.AppendInt(line, holdoutX, 10)
@@ -152,23 +158,40 @@ func appendValue(line []byte, cv *btyd.CustomerValue, ci *btyd.CustomerInterval,
 	return append(line, '\n')
 }
 
-// appendDecimal appends d as d.StringFixed(places) does, or as d.String()
-// for places −1, without the big integers decimal's formatting makes: a
-// million customers' figures format in a fraction of the time.
+// appendDecimal appends d as d.StringFixed(places) does — rounded half
+// away from zero to places, exactly, and padded with zeros to them — or
+// as d.String() for places −1, without the big integers decimal's
+// formatting makes: a million customers' figures format in a fraction of
+// the time.
 func appendDecimal(b []byte, d decimal.Decimal, places int32) []byte {
 	exp := d.Exponent()
-	if places >= 0 && exp != -places || exp > 0 || exp < -18 || d.NumDigits() > 18 {
+	if exp > 0 || exp < -18 || d.NumDigits() > 18 {
 		if places < 0 {
 			return append(b, d.String()...)
 		}
 		return append(b, d.StringFixed(places)...)
 	}
 	v := d.CoefficientInt64()
-	if places < 0 { // trailing zeros go, as String drops them
+	pad := 0 // zeros after the digits
+	switch {
+	case places < 0: // trailing zeros go, as String drops them
 		for exp < 0 && v%10 == 0 {
 			v /= 10
 			exp++
 		}
+	case -exp > places: // the digits beyond places round the rest
+		p := fixed.Pow10[-exp-places]
+		q, r := v/p, v%p
+		if fixed.Abs(r) >= uint64(p)-fixed.Abs(r) { // 2|r| ≥ p: half or more, away from zero
+			if v < 0 {
+				q--
+			} else {
+				q++
+			}
+		}
+		v, exp = q, -places
+	default:
+		pad = int(places + exp)
 	}
 	if v < 0 {
 		b = append(b, '-')
@@ -177,19 +200,27 @@ func appendDecimal(b []byte, d decimal.Decimal, places int32) []byte {
 	var digits [20]byte
 	s := strconv.AppendInt(digits[:0], v, 10)
 	k := int(-exp)
-	if k == 0 {
-		return append(b, s...)
-	}
-	if len(s) <= k {
+	switch {
+	case k == 0:
+		b = append(b, s...)
+		if pad > 0 {
+			b = append(b, '.')
+		}
+	case len(s) <= k:
 		b = append(b, '0', '.')
 		for range k - len(s) {
 			b = append(b, '0')
 		}
-		return append(b, s...)
+		b = append(b, s...)
+	default:
+		b = append(b, s[:len(s)-k]...)
+		b = append(b, '.')
+		b = append(b, s[len(s)-k:]...)
 	}
-	b = append(b, s[:len(s)-k]...)
-	b = append(b, '.')
-	return append(b, s[len(s)-k:]...)
+	for range pad {
+		b = append(b, '0')
+	}
+	return b
 }
 
 // appendCSVField appends s as a CSV field, quoted if it must be.

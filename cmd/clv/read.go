@@ -8,9 +8,13 @@ package main
 // their rows to a summary of its own — an Accumulator, or for clv
 // customers a btyd.Summarizer; only a line's place in its chunk crosses
 // from one core to another, never a parsed row. The shards' summaries
-// hold disjoint customers, so merging them is cheap and exact; every line is counted once, by the splitter or the shard that
-// took it; every figure, every count and the first error are those of
-// reading the log line by line.
+// hold disjoint customers, so merging them is cheap and exact; every
+// line is counted once, by the splitter or the shard that took it; every
+// figure, every count and the first error are those of reading the log
+// line by line. A shard's rows come in no set order, so each goes to a
+// Summarizer with its line, which orders its customers as the log does:
+// every sum over them, in floating point, is then the same to the bit
+// whatever the number of workers.
 //
 // Only the limits a summary enforces on the whole log — its span of
 // windows and its number of segments — depend on which lines came before;
@@ -58,21 +62,33 @@ type logReading struct {
 }
 
 // A summary is what a shard adds its rows to: an Accumulator of the
-// business's windows, or a Summarizer of each customer's history.
+// business's windows, or a Summarizer of each customer's history. Rows
+// come with their lines, which a Summarizer orders its customers by, so
+// that its customers come in the order of the log however it was split.
 type summary interface {
-	AddRows(rows []clv.Row) (int, error)
-	Add(p clv.Purchase) error
+	addRows(rows []clv.Row, lines []int64) (int, error)
+	add(p clv.Purchase, line int64) error
 	// merge merges in another summary of the same kind.
 	merge(other summary) error
 }
 
 type accumulator struct{ *clv.Accumulator }
 
+// An Accumulator's figures are sums and counts by window, which come out
+// the same in any order.
+func (a accumulator) addRows(rows []clv.Row, _ []int64) (int, error) { return a.AddRows(rows) }
+func (a accumulator) add(p clv.Purchase, _ int64) error              { return a.Add(p) }
+
 func (a accumulator) merge(other summary) error {
 	return a.Merge(other.(accumulator).Accumulator)
 }
 
 type summarizer struct{ *btyd.Summarizer }
+
+func (s summarizer) addRows(rows []clv.Row, lines []int64) (int, error) {
+	return s.AddRowsAt(rows, lines)
+}
+func (s summarizer) add(p clv.Purchase, line int64) error { return s.AddAt(p, line) }
 
 func (s summarizer) merge(other summary) error {
 	return s.Merge(other.(summarizer).Summarizer)
@@ -542,7 +558,7 @@ func (s *shard) line(n int64, line []byte) error {
 			return nil
 		}
 		p := clv.Purchase{Customer: string(r.Customer), Time: r.Time, Amount: *big, Segment: string(r.Segment)}
-		if err := s.sum.Add(p); err != nil {
+		if err := s.sum.add(p, n); err != nil {
 			s.refuseRow(n, err)
 		} else if big.Sign() < 0 {
 			s.stats.Refunds++
@@ -561,7 +577,7 @@ func (s *shard) flush() {
 	rows, lines := s.rows, s.lines
 	s.rows, s.lines = s.rows[:0], s.lines[:0]
 	for len(rows) > 0 {
-		n, err := s.sum.AddRows(rows)
+		n, err := s.sum.addRows(rows, lines)
 		s.count(rows[:n])
 		if err == nil || !s.refuseRow(lines[n], err) {
 			return

@@ -26,7 +26,9 @@ type Layout struct {
 }
 
 // ParseHeader finds the columns in the header line. The segment column
-// may be missing when cols names the default.
+// may be missing when cols names the default. A header without a comma
+// that seems delimited by semicolons, tabs, vertical bars or spaces is
+// refused with an error that names the delimiter it seems to have.
 func ParseHeader(line []byte, cols Columns) (Layout, error) {
 	line = bytes.TrimSuffix(line, []byte("\r"))
 	line = bytes.TrimPrefix(line, []byte("\ufeff")) // a byte order mark
@@ -34,6 +36,11 @@ func ParseHeader(line []byte, cols Columns) (Layout, error) {
 		return Layout{}, errors.New("the log is empty: it needs a header line")
 	}
 	names, err := SplitLine(line, nil, make([]byte, 0, len(line)))
+	if err != nil && bytes.IndexByte(line, ',') < 0 {
+		if d := delimiter(line); d != "" { // "customer_id";"date";…
+			return Layout{}, delimiterError(line, d)
+		}
+	}
 	if err != nil {
 		return Layout{}, fmt.Errorf("header: %w", err)
 	}
@@ -57,6 +64,11 @@ func ParseHeader(line []byte, cols Columns) (Layout, error) {
 	} {
 		i, ok := index[c.name]
 		switch {
+		case !ok && c.required && len(names) == 1:
+			if d := delimiter(line); d != "" {
+				return l, delimiterError(line, d)
+			}
+			fallthrough
 		case !ok && c.required:
 			return l, fmt.Errorf("the header has no column %s (name it with -%s)", Quote([]byte(c.name)), c.flag)
 		case !ok:
@@ -65,6 +77,32 @@ func ParseHeader(line []byte, cols Columns) (Layout, error) {
 		*c.index = i
 	}
 	return l, nil
+}
+
+// delimiter names the delimiter of a header of one field, if it seems to
+// have another: the most frequent of semicolons, tabs and vertical bars,
+// or else spaces between names; "" if none. A log is read with commas
+// only, so that a line splits the same in the command and on Beam and an
+// amount's decimal comma is never a field's end: one with another
+// delimiter is refused, saying which it seems to have.
+func delimiter(header []byte) string {
+	best, name := 0, ""
+	for _, d := range []struct {
+		c    byte
+		name string
+	}{{';', "semicolons"}, {'\t', "tabs"}, {'|', "vertical bars"}} {
+		if n := bytes.Count(header, []byte{d.c}); n > best {
+			best, name = n, d.name
+		}
+	}
+	if best == 0 && bytes.ContainsRune(TrimSpace(header), ' ') {
+		return "spaces"
+	}
+	return name
+}
+
+func delimiterError(header []byte, d string) error {
+	return fmt.Errorf("header %s: fields delimited by %s, where a log's are delimited by commas: save it as comma-separated values, amounts with a decimal point", Quote(header), d)
 }
 
 // Row returns the purchase on a line split into fields, as a Row, with

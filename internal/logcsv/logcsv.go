@@ -397,14 +397,17 @@ func ParseAmount(s []byte) (Amount, error) {
 		for _, c := range coef {
 			units = units*10 + int64(c-'0')
 		}
-		for ; places < 0 && units <= 1e17; places++ {
-			units *= 10
+		// Scaled to whole units while they fit; if they do not, the
+		// digits and places as they were, for the decimal.
+		scaled, p := units, places
+		for ; p < 0 && scaled <= 1e17; p++ {
+			scaled *= 10
 		}
-		if places >= 0 {
+		if p >= 0 {
 			if neg {
-				units = -units
+				scaled = -scaled
 			}
-			return Amount{Units: units, Places: int32(places)}, nil
+			return Amount{Units: scaled, Places: int32(p)}, nil
 		}
 	}
 	n, _ := new(big.Int).SetString(string(coef), 10) // digits only
