@@ -49,6 +49,13 @@ func calendarWindow(t time.Time, p Period) (window, year int64) {
 	return year - 1970, year
 }
 
+// dayWindow returns the number of the window of p that holds a day
+// counted from 1970-01-01.
+func dayWindow(day int64, p Period) int64 {
+	n, _ := calendarWindow(time.Unix(day*24*60*60, 0), p)
+	return n
+}
+
 // firstUnix and endUnix are the first instant of year 1 and of year 10000,
 // in seconds since 1970-01-01 UTC: an Accumulator's times lie between.
 var (

@@ -7,9 +7,10 @@ package clv
 // windows — so its size grows with customers, windows and segments, never
 // with rows; every integer is a varint.
 //
-//	magic "CLVA", version 1
+//	magic "CLVA", version 2
 //	period, places, rows
-//	if rows > 0: lo (signed), hi − lo
+//	if rows > 0: lo (signed), hi − lo,
+//	       first day (signed, from 1970-01-01), last day − first day
 //	segments: count, then each name: length, bytes
 //	cells: count, then each: segment, window − lo, purchases, refunds,
 //	       revenue units (signed), spill (0, or 1 and the decimal as text)
@@ -36,7 +37,7 @@ import (
 
 const (
 	encodingMagic   = "CLVA"
-	encodingVersion = 1
+	encodingVersion = 2 // 2 added the first and last days
 )
 
 // MarshalBinary returns the Accumulator in the binary form
@@ -63,6 +64,8 @@ func (a *Accumulator) AppendBinary(b []byte) ([]byte, error) {
 	if a.rows > 0 {
 		b = binary.AppendVarint(b, int64(a.lo))
 		b = binary.AppendUvarint(b, uint64(a.hi-a.lo))
+		b = binary.AppendVarint(b, a.firstDay)
+		b = binary.AppendUvarint(b, uint64(a.lastDay-a.firstDay))
 		b = binary.AppendUvarint(b, uint64(len(a.segments)))
 		for _, name := range a.segments {
 			b = appendBytes(b, name)
@@ -185,6 +188,15 @@ func (d *decoder) contents(a *Accumulator) {
 	a.hi = a.lo + int32(d.UpTo("span", MaxWindows-1))
 	a.origin = a.lo
 	span := int(a.hi-a.lo) + 1
+	// The first and last days fall in the first and last windows, as the
+	// rows' days do.
+	a.firstDay = d.Varint("first day")
+	a.lastDay = a.firstDay + int64(d.UpTo("days", uint64(endUnix-firstUnix)/(24*60*60)))
+	if d.Err == nil && (a.firstDay < firstUnix/(24*60*60) || a.lastDay >= endUnix/(24*60*60) ||
+		dayWindow(a.firstDay, a.period) != int64(a.lo) || dayWindow(a.lastDay, a.period) != int64(a.hi)) {
+		d.Fail("days", "outside the first and last windows")
+		return
+	}
 
 	n := d.Count("segments", 1, MaxSegments)
 	for range n {

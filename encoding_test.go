@@ -121,20 +121,25 @@ func TestEncodingRefusesDamage(t *testing.T) {
 	// no log could make.
 	withCRC := func(b []byte) []byte { return binary.LittleEndian.AppendUint32(b, crc32.ChecksumIEEE(b)) }
 	body := good[:len(good)-4]
-	v2 := slices.Clone(body)
-	v2[4] = 2
-	err := target.UnmarshalBinary(withCRC(v2))
+	v1 := slices.Clone(body)
+	v1[4] = 1
+	err := target.UnmarshalBinary(withCRC(v1))
 	require.ErrorIs(t, err, clv.ErrMalformed)
-	assert.Equal(t, "clv: decode accumulator: version at byte 5: malformed encoding: 2, not 1", err.Error())
-	for _, crafted := range [][]byte{
-		[]byte("CLVA\x01\x09\x00\x00"),                                                                              // period 9
-		[]byte("CLVA\x01\x02\x00\x05\x00\x00\x00\x00"),                                                              // rows but no cells
-		[]byte("CLVA\x01\x02\x00\x01\x00\x00\x01\x00\x01\x00\x00\x00\x00\x00\x00\x00"),                              // a cell of no rows
-		[]byte("CLVA\x01\x02\x00\x01\x00\x00\x02\x01a\x01a\x00"),                                                    // a segment twice
-		[]byte("CLVA\x01\x02\x00\x01\x00\x00\x01\x00\x01\x00\x00\x01\x00\x02\x00\x00\x01\x01x\x00\x01\x00\x00\x01"), // a customer in a window without a purchase
+	assert.Equal(t, "clv: decode accumulator: version at byte 5: malformed encoding: 1, not 2", err.Error())
+	// After "CLVA", version 2: period, places, rows, and with rows lo, span,
+	// first day and days.
+	for _, crafted := range []struct{ data, what string }{
+		{"CLVA\x02\x09\x00\x00", "period"},                                                                                                               // period 9
+		{"CLVA\x02\x02\x00\x05\x00\x00\x00\x00\x00\x00", "rows"},                                                                                         // rows but no cells
+		{"CLVA\x02\x02\x00\x01\x00\x00\x00\x00\x01\x00\x01\x00\x00\x00\x00\x00\x00\x00", "cell"},                                                         // a cell of no rows
+		{"CLVA\x02\x02\x00\x01\x00\x00\x00\x00\x02\x01a\x01a\x00", "segment"},                                                                            // a segment twice
+		{"CLVA\x02\x02\x00\x02\x00\x01\x00\x28\x02\x00\x01b\x02\x00\x00\x01\x00\x02\x00\x01\x01\x01\x00\x02\x00\x01\x01x\x00\x01\x00\x00\x02", "window"}, // a customer of "" in a window without a purchase of theirs
+		{"CLVA\x02\x02\x00\x01\x00\x00\x50\x00\x01\x00\x01\x00\x00\x01\x00\x01\x00\x00\x00", "days"},                                                     // a first day (40) after the only window (January 1970)
+		{"CLVA\x02\x02\x00\x01\x00\x00\x00\x28\x01\x00\x01\x00\x00\x01\x00\x01\x00\x00\x00", "days"},                                                     // a last day (40) after it
 	} {
-		err := target.UnmarshalBinary(withCRC(crafted))
-		require.ErrorIs(t, err, clv.ErrMalformed, "%q", crafted)
+		err := target.UnmarshalBinary(withCRC([]byte(crafted.data)))
+		require.ErrorIs(t, err, clv.ErrMalformed, "%q", crafted.data)
+		assert.Contains(t, err.Error(), crafted.what, "%q", crafted.data)
 		assertSummary(t, before, target.Summary())
 	}
 }

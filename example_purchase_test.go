@@ -27,7 +27,7 @@ func shopLog() []clv.Purchase {
 		{Customer: "ann", Time: day("2025-03-05"), Amount: d("45.00"), Segment: "web"},
 		{Customer: "ben", Time: day("2025-03-07"), Amount: d("70.00"), Segment: "store"}, // ben moves to the store
 		{Customer: "cat", Time: day("2025-03-12"), Amount: d("85.00"), Segment: "store"},
-		{Customer: "eve", Time: day("2025-03-28"), Amount: d("20.00"), Segment: "web"},
+		{Customer: "eve", Time: day("2025-03-31"), Amount: d("20.00"), Segment: "web"}, // the log runs to the end of March
 	}
 }
 

@@ -72,6 +72,7 @@ func ExampleSegmentSummary_Segment_readme() {
 		{"cat", "store", day("2025-02-11"), decimal.RequireFromString("80.00")},
 		{"eve", "web", day("2025-02-21"), decimal.RequireFromString("30.00")},
 		{"ann", "web", day("2025-03-05"), decimal.RequireFromString("45.00")}, // the store sells nothing in March
+		{"fay", "web", day("2025-03-31"), decimal.RequireFromString("45.00")}, // and the log runs to its end
 	}
 	margin := decimal.RequireFromString("0.4")
 	run := func() error {

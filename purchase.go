@@ -79,6 +79,10 @@ type Accumulator struct {
 	places int32 // every scaled integer counts units of 10^−places
 	rows   int64
 	lo, hi int32 // the windows spanned by the rows added so far
+	// firstDay and lastDay are the days of the earliest and latest rows, counted
+	// from 1970-01-01 UTC: the log's span, which says whether its first
+	// and last windows are whole.
+	firstDay, lastDay int64
 
 	segments     []string
 	segmentIndex map[string]int32
@@ -251,6 +255,7 @@ func (a *Accumulator) add(e *entry, h uint32) error {
 // segment are.
 type checkedRow struct {
 	window int32
+	day    int64 // since 1970-01-01 UTC
 	refund bool
 	// The customer's index, or −1 for a new one, who goes in slot; a
 	// refund touches no customer.
@@ -283,6 +288,7 @@ func (a *Accumulator) check(e *entry, h uint32, r *checkedRow) error {
 	if r.window, err = a.windowOf(fn, e.time); err != nil {
 		return err
 	}
+	r.day = floorDiv(e.time.Unix(), 24*60*60)
 	if !e.fast {
 		if e.places < 0 || e.places > MaxScale {
 			return &argError{fn: fn, arg: "places", val: fmt.Sprint(e.places), err: fmt.Errorf("%w: must be from 0 to %d", ErrOutOfRange, MaxScale)}
@@ -352,8 +358,10 @@ func (a *Accumulator) apply(e *entry, h uint32, r *checkedRow) {
 	}
 	if a.rows == 0 {
 		a.lo, a.hi, a.origin = r.window, r.window, r.window
+		a.firstDay, a.lastDay = r.day, r.day
 	}
 	a.lo, a.hi = min(a.lo, r.window), max(a.hi, r.window)
+	a.firstDay, a.lastDay = min(a.firstDay, r.day), max(a.lastDay, r.day)
 	a.rows++
 
 	cell := a.cell(r.segment, r.window)
@@ -470,8 +478,10 @@ func (a *Accumulator) Merge(b *Accumulator) error {
 	}
 	if a.rows == 0 {
 		a.lo, a.hi, a.origin = b.lo, b.hi, b.lo
+		a.firstDay, a.lastDay = b.firstDay, b.lastDay
 	}
 	a.lo, a.hi = min(a.lo, b.lo), max(a.hi, b.hi)
+	a.firstDay, a.lastDay = min(a.firstDay, b.firstDay), max(a.lastDay, b.lastDay)
 	a.rows += b.rows
 	for i := range b.cells {
 		from := &b.cells[i]
@@ -523,13 +533,16 @@ func (a *Accumulator) mergeCustomer(b *Accumulator, from *customerState, id stri
 }
 
 // Summary returns the figures of every window, for all customers and for
-// each segment. An Accumulator with nothing added gives a Summary with no
-// windows.
+// each segment, and the log's span, its first and last rows' days; a
+// window the span does not cover whole is marked
+// [WindowSummary.Partial]. An Accumulator with nothing added gives a
+// Summary with no windows.
 func (a *Accumulator) Summary() Summary {
 	s := Summary{Period: a.period}
 	if a.rows == 0 {
 		return s
 	}
+	s.First, s.Last = dayTime(a.firstDay), dayTime(a.lastDay)
 	s.Revenue = decimal.Zero
 	g := a.newWindowGrid()
 	a.countCustomers(g)
@@ -549,5 +562,10 @@ func (a *Accumulator) Summary() Summary {
 	for _, i := range order {
 		s.Segments = append(s.Segments, SegmentSummary{Name: a.segments[i], Windows: g.windows(i)})
 	}
+	s.markPartial()
 	return s
 }
+
+// dayTime returns the first instant of a day counted from 1970-01-01, in
+// UTC.
+func dayTime(day int64) time.Time { return time.Unix(day*24*60*60, 0).UTC() }

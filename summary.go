@@ -22,6 +22,11 @@ import (
 type Summary struct {
 	// Period is the length of the windows.
 	Period Period `json:"period"`
+	// First and Last are the days of the log's earliest and latest rows,
+	// purchases or refunds, as their first instants in UTC: the span the
+	// log covers. Both are zero without rows.
+	First time.Time `json:"first"`
+	Last  time.Time `json:"last"`
 	// Revenue is the sum of every amount, refunds included.
 	Revenue decimal.Decimal `json:"revenue"`
 	// Purchases and Refunds count the rows of each kind.
@@ -48,7 +53,10 @@ type SegmentSummary struct {
 // window with customers, and a lifespan at its churn per window averaged
 // over all its windows ([AverageChurnRate]). A segment that sold nothing
 // in the log's last windows is priced from the last window it sold in,
-// not from an empty one.
+// not from an empty one. A partial last window ([WindowSummary.Partial])
+// is left out of both, where there are windows before it: a log that ends
+// on the 3rd of a month would price that month's three days and count as
+// lost every customer who had not yet come back.
 //
 // It returns an error wrapping [ErrNonPositive], naming the segment, if
 // no window had customers (a segment of refunds only), no window had
@@ -56,8 +64,12 @@ type SegmentSummary struct {
 // was lost, so that the churn is 0.
 func (s SegmentSummary) Segment() (Segment, error) {
 	fn := fmt.Sprintf("segment %.20q", s.Name)
+	windows := s.Windows
+	if n := len(windows); n > 1 && windows[n-1].Partial {
+		windows = windows[:n-1]
+	}
 	last := -1
-	for i, w := range s.Windows {
+	for i, w := range windows {
 		if w.Customers > 0 {
 			last = i
 		}
@@ -65,14 +77,14 @@ func (s SegmentSummary) Segment() (Segment, error) {
 	if last < 0 {
 		return Segment{}, &argError{fn: fn, arg: "customers", val: "0", note: "in every window", err: ErrNonPositive}
 	}
-	churn, err := AverageChurnRate(s.Windows)
+	churn, err := AverageChurnRate(windows)
 	if err != nil {
 		return Segment{}, &argError{fn: fn, arg: "churn", note: "cannot be measured", err: err}
 	}
 	if churn.IsZero() {
 		return Segment{}, &argError{fn: fn, arg: "churn rate", val: "0", note: "(no customer was lost)", err: ErrNonPositive}
 	}
-	w := s.Windows[last]
+	w := windows[last]
 	return Segment{Name: s.Name, Window: w.Window(), Lifespan: Lifespan{ChurnRate: churn, Period: w.Period}}, nil
 }
 
@@ -113,6 +125,28 @@ type WindowSummary struct {
 	// PreviousCustomers is the previous window's Customers; 0 in the first
 	// window.
 	PreviousCustomers int64 `json:"previous_customers"`
+	// Partial says that the log does not cover the whole window: it is
+	// the first window and the log starts after its first day, or the
+	// last and the log ends before its last day ([Summary.First],
+	// [Summary.Last]). Its counts fall short of a whole window's, and a
+	// partial last window's churn is overstated: customers have not had
+	// the whole window to buy again.
+	Partial bool `json:"partial"`
+}
+
+// markPartial marks the first and last windows of s, of all customers and
+// of each segment, partial where s's span does not cover them whole.
+func (s *Summary) markPartial() {
+	mark := func(ws []WindowSummary) {
+		if n := len(ws); n > 0 {
+			ws[0].Partial = s.First.After(ws[0].Start)
+			ws[n-1].Partial = ws[n-1].Partial || s.Last.AddDate(0, 0, 1).Before(ws[n-1].End)
+		}
+	}
+	mark(s.Windows)
+	for _, seg := range s.Segments {
+		mark(seg.Windows)
+	}
 }
 
 // Window returns the window's revenue, purchases, customers and period, as
@@ -402,6 +436,10 @@ func AddSummaries(parts ...Summary) (Summary, error) {
 			k, _ := slices.BinarySearchFunc(all.Segments, seg.Name, func(t SegmentSummary, name string) int { return strings.Compare(t.Name, name) })
 			ok = ok && addWindows(all.Segments[k].Windows, seg.Windows, at)
 		}
+		if all.First.IsZero() || s.First.Before(all.First) {
+			all.First = s.First
+		}
+		all.Last = later(all.Last, s.Last)
 		var o1, o2, o3 bool
 		all.Purchases, o1 = fixed.Add(all.Purchases, s.Purchases)
 		all.Refunds, o2 = fixed.Add(all.Refunds, s.Refunds)
@@ -412,7 +450,16 @@ func AddSummaries(parts ...Summary) (Summary, error) {
 	if !ok {
 		return Summary{}, &argError{fn: fn, arg: "counts", err: fmt.Errorf("%w: the sums overflow int64", ErrOutOfRange)}
 	}
+	all.markPartial()
 	return all, nil
+}
+
+// later returns the later of two times.
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // addWindows adds the windows of a part to those of the whole, starting

@@ -134,7 +134,16 @@ func refSummary(p clv.Period, log []clv.Purchase) clv.Summary {
 	starts := map[int]time.Time{}
 	segments := map[string]bool{}
 	lo, hi := math.MaxInt, math.MinInt
+	var firstDay, lastDay time.Time
 	for _, x := range log {
+		u := x.Time.UTC()
+		day := time.Date(u.Year(), u.Month(), u.Day(), 0, 0, 0, 0, time.UTC)
+		if firstDay.IsZero() || day.Before(firstDay) {
+			firstDay = day
+		}
+		if day.After(lastDay) {
+			lastDay = day
+		}
 		w, start := refWindow(x.Time, p)
 		starts[w] = start
 		lo, hi = min(lo, w), max(hi, w)
@@ -193,8 +202,15 @@ func refSummary(p clv.Period, log []clv.Purchase) clv.Summary {
 			}
 			ws = append(ws, s)
 		}
+		// The log leaves a window partial where the day before its first
+		// row, or after its last, is in the same window.
+		before, _ := refWindow(firstDay.AddDate(0, 0, -1), p)
+		after, _ := refWindow(lastDay.AddDate(0, 0, 1), p)
+		ws[0].Partial = before == lo
+		ws[len(ws)-1].Partial = ws[len(ws)-1].Partial || after == hi
 		return ws
 	}
+	sum.First, sum.Last = firstDay, lastDay
 	sum.Windows = rows(all)
 	for _, s := range sum.Windows {
 		sum.Revenue = sum.Revenue.Add(s.Revenue)
@@ -212,6 +228,7 @@ func refSummary(p clv.Period, log []clv.Purchase) clv.Summary {
 func assertSummary(t *testing.T, want, got clv.Summary) {
 	t.Helper()
 	assert.Equal(t, want.Period, got.Period)
+	assert.True(t, want.First.Equal(got.First) && want.Last.Equal(got.Last), "span %s to %s, want %s to %s", got.First, got.Last, want.First, want.Last)
 	assertDecimal(t, want.Revenue.String(), got.Revenue, "revenue")
 	assert.Equal(t, []int64{want.Purchases, want.Refunds, want.Customers}, []int64{got.Purchases, got.Refunds, got.Customers}, "purchases, refunds, customers")
 	windows := func(name string, want, got []clv.WindowSummary) {
@@ -333,8 +350,8 @@ func TestSegmentSummarySegment(t *testing.T) {
 		buy("b", "2024-02-06T00:00:00Z", "50", "store"),
 		buy("a", "2024-03-05T00:00:00Z", "10", "web"),
 		buy("d", "2024-03-05T00:00:00Z", "12", "web"),
-		buy("b", "2024-03-09T00:00:00Z", "-50", "store"), // a refund: no sale in March
-		buy("e", "2024-03-10T00:00:00Z", "-5", "returns"),
+		buy("b", "2024-03-09T00:00:00Z", "-50", "store"),  // a refund: no sale in March
+		buy("e", "2024-03-31T00:00:00Z", "-5", "returns"), // the log covers March
 	})))
 	s := acc.Summary()
 	require.Len(t, s.Segments, 3)
@@ -449,4 +466,58 @@ func TestAddSummaries(t *testing.T) {
 	require.ErrorIs(t, err, clv.ErrOutOfRange)
 	_, err = clv.AddSummaries(clv.Summary{Period: clv.Period(7)})
 	require.ErrorIs(t, err, clv.ErrUnknownPeriod)
+}
+
+// A log that ends within a window, or starts after a window's first day,
+// leaves that window partial; a segment is priced, and its churn taken,
+// without a partial last window, whose customers have not had the whole
+// window to come back.
+func TestPartialWindows(t *testing.T) {
+	log := []clv.Purchase{
+		buy("a", "2025-10-15T00:00:00Z", "10", "web"),
+		buy("b", "2025-10-20T00:00:00Z", "20", "web"),
+		buy("c", "2025-10-21T00:00:00Z", "30", "web"),
+		buy("a", "2025-11-02T00:00:00Z", "10", "web"),
+		buy("b", "2025-11-30T23:59:59Z", "20", "web"),
+		buy("a", "2025-12-03T10:00:00Z", "40", "web"), // the log ends on December 3rd
+	}
+	acc, _ := clv.NewAccumulator(clv.Month)
+	require.NoError(t, acc.AddAll(slices.Values(log)))
+	s := acc.Summary()
+	assert.Equal(t, time.Date(2025, 10, 15, 0, 0, 0, 0, time.UTC), s.First)
+	assert.Equal(t, time.Date(2025, 12, 3, 0, 0, 0, 0, time.UTC), s.Last)
+	require.Len(t, s.Windows, 3)
+	assert.Equal(t, []bool{true, false, true}, []bool{s.Windows[0].Partial, s.Windows[1].Partial, s.Windows[2].Partial})
+	assert.True(t, s.Segments[0].Windows[2].Partial)
+
+	// December's one customer of November's two would be a churn of 0.5;
+	// left out, the churn is November's, 1 of 3, and the price November's.
+	seg, err := s.Segments[0].Segment()
+	require.NoError(t, err)
+	assert.True(t, seg.Lifespan.ChurnRate.Equal(dec("0.3333333333")), "%v", seg.Lifespan.ChurnRate)
+	assert.True(t, seg.Window.Equal(clv.Window{Revenue: dec("30"), Purchases: 2, Customers: 2, Period: clv.Month}), "%+v", seg.Window)
+
+	// The log's last day is the window's last: whole. A week's window
+	// runs Monday to Sunday.
+	acc, _ = clv.NewAccumulator(clv.Week)
+	require.NoError(t, acc.AddAll(slices.Values([]clv.Purchase{buy("a", "2025-12-01T00:00:00Z", "1", ""), buy("b", "2025-12-14T12:00:00Z", "1", "")})))
+	s = acc.Summary()
+	require.Len(t, s.Windows, 2)
+	assert.False(t, s.Windows[0].Partial || s.Windows[1].Partial)
+
+	// Summaries of parts add up to the whole's span and marks.
+	a1, _ := clv.NewAccumulator(clv.Month)
+	a2, _ := clv.NewAccumulator(clv.Month)
+	require.NoError(t, a1.AddAll(slices.Values(log[:3])))
+	require.NoError(t, a2.AddAll(slices.Values(log[3:])))
+	sum, err := clv.AddSummaries(a2.Summary(), a1.Summary())
+	require.NoError(t, err)
+	acc, _ = clv.NewAccumulator(clv.Month)
+	require.NoError(t, acc.AddAll(slices.Values(log)))
+	whole := acc.Summary()
+	assert.Equal(t, whole.First, sum.First)
+	assert.Equal(t, whole.Last, sum.Last)
+	for i := range whole.Windows {
+		assert.Equal(t, whole.Windows[i].Partial, sum.Windows[i].Partial, "window %d", i)
+	}
 }

@@ -190,10 +190,28 @@ func windowLabel(start time.Time, p clv.Period) string {
 
 // logReport is what -json prints for a log.
 type logReport struct {
-	Lines   logStats           `json:"lines"`
-	Summary clv.Summary        `json:"summary"`
-	CLV     *clv.SegmentReport `json:"clv"`
-	Notes   []string           `json:"notes,omitempty"`
+	Lines    logStats           `json:"lines"`
+	Summary  clv.Summary        `json:"summary"`
+	CLV      *clv.SegmentReport `json:"clv"`
+	Notes    []string           `json:"notes,omitempty"`
+	Warnings []string           `json:"warnings"`
+}
+
+// partialWarnings says whether the log leaves the last window of s
+// partial, and what becomes of it.
+func partialWarnings(s clv.Summary) []string {
+	warnings := []string{}
+	n := len(s.Windows)
+	if n == 0 {
+		return warnings
+	}
+	// A partial first window is marked in the table, but its customers
+	// are still the ones the next window's churn is measured on.
+	if last := s.Windows[n-1]; last.Partial && n > 1 {
+		warnings = append(warnings, fmt.Sprintf("the last %s, %s, is partial: the log ends on %s; it is left out of churn and of the value per %[1]s, which come from the %[1]ss before it",
+			s.Period, windowLabel(last.Start, s.Period), s.Last.Format(time.DateOnly)))
+	}
+	return warnings
 }
 
 // priceLog prices each segment of a summary: its last window with
@@ -226,14 +244,22 @@ func priceLog(s clv.Summary, opts []clv.Option) (*clv.SegmentReport, []string) {
 }
 
 func printLog(w io.Writer, name string, stats logStats, s clv.Summary, report *clv.SegmentReport, notes []string, scale int32) {
-	fmt.Fprintf(w, "%s: %s.\n\n", name, stats.accounting())
+	fmt.Fprintf(w, "%s: %s.\n", name, stats.accounting())
+	if len(s.Windows) > 0 {
+		fmt.Fprintf(w, "The log runs from %s to %s (UTC).\n", s.First.Format(time.DateOnly), s.Last.Format(time.DateOnly))
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, "%-10s %-12s %14s %9s %7s %9s %6s %9s %6s %8s\n", s.Period, "segment", "revenue", "purchases", "refunds", "customers", "new", "returning", "lost", "churn")
 	line := func(name string, ws clv.WindowSummary) {
 		churn := "-"
 		if c, err := ws.ChurnRate(); err == nil {
 			churn = c.StringFixed(4)
 		}
-		fmt.Fprintf(w, "%-10s %-12s %14s %9d %7d %9d %6d %9d %6d %8s\n", windowLabel(ws.Start, s.Period), name,
+		label := windowLabel(ws.Start, s.Period)
+		if ws.Partial {
+			label += "*"
+		}
+		fmt.Fprintf(w, "%-10s %-12s %14s %9d %7d %9d %6d %9d %6d %8s\n", label, name,
 			ws.Revenue.StringFixed(scale), ws.Purchases, ws.Refunds, ws.Customers, ws.NewCustomers, ws.ReturningCustomers, ws.LostCustomers, churn)
 	}
 	for i, all := range s.Windows {
@@ -244,9 +270,12 @@ func printLog(w io.Writer, name string, stats logStats, s clv.Summary, report *c
 			}
 		}
 	}
+	if n := len(s.Windows); n > 0 && (s.Windows[0].Partial || s.Windows[n-1].Partial) {
+		fmt.Fprintf(w, "* partial: the log does not cover the whole %s.\n", s.Period)
+	}
 	fmt.Fprintln(w)
 	if report != nil {
-		fmt.Fprintf(w, "Lifetime value per customer, from each segment's last window and its average churn per %s:\n\n", s.Period)
+		fmt.Fprintf(w, "Lifetime value per customer, from each segment's last whole window and its average churn per %s:\n\n", s.Period)
 		fmt.Fprintf(w, "%-12s %9s %12s %12s %14s %14s %12s\n", "segment", "customers", "value/"+s.Period.String(), "lifespan", "revenue LTV", "profit, disc.", "net")
 		row := func(name string, share decimal.Decimal, r clv.Result) {
 			fmt.Fprintf(w, "%-12s %8s%% %12s %12s %14s %14s %12s\n", name, share.Shift(2).StringFixed(1), r.CustomerValue.StringFixed(scale),
@@ -274,7 +303,7 @@ func segmentLabel(name string) string {
 	return name
 }
 
-func printLogJSON(w io.Writer, stats logStats, s clv.Summary, report *clv.SegmentReport, notes []string) {
-	out, _ := json.MarshalIndent(logReport{Lines: stats, Summary: s, CLV: report, Notes: notes}, "", "  ")
+func printLogJSON(w io.Writer, stats logStats, s clv.Summary, report *clv.SegmentReport, notes, warnings []string) {
+	out, _ := json.MarshalIndent(logReport{Lines: stats, Summary: s, CLV: report, Notes: notes, Warnings: warnings}, "", "  ")
 	fmt.Fprintln(w, string(out))
 }

@@ -50,34 +50,105 @@ func TestLog(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	for _, line := range []string{
 		": 10 lines: the header, 8 purchases, 1 refunds, 0 blank, 0 skipped as malformed.",
-		"2024-01    all                  170.00         3       0         2      2         0      0        -",
+		"The log runs from 2024-01-05 to 2024-04-01 (UTC).",
+		// The log starts on the 5th of January and ends on the 1st of
+		// April, in UTC: both months are partial, and marked.
+		"2024-01*   all                  170.00         3       0         2      2         0      0        -",
 		"2024-02    store                  0.00         0       0         0      0         0      1   1.0000",
 		"2024-03    all                   70.00         2       1         2      1         1      1   0.5000",
-		"2024-04    web                   10.00         1       0         1      0         1      1   1.0000",
-		// web: 3 lost of 4 previous customers is a churn of 3/4 a month,
-		// 1.33 months; its last window is 10 from one customer.
-		"web             100.0%        10.00         1.33          13.33          13.33        13.33",
+		"2024-04*   web                   10.00         1       0         1      0         1      1   1.0000",
+		"* partial: the log does not cover the whole month.",
+		// web without April: 2 lost of 3 previous customers is a churn of
+		// 2/3 a month, 1.5 months; its last whole window is 80 from one
+		// customer.
+		"web             100.0%        80.00         1.50         120.00         120.00       120.00",
 		`no lifetime value for segment "store": window: revenue = -10: must not be negative`,
 	} {
 		assert.Contains(t, out, line)
 	}
+	assert.Equal(t, "clv: warning: the last month, 2024-04, is partial: the log ends on 2024-04-01; it is left out of churn and of the value per month, which come from the months before it\n", errOut)
+}
+
+// Cut at 2025-12-03, the sample log's December is partial: marked, left
+// out of churn and of the value per month, and warned of. Before, it
+// gave a December churn of 0.88 and nearly doubled the app segment's
+// value per month.
+func TestLogPartialLastWindow(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "orders.csv"))
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	cutAt := func(day string) string {
+		var cut []string
+		for _, l := range lines {
+			if f := strings.Split(l, ","); len(cut) == 0 || f[1] <= day {
+				cut = append(cut, l)
+			}
+		}
+		return writeLog(t, strings.Join(cut, "\n")+"\n")
+	}
+	whole, part, november := writeLog(t, strings.Join(lines, "\n")+"\n"), cutAt("2025-12-03"), cutAt("2025-11-30")
+	value := func(path string) (map[string]string, string, string) {
+		code, out, errOut := runArgs("-input", path, "-window", "month", "-json")
+		require.Equal(t, 0, code, errOut)
+		var r struct {
+			Summary  clv.Summary
+			CLV      *clv.SegmentReport
+			Warnings []string
+		}
+		require.NoError(t, json.Unmarshal([]byte(out), &r))
+		require.NotNil(t, r.CLV)
+		perMonth := map[string]string{}
+		for _, s := range r.CLV.Segments {
+			perMonth[s.Name] = s.Result.CustomerValue.String()
+		}
+		n := len(r.Summary.Windows)
+		assert.Equal(t, len(r.Warnings) > 0, r.Summary.Windows[n-1].Partial)
+		return perMonth, strings.Join(r.Warnings, "\n"), errOut
+	}
+	_, wholeWarnings, _ := value(whole)
+	partValue, partWarnings, stderr := value(part)
+	novemberValue, _, _ := value(november)
+	assert.Empty(t, wholeWarnings)
+	assert.Contains(t, partWarnings, "the last month, 2025-12, is partial: the log ends on 2025-12-03")
+	assert.Contains(t, stderr, "clv: warning: the last month, 2025-12, is partial")
+	// Without December, priced and measured as the log to November's end.
+	assert.Equal(t, novemberValue, partValue)
+	code, out, _ := runArgs("-input", part, "-window", "month")
+	require.Equal(t, 0, code)
+	assert.Regexp(t, `\n2025-12\* +all `, out)
 }
 
 func TestLogJSON(t *testing.T) {
 	code, out, errOut := runArgs("-input", writeLog(t, handLog), "-json", "-window", "quarter")
 	require.Equal(t, 0, code, errOut)
 	var r struct {
-		Lines   logStats
-		Summary clv.Summary
-		CLV     *clv.SegmentReport
+		Lines    logStats
+		Summary  clv.Summary
+		CLV      *clv.SegmentReport
+		Notes    []string
+		Warnings []string
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &r))
 	assert.Equal(t, logStats{Lines: 10, Purchases: 8, Refunds: 1}, r.Lines)
 	assert.Equal(t, clv.Quarter, r.Summary.Period)
 	require.Len(t, r.Summary.Windows, 2) // Q1 and Q2
 	assert.True(t, r.Summary.Windows[0].Revenue.Equal(dec("270")), "Q1 revenue %s", r.Summary.Windows[0].Revenue)
-	// Both of store's customers of the first quarter are gone in the
-	// second; two of web's three are.
+	// The log ends on the first day of Q2: a partial quarter, left out,
+	// which leaves one quarter, whose churn cannot be measured.
+	assert.True(t, r.Summary.Windows[1].Partial)
+	assert.Equal(t, []string{"the last quarter, 2024-Q2, is partial: the log ends on 2024-04-01; it is left out of churn and of the value per quarter, which come from the quarters before it"}, r.Warnings)
+	assert.Nil(t, r.CLV)
+	require.Len(t, r.Notes, 2)
+	assert.Contains(t, r.Notes[0], `no lifetime value for segment "store": churn cannot be measured`)
+
+	// Up to the end of Q2, both quarters are whole: both of store's
+	// customers of the first quarter are gone in the second; two of
+	// web's three are.
+	code, out, errOut = runArgs("-input", writeLog(t, handLog+"erin,2024-06-30,5.00,web\n"), "-json", "-window", "quarter")
+	require.Equal(t, 0, code, errOut)
+	require.NoError(t, json.Unmarshal([]byte(out), &r))
+	assert.False(t, r.Summary.Windows[1].Partial)
+	assert.Empty(t, r.Warnings)
 	require.NotNil(t, r.CLV)
 	require.Len(t, r.CLV.Segments, 2)
 	assert.True(t, r.CLV.Segments[0].Result.Lifespan.Equal(dec("1")), "store lifespan %s", r.CLV.Segments[0].Result.Lifespan)
@@ -88,7 +159,7 @@ func TestLogColumns(t *testing.T) {
 	path := writeLog(t, "Client,Day,Paid,Plan\nx,2024-01-01,5,a\nx,2024-02-01,5,a\ny,2024-01-01,5,b\n")
 	code, out, errOut := runArgs("-input", path, "-customer-column", "Client", "-time-column", "Day", "-amount-column", "Paid", "-segment-column", "Plan")
 	require.Equal(t, 0, code, errOut)
-	assert.Contains(t, out, "2024-02    b                      0.00         0       0         0      0         0      1   1.0000")
+	assert.Contains(t, out, "2024-02*   b                      0.00         0       0         0      0         0      1   1.0000")
 }
 
 func TestLogErrors(t *testing.T) {

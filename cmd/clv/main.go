@@ -205,8 +205,12 @@ func runLog(in inputs, opts []clv.Option, stdout, stderr io.Writer) int {
 	acc := sum.(accumulator).Accumulator
 	s := acc.Summary()
 	report, notes := priceLog(s, opts)
+	warnings := partialWarnings(s)
+	for _, w := range warnings {
+		fmt.Fprintln(stderr, "clv: warning: "+w)
+	}
 	if in.json {
-		printLogJSON(stdout, stats, s, report, notes)
+		printLogJSON(stdout, stats, s, report, notes, warnings)
 	} else {
 		printLog(stdout, name, stats, s, report, notes, int32(in.scale))
 	}
