@@ -103,6 +103,44 @@ func ExampleSummarizer_AddRows() {
 	// x = 2, t_x = 30.43, T = 38.86 weeks, spend 29.66
 }
 
+func ExampleSummarizer_AddRowsAt() {
+	// Two goroutines each summarise the lines of a log they were given,
+	// here the even and the odd lines, with the lines' numbers as places:
+	// merged, the customers come in the order of the log, b first, as
+	// one Summarizer reading line by line has them.
+	day := func(d int) time.Time { return time.Date(1997, 1, d, 0, 0, 0, 0, time.UTC) }
+	lines := []clv.Row{
+		{Customer: []byte("b"), Time: day(3), Units: 10},
+		{Customer: []byte("a"), Time: day(1), Units: 20},
+		{Customer: []byte("c"), Time: day(2), Units: 30},
+		{Customer: []byte("a"), Time: day(9), Units: 40},
+	}
+	even, _ := btyd.NewSummarizer(exampleCalibrationEnd)
+	odd, _ := btyd.NewSummarizer(exampleCalibrationEnd)
+	_, _ = even.AddRowsAt([]clv.Row{lines[0], lines[2]}, []int64{1, 3})
+	_, _ = odd.AddRowsAt([]clv.Row{lines[1], lines[3]}, []int64{2, 4})
+	_ = odd.Merge(even)
+	for _, c := range odd.Base().Customers {
+		fmt.Print(c.ID, " ")
+	}
+	fmt.Println()
+	// Output: b a c
+}
+
+func ExampleSummarizer_AddAt() {
+	// A purchase added with its line's number keeps that place in the
+	// order of the Base, whichever was added first.
+	s, _ := btyd.NewSummarizer(exampleCalibrationEnd)
+	_ = s.AddAt(clv.Purchase{Customer: "late", Time: time.Date(1997, 3, 1, 0, 0, 0, 0, time.UTC), Amount: decimal.NewFromInt(5)}, 7)
+	_ = s.AddAt(clv.Purchase{Customer: "early", Time: time.Date(1997, 2, 1, 0, 0, 0, 0, time.UTC), Amount: decimal.NewFromInt(5)}, 2)
+	fmt.Println(s.Base().Customers[0].ID, s.Base().Customers[1].ID)
+	err := s.AddAt(clv.Purchase{Customer: "x", Time: time.Date(1997, 2, 1, 0, 0, 0, 0, time.UTC), Amount: decimal.NewFromInt(5)}, -1)
+	fmt.Println(err)
+	// Output:
+	// early late
+	// btyd: add: place = -1: clv: must not be negative
+}
+
 func ExampleSummarizer_Merge() {
 	// Two halves of a log, summarised apart, merge into the whole.
 	log := cdnowCustomer1()

@@ -131,3 +131,16 @@ func ExampleGammaGammaFit_ParameterIntervals() {
 	// gamma 9.91 to 24.05
 	// btyd: gamma-gamma parameter intervals: gamma-gamma fit: covariance: clv: missing: the fit has none
 }
+
+func ExampleMinDraws() {
+	// Fewer draws than this leave less than one draw expected beyond
+	// each end of the interval.
+	for _, level := range []float64{0.8, 0.9, 0.95, 0.99} {
+		fmt.Printf("%v: %d\n", level, btyd.MinDraws(level))
+	}
+	// Output:
+	// 0.8: 10
+	// 0.9: 20
+	// 0.95: 40
+	// 0.99: 200
+}
