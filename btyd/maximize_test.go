@@ -211,8 +211,8 @@ func TestParetoNBDChainIsTheSeries(t *testing.T) {
 		if rng.IntN(4) == 0 {
 			a = 0
 		}
-		b := a + rng.Float64()*[]float64{0.2, 3, 60}[rng.IntN(3)]
-		pieces := pnbdPieces(r, alpha, s, beta, x, a, b)
+		b := a + rng.Float64()*[]float64{0.01, 0.2, 3, 60}[rng.IntN(4)]
+		pieces, rule := pnbdPieces(r, alpha, s, beta, x, a, b)
 		if pieces > 1000 {
 			continue
 		}
@@ -221,9 +221,10 @@ func TestParetoNBDChainIsTheSeries(t *testing.T) {
 		want, ok := pnbdLogTail(r, alpha, s, beta, x, a, true)
 		require.True(t, ok)
 		got := high.logLik
-		step := pnbdStep(r, alpha, s, beta, x, a, b, pieces)
+		step := pnbdStep(r, alpha, s, beta, x, a, b, pieces, rule)
 		got.addIntegral(&step)
 		where := fmt.Sprintf("r = %g, α = %g, s = %g, β = %g, x = %g, [%g, %g]", r, alpha, s, beta, x, a, b)
+		assert.InDelta(t, want.v, logAddExp(high.v, pnbdStepValue(r, alpha, s, beta, x, a, b, pieces, rule)), 1e-12*max(1, math.Abs(want.v)), "%s: value alone", where)
 		assert.InDelta(t, want.v, got.v, 1e-12*max(1, math.Abs(want.v)), where)
 		for i := range want.g {
 			assert.InDelta(t, want.g[i], got.g[i], 1e-12*max(1, math.Abs(want.g[i])), "%s: gradient %d", where, i)

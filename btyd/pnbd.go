@@ -581,7 +581,7 @@ func (d *frequencyData) pnbdHistories(sum *logLik, r, alpha, s, beta float64, lo
 			tails = append(tails, v)
 			return v, ok
 		}
-		if deriv && chainPays(alpha, beta) {
+		if chainPays(alpha, beta) {
 			// Every tail of the group at once, from the latest time back.
 			var ts []float64
 			for i := from; i < to; i++ {
@@ -591,7 +591,7 @@ func (d *frequencyData) pnbdHistories(sum *logLik, r, alpha, s, beta float64, lo
 			ts = slices.Compact(ts)
 			slices.Reverse(ts)
 			tails = slices.Grow(tails, len(ts))[:len(ts)]
-			if !pnbdChain(r, alpha, s, beta, x, ts, tails) {
+			if !pnbdChain(r, alpha, s, beta, x, ts, tails, deriv) {
 				return false
 			}
 			for i, t := range ts {
