@@ -93,11 +93,15 @@ type climb struct {
 	// the likelihood rises towards a boundary of the model. walled says
 	// that the climb reached the wall of the likelihood's domain.
 	escaped, walled bool
+	// spent says that the climb ran out of iterations or passes, where
+	// Newton's steps still promised a rise: crawling along a ridge
+	// towards a limit, however small the gradient there.
+	spent bool
 }
 
 // interior reports whether c ended at an interior maximum.
 func (c *climb) interior() bool {
-	return !c.escaped && !c.walled && !math.IsInf(c.logLik, 0) && c.gradient <= acceptedGradient
+	return !c.escaped && !c.walled && !c.spent && !math.IsInf(c.logLik, 0) && c.gradient <= acceptedGradient
 }
 
 // A climb stops once a parameter passes 10^−12 or 10^12, the logarithms
@@ -286,6 +290,7 @@ func maximize(ll likelihood, wall func(theta []float64) bool, passes int, start 
 	if warm {
 		u, converged = polish(u)
 	}
+	spent := false
 	if !converged {
 		result, err := optimize.Minimize(problem, u, settings, &optimize.Newton{})
 		if result == nil {
@@ -296,8 +301,9 @@ func maximize(ll likelihood, wall func(theta []float64) bool, passes int, start 
 			iterations += result.Stats.MajorIterations
 			u = slices.Clone(result.X)
 			if !outside(u) && !walled(u) {
-				u, _ = polish(u)
+				u, converged = polish(u)
 			}
+			spent = !converged && (result.Status == optimize.IterationLimit || result.Status == optimize.FunctionEvaluationLimit)
 		}
 	}
 	eval(u)
@@ -311,6 +317,7 @@ func maximize(ll likelihood, wall func(theta []float64) bool, passes int, start 
 		evaluations: evaluations,
 		escaped:     outside(u) || escaped(theta),
 		walled:      walled(u),
+		spent:       spent,
 	}
 	for i, v := range u {
 		c.theta[i] = math.Exp(v)
