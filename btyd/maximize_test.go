@@ -234,3 +234,23 @@ func TestParetoNBDChainIsTheSeries(t *testing.T) {
 		}
 	}
 }
+
+func TestClimbOutOfPassesIsNoMaximum(t *testing.T) {
+	// LL = −w/θ rises for ever, ever more slowly: a climb on a million
+	// customers has a gradient per customer below acceptedGradient from
+	// its first step, and runs out of passes on its way to θ → ∞. That is
+	// a crawl towards a limit, not an interior maximum.
+	const w = 1e6
+	ll := func(theta, grad, hess []float64) float64 {
+		th := theta[0]
+		grad[0] += w / (th * th)
+		if hess != nil {
+			hess[0] += -2 * w / (th * th * th)
+		}
+		return -w / th
+	}
+	c := maximize(ll, nil, 5, []float64{100}, w, false)
+	assert.LessOrEqual(t, c.gradient, acceptedGradient)
+	assert.True(t, c.spent, "status %s", c.status)
+	assert.False(t, c.interior())
+}
