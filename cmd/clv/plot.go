@@ -4,15 +4,21 @@ package main
 // BTYD papers judge a model, drawn with gonum/plot.
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"image/color"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/clvkit/clv/btyd"
@@ -23,41 +29,103 @@ var (
 	predictedColor = color.RGBA{R: 0xd9, G: 0x6c, B: 0x1e, A: 0xff}
 )
 
+// The size of each chart, side by side in a row, and the resolution of a
+// PNG: 150 dots an inch is sharp when a slide shows the charts at full
+// width.
+const (
+	chartWidth  = 5 * vg.Inch
+	chartHeight = 4 * vg.Inch
+	pngDPI      = 150
+)
+
+// plotFormat returns the format -plot writes to path, "png" or "svg", by
+// its name's extension, in any case; any other name is an error, rather
+// than a file whose name says one format and whose bytes are another.
+func plotFormat(path string) (string, error) {
+	switch ext := strings.ToLower(filepath.Ext(path)); ext {
+	case ".png", ".svg":
+		return ext[1:], nil
+	default:
+		return "", fmt.Errorf("-plot %s: name the file .svg or .png, the formats the charts are drawn in", path)
+	}
+}
+
 // writePlot draws, side by side, the holdout purchases by calibration
 // frequency, actual and predicted, and the tracking chart: cumulative
 // repeat purchases by unit of time, actual and expected, through the
-// calibration period and the holdout. Without tracking, as for BG/BB,
-// whose purchases are counted at opportunities, it draws the first alone.
-func writePlot(path string, r *customerResult) error {
-	byFrequency, err := frequencyPlot(r.holdout, r.base.Unit.String())
+// calibration period and the holdout, tracked on s. Without tracking, as
+// for BG/BB, whose purchases are counted at opportunities, it draws the
+// first alone. It writes PNG if path's name ends in .png, SVG if in .svg.
+//
+// It returns an error, and writes nothing, for a name of another format,
+// without a holdout, if the model cannot be tracked (see [btyd.Track]),
+// or if the charts cannot be drawn or written. It never panics: the
+// charts come after the work, and their failure need not cost the rest.
+func writePlot(path string, r *customerResult, s *btyd.Summarizer) error {
+	format, err := plotFormat(path)
 	if err != nil {
 		return err
 	}
+	if r.holdout == nil {
+		return fmt.Errorf("-plot %s: no holdout to chart", path)
+	}
+	byFrequency, err := frequencyPlot(r.holdout, r.base.Unit.String())
+	if err != nil {
+		return fmt.Errorf("-plot %s: %w", path, err)
+	}
 	row := []*plot.Plot{byFrequency}
-	if r.tracking != nil {
-		tracking, err := trackingPlot(r.tracking)
+	if best := r.fits[r.best]; r.discrete == nil {
+		tr, err := btyd.Track(best.purchase, s)
 		if err != nil {
-			return err
+			return fmt.Errorf("-plot %s: tracking %s: %w", path, best.title, err)
+		}
+		tracking, err := trackingPlot(&tr)
+		if err != nil {
+			return fmt.Errorf("-plot %s: %w", path, err)
 		}
 		row = append(row, tracking)
 	}
-	c := vgsvg.New(5.5*vg.Inch*vg.Length(len(row)), 4.5*vg.Inch)
+	b, err := render(row, format)
+	if err != nil {
+		return fmt.Errorf("-plot %s: %w", path, err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		// The path is said once, first.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("-plot %s: %w", path, err)
+	}
+	return nil
+}
+
+// render draws plots side by side on one canvas of format, "png" or
+// "svg", and returns its bytes. gonum/plot reports some input it cannot
+// draw, such as an axis that is not finite, by panicking; render returns
+// that as an error.
+func render(row []*plot.Plot, format string) (b []byte, err error) {
+	defer func() {
+		if e := recover(); e != nil {
+			err = fmt.Errorf("drawing the charts: %v", e)
+		}
+	}()
+	w, h := chartWidth*vg.Length(len(row)), chartHeight
+	var c vg.CanvasWriterTo = vgsvg.New(w, h)
+	if format == "png" {
+		c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(pngDPI))}
+	}
 	tiles := draw.Tiles{Rows: 1, Cols: len(row), PadX: vg.Centimeter, PadTop: vg.Millimeter * 4, PadBottom: vg.Millimeter * 4,
 		PadLeft: vg.Millimeter * 4, PadRight: vg.Millimeter * 4}
 	canvases := plot.Align([][]*plot.Plot{row}, tiles, draw.New(c))
 	for i, p := range row {
 		p.Draw(canvases[0][i])
 	}
-
-	f, err := os.Create(path)
-	if err != nil {
-		return err
+	var buf bytes.Buffer
+	if _, err := c.WriteTo(&buf); err != nil {
+		return nil, err
 	}
-	if _, err := c.WriteTo(f); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return f.Close()
+	return buf.Bytes(), nil
 }
 
 // frequencyPlot draws each calibration frequency's holdout purchases a
