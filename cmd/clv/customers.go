@@ -73,7 +73,7 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&in.model, "model", "bgnbd", "purchase model: "+modelNames()+" (bgbb counts purchases at opportunities of -unit; all compares the continuous models, not bgbb, whose likelihood is of other data, and values with the lowest BIC)")
 	fs.Float64Var(&in.level, "level", btyd.DefaultLevel, "level of the intervals around expected purchases and values, from 0 to 1")
 	fs.IntVar(&in.draws, "draws", 100, "parameter draws behind the intervals; 0 for none (each costs some 0.04 s a million customers)")
-	fs.StringVar(&in.plot, "plot", "", "draw the holdout and tracking charts to this file: PNG if its name ends in .png, SVG if in .svg (needs -holdout-end; bgbb draws the holdout chart alone)")
+	fs.StringVar(&in.plot, "plot", "", "draw the holdout chart and the tracking charts, by -unit (weekly by default) and cumulative, each fitted model beside what customers did, to this file: PNG if its name ends in .png, SVG if in .svg (needs -holdout-end; bgbb draws the holdout chart alone)")
 	fs.Usage = func() {}
 
 	err := fs.Parse(args)

@@ -55,8 +55,8 @@ var modelDashes = [][]vg.Length{
 var sans = font.Font{Typeface: "Liberation", Variant: "Sans"}
 
 // The size of each chart, side by side in a row, and the resolution of a
-// PNG: 150 dots an inch is sharp when a slide shows the charts at full
-// width.
+// PNG: three charts make 15 × 4 inches, the width of a slide, at 150
+// dots an inch, sharp when a slide shows them at full width.
 const (
 	chartWidth  = 5 * vg.Inch
 	chartHeight = 4 * vg.Inch
@@ -85,9 +85,10 @@ func plotFormat(path string) (string, error) {
 // writePlot draws the charts of r to path, as PNG if its name ends in
 // .png and as SVG if in .svg. The holdout chart sets the purchases
 // customers made in the holdout beside those each fitted model predicted,
-// by calibration frequency. For the continuous models, a tracking
-// chart follows: repeat purchases to date from the first purchase to the
-// holdout end, actual and as each model expects, tracked on s. BG/BB, whose purchases are counted at
+// by calibration frequency. For the continuous models, two tracking
+// charts follow, side by side: repeat purchases in each unit of time from
+// the first purchase to the holdout end, and to date, actual and as each
+// model expects, tracked on s. BG/BB, whose purchases are counted at
 // opportunities, has the holdout chart alone.
 //
 // It returns an error, and writes nothing, for a name of another format,
@@ -246,21 +247,31 @@ func quantity(v float64, unit string) string {
 	return s + " " + unit
 }
 
-// trackingCharts draws the repeat purchases of the base to date, what
-// customers did beside what each of fits expects, from tracks, the fits'
-// trackings, in their order, which share one base and so their steps and
-// actual purchases.
+// trackingCharts draws the repeat purchases of the base in each unit of
+// time and to date, what customers did beside what each of fits expects,
+// from tracks, the fits' trackings, in their order, which share one base
+// and so their steps and actual purchases. The chart by unit leaves out
+// a last step shorter than a unit, whose few days would look like a fall
+// in purchases; it is left out altogether if no step is whole.
 func trackingCharts(fits []purchaseFit, tracks []btyd.Tracking) ([]*chart, error) {
 	tr := tracks[0]
 	unit := tr.Unit.String()
 	x := unit + "s since the first purchase, " + tr.Start.Format("2006-01-02")
+	each := newChart("Repeat purchases each "+unit, x, "repeat purchases in the "+unit)
 	toDate := newChart("Cumulative repeat purchases", x, "repeat purchases to date")
-	// series returns a line's purchases to the end of every step.
-	series := func(tr btyd.Tracking, value func(btyd.TrackingStep) float64) (cumulative plotter.XYs) {
-		for _, s := range tr.Steps {
-			cumulative = append(cumulative, plotter.XY{X: s.End, Y: value(s)})
+	// series returns a line's purchases in each whole step, and to the
+	// end of every step.
+	series := func(tr btyd.Tracking, value func(btyd.TrackingStep) float64) (perUnit, cumulative plotter.XYs) {
+		prev, prevEnd := 0.0, 0.0
+		for i, s := range tr.Steps {
+			v := value(s)
+			if i < len(tr.Steps)-1 || s.End-prevEnd > 1-1e-9 {
+				perUnit = append(perUnit, plotter.XY{X: s.End, Y: v - prev})
+			}
+			cumulative = append(cumulative, plotter.XY{X: s.End, Y: v})
+			prev, prevEnd = v, s.End
 		}
-		return cumulative
+		return perUnit, cumulative
 	}
 	type line struct {
 		name   string
@@ -274,23 +285,44 @@ func trackingCharts(fits []purchaseFit, tracks []btyd.Tracking) ([]*chart, error
 		lines = append(lines, line{f.title, modelColors[i%len(modelColors)], modelDashes[i%len(modelDashes)], tracks[i],
 			func(s btyd.TrackingStep) float64 { return s.Expected }})
 	}
-	if err := toDate.addCut(tr.CalibrationEnd); err != nil {
-		return nil, err
-	}
-	for _, l := range lines {
-		xys := series(l.tr, l.value)
-		ln, err := plotter.NewLine(xys)
-		if err != nil {
+	for _, c := range []*chart{each, toDate} {
+		if err := c.addCut(tr.CalibrationEnd); err != nil {
 			return nil, err
 		}
-		ln.Color, ln.Width, ln.Dashes = l.clr, vg.Points(1.5), l.dashes
-		for _, p := range xys {
-			toDate.top = max(toDate.top, p.Y)
-		}
-		toDate.Add(ln)
-		toDate.Legend.Add(l.name, ln)
 	}
-	return []*chart{toDate}, nil
+	whole := false // whether any step is a whole unit
+	for _, l := range lines {
+		perUnit, cumulative := series(l.tr, l.value)
+		whole = whole || len(perUnit) > 0
+		for _, cs := range []struct {
+			c   *chart
+			xys plotter.XYs
+		}{{each, perUnit}, {toDate, cumulative}} {
+			if len(cs.xys) == 0 {
+				continue
+			}
+			ln, err := plotter.NewLine(cs.xys)
+			if err != nil {
+				return nil, err
+			}
+			ln.Color, ln.Width, ln.Dashes = l.clr, vg.Points(1.5), l.dashes
+			for _, p := range cs.xys {
+				cs.c.top = max(cs.c.top, p.Y)
+			}
+			cs.c.Add(ln)
+			cs.c.Legend.Add(l.name, ln)
+		}
+	}
+	// One time axis for both, that of the whole tracking, though the
+	// chart by unit may stop a step short, so that they read side by
+	// side.
+	for _, c := range []*chart{each, toDate} {
+		c.X.Min, c.X.Max = 0, tr.Steps[len(tr.Steps)-1].End
+	}
+	if !whole {
+		return []*chart{toDate}, nil
+	}
+	return []*chart{each, toDate}, nil
 }
 
 // addCut adds the line at the calibration end, at x, and its label;

@@ -248,8 +248,8 @@ func TestPlotLegendNamesModels(t *testing.T) {
 		models []string
 		charts int // each with its legend
 	}{
-		{nil, []string{"BG/NBD"}, 2},
-		{[]string{"-model", "all"}, []string{"BG/NBD", "MBG/NBD", "Pareto/NBD"}, 2},
+		{nil, []string{"BG/NBD"}, 3},
+		{[]string{"-model", "all"}, []string{"BG/NBD", "MBG/NBD", "Pareto/NBD"}, 3},
 		{[]string{"-model", "bgbb", "-unit", "month"}, []string{"BG/BB"}, 1},
 	} {
 		svg := plotSample(t, "fit.svg", c.args...)
@@ -261,7 +261,7 @@ func TestPlotLegendNamesModels(t *testing.T) {
 	}
 }
 
-// The tracking chart labels its line at the calibration end, beside the
+// Each tracking chart labels its line at the calibration end, beside the
 // line.
 func TestPlotCalibrationEndLabelled(t *testing.T) {
 	svg := plotSample(t, "fit.svg")
@@ -272,8 +272,8 @@ func TestPlotCalibrationEndLabelled(t *testing.T) {
 		}
 	}
 	labels := svg.texts("calibration end")
-	require.Len(t, labels, 1)
-	require.Len(t, cuts, 1)
+	require.Len(t, labels, 2, "one on each tracking chart")
+	require.Len(t, cuts, 2)
 	for i, l := range labels {
 		near := math.Min(math.Abs(l.X+l.width()-cuts[i]), math.Abs(l.X-cuts[i]))
 		assert.Less(t, near, 8.0, "the label at x = %.1f is %.1f pt from its line", l.X, near)
@@ -358,28 +358,35 @@ func sampleTracking(t *testing.T) (btyd.Holdout, btyd.Tracking) {
 	return h, tr
 }
 
-// tallest returns the tallest bar of the holdout chart and the highest
-// point of the tracking chart.
-func tallest(h btyd.Holdout, tr btyd.Tracking) (bar, cumulative float64) {
+// tallest returns the tallest bar of the holdout chart, the highest
+// point of the weekly tracking chart, and the highest of the cumulative
+// one. The weekly chart leaves out a last step shorter than a week.
+func tallest(h btyd.Holdout, tr btyd.Tracking) (bar, weekly, cumulative float64) {
 	for _, r := range h.ByFrequency {
 		if r.Customers > 0 {
 			bar = max(bar, float64(r.Actual)/float64(r.Customers), r.Predicted/float64(r.Customers))
 		}
 	}
-	for _, s := range tr.Steps {
+	var prev btyd.TrackingStep
+	for i, s := range tr.Steps {
+		if i < len(tr.Steps)-1 || s.End-prev.End > 1-1e-9 {
+			weekly = max(weekly, float64(s.Actual-prev.Actual), s.Expected-prev.Expected)
+		}
 		cumulative = max(cumulative, float64(s.Actual), s.Expected)
+		prev = s
 	}
-	return bar, cumulative
+	return bar, weekly, cumulative
 }
 
 // Every chart leaves room above its tallest bar or line: its axis runs at
 // least 10 % higher.
 func TestPlotHeadroom(t *testing.T) {
-	bar, cumulative := tallest(sampleTracking(t))
+	bar, _, cumulative := tallest(sampleTracking(t))
 	svg := plotSample(t, "fit.svg")
 	axes := svg.yAxes(t)
 	require.NotEmpty(t, axes)
-	// The holdout chart first, the tracking last.
+	// The holdout chart first, the cumulative tracking last; the weekly
+	// tracking between them has its own test.
 	for _, c := range []struct {
 		axis    svgAxis
 		tallest float64
@@ -420,14 +427,38 @@ func TestPlotWording(t *testing.T) {
 	}
 }
 
+// The tracking charts are two, side by side: repeat purchases each week,
+// whose axis is that of the largest week's, and their sum to date, whose
+// axis is that of the total's.
+func TestPlotWeeklyTracking(t *testing.T) {
+	_, weekly, cumulative := tallest(sampleTracking(t))
+	svg := plotSample(t, "fit.svg")
+	require.Len(t, svg.texts("Repeat purchases each week"), 1)
+	require.Len(t, svg.texts("Cumulative repeat purchases"), 1)
+	axes := svg.yAxes(t)
+	require.Len(t, axes, 3)
+	week, total := axes[1].max(t), axes[2].max(t)
+	assert.True(t, week >= 1.1*weekly && week < 2*weekly, "the weekly chart's axis runs to %.1f, its largest week %.1f", week, weekly)
+	assert.True(t, total >= cumulative && total < 2*cumulative, "the cumulative chart's axis runs to %.1f, its total %.1f", total, cumulative)
+	// Side by side, the weekly first, each titled over its own axis.
+	for i, title := range []string{"Repeat purchases each week", "Cumulative repeat purchases"} {
+		x := svg.texts(title)[0]
+		assert.Equal(t, i+1, tile(x.X+x.width()/2, svg.Width, 3), title)
+	}
+	for _, label := range []string{"repeat purchases in the week", "repeat purchases to date"} {
+		assert.Len(t, svg.texts(label), 1, label)
+	}
+	assert.Len(t, svg.texts("weeks since the first purchase, 2024-01-02"), 2)
+}
+
 // -plot writes PNG when the file's name ends in .png: the same charts at
-// 150 dots an inch, 10 × 4 inches with tracking and 5 × 4 without.
+// 150 dots an inch, 15 × 4 inches with tracking and 5 × 4 without.
 func TestPlotPNG(t *testing.T) {
 	for _, c := range []struct {
 		args []string
 		w, h int
 	}{
-		{nil, 1500, 600},
+		{nil, 2250, 600},
 		{[]string{"-model", "bgbb", "-unit", "month"}, 750, 600},
 	} {
 		path := filepath.Join(t.TempDir(), "fit.PNG")
