@@ -260,8 +260,9 @@ func trackingCharts(fits []purchaseFit, tracks []btyd.Tracking) ([]*chart, error
 	each := newChart("Repeat purchases each "+unit, x, "repeat purchases in the "+unit)
 	toDate := newChart("Cumulative repeat purchases", x, "repeat purchases to date")
 	// series returns a line's purchases in each whole step, and to the
-	// end of every step.
+	// end of every step from none at the start.
 	series := func(tr btyd.Tracking, value func(btyd.TrackingStep) float64) (perUnit, cumulative plotter.XYs) {
+		cumulative = plotter.XYs{{X: 0, Y: 0}}
 		prev, prevEnd := 0.0, 0.0
 		for i, s := range tr.Steps {
 			v := value(s)
@@ -367,6 +368,7 @@ func (c *chart) finish(da draw.Canvas) {
 	if h > band {
 		c.Y.Max = max(c.Y.Max, top*float64(h/(h-band)))
 	}
+	c.clearTopLabel(h)
 	if c.cut == nil {
 		return
 	}
@@ -389,6 +391,35 @@ func (c *chart) finish(da draw.Canvas) {
 		sty.XAlign, c.cutLabel.Offset.X = draw.XLeft, gap
 	}
 	c.cutLabel.Offset.Y = -gap / 2
+}
+
+// clearTopLabel raises the top of the y axis, of data height h, until
+// its highest label lies below it, centred on its tick. gonum/plot makes
+// room for a label that overhangs the top by lowering the data area,
+// and plot.Align the title above it: without this, the titles of a row
+// would not be in line.
+func (c *chart) clearTopLabel(h vg.Length) {
+	for range 3 {
+		lo, hi := c.Y.Min, c.Y.Max
+		var top *plot.Tick
+		ticks := c.Y.Tick.Marker.Ticks(lo, hi)
+		for i := range ticks {
+			if t := &ticks[i]; t.Label != "" && (top == nil || t.Value > top.Value) {
+				top = t
+			}
+		}
+		if top == nil {
+			return
+		}
+		// The label's top above its tick, in points, and a gap, r, for h
+		// may change a little as the layout settles: it clears the
+		// axis's top if (hi − v) h / (hi − lo) ≥ r.
+		r := float64(c.Y.Tick.Label.Rectangle(top.Label).Max.Y + gap)
+		if float64(h) <= r || (hi-top.Value)*float64(h)/(hi-lo) >= r {
+			return
+		}
+		c.Y.Max = (top.Value*float64(h)-r*lo)/(float64(h)-r) + 1e-9*(hi-lo)
+	}
 }
 
 // render draws charts side by side on one canvas of format, "png" or
@@ -452,17 +483,8 @@ func (n niceTicks) Ticks(lo, hi float64) []plot.Tick {
 	if !(hi > lo) || math.IsInf(hi-lo, 0) {
 		return nil
 	}
-	mag := math.Pow(10, math.Floor(math.Log10((hi-lo)/maxLabels)))
-	var step, minor float64
-	for _, s := range []float64{1, 2, 5, 10, 20, 50, 100} {
-		step = s * mag
-		if n.whole && step < 1 {
-			continue
-		}
-		if math.Floor(hi/step+1e-9)-math.Ceil(lo/step-1e-9)+1 <= maxLabels {
-			break
-		}
-	}
+	step := n.step(lo, hi)
+	var minor float64
 	switch base := step / math.Pow(10, math.Floor(math.Log10(step)+1e-9)); {
 	case math.Abs(base-2) < 1e-9:
 		minor = step / 2
@@ -484,6 +506,23 @@ func (n niceTicks) Ticks(lo, hi float64) []plot.Tick {
 		ticks = append(ticks, t)
 	}
 	return ticks
+}
+
+// step returns the distance between the labels of an axis from lo to
+// hi, lo < hi.
+func (n niceTicks) step(lo, hi float64) float64 {
+	mag := math.Pow(10, math.Floor(math.Log10((hi-lo)/maxLabels)))
+	var step float64
+	for _, s := range []float64{1, 2, 5, 10, 20, 50, 100} {
+		step = s * mag
+		if n.whole && step < 1 {
+			continue
+		}
+		if math.Floor(hi/step+1e-9)-math.Ceil(lo/step-1e-9)+1 <= maxLabels {
+			break
+		}
+	}
+	return step
 }
 
 // tickLabel prints v with places decimals, less the trailing zeros, and

@@ -397,11 +397,25 @@ func TestPlotHeadroom(t *testing.T) {
 }
 
 // Every text lies within the canvas, and every title within its own
-// chart, as wide as the font gonum/plot draws it with.
+// chart, as wide as the font gonum/plot draws it with; the titles, in
+// the largest font, stand in line.
 func TestPlotTitlesFit(t *testing.T) {
 	for _, args := range [][]string{nil, {"-model", "all", "-unit", "quarter"}, {"-model", "bgbb", "-unit", "month"}, {"-model", "bgbb", "-unit", "week"}} {
 		svg := plotSample(t, "fit.svg", args...)
 		n := len(svg.yAxes(t))
+		var titles []svgText
+		for _, x := range svg.Texts {
+			switch size := x.Face.Font.Size; {
+			case len(titles) == 0 || size > titles[0].Face.Font.Size:
+				titles = []svgText{x}
+			case size == titles[0].Face.Font.Size:
+				titles = append(titles, x)
+			}
+		}
+		require.Len(t, titles, n, args)
+		for _, x := range titles[1:] {
+			assert.InDelta(t, titles[0].Y, x.Y, 1, "%v: %q and %q", args, titles[0].Text, x.Text)
+		}
 		for _, x := range svg.Texts {
 			if x.Rotated {
 				continue
