@@ -73,7 +73,7 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&in.model, "model", "bgnbd", "purchase model: "+modelNames()+" (bgbb counts purchases at opportunities of -unit; all compares the continuous models, not bgbb, whose likelihood is of other data, and values with the lowest BIC)")
 	fs.Float64Var(&in.level, "level", btyd.DefaultLevel, "level of the intervals around expected purchases and values, from 0 to 1")
 	fs.IntVar(&in.draws, "draws", 100, "parameter draws behind the intervals; 0 for none, else at least 2 / (1 − level), 20 at 90 %, so that a draw is expected beyond each end (with fewer, the ends are the extremes of the draws, which hold less than the level); each costs some 0.04 s a million customers")
-	fs.StringVar(&in.plot, "plot", "", "draw the holdout and tracking charts to this SVG file (needs -holdout-end; bgbb draws the holdout chart alone)")
+	fs.StringVar(&in.plot, "plot", "", "draw the holdout chart and the tracking charts, by -unit (weekly by default) and cumulative, each fitted model beside what customers did, to this file: PNG if its name ends in .png, SVG if in .svg (needs -holdout-end; bgbb draws the holdout chart alone)")
 	fs.Usage = func() {}
 
 	err := fs.Parse(args)
@@ -108,7 +108,7 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if in.plot != "" {
-		if err := writePlot(in.plot, r); err != nil {
+		if err := writePlot(in.plot, r, s); err != nil {
 			fmt.Fprintf(stderr, "clv customers: %v\n", err)
 			return 1
 		}
@@ -201,15 +201,14 @@ func (in *customerInputs) read(stderr io.Writer) (*btyd.Summarizer, logStats, st
 }
 
 // A customerResult is what clv customers found: the fits, the holdout,
-// the tracking, and each customer's value, most valuable first.
+// and each customer's value, most valuable first.
 type customerResult struct {
-	totals   btyd.Totals
-	base     btyd.Base
-	fits     []purchaseFit // the purchase models fitted
-	best     int           // the one that values customers
-	spend    btyd.GammaGammaFit
-	holdout  *btyd.Holdout  // the best's
-	tracking *btyd.Tracking // nil for BG/BB
+	totals  btyd.Totals
+	base    btyd.Base
+	fits    []purchaseFit // the purchase models fitted
+	best    int           // the one that values customers
+	spend   btyd.GammaGammaFit
+	holdout *btyd.Holdout // the best's
 	// discrete holds the customers at opportunities, for BG/BB; nil for
 	// the continuous models.
 	discrete  *btyd.Opportunities
@@ -312,13 +311,6 @@ func (r *customerResult) continuousModel(s *btyd.Summarizer, in customerInputs) 
 	if in.draws > 0 {
 		iv, err := btyd.ValueIntervals(r.fits[r.best].fit, r.spend, r.base, h, in.intervalOptions()...)
 		r.setIntervals(iv, err)
-	}
-	if in.plot != "" {
-		tr, err := btyd.Track(m, s)
-		if err != nil {
-			return err
-		}
-		r.tracking = &tr
 	}
 	return nil
 }
