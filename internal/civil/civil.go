@@ -46,3 +46,19 @@ func Days(year, month, day int64) int64 {
 	doe := yoe*365 + yoe/4 - yoe/100 + doy
 	return era*146097 + doe - 719468
 }
+
+// Months returns the months from January 1970 to the month of a day
+// counted from 1970-01-01: 0 for every day of January 1970, −1 for those
+// of December 1969, 12 for those of January 1971.
+func Months(days int64) int64 {
+	year, month := FromDays(days)
+	return (year-1970)*12 + month - 1
+}
+
+// MonthStart returns the day, counted from 1970-01-01, of the first of
+// the month months after January 1970: the inverse of [Months] on the
+// first of each month.
+func MonthStart(months int64) int64 {
+	years := FloorDiv(months, 12)
+	return Days(1970+years, months-12*years+1, 1)
+}
