@@ -10,15 +10,15 @@ import (
 )
 
 // donorLog is a small log of gifts to a yearly appeal: opportunities of a
-// year counted back from 2024-12-31, and a holdout of 2025 and 2026. Those
-// are 730 days, less than two years of 365.25: the holdout has one
-// complete opportunity, and a gift in the partial second is left out.
+// calendar year to 2024-12-31, and a holdout of 2025 and the first half of
+// 2026. The holdout has one whole opportunity, 2025, and a gift in the
+// half year is left out.
 func donorLog() *btyd.Summarizer {
 	on := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
-	s, _ := btyd.NewSummarizer(on("2024-12-31"), btyd.WithHoldout(on("2026-12-31")))
+	s, _ := btyd.NewSummarizer(on("2024-12-31"), btyd.WithHoldout(on("2026-06-30")))
 	for _, g := range []struct{ who, when, amount string }{
-		// a: first gift in 2020's opportunity, then in 2021, 2023 (twice)
-		// and the holdout's 2025.
+		// a: first gift in 2020, then in 2021, 2023 (twice) and the
+		// holdout's 2025.
 		{"a", "2020-11-15", "50"}, {"a", "2021-11-20", "40"}, {"a", "2023-03-01", "25"},
 		{"a", "2023-11-30", "35"}, {"a", "2025-12-01", "60"},
 		// b: gave once, in 2022.
