@@ -118,14 +118,15 @@ func ExampleDiscreteValues() {
 			c.ID, c.ProbAlive, c.Purchases, c.DiscountedPurchases, c.Spend.StringFixed(2), c.Value.StringFixed(2))
 	}
 	fmt.Printf("total %s over %d %ss\n", v.Value.StringFixed(2), v.Horizon.Length, v.Horizon.Period)
-	_, err = btyd.DiscreteValues(exampleBGBB, spend, o, btyd.Horizon{Length: 6, Period: clv.Month})
+	// 5 months are nearer no year than one.
+	_, err = btyd.DiscreteValues(exampleBGBB, spend, o, btyd.Horizon{Length: 5, Period: clv.Month})
 	fmt.Println(err)
 	// Output:
 	// a: P(alive) 0.690, 1.032 purchases, 0.860 discounted, spend 47.34, value 32.56
 	// b: P(alive) 0.350, 0.290 purchases, 0.242 discounted, spend 35.22, value 6.81
 	// c: P(alive) 0.809, 1.297 purchases, 1.085 discounted, spend 35.22, value 30.56
 	// total 69.93 over 3 years
-	// btyd: discrete values: horizon = 6 months: clv: inconsistent: shorter than one opportunity, a year
+	// btyd: discrete values: horizon = 5 months: clv: inconsistent: shorter than half an opportunity, a year
 }
 
 func ExampleDiscreteValueIntervals() {

@@ -482,7 +482,7 @@ func TestDiscreteValues(t *testing.T) {
 		opts []btyd.ValueOption
 		err  error
 	}{
-		{btyd.Horizon{Length: 3, Period: clv.Week}, nil, clv.ErrInconsistent},
+		{btyd.Horizon{Length: 2, Period: clv.Week}, nil, clv.ErrInconsistent},
 		{btyd.Horizon{Length: 0, Period: clv.Month}, nil, clv.ErrNonPositive},
 		{btyd.Horizon{Length: 1001, Period: clv.Year}, nil, clv.ErrOutOfRange},
 		{btyd.Horizon{Length: 1, Period: clv.Period(99)}, nil, clv.ErrUnknownPeriod},
@@ -584,5 +584,37 @@ func TestOpportunitiesCalendarHoldout(t *testing.T) {
 		require.NoError(t, err, "%+v", tc)
 		assert.Equal(t, tc.holdout, o.Holdout, "%+v", tc)
 		assert.Equal(t, tc.x, o.Customers[0].HoldoutX, "%+v", tc)
+	}
+}
+
+// Issue 20, point 5: a horizon is the nearest whole number of
+// opportunities to its span, so that every model values the same span:
+// 52 weeks, the command's old default, were 11 months rounded down.
+func TestDiscreteValuesHorizon(t *testing.T) {
+	m := btyd.BGBB{Alpha: 1.204, Beta: 0.750, Gamma: 0.657, Delta: 2.783}
+	g := btyd.GammaGamma{P: 6.25, Q: 3.74, Gamma: 15.44}
+	for _, tc := range []struct {
+		every clv.Period
+		h     btyd.Horizon
+		n     int
+	}{
+		{clv.Month, btyd.Horizon{Length: 52, Period: clv.Week}, 12},
+		{clv.Quarter, btyd.Horizon{Length: 52, Period: clv.Week}, 4},
+		{clv.Year, btyd.Horizon{Length: 52, Period: clv.Week}, 1},
+		{clv.Week, btyd.Horizon{Length: 1, Period: clv.Year}, 52},
+		{clv.Month, btyd.Horizon{Length: 1, Period: clv.Year}, 12},
+		{clv.Month, btyd.Horizon{Length: 3, Period: clv.Year}, 36},
+		{clv.Year, btyd.Horizon{Length: 36, Period: clv.Month}, 3},
+		{clv.Quarter, btyd.Horizon{Length: 2, Period: clv.Month}, 1},    // 0.67
+		{clv.Year, btyd.Horizon{Length: 6, Period: clv.Month}, 1},       // a half, up
+		{clv.Year, btyd.Horizon{Length: 18, Period: clv.Month}, 2},      // 1.5
+		{clv.Month, btyd.Horizon{Length: 6, Period: clv.Week}, 1},       // 1.38
+		{clv.Month, btyd.Horizon{Length: 7, Period: clv.Week}, 2},       // 1.61
+		{clv.Week, btyd.Horizon{Length: 1000, Period: clv.Year}, 52179}, // 52,178.6
+	} {
+		o := btyd.Opportunities{Every: tc.every, Customers: []btyd.DiscreteCustomer{{ID: "a", X: 2, Tx: 3, N: 4, Spend: dec("20")}}}
+		v, err := btyd.DiscreteValues(m, g, o, tc.h)
+		require.NoError(t, err, "%+v", tc)
+		assert.Equal(t, btyd.Horizon{Length: tc.n, Period: tc.every}, v.Horizon, "%+v", tc)
 	}
 }
