@@ -83,7 +83,8 @@ func TestCustomersBGBBYearlyHoldout(t *testing.T) {
 	assert.Contains(t, stdout, "Value by BG/BB and gamma–gamma over 1 year, counted each year, at a gross margin of 1: ")
 }
 
-// customersJSON runs clv customers with -json and returns what it printed.
+// customersJSON is the part of clv customers -json that the horizon
+// tests read.
 type customersJSON struct {
 	Horizon struct {
 		Length int    `json:"length"`
@@ -98,6 +99,8 @@ type customersJSON struct {
 	} `json:"top"`
 }
 
+// runCustomersJSON runs clv customers on the sample log with args, -json
+// and -draws 0, and returns what it printed.
 func runCustomersJSON(t *testing.T, args ...string) customersJSON {
 	t.Helper()
 	code, stdout, stderr := runArgs(append(append([]string{}, sampleCustomers...), append(args, "-json", "-draws", "0")...)...)
