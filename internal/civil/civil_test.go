@@ -41,6 +41,7 @@ func TestAgainstTime(t *testing.T) {
 	}
 }
 
+// FloorDiv rounds toward −∞ for every combination of signs.
 func TestFloorDiv(t *testing.T) {
 	for _, tc := range [][3]int64{{7, 2, 3}, {-7, 2, -4}, {7, -2, -4}, {-7, -2, 3}, {6, 3, 2}, {-6, 3, -2}, {0, 5, 0}, {-1, 12, -1}} {
 		if got := civil.FloorDiv(tc[0], tc[1]); got != tc[2] {
