@@ -287,17 +287,23 @@ type opportunityCalendar struct {
 	// one that holds 1970-01-01; 0 for weeks.
 	base int64
 	// starts holds the first day of opportunities first, first + 1, …,
-	// once cover has been called: index finds a day's opportunity among
-	// them without the calendar's arithmetic, which costs some 10 ns a
-	// day, several times the rest of the count.
-	first  int64
-	starts []int32
+	// once cover has been called, and perCycle their number in the
+	// Gregorian calendar's 400 years of 146,097 days: index finds a
+	// day's opportunity among them without the calendar's arithmetic,
+	// which costs some 10 ns a day, several times the rest of the count.
+	first    int64
+	starts   []int32
+	perCycle int64
 }
+
+// daysPerCycle is the days of the Gregorian calendar's 400-year cycle:
+// 4,800 months, 1,600 quarters, 400 years and 20,871 weeks.
+const daysPerCycle = 146097
 
 // newOpportunityCalendar returns the calendar of opportunities of a known
 // period every, for a calibration that ends on day calEnd.
 func newOpportunityCalendar(every clv.Period, calEnd int32) *opportunityCalendar {
-	k := &opportunityCalendar{calEnd: int64(calEnd)}
+	k := &opportunityCalendar{calEnd: int64(calEnd), perCycle: daysPerCycle / 7}
 	switch every {
 	case clv.Month:
 		k.months = 1
@@ -308,6 +314,7 @@ func newOpportunityCalendar(every clv.Period, calEnd int32) *opportunityCalendar
 	}
 	if k.months > 0 {
 		k.base = k.period(k.calEnd)
+		k.perCycle = 4800 / k.months
 	}
 	return k
 }
@@ -335,35 +342,36 @@ func (k *opportunityCalendar) at(d int32) int64 {
 	return k.period(int64(d)) - k.base
 }
 
+// start returns the first day of opportunity j.
+func (k *opportunityCalendar) start(j int64) int64 {
+	if k.months == 0 {
+		return k.calEnd + 7*(j-1) + 1
+	}
+	return civil.MonthStart((k.base + j) * k.months)
+}
+
 // cover readies index for the days from opportunity first to the holdout
 // end h: it lists the first days of opportunities first to n* + 2, 4
 // bytes an opportunity, the holdout end being in n* + 1 at the latest.
 func (k *opportunityCalendar) cover(first int64, h int32) {
-	if k.months == 0 {
-		return
-	}
 	last := k.at(h) + 1
 	k.first, k.starts = first, make([]int32, last-first+1)
 	for i := range k.starts {
-		k.starts[i] = int32(civil.MonthStart((k.base + first + int64(i)) * k.months))
+		k.starts[i] = int32(k.start(first + int64(i)))
 	}
 }
 
 // index returns the opportunity of day d, as at does, for a d that cover
-// has covered. A calendar's periods start within a few days of the
-// multiples of their mean length over the Gregorian calendar's 400 years,
-// 146,097 days, so the period the mean gives is the one that holds d or
-// one beside it, and the starts say which.
+// has covered. Periods start within a few days of the multiples of their
+// mean length over the Gregorian 400 years, exactly so for weeks, so the
+// period the mean gives is the one that holds d or one beside it, and the
+// starts say which.
 func (k *opportunityCalendar) index(d int32) int64 {
-	if k.months == 0 {
-		return ceilDiv(int64(d)-k.calEnd, 7)
-	}
-	i := (int64(d) - int64(k.starts[0])) * (4800 / k.months) / 146097
-	i = min(i, int64(len(k.starts))-2)
-	switch {
-	case d < k.starts[i]:
+	starts := k.starts
+	i := min(int64(d-starts[0])*k.perCycle/daysPerCycle, int64(len(starts))-2)
+	if d < starts[i] {
 		i--
-	case d >= k.starts[i+1]:
+	} else if d >= starts[i+1] {
 		i++
 	}
 	return k.first + i

@@ -9,7 +9,7 @@ import (
 
 // An opportunityCalendar's index, by the mean length and the starts,
 // agrees with its arithmetic on every day from year 1 to 9999, for every
-// calendar period and calibration ends near both ends of that range.
+// period and calibration ends near both ends of that range.
 func TestOpportunityCalendarIndex(t *testing.T) {
 	on := func(s string) int32 {
 		d, err := time.Parse(time.DateOnly, s)
@@ -20,7 +20,7 @@ func TestOpportunityCalendarIndex(t *testing.T) {
 		return day
 	}
 	first, last := on("0001-01-01"), on("9999-12-31")
-	for _, every := range []clv.Period{clv.Month, clv.Quarter, clv.Year} {
+	for _, every := range []clv.Period{clv.Week, clv.Month, clv.Quarter, clv.Year} {
 		for _, calEnd := range []string{"0001-12-31", "2024-12-31", "9998-12-31"} {
 			k := newOpportunityCalendar(every, on(calEnd))
 			if !k.endsPeriod() {
