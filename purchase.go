@@ -10,6 +10,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/clvkit/clv/internal/civil"
 	"github.com/clvkit/clv/internal/fixed"
 	"github.com/shopspring/decimal"
 )
@@ -288,7 +289,7 @@ func (a *Accumulator) check(e *entry, h uint32, r *checkedRow) error {
 	if r.window, err = a.windowOf(fn, e.time); err != nil {
 		return err
 	}
-	r.day = floorDiv(e.time.Unix(), 24*60*60)
+	r.day = civil.FloorDiv(e.time.Unix(), 24*60*60)
 	if !e.fast {
 		if e.places < 0 || e.places > MaxScale {
 			return &argError{fn: fn, arg: "places", val: fmt.Sprint(e.places), err: fmt.Errorf("%w: must be from 0 to %d", ErrOutOfRange, MaxScale)}

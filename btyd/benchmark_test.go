@@ -239,15 +239,30 @@ func BenchmarkCompareHoldout(b *testing.B) {
 	}
 }
 
-// benchOpportunities counts the benchmark base at monthly opportunities,
-// once, with the fits of BG/BB and gamma–gamma to it.
+// benchMonthEnd summarises the benchmark log once to the last day of a
+// month, 2021-12-31, two days before the benchmark base's calibration
+// end, with a holdout of 2022: monthly opportunities are calendar months,
+// and a calibration of them ends with one.
+var benchMonthEnd = sync.OnceValue(func() *btyd.Summarizer {
+	d := benchLog()
+	s, err := btyd.NewSummarizer(time.Date(2021, 12, 31, 0, 0, 0, 0, time.UTC), btyd.WithHoldout(time.Date(2022, 12, 31, 0, 0, 0, 0, time.UTC)))
+	if err != nil {
+		panic(err)
+	}
+	if err := s.AddAll(d.purchases(d.rows)); err != nil {
+		panic(err)
+	}
+	return s
+})
+
+// benchOpportunities counts the benchmark log at monthly opportunities,
+// once, to 2021-12-31 (benchMonthEnd).
 var benchOpportunities = sync.OnceValues(func() (btyd.Opportunities, error) {
-	s, _ := benchBase()
-	return s.Opportunities(clv.Month)
+	return benchMonthEnd().Opportunities(clv.Month)
 })
 
 func BenchmarkOpportunities(b *testing.B) {
-	s, _ := benchBase()
+	s := benchMonthEnd()
 	b.ReportAllocs()
 	var o btyd.Opportunities
 	for b.Loop() {

@@ -56,6 +56,9 @@
 // month. Purchases fall on UTC calendar days, and the calibration and
 // holdout ends are days, included. A model's Alpha (BG/NBD) is in the unit
 // its customers were summarised in, and so is every t its methods take.
+// BG/BB's opportunities are the exception: calendar months, quarters or
+// years in UTC, as a [clv.Accumulator]'s windows, or 7-day weeks counted
+// back from the calibration end ([Summarizer.Opportunities]).
 //
 // # Money and exactness
 //

@@ -10,15 +10,15 @@ import (
 )
 
 // donorLog is a small log of gifts to a yearly appeal: opportunities of a
-// year counted back from 2024-12-31, and a holdout of 2025 and 2026. Those
-// are 730 days, less than two years of 365.25: the holdout has one
-// complete opportunity, and a gift in the partial second is left out.
+// calendar year to 2024-12-31, and a holdout of 2025 and the first half of
+// 2026. The holdout has one whole opportunity, 2025, and a gift in the
+// half year is left out.
 func donorLog() *btyd.Summarizer {
 	on := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
-	s, _ := btyd.NewSummarizer(on("2024-12-31"), btyd.WithHoldout(on("2026-12-31")))
+	s, _ := btyd.NewSummarizer(on("2024-12-31"), btyd.WithHoldout(on("2026-06-30")))
 	for _, g := range []struct{ who, when, amount string }{
-		// a: first gift in 2020's opportunity, then in 2021, 2023 (twice)
-		// and the holdout's 2025.
+		// a: first gift in 2020, then in 2021, 2023 (twice) and the
+		// holdout's 2025.
 		{"a", "2020-11-15", "50"}, {"a", "2021-11-20", "40"}, {"a", "2023-03-01", "25"},
 		{"a", "2023-11-30", "35"}, {"a", "2025-12-01", "60"},
 		// b: gave once, in 2022.
@@ -118,14 +118,15 @@ func ExampleDiscreteValues() {
 			c.ID, c.ProbAlive, c.Purchases, c.DiscountedPurchases, c.Spend.StringFixed(2), c.Value.StringFixed(2))
 	}
 	fmt.Printf("total %s over %d %ss\n", v.Value.StringFixed(2), v.Horizon.Length, v.Horizon.Period)
-	_, err = btyd.DiscreteValues(exampleBGBB, spend, o, btyd.Horizon{Length: 6, Period: clv.Month})
+	// 5 months are nearer no year than one.
+	_, err = btyd.DiscreteValues(exampleBGBB, spend, o, btyd.Horizon{Length: 5, Period: clv.Month})
 	fmt.Println(err)
 	// Output:
 	// a: P(alive) 0.690, 1.032 purchases, 0.860 discounted, spend 47.34, value 32.56
 	// b: P(alive) 0.350, 0.290 purchases, 0.242 discounted, spend 35.22, value 6.81
 	// c: P(alive) 0.809, 1.297 purchases, 1.085 discounted, spend 35.22, value 30.56
 	// total 69.93 over 3 years
-	// btyd: discrete values: horizon = 6 months: clv: inconsistent: shorter than one opportunity, a year
+	// btyd: discrete values: horizon = 5 months: clv: inconsistent: shorter than half an opportunity, a year
 }
 
 func ExampleDiscreteValueIntervals() {

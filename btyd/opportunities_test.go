@@ -17,33 +17,58 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
-// refOpportunity returns the opportunity of date d, by walking the
-// boundaries c − jL back from the calibration end c (or c + jL forward),
-// one at a time: the j with c − (j + 1)L < d ≤ c − jL is opportunity −j.
-func refOpportunity(calEnd, d time.Time, length float64) int64 {
-	days := float64(d.Sub(calEnd) / (24 * time.Hour))
-	if days <= 0 {
-		j := int64(0)
-		for !(-float64(j+1)*length < days) {
+// refOpportunity returns the opportunity of every that holds date d, by
+// walking the boundaries of opportunities from the calibration end c, one
+// at a time: for weeks, c − 7j back (or c + 7j forward), the j with
+// c − 7(j + 1) < d ≤ c − 7j being opportunity −j; for calendar periods,
+// the first days of periods that the time package's AddDate gives, from
+// the first day of c's period.
+func refOpportunity(every clv.Period, calEnd, d time.Time) int64 {
+	if every == clv.Week {
+		days := int64(d.Sub(calEnd) / (24 * time.Hour))
+		if days <= 0 {
+			j := int64(0)
+			for !(-7*(j+1) < days) {
+				j++
+			}
+			return -j
+		}
+		j := int64(1)
+		for !(days <= 7*j) {
 			j++
 		}
-		return -j
+		return j
 	}
-	j := int64(1)
-	for !(days <= float64(j)*length) {
+	months := map[clv.Period]int{clv.Month: 1, clv.Quarter: 3, clv.Year: 12}[every]
+	first := time.Date(calEnd.Year(), calEnd.Month()-time.Month((int(calEnd.Month())-1)%months), 1, 0, 0, 0, 0, time.UTC)
+	start := func(j int64) time.Time { return first.AddDate(0, int(j)*months, 0) }
+	j := int64(0)
+	for d.Before(start(j)) {
+		j--
+	}
+	for !d.Before(start(j + 1)) {
 		j++
 	}
 	return j
 }
 
-// refOpportunities is the slow, obvious count of r's customers at
-// opportunities of length days, from each customer's dated amounts.
-func (r *refSummary) opportunities(length float64, holdout bool) ([]btyd.DiscreteCustomer, []btyd.DiscreteHistory, int64) {
+// refHoldout returns n*, the opportunities of every after the calibration
+// end whose last day is on or before the holdout end, counted one at a
+// time.
+func refHoldout(every clv.Period, calEnd, holdEnd time.Time) int64 {
+	n := int64(0)
+	for refOpportunity(every, calEnd, holdEnd.AddDate(0, 0, 1)) > n+1 {
+		n++
+	}
+	return n
+}
+
+// opportunities is the slow, obvious count of r's customers at
+// opportunities of every, from each customer's dated amounts.
+func (r *refSummary) opportunities(every clv.Period, holdout bool) ([]btyd.DiscreteCustomer, []btyd.DiscreteHistory, int64) {
 	var nStar int64
 	if holdout {
-		for r.calEnd.Add(time.Duration(float64(nStar+1)*length*float64(24*time.Hour))).Compare(r.holdEnd) <= 0 {
-			nStar++
-		}
+		nStar = refHoldout(every, r.calEnd, r.holdEnd)
 	}
 	var out []btyd.DiscreteCustomer
 	weights := map[[3]int64]int64{}
@@ -56,14 +81,14 @@ func (r *refSummary) opportunities(length float64, holdout bool) ([]btyd.Discret
 		if dates[0].After(r.calEnd) {
 			continue
 		}
-		f := refOpportunity(r.calEnd, dates[0], length)
+		f := refOpportunity(every, r.calEnd, dates[0])
 		c := btyd.DiscreteCustomer{ID: id, N: -f, Spend: decimal.Zero}
 		bought := map[int64]bool{}
 		held := map[int64]bool{}
 		repeatDays, inRepeat, last := int64(0), int64(0), f
 		amounts := decimal.Zero
 		for _, d := range dates[1:] {
-			k := refOpportunity(r.calEnd, d, length)
+			k := refOpportunity(every, r.calEnd, d)
 			switch {
 			case k <= 0:
 				repeatDays++
@@ -97,38 +122,54 @@ func (r *refSummary) opportunities(length float64, holdout bool) ([]btyd.Discret
 	return out, hs, nStar
 }
 
-// On random logs, with purchases on and beside every boundary of weekly
-// opportunities, Opportunities gives each customer the figures of the
-// slow count, for every period, with and without a holdout.
+// On random logs, with purchases on and beside the boundaries of weekly
+// and monthly opportunities, Opportunities gives each customer the figures
+// of the slow count, for every period, without a holdout, with one of
+// whole periods and with one that ends in mid-period. Yearly opportunities
+// count to 2023-12-31, the others to 2024-06-30.
 func TestOpportunitiesMatchReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	var sawNew, sawHoldout, sawMany bool
 	for round := range 16 {
+		every := []clv.Period{clv.Week, clv.Month, clv.Quarter, clv.Year}[round%4]
+		calEnd := randomCalibrationEnd
+		if every == clv.Year {
+			calEnd = day("2023-12-31")
+		}
 		log := randomLog(rng, 200+rng.IntN(1500))
-		// Purchases on the last day of opportunities and the day after.
+		// Purchases on the last day of opportunities and the day after,
+		// at 23:00 UTC, which is the next day east of UTC: weeks back
+		// from the calibration end, and months.
 		for j := range 30 {
-			for _, off := range []int{0, 1} {
+			next := calEnd.AddDate(0, 0, 1).AddDate(0, -j, 0)
+			if every == clv.Week {
+				next = calEnd.AddDate(0, 0, 1-7*j)
+			}
+			for _, off := range []int{-1, 0} {
 				log = append(log, clv.Purchase{Customer: "edge-" + string(rune('a'+j%7)),
-					Time: randomCalibrationEnd.AddDate(0, 0, -7*j+off).Add(23 * time.Hour), Amount: dec("5.00")})
+					Time: next.AddDate(0, 0, off).Add(23 * time.Hour).In(time.FixedZone("+14", 14*3600)), Amount: dec("5.00")})
 			}
 		}
-		every := []clv.Period{clv.Week, clv.Month, clv.Quarter, clv.Year}[round%4]
 		holdout := round%8 < 4
 		opts := []btyd.SummaryOption{btyd.WithUnit(clv.Week)}
 		end := randomHoldoutEnd
-		if holdout {
-			opts = append(opts, btyd.WithHoldout(randomHoldoutEnd))
-		} else {
-			end = randomCalibrationEnd
+		switch {
+		case round >= 8 && holdout:
+			end = day("2025-02-20") // mid-month, mid-quarter, mid-year
+			opts = append(opts, btyd.WithHoldout(end))
+		case holdout:
+			opts = append(opts, btyd.WithHoldout(end))
+		default:
+			end = calEnd
 		}
-		ref := newRefSummary(7, randomCalibrationEnd, end)
-		s, err := btyd.NewSummarizer(randomCalibrationEnd, opts...)
+		ref := newRefSummary(7, calEnd, end)
+		s, err := btyd.NewSummarizer(calEnd, opts...)
 		require.NoError(t, err)
 		for _, p := range log {
 			ref.add(p)
 			require.NoError(t, s.Add(p))
 		}
-		want, wantHistories, nStar := ref.opportunities(periodDays[every], holdout)
+		want, wantHistories, nStar := ref.opportunities(every, holdout)
 		o, err := s.Opportunities(every)
 		require.NoError(t, err)
 		assert.Equal(t, every, o.Every)
@@ -164,8 +205,8 @@ func TestOpportunitiesMatchReference(t *testing.T) {
 	assert.True(t, sawNew && sawHoldout && sawMany, "the logs hold customers with n = 0, holdout purchases and many repeats")
 }
 
-// A customer who buys on boundary days: opportunities end on the
-// calibration end and every L days before it.
+// A customer who buys on boundary days: weekly opportunities end on the
+// calibration end and every 7 days before it.
 func TestOpportunitiesBoundaries(t *testing.T) {
 	calEnd := day("2024-06-30")
 	s, err := btyd.NewSummarizer(calEnd, btyd.WithHoldout(day("2024-07-25")))
@@ -215,16 +256,40 @@ func TestOpportunitiesErrors(t *testing.T) {
 	assert.ErrorIs(t, err, clv.ErrMissing)
 
 	empty, _ := btyd.NewSummarizer(day("2024-06-30"))
-	_, err = empty.Opportunities(clv.Year)
+	_, err = empty.Opportunities(clv.Quarter)
 	assert.ErrorIs(t, err, clv.ErrMissing)
 
 	s, _ := btyd.NewSummarizer(day("2024-06-30"), btyd.WithHoldout(day("9999-12-31")))
 	require.NoError(t, s.Add(clv.Purchase{Customer: "a", Time: day("2024-01-01"), Amount: dec("1")}))
 	_, err = s.Opportunities(clv.Period(99))
 	assert.ErrorIs(t, err, clv.ErrUnknownPeriod)
+	// A calibration end in mid-period: the periods either side named.
 	_, err = s.Opportunities(clv.Year)
 	assert.ErrorIs(t, err, clv.ErrInconsistent)
-	assert.EqualError(t, err, "btyd: opportunities: every = year: clv: inconsistent: longer than the calibration period of the oldest customer, from 2024-01-01, 181 days: every customer has n = 0")
+	assert.EqualError(t, err, "btyd: opportunities: every = year: calibration end = 2024-06-30: clv: inconsistent: not the last day of a year; end the calibration on 2023-12-31 or 2024-12-31")
+	for _, tc := range []struct {
+		every  clv.Period
+		calEnd string
+		msg    string
+	}{
+		{clv.Month, "2024-02-28", "not the last day of a month; end the calibration on 2024-01-31 or 2024-02-29"},
+		{clv.Month, "2024-03-01", "not the last day of a month; end the calibration on 2024-02-29 or 2024-03-31"},
+		{clv.Quarter, "2024-12-30", "not the last day of a quarter; end the calibration on 2024-09-30 or 2024-12-31"},
+		{clv.Year, "0001-06-30", "not the last day of a year; end the calibration on 0000-12-31 or 0001-12-31"},
+	} {
+		bad, err := btyd.NewSummarizer(day(tc.calEnd))
+		require.NoError(t, err)
+		require.NoError(t, bad.Add(clv.Purchase{Customer: "a", Time: day(tc.calEnd), Amount: dec("1")}))
+		_, err = bad.Opportunities(tc.every)
+		assert.ErrorIs(t, err, clv.ErrInconsistent)
+		assert.ErrorContains(t, err, tc.msg)
+	}
+	// Every customer first bought in the calibration end's opportunity.
+	late, _ := btyd.NewSummarizer(day("2024-12-31"))
+	require.NoError(t, late.Add(clv.Purchase{Customer: "a", Time: day("2024-01-02"), Amount: dec("1")}))
+	_, err = late.Opportunities(clv.Year)
+	assert.ErrorIs(t, err, clv.ErrInconsistent)
+	assert.EqualError(t, err, "btyd: opportunities: every = year: clv: inconsistent: every customer first bought in the calibration end's opportunity, the oldest on 2024-01-02: every customer has n = 0")
 	_, err = s.Opportunities(clv.Week)
 	assert.ErrorIs(t, err, clv.ErrOutOfRange, "a holdout of 417,000 weeks")
 	o, err := s.Opportunities(clv.Quarter)
@@ -240,21 +305,20 @@ func TestOpportunitiesErrors(t *testing.T) {
 }
 
 // simBGBBLog simulates the BG/BB story of customers with α, β, γ, δ
-// whose first purchase falls in opportunity f of length L days before the
-// calibration end c: while alive, each customer buys at each later
-// opportunity with probability p ~ Beta(α, β), on a day drawn inside it,
+// whose first purchase falls in calendar month f before the calibration
+// end c, the last day of a month: while alive, each customer buys at each
+// later month with probability p ~ Beta(α, β), on a day drawn inside it,
 // sometimes twice, and dies at the start of each with probability
-// θ ~ Beta(γ, δ). Opportunities after the calibration end are the
-// holdout's.
-func simBGBBLog(rng *rand.Rand, m btyd.BGBB, customers int, calEnd time.Time, length float64, firstMin, last int64) []clv.Purchase {
+// θ ~ Beta(γ, δ). Months after the calibration end are the holdout's.
+func simBGBBLog(rng *rand.Rand, m btyd.BGBB, customers int, calEnd time.Time, firstMin, last int64) []clv.Purchase {
 	src := rand.NewPCG(rng.Uint64(), rng.Uint64())
 	pDist := distuv.Beta{Alpha: m.Alpha, Beta: m.Beta, Src: src}
 	thetaDist := distuv.Beta{Alpha: m.Gamma, Beta: m.Delta, Src: src}
-	// A day inside opportunity k: c + (k − 1)L < d ≤ c + kL.
+	// A day inside month k, k = 1 the month after c's.
 	dayIn := func(k int64) time.Time {
-		lo := int(math.Floor(float64(k-1)*length)) + 1
-		hi := int(math.Floor(float64(k) * length))
-		return calEnd.AddDate(0, 0, lo+rng.IntN(hi-lo+1)).Add(time.Duration(rng.IntN(24)) * time.Hour)
+		first := calEnd.AddDate(0, 0, 1).AddDate(0, int(k-1), 0)
+		days := int(first.AddDate(0, 1, 0).Sub(first) / (24 * time.Hour))
+		return first.AddDate(0, 0, rng.IntN(days)).Add(time.Duration(rng.IntN(24)) * time.Hour)
 	}
 	var log []clv.Purchase
 	for i := range customers {
@@ -285,7 +349,7 @@ func TestOpportunitiesRecoverBGBB(t *testing.T) {
 	truth := btyd.BGBB{Alpha: 1.2, Beta: 0.75, Gamma: 0.66, Delta: 2.78}
 	calEnd := day("2024-06-30")
 	rng := rand.New(rand.NewPCG(11, 12))
-	log := simBGBBLog(rng, truth, 8000, calEnd, 30.4375, -12, 6)
+	log := simBGBBLog(rng, truth, 8000, calEnd, -12, 6)
 	s, err := btyd.NewSummarizer(calEnd, btyd.WithHoldout(calEnd.AddDate(0, 6, 2)), btyd.WithUnit(clv.Month))
 	require.NoError(t, err)
 	require.NoError(t, s.AddAll(slices.Values(log)))
@@ -418,7 +482,7 @@ func TestDiscreteValues(t *testing.T) {
 		opts []btyd.ValueOption
 		err  error
 	}{
-		{btyd.Horizon{Length: 3, Period: clv.Week}, nil, clv.ErrInconsistent},
+		{btyd.Horizon{Length: 2, Period: clv.Week}, nil, clv.ErrInconsistent},
 		{btyd.Horizon{Length: 0, Period: clv.Month}, nil, clv.ErrNonPositive},
 		{btyd.Horizon{Length: 1001, Period: clv.Year}, nil, clv.ErrOutOfRange},
 		{btyd.Horizon{Length: 1, Period: clv.Period(99)}, nil, clv.ErrUnknownPeriod},
@@ -444,4 +508,113 @@ func TestDiscreteValues(t *testing.T) {
 	bad.Customers = []btyd.DiscreteCustomer{{ID: "x", X: 1, N: 0, Spend: dec("1")}}
 	_, err = btyd.DiscreteValues(m, g, bad, h)
 	assert.ErrorIs(t, err, clv.ErrInconsistent)
+}
+
+// Issue 20, point 3: monthly opportunities are calendar months. A customer
+// who buys on the 1st of every month of 2024 and one who buys on the 28th
+// have had the same opportunities and taken every one: the first
+// purchase's month, January, is the trial, and x = t_x = n = 11 for both,
+// with the same expectations and value. At opportunities of 30.4375 days
+// counted back from 2024-12-31 the first had x = 9 and the second 11.
+func TestOpportunitiesCalendarMonths(t *testing.T) {
+	s, err := btyd.NewSummarizer(day("2024-12-31"), btyd.WithUnit(clv.Month))
+	require.NoError(t, err)
+	for m := time.January; m <= time.December; m++ {
+		for _, c := range []struct {
+			id  string
+			day int
+		}{{"on the 1st", 1}, {"on the 28th", 28}, {"on the last", 0}} {
+			when := time.Date(2024, m, c.day, 12, 0, 0, 0, time.UTC)
+			if c.day == 0 {
+				when = time.Date(2024, m+1, 0, 23, 59, 0, 0, time.UTC)
+			}
+			require.NoError(t, s.Add(clv.Purchase{Customer: c.id, Time: when, Amount: dec("10")}))
+		}
+	}
+	o, err := s.Opportunities(clv.Month)
+	require.NoError(t, err)
+	require.Len(t, o.Customers, 3)
+	for _, c := range o.Customers {
+		assert.True(t, c.Equal(btyd.DiscreteCustomer{ID: c.ID, X: 11, Tx: 11, N: 11, Spend: dec("10")}), "%+v", c)
+	}
+	assert.Equal(t, []btyd.DiscreteHistory{{X: 11, Tx: 11, N: 11, Weight: 3}}, o.Histories)
+	g := btyd.GammaGamma{P: 6.25, Q: 3.74, Gamma: 15.44}
+	v, err := btyd.DiscreteValues(exampleBGBB, g, o, btyd.Horizon{Length: 1, Period: clv.Year}, btyd.WithDiscountRate(dec("0.1"), clv.Year))
+	require.NoError(t, err)
+	want, err := exampleBGBB.ConditionalExpectedPurchases(11, 11, 11, 12)
+	require.NoError(t, err)
+	for _, c := range v.Customers {
+		assert.Equal(t, want, c.Purchases, c.ID)
+		assert.True(t, c.Value.Equal(v.Customers[0].Value), "%s: %s, %s", c.ID, c.Value, v.Customers[0].Value)
+	}
+}
+
+// Issue 20, point 3: a holdout of one calendar year after a calibration
+// that ends on 31 December has one yearly opportunity, as a holdout of one
+// calendar month or quarter has one of its period; 365 days are less than
+// the 365.25 of an exact year, which counted none.
+func TestOpportunitiesCalendarHoldout(t *testing.T) {
+	// A customer buys on the holdout's first and last days; the last is
+	// left out when it falls in a partial opportunity.
+	for _, tc := range []struct {
+		every           clv.Period
+		calEnd, holdEnd string
+		holdout, x      int64
+	}{
+		{clv.Year, "2024-12-31", "2025-12-31", 1, 1},
+		{clv.Year, "2023-12-31", "2024-12-31", 1, 1}, // a leap year
+		{clv.Year, "2024-12-31", "2026-12-30", 1, 1}, // a day short of two
+		{clv.Quarter, "2024-12-31", "2025-03-31", 1, 1},
+		{clv.Quarter, "2024-12-31", "2025-12-31", 4, 2},
+		{clv.Month, "2025-01-31", "2025-02-28", 1, 1},
+		{clv.Month, "2024-12-31", "2025-12-31", 12, 2},
+		{clv.Week, "2024-12-31", "2025-01-07", 1, 1},
+		{clv.Week, "2024-12-31", "2025-01-06", 0, 0},
+	} {
+		s, err := btyd.NewSummarizer(day(tc.calEnd), btyd.WithHoldout(day(tc.holdEnd)))
+		require.NoError(t, err)
+		for _, p := range []clv.Purchase{
+			{Customer: "a", Time: day("2020-02-29"), Amount: dec("50")},
+			{Customer: "a", Time: day(tc.calEnd).AddDate(0, 0, 1), Amount: dec("50")},
+			{Customer: "a", Time: day(tc.holdEnd), Amount: dec("50")},
+		} {
+			require.NoError(t, s.Add(p))
+		}
+		o, err := s.Opportunities(tc.every)
+		require.NoError(t, err, "%+v", tc)
+		assert.Equal(t, tc.holdout, o.Holdout, "%+v", tc)
+		assert.Equal(t, tc.x, o.Customers[0].HoldoutX, "%+v", tc)
+	}
+}
+
+// Issue 20, point 5: a horizon is the nearest whole number of
+// opportunities to its span, so that every model values the same span:
+// 52 weeks, the command's old default, were 11 months rounded down.
+func TestDiscreteValuesHorizon(t *testing.T) {
+	m := btyd.BGBB{Alpha: 1.204, Beta: 0.750, Gamma: 0.657, Delta: 2.783}
+	g := btyd.GammaGamma{P: 6.25, Q: 3.74, Gamma: 15.44}
+	for _, tc := range []struct {
+		every clv.Period
+		h     btyd.Horizon
+		n     int
+	}{
+		{clv.Month, btyd.Horizon{Length: 52, Period: clv.Week}, 12},
+		{clv.Quarter, btyd.Horizon{Length: 52, Period: clv.Week}, 4},
+		{clv.Year, btyd.Horizon{Length: 52, Period: clv.Week}, 1},
+		{clv.Week, btyd.Horizon{Length: 1, Period: clv.Year}, 52},
+		{clv.Month, btyd.Horizon{Length: 1, Period: clv.Year}, 12},
+		{clv.Month, btyd.Horizon{Length: 3, Period: clv.Year}, 36},
+		{clv.Year, btyd.Horizon{Length: 36, Period: clv.Month}, 3},
+		{clv.Quarter, btyd.Horizon{Length: 2, Period: clv.Month}, 1},    // 0.67
+		{clv.Year, btyd.Horizon{Length: 6, Period: clv.Month}, 1},       // a half, up
+		{clv.Year, btyd.Horizon{Length: 18, Period: clv.Month}, 2},      // 1.5
+		{clv.Month, btyd.Horizon{Length: 6, Period: clv.Week}, 1},       // 1.38
+		{clv.Month, btyd.Horizon{Length: 7, Period: clv.Week}, 2},       // 1.61
+		{clv.Week, btyd.Horizon{Length: 1000, Period: clv.Year}, 52179}, // 52,178.6
+	} {
+		o := btyd.Opportunities{Every: tc.every, Customers: []btyd.DiscreteCustomer{{ID: "a", X: 2, Tx: 3, N: 4, Spend: dec("20")}}}
+		v, err := btyd.DiscreteValues(m, g, o, tc.h)
+		require.NoError(t, err, "%+v", tc)
+		assert.Equal(t, btyd.Horizon{Length: tc.n, Period: tc.every}, v.Horizon, "%+v", tc)
+	}
 }

@@ -412,9 +412,10 @@ func newDiscreteValuer(fn string, m BGBB, g GammaGamma, o Opportunities, h Horiz
 	if c.stepSet && c.step != o.Every {
 		return nil, fmt.Errorf("btyd: %s: step = %v: %w: the step of a discrete valuation is its opportunity, a %s", fn, c.step, clv.ErrInconsistent, o.Every)
 	}
-	n := int64(h.Length) * int64(math.Round(periodDays*16)) / every
+	// n_H = ⌊H·P/L + 1/2⌋, exact in sixteenths of a day.
+	n := (2*int64(h.Length)*int64(math.Round(periodDays*16)) + every) / (2 * every)
 	if n == 0 {
-		return nil, fmt.Errorf("btyd: %s: horizon = %d %ss: %w: shorter than one opportunity, a %s", fn, h.Length, h.Period, clv.ErrInconsistent, o.Every)
+		return nil, fmt.Errorf("btyd: %s: horizon = %d %ss: %w: shorter than half an opportunity, a %s", fn, h.Length, h.Period, clv.ErrInconsistent, o.Every)
 	}
 	for i := range o.Customers {
 		if err := checkValuedOpportunity(fn, &o.Customers[i]); err != nil {
@@ -433,12 +434,18 @@ func newDiscreteValuer(fn string, m BGBB, g GammaGamma, o Opportunities, h Horiz
 // DiscreteValues returns the lifetime value of each customer of o over a
 // horizon by the BG/BB model m and the gamma–gamma model g, as [Values]
 // does for the continuous models, counted at o's opportunities. The
-// horizon H is taken in whole opportunities of length L, by exact lengths
-// and rounded down, and each opportunity's expected purchase is valued at
-// its end, kL after the calibration end, discounted at a rate d per period
-// of length P:
+// horizon H is taken as the nearest whole number of opportunities of mean
+// length L, by exact lengths, a half rounding up, so that a horizon means
+// the same span as it does to [Values] whatever unit it is written in:
+// 52 weeks or a year are 12 monthly opportunities, 4 quarterly ones, 1
+// yearly one or 52 weekly ones, and 36 months are 3 years. Opportunities
+// are calendar periods (see [Summarizer.Opportunities]), so n_H monthly
+// opportunities are the n_H calendar months after the calibration end.
+// Each opportunity's expected purchase is valued at its end and
+// discounted as kL after the calibration end, by mean lengths, so that a
+// February discounts as a March does, at a rate d per period of length P:
 //
-//	n_H                  = ⌊H / L⌋
+//	n_H                  = ⌊H / L + 1/2⌋
 //	discounted purchases = Σ_{k=1}^{n_H} (E[X(n, n + k)] − E[X(n, n + k − 1)]) (1 + d)^(−kL/P)
 //	value                = margin × E[Z | x, z̄] × discounted purchases
 //
@@ -465,8 +472,8 @@ func newDiscreteValuer(fn string, m BGBB, g GammaGamma, o Opportunities, h Horiz
 // [clv.ErrUnknownPeriod] for an unknown o.Every, horizon period or rate
 // period, [clv.ErrNonPositive] for a horizon of no length,
 // [clv.ErrOutOfRange] for one beyond 1,000 years or a scale outside 0 to
-// [clv.MaxScale], [clv.ErrInconsistent] for a horizon shorter than one
-// opportunity or a [WithStep] other than o.Every, [clv.ErrNegative] or
+// [clv.MaxScale], [clv.ErrInconsistent] for a horizon shorter than half
+// an opportunity or a [WithStep] other than o.Every, [clv.ErrNegative] or
 // [clv.ErrAboveOne] for a bad rate or margin, the errors of
 // [CompareDiscreteHoldout] for a customer no log can produce, and those of
 // [GammaGamma.ExpectedSpend] for their spend.

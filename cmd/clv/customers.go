@@ -32,6 +32,8 @@ type customerInputs struct {
 	unit           clv.Period
 	horizon        int
 	horizonUnit    clv.Period
+	step           clv.Period // -unit unless stepSet
+	stepSet        bool
 	discount       decimal.Decimal
 	discountPeriod clv.Period
 	margin         decimal.Decimal
@@ -60,9 +62,13 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&in.workers, "workers", in.workers, "goroutines that read a log file, one a core by default")
 	fs.Func("calibration-end", "last day of the calibration period, YYYY-MM-DD (required)", dateFlag(&in.calibrationEnd))
 	fs.Func("holdout-end", "last day of a holdout period after it, YYYY-MM-DD, to test the model on", dateFlag(&in.holdoutEnd))
-	fs.TextVar(&in.unit, "unit", clv.Week, "unit of time of the models: week, month, quarter or year; with -model bgbb, the length of an opportunity")
-	fs.IntVar(&in.horizon, "horizon", 52, "how far ahead to value customers, in -horizon-unit")
-	fs.TextVar(&in.horizonUnit, "horizon-unit", clv.Week, "period of -horizon, and the step of counting value")
+	fs.TextVar(&in.unit, "unit", clv.Week, "unit of time of the models: week, month, quarter or year; with -model bgbb, the period of an opportunity")
+	fs.IntVar(&in.horizon, "horizon", 1, "how far ahead to value customers, in -horizon-unit: the same span for every model, in exact lengths (a year is 365.25 days, a month 30.4375); -model bgbb takes the nearest whole number of its opportunities, a half rounding up (52 weeks or a year are 12 monthly ones)")
+	fs.TextVar(&in.horizonUnit, "horizon-unit", clv.Year, "period of -horizon: week, month, quarter or year")
+	fs.Func("step", "when value is counted: each step's expected purchases are valued, and discounted, at its end; week, month, quarter or year (default -unit; with -model bgbb it must be -unit, an opportunity)", func(v string) error {
+		in.stepSet = true
+		return in.step.UnmarshalText([]byte(v))
+	})
 	fs.TextVar(&in.discount, "discount", decimal.Zero, "discount rate per -discount-period")
 	fs.TextVar(&in.discountPeriod, "discount-period", clv.Year, "period of -discount")
 	fs.TextVar(&in.margin, "margin", decimal.NewFromInt(1), "gross margin, from 0 to 1")
@@ -80,6 +86,9 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	if errors.Is(err, flag.ErrHelp) {
 		customersUsage(stdout, fs)
 		return 0
+	}
+	if !in.stepSet {
+		in.step = in.unit
 	}
 	if err == nil {
 		err = in.check(fs)
@@ -153,6 +162,8 @@ func (in *customerInputs) check(fs *flag.FlagSet) error {
 		return fmt.Errorf("-horizon %d: must be at least 1", in.horizon)
 	case float64(in.horizon)*years[in.horizonUnit] > maxHorizonYears:
 		return fmt.Errorf("-horizon %d %ss: must be at most %d years", in.horizon, in.horizonUnit, maxHorizonYears)
+	case in.model == bgbbName && in.step != in.unit:
+		return fmt.Errorf("-step %s: -model bgbb counts value at each opportunity, a %s (-unit)", in.step, in.unit)
 	case in.discount.IsNegative():
 		return fmt.Errorf("-discount %s: must not be negative", in.discount)
 	case in.margin.IsNegative() || in.margin.GreaterThan(decimal.NewFromInt(1)):
@@ -239,13 +250,13 @@ func model(s *btyd.Summarizer, in customerInputs) (*customerResult, error) {
 
 // valueOptions are the options of the valuation the flags set.
 func (in *customerInputs) valueOptions() []btyd.ValueOption {
-	return []btyd.ValueOption{btyd.WithDiscountRate(in.discount, in.discountPeriod), btyd.WithGrossMargin(in.margin), btyd.WithScale(int32(in.scale))}
+	return []btyd.ValueOption{btyd.WithStep(in.step), btyd.WithDiscountRate(in.discount, in.discountPeriod), btyd.WithGrossMargin(in.margin), btyd.WithScale(int32(in.scale))}
 }
 
 // discreteModel fits BG/BB to s's customers at opportunities of -unit,
 // gamma–gamma to the mean amounts of their repeat opportunities (the
-// spend BG/BB's purchases are valued at), and values them over -horizon
-// in whole opportunities, rounded down.
+// spend BG/BB's purchases are valued at), and values them over the
+// nearest whole number of opportunities to -horizon.
 func (r *customerResult) discreteModel(s *btyd.Summarizer, in customerInputs) error {
 	o, err := s.Opportunities(in.unit)
 	if err != nil {
@@ -352,7 +363,7 @@ func printCustomers(w io.Writer, name string, stats logStats, r *customerResult,
 	fmt.Fprintf(w, "%s: %s.\n", name, stats.accounting())
 	fmt.Fprintf(w, "%d customers to %s, in %ss", r.totals.Customers, in.calibrationEnd.Format(time.DateOnly), unit)
 	if o := r.discrete; o != nil {
-		fmt.Fprintf(w, ", counted at opportunities of a %s back from it", unit)
+		fmt.Fprintf(w, ", counted at opportunities of %s", opportunityName(o.Every))
 		if o.New > 0 {
 			fmt.Fprintf(w, "; %d first bought in the last, left out of the fit", o.New)
 		}
@@ -382,7 +393,7 @@ func printCustomers(w io.Writer, name string, stats logStats, r *customerResult,
 	if h := r.holdout; h != nil {
 		length := fmt.Sprintf("%.2f %ss", h.Length, unit)
 		if r.discrete != nil {
-			length = fmt.Sprintf("%.0f whole %ss", h.Length, unit)
+			length = fmt.Sprintf("%.0f whole %s", h.Length, plural(int(h.Length), r.discrete.Every))
 		}
 		fmt.Fprintf(w, "Holdout of %s to %s, %s: purchases by calibration frequency\n", length, in.holdoutEnd.Format(time.DateOnly), best)
 		fmt.Fprintf(w, "%-6s %10s %10s %10s\n", "x", "customers", "actual", "predicted")
@@ -397,7 +408,11 @@ func printCustomers(w io.Writer, name string, stats logStats, r *customerResult,
 	}
 
 	v := r.valuation
-	fmt.Fprintf(w, "Value by %s and gamma–gamma over %d %ss, counted each %s", best, v.Horizon.Length, v.Horizon.Period, v.Step)
+	horizon := periods(v.Horizon.Length, v.Horizon.Period)
+	if asked := (btyd.Horizon{Length: in.horizon, Period: in.horizonUnit}); !sameSpan(v.Horizon, asked) {
+		horizon += " (the nearest to -horizon " + periods(asked.Length, asked.Period) + ")"
+	}
+	fmt.Fprintf(w, "Value by %s and gamma–gamma over %s, counted each %s", best, horizon, v.Step)
 	if !in.discount.IsZero() {
 		fmt.Fprintf(w, ", discounted at %s a %s", in.discount, in.discountPeriod)
 	}
@@ -435,6 +450,36 @@ func printCustomers(w io.Writer, name string, stats logStats, r *customerResult,
 		}
 		fmt.Fprintln(w)
 	}
+}
+
+// opportunityName names BG/BB's opportunities of a period, as
+// btyd.Summarizer.Opportunities counts them.
+func opportunityName(every clv.Period) string {
+	if every == clv.Week {
+		return "7 days back from it"
+	}
+	return "a calendar " + every.String()
+}
+
+// periods prints n periods of p: "1 year", "12 months".
+func periods(n int, p clv.Period) string {
+	return strconv.Itoa(n) + " " + plural(n, p)
+}
+
+// plural names p for a count of n: "year" for 1, "years" for others.
+func plural(n int, p clv.Period) string {
+	if n == 1 {
+		return p.String()
+	}
+	return p.String() + "s"
+}
+
+// sameSpan reports whether two horizons are the same span in exact
+// lengths: 3 years and 36 months, not 52 weeks and 12 months.
+func sameSpan(a, b btyd.Horizon) bool {
+	// Sixteenths of a day, in which every period is whole.
+	sixteenths := map[clv.Period]int{clv.Week: 112, clv.Month: 487, clv.Quarter: 1461, clv.Year: 5844}
+	return a.Length*sixteenths[a.Period] == b.Length*sixteenths[b.Period]
 }
 
 // levelLabel prints a level as a percentage: 90 for 0.9.
@@ -554,17 +599,24 @@ still a customer, how many purchases they will make and what they are
 worth. It fits the BG/NBD model of purchases and the gamma–gamma model of
 spend to the calibration period, checks the fit against a holdout period
 after it if -holdout-end is given, and values every customer over a
-horizon.
+horizon, a year unless -horizon and -horizon-unit say otherwise, counting
+value at each -step, each -unit unless -step says otherwise. The horizon
+is a span of time, whatever unit it is written in: -horizon 3
+-horizon-unit year and -horizon 36 -horizon-unit month value the same.
 
   clv customers -input orders.csv -calibration-end 2025-06-30 \
       -holdout-end 2025-12-31 -horizon 12 -horizon-unit month \
       -discount 0.1 -margin 0.4 -out customers.csv -plot fit.svg
 
 Where customers buy only at discrete opportunities, -model bgbb fits the
-BG/BB model instead, at opportunities of -unit counted back from the
-calibration end; the holdout and the horizon count whole opportunities,
-rounded down, and customers first seen in the last opportunity are valued
-as new customers but left out of the fit:
+BG/BB model instead, at opportunities of -unit: calendar months, quarters
+or years in UTC, so the calibration end must be the last day of one, or
+weeks of 7 days counted back from the calibration end. The holdout counts
+the whole opportunities in it, a partial last one left out; the horizon
+is the nearest whole number of opportunities to its span, a half rounding
+up (52 weeks are 12 months), and value is counted at each. Customers first
+seen in the last opportunity are valued as new customers but left out of
+the fit:
 
   clv customers -input donations.csv -calibration-end 2024-12-31 \
       -model bgbb -unit year -horizon 5 -horizon-unit year -discount 0.1

@@ -491,7 +491,7 @@ func TestCustomersBGBB(t *testing.T) {
 	assert.Contains(t, stdout, fmt.Sprintf("purchases, BG/BB:       alpha %s  beta %s  gamma %s  delta %s\n",
 		pm(m.Alpha, se.Alpha), pm(m.Beta, se.Beta), pm(m.Gamma, se.Gamma), pm(m.Delta, se.Delta)))
 	assert.Contains(t, stdout, fmt.Sprintf("log-likelihood %.2f, %d customers", fit.Stats.LogLikelihood, fit.Stats.Customers))
-	assert.Contains(t, stdout, fmt.Sprintf("counted at opportunities of a month back from it; %d first bought in the last, left out of the fit", o.New))
+	assert.Contains(t, stdout, fmt.Sprintf("counted at opportunities of a calendar month; %d first bought in the last, left out of the fit", o.New))
 	assert.Contains(t, stdout, "Holdout of 6 whole months to 2025-12-31, BG/BB")
 	assert.Contains(t, stdout, fmt.Sprintf("\n%-6s %10d %10d %10.1f\n", "all", hold.Customers, hold.Actual, hold.Predicted))
 	assert.Contains(t, stdout, "over 12 months, counted each month, discounted at 0.1 a year, at a gross margin of 0.4: "+v.Value.StringFixed(2)+" from 290 customers")
@@ -594,9 +594,11 @@ func TestCustomersBGBBErrors(t *testing.T) {
 		msg  string
 	}{
 		{[]string{"-calibration-end", "2024-06-30", "-unit", "year"},
-			"opportunities: every = year: clv: inconsistent: longer than the calibration period of the oldest customer, from 2024-01-02, 180 days: every customer has n = 0\n"},
-		{[]string{"-calibration-end", "2025-06-30", "-unit", "quarter", "-horizon", "2", "-horizon-unit", "month"},
-			"discrete values: horizon = 2 months: clv: inconsistent: shorter than one opportunity, a quarter\n"},
+			"opportunities: every = year: calibration end = 2024-06-30: clv: inconsistent: not the last day of a year; end the calibration on 2023-12-31 or 2024-12-31\n"},
+		{[]string{"-calibration-end", "2024-12-31", "-unit", "year"},
+			"opportunities: every = year: clv: inconsistent: every customer first bought in the calibration end's opportunity, the oldest on 2024-01-02: every customer has n = 0\n"},
+		{[]string{"-calibration-end", "2025-06-30", "-unit", "quarter", "-horizon", "1", "-horizon-unit", "month"},
+			"discrete values: horizon = 1 months: clv: inconsistent: shorter than half an opportunity, a quarter\n"},
 		{[]string{"-calibration-end", "2025-06-30", "-unit", "quarter", "-holdout-end", "2025-08-31"},
 			"compare discrete holdout: opportunities: clv: missing: no complete opportunity of a quarter in the holdout\n"},
 	} {
