@@ -222,12 +222,13 @@ func (out *Valuation) total(fn string, parts *[2]valueSums, scale int32) error {
 }
 
 // A valuer holds the checked inputs of Values: the step ends and their
-// discount factors, in the model's unit.
+// discount factors, in the model's unit, and the same as a stepGrid.
 type valuer struct {
 	config   valueConfig
 	margin   float64
 	ends     []float64 // t_1, …, t_K
 	discount []float64 // (1 + d)^(−t_k/P)
+	grid     *stepGrid
 }
 
 // newValueConfig returns the options of a valuation, with their defaults.
@@ -331,6 +332,7 @@ func newValuer(fn string, m PurchaseModel, g GammaGamma, b Base, h Horizon, opts
 		v.ends = append(v.ends, t)
 		v.discount = append(v.discount, math.Exp(-rate*t))
 	}
+	v.grid = newStepGrid(delta, v.ends[len(v.ends)-1], rate, v.discount)
 	return v, nil
 }
 
