@@ -223,9 +223,9 @@ type ValuationIntervals struct {
 // of whether the models suit the base, or of the randomness of the
 // customers' future purchases about their expectation.
 //
-// The work is the draws times the distinct (x, T) of the base, each an
-// expectation at every step's end (at the horizon's alone without
-// discounting), plus the draws times the customers with a repeat
+// The work is the draws times the distinct (x, T) of the base, each a sum
+// over the steps whose cost grows with the logarithm of their number, as
+// in [Values], plus the draws times the customers with a repeat
 // purchase, each a P(alive) and an expected spend; customers without one
 // are computed once for each T. Both run on two goroutines. On a quiet
 // two-core machine 200 draws take some 0.04 s for CDNOW's 2,357
