@@ -488,7 +488,9 @@ func newDiscreteValuer(fn string, m BGBB, g GammaGamma, o Opportunities, h Horiz
 // ([WithDiscountRate]), the gross margin ([WithGrossMargin]) and the
 // scale ([WithScale]); the step is always an opportunity. The expectations
 // are computed once for each distinct (x, t_x, n), on two goroutines for a
-// large base.
+// large base, from sums over the horizon computed once for each distinct
+// n: the work is the opportunities times the distinct n plus the distinct
+// (x, t_x, n) times their calibration's opportunities.
 //
 // It returns an error if m or g is not valid, one wrapping
 // [clv.ErrUnknownPeriod] for an unknown o.Every, horizon period or rate
@@ -512,12 +514,18 @@ func DiscreteValues(m BGBB, g GammaGamma, o Opportunities, h Horizon, opts ...Va
 	split(len(o.Customers), func(part, lo, hi int) {
 		p := &parts[part]
 		cache := make(map[[3]int64]outlook)
+		sums := make(map[int64][2]float64) // horizonSums by n
 		for i := lo; i < hi; i++ {
 			cu := &o.Customers[i]
 			key := [3]int64{cu.X, cu.Tx, cu.N}
 			e, ok := cache[key]
 			if !ok {
-				e.alive, e.purchases, e.discounted = m.outlook(cu.X, cu.Tx, cu.N, n, discount)
+				s, ok := sums[cu.N]
+				if !ok {
+					s[0], s[1] = m.horizonSums(cu.N, n, discount)
+					sums[cu.N] = s
+				}
+				e.alive, e.purchases, e.discounted = m.outlookOf(cu.X, cu.Tx, cu.N, s[0], s[1])
 				cache[key] = e
 			}
 			spend, err := g.expectedSpend(fn, float64(cu.X), toFloat(cu.Spend))
