@@ -334,6 +334,7 @@ func newValuer(fn string, m PurchaseModel, g GammaGamma, b Base, h Horizon, opts
 		steps = 1
 		delta = horizon
 	}
+	v.ends, v.discount = make([]float64, 0, int(steps)), make([]float64, 0, int(steps))
 	for k := 1.0; k <= steps; k++ {
 		t := min(k*delta, horizon)
 		v.ends = append(v.ends, t)
