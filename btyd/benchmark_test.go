@@ -225,6 +225,43 @@ func BenchmarkValues(b *testing.B) {
 	}
 }
 
+// BenchmarkValuesSteps values the CDNOW sample's 2,357 customers under
+// each purchase model fitted to it, at 10 % a year in weekly steps, over
+// horizons of 1,000, 8,000 and 52,000 steps (a thousand years is 52,179):
+// the cost should grow linearly with the steps, not with their square.
+func BenchmarkValuesSteps(b *testing.B) {
+	s := cdnowSummary(b)
+	base, h := s.Base(), s.Histories()
+	rate := btyd.WithDiscountRate(decimal.RequireFromString("0.1"), clv.Year)
+	for _, tc := range []struct {
+		name string
+		fit  func([]btyd.History) (btyd.PurchaseModel, error)
+	}{
+		{"bgnbd", func(h []btyd.History) (btyd.PurchaseModel, error) { f, err := btyd.FitBGNBD(h); return f.Model, err }},
+		{"mbgnbd", func(h []btyd.History) (btyd.PurchaseModel, error) { f, err := btyd.FitMBGNBD(h); return f.Model, err }},
+		{"pnbd", func(h []btyd.History) (btyd.PurchaseModel, error) {
+			f, err := btyd.FitParetoNBD(h)
+			return f.Model, err
+		}},
+	} {
+		m, err := tc.fit(h)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, steps := range []int{1000, 8000, 52000} {
+			b.Run(fmt.Sprintf("%s/steps=%d", tc.name, steps), func(b *testing.B) {
+				horizon := btyd.Horizon{Length: steps, Period: clv.Week}
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := btyd.Values(m, cdnowSpend, base, horizon, rate); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
 func BenchmarkCompareHoldout(b *testing.B) {
 	s, base := benchBase()
 	freq, err := btyd.FitBGNBD(s.Histories())

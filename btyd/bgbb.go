@@ -584,13 +584,25 @@ func (m BGBB) addPattern(s *logLik, x, tx, n, w float64) {
 //
 // At n = 0, where x = t_x = 0, L = A = 1: P(alive) = δ/(γ + δ), the
 // chance of surviving to opportunity 1, and the expected purchases are a
-// new customer's, [BGBB.ExpectedPurchases](h).
+// new customer's, [BGBB.ExpectedPurchases](h). It is outlookOf of
+// horizonSums, the sums over the horizon, which depend on n alone.
 func (m BGBB) outlook(x, tx, n, h int64, discount []float64) (alive, purchases, discounted float64) {
-	xf, nf := float64(x), float64(n)
-	w := m.aliveWeight(xf, float64(tx), nf)
-	alive = w * (m.Delta + nf) / (m.Gamma + m.Delta + nf)
-	scale := w * (m.Alpha + xf) / (m.Alpha + m.Beta + nf)
-	var sum, dsum float64
+	sum, dsum := m.horizonSums(n, h, discount)
+	return m.outlookOf(x, tx, n, sum, dsum)
+}
+
+// horizonSums returns the sums of outlook that depend on n alone, the
+// chances of surviving each of the next h opportunities,
+//
+//	sum  = Σ_{t=1}^{h} B(γ, δ + n + t)/B(γ, δ + n),  B(γ, δ + n + t)/B(γ, δ + n) = Π_{j<t} (δ + n + j)/(γ + δ + n + j)
+//	dsum = Σ_{t=1}^{h} B(γ, δ + n + t)/B(γ, δ + n) · discount[t − 1]
+//
+// (dsum is 0 if discount is nil), in h steps whose terms are all
+// positive. A valuation computes them once for each distinct n, not for
+// each distinct (x, t_x, n): a base's customers have few distinct n (one
+// for each opportunity of the calibration), and the sums cost the horizon.
+func (m BGBB) horizonSums(n, h int64, discount []float64) (sum, dsum float64) {
+	nf := float64(n)
 	term := 1.0
 	dj, gdj := m.Delta+nf, m.Gamma+m.Delta+nf
 	for t := range h {
@@ -601,5 +613,16 @@ func (m BGBB) outlook(x, tx, n, h int64, discount []float64) (alive, purchases, 
 			dsum += term * discount[t]
 		}
 	}
+	return sum, dsum
+}
+
+// outlookOf returns outlook for a customer (x, t_x, n) from the
+// horizonSums of n: P(alive at n + 1) = A/L · (δ + n)/(γ + δ + n), and
+// the sums times A/L · (α + x)/(α + β + n).
+func (m BGBB) outlookOf(x, tx, n int64, sum, dsum float64) (alive, purchases, discounted float64) {
+	xf, nf := float64(x), float64(n)
+	w := m.aliveWeight(xf, float64(tx), nf)
+	alive = w * (m.Delta + nf) / (m.Gamma + m.Delta + nf)
+	scale := w * (m.Alpha + xf) / (m.Alpha + m.Beta + nf)
 	return alive, scale * sum, scale * dsum
 }

@@ -44,6 +44,9 @@ type PurchaseModel interface {
 	// it. It depends on the customer only through x and T. ok is false if
 	// t is too long for it to be computed.
 	aliveExpectation(x int64, T, t float64) (e float64, ok bool)
+	// aliveRate returns the derivative in t of aliveExpectation, the
+	// alive customer's purchase rate, as stepsum.go sums it.
+	aliveRate(x int64, T float64) aliveRate
 	// parameterNames, parameters and withParameters map the model to
 	// and from its parameters as a vector, in the order of its fit's.
 	parameterNames() []string
@@ -80,6 +83,13 @@ func (m BGNBD) aliveExpectation(x int64, T, t float64) (float64, bool) {
 	return aliveExpectation(m.R+xf, m.Alpha+T, m.A, m.B+xf, t)
 }
 
+// aliveRate is, with r′ = r + x, α′ = α + T and b′ = b + x,
+// E′(t) = (r′/α′) ₂F₁(r′ + 1, a; a + b′; −t/α′).
+func (m BGNBD) aliveRate(x int64, T float64) aliveRate {
+	xf := float64(x)
+	return aliveRate{scale: (m.R + xf) / (m.Alpha + T), hyper: true, m: m.R + xf + 1, a: m.A, c: m.A + m.B + xf, alpha: m.Alpha + T}
+}
+
 // checkModel returns an error if m is nil or not valid.
 func checkModel(fn string, m PurchaseModel) error {
 	if m == nil {
@@ -110,6 +120,13 @@ func (m MBGNBD) aliveExpectation(x int64, T, t float64) (float64, bool) {
 	return m.expectAlive(float64(x), T, t)
 }
 
+// aliveRate is BG/NBD's with b′ = b + x + 1, as expectAlive's
+// expectation is: E′(t) = (r′/α′) ₂F₁(r′ + 1, a; a + b′; −t/α′).
+func (m MBGNBD) aliveRate(x int64, T float64) aliveRate {
+	xf := float64(x)
+	return aliveRate{scale: (m.R + xf) / (m.Alpha + T), hyper: true, m: m.R + xf + 1, a: m.A, c: m.A + m.B + xf + 1, alpha: m.Alpha + T}
+}
+
 func (m ParetoNBD) name() string { return "Pareto/NBD" }
 
 func (m ParetoNBD) aliveProbability(x, tx, T float64) (float64, bool) {
@@ -125,6 +142,12 @@ func (m ParetoNBD) withParameters(th []float64) PurchaseModel {
 func (m ParetoNBD) aliveExpectation(x int64, T, t float64) (float64, bool) {
 	xf := float64(x)
 	return expectedAlive(m.R+xf, m.Alpha+T, m.S, m.Beta+T, t), true
+}
+
+// aliveRate is the derivative of expectedAlive:
+// E′(t) = ((r + x)/(α + T)) (1 + t/(β + T))^{−s}.
+func (m ParetoNBD) aliveRate(x int64, T float64) aliveRate {
+	return aliveRate{scale: (m.R + float64(x)) / (m.Alpha + T), m: m.S, alpha: m.Beta + T}
 }
 
 // The purchase models.

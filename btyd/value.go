@@ -131,7 +131,14 @@ type Valuation struct {
 //
 // The expectations depend on a customer only through x and T, so they are
 // computed once for each distinct (x, T) of the base, on two goroutines
-// for a large base.
+// for a large base. Each sums the increments over the steps as integrals
+// of the customer's purchase rate, by Taylor series that cover many steps
+// at once, in work that grows with the logarithm of the steps (plus a
+// table of the discount factors, linear in the steps, that every customer
+// shares): on the CDNOW sample, 52,000 weekly steps (1,000 years) take
+// under twice the time of 1,000. Where the expectation's own series is the
+// cheaper, for heavy buyers over few steps, it is evaluated at every
+// step's end instead. The two agree within 10^−10.
 //
 // It returns an error wrapping [clv.ErrMissing] for a nil model, an error
 // if either model is not valid or a customer is not one the models take
@@ -222,12 +229,13 @@ func (out *Valuation) total(fn string, parts *[2]valueSums, scale int32) error {
 }
 
 // A valuer holds the checked inputs of Values: the step ends and their
-// discount factors, in the model's unit.
+// discount factors, in the model's unit, and the same as a stepGrid.
 type valuer struct {
 	config   valueConfig
 	margin   float64
 	ends     []float64 // t_1, …, t_K
 	discount []float64 // (1 + d)^(−t_k/P)
+	grid     *stepGrid
 }
 
 // newValueConfig returns the options of a valuation, with their defaults.
@@ -326,11 +334,13 @@ func newValuer(fn string, m PurchaseModel, g GammaGamma, b Base, h Horizon, opts
 		steps = 1
 		delta = horizon
 	}
+	v.ends, v.discount = make([]float64, 0, int(steps)), make([]float64, 0, int(steps))
 	for k := 1.0; k <= steps; k++ {
 		t := min(k*delta, horizon)
 		v.ends = append(v.ends, t)
 		v.discount = append(v.discount, math.Exp(-rate*t))
 	}
+	v.grid = newStepGrid(delta, v.ends[len(v.ends)-1], rate, v.discount)
 	return v, nil
 }
 
@@ -342,18 +352,38 @@ type pairValue struct {
 
 // expect returns the expectations of an alive customer (x, T) under m.
 func (v *valuer) expect(m PurchaseModel, x int64, T float64) (pairValue, error) {
+	p, _, err := v.expectWork(m, x, T)
+	return p, err
+}
+
+// expectWork returns the expectations of an alive customer (x, T) under
+// m, and the work they took: the blocks of stepsum.go, or the
+// evaluations of m's expectation, one at each step's end. It sums by
+// blocks where stepGrid.plan expects them to be the cheaper, and step by
+// step where it does not or where the blocks give up.
+func (v *valuer) expectWork(m PurchaseModel, x int64, T float64) (pairValue, int, error) {
 	var p pairValue
+	var work int
+	r := m.aliveRate(x, T)
+	if budget, ok := v.grid.plan(r); ok {
+		plain, weighted, attempts, ok := v.grid.sum(r, budget)
+		if ok {
+			return pairValue{purchases: r.scale * plain, discounted: r.scale * weighted}, attempts, nil
+		}
+		work = attempts
+	}
 	prev := 0.0
 	for k, t := range v.ends {
 		e, ok := m.aliveExpectation(x, T, t)
+		work++
 		if !ok {
-			return p, tooLong("values", t)
+			return p, work, tooLong("values", t)
 		}
 		p.discounted += (e - prev) * v.discount[k]
 		prev = e
 	}
 	p.purchases = prev
-	return p, nil
+	return p, work, nil
 }
 
 // A pairCache remembers the expectations of each distinct (x, T) it is
@@ -466,7 +496,9 @@ func newDiscreteValuer(fn string, m BGBB, g GammaGamma, o Opportunities, h Horiz
 // ([WithDiscountRate]), the gross margin ([WithGrossMargin]) and the
 // scale ([WithScale]); the step is always an opportunity. The expectations
 // are computed once for each distinct (x, t_x, n), on two goroutines for a
-// large base.
+// large base, from sums over the horizon computed once for each distinct
+// n: the work is the opportunities times the distinct n plus the distinct
+// (x, t_x, n) times their calibration's opportunities.
 //
 // It returns an error if m or g is not valid, one wrapping
 // [clv.ErrUnknownPeriod] for an unknown o.Every, horizon period or rate
@@ -490,12 +522,18 @@ func DiscreteValues(m BGBB, g GammaGamma, o Opportunities, h Horizon, opts ...Va
 	split(len(o.Customers), func(part, lo, hi int) {
 		p := &parts[part]
 		cache := make(map[[3]int64]outlook)
+		sums := make(map[int64][2]float64) // horizonSums by n
 		for i := lo; i < hi; i++ {
 			cu := &o.Customers[i]
 			key := [3]int64{cu.X, cu.Tx, cu.N}
 			e, ok := cache[key]
 			if !ok {
-				e.alive, e.purchases, e.discounted = m.outlook(cu.X, cu.Tx, cu.N, n, discount)
+				s, ok := sums[cu.N]
+				if !ok {
+					s[0], s[1] = m.horizonSums(cu.N, n, discount)
+					sums[cu.N] = s
+				}
+				e.alive, e.purchases, e.discounted = m.outlookOf(cu.X, cu.Tx, cu.N, s[0], s[1])
 				cache[key] = e
 			}
 			spend, err := g.expectedSpend(fn, float64(cu.X), toFloat(cu.Spend))
