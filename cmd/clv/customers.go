@@ -95,9 +95,12 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	}
 	r, err := model(s, in)
 	if err != nil {
+		// What the log's span says of the dates may be why.
+		printWarnings(stderr, spanWarnings(s.Totals(), in))
 		fmt.Fprintf(stderr, "clv customers: %s: %s\n", name, strings.TrimPrefix(err.Error(), "btyd: "))
 		return 1
 	}
+	printWarnings(stderr, r.warnings)
 	if r.noIntervals != "" {
 		fmt.Fprintf(stderr, "clv customers: %s: no intervals: %s\n", name, r.noIntervals)
 	}
@@ -220,11 +223,15 @@ type customerResult struct {
 	// order holds the indexes of base.Customers and valuation.Customers,
 	// by value from the highest, then by id.
 	order []int
+	// warnings are what the user should know before trusting the
+	// figures, in the order found: [] without any.
+	warnings []string
 }
 
 // model fits the purchase and spend models to s and values its customers.
 func model(s *btyd.Summarizer, in customerInputs) (*customerResult, error) {
 	r := &customerResult{totals: s.Totals(), base: s.Base()}
+	r.warnings = spanWarnings(r.totals, in)
 	var err error
 	if in.model == bgbbName {
 		err = r.discreteModel(s, in)
@@ -358,6 +365,7 @@ func (r *customerResult) rank() {
 func printCustomers(w io.Writer, name string, stats logStats, r *customerResult, in customerInputs) {
 	unit := r.base.Unit.String()
 	fmt.Fprintf(w, "%s: %s.\n", name, stats.accounting())
+	fmt.Fprintf(w, "The log runs from %s to %s (UTC).\n", r.totals.First.Format(time.DateOnly), r.totals.Last.Format(time.DateOnly))
 	fmt.Fprintf(w, "%d customers to %s, in %ss", r.totals.Customers, in.calibrationEnd.Format(time.DateOnly), unit)
 	if o := r.discrete; o != nil {
 		fmt.Fprintf(w, ", counted at opportunities of a %s back from it", unit)
@@ -392,7 +400,7 @@ func printCustomers(w io.Writer, name string, stats logStats, r *customerResult,
 		if r.discrete != nil {
 			length = fmt.Sprintf("%.0f whole %ss", h.Length, unit)
 		}
-		fmt.Fprintf(w, "Holdout of %s to %s, %s: purchases by calibration frequency\n", length, in.holdoutEnd.Format(time.DateOnly), best)
+		fmt.Fprintf(w, "Holdout of %s to %s, %s: purchases by calibration frequency%s\n", length, in.holdoutEnd.Format(time.DateOnly), best, holdoutShort(r.totals, in.holdoutEnd))
 		fmt.Fprintf(w, "%-6s %10s %10s %10s\n", "x", "customers", "actual", "predicted")
 		for _, row := range h.ByFrequency {
 			x := strconv.FormatInt(row.X, 10)
@@ -536,10 +544,11 @@ func printCustomersJSON(w io.Writer, stats logStats, r *customerResult, top int,
 		// Opportunities are BG/BB's.
 		Opportunities *opportunitiesJSON `json:"opportunities,omitempty"`
 		Top           []any              `json:"top"`
+		Warnings      []string           `json:"warnings"`
 	}{
 		Log: stats, Totals: r.totals, Unit: r.base.Unit, Models: r.fits, Model: r.fits[r.best].Name, Spend: r.spend, Holdout: r.holdout,
 		Horizon: r.valuation.Horizon, Step: r.valuation.Step, Expected: r.valuation.Purchases, Value: r.valuation.Value,
-		Top: []any{},
+		Top: []any{}, Warnings: r.warnings,
 	}
 	if o := r.discrete; o != nil {
 		out.Opportunities = &opportunitiesJSON{Every: o.Every, Holdout: o.Holdout, New: o.New, Histories: len(o.Histories)}
@@ -562,7 +571,12 @@ still a customer, how many purchases they will make and what they are
 worth. It fits the BG/NBD model of purchases and the gamma–gamma model of
 spend to the calibration period, checks the fit against a holdout period
 after it if -holdout-end is given, and values every customer over a
-horizon.
+horizon. It states the log's span, its first and last days, and warns, on
+standard error and under -json's "warnings", of what the figures should
+be read with: a -calibration-end after the log's last day (the days
+between look like days nobody bought) or before its first (nobody to
+model), a -holdout-end after the last day (the holdout's actual purchases
+stop there, short of the predicted).
 
   clv customers -input orders.csv -calibration-end 2025-06-30 \
       -holdout-end 2025-12-31 -horizon 12 -horizon-unit month \
