@@ -70,7 +70,7 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&in.top, "top", 10, "how many of the most valuable customers to show")
 	fs.StringVar(&in.out, "out", "", "write every customer's figures to this CSV file")
 	fs.BoolVar(&in.json, "json", false, "print the result as JSON")
-	fs.StringVar(&in.model, "model", "bgnbd", "purchase model: "+modelNames()+" (bgbb counts purchases at opportunities of -unit; all compares the continuous models, not bgbb, whose likelihood is of other data, and values with the lowest BIC)")
+	fs.StringVar(&in.model, "model", "bgnbd", "purchase model: "+modelNames()+" (bgbb counts purchases at opportunities of -unit; all compares the continuous models, not bgbb, whose likelihood is of other data, and values with the lowest BIC; a model it cannot fit is left out, with a warning saying why)")
 	fs.Float64Var(&in.level, "level", btyd.DefaultLevel, "level of the intervals around expected purchases and values, from 0 to 1")
 	fs.IntVar(&in.draws, "draws", 100, "parameter draws behind the intervals; 0 for none, else at least 2 / (1 − level), 20 at 90 %, so that a draw is expected beyond each end (with fewer, the ends are the extremes of the draws, which hold less than the level); each costs some 0.04 s a million customers")
 	fs.StringVar(&in.plot, "plot", "", "draw the holdout and tracking charts to this SVG file (needs -holdout-end; bgbb draws the holdout chart alone)")
@@ -206,10 +206,13 @@ func (in *customerInputs) read(stderr io.Writer) (*btyd.Summarizer, logStats, st
 // A customerResult is what clv customers found: the fits, the holdout,
 // the tracking, and each customer's value, most valuable first.
 type customerResult struct {
-	totals   btyd.Totals
-	base     btyd.Base
-	fits     []purchaseFit // the purchase models fitted
-	best     int           // the one that values customers
+	totals btyd.Totals
+	base   btyd.Base
+	fits   []purchaseFit // the purchase models fitted
+	best   int           // the one that values customers
+	failed []failedFit   // those -model all could not fit
+	// chosenBy says what chose the best, with -model all; "" otherwise.
+	chosenBy string
 	spend    btyd.GammaGammaFit
 	holdout  *btyd.Holdout  // the best's
 	tracking *btyd.Tracking // nil for BG/BB
@@ -303,9 +306,13 @@ func (r *customerResult) setIntervals(iv btyd.ValuationIntervals, err error) {
 // its customers with the best.
 func (r *customerResult) continuousModel(s *btyd.Summarizer, in customerInputs) error {
 	var err error
-	if r.fits, r.best, err = fitPurchases(in.model, s.Histories(), r.base); err != nil {
+	if r.fits, r.best, r.failed, err = fitPurchases(in.model, s.Histories(), r.base); err != nil {
 		return err
 	}
+	for _, f := range r.failed {
+		r.warnings = append(r.warnings, failedWarning(f))
+	}
+	r.chosenBy = chosenBy(r.fits, in.model)
 	m := r.fits[r.best].purchase
 	r.holdout = r.fits[r.best].Holdout
 	if r.spend, err = btyd.FitGammaGamma(r.base.Customers); err != nil {
@@ -390,7 +397,7 @@ func printCustomers(w io.Writer, name string, stats logStats, r *customerResult,
 	fmt.Fprintf(w, "%-23s %d customers with repeat purchases; correlation of frequency and spend %.3f\n", "", r.spend.Stats.Customers, r.spend.Correlation)
 	fmt.Fprintln(w)
 	if in.model == "all" {
-		printComparison(w, r.fits, r.best)
+		printComparison(w, r.fits, r.best, r.failed)
 		fmt.Fprintln(w)
 	}
 	best := r.fits[r.best].title
@@ -413,7 +420,11 @@ func printCustomers(w io.Writer, name string, stats logStats, r *customerResult,
 	}
 
 	v := r.valuation
-	fmt.Fprintf(w, "Value by %s and gamma–gamma over %d %ss, counted each %s", best, v.Horizon.Length, v.Horizon.Period, v.Step)
+	by := best
+	if r.chosenBy != "" {
+		by += ", " + r.chosenBy + ","
+	}
+	fmt.Fprintf(w, "Value by %s and gamma–gamma over %d %ss, counted each %s", by, v.Horizon.Length, v.Horizon.Period, v.Step)
 	if !in.discount.IsZero() {
 		fmt.Fprintf(w, ", discounted at %s a %s", in.discount, in.discountPeriod)
 	}
@@ -529,11 +540,14 @@ func (r *customerResult) row(i int, scale int32) any {
 
 func printCustomersJSON(w io.Writer, stats logStats, r *customerResult, top int, scale int32) {
 	out := struct {
-		Log       logStats           `json:"log"`
-		Totals    btyd.Totals        `json:"totals"`
-		Unit      clv.Period         `json:"unit"`
-		Models    []purchaseFit      `json:"purchase_models"`
-		Model     string             `json:"purchase_model"`
+		Log    logStats      `json:"log"`
+		Totals btyd.Totals   `json:"totals"`
+		Unit   clv.Period    `json:"unit"`
+		Models []purchaseFit `json:"purchase_models"`
+		Model  string        `json:"purchase_model"`
+		// ChosenBy says what chose Model among Models: "lowest BIC",
+		// with -model all.
+		ChosenBy  string             `json:"chosen_by,omitempty"`
 		Spend     btyd.GammaGammaFit `json:"spend_model"`
 		Holdout   *btyd.Holdout      `json:"holdout,omitempty"`
 		Horizon   btyd.Horizon       `json:"horizon"`
@@ -549,6 +563,9 @@ func printCustomersJSON(w io.Writer, stats logStats, r *customerResult, top int,
 		Log: stats, Totals: r.totals, Unit: r.base.Unit, Models: r.fits, Model: r.fits[r.best].Name, Spend: r.spend, Holdout: r.holdout,
 		Horizon: r.valuation.Horizon, Step: r.valuation.Step, Expected: r.valuation.Purchases, Value: r.valuation.Value,
 		Top: []any{}, Warnings: r.warnings,
+	}
+	if r.chosenBy != "" {
+		out.ChosenBy = "lowest BIC"
 	}
 	if o := r.discrete; o != nil {
 		out.Opportunities = &opportunitiesJSON{Every: o.Every, Holdout: o.Holdout, New: o.New, Histories: len(o.Histories)}

@@ -2,7 +2,15 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
+
+	"github.com/clvkit/clv"
+	"github.com/clvkit/clv/btyd"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -72,4 +80,87 @@ func TestCustomersSpan(t *testing.T) {
 	assert.Empty(t, stdout)
 	assert.Regexp(t, "^clv customers: warning: -calibration-end 2023-06-30 is before the log's first day, 2024-01-02: no customer had bought by then\n"+
 		"clv customers: "+samplePath+": fit BG/NBD: .+\n$", stderr)
+}
+
+// -model all says of each model it could not fit that it left it out,
+// and why, in a warning and in the comparison's table; and that it values
+// with the lowest BIC (issue 20, point 4).
+func TestCustomersAllModelsFailed(t *testing.T) {
+	code, stdout, stderr := runArgs(append(sampleCustomers, "-model", "all", "-draws", "0")...)
+	require.Equal(t, 0, code, stderr)
+	assert.Empty(t, stderr)
+	assert.Regexp(t, `\nValue by [A-Za-z/]+, the lowest BIC of BG/NBD, MBG/NBD and Pareto/NBD, and gamma–gamma over 52 weeks`, stdout)
+
+	// Pareto/NBD fails, as on a log it cannot describe.
+	i := slices.IndexFunc(purchaseModels, func(m purchaseModel) bool { return m.name == "pnbd" })
+	saved := purchaseModels[i].fit
+	t.Cleanup(func() { purchaseModels[i].fit = saved })
+	purchaseModels[i].fit = func([]btyd.History) (purchaseFit, error) {
+		return purchaseFit{}, fmt.Errorf("btyd: fit Pareto/NBD: %w: the likelihood has no interior maximum", clv.ErrNoFit)
+	}
+	warning := "-model all: Pareto/NBD could not be fitted and is left out: fit Pareto/NBD: cannot be estimated: the likelihood has no interior maximum"
+	code, stdout, stderr = runArgs(append(sampleCustomers, "-model", "all", "-draws", "0")...)
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, "clv customers: warning: "+warning+"\n", stderr)
+	assert.Regexp(t, "\nPareto/NBD +no fit: see the warnings\n", stdout)
+	assert.Regexp(t, `\nValue by [A-Za-z/]+, the lowest BIC of BG/NBD and MBG/NBD, and gamma–gamma`, stdout)
+	assert.NotContains(t, stdout, "purchases, Pareto/NBD")
+
+	code, stdout, _ = runArgs(append(sampleCustomers, "-model", "all", "-draws", "0", "-json")...)
+	require.Equal(t, 0, code)
+	var out struct {
+		Models []struct {
+			Name string `json:"name"`
+		} `json:"purchase_models"`
+		ChosenBy string   `json:"chosen_by"`
+		Warnings []string `json:"warnings"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &out))
+	assert.Len(t, out.Models, 2)
+	assert.Equal(t, "lowest BIC", out.ChosenBy)
+	assert.Equal(t, []string{warning}, out.Warnings)
+
+	// When every model fails, there is nothing to value with.
+	for k := range purchaseModels {
+		fit := purchaseModels[k].fit
+		t.Cleanup(func() { purchaseModels[k].fit = fit })
+		purchaseModels[k].fit = purchaseModels[i].fit
+	}
+	code, stdout, stderr = runArgs(append(sampleCustomers, "-model", "all")...)
+	assert.Equal(t, 1, code)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "clv customers: "+samplePath+": fit Pareto/NBD: ")
+}
+
+// On the CDNOW sample past its data, Pareto/NBD's likelihood has no
+// maximum: -model all leaves it out, and says so.
+func TestCustomersAllModelsCDNOW(t *testing.T) {
+	path := cdnowLog(t)
+	code, stdout, stderr := runArgs("customers", "-input", path, "-calibration-end", "1999-01-01", "-model", "all", "-draws", "0", "-top", "0")
+	require.Equal(t, 0, code, stderr)
+	assert.Regexp(t, "^clv customers: warning: -calibration-end 1999-01-01 is 185 days after the log's last day, 1998-06-30: .+\n"+
+		"clv customers: warning: -model all: Pareto/NBD could not be fitted and is left out: fit Pareto/NBD: cannot be estimated: .+\n$", stderr)
+	assert.Regexp(t, "\nPareto/NBD +no fit: see the warnings\n", stdout)
+	assert.Contains(t, stdout, "the lowest BIC of BG/NBD and MBG/NBD")
+}
+
+// cdnowLog writes the CDNOW sample of ../shared/data as a log in a
+// temporary directory and returns its name, or skips the test when the
+// data are not beside the repository, as in a user's clone.
+func cdnowLog(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "data", "CDNOW_sample.txt"))
+	if err != nil {
+		t.Skipf("CDNOW sample not available (../shared/data/CDNOW_sample.txt, beside the repository): %v", err)
+	}
+	var b strings.Builder
+	b.WriteString("customer_id,date,amount\n")
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) == 5 {
+			fmt.Fprintf(&b, "%s,%s,%s\n", f[1], f[2], f[4])
+		}
+	}
+	path := filepath.Join(t.TempDir(), "cdnow.csv")
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
+	return path
 }
