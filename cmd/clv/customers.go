@@ -394,7 +394,13 @@ func printCustomers(w io.Writer, name string, stats logStats, r *customerResult,
 	}
 	g, gse := r.spend.Model, r.spend.StdErr
 	fmt.Fprintf(w, "%-23s p %s  q %s  gamma %s\n", "spend, gamma–gamma:", pm(g.P, gse.P), pm(g.Q, gse.Q), pm(g.Gamma, gse.Gamma))
-	fmt.Fprintf(w, "%-23s %d customers with repeat purchases; correlation of frequency and spend %.3f\n", "", r.spend.Stats.Customers, r.spend.Correlation)
+	if note := zeroSpendNote(r.spend); note != "" {
+		fmt.Fprintf(w, "%-23s %d customers with repeat purchases; correlation of frequency and spend over the %d fitted %.3f\n", "",
+			r.spend.Stats.Customers+r.spend.ZeroSpend, r.spend.Stats.Customers, r.spend.Correlation)
+		fmt.Fprintf(w, "%-23s %s.\n", "", note)
+	} else {
+		fmt.Fprintf(w, "%-23s %d customers with repeat purchases; correlation of frequency and spend %.3f\n", "", r.spend.Stats.Customers, r.spend.Correlation)
+	}
 	fmt.Fprintln(w)
 	if in.model == "all" {
 		printComparison(w, r.fits, r.best, r.failed)
@@ -558,6 +564,7 @@ func printCustomersJSON(w io.Writer, stats logStats, r *customerResult, top int,
 		// Opportunities are BG/BB's.
 		Opportunities *opportunitiesJSON `json:"opportunities,omitempty"`
 		Top           []any              `json:"top"`
+		Notes         []string           `json:"notes,omitempty"`
 		Warnings      []string           `json:"warnings"`
 	}{
 		Log: stats, Totals: r.totals, Unit: r.base.Unit, Models: r.fits, Model: r.fits[r.best].Name, Spend: r.spend, Holdout: r.holdout,
@@ -566,6 +573,9 @@ func printCustomersJSON(w io.Writer, stats logStats, r *customerResult, top int,
 	}
 	if r.chosenBy != "" {
 		out.ChosenBy = "lowest BIC"
+	}
+	if note := zeroSpendNote(r.spend); note != "" {
+		out.Notes = append(out.Notes, note)
 	}
 	if o := r.discrete; o != nil {
 		out.Opportunities = &opportunitiesJSON{Every: o.Every, Holdout: o.Holdout, New: o.New, Histories: len(o.Histories)}
@@ -593,7 +603,9 @@ standard error and under -json's "warnings", of what the figures should
 be read with: a -calibration-end after the log's last day (the days
 between look like days nobody bought) or before its first (nobody to
 model), a -holdout-end after the last day (the holdout's actual purchases
-stop there, short of the predicted).
+stop there, short of the predicted). A customer whose repeat purchases
+were all of no value is left out of the spend fit, whose amounts are
+positive, and the report says how many were.
 
   clv customers -input orders.csv -calibration-end 2025-06-30 \
       -holdout-end 2025-12-31 -horizon 12 -horizon-unit month \

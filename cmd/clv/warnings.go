@@ -1,8 +1,9 @@
 package main
 
-// This file implements what clv customers warns of: what it saw that the
-// user should know before trusting the figures, said on standard error
-// as each is found and kept for the JSON's warnings.
+// This file implements what clv customers warns of — what it saw that
+// the user should know before trusting the figures, said on standard
+// error as each is found and kept for the JSON's warnings — and what it
+// notes of the data it left out of a fit.
 
 import (
 	"fmt"
@@ -60,4 +61,19 @@ func printWarnings(w io.Writer, warnings []string) {
 	for _, s := range warnings {
 		fmt.Fprintln(w, "clv customers: warning: "+s)
 	}
+}
+
+// zeroSpendNote says how many repeat customers the spend fit f left out,
+// as their repeat purchases were all of no value, and why; "" if none.
+// Those it fitted and those it left out are every repeat customer.
+func zeroSpendNote(f btyd.GammaGammaFit) string {
+	if f.ZeroSpend == 0 {
+		return ""
+	}
+	verb := "are"
+	if f.ZeroSpend == 1 {
+		verb = "is"
+	}
+	return fmt.Sprintf("%d of the %d customers with repeat purchases %s left out of the spend fit: their repeat purchases were all of no value, and gamma–gamma models positive amounts",
+		f.ZeroSpend, f.Stats.Customers+f.ZeroSpend, verb)
 }

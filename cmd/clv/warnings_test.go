@@ -164,3 +164,59 @@ func cdnowLog(t *testing.T) string {
 	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
 	return path
 }
+
+// A repeat customer whose repeat purchases were all of no value is left
+// out of the spend fit, whose amounts are positive: the text counts every
+// repeat customer, as the JSON's figures add up to, and both say who was
+// left out and why (issue 20, point 6).
+func TestCustomersZeroSpend(t *testing.T) {
+	log, err := os.ReadFile(samplePath)
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), "zero.csv")
+	log = append(log, "zero,2024-03-01,5.00,web\nzero,2024-04-01,0.00,web\nzero,2024-05-01,0,web\n"...)
+	require.NoError(t, os.WriteFile(path, log, 0o644))
+	args := []string{"customers", "-input", path, "-calibration-end", "2025-06-30", "-draws", "0"}
+	note := "1 of the 231 customers with repeat purchases is left out of the spend fit: their repeat purchases were all of no value, and gamma–gamma models positive amounts"
+	code, stdout, stderr := runArgs(args...)
+	require.Equal(t, 0, code, stderr)
+	assert.Empty(t, stderr)
+	assert.Regexp(t, "\n {24}231 customers with repeat purchases; correlation of frequency and spend over the 230 fitted -?[0-9.]+\n {24}"+note+"\\.\n", stdout)
+
+	code, stdout, stderr = runArgs(append(args, "-json")...)
+	require.Equal(t, 0, code, stderr)
+	var out struct {
+		Spend struct {
+			Stats struct {
+				Customers int64 `json:"customers"`
+			} `json:"stats"`
+			ZeroSpend int64 `json:"zero_spend"`
+		} `json:"spend_model"`
+		Notes []string `json:"notes"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &out))
+	assert.Equal(t, int64(230), out.Spend.Stats.Customers)
+	assert.Equal(t, int64(1), out.Spend.ZeroSpend)
+	assert.Equal(t, []string{note}, out.Notes)
+}
+
+// On CDNOW's master file, 9,451 customers have repeat purchases, and one
+// of them spent nothing on them: the text counted 9,450.
+func TestCustomersZeroSpendCDNOW(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "data", "CDNOW_master.txt"))
+	if err != nil {
+		t.Skipf("CDNOW master not available (../shared/data/CDNOW_master.txt, beside the repository): %v", err)
+	}
+	var b strings.Builder
+	b.WriteString("customer_id,date,amount\n")
+	for _, line := range strings.Split(string(data), "\n")[1:] {
+		if f := strings.Fields(line); len(f) == 4 {
+			fmt.Fprintf(&b, "%s,%s,%s\n", f[0], f[1], f[3])
+		}
+	}
+	path := filepath.Join(t.TempDir(), "master.csv")
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
+	code, stdout, stderr := runArgs("customers", "-input", path, "-calibration-end", "1997-09-30", "-draws", "0", "-top", "0")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, " 9451 customers with repeat purchases; correlation of frequency and spend over the 9450 fitted ")
+	assert.Contains(t, stdout, " 1 of the 9451 customers with repeat purchases is left out of the spend fit: ")
+}
