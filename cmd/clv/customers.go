@@ -598,14 +598,7 @@ still a customer, how many purchases they will make and what they are
 worth. It fits the BG/NBD model of purchases and the gamma–gamma model of
 spend to the calibration period, checks the fit against a holdout period
 after it if -holdout-end is given, and values every customer over a
-horizon. It states the log's span, its first and last days, and warns, on
-standard error and under -json's "warnings", of what the figures should
-be read with: a -calibration-end after the log's last day (the days
-between look like days nobody bought) or before its first (nobody to
-model), a -holdout-end after the last day (the holdout's actual purchases
-stop there, short of the predicted). A customer whose repeat purchases
-were all of no value is left out of the spend fit, whose amounts are
-positive, and the report says how many were.
+horizon.
 
   clv customers -input orders.csv -calibration-end 2025-06-30 \
       -holdout-end 2025-12-31 -horizon 12 -horizon-unit month \
@@ -619,6 +612,15 @@ as new customers but left out of the fit:
 
   clv customers -input donations.csv -calibration-end 2024-12-31 \
       -model bgbb -unit year -horizon 5 -horizon-unit year -discount 0.1
+
+clv customers states the log's span, its first and last days, and
+warns, on standard error and under -json's "warnings", of what the
+figures should be read with: a -calibration-end after the log's last day
+(the days between look like days nobody bought) or before its first
+(nobody to model), a -holdout-end after the last day (the holdout's
+actual purchases stop there, short of the predicted). A customer whose
+repeat purchases were all of no value is left out of the spend fit, whose
+amounts are positive, and the report says how many were.
 
 Flags:`)
 	fs.SetOutput(w)
