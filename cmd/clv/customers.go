@@ -88,6 +88,16 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "clv customers: %s (see clv customers -h)\n", strings.ReplaceAll(err.Error(), "clv: ", ""))
 		return 2
 	}
+	// The files asked for are checked before the work, not after it.
+	for _, o := range []struct{ flag, path string }{{"-out", in.out}, {"-plot", in.plot}} {
+		if o.path == "" {
+			continue
+		}
+		if err := checkWritable(o.path); err != nil {
+			fmt.Fprintf(stderr, "clv customers: %s %s: %v\n", o.flag, o.path, err)
+			return 2
+		}
+	}
 
 	s, stats, name, code := in.read(stderr)
 	if s == nil {
@@ -101,19 +111,13 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	printWarnings(stderr, r.warnings)
-	if r.noIntervals != "" {
-		fmt.Fprintf(stderr, "clv customers: %s: no intervals: %s\n", name, r.noIntervals)
-	}
+	// One failure does not sink the rest: a file that cannot be written
+	// still leaves the report, and a chart, drawn after it, is a warning.
+	code = 0
 	if in.out != "" {
 		if err := writeCustomers(in.out, r, r.holdout != nil, int32(in.scale)); err != nil {
-			fmt.Fprintf(stderr, "clv customers: %v\n", err)
-			return 1
-		}
-	}
-	if in.plot != "" {
-		if err := writePlot(in.plot, r); err != nil {
-			fmt.Fprintf(stderr, "clv customers: %v\n", err)
-			return 1
+			fmt.Fprintf(stderr, "clv customers: -out %s: %v\n", in.out, err)
+			code = 1
 		}
 	}
 	if in.json {
@@ -121,7 +125,12 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	} else {
 		printCustomers(stdout, name, stats, r, in)
 	}
-	return 0
+	if in.plot != "" {
+		if err := writePlot(in.plot, r); err != nil {
+			printWarnings(stderr, []string{fmt.Sprintf("-plot %s: no chart: %v", in.plot, err)})
+		}
+	}
+	return code
 }
 
 // dateFlag parses a flag's YYYY-MM-DD into t.
@@ -213,16 +222,17 @@ type customerResult struct {
 	failed []failedFit   // those -model all could not fit
 	// chosenBy says what chose the best, with -model all; "" otherwise.
 	chosenBy string
+	// spend is the spend model's fit, or as much of it as failed: then
+	// flat is what the purchases are valued at instead.
 	spend    btyd.GammaGammaFit
+	flat     *btyd.FlatSpend
 	holdout  *btyd.Holdout  // the best's
 	tracking *btyd.Tracking // nil for BG/BB
 	// discrete holds the customers at opportunities, for BG/BB; nil for
 	// the continuous models.
 	discrete  *btyd.Opportunities
 	valuation btyd.Valuation
-	intervals *btyd.ValuationIntervals // nil with -draws 0
-	// noIntervals says why there are none, if they were asked for.
-	noIntervals string
+	intervals *btyd.ValuationIntervals // nil with -draws 0, or with a warning why
 	// order holds the indexes of base.Customers and valuation.Customers,
 	// by value from the highest, then by id.
 	order []int
@@ -272,14 +282,15 @@ func (r *customerResult) discreteModel(s *btyd.Summarizer, in customerInputs) er
 	for i, c := range o.Customers {
 		spenders[i] = btyd.Customer{ID: c.ID, X: c.X, Spend: c.Spend}
 	}
-	if r.spend, err = btyd.FitGammaGamma(spenders); err != nil {
+	spend, err := r.fitSpend(spenders, in)
+	if err != nil {
 		return err
 	}
 	h := btyd.Horizon{Length: in.horizon, Period: in.horizonUnit}
-	if r.valuation, err = btyd.DiscreteValues(fit.Model, r.spend.Model, o, h, in.valueOptions()...); err != nil {
+	if r.valuation, err = btyd.DiscreteValues(fit.Model, spend, o, h, in.valueOptions()...); err != nil {
 		return err
 	}
-	if in.draws > 0 {
+	if r.wantIntervals(in) {
 		iv, err := btyd.DiscreteValueIntervals(fit, r.spend, o, h, in.intervalOptions()...)
 		r.setIntervals(iv, err)
 	}
@@ -291,15 +302,52 @@ func (in *customerInputs) intervalOptions() []btyd.IntervalOption {
 	return []btyd.IntervalOption{btyd.WithLevel(in.level), btyd.WithDraws(in.draws), btyd.WithValueOptions(in.valueOptions()...)}
 }
 
-// setIntervals keeps the intervals, or why there are none. Intervals are
-// a help, not the result: a fit too uncertain to draw from leaves them
-// out, and says why.
+// setIntervals keeps the intervals, or warns why there are none.
+// Intervals are a help, not the result: a fit too uncertain to draw from
+// leaves them out, and says why.
 func (r *customerResult) setIntervals(iv btyd.ValuationIntervals, err error) {
 	if err != nil {
-		r.noIntervals = strings.TrimPrefix(err.Error(), "btyd: ")
+		r.warnings = append(r.warnings, "no intervals: "+strings.TrimPrefix(err.Error(), "btyd: "))
 		return
 	}
 	r.intervals = &iv
+}
+
+// wantIntervals reports whether intervals were asked for and can be
+// drawn, and warns why not if they were asked for and cannot: they draw
+// the spend model's parameters too.
+func (r *customerResult) wantIntervals(in customerInputs) bool {
+	if in.draws == 0 {
+		return false
+	}
+	if r.flat != nil {
+		r.warnings = append(r.warnings, "no intervals: they draw the spend model's parameters, and it could not be fitted")
+		return false
+	}
+	return true
+}
+
+// fitSpend fits gamma–gamma to customers and returns the model their
+// purchases are valued at. If it cannot be fitted, as when every
+// purchase costs the same, the purchases are valued at the customers'
+// mean amount of a repeat purchase instead (btyd.MeanSpend), and a
+// warning says so and why: the purchase model's results stand without a
+// spend model, and that mean is what gamma–gamma itself expects of a
+// customer it knows nothing of. It fails only where there is no repeat
+// purchase to take the mean of, with the fit's error.
+func (r *customerResult) fitSpend(customers []btyd.Customer, in customerInputs) (btyd.SpendModel, error) {
+	var err error
+	if r.spend, err = btyd.FitGammaGamma(customers); err == nil {
+		return r.spend.Model, nil
+	}
+	flat, merr := btyd.MeanSpend(customers)
+	if merr != nil {
+		return nil, err
+	}
+	r.flat = &flat
+	r.warnings = append(r.warnings, fmt.Sprintf("the spend model could not be fitted, so every purchase is valued at the mean amount of a repeat purchase, %s: %s",
+		flat.Amount.StringFixed(int32(in.scale)), strings.ReplaceAll(strings.TrimPrefix(err.Error(), "btyd: "), "clv: ", "")))
+	return flat, nil
 }
 
 // continuousModel fits the continuous models -model names to s and values
@@ -315,24 +363,27 @@ func (r *customerResult) continuousModel(s *btyd.Summarizer, in customerInputs) 
 	r.chosenBy = chosenBy(r.fits, in.model)
 	m := r.fits[r.best].purchase
 	r.holdout = r.fits[r.best].Holdout
-	if r.spend, err = btyd.FitGammaGamma(r.base.Customers); err != nil {
+	spend, err := r.fitSpend(r.base.Customers, in)
+	if err != nil {
 		return err
 	}
 	h := btyd.Horizon{Length: in.horizon, Period: in.horizonUnit}
 	valueOpts := in.valueOptions()
-	if r.valuation, err = btyd.Values(m, r.spend.Model, r.base, h, valueOpts...); err != nil {
+	if r.valuation, err = btyd.Values(m, spend, r.base, h, valueOpts...); err != nil {
 		return err
 	}
-	if in.draws > 0 {
+	if r.wantIntervals(in) {
 		iv, err := btyd.ValueIntervals(r.fits[r.best].fit, r.spend, r.base, h, in.intervalOptions()...)
 		r.setIntervals(iv, err)
 	}
 	if in.plot != "" {
+		// A chart is a help: the holdout's is drawn without this one.
 		tr, err := btyd.Track(m, s)
 		if err != nil {
-			return err
+			r.warnings = append(r.warnings, "-plot: no tracking chart: "+strings.ReplaceAll(strings.TrimPrefix(err.Error(), "btyd: "), "clv: ", ""))
+		} else {
+			r.tracking = &tr
 		}
-		r.tracking = &tr
 	}
 	return nil
 }
@@ -393,12 +444,19 @@ func printCustomers(w io.Writer, name string, stats logStats, r *customerResult,
 		printFit(w, f)
 	}
 	g, gse := r.spend.Model, r.spend.StdErr
-	fmt.Fprintf(w, "%-23s p %s  q %s  gamma %s\n", "spend, gamma–gamma:", pm(g.P, gse.P), pm(g.Q, gse.Q), pm(g.Gamma, gse.Gamma))
-	if note := zeroSpendNote(r.spend); note != "" {
+	scale := int32(in.scale)
+	switch note := zeroSpendNote(r.spend); {
+	case r.flat != nil:
+		// No fit, and no customers fitted: the mean counts every repeat
+		// customer.
+		fmt.Fprintf(w, "%-23s no fit (see the warnings): every purchase valued at the mean amount of a repeat purchase, %s\n", "spend, gamma–gamma:", r.flat.Amount.StringFixed(scale))
+	case note != "":
+		fmt.Fprintf(w, "%-23s p %s  q %s  gamma %s\n", "spend, gamma–gamma:", pm(g.P, gse.P), pm(g.Q, gse.Q), pm(g.Gamma, gse.Gamma))
 		fmt.Fprintf(w, "%-23s %d customers with repeat purchases; correlation of frequency and spend over the %d fitted %.3f\n", "",
 			r.spend.Stats.Customers+r.spend.ZeroSpend, r.spend.Stats.Customers, r.spend.Correlation)
 		fmt.Fprintf(w, "%-23s %s.\n", "", note)
-	} else {
+	default:
+		fmt.Fprintf(w, "%-23s p %s  q %s  gamma %s\n", "spend, gamma–gamma:", pm(g.P, gse.P), pm(g.Q, gse.Q), pm(g.Gamma, gse.Gamma))
 		fmt.Fprintf(w, "%-23s %d customers with repeat purchases; correlation of frequency and spend %.3f\n", "", r.spend.Stats.Customers, r.spend.Correlation)
 	}
 	fmt.Fprintln(w)
@@ -430,11 +488,14 @@ func printCustomers(w io.Writer, name string, stats logStats, r *customerResult,
 	if r.chosenBy != "" {
 		by += ", " + r.chosenBy + ","
 	}
-	fmt.Fprintf(w, "Value by %s and gamma–gamma over %d %ss, counted each %s", by, v.Horizon.Length, v.Horizon.Period, v.Step)
+	spendBy := "gamma–gamma"
+	if r.flat != nil {
+		spendBy = "a flat spend of " + r.flat.Amount.StringFixed(scale) + " a purchase"
+	}
+	fmt.Fprintf(w, "Value by %s and %s over %d %ss, counted each %s", by, spendBy, v.Horizon.Length, v.Horizon.Period, v.Step)
 	if !in.discount.IsZero() {
 		fmt.Fprintf(w, ", discounted at %s a %s", in.discount, in.discountPeriod)
 	}
-	scale := int32(in.scale)
 	fmt.Fprintf(w, ", at a gross margin of %s: %s from %d customers, %.1f purchases expected.\n", in.margin, v.Value.StringFixed(scale), len(v.Customers), v.Purchases)
 	iv := r.intervals
 	if iv != nil {
@@ -553,28 +614,34 @@ func printCustomersJSON(w io.Writer, stats logStats, r *customerResult, top int,
 		Model  string        `json:"purchase_model"`
 		// ChosenBy says what chose Model among Models: "lowest BIC",
 		// with -model all.
-		ChosenBy  string             `json:"chosen_by,omitempty"`
-		Spend     btyd.GammaGammaFit `json:"spend_model"`
-		Holdout   *btyd.Holdout      `json:"holdout,omitempty"`
-		Horizon   btyd.Horizon       `json:"horizon"`
-		Step      clv.Period         `json:"step"`
-		Expected  float64            `json:"expected_purchases"`
-		Value     decimal.Decimal    `json:"value"`
-		Intervals *intervalsJSON     `json:"intervals,omitempty"`
+		ChosenBy string              `json:"chosen_by,omitempty"`
+		Spend    *btyd.GammaGammaFit `json:"spend_model"`
+		// FlatSpend is what every purchase is valued at where the spend
+		// model could not be fitted.
+		FlatSpend *btyd.FlatSpend `json:"flat_spend,omitempty"`
+		Holdout   *btyd.Holdout   `json:"holdout,omitempty"`
+		Horizon   btyd.Horizon    `json:"horizon"`
+		Step      clv.Period      `json:"step"`
+		Expected  float64         `json:"expected_purchases"`
+		Value     decimal.Decimal `json:"value"`
+		Intervals *intervalsJSON  `json:"intervals,omitempty"`
 		// Opportunities are BG/BB's.
 		Opportunities *opportunitiesJSON `json:"opportunities,omitempty"`
 		Top           []any              `json:"top"`
 		Notes         []string           `json:"notes,omitempty"`
 		Warnings      []string           `json:"warnings"`
 	}{
-		Log: stats, Totals: r.totals, Unit: r.base.Unit, Models: r.fits, Model: r.fits[r.best].Name, Spend: r.spend, Holdout: r.holdout,
+		Log: stats, Totals: r.totals, Unit: r.base.Unit, Models: r.fits, Model: r.fits[r.best].Name, Spend: &r.spend, Holdout: r.holdout,
 		Horizon: r.valuation.Horizon, Step: r.valuation.Step, Expected: r.valuation.Purchases, Value: r.valuation.Value,
 		Top: []any{}, Warnings: r.warnings,
 	}
 	if r.chosenBy != "" {
 		out.ChosenBy = "lowest BIC"
 	}
-	if note := zeroSpendNote(r.spend); note != "" {
+	if r.flat != nil {
+		out.Spend, out.FlatSpend = nil, &btyd.FlatSpend{Amount: r.flat.Amount.Round(scale)}
+	}
+	if note := zeroSpendNote(r.spend); note != "" && r.flat == nil {
 		out.Notes = append(out.Notes, note)
 	}
 	if o := r.discrete; o != nil {
@@ -621,6 +688,18 @@ figures should be read with: a -calibration-end after the log's last day
 actual purchases stop there, short of the predicted). A customer whose
 repeat purchases were all of no value is left out of the spend fit, whose
 amounts are positive, and the report says how many were.
+
+One failure does not sink the rest. If the spend model cannot be fitted
+(every purchase costs the same, say), the purchase model's results still
+print and every purchase is valued at the mean amount of a repeat
+purchase, with a warning saying why: that mean is what gamma–gamma itself
+expects of a customer it knows nothing of, and its limit where customers'
+mean spends differ only by chance, where a customer's own mean would
+value one large repeat purchase as a habit. -out and -plot are checked
+before the log is read; the charts are drawn after the report, and one
+that cannot be drawn is a warning. Exit status: 0 with a report, whatever
+its warnings; 1 if no purchase model can be fitted or -out could not be
+written; 2 for bad flags, paths or logs.
 
 Flags:`)
 	fs.SetOutput(w)

@@ -220,3 +220,133 @@ func TestCustomersZeroSpendCDNOW(t *testing.T) {
 	assert.Contains(t, stdout, " 9451 customers with repeat purchases; correlation of frequency and spend over the 9450 fitted ")
 	assert.Contains(t, stdout, " 1 of the 9451 customers with repeat purchases is left out of the spend fit: ")
 }
+
+// writeFlatLog writes the sample log with every purchase day's amount
+// 10.00, one purchase a day: gamma–gamma cannot be fitted, its likelihood
+// rising towards the limit where everyone spends 10.
+func writeFlatLog(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile(samplePath)
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	var b strings.Builder
+	b.WriteString("customer_id,date,amount\n")
+	seen := map[string]bool{}
+	for _, line := range lines[1:] {
+		f := strings.Split(line, ",")
+		if key := f[0] + "," + f[1]; !seen[key] {
+			seen[key] = true
+			b.WriteString(key + ",10.00\n")
+		}
+	}
+	path := filepath.Join(t.TempDir(), "flat.csv")
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
+	return path
+}
+
+// When the spend model cannot be fitted, the purchase model's results
+// still print, and every purchase is valued at the mean amount of a
+// repeat purchase, which a warning names, with why (issue 20, point 7).
+func TestCustomersSpendFallback(t *testing.T) {
+	path := writeFlatLog(t)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "customers.csv")
+	args := []string{"customers", "-input", path, "-calibration-end", "2025-06-30", "-holdout-end", "2025-12-31", "-top", "2"}
+	code, stdout, stderr := runArgs(append(args, "-out", out)...)
+	require.Equal(t, 0, code, stderr)
+	assert.Regexp(t, "^clv customers: warning: the spend model could not be fitted, so every purchase is valued at the mean amount of a repeat purchase, 10.00: fit gamma-gamma: cannot be estimated: the likelihood has no interior maximum: it is highest in the limit where every customer spends the same amount, 10, at every purchase.+\n"+
+		"clv customers: warning: no intervals: they draw the spend model's parameters, and it could not be fitted\n$", stderr)
+	assert.Regexp(t, `purchases, BG/NBD: +r [0-9.]+ ± `, stdout)
+	assert.Contains(t, stdout, "spend, gamma–gamma:     no fit (see the warnings): every purchase valued at the mean amount of a repeat purchase, 10.00\n")
+	assert.Regexp(t, `\nall +290 +[0-9]+ +[0-9.]+\n`, stdout, "the holdout table")
+	assert.Regexp(t, `\nValue by BG/NBD and a flat spend of 10.00 a purchase over 52 weeks, counted each week, at a gross margin of 1: [0-9.]+ from 290 customers`, stdout)
+	assert.Regexp(t, `\ncus_[0-9]+ +[0-9]+ .* 10\.00 +[0-9.]+\n`, stdout, "the most valuable, at 10.00")
+	data, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.Equal(t, 291, strings.Count(string(data), "\n"))
+	assert.Contains(t, string(data), ",10.00,")
+
+	code, stdout, _ = runArgs(append(args, "-json")...)
+	require.Equal(t, 0, code)
+	var js struct {
+		Spend     *json.RawMessage `json:"spend_model"`
+		FlatSpend *struct {
+			Amount string `json:"amount"`
+		} `json:"flat_spend"`
+		Value    string   `json:"value"`
+		Warnings []string `json:"warnings"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &js))
+	assert.Nil(t, js.Spend)
+	require.NotNil(t, js.FlatSpend)
+	assert.Equal(t, "10", js.FlatSpend.Amount)
+	assert.NotEmpty(t, js.Value)
+	assert.Len(t, js.Warnings, 2)
+
+	// BG/BB's purchases are valued at the mean amount of a repeat
+	// opportunity.
+	code, stdout, stderr = runArgs(append(args, "-model", "bgbb", "-unit", "month", "-draws", "0")...)
+	require.Equal(t, 0, code, stderr)
+	// Purchase days of one month add up to one opportunity's amount.
+	assert.Regexp(t, "every purchase is valued at the mean amount of a repeat purchase, [0-9]+\\.[0-9]{2}: fit gamma-gamma: ", stderr)
+	assert.Regexp(t, "\nValue by BG/BB and a flat spend of [0-9]+\\.[0-9]{2} a purchase over ", stdout)
+}
+
+// A chart that cannot be drawn is a warning, after the report, which
+// prints whole: a stray row in the year 2 makes the tracking chart span
+// two thousand years (issue 20, point 7).
+func TestCustomersPlotFailure(t *testing.T) {
+	data, err := os.ReadFile(samplePath)
+	require.NoError(t, err)
+	dir := t.TempDir()
+	path, plot := filepath.Join(dir, "stray.csv"), filepath.Join(dir, "fit.svg")
+	require.NoError(t, os.WriteFile(path, append(data, "cus_1,0002-01-01,10.00,web\n"...), 0o644))
+	args := append([]string{"customers", "-input", path}, sampleCustomers[3:]...)
+	code, stdout, stderr := runArgs(append(args, "-plot", plot, "-draws", "0")...)
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, "clv customers: warning: -plot: no tracking chart: track: out of range: the base spans 105608 weeks, more than 10000\n", stderr)
+	assert.Contains(t, stdout, "The log runs from 0002-01-01 to 2025-12-31 (UTC).\n")
+	assert.Contains(t, stdout, "The 10 most valuable:")
+	svg, err := os.ReadFile(plot)
+	require.NoError(t, err)
+	assert.Contains(t, string(svg), "by calibration frequency")
+	assert.NotContains(t, string(svg), "Cumulative")
+
+	code, stdout, _ = runArgs(append(args, "-plot", plot, "-draws", "0", "-json")...)
+	require.Equal(t, 0, code)
+	assert.Equal(t, []string{"-plot: no tracking chart: track: out of range: the base spans 105608 weeks, more than 10000"}, parseCustomersJSON(t, stdout).Warnings)
+}
+
+// -out and -plot are checked before the log is read: a path that cannot
+// be written fails at once, and the check leaves no file behind, nor
+// changes one that is there (issue 20, point 7).
+func TestCustomersOutputPaths(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		flag, path, msg string
+	}{
+		{"-out", "/nonexistent/x.csv", "clv customers: -out /nonexistent/x.csv: open /nonexistent/x.csv: no such file or directory\n"},
+		{"-plot", "/nonexistent/x.svg", "clv customers: -plot /nonexistent/x.svg: open /nonexistent/x.svg: no such file or directory\n"},
+		{"-out", dir, "clv customers: -out " + dir + ": open " + dir + ": is a directory\n"},
+	} {
+		// The log named does not exist: its error would come first if
+		// the work began before the paths were checked.
+		code, stdout, stderr := runArgs("customers", "-input", "no-such-log.csv", "-calibration-end", "2025-06-30", "-holdout-end", "2025-12-31", c.flag, c.path)
+		assert.Equal(t, 2, code, c.path)
+		assert.Empty(t, stdout)
+		assert.Equal(t, c.msg, stderr)
+	}
+
+	// A run that fails after the check leaves a new file unmade and an
+	// old one as it was.
+	fresh, old := filepath.Join(dir, "fresh.csv"), filepath.Join(dir, "old.csv")
+	require.NoError(t, os.WriteFile(old, []byte("last week's\n"), 0o644))
+	for _, out := range []string{fresh, old} {
+		code, _, _ := runArgs("customers", "-input", samplePath, "-calibration-end", "2023-06-30", "-out", out)
+		require.Equal(t, 1, code)
+	}
+	assert.NoFileExists(t, fresh)
+	data, err := os.ReadFile(old)
+	require.NoError(t, err)
+	assert.Equal(t, "last week's\n", string(data))
+}
