@@ -182,7 +182,8 @@ type Summarizer struct {
 	rows, purchases int64
 	later, refunds  int64
 	// first and last are the days of the earliest and latest rows counted,
-	// of every kind; meaningless while rows is 0.
+	// of every kind; without rows, noSpan's, which any day narrows, so
+	// that counting a row widens the span without a branch.
 	first, last int32
 	// placed says that rows were given their places in the log
 	// ([Summarizer.AddAt], [Summarizer.AddRowsAt]), which Merge keeps.
@@ -240,6 +241,10 @@ func dayOf(t time.Time) (int32, bool) {
 	return int32(d), true
 }
 
+// noSpan returns the first and last days of a Summarizer without rows:
+// the last day and the first there are, the wrong way round.
+func noSpan() (first, last int32) { return math.MaxInt32, math.MinInt32 }
+
 // dayTime returns the first instant, in UTC, of a day counted from
 // 1970-01-01: dayOf's inverse.
 func dayTime(day int32) time.Time { return time.Unix(int64(day)*86400, 0).UTC() }
@@ -272,6 +277,7 @@ func NewSummarizer(calibrationEnd time.Time, opts ...SummaryOption) (*Summarizer
 		return nil, err
 	}
 	s := &Summarizer{ready: true, unit: c.unit, unitDays: unitDays, calEnd: calEnd, holdEnd: calEnd, seed: maphash.MakeSeed()}
+	s.first, s.last = noSpan()
 	if !c.holdout.IsZero() {
 		holdEnd, ok := dayOf(c.holdout)
 		switch {
@@ -378,9 +384,6 @@ func (s *Summarizer) route(id string, day int32, negative bool, r *row) int {
 // count counts a checked row of the given kind, dated day, and widens
 // the span to it.
 func (s *Summarizer) count(kind int, day int32) {
-	if s.rows == 0 {
-		s.first, s.last = day, day
-	}
 	s.first, s.last = min(s.first, day), max(s.last, day)
 	s.rows++
 	switch kind {
@@ -828,12 +831,7 @@ func (s *Summarizer) Merge(other *Summarizer) error {
 		to.mergeAmounts(to.state(i), fresh, from, c)
 	}
 	s.placed = s.placed || other.placed
-	if other.rows > 0 {
-		if s.rows == 0 {
-			s.first, s.last = other.first, other.last
-		}
-		s.first, s.last = min(s.first, other.first), max(s.last, other.last)
-	}
+	s.first, s.last = min(s.first, other.first), max(s.last, other.last)
 	s.rows += other.rows
 	s.purchases += other.purchases
 	s.later += other.later

@@ -246,6 +246,7 @@ func (d *summaryDecoder) contents(s *Summarizer) {
 	s.later = int64(d.UpTo("later", math.MaxInt64-uint64(s.purchases)))
 	s.refunds = int64(d.UpTo("refunds", math.MaxInt64-uint64(s.purchases+s.later)))
 	s.rows = s.purchases + s.later + s.refunds
+	s.first, s.last = noSpan()
 	if s.rows > 0 {
 		first := d.Varint("first day")
 		if d.Err == nil && (first < firstDay || first > lastDay) {
