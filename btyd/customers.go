@@ -181,9 +181,11 @@ type Summarizer struct {
 	shards          [2]shard
 	rows, purchases int64
 	later, refunds  int64
-	// first and last are the days of the earliest and latest rows counted,
-	// of every kind; without rows, noSpan's, which any day narrows, so
-	// that counting a row widens the span without a branch.
+	// first and last bound the days of the rows whose days the shards do
+	// not keep, refunds and later rows (decoded, of every row): with the
+	// customers' purchase days, the span of the log (span). Without such
+	// rows they are noSpan's, which any day narrows. A purchase row costs
+	// the span nothing as it is added.
 	first, last int32
 	// placed says that rows were given their places in the log
 	// ([Summarizer.AddAt], [Summarizer.AddRowsAt]), which Merge keeps.
@@ -381,19 +383,37 @@ func (s *Summarizer) route(id string, day int32, negative bool, r *row) int {
 	return purchaseRow
 }
 
-// count counts a checked row of the given kind, dated day, and widens
-// the span to it.
+// count counts a checked row of the given kind, dated day; a refund or a
+// later row widens the span to it, a purchase's day is its customer's.
 func (s *Summarizer) count(kind int, day int32) {
-	s.first, s.last = min(s.first, day), max(s.last, day)
 	s.rows++
 	switch kind {
 	case purchaseRow:
 		s.purchases++
 	case refundRow:
 		s.refunds++
+		s.first, s.last = min(s.first, day), max(s.last, day)
 	default:
 		s.later++
+		s.first, s.last = min(s.first, day), max(s.last, day)
 	}
+}
+
+// span returns the first and last days of the rows: those of the rows
+// the shards do not keep, and every customer's first and last purchase
+// days, which it compacts the shards to read. Without rows it returns
+// noSpan's.
+func (s *Summarizer) span() (first, last int32) {
+	first, last = s.first, s.last
+	s.compact()
+	for k := range s.shards {
+		sh := &s.shards[k]
+		for i := range sh.count {
+			days := sh.daysOf(i)
+			first, last = min(first, days[0]), max(last, days[len(days)-1])
+		}
+	}
+	return first, last
 }
 
 // unready returns an error wrapping clv.ErrMissing if s is nil or was not
@@ -1073,14 +1093,17 @@ func (s *Summarizer) ids(refs []customerRef) string {
 }
 
 // Totals returns the counts of rows and customers added so far, and the
-// span of the rows.
+// span of the rows, which it reads from the customers' purchase days, as
+// [Summarizer.Base] reads their figures: a purchase costs the span
+// nothing as it is added, and reading it costs a pass over the customers.
 func (s *Summarizer) Totals() Totals {
 	if s == nil {
 		return Totals{}
 	}
 	t := Totals{Rows: s.rows, Purchases: s.purchases, Later: s.later, Refunds: s.refunds}
 	if s.rows > 0 {
-		t.First, t.Last = dayTime(s.first), dayTime(s.last)
+		first, last := s.span()
+		t.First, t.Last = dayTime(first), dayTime(last)
 	}
 	for k := range s.shards {
 		sh := &s.shards[k]

@@ -95,8 +95,9 @@ func (s *Summarizer) AppendBinary(b []byte) ([]byte, error) {
 	b = binary.AppendUvarint(b, uint64(s.later))
 	b = binary.AppendUvarint(b, uint64(s.refunds))
 	if s.rows > 0 {
-		b = binary.AppendVarint(b, int64(s.first))
-		b = binary.AppendUvarint(b, uint64(s.last-s.first))
+		first, last := s.span()
+		b = binary.AppendVarint(b, int64(first))
+		b = binary.AppendUvarint(b, uint64(last-first))
 	}
 	s.compact()
 	places := max(s.shards[0].places, s.shards[1].places)
