@@ -11,14 +11,13 @@ import (
 
 	"github.com/clvkit/clv"
 	"github.com/clvkit/clv/btyd"
-
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// customersJSON is what the tests of warnings read of clv customers
+// warningsJSON is what the tests of warnings read of clv customers
 // -json.
-type customersJSON struct {
+type warningsJSON struct {
 	Totals struct {
 		First string `json:"first"`
 		Last  string `json:"last"`
@@ -26,9 +25,9 @@ type customersJSON struct {
 	Warnings []string `json:"warnings"`
 }
 
-func parseCustomersJSON(t *testing.T, stdout string) customersJSON {
+func parseWarningsJSON(t *testing.T, stdout string) warningsJSON {
 	t.Helper()
-	var out customersJSON
+	var out warningsJSON
 	require.NoError(t, json.Unmarshal([]byte(stdout), &out), stdout)
 	return out
 }
@@ -45,7 +44,7 @@ func TestCustomersSpan(t *testing.T) {
 	assert.Contains(t, stdout, "\nThe log runs from 2024-01-02 to 2025-12-31 (UTC).\n")
 	code, stdout, stderr = runArgs(append(sampleCustomers, "-draws", "0", "-json")...)
 	require.Equal(t, 0, code, stderr)
-	out := parseCustomersJSON(t, stdout)
+	out := parseWarningsJSON(t, stdout)
 	assert.Equal(t, "2024-01-02T00:00:00Z", out.Totals.First)
 	assert.Equal(t, "2025-12-31T00:00:00Z", out.Totals.Last)
 	assert.NotNil(t, out.Warnings, "warnings is [] without any")
@@ -68,7 +67,7 @@ func TestCustomersSpan(t *testing.T) {
 		assert.Contains(t, stdout, "The log runs from 2024-01-02 to 2025-12-31 (UTC).\n", c.args)
 		code, stdout, _ = runArgs(append(args, "-json")...)
 		require.Equal(t, 0, code)
-		assert.Equal(t, []string{c.want}, parseCustomersJSON(t, stdout).Warnings, c.args)
+		assert.Equal(t, []string{c.want}, parseWarningsJSON(t, stdout).Warnings, c.args)
 	}
 	// The holdout's table says where its actual purchases stop.
 	_, stdout, _ = runArgs("customers", "-input", samplePath, "-draws", "0", "-calibration-end", "2025-06-30", "-holdout-end", "2026-06-30")
@@ -135,7 +134,7 @@ func TestCustomersAllModelsFailed(t *testing.T) {
 // On the CDNOW sample past its data, Pareto/NBD's likelihood has no
 // maximum: -model all leaves it out, and says so.
 func TestCustomersAllModelsCDNOW(t *testing.T) {
-	path := cdnowLog(t)
+	path := cdnowSampleLog(t)
 	code, stdout, stderr := runArgs("customers", "-input", path, "-calibration-end", "1999-01-01", "-model", "all", "-draws", "0", "-top", "0")
 	require.Equal(t, 0, code, stderr)
 	assert.Regexp(t, "^clv customers: warning: -calibration-end 1999-01-01 is 185 days after the log's last day, 1998-06-30: .+\n"+
@@ -144,10 +143,10 @@ func TestCustomersAllModelsCDNOW(t *testing.T) {
 	assert.Contains(t, stdout, "the lowest BIC of BG/NBD and MBG/NBD")
 }
 
-// cdnowLog writes the CDNOW sample of ../shared/data as a log in a
+// cdnowSampleLog writes the CDNOW sample of ../shared/data as a log in a
 // temporary directory and returns its name, or skips the test when the
 // data are not beside the repository, as in a user's clone.
-func cdnowLog(t *testing.T) string {
+func cdnowSampleLog(t *testing.T) string {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "data", "CDNOW_sample.txt"))
 	if err != nil {
@@ -314,7 +313,7 @@ func TestCustomersPlotFailure(t *testing.T) {
 
 	code, stdout, _ = runArgs(append(args, "-plot", plot, "-draws", "0", "-json")...)
 	require.Equal(t, 0, code)
-	assert.Equal(t, []string{"-plot: no tracking chart: track: out of range: the base spans 105608 weeks, more than 10000"}, parseCustomersJSON(t, stdout).Warnings)
+	assert.Equal(t, []string{"-plot: no tracking chart: track: out of range: the base spans 105608 weeks, more than 10000"}, parseWarningsJSON(t, stdout).Warnings)
 }
 
 // -out and -plot are checked before the log is read: a path that cannot
