@@ -103,6 +103,13 @@ type Totals struct {
 	// purchase is in the holdout, who are not in it.
 	Customers int64 `json:"customers"`
 	Late      int64 `json:"late"`
+	// First and Last are the days of the earliest and latest rows added,
+	// purchases or refunds, dated after the observation end or not, as
+	// their first instants in UTC: the span the log covers, which says
+	// whether the calibration and holdout ends lie within it. Both are
+	// zero without rows.
+	First time.Time `json:"first"`
+	Last  time.Time `json:"last"`
 }
 
 // A Summarizer summarises a purchase log per customer, as the "buy till
@@ -132,13 +139,17 @@ type Totals struct {
 //
 // A zero amount is a purchase of no value: it makes its day a purchase
 // day. A negative amount is a refund: it counts among [Totals.Refunds] and
-// changes nothing else, as in the clv package's Accumulator, so a refunded
-// purchase still shows the customer buying (which is what the frequency
-// models describe) and spend is what customers paid. Rows dated after the
-// observation end are counted in [Totals.Later] and left out. A customer
-// whose first purchase day falls in the holdout is not in the base: the
-// models can say nothing of them at the calibration end; they count in
-// [Totals.Late].
+// changes no customer's figures, as in the clv package's Accumulator, so
+// a refunded purchase still shows the customer buying (which is what the
+// frequency models describe) and spend is what customers paid. Rows dated
+// after the observation end are counted in [Totals.Later] and left out.
+// Rows of every kind, refunds and later ones too, mark the span of the
+// log, its first and last days ([Totals.First], [Totals.Last]), which
+// tells a caller whether the calibration and holdout ends fall within the
+// log: a holdout that ends after the log's last day counts the purchases
+// the log never recorded as not made. A customer whose first purchase day
+// falls in the holdout is not in the base: the models can say nothing of
+// them at the calibration end; they count in [Totals.Late].
 //
 // # Cost
 //
@@ -170,6 +181,12 @@ type Summarizer struct {
 	shards          [2]shard
 	rows, purchases int64
 	later, refunds  int64
+	// first and last bound the days of the rows whose days the shards do
+	// not keep, refunds and later rows (decoded, of every row): with the
+	// customers' purchase days, the span of the log (span). Without such
+	// rows they are noSpan's, which any day narrows. A purchase row costs
+	// the span nothing as it is added.
+	first, last int32
 	// placed says that rows were given their places in the log
 	// ([Summarizer.AddAt], [Summarizer.AddRowsAt]), which Merge keeps.
 	placed bool
@@ -226,6 +243,14 @@ func dayOf(t time.Time) (int32, bool) {
 	return int32(d), true
 }
 
+// noSpan returns the first and last days of a Summarizer without rows:
+// the last day and the first there are, the wrong way round.
+func noSpan() (first, last int32) { return math.MaxInt32, math.MinInt32 }
+
+// dayTime returns the first instant, in UTC, of a day counted from
+// 1970-01-01: dayOf's inverse.
+func dayTime(day int32) time.Time { return time.Unix(int64(day)*86400, 0).UTC() }
+
 // NewSummarizer returns an empty Summarizer whose calibration period ends
 // with the UTC day of calibrationEnd. Options set the unit of time
 // ([WithUnit], weeks by default) and a holdout ([WithHoldout]).
@@ -254,6 +279,7 @@ func NewSummarizer(calibrationEnd time.Time, opts ...SummaryOption) (*Summarizer
 		return nil, err
 	}
 	s := &Summarizer{ready: true, unit: c.unit, unitDays: unitDays, calEnd: calEnd, holdEnd: calEnd, seed: maphash.MakeSeed()}
+	s.first, s.last = noSpan()
 	if !c.holdout.IsZero() {
 		holdEnd, ok := dayOf(c.holdout)
 		switch {
@@ -345,28 +371,49 @@ func checkBuyer(fn, id string, t time.Time) (int32, error) {
 // route returns the kind of a checked row, and readies a purchase for
 // its shard.
 func (s *Summarizer) route(id string, day int32, negative bool, r *row) int {
+	r.day = day // every kind's, for the span
 	switch {
 	case negative:
 		return refundRow
 	case day > s.holdEnd:
 		return laterRow
 	}
-	r.id, r.day = id, day
+	r.id = id
 	r.hash = maphash.String(s.seed, id)
 	return purchaseRow
 }
 
-// count counts a checked row of the given kind.
-func (s *Summarizer) count(kind int) {
+// count counts a checked row of the given kind, dated day; a refund or a
+// later row widens the span to it, a purchase's day is its customer's.
+func (s *Summarizer) count(kind int, day int32) {
 	s.rows++
 	switch kind {
 	case purchaseRow:
 		s.purchases++
 	case refundRow:
 		s.refunds++
+		s.first, s.last = min(s.first, day), max(s.last, day)
 	default:
 		s.later++
+		s.first, s.last = min(s.first, day), max(s.last, day)
 	}
+}
+
+// span returns the first and last days of the rows: those of the rows
+// the shards do not keep, and every customer's first and last purchase
+// days, which it compacts the shards to read. Without rows it returns
+// noSpan's.
+func (s *Summarizer) span() (first, last int32) {
+	first, last = s.first, s.last
+	s.compact()
+	for k := range s.shards {
+		sh := &s.shards[k]
+		for i := range sh.count {
+			days := sh.daysOf(i)
+			first, last = min(first, days[0]), max(last, days[len(days)-1])
+		}
+	}
+	return first, last
 }
 
 // unready returns an error wrapping clv.ErrMissing if s is nil or was not
@@ -420,7 +467,7 @@ func (s *Summarizer) add(p clv.Purchase, place int64, placed bool) error {
 			return fmt.Errorf("btyd: %s: %w", fn, err)
 		}
 	}
-	s.count(kind)
+	s.count(kind, r.day)
 	s.placed = s.placed || placed
 	return nil
 }
@@ -592,7 +639,7 @@ func (s *Summarizer) AddAll(purchases iter.Seq[clv.Purchase]) error {
 		}
 		r.seq = base + n
 		n++
-		s.count(kind)
+		s.count(kind, r.day)
 		if kind != purchaseRow {
 			continue
 		}
@@ -714,7 +761,7 @@ func (s *Summarizer) addRows(rows []clv.Row, places []int64) (int, error) {
 					return start + i, fmt.Errorf("btyd: %s: row %d: %w", fn, start+i+1, err)
 				}
 			}
-			s.count(kinds[i])
+			s.count(kinds[i], r.day)
 			s.placed = s.placed || placed
 		}
 		if failure != nil {
@@ -753,8 +800,8 @@ func (s *Summarizer) touch(run []row, kinds []int) {
 // own, in other's order. If other's rows were given their places in the
 // log ([Summarizer.AddRowsAt]), Merge keeps those places, and the customers
 // of both come in the order of their first rows in the log: give places to
-// the rows of every Summarizer merged, or to none. other is left as it
-// was.
+// the rows of every Summarizer merged, or to none. The span of the rows
+// is the union of the two spans. other is left as it was.
 //
 // It returns an error wrapping [clv.ErrInconsistent], and changes nothing,
 // if other is s itself or has another calibration end, holdout end or
@@ -804,6 +851,7 @@ func (s *Summarizer) Merge(other *Summarizer) error {
 		to.mergeAmounts(to.state(i), fresh, from, c)
 	}
 	s.placed = s.placed || other.placed
+	s.first, s.last = min(s.first, other.first), max(s.last, other.last)
 	s.rows += other.rows
 	s.purchases += other.purchases
 	s.later += other.later
@@ -1044,12 +1092,19 @@ func (s *Summarizer) ids(refs []customerRef) string {
 	return ids.String()
 }
 
-// Totals returns the counts of rows and customers added so far.
+// Totals returns the counts of rows and customers added so far, and the
+// span of the rows, which it reads from the customers' purchase days, as
+// [Summarizer.Base] reads their figures: a purchase costs the span
+// nothing as it is added, and reading it costs a pass over the customers.
 func (s *Summarizer) Totals() Totals {
 	if s == nil {
 		return Totals{}
 	}
 	t := Totals{Rows: s.rows, Purchases: s.purchases, Later: s.later, Refunds: s.refunds}
+	if s.rows > 0 {
+		first, last := s.span()
+		t.First, t.Last = dayTime(first), dayTime(last)
+	}
 	for k := range s.shards {
 		sh := &s.shards[k]
 		for i := range sh.count {

@@ -50,7 +50,14 @@ func newRefSummary(unitDays float64, calEnd, holdEnd time.Time) *refSummary {
 
 func (r *refSummary) add(p clv.Purchase) {
 	r.totals.Rows++
-	switch d := utcDate(p.Time); {
+	d := utcDate(p.Time)
+	if r.totals.First.IsZero() || d.Before(r.totals.First) {
+		r.totals.First = d
+	}
+	if d.After(r.totals.Last) {
+		r.totals.Last = d
+	}
+	switch {
 	case p.Amount.Sign() < 0:
 		r.totals.Refunds++
 	case d.After(r.holdEnd):
@@ -346,6 +353,60 @@ func TestPlacedMergeEqualsWhole(t *testing.T) {
 	}
 }
 
+// The span is the days of the first and last rows of every kind — a
+// refund before the first purchase, a row after the holdout end — by
+// each way of adding rows, and Merge and the encoding keep it. A row
+// that fails widens nothing.
+func TestSummarizerSpan(t *testing.T) {
+	log := []clv.Purchase{
+		{Customer: "a", Time: day("2024-03-10"), Amount: dec("10")},
+		{Customer: "b", Time: time.Date(2024, 2, 1, 1, 0, 0, 0, time.FixedZone("+3", 3*3600)), Amount: dec("-4")}, // 2024-01-31 in UTC
+		{Customer: "a", Time: day("2024-08-01"), Amount: dec("5")},                                                // the holdout
+		{Customer: "c", Time: day("2025-02-03"), Amount: dec("7")},                                                // after it
+	}
+	want := btyd.Totals{Rows: 4, Purchases: 2, Later: 1, Refunds: 1, Customers: 1, First: day("2024-01-31"), Last: day("2025-02-03")}
+	newSum := func() *btyd.Summarizer {
+		s, err := btyd.NewSummarizer(randomCalibrationEnd, btyd.WithHoldout(randomHoldoutEnd))
+		require.NoError(t, err)
+		return s
+	}
+	add := newSum()
+	for _, p := range log {
+		require.NoError(t, add.Add(p))
+	}
+	assert.Equal(t, want, add.Totals(), "Add")
+	all := newSum()
+	require.NoError(t, all.AddAll(slices.Values(log)))
+	assert.Equal(t, want, all.Totals(), "AddAll")
+	var rows []clv.Row
+	for _, p := range log {
+		r, ok := rowOf(p)
+		require.True(t, ok)
+		rows = append(rows, r)
+	}
+	byRows := newSum()
+	_, err := byRows.AddRowsAt(rows, []int64{3, 2, 1, 0})
+	require.NoError(t, err)
+	assert.Equal(t, want, byRows.Totals(), "AddRowsAt")
+
+	// Each row alone, merged: the first part sets the span, and the
+	// others widen it, whichever way.
+	merged := newSum()
+	for _, k := range []int{2, 3, 1, 0} {
+		part := newSum()
+		require.NoError(t, part.Add(log[k]))
+		require.NoError(t, merged.Merge(part))
+	}
+	assert.Equal(t, want, merged.Totals(), "Merge")
+	assert.Equal(t, want, decodedSummarizer(t, merged).Totals(), "decoded")
+
+	// A failed row changes nothing; no rows, no span.
+	require.Error(t, add.Add(clv.Purchase{Customer: "", Time: day("2030-01-01"), Amount: dec("1")}))
+	assert.Equal(t, want, add.Totals())
+	assert.Equal(t, btyd.Totals{}, newSum().Totals())
+	assert.Equal(t, btyd.Totals{}, decodedSummarizer(t, newSum()).Totals())
+}
+
 func TestAddRowsAtErrors(t *testing.T) {
 	at := day("2024-02-03")
 	good := clv.Row{Customer: []byte("a"), Time: at, Units: 1999, Places: 2}
@@ -398,7 +459,7 @@ func TestSummarizerCDNOW(t *testing.T) {
 	assert.True(t, c.Spend.Equal(dec("22.345")), c.Spend.String())
 	assert.Equal(t, int64(1), c.HoldoutX)
 	assert.True(t, c.HoldoutSpend.Equal(dec("26.48")))
-	assert.Equal(t, btyd.Totals{Rows: 6919, Purchases: 6919, Customers: 2357}, s.Totals())
+	assert.Equal(t, btyd.Totals{Rows: 6919, Purchases: 6919, Customers: 2357, First: day("1997-01-01"), Last: day("1998-06-30")}, s.Totals())
 	hs := s.Histories()
 	var w int64
 	for _, h := range hs {
@@ -431,7 +492,7 @@ func TestSummarizerTime(t *testing.T) {
 	assert.True(t, a.HoldoutSpend.Equal(dec("10")))
 	assert.Equal(t, "b", b.Customers[1].ID)
 	assert.Equal(t, 0.0, b.Customers[1].T)
-	assert.Equal(t, btyd.Totals{Rows: 6, Purchases: 5, Later: 1, Customers: 2, Late: 1}, s.Totals())
+	assert.Equal(t, btyd.Totals{Rows: 6, Purchases: 5, Later: 1, Customers: 2, Late: 1, First: day("2024-03-03"), Last: day("2024-04-08")}, s.Totals())
 }
 
 func TestSummarizerDays(t *testing.T) {

@@ -16,8 +16,11 @@
 // [BGNBD] says how likely each customer is to be alive
 // ([BGNBD.ProbAlive]) and how many purchases they will make
 // ([BGNBD.ConditionalExpectedPurchases]). [FitGammaGamma] fits the
-// gamma–gamma model of spend ([GammaGamma]). [Values] combines the two
-// into each customer's lifetime value over a horizon, discounted;
+// gamma–gamma model of spend ([GammaGamma]); where it cannot be fitted,
+// [MeanSpend] gives a [FlatSpend], the base's mean amount of a repeat
+// purchase, to value purchases at instead. [Values] combines a purchase
+// model and a spend model ([SpendModel]) into each customer's lifetime
+// value over a horizon, discounted;
 // [CompareHoldout] checks the purchase model against a holdout period, and
 // [Track] follows the base's repeat purchases through it, step by step.
 // A Summarizer marshals to a compact binary form and merges exactly, so a

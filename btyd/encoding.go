@@ -8,10 +8,12 @@ package btyd
 // so its size grows with customers and their days, never with rows;
 // every integer is a varint.
 //
-//	magic "CLVB", version 1
+//	magic "CLVB", version 2
 //	0 for the zero Summarizer, or 1 and:
 //	unit, calibration end (signed, days since 1970-01-01),
-//	holdout end − calibration end, purchases, later, refunds, places
+//	holdout end − calibration end, purchases, later, refunds,
+//	if any rows: first day (signed, since 1970-01-01), last − first,
+//	places
 //	customers: count, then each, in the order of the rows that first
 //	       named them: id length, id, row − the row before − 1 (the
 //	       first: row), days, holdout end − first day, each further
@@ -32,6 +34,7 @@ import (
 	"hash/crc32"
 	"hash/maphash"
 	"math"
+	"slices"
 	"unsafe"
 
 	"github.com/clvkit/clv"
@@ -42,7 +45,7 @@ import (
 
 const (
 	encodingMagic   = "CLVB"
-	encodingVersion = 1
+	encodingVersion = 2 // 2 added the first and last days of the rows
 
 	maxSpillBytes = 100 // the longest spill: sums stay below 10^44 with 30 places
 )
@@ -91,6 +94,11 @@ func (s *Summarizer) AppendBinary(b []byte) ([]byte, error) {
 	b = binary.AppendUvarint(b, uint64(s.purchases))
 	b = binary.AppendUvarint(b, uint64(s.later))
 	b = binary.AppendUvarint(b, uint64(s.refunds))
+	if s.rows > 0 {
+		first, last := s.span()
+		b = binary.AppendVarint(b, int64(first))
+		b = binary.AppendUvarint(b, uint64(last-first))
+	}
 	s.compact()
 	places := max(s.shards[0].places, s.shards[1].places)
 	b = binary.AppendUvarint(b, uint64(places))
@@ -239,6 +247,15 @@ func (d *summaryDecoder) contents(s *Summarizer) {
 	s.later = int64(d.UpTo("later", math.MaxInt64-uint64(s.purchases)))
 	s.refunds = int64(d.UpTo("refunds", math.MaxInt64-uint64(s.purchases+s.later)))
 	s.rows = s.purchases + s.later + s.refunds
+	s.first, s.last = noSpan()
+	if s.rows > 0 {
+		first := d.Varint("first day")
+		if d.Err == nil && (first < firstDay || first > lastDay) {
+			d.Fail("first day", "beyond the years 1 to 9999")
+		}
+		s.first = int32(first)
+		s.last = s.first + int32(d.UpTo("last day", uint64(lastDay-first)))
+	}
 	places := int32(d.UpTo("places", fixed.MaxPlaces))
 	s.seed = maphash.MakeSeed()
 
@@ -308,6 +325,7 @@ func (d *summaryDecoder) contents(s *Summarizer) {
 	if d.Err == nil && int64(len(days)) > s.purchases {
 		d.Fail("days", fmt.Sprintf("%d purchase days, more than the %d purchases", len(days), s.purchases))
 	}
+	d.checkSpan(s, days)
 	if d.Err != nil {
 		return
 	}
@@ -339,6 +357,39 @@ func (d *summaryDecoder) contents(s *Summarizer) {
 	}
 	for k := range s.shards {
 		s.shards[k].compacted = s.shards[k].count
+	}
+}
+
+// checkSpan checks the span of the rows against the purchase days of
+// every customer, days: the days lie within it; rows dated after the
+// holdout end (later) put its last day after the holdout end; and without
+// refunds, which may be dated anywhere, its first day is the earliest
+// purchase day (or, without purchases, a later row's), and without later
+// rows either its last day is the latest purchase day.
+func (d *summaryDecoder) checkSpan(s *Summarizer, days []int32) {
+	if d.Err != nil || s.rows == 0 {
+		return
+	}
+	if len(days) == 0 {
+		switch {
+		case s.later > 0 && s.last <= s.holdEnd:
+			d.Fail("last day", "not after the holdout end, with later rows")
+		case s.refunds == 0 && (s.purchases > 0 || s.first <= s.holdEnd):
+			d.Fail("first day", "not a later row's, without purchases or refunds")
+		}
+		return
+	}
+	lo, hi := slices.Min(days), slices.Max(days)
+	switch {
+	case lo < s.first || hi > s.last:
+		d.Fail("days", "a purchase day outside the first and last days")
+	case s.later > 0 && s.last <= s.holdEnd:
+		d.Fail("last day", "not after the holdout end, with later rows")
+	case s.refunds > 0:
+	case s.first != lo:
+		d.Fail("first day", "not the earliest purchase day, without refunds")
+	case s.later == 0 && s.last != hi:
+		d.Fail("last day", "not the latest purchase day, without refunds or later rows")
 	}
 }
 

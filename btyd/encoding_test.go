@@ -116,7 +116,7 @@ func TestSummarizerEncodingEmpty(t *testing.T) {
 	require.NoError(t, s.Add(clv.Purchase{Customer: "b", Time: randomHoldoutEnd.AddDate(0, 0, 1), Amount: dec("5")}))
 	got = decodedSummarizer(t, s)
 	assertSame(t, s, got)
-	assert.Equal(t, btyd.Totals{Rows: 2, Refunds: 1, Later: 1}, got.Totals())
+	assert.Equal(t, btyd.Totals{Rows: 2, Refunds: 1, Later: 1, First: randomCalibrationEnd, Last: randomHoldoutEnd.AddDate(0, 0, 1)}, got.Totals())
 
 	// Decoding replaces a Summarizer's contents with the zero's.
 	require.NoError(t, s.UnmarshalBinary(must(zero.MarshalBinary())))
@@ -201,37 +201,60 @@ func TestSummarizerEncodingRefusesDamage(t *testing.T) {
 	// Crafted data with a right checksum: another version, and contents
 	// no log could make.
 	withCRC := func(b []byte) []byte { return binary.LittleEndian.AppendUint32(b, crc32.ChecksumIEEE(b)) }
-	v2 := slices.Clone(good[:len(good)-4])
-	v2[4] = 2
-	err := target.UnmarshalBinary(withCRC(v2))
+	v1 := slices.Clone(good[:len(good)-4])
+	v1[4] = 1
+	err := target.UnmarshalBinary(withCRC(v1))
 	require.ErrorIs(t, err, clv.ErrMalformed)
-	assert.Equal(t, "btyd: decode summarizer: version at byte 5: clv: malformed encoding: 2, not 1", err.Error())
+	assert.Equal(t, "btyd: decode summarizer: version at byte 5: clv: malformed encoding: 1, not 2", err.Error())
 	// The head of a Summarizer of 2024-06-30 (day 19904, zig-zag 39808)
-	// in weeks without a holdout, then its counts.
-	head := "CLVB\x01\x01\x03\x80\xb7\x02\x00"
-	for _, crafted := range []string{
-		"CLVB\x01\x02",                                                                                  // neither zero nor ready
-		"CLVB\x01\x01\x09\x80\xb7\x02\x00",                                                              // unit 9
-		"CLVB\x01\x01\x03\xff\xff\xff\xff\x0f\x00",                                                      // a calibration end beyond the year 9999
-		head + "\x01\x00\x00\x03\x00",                                                                   // places without customers
-		head + "\x00\x00\x00\x00\x01\x01a\x00\x01\x00\x00\x00\x00\x00",                                  // a customer without purchases
-		head + "\x01\x00\x00\x00\x01\x01a\x01\x01\x00\x00\x00\x00\x00",                                  // a customer of a later row
-		head + "\x01\x00\x00\x00\x01\x01a\x00\x02\x00\x00\x00\x00\x00\x00",                              // two days on the calibration end, beyond it
-		head + "\x01\x00\x00\x00\x01\x01a\x00\x02\x01\x00\x00\x00\x00\x00",                              // two purchase days of one purchase
-		head + "\x02\x00\x00\x00\x02\x01a\x00\x01\x00\x00\x00\x00\x00\x01a\x00\x01\x00\x00\x00\x00\x00", // a customer twice
-		head + "\x01\x00\x00\x00\x01\x01a\x00\x01\x00\x05\x04\x00\x00",                                  // a first day's sum not its only day's
-		head + "\x01\x00\x00\x00\x01\x01a\x00\x01\x00\x05\x05\x01\x00",                                  // a holdout sum without a holdout
-		head + "\x01\x00\x00\x00\x01\x01a\x00\x01\x00\x00\x00\x00\x01\x010\x010\x010",                   // spills all zero
-		head + "\x01\x00\x00\x00\x01\x01a\x00\x01\x00\x00\x00\x00\x01\x0201\x010\x010",                  // a spill not as written
-		head + "\x01\x00\x00\x00\x01\x01a\x00\x01\x00\x00\x00\x00\x01\x02-1\x010\x010",                  // a negative spill
-		head + "\x01\x00\x00\x00\x01\x01a\x00\x01\x00\x00\x00\x00\x00\x00",                              // a byte after the last customer
+	// in weeks without a holdout; then its counts of purchases, later
+	// rows and refunds, with rows its span (span: the first and last days
+	// 2024-06-30), and its places and customers.
+	const head, span = "CLVB\x02\x01\x03\x80\xb7\x02\x00", "\x80\xb7\x02\x00"
+	for _, crafted := range []struct{ data, what string }{
+		{"CLVB\x02\x02", "ready"},                                                                                                 // neither zero nor ready
+		{"CLVB\x02\x01\x09\x80\xb7\x02\x00", "unit"},                                                                              // unit 9
+		{"CLVB\x02\x01\x03\xff\xff\xff\xff\x0f\x00", "calibration end"},                                                           // a calibration end beyond the year 9999
+		{head + "\x01\x00\x00" + span + "\x03\x00", "places"},                                                                     // places without customers
+		{head + "\x00\x00\x00\x00\x01\x01a\x00\x01\x00\x00\x00\x00\x00", "row"},                                                   // a customer without purchases
+		{head + "\x01\x00\x00" + span + "\x00\x01\x01a\x01\x01\x00\x00\x00\x00\x00", "row"},                                       // a customer of a later row
+		{head + "\x01\x00\x00" + span + "\x00\x01\x01a\x00\x02\x00\x00\x00\x00\x00\x00", "day"},                                   // two days on the calibration end, beyond it
+		{head + "\x01\x00\x00" + span + "\x00\x01\x01a\x00\x02\x01\x00\x00\x00\x00\x00", "days"},                                  // two purchase days of one purchase
+		{head + "\x02\x00\x00" + span + "\x00\x02\x01a\x00\x01\x00\x00\x00\x00\x00\x01a\x00\x01\x00\x00\x00\x00\x00", "customer"}, // a customer twice
+		{head + "\x01\x00\x00" + span + "\x00\x01\x01a\x00\x01\x00\x05\x04\x00\x00", "sum"},                                       // a first day's sum not its only day's
+		{head + "\x01\x00\x00" + span + "\x00\x01\x01a\x00\x01\x00\x05\x05\x01\x00", "sum"},                                       // a holdout sum without a holdout
+		{head + "\x01\x00\x00" + span + "\x00\x01\x01a\x00\x01\x00\x00\x00\x00\x01\x010\x010\x010", "spill"},                      // spills all zero
+		{head + "\x01\x00\x00" + span + "\x00\x01\x01a\x00\x01\x00\x00\x00\x00\x01\x0201\x010\x010", "spill"},                     // a spill not as written
+		{head + "\x01\x00\x00" + span + "\x00\x01\x01a\x00\x01\x00\x00\x00\x00\x01\x02-1\x010\x010", "spill"},                     // a negative spill
+		{head + "\x01\x00\x00" + span + "\x00\x01\x01a\x00\x01\x00\x00\x00\x00\x00\x00", "end"},                                   // a byte after the last customer
+		// The span.
+		{head + "\x01\x00\x00\xf5\xe4W\x00\x00\x01\x01a\x00\x01\x00\x00\x00\x00\x00", "first day"},                   // before the year 1 (day -719163)
+		{head + "\x01\x00\x00\x80\xb7\x02\xff\xff\xff\xff\x0f\x00\x01\x01a\x00\x01\x00\x00\x00\x00\x00", "last day"}, // after the year 9999
+		{head + "\x01\x00\x00\x82\xb7\x02\x00\x00\x01\x01a\x00\x01\x00\x00\x00\x00\x00", "days"},                     // after the only purchase day
+		{head + "\x01\x00\x00\xfe\xb6\x02\x01\x00\x01\x01a\x00\x01\x00\x00\x00\x00\x00", "first day"},                // before it, without refunds
+		{head + "\x01\x00\x00\x80\xb7\x02\x01\x00\x01\x01a\x00\x01\x00\x00\x00\x00\x00", "last day"},                 // after it, without refunds or later rows
+		{head + "\x01\x01\x00" + span + "\x00\x01\x01a\x00\x01\x00\x00\x00\x00\x00", "last day"},                     // a later row, not after the holdout end
+		{head + "\x00\x01\x00" + span + "\x00\x00", "last day"},                                                      // a later row alone, on the holdout end
+		{head + "\x00\x01\x00\x80\xb7\x02\x01\x00\x00", "first day"},                                                 // later rows alone, one on the holdout end
+		{head + "\x01\x00\x00" + span + "\x00\x00", "first day"},                                                     // a purchase without a customer
 	} {
-		err := target.UnmarshalBinary(withCRC([]byte(crafted)))
-		require.ErrorIs(t, err, clv.ErrMalformed, "%q", crafted)
+		err := target.UnmarshalBinary(withCRC([]byte(crafted.data)))
+		require.ErrorIs(t, err, clv.ErrMalformed, "%q", crafted.data)
+		assert.Contains(t, err.Error(), crafted.what, "%q", crafted.data)
 		assertSame(t, before, target)
 	}
-	// And the smallest valid one: a customer of one purchase of nothing.
-	require.NoError(t, target.UnmarshalBinary(withCRC([]byte(head+"\x01\x00\x00\x00\x01\x01a\x00\x01\x00\x00\x00\x00\x00"))))
+	// And the smallest valid ones: a customer of one purchase of nothing;
+	// with a refund the day before; with a later row on the day after.
+	for _, valid := range []string{
+		head + "\x01\x00\x00" + span + "\x00\x01\x01a\x00\x01\x00\x00\x00\x00\x00",
+		head + "\x01\x00\x01\xfe\xb6\x02\x01\x00\x01\x01a\x00\x01\x00\x00\x00\x00\x00",
+		head + "\x01\x01\x00\x80\xb7\x02\x01\x00\x01\x01a\x00\x01\x00\x00\x00\x00\x00",
+	} {
+		require.NoError(t, target.UnmarshalBinary(withCRC([]byte(valid))), "%q", valid)
+		again, _ := target.MarshalBinary()
+		assert.Equal(t, withCRC([]byte(valid)), again)
+	}
+	assert.Equal(t, btyd.Totals{Rows: 2, Purchases: 1, Later: 1, Customers: 1, First: day("2024-06-30"), Last: day("2024-07-01")}, target.Totals())
 	assert.Equal(t, []btyd.History{{X: 0, Tx: 0, T: 0, Weight: 1}}, target.Histories())
 }
 
@@ -294,7 +317,8 @@ func checkFigures(t testing.TB, s *btyd.Summarizer) {
 	for _, h := range s.Histories() {
 		weight += h.Weight
 	}
-	if int64(len(b.Customers)) != tot.Customers || weight != tot.Customers || tot.Rows != tot.Purchases+tot.Later+tot.Refunds {
+	if int64(len(b.Customers)) != tot.Customers || weight != tot.Customers || tot.Rows != tot.Purchases+tot.Later+tot.Refunds ||
+		(tot.Rows == 0) != tot.First.IsZero() || tot.Last.Before(tot.First) {
 		t.Fatalf("totals %+v with %d customers and histories of %d", tot, len(b.Customers), weight)
 	}
 	for _, c := range b.Customers {
@@ -341,6 +365,15 @@ func FuzzSummarizerUnmarshalBinary(f *testing.F) {
 		}
 		s, _ := btyd.NewSummarizer(randomCalibrationEnd, opts...)
 		_ = s.AddAll(slices.Values(randomLog(rng, 30)))
+		f.Add(must(s.MarshalBinary()), true)
+	}
+	// Spans without customers: a refund alone, a later row alone.
+	for _, p := range []clv.Purchase{
+		{Customer: "r", Time: randomCalibrationEnd, Amount: dec("-1")},
+		{Customer: "l", Time: randomHoldoutEnd.AddDate(0, 0, 3), Amount: dec("1")},
+	} {
+		s, _ := btyd.NewSummarizer(randomCalibrationEnd, btyd.WithHoldout(randomHoldoutEnd))
+		_ = s.Add(p)
 		f.Add(must(s.MarshalBinary()), true)
 	}
 	var zero btyd.Summarizer

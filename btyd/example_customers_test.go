@@ -65,10 +65,11 @@ func ExampleSummarizer_Add() {
 	}
 	err := s.Add(clv.Purchase{Customer: "0002", Amount: decimal.RequireFromString("10")})
 	fmt.Println(err)
-	fmt.Printf("%+v\n", s.Totals())
+	t := s.Totals()
+	fmt.Printf("%d rows: %d purchases, %d later; %d customer\n", t.Rows, t.Purchases, t.Later, t.Customers)
 	// Output:
 	// btyd: add: time: clv: missing
-	// {Rows:4 Purchases:3 Later:1 Refunds:0 Customers:1 Late:0}
+	// 4 rows: 3 purchases, 1 later; 1 customer
 }
 
 func ExampleSummarizer_AddAll() {
@@ -191,8 +192,14 @@ func ExampleSummarizer_Totals() {
 		clv.Purchase{Customer: "0003", Time: exampleHoldoutEnd.AddDate(0, 0, 1), Amount: decimal.RequireFromString("5")},
 	)
 	_ = s.AddAll(slices.Values(log))
-	fmt.Printf("%+v\n", s.Totals())
-	// Output: {Rows:7 Purchases:5 Later:1 Refunds:1 Customers:1 Late:1}
+	t := s.Totals()
+	fmt.Printf("%d rows: %d purchases, %d later, %d refunds\n", t.Rows, t.Purchases, t.Later, t.Refunds)
+	fmt.Printf("%d customer, %d late\n", t.Customers, t.Late)
+	fmt.Printf("the log runs from %s to %s\n", t.First.Format(time.DateOnly), t.Last.Format(time.DateOnly))
+	// Output:
+	// 7 rows: 5 purchases, 1 later, 1 refunds
+	// 1 customer, 1 late
+	// the log runs from 1997-01-01 to 1998-07-01
 }
 
 func ExampleSummarizer_Unit() {

@@ -122,3 +122,53 @@ func Example() {
 	// C2482     0.86       26.1   72.71  1818.34
 	// C2802     0.96       27.9   63.70  1698.21
 }
+
+// The program of the README's "What each customer is worth": every error
+// checked, and purchases valued at the mean amount of a repeat purchase
+// where gamma–gamma cannot be fitted. TestReadmeCustomerValue holds the
+// README to this code.
+func ExampleValues_readme() {
+	calibrationEnd := time.Date(2024, 6, 30, 0, 0, 0, 0, time.UTC)
+	holdoutEnd := time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC)
+	purchases := slices.Values(shopLog())
+	run := func() error {
+		// README begin
+		s, err := btyd.NewSummarizer(calibrationEnd, btyd.WithHoldout(holdoutEnd)) // weeks by default
+		if err != nil {
+			return err
+		}
+		if err := s.AddAll(purchases); err != nil { // any order; refunds and later rows counted apart
+			return err // e.g. btyd: add all: purchase 7: customer: clv: missing
+		}
+		base := s.Base()
+		fit, err := btyd.FitBGNBD(s.Histories()) // r, alpha, a, b with standard errors
+		if err != nil {
+			return err // e.g. btyd: fit BG/NBD: clv: cannot be estimated: …, naming the limit the data prefer
+		}
+		check, err := btyd.CompareHoldout(fit.Model, base) // actual against predicted, by frequency
+		if err != nil {
+			return err
+		}
+		var spend btyd.SpendModel
+		if g, err := btyd.FitGammaGamma(base.Customers); err == nil {
+			spend = g.Model
+		} else if spend, err = btyd.MeanSpend(base.Customers); err != nil { // every purchase at the mean repeat amount
+			return err
+		}
+		values, err := btyd.Values(fit.Model, spend, base, btyd.Horizon{Length: 12, Period: clv.Month},
+			btyd.WithDiscountRate(decimal.RequireFromString("0.1"), clv.Year), btyd.WithScale(2))
+		if err != nil {
+			return err
+		}
+		fmt.Printf("holdout: %d purchases, %.0f predicted\n", check.Actual, check.Predicted)
+		fmt.Printf("next year: %.0f purchases worth %s\n", values.Purchases, values.Value.StringFixed(2))
+		// README end
+		return nil
+	}
+	if err := run(); err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// holdout: 3323 purchases, 3458 predicted
+	// next year: 5848 purchases worth 288041.00
+}

@@ -41,8 +41,12 @@ func ExampleBase() {
 func ExampleTotals() {
 	s, _ := btyd.NewSummarizer(exampleCalibrationEnd)
 	_ = s.AddAll(slices.Values(cdnowCustomer1()))
-	fmt.Printf("%+v\n", s.Totals())
-	// Output: {Rows:4 Purchases:3 Later:1 Refunds:0 Customers:1 Late:0}
+	t := s.Totals()
+	fmt.Printf("%d rows: %d purchases, %d later, %d refunds; %d customer\n", t.Rows, t.Purchases, t.Later, t.Refunds, t.Customers)
+	fmt.Printf("from %s to %s\n", t.First.Format(time.DateOnly), t.Last.Format(time.DateOnly))
+	// Output:
+	// 4 rows: 3 purchases, 1 later, 0 refunds; 1 customer
+	// from 1997-01-01 to 1997-12-12
 }
 
 func ExampleSummaryOption() {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/clvkit/clv"
+	"github.com/shopspring/decimal"
 )
 
 // A PurchaseModel is a model of how often customers buy and when they stop
@@ -53,6 +54,29 @@ type PurchaseModel interface {
 	parameters() []float64
 	withParameters(theta []float64) PurchaseModel
 }
+
+// A SpendModel is a model of what a customer's next purchase is worth,
+// from their repeat purchases and their mean amount: [GammaGamma], fitted
+// to the customers' spend, or [FlatSpend], one amount for every purchase,
+// to fall back on where gamma–gamma cannot be fitted. [Values] and
+// [DiscreteValues] take either. Its unexported methods keep the
+// implementations to this package, as [PurchaseModel]'s do.
+type SpendModel interface {
+	// ExpectedSpend returns the expected amount of the next purchase of
+	// a customer with x repeat purchases of mean amount spend.
+	ExpectedSpend(x int64, spend decimal.Decimal) (decimal.Decimal, error)
+
+	// check returns an error if the model is not valid.
+	check(fn string) error
+	// expectedSpend is ExpectedSpend of a checked customer, in float64.
+	expectedSpend(fn string, x, zbar float64) (float64, error)
+}
+
+// The spend models.
+var (
+	_ SpendModel = GammaGamma{}
+	_ SpendModel = FlatSpend{}
+)
 
 // A PurchaseFit is a purchase model fitted to a customer base, with the
 // statistics of its fit: a [BGNBDFit], an [MBGNBDFit] or a

@@ -119,7 +119,8 @@ type Valuation struct {
 //
 // where E[Y(t)] is the customer's conditional expected purchases in the
 // next t (the [PurchaseModel]'s ConditionalExpectedPurchases) and
-// E[Z | x, z̄] their expected spend ([GammaGamma.ExpectedSpend]): each
+// E[Z | x, z̄] their expected spend by the [SpendModel]
+// ([GammaGamma.ExpectedSpend], or a [FlatSpend]'s amount): each
 // step's purchases are valued at its end, discounted to the calibration
 // end, and a partial last step ends at the horizon. Time converts between
 // units by exact lengths. The purchase model and the spend model are
@@ -140,8 +141,8 @@ type Valuation struct {
 // cheaper, for heavy buyers over few steps, it is evaluated at every
 // step's end instead. The two agree within 10^−10.
 //
-// It returns an error wrapping [clv.ErrMissing] for a nil model, an error
-// if either model is not valid or a customer is not one the models take
+// It returns an error wrapping [clv.ErrMissing] for a nil purchase or
+// spend model, an error if either model is not valid or a customer is not one the models take
 // (see the model's type and [GammaGamma.ExpectedSpend]), one wrapping
 // [clv.ErrUnknownPeriod] for an unknown unit, period or step,
 // [clv.ErrNonPositive] for a horizon of no length, [clv.ErrOutOfRange]
@@ -149,7 +150,7 @@ type Valuation struct {
 // [clv.MaxScale], [clv.ErrNegative] or [clv.ErrAboveOne] for a bad
 // rate or margin, and [clv.ErrOutOfRange] if the spend model's mean is
 // infinite (q ≤ 1) for a customer without a repeat purchase.
-func Values(m PurchaseModel, g GammaGamma, b Base, h Horizon, opts ...ValueOption) (Valuation, error) {
+func Values(m PurchaseModel, g SpendModel, b Base, h Horizon, opts ...ValueOption) (Valuation, error) {
 	const fn = "values"
 	v, err := newValuer(fn, m, g, b, h, opts)
 	if err != nil {
@@ -254,7 +255,10 @@ func newValueConfig(opts []ValueOption) valueConfig {
 // years; the discount rate's period; and the money options (checkMoney).
 // It returns the lengths in days of the horizon's period and of the
 // rate's.
-func (c *valueConfig) checkValuation(fn string, g GammaGamma, h Horizon) (period, ratePeriod float64, err error) {
+func (c *valueConfig) checkValuation(fn string, g SpendModel, h Horizon) (period, ratePeriod float64, err error) {
+	if g == nil {
+		return 0, 0, fmt.Errorf("btyd: %s: spend model: %w", fn, clv.ErrMissing)
+	}
 	if err := g.check(fn); err != nil {
 		return 0, 0, err
 	}
@@ -296,7 +300,7 @@ func (c *valueConfig) checkMoney(fn string) error {
 	return nil
 }
 
-func newValuer(fn string, m PurchaseModel, g GammaGamma, b Base, h Horizon, opts []ValueOption) (*valuer, error) {
+func newValuer(fn string, m PurchaseModel, g SpendModel, b Base, h Horizon, opts []ValueOption) (*valuer, error) {
 	c := newValueConfig(opts)
 	if !c.stepSet {
 		c.step = h.Period
@@ -426,7 +430,7 @@ type discreteValuer struct {
 
 // newDiscreteValuer checks the inputs of DiscreteValues, each customer of
 // o among them.
-func newDiscreteValuer(fn string, m BGBB, g GammaGamma, o Opportunities, h Horizon, opts []ValueOption) (*discreteValuer, error) {
+func newDiscreteValuer(fn string, m BGBB, g SpendModel, o Opportunities, h Horizon, opts []ValueOption) (*discreteValuer, error) {
 	c := newValueConfig(opts)
 	if err := m.check(fn); err != nil {
 		return nil, err
@@ -482,9 +486,9 @@ func newDiscreteValuer(fn string, m BGBB, g GammaGamma, o Opportunities, h Horiz
 // where E[X(n, n + k)] is the customer's conditional expected purchases
 // in the next k opportunities ([BGBB.ConditionalExpectedPurchases]), its
 // increments A/L · (α + x)/(α + β + n) · B(γ, δ + n + k)/B(γ, δ + n), and
-// E[Z | x, z̄] their expected spend at an opportunity
-// ([GammaGamma.ExpectedSpend] of X and Spend, a repeat opportunity's mean
-// amount): fit g to the same figures. Unlike [BGBB.DERT], the sum is
+// E[Z | x, z̄] their expected spend at an opportunity (the
+// [SpendModel]'s ExpectedSpend of X and Spend, a repeat opportunity's
+// mean amount): fit g to the same figures. Unlike [BGBB.DERT], the sum is
 // finite and compounds by whole opportunities. A customer with n = 0 is
 // valued as the formulas give at n = 0: P(alive) = δ/(γ + δ) and a new
 // customer's expected purchases (see [Summarizer.Opportunities]).
@@ -501,7 +505,7 @@ func newDiscreteValuer(fn string, m BGBB, g GammaGamma, o Opportunities, h Horiz
 // (x, t_x, n) times their calibration's opportunities.
 //
 // It returns an error if m or g is not valid, one wrapping
-// [clv.ErrUnknownPeriod] for an unknown o.Every, horizon period or rate
+// [clv.ErrMissing] for a nil g, [clv.ErrUnknownPeriod] for an unknown o.Every, horizon period or rate
 // period, [clv.ErrNonPositive] for a horizon of no length,
 // [clv.ErrOutOfRange] for one beyond 1,000 years or a scale outside 0 to
 // [clv.MaxScale], [clv.ErrInconsistent] for a horizon shorter than half
@@ -509,7 +513,7 @@ func newDiscreteValuer(fn string, m BGBB, g GammaGamma, o Opportunities, h Horiz
 // [clv.ErrAboveOne] for a bad rate or margin, the errors of
 // [CompareDiscreteHoldout] for a customer no log can produce, and those of
 // [GammaGamma.ExpectedSpend] for their spend.
-func DiscreteValues(m BGBB, g GammaGamma, o Opportunities, h Horizon, opts ...ValueOption) (Valuation, error) {
+func DiscreteValues(m BGBB, g SpendModel, o Opportunities, h Horizon, opts ...ValueOption) (Valuation, error) {
 	const fn = "discrete values"
 	v, err := newDiscreteValuer(fn, m, g, o, h, opts)
 	if err != nil {

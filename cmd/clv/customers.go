@@ -76,7 +76,7 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&in.top, "top", 10, "how many of the most valuable customers to show")
 	fs.StringVar(&in.out, "out", "", "write every customer's figures to this CSV file")
 	fs.BoolVar(&in.json, "json", false, "print the result as JSON")
-	fs.StringVar(&in.model, "model", "bgnbd", "purchase model: "+modelNames()+" (bgbb counts purchases at opportunities of -unit; all compares the continuous models, not bgbb, whose likelihood is of other data, and values with the lowest BIC)")
+	fs.StringVar(&in.model, "model", "bgnbd", "purchase model: "+modelNames()+" (bgbb counts purchases at opportunities of -unit; all compares the continuous models, not bgbb, whose likelihood is of other data, and values with the lowest BIC; a model it cannot fit is left out, with a warning saying why)")
 	fs.Float64Var(&in.level, "level", btyd.DefaultLevel, "level of the intervals around expected purchases and values, from 0 to 1")
 	fs.IntVar(&in.draws, "draws", 100, "parameter draws behind the intervals; 0 for none, else at least 2 / (1 − level), 20 at 90 %, so that a draw is expected beyond each end (with fewer, the ends are the extremes of the draws, which hold less than the level); each costs some 0.04 s a million customers")
 	fs.StringVar(&in.plot, "plot", "", "draw the holdout chart and the tracking charts, by -unit (weekly by default) and cumulative, each fitted model beside what customers did, to this file: PNG if its name ends in .png, SVG if in .svg (needs -holdout-end; bgbb draws the holdout chart alone)")
@@ -97,6 +97,16 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "clv customers: %s (see clv customers -h)\n", strings.ReplaceAll(err.Error(), "clv: ", ""))
 		return 2
 	}
+	// The files asked for are checked before the work, not after it.
+	for _, o := range []struct{ flag, path string }{{"-out", in.out}, {"-plot", in.plot}} {
+		if o.path == "" {
+			continue
+		}
+		if err := checkWritable(o.path); err != nil {
+			fmt.Fprintf(stderr, "clv customers: %s %s: %v\n", o.flag, o.path, err)
+			return 2
+		}
+	}
 
 	s, stats, name, code := in.read(stderr)
 	if s == nil {
@@ -104,22 +114,19 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	}
 	r, err := model(s, in)
 	if err != nil {
+		// What the log's span says of the dates may be why.
+		printWarnings(stderr, spanWarnings(s.Totals(), in))
 		fmt.Fprintf(stderr, "clv customers: %s: %s\n", name, strings.TrimPrefix(err.Error(), "btyd: "))
 		return 1
 	}
-	if r.noIntervals != "" {
-		fmt.Fprintf(stderr, "clv customers: %s: no intervals: %s\n", name, r.noIntervals)
-	}
+	printWarnings(stderr, r.warnings)
+	// One failure does not sink the rest: a file that cannot be written
+	// still leaves the report, and a chart, drawn after it, is a warning.
+	code = 0
 	if in.out != "" {
 		if err := writeCustomers(in.out, r, r.holdout != nil, int32(in.scale)); err != nil {
-			fmt.Fprintf(stderr, "clv customers: %v\n", err)
-			return 1
-		}
-	}
-	if in.plot != "" {
-		if err := writePlot(in.plot, r, s); err != nil {
-			fmt.Fprintf(stderr, "clv customers: %v\n", err)
-			return 1
+			fmt.Fprintf(stderr, "clv customers: -out %s: %v\n", in.out, err)
+			code = 1
 		}
 	}
 	if in.json {
@@ -127,7 +134,17 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	} else {
 		printCustomers(stdout, name, stats, r, in)
 	}
-	return 0
+	if in.plot != "" {
+		// Drawn after the report, a chart that fails is a warning.
+		note, err := writePlot(in.plot, r, s)
+		switch {
+		case err != nil:
+			printWarnings(stderr, []string{"no chart: " + err.Error()})
+		case note != "":
+			printWarnings(stderr, []string{note})
+		}
+	}
+	return code
 }
 
 // dateFlag parses a flag's YYYY-MM-DD into t.
@@ -214,27 +231,35 @@ func (in *customerInputs) read(stderr io.Writer) (*btyd.Summarizer, logStats, st
 // A customerResult is what clv customers found: the fits, the holdout,
 // and each customer's value, most valuable first.
 type customerResult struct {
-	totals  btyd.Totals
-	base    btyd.Base
-	fits    []purchaseFit // the purchase models fitted
-	best    int           // the one that values customers
+	totals btyd.Totals
+	base   btyd.Base
+	fits   []purchaseFit // the purchase models fitted
+	best   int           // the one that values customers
+	failed []failedFit   // those -model all could not fit
+	// chosenBy says what chose the best, with -model all; "" otherwise.
+	chosenBy string
+	// spend is the spend model's fit, or as much of it as failed: then
+	// flat is what the purchases are valued at instead.
 	spend   btyd.GammaGammaFit
+	flat    *btyd.FlatSpend
 	holdout *btyd.Holdout // the best's
 	// discrete holds the customers at opportunities, for BG/BB; nil for
 	// the continuous models.
 	discrete  *btyd.Opportunities
 	valuation btyd.Valuation
-	intervals *btyd.ValuationIntervals // nil with -draws 0
-	// noIntervals says why there are none, if they were asked for.
-	noIntervals string
+	intervals *btyd.ValuationIntervals // nil with -draws 0, or with a warning why
 	// order holds the indexes of base.Customers and valuation.Customers,
 	// by value from the highest, then by id.
 	order []int
+	// warnings are what the user should know before trusting the
+	// figures, in the order found: [] without any.
+	warnings []string
 }
 
 // model fits the purchase and spend models to s and values its customers.
 func model(s *btyd.Summarizer, in customerInputs) (*customerResult, error) {
 	r := &customerResult{totals: s.Totals(), base: s.Base()}
+	r.warnings = spanWarnings(r.totals, in)
 	var err error
 	if in.model == bgbbName {
 		err = r.discreteModel(s, in)
@@ -272,14 +297,15 @@ func (r *customerResult) discreteModel(s *btyd.Summarizer, in customerInputs) er
 	for i, c := range o.Customers {
 		spenders[i] = btyd.Customer{ID: c.ID, X: c.X, Spend: c.Spend}
 	}
-	if r.spend, err = btyd.FitGammaGamma(spenders); err != nil {
+	spend, err := r.fitSpend(spenders, in)
+	if err != nil {
 		return err
 	}
 	h := btyd.Horizon{Length: in.horizon, Period: in.horizonUnit}
-	if r.valuation, err = btyd.DiscreteValues(fit.Model, r.spend.Model, o, h, in.valueOptions()...); err != nil {
+	if r.valuation, err = btyd.DiscreteValues(fit.Model, spend, o, h, in.valueOptions()...); err != nil {
 		return err
 	}
-	if in.draws > 0 {
+	if r.wantIntervals(in) {
 		iv, err := btyd.DiscreteValueIntervals(fit, r.spend, o, h, in.intervalOptions()...)
 		r.setIntervals(iv, err)
 	}
@@ -291,35 +317,77 @@ func (in *customerInputs) intervalOptions() []btyd.IntervalOption {
 	return []btyd.IntervalOption{btyd.WithLevel(in.level), btyd.WithDraws(in.draws), btyd.WithValueOptions(in.valueOptions()...)}
 }
 
-// setIntervals keeps the intervals, or why there are none. Intervals are
-// a help, not the result: a fit too uncertain to draw from leaves them
-// out, and says why.
+// setIntervals keeps the intervals, or warns why there are none.
+// Intervals are a help, not the result: a fit too uncertain to draw from
+// leaves them out, and says why.
 func (r *customerResult) setIntervals(iv btyd.ValuationIntervals, err error) {
 	if err != nil {
-		r.noIntervals = strings.TrimPrefix(err.Error(), "btyd: ")
+		r.warnings = append(r.warnings, "no intervals: "+strings.TrimPrefix(err.Error(), "btyd: "))
 		return
 	}
 	r.intervals = &iv
+}
+
+// wantIntervals reports whether intervals were asked for and can be
+// drawn, and warns why not if they were asked for and cannot: they draw
+// the spend model's parameters too.
+func (r *customerResult) wantIntervals(in customerInputs) bool {
+	if in.draws == 0 {
+		return false
+	}
+	if r.flat != nil {
+		r.warnings = append(r.warnings, "no intervals: they draw the spend model's parameters, and it could not be fitted")
+		return false
+	}
+	return true
+}
+
+// fitSpend fits gamma–gamma to customers and returns the model their
+// purchases are valued at. If it cannot be fitted, as when every
+// purchase costs the same, the purchases are valued at the customers'
+// mean amount of a repeat purchase instead (btyd.MeanSpend), and a
+// warning says so and why: the purchase model's results stand without a
+// spend model, and that mean is what gamma–gamma itself expects of a
+// customer it knows nothing of. It fails only where there is no repeat
+// purchase to take the mean of, with the fit's error.
+func (r *customerResult) fitSpend(customers []btyd.Customer, in customerInputs) (btyd.SpendModel, error) {
+	var err error
+	if r.spend, err = btyd.FitGammaGamma(customers); err == nil {
+		return r.spend.Model, nil
+	}
+	flat, merr := btyd.MeanSpend(customers)
+	if merr != nil {
+		return nil, err
+	}
+	r.flat = &flat
+	r.warnings = append(r.warnings, fmt.Sprintf("the spend model could not be fitted, so every purchase is valued at the mean amount of a repeat purchase, %s: %s",
+		flat.Amount.StringFixed(int32(in.scale)), strings.ReplaceAll(strings.TrimPrefix(err.Error(), "btyd: "), "clv: ", "")))
+	return flat, nil
 }
 
 // continuousModel fits the continuous models -model names to s and values
 // its customers with the best.
 func (r *customerResult) continuousModel(s *btyd.Summarizer, in customerInputs) error {
 	var err error
-	if r.fits, r.best, err = fitPurchases(in.model, s.Histories(), r.base); err != nil {
+	if r.fits, r.best, r.failed, err = fitPurchases(in.model, s.Histories(), r.base); err != nil {
 		return err
 	}
+	for _, f := range r.failed {
+		r.warnings = append(r.warnings, failedWarning(f))
+	}
+	r.chosenBy = chosenBy(r.fits, in.model)
 	m := r.fits[r.best].purchase
 	r.holdout = r.fits[r.best].Holdout
-	if r.spend, err = btyd.FitGammaGamma(r.base.Customers); err != nil {
+	spend, err := r.fitSpend(r.base.Customers, in)
+	if err != nil {
 		return err
 	}
 	h := btyd.Horizon{Length: in.horizon, Period: in.horizonUnit}
 	valueOpts := in.valueOptions()
-	if r.valuation, err = btyd.Values(m, r.spend.Model, r.base, h, valueOpts...); err != nil {
+	if r.valuation, err = btyd.Values(m, spend, r.base, h, valueOpts...); err != nil {
 		return err
 	}
-	if in.draws > 0 {
+	if r.wantIntervals(in) {
 		iv, err := btyd.ValueIntervals(r.fits[r.best].fit, r.spend, r.base, h, in.intervalOptions()...)
 		r.setIntervals(iv, err)
 	}
@@ -361,6 +429,7 @@ func (r *customerResult) rank() {
 func printCustomers(w io.Writer, name string, stats logStats, r *customerResult, in customerInputs) {
 	unit := r.base.Unit.String()
 	fmt.Fprintf(w, "%s: %s.\n", name, stats.accounting())
+	fmt.Fprintf(w, "The log runs from %s to %s (UTC).\n", r.totals.First.Format(time.DateOnly), r.totals.Last.Format(time.DateOnly))
 	fmt.Fprintf(w, "%d customers to %s, in %ss", r.totals.Customers, in.calibrationEnd.Format(time.DateOnly), unit)
 	if o := r.discrete; o != nil {
 		fmt.Fprintf(w, ", counted at opportunities of %s", opportunityName(o.Every))
@@ -381,11 +450,24 @@ func printCustomers(w io.Writer, name string, stats logStats, r *customerResult,
 		printFit(w, f)
 	}
 	g, gse := r.spend.Model, r.spend.StdErr
-	fmt.Fprintf(w, "%-23s p %s  q %s  gamma %s\n", "spend, gamma–gamma:", pm(g.P, gse.P), pm(g.Q, gse.Q), pm(g.Gamma, gse.Gamma))
-	fmt.Fprintf(w, "%-23s %d customers with repeat purchases; correlation of frequency and spend %.3f\n", "", r.spend.Stats.Customers, r.spend.Correlation)
+	scale := int32(in.scale)
+	switch note := zeroSpendNote(r.spend); {
+	case r.flat != nil:
+		// No fit, and no customers fitted: the mean counts every repeat
+		// customer.
+		fmt.Fprintf(w, "%-23s no fit (see the warnings): every purchase valued at the mean amount of a repeat purchase, %s\n", "spend, gamma–gamma:", r.flat.Amount.StringFixed(scale))
+	case note != "":
+		fmt.Fprintf(w, "%-23s p %s  q %s  gamma %s\n", "spend, gamma–gamma:", pm(g.P, gse.P), pm(g.Q, gse.Q), pm(g.Gamma, gse.Gamma))
+		fmt.Fprintf(w, "%-23s %d customers with repeat purchases; correlation of frequency and spend over the %d fitted %.3f\n", "",
+			r.spend.Stats.Customers+r.spend.ZeroSpend, r.spend.Stats.Customers, r.spend.Correlation)
+		fmt.Fprintf(w, "%-23s %s.\n", "", note)
+	default:
+		fmt.Fprintf(w, "%-23s p %s  q %s  gamma %s\n", "spend, gamma–gamma:", pm(g.P, gse.P), pm(g.Q, gse.Q), pm(g.Gamma, gse.Gamma))
+		fmt.Fprintf(w, "%-23s %d customers with repeat purchases; correlation of frequency and spend %.3f\n", "", r.spend.Stats.Customers, r.spend.Correlation)
+	}
 	fmt.Fprintln(w)
 	if in.model == "all" {
-		printComparison(w, r.fits, r.best)
+		printComparison(w, r.fits, r.best, r.failed)
 		fmt.Fprintln(w)
 	}
 	best := r.fits[r.best].title
@@ -395,7 +477,7 @@ func printCustomers(w io.Writer, name string, stats logStats, r *customerResult,
 		if r.discrete != nil {
 			length = fmt.Sprintf("%.0f whole %s", h.Length, plural(int(h.Length), r.discrete.Every))
 		}
-		fmt.Fprintf(w, "Holdout of %s to %s, %s: purchases by calibration frequency\n", length, in.holdoutEnd.Format(time.DateOnly), best)
+		fmt.Fprintf(w, "Holdout of %s to %s, %s: purchases by calibration frequency%s\n", length, in.holdoutEnd.Format(time.DateOnly), best, holdoutShort(r.totals, in.holdoutEnd))
 		fmt.Fprintf(w, "%-6s %10s %10s %10s\n", "x", "customers", "actual", "predicted")
 		for _, row := range h.ByFrequency {
 			x := strconv.FormatInt(row.X, 10)
@@ -408,15 +490,22 @@ func printCustomers(w io.Writer, name string, stats logStats, r *customerResult,
 	}
 
 	v := r.valuation
+	by := best
+	if r.chosenBy != "" {
+		by += ", " + r.chosenBy + ","
+	}
+	spendBy := "gamma–gamma"
+	if r.flat != nil {
+		spendBy = "a flat spend of " + r.flat.Amount.StringFixed(scale) + " a purchase"
+	}
 	horizon := periods(v.Horizon.Length, v.Horizon.Period)
 	if asked := (btyd.Horizon{Length: in.horizon, Period: in.horizonUnit}); !sameSpan(v.Horizon, asked) {
 		horizon += " (the nearest to -horizon " + periods(asked.Length, asked.Period) + ")"
 	}
-	fmt.Fprintf(w, "Value by %s and gamma–gamma over %s, counted each %s", best, horizon, v.Step)
+	fmt.Fprintf(w, "Value by %s and %s over %s, counted each %s", by, spendBy, horizon, v.Step)
 	if !in.discount.IsZero() {
 		fmt.Fprintf(w, ", discounted at %s a %s", in.discount, in.discountPeriod)
 	}
-	scale := int32(in.scale)
 	fmt.Fprintf(w, ", at a gross margin of %s: %s from %d customers, %.1f purchases expected.\n", in.margin, v.Value.StringFixed(scale), len(v.Customers), v.Purchases)
 	iv := r.intervals
 	if iv != nil {
@@ -558,25 +647,42 @@ func (r *customerResult) row(i int, scale int32) any {
 
 func printCustomersJSON(w io.Writer, stats logStats, r *customerResult, top int, scale int32) {
 	out := struct {
-		Log       logStats           `json:"log"`
-		Totals    btyd.Totals        `json:"totals"`
-		Unit      clv.Period         `json:"unit"`
-		Models    []purchaseFit      `json:"purchase_models"`
-		Model     string             `json:"purchase_model"`
-		Spend     btyd.GammaGammaFit `json:"spend_model"`
-		Holdout   *btyd.Holdout      `json:"holdout,omitempty"`
-		Horizon   btyd.Horizon       `json:"horizon"`
-		Step      clv.Period         `json:"step"`
-		Expected  float64            `json:"expected_purchases"`
-		Value     decimal.Decimal    `json:"value"`
-		Intervals *intervalsJSON     `json:"intervals,omitempty"`
+		Log    logStats      `json:"log"`
+		Totals btyd.Totals   `json:"totals"`
+		Unit   clv.Period    `json:"unit"`
+		Models []purchaseFit `json:"purchase_models"`
+		Model  string        `json:"purchase_model"`
+		// ChosenBy says what chose Model among Models: "lowest BIC",
+		// with -model all.
+		ChosenBy string              `json:"chosen_by,omitempty"`
+		Spend    *btyd.GammaGammaFit `json:"spend_model"`
+		// FlatSpend is what every purchase is valued at where the spend
+		// model could not be fitted.
+		FlatSpend *btyd.FlatSpend `json:"flat_spend,omitempty"`
+		Holdout   *btyd.Holdout   `json:"holdout,omitempty"`
+		Horizon   btyd.Horizon    `json:"horizon"`
+		Step      clv.Period      `json:"step"`
+		Expected  float64         `json:"expected_purchases"`
+		Value     decimal.Decimal `json:"value"`
+		Intervals *intervalsJSON  `json:"intervals,omitempty"`
 		// Opportunities are BG/BB's.
 		Opportunities *opportunitiesJSON `json:"opportunities,omitempty"`
 		Top           []any              `json:"top"`
+		Notes         []string           `json:"notes,omitempty"`
+		Warnings      []string           `json:"warnings"`
 	}{
-		Log: stats, Totals: r.totals, Unit: r.base.Unit, Models: r.fits, Model: r.fits[r.best].Name, Spend: r.spend, Holdout: r.holdout,
+		Log: stats, Totals: r.totals, Unit: r.base.Unit, Models: r.fits, Model: r.fits[r.best].Name, Spend: &r.spend, Holdout: r.holdout,
 		Horizon: r.valuation.Horizon, Step: r.valuation.Step, Expected: r.valuation.Purchases, Value: r.valuation.Value,
-		Top: []any{},
+		Top: []any{}, Warnings: r.warnings,
+	}
+	if r.chosenBy != "" {
+		out.ChosenBy = "lowest BIC"
+	}
+	if r.flat != nil {
+		out.Spend, out.FlatSpend = nil, &btyd.FlatSpend{Amount: r.flat.Amount.Round(scale)}
+	}
+	if note := zeroSpendNote(r.spend); note != "" && r.flat == nil {
+		out.Notes = append(out.Notes, note)
 	}
 	if o := r.discrete; o != nil {
 		out.Opportunities = &opportunitiesJSON{Every: o.Every, Holdout: o.Holdout, New: o.New, Histories: len(o.Histories)}
@@ -620,6 +726,27 @@ the fit:
 
   clv customers -input donations.csv -calibration-end 2024-12-31 \
       -model bgbb -unit year -horizon 5 -horizon-unit year -discount 0.1
+
+clv customers states the log's span, its first and last days, and
+warns, on standard error and under -json's "warnings", of what the
+figures should be read with: a -calibration-end after the log's last day
+(the days between look like days nobody bought) or before its first
+(nobody to model), a -holdout-end after the last day (the holdout's
+actual purchases stop there, short of the predicted). A customer whose
+repeat purchases were all of no value is left out of the spend fit, whose
+amounts are positive, and the report says how many were.
+
+One failure does not sink the rest. If the spend model cannot be fitted
+(every purchase costs the same, say), the purchase model's results still
+print and every purchase is valued at the mean amount of a repeat
+purchase, with a warning saying why: that mean is what gamma–gamma itself
+expects of a customer it knows nothing of, and its limit where customers'
+mean spends differ only by chance, where a customer's own mean would
+value one large repeat purchase as a habit. -out and -plot are checked
+before the log is read; the charts are drawn after the report, and one
+that cannot be drawn is a warning. Exit status: 0 with a report, whatever
+its warnings; 1 if no purchase model can be fitted or -out could not be
+written; 2 for bad flags, paths or logs.
 
 Flags:`)
 	fs.SetOutput(w)

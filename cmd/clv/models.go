@@ -87,12 +87,17 @@ func holdoutErrors(h *btyd.Holdout) (total, byFrequency float64) {
 	return h.Predicted - float64(h.Actual), byFrequency
 }
 
+// A failedFit is a model -model all could not fit, and why.
+type failedFit struct {
+	title string
+	err   error
+}
+
 // fitPurchases fits the models -model names to hs, and returns them with
 // the one to value customers with: the only one, or with all, the one of
-// lowest BIC. With all, a model that cannot be fitted is left out, unless
-// none can.
-func fitPurchases(model string, hs []btyd.History, b btyd.Base) ([]purchaseFit, int, error) {
-	var fits []purchaseFit
+// lowest BIC. With all, a model that cannot be fitted is left out, and
+// returned among failed with its error, unless none can be fitted.
+func fitPurchases(model string, hs []btyd.History, b btyd.Base) (fits []purchaseFit, best int, failed []failedFit, err error) {
 	var errs []error
 	for _, m := range purchaseModels {
 		if model != "all" && model != m.name {
@@ -101,6 +106,7 @@ func fitPurchases(model string, hs []btyd.History, b btyd.Base) ([]purchaseFit, 
 		f, err := m.fit(hs)
 		if err != nil {
 			errs = append(errs, err)
+			failed = append(failed, failedFit{m.title, err})
 			continue
 		}
 		f.Name, f.title = m.name, m.title
@@ -108,22 +114,43 @@ func fitPurchases(model string, hs []btyd.History, b btyd.Base) ([]purchaseFit, 
 		if b.Holdout > 0 {
 			h, err := btyd.CompareHoldout(f.purchase, b)
 			if err != nil {
-				return nil, 0, err
+				return nil, 0, nil, err
 			}
 			f.Holdout = &h
 		}
 		fits = append(fits, f)
 	}
 	if len(fits) == 0 {
-		return nil, 0, errors.Join(errs...)
+		return nil, 0, nil, errors.Join(errs...)
 	}
-	best := 0
 	for i, f := range fits {
 		if f.BIC < fits[best].BIC {
 			best = i
 		}
 	}
-	return fits, best, nil
+	return fits, best, failed, nil
+}
+
+// failedWarning says that -model all left out a model it could not fit,
+// and why.
+func failedWarning(f failedFit) string {
+	return fmt.Sprintf("-model all: %s could not be fitted and is left out: %s", f.title, strings.ReplaceAll(strings.TrimPrefix(f.err.Error(), "btyd: "), "clv: ", ""))
+}
+
+// chosenBy names what chose the model that values: the lowest BIC of
+// the models fitted, with -model all, and "" for a model named alone.
+func chosenBy(fits []purchaseFit, model string) string {
+	if model != "all" {
+		return ""
+	}
+	titles := make([]string, len(fits))
+	for i, f := range fits {
+		titles[i] = f.title
+	}
+	if len(titles) == 1 {
+		return "the only model fitted"
+	}
+	return "the lowest BIC of " + strings.Join(titles[:len(titles)-1], ", ") + " and " + titles[len(titles)-1]
 }
 
 // criteria sets f's AIC and BIC.
@@ -168,8 +195,9 @@ func printFit(w io.Writer, f purchaseFit) {
 	fmt.Fprintf(w, "%-23s log-likelihood %.2f, %d customers, %d iterations (%s)\n", "", st.LogLikelihood, st.Customers, st.Iterations, st.Status)
 }
 
-// printComparison prints -model all's table of the fits.
-func printComparison(w io.Writer, fits []purchaseFit, best int) {
+// printComparison prints -model all's table of the fits, and a row for
+// each model that failed.
+func printComparison(w io.Writer, fits []purchaseFit, best int, failed []failedFit) {
 	fmt.Fprintf(w, "%-12s %14s %14s %14s %16s %14s\n", "model", "log-lik.", "AIC", "BIC", "holdout error", "by frequency")
 	for i, f := range fits {
 		total, byFreq := "-", "-"
@@ -182,5 +210,8 @@ func printComparison(w io.Writer, fits []purchaseFit, best int) {
 			mark = "  <- lowest BIC: values below"
 		}
 		fmt.Fprintf(w, "%-12s %14.2f %14.2f %14.2f %16s %14s%s\n", f.title, f.Stats.LogLikelihood, f.AIC, f.BIC, total, byFreq, mark)
+	}
+	for _, f := range failed {
+		fmt.Fprintf(w, "%-12s %14s\n", f.title, "no fit: see the warnings")
 	}
 }

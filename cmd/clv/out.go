@@ -5,6 +5,8 @@ package main
 
 import (
 	"bufio"
+	"errors"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -14,6 +16,25 @@ import (
 	"github.com/clvkit/clv/internal/fixed"
 	"github.com/shopspring/decimal"
 )
+
+// checkWritable checks, before any work, that path can be written: an
+// existing file is opened for writing without being cut short, and a new
+// one is made in its directory and removed again, so that a run that
+// fails after the check leaves an old file as it was and no new one.
+func checkWritable(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err == nil {
+		return f.Close()
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	if f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644); err != nil {
+		return err
+	}
+	f.Close()
+	return os.Remove(path)
+}
 
 // writeCustomers writes every customer's figures and value to a CSV file,
 // the most valuable first. The lines are formatted in the base's order,

@@ -91,14 +91,15 @@ func plotFormat(path string) (string, error) {
 // model expects, tracked on s. BG/BB, whose purchases are counted at
 // opportunities, has the holdout chart alone.
 //
-// It returns an error, and writes nothing, for a name of another format,
-// without a holdout, if a model cannot be tracked (see [btyd.Track]), or
-// if the charts cannot be drawn or written. It never panics: the charts
-// come after the work, and their failure need not cost the rest.
-func writePlot(path string, r *customerResult, s *btyd.Summarizer) error {
+// If a model cannot be tracked (see [btyd.Track]), it draws the holdout
+// chart alone and note says why. It returns an error, and writes nothing,
+// for a name of another format, without a holdout, or if the charts
+// cannot be drawn or written. It never panics: the charts come after the
+// work, and their failure need not cost the rest.
+func writePlot(path string, r *customerResult, s *btyd.Summarizer) (note string, err error) {
 	format, err := plotFormat(path)
 	if err != nil {
-		return err
+		return "", err
 	}
 	var fits []purchaseFit
 	for _, f := range r.fits {
@@ -107,30 +108,25 @@ func writePlot(path string, r *customerResult, s *btyd.Summarizer) error {
 		}
 	}
 	if len(fits) == 0 {
-		return fmt.Errorf("-plot %s: no holdout to chart", path)
+		return "", fmt.Errorf("-plot %s: no holdout to chart", path)
 	}
 	charts := []*chart{}
 	byFrequency, err := frequencyChart(fits, r.base.Unit.String())
 	if err != nil {
-		return fmt.Errorf("-plot %s: %w", path, err)
+		return "", fmt.Errorf("-plot %s: %w", path, err)
 	}
 	charts = append(charts, byFrequency)
 	if r.discrete == nil {
-		tracks := make([]btyd.Tracking, len(fits))
-		for i, f := range fits {
-			if tracks[i], err = btyd.Track(f.purchase, s); err != nil {
-				return fmt.Errorf("-plot %s: tracking %s: %w", path, f.title, err)
-			}
-		}
-		tracking, err := trackingCharts(fits, tracks)
+		tracking, err := trackingOf(fits, s)
 		if err != nil {
-			return fmt.Errorf("-plot %s: %w", path, err)
+			note = fmt.Sprintf("-plot %s: the holdout chart alone, no tracking: %v", path, err)
+		} else {
+			charts = append(charts, tracking...)
 		}
-		charts = append(charts, tracking...)
 	}
 	b, err := render(charts, format)
 	if err != nil {
-		return fmt.Errorf("-plot %s: %w", path, err)
+		return "", fmt.Errorf("-plot %s: %w", path, err)
 	}
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		// The path is said once, first.
@@ -138,9 +134,22 @@ func writePlot(path string, r *customerResult, s *btyd.Summarizer) error {
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return fmt.Errorf("-plot %s: %w", path, err)
+		return "", fmt.Errorf("-plot %s: %w", path, err)
 	}
-	return nil
+	return note, nil
+}
+
+// trackingOf returns the weekly and cumulative tracking charts of fits on
+// s's customers.
+func trackingOf(fits []purchaseFit, s *btyd.Summarizer) ([]*chart, error) {
+	tracks := make([]btyd.Tracking, len(fits))
+	for i, f := range fits {
+		var err error
+		if tracks[i], err = btyd.Track(f.purchase, s); err != nil {
+			return nil, fmt.Errorf("tracking %s: %w", f.title, err)
+		}
+	}
+	return trackingCharts(fits, tracks)
 }
 
 // A chart is a plot and what is left to settle once its place on the

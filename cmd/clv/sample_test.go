@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/orders.csv from the generator")
+var update = flag.Bool("update", false, "rewrite testdata/orders.csv and testdata/donations.csv from the generator")
 
 // sampleLog is the sample log the README points at: two years of 2,000
 // orders by 400 customers in three channels.
@@ -34,6 +34,26 @@ func TestSampleLog(t *testing.T) {
 	got, err := os.ReadFile(samplePath)
 	require.NoError(t, err)
 	assert.True(t, bytes.Equal(want.Bytes(), got), "testdata/orders.csv is not what the generator writes; run go test ./cmd/clv -run TestSampleLog -update")
+}
+
+// donationsLog is the donations log the README's BG/BB command reads:
+// 1,000 donors who first gave in 2019, and the seven yearly appeals
+// after it, 2020 to 2026.
+var donationsLog = orderlog.Donations{Donors: 1000, FirstYear: 2019, Years: 7, Seed: 1}
+
+const donationsPath = "../../testdata/donations.csv"
+
+// TestDonationsLog holds testdata/donations.csv to what the generator
+// writes; go test ./cmd/clv -run TestDonationsLog -update writes it anew.
+func TestDonationsLog(t *testing.T) {
+	var want bytes.Buffer
+	require.NoError(t, orderlog.WriteDonations(&want, donationsLog))
+	if *update {
+		require.NoError(t, os.WriteFile(donationsPath, want.Bytes(), 0o644))
+	}
+	got, err := os.ReadFile(donationsPath)
+	require.NoError(t, err)
+	assert.True(t, bytes.Equal(want.Bytes(), got), "testdata/donations.csv is not what the generator writes; run go test ./cmd/clv -run TestDonationsLog -update")
 }
 
 // The README's command on the sample log prices every segment.

@@ -1,8 +1,10 @@
 // Package orderlog writes synthetic purchase logs as CSV, deterministically
-// from a seed: the sample log in testdata and the large logs the
-// benchmarks read. Its customers differ as real ones do: some buy often
-// and some rarely, some stay for the whole log and some leave early, and
-// each buys in one to three segments.
+// from a seed: the sample logs in testdata and the large logs the
+// benchmarks read. A shop's customers ([Write]) differ as real ones do:
+// some buy often and some rarely, some stay for the whole log and some
+// leave early, and each buys in one to three segments. A charity's donors
+// ([WriteDonations]) give only at its yearly appeals, the discrete
+// opportunities of the BG/BB model.
 package orderlog
 
 import (
