@@ -25,13 +25,15 @@ import (
 //     full Newton step promises to raise the log-likelihood per customer
 //     by less than 10^−10 of it, plain Newton steps finish, each kept only
 //     if the likelihood does not fall beyond rounding, until one promises
-//     less than 10^−15, or after 300 passes (60 for Pareto/NBD, whose
-//     passes cost more). A climb ends early once a parameter passes
-//     10^−12 or 10^12: the likelihood still rises towards a boundary
-//     there, and beyond 10^−8 to 10^8 the climb counts as having run off
-//     to it. So does one that ends short of them, too flat to go on or
-//     out of passes, with its parameters beyond 10^−4 or 10^4 in a
-//     pattern that one of the model's limits names.
+//     less than 10^−15, or after 300 passes (30 for Pareto/NBD, whose
+//     passes cost more). A climb out of passes, where Newton's steps still
+//     promise a rise, is crawling towards a limit and ends at no maximum,
+//     however flat the likelihood is there. A climb ends early once a
+//     parameter passes 10^−12 or 10^12: the likelihood still rises towards
+//     a boundary there, and beyond 10^−8 to 10^8 the climb counts as
+//     having run off to it. So does one that ends short of them, too flat
+//     to go on or out of passes, with its parameters beyond 10^−4 or 10^4
+//     in a pattern that one of the model's limits names.
 //   - On 10,000 distinct histories or more, the climbs from every start
 //     run on a sample of about 5,000 of them (two at a time on two CPUs);
 //     the best interior maximum found is then refined on a sample of
