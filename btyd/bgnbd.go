@@ -71,9 +71,9 @@ func (m BGNBD) LogLikelihood(x int64, tx, T float64) (float64, error) {
 		return 0, err
 	}
 	xf := float64(x)
-	lgrx, _ := math.Lgamma(m.R + xf)
-	lgr, _ := math.Lgamma(m.R)
-	ll := lgrx - lgr + m.R*math.Log(m.Alpha) + logBeta(m.A, m.B+xf) - logBeta(m.A, m.B) - (m.R+xf)*math.Log(m.Alpha+T)
+	// Γ(r + x)/Γ(r) and B(a, b + x)/B(a, b) as ratios, not differences
+	// of ln Γ, which lose their digits for large parameters.
+	ll := logGammaRatio(m.R, xf) + m.R*math.Log(m.Alpha) + logGammaRatio(m.B, xf) - logGammaRatio(m.A+m.B, xf) - (m.R+xf)*math.Log(m.Alpha+T)
 	if x > 0 {
 		ll += softplus(m.logOdds(xf, tx, T))
 	}

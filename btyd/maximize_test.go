@@ -254,3 +254,30 @@ func TestClimbOutOfPassesIsNoMaximum(t *testing.T) {
 	assert.True(t, c.spent, "status %s", c.status)
 	assert.False(t, c.interior())
 }
+
+func TestBGNBDLikelihoodTowardsALimit(t *testing.T) {
+	// Towards p → 1, a and b run to 10^12 at a fixed ratio: the
+	// likelihood settles to its limit, where differences of ln Γ taken
+	// whole drifted by hundreds (and on a conformance base reported a
+	// log-likelihood of +198,345 where the limit's is −18,421).
+	rng := rand.New(rand.NewPCG(1, 2))
+	hs := randomHistories(rng, 3000)
+	d, err := newFrequencyData("test", hs)
+	require.NoError(t, err)
+	at := func(a float64) float64 {
+		return d.bgnbdLikelihood([]float64{0.874, 1.966, a, 0.3 * a}, make([]float64, 4), nil)
+	}
+	limit := at(1e13)
+	for _, a := range []float64{1e10, 1e11, 1e12} {
+		assert.InDelta(t, limit, at(a), 1e-2, "a = %g", a)
+	}
+	// The model's own log-likelihood agrees, where it is defined.
+	m := BGNBD{R: 0.874, Alpha: 1.966, A: 1e10, B: 3e9}
+	var sum kahan
+	for _, h := range hs {
+		l, err := m.LogLikelihood(h.X, h.Tx, h.T)
+		require.NoError(t, err)
+		sum.add(float64(h.Weight) * l)
+	}
+	assert.InDelta(t, sum.value(), at(1e10), 1e-9*math.Abs(sum.value()))
+}

@@ -69,9 +69,9 @@ func (m MBGNBD) LogLikelihood(x int64, tx, T float64) (float64, error) {
 		return 0, err
 	}
 	xf := float64(x)
-	lgrx, _ := math.Lgamma(m.R + xf)
-	lgr, _ := math.Lgamma(m.R)
-	ll := lgrx - lgr + m.R*math.Log(m.Alpha) + logBeta(m.A, m.B+xf+1) - logBeta(m.A, m.B) - (m.R+xf)*math.Log(m.Alpha+T)
+	// Γ(r + x)/Γ(r) and B(a, b + x + 1)/B(a, b) as ratios, not
+	// differences of ln Γ, which lose their digits for large parameters.
+	ll := logGammaRatio(m.R, xf) + m.R*math.Log(m.Alpha) + logGammaRatio(m.B, xf+1) - logGammaRatio(m.A+m.B, xf+1) - (m.R+xf)*math.Log(m.Alpha+T)
 	return ll + softplus(m.logOdds(xf, tx, T)), nil
 }
 
