@@ -48,3 +48,19 @@ func ExampleFlatSpend() {
 	// 0003: 0.313 purchases at 9.99, value 3.12
 	// 0004: 0.253 purchases at 9.99, value 2.53
 }
+
+func ExampleFlatSpend_ExpectedSpend() {
+	// Every customer's next purchase is the flat amount, rounded to
+	// DefaultScale places, whatever they spent before.
+	f := btyd.FlatSpend{Amount: decimal.RequireFromString("9.995")}
+	for _, x := range []int64{0, 3} {
+		e, err := f.ExpectedSpend(x, decimal.NewFromInt(40))
+		fmt.Println(e, err)
+	}
+	_, err := f.ExpectedSpend(-1, decimal.NewFromInt(40))
+	fmt.Println(errors.Is(err, clv.ErrNegative))
+	// Output:
+	// 9.995 <nil>
+	// 9.995 <nil>
+	// true
+}
