@@ -6,13 +6,12 @@ import (
 	"maps"
 	"math"
 	"math/rand/v2"
-	"os"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/clvkit/clv"
+	"github.com/clvkit/clv/internal/readme"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -383,29 +382,9 @@ func TestSegmentSummarySegment(t *testing.T) {
 // snippet to the program ExampleSegmentSummary_Segment_readme runs, line
 // for line.
 func TestReadmePurchaseRecords(t *testing.T) {
-	readme, err := os.ReadFile("README.md")
+	snippet, program, err := readme.Snippet("README.md", "## From purchase records", "example_summary_test.go")
 	require.NoError(t, err)
-	_, rest, ok := strings.Cut(string(readme), "## From purchase records")
-	require.True(t, ok, "README.md has no section \"From purchase records\"")
-	_, rest, _ = strings.Cut(rest, "```go\n")
-	snippet, _, _ := strings.Cut(rest, "```")
-
-	example, err := os.ReadFile("example_summary_test.go")
-	require.NoError(t, err)
-	_, rest, ok = strings.Cut(string(example), "// README begin\n")
-	require.True(t, ok)
-	program, _, _ := strings.Cut(rest, "// README end")
-
-	lines := func(s string) []string {
-		var out []string
-		for _, l := range strings.Split(s, "\n") {
-			if l = strings.TrimSpace(l); l != "" {
-				out = append(out, l)
-			}
-		}
-		return out
-	}
-	assert.Equal(t, lines(program), lines(snippet))
+	assert.Equal(t, program, snippet)
 }
 
 // Enough customers that Summary counts them in parts, on several cores:
