@@ -570,6 +570,7 @@ func (d *frequencyData) pnbdLikelihood(theta, grad, hess []float64) float64 {
 func (d *frequencyData) pnbdHistories(sum *logLik, r, alpha, s, beta float64, lo, hi int, deriv bool) bool {
 	at := make(map[float64]int) // the index in tails of ln I(t)
 	var tails []pnbdTerm
+	var ts []float64 // a group's times, for pnbdChain
 	for g := d.group(lo); g < len(d.xs) && d.lo[g] < hi; g++ {
 		x := d.xs[g]
 		from, to := max(lo, d.lo[g]), min(hi, d.lo[g+1])
@@ -586,7 +587,7 @@ func (d *frequencyData) pnbdHistories(sum *logLik, r, alpha, s, beta float64, lo
 		}
 		if chainPays(alpha, beta) {
 			// Every tail of the group at once, from the latest time back.
-			var ts []float64
+			ts = ts[:0]
 			for i := from; i < to; i++ {
 				ts = append(ts, d.tx[i], d.T[i])
 			}
