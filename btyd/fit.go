@@ -39,12 +39,16 @@ import (
 //     the best interior maximum found is then refined on a sample of
 //     about 20,000, on 40,000 or more, and on all of them, each time from
 //     the last maximum with plain Newton steps. A maximum that does not
-//     hold on more data gives way to the next best.
+//     hold on more data gives way to the next best. If no climb on a
+//     sample ends at a maximum or on its way to a limit, the climbs from
+//     every start run again on the next sample, or on all the data: a
+//     small sample can hide a maximum that all the data have.
 //   - The boundary wins only if the log-likelihood of all the data where a
 //     climb ran off is above the best interior maximum's, or if that
-//     maximum is too flat for a covariance on the way to a limit. The fit
-//     then returns a [BoundaryError], which says which limit of the model
-//     the data prefer, in words, and how well it fits.
+//     maximum is too flat for a covariance on the way to a limit, and
+//     above that of every climb that ended short of both. The fit then
+//     returns a [BoundaryError], which says which limit of the model the
+//     data prefer, in words, and how well it fits.
 //
 // A fit is also refused with [clv.ErrNoFit] if every climb ends with a
 // gradient above 10^−6 per customer and short of any limit, or with a
@@ -100,7 +104,7 @@ type BoundaryError struct {
 	// rounding of it where a parameter passed 10^−12 or 10^12, and a few
 	// units below it where the fit stopped at the edge of the domain its
 	// likelihood can be evaluated in (Pareto/NBD's, where α and β are 200
-	// times apart).
+	// or 1,000 times apart).
 	LogLikelihood float64
 	// Interior is the log-likelihood of the best interior local maximum
 	// the fit found, or −Inf if none.

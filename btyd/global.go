@@ -43,9 +43,22 @@ type search struct {
 	wall      func(theta []float64) bool
 	wallWords string
 	wallLimit func(theta []float64) string
+	// fartherWall, if not nil, is where a climb goes on to that stopped
+	// at wall short of any limit, and where every refinement stops; the
+	// wall words are its.
+	fartherWall func(theta []float64) bool
 	// evaluations, if not 0, bounds the passes over the data of one
 	// climb, instead of fitEvaluations.
 	evaluations int
+}
+
+// refineWall returns the wall of a refinement, which starts at a
+// maximum already found.
+func (s *search) refineWall() func(theta []float64) bool {
+	if s.fartherWall != nil {
+		return s.fartherWall
+	}
+	return s.wall
 }
 
 // passes returns the most passes over the data one climb may take.
@@ -105,12 +118,23 @@ func samples[T any](items []T, data func([]T) (level, bool)) []level {
 // maximum, or another error wrapping [clv.ErrNoFit] if no climb ended
 // either way.
 func (s *search) run() (maximum, error) {
-	first, all := s.levels[0], s.levels[len(s.levels)-1]
+	all := s.levels[len(s.levels)-1]
+	// The climbs from every start, on the smallest level where one of
+	// them ends at an interior maximum or on its way to a limit: a climb
+	// on a sample that ends neither way, stuck or at the wall short of a
+	// limit, says nothing of all the data, and on more of them the
+	// likelihood may well have the maximum the sample hid.
+	on := 0
+	climbs := s.climbs(s.levels[on])
+	for on < len(s.levels)-1 && !slices.ContainsFunc(climbs, func(c climb) bool { return c.interior() || s.atEdge(&c) }) {
+		on++
+		climbs = s.climbs(s.levels[on])
+	}
 	var interior []climb
 	// edge is the best climb that left the parameters' bounds, and
 	// edgeLL the log-likelihood of all the data at its end.
 	var edge, stuck *climb
-	for _, c := range s.climbs(first) {
+	for _, c := range climbs {
 		switch {
 		case c.interior():
 			if !slices.ContainsFunc(interior, func(d climb) bool { return same(c.theta, d.theta) }) {
@@ -128,17 +152,14 @@ func (s *search) run() (maximum, error) {
 
 	edgeLL := math.Inf(-1)
 	if edge != nil {
-		edgeLL = edge.logLik
-		if len(s.levels) > 1 {
-			edgeLL = logLikelihoodAt(all.ll, edge.theta)
-		}
+		edgeLL = logLikelihoodOnAll(all, edge)
 	}
 	// The best interior candidate, refined on all the data. A sample's
 	// maximum that does not hold on more data gives way to the next.
 	var best *climb
 	for _, c := range interior {
-		for _, l := range s.levels[1:] {
-			if c = maximize(l.ll, s.wall, s.passes(), c.theta, l.customers, true); !c.interior() {
+		for _, l := range s.levels[on+1:] {
+			if c = maximize(l.ll, s.refineWall(), s.passes(), c.theta, l.customers, true); !c.interior() {
 				break
 			}
 		}
@@ -147,11 +168,7 @@ func (s *search) run() (maximum, error) {
 			best = &c
 		case s.atEdge(&c):
 			// A sample's limit is weighed on all the data.
-			ll := c.logLik
-			if c.customers != all.customers {
-				ll = logLikelihoodAt(all.ll, c.theta)
-			}
-			if ll > edgeLL {
+			if ll := logLikelihoodOnAll(all, &c); ll > edgeLL {
 				edge, edgeLL = &c, ll
 			}
 		case stuck == nil || c.logLik > stuck.logLik:
@@ -170,7 +187,9 @@ func (s *search) run() (maximum, error) {
 		// limit, is that limit's.
 		edge, edgeLL, best = best, best.logLik, nil
 	}
-	if edge != nil && !math.IsInf(edgeLL, 0) {
+	// A limit is the answer only if no climb that ended short of it, stuck,
+	// climbed higher.
+	if edge != nil && !math.IsInf(edgeLL, 0) && !(stuck != nil && logLikelihoodOnAll(all, stuck) > edgeLL) {
 		e := &BoundaryError{Fit: s.fn, Limit: s.describe(edge), LogLikelihood: edgeLL, Interior: math.Inf(-1)}
 		if best != nil {
 			e.Interior = best.logLik
@@ -200,7 +219,13 @@ func (s *search) run() (maximum, error) {
 // order of the starts.
 func (s *search) climbs(l level) []climb {
 	out := make([]climb, len(s.starts))
-	climb := func(i int) { out[i] = maximize(l.ll, s.wall, s.passes(), s.starts[i], l.customers, false) }
+	climb := func(i int) {
+		c := maximize(l.ll, s.wall, s.passes(), s.starts[i], l.customers, false)
+		if c.walled && s.fartherWall != nil && !s.atEdge(&c) {
+			c = maximize(l.ll, s.fartherWall, s.passes(), c.theta, l.customers, false)
+		}
+		out[i] = c
+	}
 	if !s.concurrent || runtime.GOMAXPROCS(0) == 1 {
 		for i := range s.starts {
 			climb(i)
@@ -231,6 +256,15 @@ func same(a, b []float64) bool {
 		}
 	}
 	return true
+}
+
+// logLikelihoodOnAll returns the log-likelihood of all the data at the
+// end of the climb c.
+func logLikelihoodOnAll(all level, c *climb) float64 {
+	if c.customers == all.customers {
+		return c.logLik
+	}
+	return logLikelihoodAt(all.ll, c.theta)
 }
 
 // logLikelihoodAt returns ll at theta, or −Inf where it is not finite.

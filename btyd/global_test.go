@@ -25,6 +25,10 @@ func bumpAndRise(bump, rise float64) likelihood {
 		g := bump*e + rise*s
 		g1 := -2*(u-1)*bump*e + rise*s*(1-s)
 		g2 := (4*(u-1)*(u-1)-2)*bump*e + rise*s*(1-s)*(1-2*s)
+		if grad == nil {
+			// The value alone, as beyond a wall.
+			return g
+		}
 		th := theta[0]
 		grad[0] += g1 / th
 		if hess != nil {
@@ -169,4 +173,49 @@ func TestSearchWeighsASamplesLimitOnAllTheData(t *testing.T) {
 	require.ErrorAs(t, err, &b)
 	assert.InDelta(t, 4, b.LogLikelihood, 1e-5)
 	assert.True(t, math.IsInf(b.Interior, -1))
+}
+
+// wallBetween is a wall where ln θ lies in (lo, hi), and wallFrom one
+// where it passes lo: a climb into it stops there, short of any limit.
+func wallBetween(lo, hi float64) func([]float64) bool {
+	return func(theta []float64) bool { u := math.Log(theta[0]); return u > lo && u < hi }
+}
+
+func wallFrom(lo float64) func([]float64) bool { return wallBetween(lo, math.Inf(1)) }
+
+func TestSearchClimbsAgainOnMoreData(t *testing.T) {
+	// On the sample every climb stops at the wall, short of a limit; on
+	// all the data the interior maximum is below it: the climbs from
+	// every start run again there and find it.
+	levels := []level{{bumpAndRise(0, 5), 1}, {bumpAndRise(3, 2), 10}}
+	s := testSearch(levels, math.Exp(0.8))
+	s.wall, s.wallWords, s.wallLimit = wallFrom(3), "the wall", func([]float64) string { return "" }
+	m, err := s.run()
+	require.NoError(t, err)
+	assert.InDelta(t, 1, math.Log(m.theta[0]), 1e-3)
+	assert.Equal(t, int64(10), m.stats.Customers)
+}
+
+func TestSearchGoesOnBeyondTheWall(t *testing.T) {
+	// A climb that stops at the wall short of a limit goes on to the
+	// farther wall, and finds the maximum between the two.
+	s := testSearch([]level{{bumpAndRise(3, 1), 1}}, math.Exp(0.5))
+	s.wall, s.fartherWall, s.wallWords, s.wallLimit = wallFrom(0.7), wallFrom(5), "the wall", func([]float64) string { return "" }
+	m, err := s.run()
+	require.NoError(t, err)
+	assert.InDelta(t, 1, math.Log(m.theta[0]), 1e-3)
+}
+
+func TestSearchStuckAboveALimitIsNoLimit(t *testing.T) {
+	// One climb runs off towards the limit, of log-likelihood 1; the
+	// other stops at the wall near the interior maximum, of about 3:
+	// the limit is not the likelihood's supremum, and the fit says that
+	// it found no maximum rather than name the limit.
+	s := testSearch([]level{{bumpAndRise(3, 1), 1}}, math.Exp(10), math.Exp(0.5))
+	s.wall, s.wallWords, s.wallLimit = wallBetween(0.7, 5), "the wall", func([]float64) string { return "" }
+	_, err := s.run()
+	assert.ErrorIs(t, err, clv.ErrNoFit)
+	var b *BoundaryError
+	assert.False(t, errors.As(err, &b), "%v", err)
+	assert.Contains(t, err.Error(), "the wall")
 }

@@ -415,12 +415,13 @@ type ParetoNBDFit struct {
 // history; where that is many, the fit sums it once for each number of
 // purchases and steps between the base's times by quadrature. Still, it
 // evaluates the likelihood only where α and β are within a factor of
-// 1,000 of each other, and a climb stops where they are 200 times apart.
-// A climb that stops there with s (or r) of 10 or more, on its way to the
-// first limit (or the second), counts as reaching it, and its
-// log-likelihood there is a lower bound of the limit's. A maximum beyond
-// that factor is out of the fit's reach: it returns an error wrapping
-// [clv.ErrNoFit] that says so.
+// 5,000 of each other, its derivatives only within 1,000, and a climb
+// stops where they are 200 times apart. A climb that stops there with s
+// (or r) of 10 or more, on its way to the first limit (or the second),
+// counts as reaching it, and its log-likelihood there is a lower bound of
+// the limit's; one that stops there short of a limit goes on to where
+// they are 1,000 times apart. A maximum beyond that is out of the fit's
+// reach: it returns an error wrapping [clv.ErrNoFit] that says so.
 //
 // It returns an error wrapping [clv.ErrMissing] if there are no
 // histories, [clv.ErrNonPositive] for a weight of zero or less, the
@@ -430,7 +431,7 @@ type ParetoNBDFit struct {
 // a boundary (a [BoundaryError]), or if no climb ends at a maximum.
 func FitParetoNBD(histories []History) (ParetoNBDFit, error) {
 	s := search{fn: "fit Pareto/NBD", names: pnbdNames, limits: pnbdLimits, evaluations: pnbdEvaluations,
-		wall: pnbdWall, wallWords: pnbdWallWords, wallLimit: pnbdWallLimit}
+		wall: pnbdWall, fartherWall: pnbdFartherWall, wallWords: pnbdWallWords, wallLimit: pnbdWallLimit}
 	best, err := fitFrequency(s, histories, pnbdStarts, (*frequencyData).pnbdLikelihood)
 	if err != nil {
 		return ParetoNBDFit{}, err
@@ -461,23 +462,41 @@ func pnbdStarts(alpha float64) [][]float64 {
 }
 
 // maxFitRatio bounds max(α, β)/min(α, β) where the fit evaluates the
-// likelihood: beyond it the series needs some 40,000 terms a history, and
-// the optimiser goes there only on its way elsewhere.
-const maxFitRatio = 1000
+// likelihood: beyond it even the continued fraction that gives the value
+// alone takes hundreds of steps a purchase count, and the optimiser goes
+// there only on its way elsewhere.
+const maxFitRatio = 5000
 
 // pnbdWall is where a Pareto/NBD climb stops, on its way to the edge of
 // the likelihood's domain, where α and β are pnbdWallRatio apart: there
-// each evaluation takes some 7,000 terms of the series a history, and a
-// climb that walks along the edge would take seconds.
-func pnbdWall(theta []float64) bool {
+// the series at each purchase count takes some 7,000 terms, and a climb
+// that walks along the edge towards a limit would take seconds. A climb
+// that stops there short of a limit goes on to pnbdFartherWall: a
+// maximum may lie beyond the first wall (one of the conformance suite's
+// mixtures of two segments has its maximum where α and β are 269 times
+// apart), and the climbs that walk towards the limits, the common case,
+// stop at the first.
+func pnbdWall(theta []float64) bool { return pnbdApart(theta, pnbdWallRatio) }
+
+// pnbdFartherWall is where a Pareto/NBD climb stops that went on from
+// pnbdWall.
+func pnbdFartherWall(theta []float64) bool { return pnbdApart(theta, pnbdFartherWallRatio) }
+
+// pnbdApart reports whether α and β are more than ratio times apart.
+func pnbdApart(theta []float64, ratio float64) bool {
 	alpha, beta := theta[1], theta[3]
-	return max(alpha, beta) > pnbdWallRatio*min(alpha, beta)
+	return max(alpha, beta) > ratio*min(alpha, beta)
 }
 
-const pnbdWallWords = "α and β more than 200 times apart"
+const pnbdWallWords = "α and β more than 1,000 times apart"
 
-// pnbdWallRatio is the ratio of α and β where a climb stops.
-const pnbdWallRatio = 200
+// The ratios of α and β where a climb stops first, and where it stops if
+// it goes on. Evaluations are value alone beyond a wall, up to
+// maxFitRatio.
+const (
+	pnbdWallRatio        = 200
+	pnbdFartherWallRatio = 1000
+)
 
 // pnbdEvaluations bounds the passes of one Pareto/NBD climb, as many as
 // a climb to a maximum takes at most: a climb that takes more is crawling

@@ -746,3 +746,31 @@ func TestFitParetoNBDFailsFast(t *testing.T) {
 	assert.Less(t, refuses, 3*fits, "refused in %v, fitted in %v", refuses, fits)
 	t.Logf("refused in %v, fitted in %v", refuses, fits)
 }
+
+func TestFitParetoNBDBeyondTheFirstWall(t *testing.T) {
+	// The conformance suite's mixture of a few heavy buyers among many
+	// light ones, at 500,000 customers: its maximum lies where β is 269
+	// times α, beyond where a climb first stops (200). Before its climbs
+	// went on from there, the fit refused it, naming a limit whose
+	// log-likelihood was far below; the suite's reference maximiser, in
+	// its long mode, finds LL = −2,306,849.255679 at r = 0.141167,
+	// α = 1.48141, s = 3.65663, β = 398.606.
+	if testing.Short() {
+		t.Skip("slow: draws 500,000 customers")
+	}
+	var log *storyLog
+	for _, st := range conformanceStories() {
+		for _, set := range st.sets {
+			if st.name == "segments" && set.name == "few_heavy" {
+				log = set.log(500_000, st.seed)
+			}
+		}
+	}
+	require.NotNil(t, log)
+	d := newConformanceData(t, "segments/few_heavy/500000", "", log)
+	fit, err := btyd.FitParetoNBD(d.histories)
+	require.NoError(t, err)
+	assert.InDelta(t, -2306849.255679, fit.Stats.LogLikelihood, 1e-3)
+	assert.InDelta(t, 269.07, fit.Model.Beta/fit.Model.Alpha, 0.1)
+	assert.InDelta(t, 3.65663, fit.Model.S, 1e-3)
+}
