@@ -33,7 +33,12 @@ import (
 //     a boundary there, and beyond 10^−8 to 10^8 the climb counts as
 //     having run off to it. So does one that ends short of them, too flat
 //     to go on or out of passes, with its parameters beyond 10^−4 or 10^4
-//     in a pattern that one of the model's limits names.
+//     in a pattern that one of the model's limits names. A climb that
+//     crawls, its Hessian not negative definite and its likelihood
+//     rising by less than 10^−5 of itself in three iterations, tries
+//     each parameter it moved alone at 10^−12 or 10^12, the way it moved
+//     it; if the likelihood is no lower there, the climb ends there, at
+//     the limit it was crawling to.
 //   - On 10,000 distinct histories or more, the climbs from every start
 //     run on a sample of about 5,000 of them (two at a time on two CPUs);
 //     the best interior maximum found is then refined on a sample of

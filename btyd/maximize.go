@@ -15,6 +15,7 @@ package btyd
 // its data, so the last pass is remembered and reused.
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"runtime"
@@ -238,9 +239,11 @@ func maximize(ll likelihood, wall func(theta []float64) bool, passes int, start 
 	settings := &optimize.Settings{
 		GradientThreshold: gradientTolerance,
 		MajorIterations:   fitIterations,
-		Converger: decrementConverger{
+		Converger: &decrementConverger{
 			at:   func(u []float64) ([]float64, []float64) { eval(u); return gu, hu },
 			stop: func(u []float64) bool { return outside(u) || walled(u) },
+			// A likelihood with a wall can give its value alone.
+			leap: func(u []float64) float64 { evalAt(u, wall == nil); return f },
 		},
 		FuncEvaluations: passes,
 	}
@@ -293,10 +296,17 @@ func maximize(ll likelihood, wall func(theta []float64) bool, passes int, start 
 	spent := false
 	if !converged {
 		result, err := optimize.Minimize(problem, u, settings, &optimize.Newton{})
-		if result == nil {
+		switch leapt := settings.Converger.(*decrementConverger).leapt; {
+		case leapt != nil:
+			// A crawl towards a limit, cut short where the limit lies.
+			u, status = leapt, crawlStatus
+			if result != nil {
+				iterations += result.Stats.MajorIterations
+			}
+		case result == nil:
 			eval(u)
 			status = err.Error()
-		} else {
+		default:
 			status = result.Status.String()
 			iterations += result.Stats.MajorIterations
 			u = slices.Clone(result.X)
@@ -370,14 +380,29 @@ func finish(fn string, names []string, customers int64, c climb) (maximum, error
 // depend on the parameters' scale, and it stops before a line search
 // wanders among rounding errors. at returns the gradient and Hessian of f
 // at a point; gonum's Location for the converger carries no Hessian.
+//
+// It also watches for a crawl (see crawling) and, if it sees one, tries
+// the limits it heads for: leap returns f at a point, and leapt is set to
+// the limit where f is no higher than where the climb is, which ends it.
 type decrementConverger struct {
 	at   func(u []float64) (g, h []float64)
 	stop func(u []float64) bool
+	leap func(u []float64) float64
+
+	// crawl holds the points and values of the last iterations in a row
+	// where the Hessian was not positive definite.
+	crawl []crawlPoint
+	leapt []float64
 }
 
-func (decrementConverger) Init(int) {}
+type crawlPoint struct {
+	u []float64
+	f float64
+}
 
-func (c decrementConverger) Converged(loc *optimize.Location) optimize.Status {
+func (c *decrementConverger) Init(int) { c.crawl, c.leapt = c.crawl[:0], nil }
+
+func (c *decrementConverger) Converged(loc *optimize.Location) optimize.Status {
 	if c.stop(loc.X) {
 		// Beyond the parameters a fit reports the likelihood still rises
 		// towards a boundary, and near the edge of its domain a
@@ -387,13 +412,76 @@ func (c decrementConverger) Converged(loc *optimize.Location) optimize.Status {
 	g, h := c.at(loc.X)
 	step, ok := newtonStep(g, h)
 	if !ok {
+		c.crawl = append(c.crawl, crawlPoint{slices.Clone(loc.X), loc.F})
+		if c.leapt = c.crawling(loc.X, loc.F); c.leapt != nil {
+			return optimize.FunctionConvergence
+		}
 		return optimize.NotTerminated
 	}
+	c.crawl = c.crawl[:0]
 	if -floats.Dot(g, step)/2 <= decrementHandover*(1+math.Abs(loc.F)) {
 		return optimize.FunctionConvergence
 	}
 	return optimize.NotTerminated
 }
+
+// A climb crawls when, for crawlIterations iterations in a row, the
+// Hessian is not positive definite and f falls by less than crawlHeadway
+// of it in all: on data from another model's story, a climb towards a
+// limit of the model (customers who never drop out, say) often crawls
+// along a ridge, a parameter moving a few per cent an iteration, for a
+// hundred iterations. Near a maximum the Hessian is positive definite (f
+// is minimised there), so a climb to one does not crawl.
+const (
+	crawlIterations = 3
+	crawlHeadway    = 1e-5
+)
+
+// crawlStatus is the status of a climb cut short by a leap to a limit.
+const crawlStatus = "crawl to a limit"
+
+// crawling returns where the climb, at u with value f, should leap to, if
+// it crawls: each parameter that the crawl moved, taken alone to where a
+// climb stops (10^−12 or 10^12, the way it moved), is a point of the limit
+// it heads for; the first such point, the parameter that moved most
+// first, where f is no higher than at u is the answer, nil if none. A
+// crawl that no leap ends waits crawlIterations more before it tries
+// again. The leap ends the climb beyond the parameters a fit reports, so
+// the search weighs the limit against every interior maximum found.
+func (c *decrementConverger) crawling(u []float64, f float64) []float64 {
+	if len(c.crawl) <= crawlIterations {
+		return nil
+	}
+	first := c.crawl[0]
+	c.crawl = c.crawl[:0]
+	if first.f-f > crawlHeadway*(1+math.Abs(f)) {
+		return nil
+	}
+	moved := make([]float64, len(u))
+	order := make([]int, len(u))
+	for i := range u {
+		moved[i], order[i] = u[i]-first.u[i], i
+	}
+	slices.SortFunc(order, func(i, j int) int { return cmp.Compare(math.Abs(moved[j]), math.Abs(moved[i])) })
+	for _, i := range order {
+		if math.Abs(moved[i]) < crawlMove {
+			break
+		}
+		p := slices.Clone(u)
+		p[i] = stopLow - 1
+		if moved[i] > 0 {
+			p[i] = stopHigh + 1
+		}
+		if c.leap(p) <= f {
+			return p
+		}
+	}
+	return nil
+}
+
+// crawlMove is the least a parameter's logarithm must move in a crawl for
+// its limit to be tried.
+const crawlMove = 0.01
 
 // newtonStep returns −H⁻¹g, the Newton step of a function with gradient g
 // and Hessian h (n×n, row-major), or false if h is not positive definite.

@@ -758,16 +758,7 @@ func TestFitParetoNBDBeyondTheFirstWall(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow: draws 500,000 customers")
 	}
-	var log *storyLog
-	for _, st := range conformanceStories() {
-		for _, set := range st.sets {
-			if st.name == "segments" && set.name == "few_heavy" {
-				log = set.log(500_000, st.seed)
-			}
-		}
-	}
-	require.NotNil(t, log)
-	d := newConformanceData(t, "segments/few_heavy/500000", "", log)
+	d := conformanceBase(t, "segments", "few_heavy", 500_000)
 	fit, err := btyd.FitParetoNBD(d.histories)
 	require.NoError(t, err)
 	assert.InDelta(t, -2306849.255679, fit.Stats.LogLikelihood, 1e-3)
