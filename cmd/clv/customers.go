@@ -42,6 +42,7 @@ type customerInputs struct {
 	out            string
 	json           bool
 	plot           string
+	report         string
 	model          string
 	level          float64
 	draws          int
@@ -80,6 +81,7 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	fs.Float64Var(&in.level, "level", btyd.DefaultLevel, "level of the intervals around expected purchases and values, from 0 to 1")
 	fs.IntVar(&in.draws, "draws", 100, "parameter draws behind the intervals; 0 for none, else at least 2 / (1 − level), 20 at 90 %, so that a draw is expected beyond each end (with fewer, the ends are the extremes of the draws, which hold less than the level); each costs some 0.04 s a million customers")
 	fs.StringVar(&in.plot, "plot", "", "draw the holdout chart and the tracking charts, by -unit (weekly by default) and cumulative, each fitted model beside what customers did, to this file: PNG if its name ends in .png, SVG if in .svg (needs -holdout-end; bgbb draws the holdout chart alone)")
+	fs.StringVar(&in.report, "report", "", "write a page of the run to this HTML file: the log, the options and warnings, the fits, the charts of -plot, customers by frequency and recency, where the value is, and the most valuable customers and those at risk; it needs no network and prints on A4")
 	fs.Usage = func() {}
 
 	err := fs.Parse(args)
@@ -98,7 +100,7 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	// The files asked for are checked before the work, not after it.
-	for _, o := range []struct{ flag, path string }{{"-out", in.out}, {"-plot", in.plot}} {
+	for _, o := range []struct{ flag, path string }{{"-out", in.out}, {"-plot", in.plot}, {"-report", in.report}} {
 		if o.path == "" {
 			continue
 		}
@@ -144,6 +146,12 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 			printWarnings(stderr, []string{note})
 		}
 	}
+	if in.report != "" {
+		if err := writeCustomersReport(in.report, name, stats, r, s, in, fs); err != nil {
+			fmt.Fprintf(stderr, "clv customers: %v\n", err)
+			code = 1
+		}
+	}
 	return code
 }
 
@@ -173,6 +181,8 @@ func (in *customerInputs) check(fs *flag.FlagSet) error {
 		return errors.New("missing -calibration-end: the last day the models learn from")
 	case !in.holdoutEnd.IsZero() && !in.holdoutEnd.After(in.calibrationEnd):
 		return fmt.Errorf("-holdout-end %s: must be after -calibration-end %s", in.holdoutEnd.Format(time.DateOnly), in.calibrationEnd.Format(time.DateOnly))
+	case in.report != "" && checkReport(in.report) != nil:
+		return checkReport(in.report)
 	case in.plot != "" && in.holdoutEnd.IsZero():
 		return errors.New("-plot: needs -holdout-end, to set the model beside what customers did")
 	case in.horizon < 1:
@@ -668,12 +678,21 @@ func printCustomersJSON(w io.Writer, stats logStats, r *customerResult, top int,
 		// Opportunities are BG/BB's.
 		Opportunities *opportunitiesJSON `json:"opportunities,omitempty"`
 		Top           []any              `json:"top"`
-		Notes         []string           `json:"notes,omitempty"`
-		Warnings      []string           `json:"warnings"`
+		// AtRisk are the most valuable customers more likely gone than
+		// not, as many as Top.
+		AtRisk []any `json:"at_risk"`
+		// Spread, AliveBins and Grid describe the whole base, as
+		// -report draws it.
+		Spread    btyd.ValueSpread `json:"value_spread"`
+		AliveBins []aliveBin       `json:"prob_alive_bins"`
+		Grid      historyGrid      `json:"history_grid"`
+		Notes     []string         `json:"notes,omitempty"`
+		Warnings  []string         `json:"warnings"`
 	}{
 		Log: stats, Totals: r.totals, Unit: r.base.Unit, Models: r.fits, Model: r.fits[r.best].Name, Spend: &r.spend, Holdout: r.holdout,
 		Horizon: r.valuation.Horizon, Step: r.valuation.Step, Expected: r.valuation.Purchases, Value: r.valuation.Value,
-		Top: []any{}, Warnings: r.warnings,
+		Top: []any{}, AtRisk: []any{}, Warnings: r.warnings,
+		Spread: btyd.Spread(r.valuation), AliveBins: r.aliveBins(), Grid: r.grid(),
 	}
 	if r.chosenBy != "" {
 		out.ChosenBy = "lowest BIC"
@@ -692,6 +711,9 @@ func printCustomersJSON(w io.Writer, stats logStats, r *customerResult, top int,
 	}
 	for _, i := range r.order[:min(top, len(r.order))] {
 		out.Top = append(out.Top, r.row(i, scale))
+	}
+	for _, i := range r.atRisk(top) {
+		out.AtRisk = append(out.AtRisk, r.row(i, scale))
 	}
 	data, _ := json.MarshalIndent(out, "", "  ") // finite floats and decimals always marshal
 	fmt.Fprintln(w, string(data))
