@@ -666,6 +666,9 @@ func printCustomersJSON(w io.Writer, stats logStats, r *customerResult, top int,
 		// with -model all.
 		ChosenBy string              `json:"chosen_by,omitempty"`
 		Spend    *btyd.GammaGammaFit `json:"spend_model"`
+		// SpendMeans say what the spend model's parameters say of the
+		// mean customer.
+		SpendMeans []fitMean `json:"spend_means,omitempty"`
 		// FlatSpend is what every purchase is valued at where the spend
 		// model could not be fitted.
 		FlatSpend *btyd.FlatSpend `json:"flat_spend,omitempty"`
@@ -699,6 +702,8 @@ func printCustomersJSON(w io.Writer, stats logStats, r *customerResult, top int,
 	}
 	if r.flat != nil {
 		out.Spend, out.FlatSpend = nil, &btyd.FlatSpend{Amount: r.flat.Amount.Round(scale)}
+	} else {
+		out.SpendMeans = fitMeans(r.spend.Model, r.base.Unit)
 	}
 	if note := zeroSpendNote(r.spend); note != "" && r.flat == nil {
 		out.Notes = append(out.Notes, note)
