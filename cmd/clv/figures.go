@@ -36,7 +36,7 @@ type gridCell struct {
 // x, and by recency, the time since their last purchase (T − t_x, in
 // the model's unit, or opportunities for BG/BB): Cells[i][j] holds those
 // of frequency bin i and recency bin j. However many the customers, the
-// grid has at most a dozen rows and recencyBins columns.
+// grid has at most 13 rows and recencyBins columns.
 type historyGrid struct {
 	Frequency []gridBin    `json:"frequency"`
 	Recency   []gridBin    `json:"recency"`
@@ -91,22 +91,19 @@ func (r *customerResult) grid() historyGrid {
 		}
 		g.Frequency = append(g.Frequency, b)
 	}
-	width := math.Max(1, math.Ceil(longest/recencyBins))
-	for j := range recencyBins {
-		lo, hi := float64(j)*width, float64(j+1)*width
-		g.Recency = append(g.Recency, gridBin{Low: lo, High: hi, Label: tickLabel(lo, 0) + "–" + tickLabel(hi, 0)})
-	}
+	g.Recency = recencyRanges(longest, r.discrete != nil)
 	g.Cells = make([][]gridCell, len(g.Frequency))
 	for i := range g.Cells {
-		g.Cells[i] = make([]gridCell, recencyBins)
+		g.Cells[i] = make([]gridCell, len(g.Recency))
 	}
+	width := g.Recency[0].High - g.Recency[0].Low
 	for i := range n {
 		x, rec := r.historyOf(i)
 		row := len(g.Frequency) - 1
 		for row > 0 && float64(x) < g.Frequency[row].Low {
 			row--
 		}
-		col := min(int(rec/width), recencyBins-1)
+		col := min(int(rec/width), len(g.Recency)-1)
 		c := &g.Cells[row][col]
 		cv := &r.valuation.Customers[i]
 		c.Customers++
@@ -122,6 +119,32 @@ func (r *customerResult) grid() historyGrid {
 		}
 	}
 	return g
+}
+
+// recencyRanges returns the recency bins of a grid whose longest
+// recency is longest: recencyBins of equal width from 0, the width a
+// whole number of units. Counted in whole opportunities, discrete,
+// recencies are whole numbers: a bin of width 1 holds one, and the bins
+// stop at the one that holds the longest.
+func recencyRanges(longest float64, discrete bool) []gridBin {
+	var bins []gridBin
+	if discrete {
+		width := math.Max(1, math.Ceil((longest+1)/recencyBins))
+		for lo := 0.0; lo <= longest; lo += width {
+			b := gridBin{Low: lo, High: lo + width, Label: tickLabel(lo, 0)}
+			if width > 1 {
+				b.Label += "–" + tickLabel(lo+width-1, 0)
+			}
+			bins = append(bins, b)
+		}
+		return bins
+	}
+	width := math.Max(1, math.Ceil(longest/recencyBins))
+	for j := range recencyBins {
+		lo, hi := float64(j)*width, float64(j+1)*width
+		bins = append(bins, gridBin{Low: lo, High: hi, Label: tickLabel(lo, 0) + "–" + tickLabel(hi, 0)})
+	}
+	return bins
 }
 
 // An aliveBin counts the customers whose P(alive) lies from Low to

@@ -21,6 +21,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -130,9 +131,11 @@ func settings(fs *flag.FlagSet) (given, defaults []flagSetting) {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	fs.VisitAll(func(f *flag.Flag) {
-		switch f.Name {
-		case "out", "plot", "report", "json", "workers", "input":
+		switch {
+		case slices.Contains([]string{"out", "plot", "report", "json", "workers", "input"}, f.Name):
 			return
+		case fs.Name() == "clv" && slices.Contains(ownFlags, f.Name) && f.Name != "window":
+			return // refused with -input
 		}
 		s := flagSetting{"-" + f.Name, f.Value.String()}
 		if set[f.Name] {
@@ -191,7 +194,8 @@ type customersPage struct {
 	Generated string
 	Stats     logStats
 	Totals    btyd.Totals
-	Unit      string
+	Unit      string // the unit of time, or of opportunities, in the singular
+	Units     string // and in the plural
 	Scale     int32
 	Given     []flagSetting
 	Defaults  []flagSetting
@@ -282,8 +286,10 @@ func customersReport(name string, stats logStats, r *customerResult, s *btyd.Sum
 		Warnings: r.warnings, Fits: r.fits, Best: r.best, ChosenBy: r.chosenBy, Holdout: r.holdout,
 		Discrete: r.discrete != nil, Valuation: r.valuation, Intervals: r.intervals,
 		AtRiskAlive: atRiskAlive, SegmentColumn: in.columns.Segment, TopShares: []int{1, 10, 20}}
+	p.Units = p.Unit + "s"
 	if r.discrete != nil {
-		p.Unit = "opportunity of a " + r.discrete.Every.String()
+		often := map[clv.Period]string{clv.Week: "weekly", clv.Month: "monthly", clv.Quarter: "quarterly", clv.Year: "yearly"}[r.discrete.Every]
+		p.Unit, p.Units = often+" opportunity", often+" opportunities"
 	}
 	p.Given, p.Defaults = settings(fs)
 	for _, f := range r.failed {
@@ -472,23 +478,68 @@ func writeLogReport(path, name string, stats logStats, s clv.Summary, report *cl
 	p.Windows, _ = logWindows(s)
 	if n := len(s.Windows); n > 0 {
 		p.Partial = s.Windows[0].Partial || s.Windows[n-1].Partial
-		c, err := windowsChart(s)
-		if err != nil {
-			return fmt.Errorf("-report %s: %w", path, err)
+		for _, draw := range []func(clv.Summary) (*chart, error){revenueChart, windowsChart} {
+			c, err := draw(s)
+			if err != nil {
+				return fmt.Errorf("-report %s: %w", path, err)
+			}
+			svg, err := inlineSVG(c)
+			if err != nil {
+				return fmt.Errorf("-report %s: %w", path, err)
+			}
+			p.Charts = append(p.Charts, svg)
 		}
-		svg, err := inlineSVG(c)
-		if err != nil {
-			return fmt.Errorf("-report %s: %w", path, err)
-		}
-		p.Charts = append(p.Charts, svg)
 	}
 	return writeReport(path, p)
+}
+
+// maxSegmentLines is the most segments the chart of revenue draws a
+// line of; with more, it draws the whole log's alone, and the table
+// gives each segment's.
+const maxSegmentLines = 3
+
+// revenueChart draws the revenue of each window of s, net of refunds:
+// the whole log's, and each segment's where there are a few.
+func revenueChart(s clv.Summary) (*chart, error) {
+	c := newChart("Revenue each "+s.Period.String(), s.Period.String()+" of the log, the first "+windowLabel(s.Windows[0].Start, s.Period), "revenue, net of refunds")
+	c.Y.Tick.Marker = niceTicks{}
+	lines := []struct {
+		name    string
+		windows []clv.WindowSummary
+	}{{"all", s.Windows}}
+	if n := len(s.Segments); n > 1 && n <= maxSegmentLines {
+		for _, seg := range s.Segments {
+			lines = append(lines, struct {
+				name    string
+				windows []clv.WindowSummary
+			}{segmentLabel(seg.Name), seg.Windows})
+		}
+	}
+	for k, l := range lines {
+		xys := make(plotter.XYs, len(l.windows))
+		for i, w := range l.windows {
+			xys[i] = plotter.XY{X: float64(i + 1), Y: w.Revenue.InexactFloat64()}
+			c.top = max(c.top, xys[i].Y)
+		}
+		ln, err := plotter.NewLine(xys)
+		if err != nil {
+			return nil, err
+		}
+		ln.Color, ln.Width = actualColor, vg.Points(2)
+		if k > 0 {
+			ln.Color, ln.Width, ln.Dashes = modelColors[(k-1)%len(modelColors)], vg.Points(1.5), modelDashes[(k-1)%len(modelDashes)]
+		}
+		c.Add(ln)
+		c.Legend.Add(l.name, ln)
+	}
+	c.X.Min, c.X.Max = 1, float64(max(len(s.Windows), 2))
+	return c, nil
 }
 
 // windowsChart draws the customers of each window of s: new, returning,
 // and lost since the window before.
 func windowsChart(s clv.Summary) (*chart, error) {
-	c := newChart("Customers each "+s.Period.String(), s.Period.String()+"s from "+windowLabel(s.Windows[0].Start, s.Period), "customers")
+	c := newChart("Customers each "+s.Period.String(), s.Period.String()+" of the log, the first "+windowLabel(s.Windows[0].Start, s.Period), "customers")
 	series := []struct {
 		name  string
 		clr   color.Color
