@@ -769,11 +769,18 @@ print and every purchase is valued at the mean amount of a repeat
 purchase, with a warning saying why: that mean is what gamma–gamma itself
 expects of a customer it knows nothing of, and its limit where customers'
 mean spends differ only by chance, where a customer's own mean would
-value one large repeat purchase as a habit. -out and -plot are checked
-before the log is read; the charts are drawn after the report, and one
-that cannot be drawn is a warning. Exit status: 0 with a report, whatever
-its warnings; 1 if no purchase model can be fitted or -out could not be
-written; 2 for bad flags, paths or logs.
+value one large repeat purchase as a habit. -out, -plot and -report are
+checked before the log is read; the charts are drawn after the report,
+and one that cannot be drawn is a warning. Exit status: 0 with a report,
+whatever its warnings; 1 if no purchase model can be fitted or -out or
+-report could not be written; 2 for bad flags, paths or logs.
+
+-report report.html writes the run as one HTML page that needs no
+network and prints on A4: the log, the options and warnings, the fits
+and what they mean, the charts of -plot (which stays, a subset of the
+page), customers by frequency and recency, P(alive), value by decile and
+the share the most valuable hold, the most valuable customers and those
+at risk. Its figures are those -json prints.
 
 Flags:`)
 	fs.SetOutput(w)

@@ -19,6 +19,9 @@
 //	clv customers -input orders.csv -calibration-end 2025-06-30 \
 //	    -holdout-end 2025-12-31 -out customers.csv -plot fit.svg
 //
+// -report report.html, with either command, writes the run as one HTML
+// page that needs no network and prints on A4.
+//
 // -json prints the result as JSON. Figures are rounded once, half away
 // from zero, to -scale places (2 by default). Bad flags or values print one
 // line on standard error and exit with status 2.
