@@ -61,15 +61,12 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&in.columns.Amount, "amount-column", logcsv.DefaultColumns.Amount, "header of the log's amount column; negative amounts are refunds, left out")
 	fs.BoolVar(&in.skipBad, "skip-bad", false, "count and skip malformed lines of the log instead of stopping")
 	fs.IntVar(&in.workers, "workers", in.workers, "goroutines that read a log file, one a core by default")
-	fs.Func("calibration-end", "last day of the calibration period, YYYY-MM-DD (required)", dateFlag(&in.calibrationEnd))
-	fs.Func("holdout-end", "last day of a holdout period after it, YYYY-MM-DD, to test the model on", dateFlag(&in.holdoutEnd))
+	fs.Var(dateFlag{&in.calibrationEnd}, "calibration-end", "last day of the calibration period, YYYY-MM-DD (required)")
+	fs.Var(dateFlag{&in.holdoutEnd}, "holdout-end", "last day of a holdout period after it, YYYY-MM-DD, to test the model on")
 	fs.TextVar(&in.unit, "unit", clv.Week, "unit of time of the models: week, month, quarter or year; with -model bgbb, the period of an opportunity")
 	fs.IntVar(&in.horizon, "horizon", 1, "how far ahead to value customers, in -horizon-unit: the same span for every model, in exact lengths (a year is 365.25 days, a month 30.4375); -model bgbb takes the nearest whole number of its opportunities, a half rounding up (52 weeks or a year are 12 monthly ones)")
 	fs.TextVar(&in.horizonUnit, "horizon-unit", clv.Year, "period of -horizon: week, month, quarter or year")
-	fs.Func("step", "when value is counted: each step's expected purchases are valued, and discounted, at its end; week, month, quarter or year (default -unit; with -model bgbb it must be -unit, an opportunity)", func(v string) error {
-		in.stepSet = true
-		return in.step.UnmarshalText([]byte(v))
-	})
+	fs.Var(stepFlag{&in}, "step", "when value is counted: each step's expected purchases are valued, and discounted, at its end; week, month, quarter or year (default -unit; with -model bgbb it must be -unit, an opportunity)")
 	fs.TextVar(&in.discount, "discount", decimal.Zero, "discount rate per -discount-period")
 	fs.TextVar(&in.discountPeriod, "discount-period", clv.Year, "period of -discount")
 	fs.TextVar(&in.margin, "margin", decimal.NewFromInt(1), "gross margin, from 0 to 1")
@@ -155,16 +152,40 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	return code
 }
 
-// dateFlag parses a flag's YYYY-MM-DD into t.
-func dateFlag(t *time.Time) func(string) error {
-	return func(s string) error {
-		d, err := time.Parse(time.DateOnly, s)
-		if err != nil {
-			return fmt.Errorf("%q is not a date as YYYY-MM-DD", s)
-		}
-		*t = d
-		return nil
+// A dateFlag is a flag of a day, YYYY-MM-DD, into t. It prints the day
+// it holds, which -report shows among the options; nothing while unset.
+type dateFlag struct{ t *time.Time }
+
+func (d dateFlag) Set(s string) error {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return fmt.Errorf("%q is not a date as YYYY-MM-DD", s)
 	}
+	*d.t = t
+	return nil
+}
+
+func (d dateFlag) String() string {
+	if d.t == nil || d.t.IsZero() {
+		return ""
+	}
+	return d.t.Format(time.DateOnly)
+}
+
+// A stepFlag is -step, a period, and marks it set: unset, it follows
+// -unit, whatever order the flags come in.
+type stepFlag struct{ in *customerInputs }
+
+func (f stepFlag) Set(s string) error {
+	f.in.stepSet = true
+	return f.in.step.UnmarshalText([]byte(s))
+}
+
+func (f stepFlag) String() string {
+	if f.in == nil || !f.in.stepSet {
+		return ""
+	}
+	return f.in.step.String()
 }
 
 // check refuses flags that are missing, out of range or at odds.

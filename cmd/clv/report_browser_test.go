@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -95,9 +96,9 @@ type inspection struct {
 }
 
 // openPage opens the file at path in the tab at a width of width pixels,
-// and returns what inspectJS finds there and the console errors and
-// uncaught exceptions of the page.
-func openPage(t *testing.T, tab context.Context, path string, width int64) (inspection, []string) {
+// as printed if print, and returns what inspectJS finds there and the
+// console errors and uncaught exceptions of the page.
+func openPage(t *testing.T, tab context.Context, path string, width int64, print bool) (inspection, []string) {
 	t.Helper()
 	var mu sync.Mutex
 	var errs []string
@@ -120,12 +121,36 @@ func openPage(t *testing.T, tab context.Context, path string, width int64) (insp
 	abs, err := filepath.Abs(path)
 	require.NoError(t, err)
 	u := url.URL{Scheme: "file", Path: abs}
-	require.NoError(t, chromedp.Do(tab, chromedp.EmulateViewport(width, 900), chromedp.Navigate(u.String())))
+	media := emulation.SetEmulatedMediaParams{}
+	if print {
+		media.Media = "print"
+	}
+	require.NoError(t, chromedp.Do(tab, chromedp.EmulateViewport(width, 900), chromedp.Func(func(ctx context.Context, tt *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tt, emulation.SetEmulatedMedia, media)
+		return err
+	}), chromedp.Navigate(u.String())))
 	got, err := chromedp.Run(tab, chromedp.Evaluate[inspection](inspectJS))
 	require.NoError(t, err)
 	mu.Lock()
 	defer mu.Unlock()
 	return got, append([]string(nil), errs...)
+}
+
+// call is the action of calling one command of the protocol on the tab.
+func call[P, R any](cmd cdp.Command[P, R], params P) chromedp.Action[R] {
+	return func(ctx context.Context, t *chromedp.Target) (R, error) {
+		return cdp.Call(ctx, t, cmd, params)
+	}
+}
+
+// printPDF prints the page in the tab to a PDF at path, on the paper its
+// CSS asks for, A4, with its colours.
+func printPDF(t *testing.T, tab context.Context, path string) {
+	t.Helper()
+	yes := true
+	res, err := chromedp.Run(tab, call(page.PrintToPDF, page.PrintToPDFParams{PreferCSSPageSize: &yes, PrintBackground: &yes}))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, res.Data, 0o644))
 }
 
 // screenshot saves the whole page in the tab as a PNG to path.
@@ -168,11 +193,15 @@ func TestReportInBrowser(t *testing.T) {
 			code, _, stderr := runArgs(append(c.args(t), "-report", path)...)
 			require.Equal(t, 0, code, stderr)
 			// A screen, and A4's 210 mm less margins of 14 mm, at 96 dots
-			// an inch.
+			// an inch, as printed: there the page prints to a PDF too.
 			for _, width := range []int64{1024, 687} {
-				got, errs := openPage(t, tab, path, width)
+				print := width < 1024
+				got, errs := openPage(t, tab, path, width, print)
 				shot := filepath.Join(dir, fmt.Sprintf("%s-%d.png", c.name, width))
 				screenshot(t, tab, shot)
+				if print {
+					printPDF(t, tab, filepath.Join(dir, c.name+".pdf"))
+				}
 				t.Logf("%s at %d pixels: %d texts, %d charts: %s", c.name, width, got.Texts, got.Charts, shot)
 				assert.Empty(t, errs, "console errors")
 				assert.Empty(t, got.Overlaps, "texts over texts")
@@ -199,7 +228,7 @@ func TestReportInspection(t *testing.T) {
 <svg width="100" height="50"><text x="10" y="20">a</text><text x="12" y="22">b</text></svg>
 <script>console.error("broken"); undefinedFunction();</script>
 </body></html>`), 0o644))
-	got, errs := openPage(t, tab, path, 800)
+	got, errs := openPage(t, tab, path, 800, false)
 	assert.Contains(t, strings.Join(got.Overlaps, "\n"), "first text | second text")
 	assert.Contains(t, strings.Join(got.Overlaps, "\n"), "a | b")
 	assert.Contains(t, strings.Join(got.Wide, "\n"), "DIV")
@@ -218,7 +247,7 @@ func TestReportScreenshot(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "report.html")
 	code, _, stderr := runArgs("customers", "-input", "../../testdata/orders.csv", "-calibration-end", "2025-06-30", "-holdout-end", "2025-12-31", "-report", path)
 	require.Equal(t, 0, code, stderr)
-	_, errs := openPage(t, tab, path, 1024)
+	_, errs := openPage(t, tab, path, 1024, false)
 	require.Empty(t, errs)
 	type box struct{ X, Y, Width, Height float64 }
 	b, err := chromedp.Run(tab, chromedp.Evaluate[box](`(() => {
@@ -228,18 +257,13 @@ func TestReportScreenshot(t *testing.T) {
 	})()`))
 	require.NoError(t, err)
 	beyond := true // the charts lie below the window's first screen
-	png, err := chromedp.Run(tab, chromedp.Action[[]byte](func(ctx context.Context, tt *chromedp.Target) ([]byte, error) {
-		res, err := cdp.Call(ctx, tt, page.CaptureScreenshot, page.CaptureScreenshotParams{
-			Format:                page.CaptureScreenshotFormatPng,
-			Clip:                  &page.Viewport{X: b.X, Y: b.Y, Width: b.Width, Height: b.Height, Scale: 0.75},
-			CaptureBeyondViewport: &beyond,
-			FromSurface:           &beyond,
-		})
-		if err != nil {
-			return nil, err
-		}
-		return res.Data, nil
+	shot, err := chromedp.Run(tab, call(page.CaptureScreenshot, page.CaptureScreenshotParams{
+		Format:                page.CaptureScreenshotFormatPng,
+		Clip:                  &page.Viewport{X: b.X, Y: b.Y, Width: b.Width, Height: b.Height, Scale: 0.75},
+		CaptureBeyondViewport: &beyond,
+		FromSurface:           &beyond,
 	}))
+	png := shot.Data
 	require.NoError(t, err)
 	// A blank picture compresses to a few kilobytes.
 	require.Greater(t, len(png), 30<<10, "the README's screenshot shows the charts")
