@@ -154,6 +154,10 @@ func TestReportFiguresAreJSON(t *testing.T) {
 			return []string{"-input", "../../testdata/orders.csv", "-window", "quarter", "-margin", "0.4", "-cac", "20"}
 		}, 250},
 		{"cdnow", cdnow, 400},
+		// Warnings, and no spend model: every purchase at a flat amount.
+		{"flat spend", func(t *testing.T) []string {
+			return []string{"customers", "-input", writeFlatLog(t), "-calibration-end", "2025-06-30", "-holdout-end", "2026-03-31", "-top", "2"}
+		}, 150},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			page, doc := reportRun(t, c.args(t)...)
@@ -165,6 +169,14 @@ func TestReportFiguresAreJSON(t *testing.T) {
 					continue
 				}
 				assert.Empty(t, figureMismatch(f, want))
+			}
+			// Every warning, and every note, in full.
+			for _, list := range []string{"warnings", "notes"} {
+				all, _ := jsonAt(doc, list)
+				items, _ := all.([]any)
+				for _, w := range items {
+					assert.Contains(t, page, html.EscapeString(w.(string)), list)
+				}
 			}
 		})
 	}
