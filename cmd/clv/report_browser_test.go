@@ -183,6 +183,22 @@ func TestReportInBrowser(t *testing.T) {
 		{"donations-bgbb", func(*testing.T) []string {
 			return []string{"customers", "-input", "../../testdata/donations.csv", "-calibration-end", "2024-12-31", "-holdout-end", "2025-12-31", "-model", "bgbb", "-unit", "year", "-horizon", "5", "-discount", "0.1"}
 		}},
+		// Warnings, and no spend model.
+		{"flat-warnings", func(t *testing.T) []string {
+			return []string{"customers", "-input", writeFlatLog(t), "-calibration-end", "2025-06-30", "-holdout-end", "2026-03-31", "-top", "3"}
+		}},
+		// The most valuable customer's id of 200 bytes, and a log whose
+		// path runs on without a break: they wrap, not widen the page.
+		{"long-names", func(t *testing.T) []string {
+			data, err := os.ReadFile("../../testdata/orders.csv")
+			require.NoError(t, err)
+			dir := filepath.Join(t.TempDir(), strings.Repeat("a_long_directory_name_", 10))
+			require.NoError(t, os.Mkdir(dir, 0o755))
+			path := filepath.Join(dir, "orders.csv")
+			long := strings.ReplaceAll(string(data), "cus_195,", strings.Repeat("customer", 25)+",")
+			require.NoError(t, os.WriteFile(path, []byte(long), 0o644))
+			return []string{"customers", "-input", path, "-calibration-end", "2025-06-30", "-holdout-end", "2025-12-31", "-top", "3"}
+		}},
 		{"cdnow-customers", func(t *testing.T) []string {
 			return []string{"customers", "-input", cdnowSampleLog(t), "-calibration-end", "1997-09-30", "-holdout-end", "1998-06-30", "-model", "all"}
 		}},
