@@ -157,6 +157,11 @@ func inlineSVG(c *chart) (template.HTML, error) {
 	if i := bytes.Index(b, []byte("<svg")); i >= 0 {
 		b = b[i:]
 	}
+	// gonum/plot lays the texts out by Liberation Sans's metrics, which
+	// Arial's and Helvetica's match: a browser without the one takes the
+	// others, not its default serif, whose wider texts would run into
+	// each other.
+	b = bytes.ReplaceAll(b, []byte("font-family:Liberation Sans;"), []byte("font-family:'Liberation Sans',Arial,Helvetica,sans-serif;"))
 	return template.HTML(b), nil // gonum/plot escapes the texts it draws
 }
 
