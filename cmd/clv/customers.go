@@ -156,6 +156,7 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 // it holds, which -report shows among the options; nothing while unset.
 type dateFlag struct{ t *time.Time }
 
+// Set parses s, a day as YYYY-MM-DD.
 func (d dateFlag) Set(s string) error {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
@@ -165,6 +166,7 @@ func (d dateFlag) Set(s string) error {
 	return nil
 }
 
+// String prints the day, or nothing while it is unset.
 func (d dateFlag) String() string {
 	if d.t == nil || d.t.IsZero() {
 		return ""
@@ -176,11 +178,13 @@ func (d dateFlag) String() string {
 // -unit, whatever order the flags come in.
 type stepFlag struct{ in *customerInputs }
 
+// Set parses s, a period, and marks -step set.
 func (f stepFlag) Set(s string) error {
 	f.in.stepSet = true
 	return f.in.step.UnmarshalText([]byte(s))
 }
 
+// String prints the period, or nothing while -step follows -unit.
 func (f stepFlag) String() string {
 	if f.in == nil || !f.in.stepSet {
 		return ""

@@ -416,18 +416,31 @@ type logPage struct {
 	Report    *clv.SegmentReport
 }
 
-// The JSON paths of the figures of the run's table, which the customers'
-// page reads elsewhere.
-func (logPage) FirstKey() string       { return "summary.first" }
-func (logPage) LastKey() string        { return "summary.last" }
-func (logPage) LinesKey() string       { return "lines" }
+// FirstKey, LastKey and LinesKey are the JSON paths of the figures of
+// the run's table, the log's first and last days and its accounting of
+// lines, which the two commands' JSON put in different places.
+func (logPage) FirstKey() string { return "summary.first" }
+
+// LastKey is the JSON path of the log's last day.
+func (logPage) LastKey() string { return "summary.last" }
+
+// LinesKey is the JSON path of the accounting of the log's lines.
+func (logPage) LinesKey() string { return "lines" }
+
+// FirstKey is the JSON path of the log's first day.
 func (customersPage) FirstKey() string { return "totals.first" }
-func (customersPage) LastKey() string  { return "totals.last" }
+
+// LastKey is the JSON path of the log's last day.
+func (customersPage) LastKey() string { return "totals.last" }
+
+// LinesKey is the JSON path of the accounting of the log's lines.
 func (customersPage) LinesKey() string { return "log" }
 
-// First and Last are the log's span, as the log's page has it.
+// First is the log's first day, as the log's page has it.
 func (p customersPage) First() time.Time { return p.Totals.First }
-func (p customersPage) Last() time.Time  { return p.Totals.Last }
+
+// Last is the log's last day.
+func (p customersPage) Last() time.Time { return p.Totals.Last }
 
 // A logWindow is a row of the table of windows: a window of the whole
 // log or of one segment, and the JSON path of its figures.
