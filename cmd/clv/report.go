@@ -195,6 +195,11 @@ func checkReport(path string) error {
 // A customersPage is what clv customers -report shows.
 type customersPage struct {
 	Customers bool // selects the template's block
+
+	// The run: the log's name, when the page was written, the accounting
+	// of its lines and customers, the units, the scale of money, the
+	// flags given and those at their defaults, and what the run warned of
+	// and noted.
 	Name      string
 	Generated string
 	Stats     logStats
@@ -207,6 +212,10 @@ type customersPage struct {
 	Warnings  []string
 	Notes     []string
 
+	// The fits: the purchase models, the one that values, what chose it
+	// and those that failed; the spend model and its means, or the flat
+	// spend in its place; the holdout; and whether the purchases are
+	// counted at opportunities, by BG/BB.
 	Fits       []purchaseFit
 	Best       int
 	ChosenBy   string
@@ -217,16 +226,22 @@ type customersPage struct {
 	Holdout    *btyd.Holdout
 	Discrete   bool
 
+	// The charts of -plot, and why some or all are missing.
 	Charts    []template.HTML
 	ChartNote string
 
+	// The base: customers by frequency and recency, and the grid's
+	// highest mean of purchases, for its colours; P(alive) in tenths; the
+	// spread of value and the percents of its top shown; the valuation,
+	// its horizon and intervals; the most valuable customers and those at
+	// risk, below a P(alive) of AtRiskAlive; the log's segment column.
 	Grid          historyGrid
-	TopPurchases  float64 // the grid's highest mean of purchases, for its colours
+	TopPurchases  float64
 	AliveBins     []aliveBin
 	AliveChart    template.HTML
 	Spread        btyd.ValueSpread
 	LorenzChart   template.HTML
-	TopShares     []int // the percents of Spread.Top shown
+	TopShares     []int
 	Valuation     btyd.Valuation
 	Horizon       string
 	Intervals     *btyd.ValuationIntervals
@@ -399,6 +414,9 @@ func lorenzChart(s btyd.ValueSpread) (template.HTML, error) {
 // A logPage is what clv -input -report shows.
 type logPage struct {
 	Customers bool // false: the template's block of a log
+
+	// The run, as the customers' page has it, with the log's span, the
+	// windows' period and the charts of the windows.
 	Name      string
 	Generated string
 	Stats     logStats
@@ -411,9 +429,12 @@ type logPage struct {
 	Warnings  []string
 	Notes     []string
 	Charts    []template.HTML
-	Windows   []logWindow
-	Partial   bool
-	Report    *clv.SegmentReport
+
+	// The table of windows, whether its first or last is partial, and
+	// each segment's lifetime value; nil where none could be priced.
+	Windows []logWindow
+	Partial bool
+	Report  *clv.SegmentReport
 }
 
 // FirstKey, LastKey and LinesKey are the JSON paths of the figures of
