@@ -233,8 +233,9 @@ type customersPage struct {
 	// The base: customers by frequency and recency, and the grid's
 	// highest mean of purchases, for its colours; P(alive) in tenths; the
 	// spread of value and the percents of its top shown; the valuation,
-	// its horizon and intervals; the most valuable customers and those at
-	// risk, below a P(alive) of AtRiskAlive; the log's segment column.
+	// its horizon, intervals, margin and discount; the most valuable
+	// customers and those at risk, below a P(alive) of AtRiskAlive; the
+	// log's segment column.
 	Grid          historyGrid
 	TopPurchases  float64
 	AliveBins     []aliveBin
@@ -246,6 +247,8 @@ type customersPage struct {
 	Horizon       string
 	Intervals     *btyd.ValuationIntervals
 	Level         string
+	Margin        string // the gross margin
+	Discount      string // the discount rate and its period; "" for none
 	Top           []reportCustomer
 	AtRisk        []reportCustomer
 	AtRiskAlive   float64
@@ -326,7 +329,15 @@ func customersReport(name string, stats logStats, r *customerResult, s *btyd.Sum
 	if r.intervals != nil {
 		p.Level = levelLabel(r.intervals.Level)
 	}
+	p.Margin = in.margin.String()
+	if !in.discount.IsZero() {
+		p.Discount = in.discount.String() + " a " + in.discountPeriod.String()
+	}
+	// "the next year", not "the next 1 year".
 	p.Horizon = periods(r.valuation.Horizon.Length, r.valuation.Horizon.Period)
+	if r.valuation.Horizon.Length == 1 {
+		p.Horizon = r.valuation.Horizon.Period.String()
+	}
 
 	charts, note, err := modelCharts(r, s)
 	switch {
