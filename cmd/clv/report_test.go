@@ -227,3 +227,30 @@ func TestReportFlags(t *testing.T) {
 		assert.Contains(t, stderr, c.want, c.args)
 	}
 }
+
+// What the log names — its path, customers and segments — is text on the
+// page, in the tables and in the charts' legends, never markup: the page
+// holds no script.
+func TestReportEscapes(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "<b>log.csv")
+	data, err := os.ReadFile("../../testdata/orders.csv")
+	require.NoError(t, err)
+	log := strings.NewReplacer(",web", ",<script>alert(1)</script>", ",app", ",a&b", ",store", ",x'y", "cus_", "<i>").Replace(string(data))
+	require.NoError(t, os.WriteFile(path, []byte(log), 0o644))
+	for _, args := range [][]string{
+		{"-input", path, "-window", "month"},
+		{"customers", "-input", path, "-calibration-end", "2025-06-30", "-holdout-end", "2025-12-31", "-draws", "0"},
+	} {
+		out := filepath.Join(dir, "report.html")
+		code, _, stderr := runArgs(append(args, "-report", out)...)
+		require.Equal(t, 0, code, stderr)
+		data, err := os.ReadFile(out)
+		require.NoError(t, err)
+		page := string(data)
+		assert.NotContains(t, page, "<script", args)
+		assert.NotContains(t, page, "<b>", args)
+		assert.NotContains(t, page, "<i>", args)
+		assert.Contains(t, page, "&lt;b&gt;log.csv", args)
+	}
+}
