@@ -23,6 +23,8 @@
 // value over a horizon, discounted;
 // [CompareHoldout] checks the purchase model against a holdout period, and
 // [Track] follows the base's repeat purchases through it, step by step.
+// [Spread] says how a valuation's value is shared among its customers:
+// by decile, and the share the top 1 %, 10 %, 20 % hold.
 // A Summarizer marshals to a compact binary form and merges exactly, so a
 // log too large for one machine is summarised in parts.
 //

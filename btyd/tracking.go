@@ -37,8 +37,9 @@ type TrackingStep struct {
 	Expected float64 `json:"expected"`
 }
 
-// Limits of a tracking, which costs a model evaluation for each step and
-// distinct first purchase day.
+// Limits of a tracking, which looks up a model evaluation for each step
+// and distinct first purchase day, and evaluates the model once for each
+// distinct time between them.
 const (
 	maxTrackingSteps = 10_000
 	maxTrackingWork  = 50_000_000
@@ -62,7 +63,7 @@ const (
 // It returns an error wrapping [clv.ErrMissing] for a nil model, or if s
 // was not made by [NewSummarizer] or has no customers, one wrapping [clv.ErrOutOfRange] if
 // the base spans more than 10,000 units or would need more than
-// 5 × 10^7 model evaluations (steps × distinct first purchase days), and
+// 5 × 10^7 pairs of a step and a distinct first purchase day, and
 // fails as the model's ExpectedPurchases does.
 func Track(m PurchaseModel, s *Summarizer) (Tracking, error) {
 	const fn = "track"
@@ -137,6 +138,12 @@ func Track(m PurchaseModel, s *Summarizer) (Tracking, error) {
 		CalibrationEnd: float64(s.calEnd-start) / s.unitDays,
 		Steps:          make([]TrackingStep, steps),
 	}
+	// The expectation depends only on the days from a cohort's first day
+	// to a step's end, which many pairs of step and cohort share: whole
+	// days in weeks, sixteenths of a day in the longer units. Each is
+	// evaluated once: on two years of weekly steps and a year and a half
+	// of first days, at most 730 evaluations where the pairs are 36,000.
+	expect := map[float64]float64{}
 	var actual int64
 	for k := range tr.Steps {
 		end := min(float64(k+1)*s.unitDays, float64(days-1)) // days from start
@@ -146,9 +153,13 @@ func Track(m PurchaseModel, s *Summarizer) (Tracking, error) {
 			if c.day >= end {
 				break
 			}
-			e, err := m.ExpectedPurchases((end - c.day) / s.unitDays)
-			if err != nil {
-				return Tracking{}, fmt.Errorf("btyd: %s: step %d: %w", fn, k+1, err)
+			e, ok := expect[end-c.day]
+			if !ok {
+				var err error
+				if e, err = m.ExpectedPurchases((end - c.day) / s.unitDays); err != nil {
+					return Tracking{}, fmt.Errorf("btyd: %s: step %d: %w", fn, k+1, err)
+				}
+				expect[end-c.day] = e
 			}
 			expected.add(float64(c.customers) * e)
 		}

@@ -42,6 +42,7 @@ type customerInputs struct {
 	out            string
 	json           bool
 	plot           string
+	report         string
 	model          string
 	level          float64
 	draws          int
@@ -60,15 +61,12 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&in.columns.Amount, "amount-column", logcsv.DefaultColumns.Amount, "header of the log's amount column; negative amounts are refunds, left out")
 	fs.BoolVar(&in.skipBad, "skip-bad", false, "count and skip malformed lines of the log instead of stopping")
 	fs.IntVar(&in.workers, "workers", in.workers, "goroutines that read a log file, one a core by default")
-	fs.Func("calibration-end", "last day of the calibration period, YYYY-MM-DD (required)", dateFlag(&in.calibrationEnd))
-	fs.Func("holdout-end", "last day of a holdout period after it, YYYY-MM-DD, to test the model on", dateFlag(&in.holdoutEnd))
+	fs.Var(dateFlag{&in.calibrationEnd}, "calibration-end", "last day of the calibration period, YYYY-MM-DD (required)")
+	fs.Var(dateFlag{&in.holdoutEnd}, "holdout-end", "last day of a holdout period after it, YYYY-MM-DD, to test the model on")
 	fs.TextVar(&in.unit, "unit", clv.Week, "unit of time of the models: week, month, quarter or year; with -model bgbb, the period of an opportunity")
 	fs.IntVar(&in.horizon, "horizon", 1, "how far ahead to value customers, in -horizon-unit: the same span for every model, in exact lengths (a year is 365.25 days, a month 30.4375); -model bgbb takes the nearest whole number of its opportunities, a half rounding up (52 weeks or a year are 12 monthly ones)")
 	fs.TextVar(&in.horizonUnit, "horizon-unit", clv.Year, "period of -horizon: week, month, quarter or year")
-	fs.Func("step", "when value is counted: each step's expected purchases are valued, and discounted, at its end; week, month, quarter or year (default -unit; with -model bgbb it must be -unit, an opportunity)", func(v string) error {
-		in.stepSet = true
-		return in.step.UnmarshalText([]byte(v))
-	})
+	fs.Var(stepFlag{&in}, "step", "when value is counted: each step's expected purchases are valued, and discounted, at its end; week, month, quarter or year (default -unit; with -model bgbb it must be -unit, an opportunity)")
 	fs.TextVar(&in.discount, "discount", decimal.Zero, "discount rate per -discount-period")
 	fs.TextVar(&in.discountPeriod, "discount-period", clv.Year, "period of -discount")
 	fs.TextVar(&in.margin, "margin", decimal.NewFromInt(1), "gross margin, from 0 to 1")
@@ -80,6 +78,7 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	fs.Float64Var(&in.level, "level", btyd.DefaultLevel, "level of the intervals around expected purchases and values, from 0 to 1")
 	fs.IntVar(&in.draws, "draws", 100, "parameter draws behind the intervals; 0 for none, else at least 2 / (1 − level), 20 at 90 %, so that a draw is expected beyond each end (with fewer, the ends are the extremes of the draws, which hold less than the level); each costs some 0.04 s a million customers")
 	fs.StringVar(&in.plot, "plot", "", "draw the holdout chart and the tracking charts, by -unit (weekly by default) and cumulative, each fitted model beside what customers did, to this file: PNG if its name ends in .png, SVG if in .svg (needs -holdout-end; bgbb draws the holdout chart alone)")
+	fs.StringVar(&in.report, "report", "", "write a page of the run to this HTML file: the log, the options and warnings, the fits, the charts of -plot, customers by frequency and recency, where the value is, and the most valuable customers and those at risk; it needs no network and prints on A4")
 	fs.Usage = func() {}
 
 	err := fs.Parse(args)
@@ -98,7 +97,7 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	// The files asked for are checked before the work, not after it.
-	for _, o := range []struct{ flag, path string }{{"-out", in.out}, {"-plot", in.plot}} {
+	for _, o := range []struct{ flag, path string }{{"-out", in.out}, {"-plot", in.plot}, {"-report", in.report}} {
 		if o.path == "" {
 			continue
 		}
@@ -144,19 +143,53 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 			printWarnings(stderr, []string{note})
 		}
 	}
+	if in.report != "" {
+		if err := writeCustomersReport(in.report, name, stats, r, s, in, fs); err != nil {
+			fmt.Fprintf(stderr, "clv customers: %v\n", err)
+			code = 1
+		}
+	}
 	return code
 }
 
-// dateFlag parses a flag's YYYY-MM-DD into t.
-func dateFlag(t *time.Time) func(string) error {
-	return func(s string) error {
-		d, err := time.Parse(time.DateOnly, s)
-		if err != nil {
-			return fmt.Errorf("%q is not a date as YYYY-MM-DD", s)
-		}
-		*t = d
-		return nil
+// A dateFlag is a flag of a day, YYYY-MM-DD, into t. It prints the day
+// it holds, which -report shows among the options; nothing while unset.
+type dateFlag struct{ t *time.Time }
+
+// Set parses s, a day as YYYY-MM-DD.
+func (d dateFlag) Set(s string) error {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return fmt.Errorf("%q is not a date as YYYY-MM-DD", s)
 	}
+	*d.t = t
+	return nil
+}
+
+// String prints the day, or nothing while it is unset.
+func (d dateFlag) String() string {
+	if d.t == nil || d.t.IsZero() {
+		return ""
+	}
+	return d.t.Format(time.DateOnly)
+}
+
+// A stepFlag is -step, a period, and marks it set: unset, it follows
+// -unit, whatever order the flags come in.
+type stepFlag struct{ in *customerInputs }
+
+// Set parses s, a period, and marks -step set.
+func (f stepFlag) Set(s string) error {
+	f.in.stepSet = true
+	return f.in.step.UnmarshalText([]byte(s))
+}
+
+// String prints the period, or nothing while -step follows -unit.
+func (f stepFlag) String() string {
+	if f.in == nil || !f.in.stepSet {
+		return ""
+	}
+	return f.in.step.String()
 }
 
 // check refuses flags that are missing, out of range or at odds.
@@ -173,6 +206,8 @@ func (in *customerInputs) check(fs *flag.FlagSet) error {
 		return errors.New("missing -calibration-end: the last day the models learn from")
 	case !in.holdoutEnd.IsZero() && !in.holdoutEnd.After(in.calibrationEnd):
 		return fmt.Errorf("-holdout-end %s: must be after -calibration-end %s", in.holdoutEnd.Format(time.DateOnly), in.calibrationEnd.Format(time.DateOnly))
+	case in.report != "" && checkReport(in.report) != nil:
+		return checkReport(in.report)
 	case in.plot != "" && in.holdoutEnd.IsZero():
 		return errors.New("-plot: needs -holdout-end, to set the model beside what customers did")
 	case in.horizon < 1:
@@ -656,6 +691,9 @@ func printCustomersJSON(w io.Writer, stats logStats, r *customerResult, top int,
 		// with -model all.
 		ChosenBy string              `json:"chosen_by,omitempty"`
 		Spend    *btyd.GammaGammaFit `json:"spend_model"`
+		// SpendMeans say what the spend model's parameters say of the
+		// mean customer.
+		SpendMeans []fitMean `json:"spend_means,omitempty"`
 		// FlatSpend is what every purchase is valued at where the spend
 		// model could not be fitted.
 		FlatSpend *btyd.FlatSpend `json:"flat_spend,omitempty"`
@@ -668,18 +706,29 @@ func printCustomersJSON(w io.Writer, stats logStats, r *customerResult, top int,
 		// Opportunities are BG/BB's.
 		Opportunities *opportunitiesJSON `json:"opportunities,omitempty"`
 		Top           []any              `json:"top"`
-		Notes         []string           `json:"notes,omitempty"`
-		Warnings      []string           `json:"warnings"`
+		// AtRisk are the most valuable customers more likely gone than
+		// not, as many as Top.
+		AtRisk []any `json:"at_risk"`
+		// Spread, AliveBins and Grid describe the whole base, as
+		// -report draws it.
+		Spread    btyd.ValueSpread `json:"value_spread"`
+		AliveBins []aliveBin       `json:"prob_alive_bins"`
+		Grid      historyGrid      `json:"history_grid"`
+		Notes     []string         `json:"notes,omitempty"`
+		Warnings  []string         `json:"warnings"`
 	}{
 		Log: stats, Totals: r.totals, Unit: r.base.Unit, Models: r.fits, Model: r.fits[r.best].Name, Spend: &r.spend, Holdout: r.holdout,
 		Horizon: r.valuation.Horizon, Step: r.valuation.Step, Expected: r.valuation.Purchases, Value: r.valuation.Value,
-		Top: []any{}, Warnings: r.warnings,
+		Top: []any{}, AtRisk: []any{}, Warnings: r.warnings,
+		Spread: btyd.Spread(r.valuation), AliveBins: r.aliveBins(), Grid: r.grid(),
 	}
 	if r.chosenBy != "" {
 		out.ChosenBy = "lowest BIC"
 	}
 	if r.flat != nil {
 		out.Spend, out.FlatSpend = nil, &btyd.FlatSpend{Amount: r.flat.Amount.Round(scale)}
+	} else {
+		out.SpendMeans = fitMeans(r.spend.Model, r.base.Unit)
 	}
 	if note := zeroSpendNote(r.spend); note != "" && r.flat == nil {
 		out.Notes = append(out.Notes, note)
@@ -692,6 +741,9 @@ func printCustomersJSON(w io.Writer, stats logStats, r *customerResult, top int,
 	}
 	for _, i := range r.order[:min(top, len(r.order))] {
 		out.Top = append(out.Top, r.row(i, scale))
+	}
+	for _, i := range r.atRisk(top) {
+		out.AtRisk = append(out.AtRisk, r.row(i, scale))
 	}
 	data, _ := json.MarshalIndent(out, "", "  ") // finite floats and decimals always marshal
 	fmt.Fprintln(w, string(data))
@@ -742,11 +794,18 @@ print and every purchase is valued at the mean amount of a repeat
 purchase, with a warning saying why: that mean is what gamma–gamma itself
 expects of a customer it knows nothing of, and its limit where customers'
 mean spends differ only by chance, where a customer's own mean would
-value one large repeat purchase as a habit. -out and -plot are checked
-before the log is read; the charts are drawn after the report, and one
-that cannot be drawn is a warning. Exit status: 0 with a report, whatever
-its warnings; 1 if no purchase model can be fitted or -out could not be
-written; 2 for bad flags, paths or logs.
+value one large repeat purchase as a habit. -out, -plot and -report are
+checked before the log is read; the charts are drawn after the report,
+and one that cannot be drawn is a warning. Exit status: 0 with a report,
+whatever its warnings; 1 if no purchase model can be fitted or -out or
+-report could not be written; 2 for bad flags, paths or logs.
+
+-report report.html writes the run as one HTML page that needs no
+network and prints on A4: the log, the options and warnings, the fits
+and what they mean, the charts of -plot (which stays, a subset of the
+page), customers by frequency and recency, P(alive), value by decile and
+the share the most valuable hold, the most valuable customers and those
+at risk. Its figures are those -json prints.
 
 Flags:`)
 	fs.SetOutput(w)

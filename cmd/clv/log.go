@@ -190,11 +190,14 @@ func windowLabel(start time.Time, p clv.Period) string {
 
 // logReport is what -json prints for a log.
 type logReport struct {
-	Lines    logStats           `json:"lines"`
-	Summary  clv.Summary        `json:"summary"`
-	CLV      *clv.SegmentReport `json:"clv"`
-	Notes    []string           `json:"notes,omitempty"`
-	Warnings []string           `json:"warnings"`
+	Lines   logStats           `json:"lines"`
+	Summary clv.Summary        `json:"summary"`
+	CLV     *clv.SegmentReport `json:"clv"`
+	// Churn is each row's churn in the table of windows, as -report and
+	// the table in print have it.
+	Churn    []windowChurn `json:"churn"`
+	Notes    []string      `json:"notes,omitempty"`
+	Warnings []string      `json:"warnings"`
 }
 
 // partialWarnings says whether the log leaves the last window of s
@@ -304,6 +307,7 @@ func segmentLabel(name string) string {
 }
 
 func printLogJSON(w io.Writer, stats logStats, s clv.Summary, report *clv.SegmentReport, notes, warnings []string) {
-	out, _ := json.MarshalIndent(logReport{Lines: stats, Summary: s, CLV: report, Notes: notes, Warnings: warnings}, "", "  ")
+	_, churn := logWindows(s)
+	out, _ := json.MarshalIndent(logReport{Lines: stats, Summary: s, CLV: report, Churn: churn, Notes: notes, Warnings: warnings}, "", "  ")
 	fmt.Fprintln(w, string(out))
 }

@@ -19,6 +19,9 @@
 //	clv customers -input orders.csv -calibration-end 2025-06-30 \
 //	    -holdout-end 2025-12-31 -out customers.csv -plot fit.svg
 //
+// -report report.html, with either command, writes the run as one HTML
+// page that needs no network and prints on A4.
+//
 // -json prints the result as JSON. Figures are rounded once, half away
 // from zero, to -scale places (2 by default). Bad flags or values print one
 // line on standard error and exit with status 2.
@@ -60,6 +63,7 @@ type inputs struct {
 	columns         logcsv.Columns
 	skipBad         bool
 	workers         int
+	report          string
 }
 
 // example is the built-in small business.
@@ -107,6 +111,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&in.columns.Segment, "segment-column", logcsv.DefaultColumns.Segment, "header of the log's segment column, if it has one")
 	fs.BoolVar(&in.skipBad, "skip-bad", false, "count and skip malformed lines of the log instead of stopping")
 	fs.IntVar(&in.workers, "workers", defaultWorkers(), "goroutines that read a log file, one a core by default")
+	fs.StringVar(&in.report, "report", "", "with -input, write a page of the run to this HTML file: the log, each window and segment, a chart of the customers each window, and each segment's lifetime value; it needs no network and prints on A4")
 	fs.Usage = func() {} // help only on -h, below; a bad flag gets one line
 
 	err := fs.Parse(args)
@@ -145,6 +150,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		in = example
 		_ = fs.Parse(args)
 	}
+	if err == nil && given["report"] && !given["input"] {
+		err = errors.New("-report: needs -input, the log to report on")
+	}
+	if err == nil && given["report"] {
+		err = checkReport(in.report)
+	}
 	if err == nil && (in.workers < 1 || in.workers > 256) {
 		err = fmt.Errorf("-workers %d: must be from 1 to 256", in.workers)
 	}
@@ -171,7 +182,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if given["input"] {
-		return runLog(in, opts, stdout, stderr)
+		if in.report != "" {
+			if err := checkWritable(in.report); err != nil {
+				fmt.Fprintf(stderr, "clv: -report %s: %v\n", in.report, err)
+				return 2
+			}
+		}
+		return runLog(in, opts, fs, stdout, stderr)
 	}
 	life := clv.Lifespan{Length: in.length, ChurnRate: in.churn, Period: in.period}
 	result, err := clv.Calculate(in.window, life, opts...)
@@ -196,7 +213,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 // runLog summarises the purchase log named by -input and prices its
 // segments.
-func runLog(in inputs, opts []clv.Option, stdout, stderr io.Writer) int {
+func runLog(in inputs, opts []clv.Option, fs *flag.FlagSet, stdout, stderr io.Writer) int {
 	o := logReading{columns: in.columns, period: in.window.Period, skipBad: in.skipBad, workers: in.workers}
 	sum, stats, name, code := readInput(in.input, o, "clv", stderr)
 	if sum == nil {
@@ -213,6 +230,12 @@ func runLog(in inputs, opts []clv.Option, stdout, stderr io.Writer) int {
 		printLogJSON(stdout, stats, s, report, notes, warnings)
 	} else {
 		printLog(stdout, name, stats, s, report, notes, int32(in.scale))
+	}
+	if in.report != "" {
+		if err := writeLogReport(in.report, name, stats, s, report, notes, warnings, int32(in.scale), fs); err != nil {
+			fmt.Fprintf(stderr, "clv: %v\n", err)
+			return 1
+		}
 	}
 	return 0
 }

@@ -10,6 +10,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/clvkit/clv"
 	"github.com/clvkit/clv/btyd"
 )
 
@@ -57,10 +58,14 @@ func modelNames() string {
 type purchaseFit struct {
 	Name string `json:"name"`
 	// Model is the fitted model: a btyd.PurchaseModel, or a btyd.BGBB.
-	Model   any           `json:"model"`
-	Stats   btyd.FitStats `json:"stats"`
-	Values  []float64     `json:"-"` // the parameters, in the order of Stats.Parameters
-	StdErrs []float64     `json:"-"`
+	Model any           `json:"model"`
+	Stats btyd.FitStats `json:"stats"`
+	// Values are the parameters, in the order of Stats.Parameters, and
+	// StdErrs their standard errors.
+	Values  []float64 `json:"values"`
+	StdErrs []float64 `json:"std_errs"`
+	// Means are what the parameters say of the mean customer, in words.
+	Means []fitMean `json:"means"`
 	// AIC and BIC are Akaike's and Schwarz's criteria, 2k − 2LL and
 	// k ln n − 2LL for k parameters and n customers: lower is better.
 	AIC float64 `json:"aic"`
@@ -73,6 +78,9 @@ type purchaseFit struct {
 	purchase btyd.PurchaseModel // Model, for a continuous model; nil for BG/BB
 	fit      btyd.PurchaseFit
 }
+
+// Title names the model in print: "BG/NBD".
+func (f purchaseFit) Title() string { return f.title }
 
 // holdoutErrors returns the error of a holdout's predictions in total,
 // predicted − actual, and by calibration frequency: the sum over the
@@ -111,6 +119,7 @@ func fitPurchases(model string, hs []btyd.History, b btyd.Base) (fits []purchase
 		}
 		f.Name, f.title = m.name, m.title
 		f.criteria()
+		f.Means = fitMeans(f.Model, b.Unit)
 		if b.Holdout > 0 {
 			h, err := btyd.CompareHoldout(f.purchase, b)
 			if err != nil {
@@ -173,6 +182,7 @@ func fitBGBB(o btyd.Opportunities, holdout bool) (purchaseFit, btyd.BGBBFit, err
 	f := purchaseFit{Name: bgbbName, title: "BG/BB", Model: m, Stats: fit.Stats,
 		Values: []float64{m.Alpha, m.Beta, m.Gamma, m.Delta}, StdErrs: []float64{se.Alpha, se.Beta, se.Gamma, se.Delta}}
 	f.criteria()
+	f.Means = fitMeans(m, o.Every)
 	if holdout {
 		h, err := btyd.CompareDiscreteHoldout(m, o)
 		if err != nil {
@@ -214,4 +224,49 @@ func printComparison(w io.Writer, fits []purchaseFit, best int, failed []failedF
 	for _, f := range failed {
 		fmt.Fprintf(w, "%-12s %14s\n", f.title, "no fit: see the warnings")
 	}
+}
+
+// A fitMean is one thing a fit's parameters say of the mean customer:
+// Value, of the quantity Name, and Text, which says what it is.
+type fitMean struct {
+	Name  string  `json:"name"`
+	Value float64 `json:"value"`
+	Text  string  `json:"-"`
+}
+
+// fitMeans returns what a purchase or spend model's parameters say of
+// the mean customer, in units of time of unit: the means of the distributions of purchase rate
+// and drop-out across customers, which the papers read the parameters
+// by, and for gamma–gamma the mean spend of a purchase, where it is
+// finite (q > 1).
+func fitMeans(model any, unit clv.Period) []fitMean {
+	per := "a " + unit.String()
+	switch m := model.(type) {
+	case btyd.BGNBD:
+		return []fitMean{
+			{"purchase_rate", m.R / m.Alpha, "purchases " + per + ", on average, while a customer is alive (r / α)"},
+			{"drop_out", m.A / (m.A + m.B), "chance, on average, that a customer drops out after a purchase (a / (a + b))"},
+		}
+	case btyd.MBGNBD:
+		return []fitMean{
+			{"purchase_rate", m.R / m.Alpha, "purchases " + per + ", on average, while a customer is alive (r / α)"},
+			{"drop_out", m.A / (m.A + m.B), "chance, on average, that a customer drops out at the first purchase and after each one (a / (a + b))"},
+		}
+	case btyd.ParetoNBD:
+		return []fitMean{
+			{"purchase_rate", m.R / m.Alpha, "purchases " + per + ", on average, while a customer is alive (r / α)"},
+			{"drop_out_rate", m.S / m.Beta, "rate of dropping out " + per + ", on average (s / β)"},
+		}
+	case btyd.BGBB:
+		return []fitMean{
+			{"purchase_chance", m.Alpha / (m.Alpha + m.Beta), "chance, on average, that a customer alive buys at an opportunity (α / (α + β))"},
+			{"drop_out", m.Gamma / (m.Gamma + m.Delta), "chance, on average, that a customer drops out before an opportunity (γ / (γ + δ))"},
+		}
+	case btyd.GammaGamma:
+		if m.Q <= 1 {
+			return nil
+		}
+		return []fitMean{{"spend", m.P * m.Gamma / (m.Q - 1), "mean amount of a purchase across customers (p γ / (q − 1))"}}
+	}
+	return nil
 }

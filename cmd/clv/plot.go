@@ -3,7 +3,8 @@ package main
 // This file implements clv customers -plot: the charts by which the BTYD
 // papers judge a purchase model — holdout purchases by calibration
 // frequency, and repeat purchases tracked unit by unit and to date —
-// drawn with gonum/plot, as SVG or PNG.
+// drawn with gonum/plot, as SVG or PNG. -report shows the same charts,
+// each drawn alone, among its own.
 
 import (
 	"bytes"
@@ -101,28 +102,12 @@ func writePlot(path string, r *customerResult, s *btyd.Summarizer) (note string,
 	if err != nil {
 		return "", err
 	}
-	var fits []purchaseFit
-	for _, f := range r.fits {
-		if f.Holdout != nil {
-			fits = append(fits, f)
-		}
-	}
-	if len(fits) == 0 {
-		return "", fmt.Errorf("-plot %s: no holdout to chart", path)
-	}
-	charts := []*chart{}
-	byFrequency, err := frequencyChart(fits, r.base.Unit.String())
+	charts, note, err := modelCharts(r, s)
 	if err != nil {
 		return "", fmt.Errorf("-plot %s: %w", path, err)
 	}
-	charts = append(charts, byFrequency)
-	if r.discrete == nil {
-		tracking, err := trackingOf(fits, s)
-		if err != nil {
-			note = fmt.Sprintf("-plot %s: the holdout chart alone, no tracking: %v", path, err)
-		} else {
-			charts = append(charts, tracking...)
-		}
+	if note != "" {
+		note = fmt.Sprintf("-plot %s: %s", path, note)
 	}
 	b, err := render(charts, format)
 	if err != nil {
@@ -137,6 +122,40 @@ func writePlot(path string, r *customerResult, s *btyd.Summarizer) (note string,
 		return "", fmt.Errorf("-plot %s: %w", path, err)
 	}
 	return note, nil
+}
+
+// errNoHoldout is the failure of the model charts without a holdout.
+var errNoHoldout = errors.New("no holdout to chart")
+
+// modelCharts returns the charts of r's fits that -plot draws and
+// -report shows: the holdout chart, and for the continuous models the
+// tracking charts, on s's customers. If a model cannot be tracked, it
+// returns the holdout chart alone, and note says why. It returns
+// errNoHoldout without a holdout.
+func modelCharts(r *customerResult, s *btyd.Summarizer) (charts []*chart, note string, err error) {
+	var fits []purchaseFit
+	for _, f := range r.fits {
+		if f.Holdout != nil {
+			fits = append(fits, f)
+		}
+	}
+	if len(fits) == 0 {
+		return nil, "", errNoHoldout
+	}
+	byFrequency, err := frequencyChart(fits, r.base.Unit.String())
+	if err != nil {
+		return nil, "", err
+	}
+	charts = append(charts, byFrequency)
+	if r.discrete == nil {
+		tracking, err := trackingOf(fits, s)
+		if err != nil {
+			note = fmt.Sprintf("the holdout chart alone, no tracking: %v", err)
+		} else {
+			charts = append(charts, tracking...)
+		}
+	}
+	return charts, note, nil
 }
 
 // trackingOf returns the weekly and cumulative tracking charts of fits on
@@ -166,6 +185,9 @@ type chart struct {
 	// nil for the holdout chart.
 	cut      *plotter.Line
 	cutLabel *plotter.Labels
+	// full fixes the y axis at top, for a chart of shares whose legend
+	// goes where the data leave room, below the curve.
+	full bool
 }
 
 // newChart returns a chart titled title with the axes labelled x and y,
@@ -374,6 +396,10 @@ func (c *chart) finish(da draw.Canvas) {
 		top = 1
 	}
 	c.Y.Max = 1.1 * top
+	if c.full {
+		c.Y.Max = top
+		return
+	}
 	if h > band {
 		c.Y.Max = max(c.Y.Max, top*float64(h/(h-band)))
 	}

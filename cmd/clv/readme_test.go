@@ -58,8 +58,8 @@ func readmeCommands(t *testing.T, readme string) [][]string {
 
 // Every go run ./cmd/clv command in the README runs as written, from the
 // repository's root, in this process: it exits 0, and whatever it says on
-// standard error is a warning. Its -out and -plot files go to a temporary
-// directory.
+// standard error is a warning. Its -out, -plot and -report files go to a
+// temporary directory.
 func TestReadmeCommands(t *testing.T) {
 	readme, err := os.ReadFile("../../README.md")
 	require.NoError(t, err)
@@ -68,14 +68,26 @@ func TestReadmeCommands(t *testing.T) {
 	t.Logf("the README's commands: %q", commands)
 	dir := t.TempDir()
 	t.Chdir(filepath.Join("..", ".."))
+	reports := 0
 	for _, args := range commands {
+		var files []string
 		for i := 1; i < len(args); i++ {
-			if args[i-1] == "-out" || args[i-1] == "-plot" {
+			if args[i-1] == "-out" || args[i-1] == "-plot" || args[i-1] == "-report" {
 				args[i] = filepath.Join(dir, filepath.Base(args[i]))
+				files = append(files, args[i])
+				if args[i-1] == "-report" {
+					reports++
+				}
 			}
 		}
 		code, stdout, stderr := runArgs(args...)
 		require.Equal(t, 0, code, "go run ./cmd/clv %s: %s", strings.Join(args, " "), stderr)
+		for _, f := range files {
+			info, err := os.Stat(f)
+			if assert.NoError(t, err, args) {
+				assert.Positive(t, info.Size(), f)
+			}
+		}
 		assert.NotEmpty(t, stdout, args)
 		for _, line := range strings.Split(strings.TrimSuffix(stderr, "\n"), "\n") {
 			if line != "" {
@@ -83,6 +95,7 @@ func TestReadmeCommands(t *testing.T) {
 			}
 		}
 	}
+	assert.GreaterOrEqual(t, reports, 2, "the README runs -report for both commands")
 }
 
 // The extraction finds commands in code blocks, continued or not, with
