@@ -94,6 +94,65 @@ func (s summarizer) merge(other summary) error {
 	return s.Merge(other.(summarizer).Summarizer)
 }
 
+// A modelLog is what clv customers reads a log into: a Summarizer of each
+// customer's history, for the models, and an Accumulator of the
+// business's windows, for the business formulas' value of each segment
+// beside the models'. The Accumulator's limits of the whole log — its
+// windows and segments — are not the models': a log beyond them loses
+// the formulas' side, with the reason, never the models'. Whether it does
+// is the whole log's, not a shard's: a shard within the limits merges
+// into one that is not, or meets them in the merge.
+type modelLog struct {
+	s   summarizer
+	acc *clv.Accumulator // nil once formulas fails
+	// formulas is why the Accumulator gave up; nil while it has not.
+	formulas error
+}
+
+func (m *modelLog) addRows(rows []clv.Row, lines []int64) (int, error) {
+	n, err := m.s.addRows(rows, lines)
+	if m.acc != nil && n > 0 {
+		if _, aerr := m.acc.AddRows(rows[:n]); aerr != nil {
+			m.fail(aerr)
+		}
+	}
+	return n, err
+}
+
+func (m *modelLog) add(p clv.Purchase, line int64) error {
+	if err := m.s.add(p, line); err != nil {
+		return err
+	}
+	if m.acc != nil {
+		if err := m.acc.Add(p); err != nil {
+			m.fail(err)
+		}
+	}
+	return nil
+}
+
+func (m *modelLog) merge(other summary) error {
+	o := other.(*modelLog)
+	if err := m.s.merge(o.s); err != nil {
+		return err
+	}
+	switch {
+	case m.acc == nil:
+	case o.acc == nil:
+		m.fail(o.formulas)
+	default:
+		if err := m.acc.Merge(o.acc); err != nil {
+			m.fail(err)
+		}
+	}
+	return nil
+}
+
+// fail gives up the Accumulator, for err.
+func (m *modelLog) fail(err error) {
+	m.acc, m.formulas = nil, err
+}
+
 // newSummary returns an empty summary for a shard.
 func (o logReading) newSummary() (summary, error) {
 	if o.newSum != nil {
