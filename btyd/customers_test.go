@@ -649,8 +649,9 @@ func FuzzSummarizer(f *testing.F) {
 	f.Add([]byte{1, 10, 5, 2, 2, 0, 12, 200, 1, 1, 1, 30, 7, 0, 3, 2, 40, 1, 128, 9})
 	f.Add([]byte{0, 255, 255, 255, 255, 255, 1, 0, 0, 0, 0, 0})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		// Six bytes a row: customer, day (two bytes, around 2024), hour and
-		// zone, amount's units and its exponent.
+		// Six bytes a row: customer (and segment, in its high bits), day
+		// (two bytes, around 2024), hour and zone, amount's units and its
+		// exponent.
 		zones := []*time.Location{time.UTC, time.FixedZone("-11", -11*3600), time.FixedZone("+14", 14*3600)}
 		var log []clv.Purchase
 		for i := 0; i+6 <= len(data) && len(log) < 300; i += 6 {
@@ -663,6 +664,7 @@ func FuzzSummarizer(f *testing.F) {
 				Customer: fmt.Sprintf("c%d", data[i]%16),
 				Time:     when.In(zones[int(data[i+3])%len(zones)]),
 				Amount:   amount,
+				Segment:  randomSegments[int(data[i]/16)%len(randomSegments)],
 			})
 		}
 		ref := newRefSummary(7, randomCalibrationEnd, randomHoldoutEnd)
