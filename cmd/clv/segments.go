@@ -10,6 +10,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/clvkit/clv"
 	"github.com/clvkit/clv/btyd"
@@ -161,9 +162,13 @@ func printSegments(w io.Writer, r *customerResult, in customerInputs) {
 // means, and what each side assumes, a sentence a column.
 func segmentsExplained(r *customerResult, in customerInputs) []string {
 	win := r.segments.Window.String()
+	story := "buys at a steady rate of their own until they leave, at a moment of their own"
+	if r.discrete != nil {
+		story = "buys at each opportunity with a chance of their own until they leave, at an opportunity of their own"
+	}
 	return []string{
-		fmt.Sprintf("The models: customers are those whose first purchase, to the calibration end, was in the segment (their acquisition channel), repeat those who bought again; P(alive) is their mean probability of still being customers at %s; purchases and value are what %s and the spend model expect of them over the next %s, in total and a customer. The models assume that each customer buys at a steady rate of their own until they leave, at a moment of their own, and spends around a mean of their own.",
-			in.calibrationEnd.Format("2006-01-02"), r.fits[r.best].title, horizonName(r.valuation.Horizon)),
+		fmt.Sprintf("The models: customers are those won by the calibration end, %s, each in the segment of their first purchase (their acquisition channel); repeat, those who had bought again by then; P(alive), their mean probability of still being customers then; purchases and value, what %s and the spend model expect of them over the next %s, in total and a customer. The models assume that each customer %s, and spends around a mean of their own. A segment's value adds its customers' values as rounded, so the blend may differ from the value of the whole base by up to half a unit of the last place a customer.",
+			in.calibrationEnd.Format(time.DateOnly), r.fits[r.best].title, horizonName(r.valuation.Horizon), story),
 		fmt.Sprintf("The business formulas, from the whole log as clv -input -window %s prices it: customers are those who bought in the segment in its last whole %s, at its revenue a customer; lifespan is 1 / the segment's average churn a %[2]s, in %[2]ss; lifetime is the value of a customer, revenue a %[2]s × lifespan × margin, discounted. The formulas assume that every customer is worth what the last %[2]s's were and leaves at the segment's average churn, for as long as that takes: a lifetime, not the models' horizon. A customer counts in each segment they bought in, where the models count them in their first.", win, win),
 	}
 }
