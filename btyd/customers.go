@@ -330,8 +330,8 @@ func (s *Summarizer) check(fn string, p *clv.Purchase, r *row) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := checkSegment(fn, p.Segment); err != nil {
-		return 0, err
+	if len(p.Segment) > maxIDBytes {
+		return 0, segmentError(fn, p.Segment)
 	}
 	r.segment = p.Segment
 	r.units, r.places, r.fast = fixed.Units(p.Amount)
@@ -354,10 +354,10 @@ func (s *Summarizer) checkRow(fn string, w *clv.Row, r *row) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := checkSegment(fn, unsafe.String(unsafe.SliceData(w.Segment), len(w.Segment))); err != nil {
-		return 0, err
-	}
 	r.segment = unsafe.String(unsafe.SliceData(w.Segment), len(w.Segment)) // interned as a copy
+	if len(r.segment) > maxIDBytes {
+		return 0, segmentError(fn, r.segment)
+	}
 	if w.Places < 0 || w.Places > clv.MaxScale {
 		return 0, fmt.Errorf("btyd: %s: places = %d: %w: must be from 0 to %d", fn, w.Places, clv.ErrOutOfRange, clv.MaxScale)
 	}
@@ -386,12 +386,10 @@ func checkBuyer(fn, id string, t time.Time) (int32, error) {
 	return day, nil
 }
 
-// checkSegment refuses a segment name longer than a customer id may be.
-func checkSegment(fn, segment string) error {
-	if len(segment) > maxIDBytes {
-		return fmt.Errorf("btyd: %s: segment = %.20q…: %w: longer than %d bytes", fn, segment, clv.ErrOutOfRange, maxIDBytes)
-	}
-	return nil
+// segmentError refuses a segment name longer than a customer id may be.
+// The check is the caller's, inline: it runs on every row.
+func segmentError(fn, segment string) error {
+	return fmt.Errorf("btyd: %s: segment = %.20q…: %w: longer than %d bytes", fn, segment, clv.ErrOutOfRange, maxIDBytes)
 }
 
 // route returns the kind of a checked row, and readies a purchase for
@@ -503,20 +501,25 @@ func (sh *shard) addRow(s *Summarizer, r *row) error {
 	h := uint32(r.hash)
 	i, slot := sh.find(r.id, h)
 	fresh := i < 0
+	var c *customerState
+	if !fresh {
+		c = sh.state(i)
+	}
 	// The row's segment becomes the customer's if it is of a first
 	// purchase day: an earlier one, or the same with a lesser name. It
 	// is looked up before anything changes, so that a full table of
-	// segments changes nothing.
-	newSegment := fresh
-	if !fresh {
-		c := sh.state(i)
-		newSegment = r.day < c.firstDay || r.day == c.firstDay && r.segment < sh.segment(c)
-	}
-	var segment uint16
-	if newSegment {
-		var ok bool
-		if segment, ok = sh.segmentIndex(r.segment); !ok {
-			return errSegments
+	// segments changes nothing. Most rows are of a later day, and cost
+	// one comparison.
+	newSegment, segment := fresh, uint16(0)
+	if fresh || r.day <= c.firstDay {
+		if !fresh {
+			newSegment = r.day < c.firstDay || r.segment < sh.segment(c)
+		}
+		if newSegment && r.segment != "" {
+			var ok bool
+			if segment, ok = sh.segmentIndex(r.segment); !ok {
+				return errSegments
+			}
 		}
 	}
 	if fresh {
@@ -524,10 +527,10 @@ func (sh *shard) addRow(s *Summarizer, r *row) error {
 		if i, ok = sh.add(r.id, h, slot, r.seq); !ok {
 			return errFull
 		}
+		c = sh.state(i)
 	} else if r.placed {
 		sh.placeAt(i, r.seq)
 	}
-	c := sh.state(i)
 	sh.logDay(i, r.day)
 	units, slow := r.units, r.slow
 	if r.fast {
