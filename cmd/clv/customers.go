@@ -267,11 +267,12 @@ func (in *customerInputs) readLog(stderr io.Writer) (*modelLog, logStats, string
 		return nil, logStats{}, "", 2
 	}
 	// A segment column, if the log has one, gives each customer the
-	// segment of their first purchase, and the Accumulator each row's.
-	o := logReading{columns: in.columns, skipBad: in.skipBad, workers: in.workers, newSum: func() (summary, error) {
+	// segment of their first purchase, and the Accumulator, for the
+	// business formulas, each row's.
+	o := logReading{columns: in.columns, skipBad: in.skipBad, workers: in.workers, newSum: func(segments bool) (summary, error) {
 		s, err := btyd.NewSummarizer(in.calibrationEnd, opts...)
-		if err != nil {
-			return nil, err
+		if err != nil || !segments {
+			return &modelLog{s: summarizer{s}}, err
 		}
 		acc, err := clv.NewAccumulator(in.window)
 		return &modelLog{s: summarizer{s}, acc: acc}, err

@@ -90,9 +90,9 @@ func (r *customerResult) valueSegments(m *modelLog, in customerInputs) {
 		row(models.Segments[i].Segment).Models = &models.Segments[i]
 	}
 	t.Blended.Models = &models.Blended
-	if m.acc == nil {
-		t.Notes = append(t.Notes, "no business-formula lifetime value: "+strings.TrimPrefix(m.formulas.Error(), "clv: "))
-	} else {
+	if m.acc == nil && m.formulas != nil {
+		t.Notes = append(t.Notes, "no business-formula lifetime value, beyond the limits of a log's windows: "+limitReason(m.formulas))
+	} else if m.acc != nil {
 		opts := []clv.Option{clv.WithGrossMargin(in.margin), clv.WithDiscountRate(in.discount, in.discountPeriod), clv.WithScale(int32(in.scale))}
 		report, notes := priceLog(summary, opts)
 		t.Notes = append(t.Notes, notes...)
@@ -119,6 +119,17 @@ func (r *customerResult) valueSegments(m *modelLog, in customerInputs) {
 		t.Segments = append(t.Segments, *rows[name])
 	}
 	r.segments = t
+}
+
+// limitReason says which limit of the whole log an Accumulator met, in
+// words that name neither the row nor the segment that met it, which
+// depend on how the log was split among the workers.
+func limitReason(err error) string {
+	msg, limit := err.Error(), strings.TrimPrefix(clv.ErrOutOfRange.Error(), "clv: ")+": "
+	if i := strings.LastIndex(msg, limit); i >= 0 {
+		return msg[i+len(limit):]
+	}
+	return strings.TrimPrefix(msg, "clv: ")
 }
 
 // printSegments prints the table of the value of each segment, both ways,

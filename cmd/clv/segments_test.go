@@ -2,9 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -132,4 +134,49 @@ func splitLines(data []byte) [][]byte {
 		data = data[min(i+1, len(data)):]
 	}
 	return lines
+}
+
+// A log of more segments than the Accumulator takes loses the business
+// formulas' side, with a note saying why, and keeps the models' value of
+// each segment, whatever the workers: the sample log, its rows in 300
+// segments.
+func TestSegmentTableBeyondTheFormulas(t *testing.T) {
+	data, err := os.ReadFile(samplePath)
+	require.NoError(t, err)
+	var b []byte
+	for i, line := range splitLines(data) {
+		if i == 0 {
+			b = append(append(b, line...), '\n')
+			continue
+		}
+		cut := strings.LastIndexByte(string(line), ',')
+		b = fmt.Appendf(b, "%s,s%03d\n", line[:cut], i%300)
+	}
+	path := filepath.Join(t.TempDir(), "many.csv")
+	require.NoError(t, os.WriteFile(path, b, 0o644))
+	var first string
+	for _, workers := range []string{"1", "2"} {
+		code, stdout, stderr := runArgs("customers", "-input", path, "-calibration-end", "2025-06-30", "-draws", "0", "-workers", workers, "-json")
+		require.Equal(t, 0, code, stderr)
+		var got struct {
+			Segments segmentTable `json:"segment_values"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(stdout), &got))
+		table := got.Segments
+		require.Greater(t, len(table.Segments), 100)
+		var customers int64
+		for _, row := range table.Segments {
+			require.NotNil(t, row.Models, row.Segment)
+			assert.Nil(t, row.Formulas, row.Segment)
+			customers += row.Models.Customers
+		}
+		assert.Nil(t, table.Blended.Formulas)
+		assert.Equal(t, int64(290), customers)
+		assert.Equal(t, int64(290), table.Blended.Models.Customers)
+		assert.Equal(t, []string{"no business-formula lifetime value, beyond the limits of a log's windows: more than 256 segments"}, table.Notes)
+		if first == "" {
+			first = stdout
+		}
+		assert.Equal(t, first, stdout, "the same whatever the workers")
+	}
 }
