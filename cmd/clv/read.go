@@ -106,8 +106,9 @@ func (s summarizer) merge(other summary) error {
 // into one that is not, or meets them in the merge.
 //
 // A log without a segment column has no segments to set side by side,
-// and is read without an Accumulator, which would cost clv customers
-// some 20 % more time.
+// and is read without an Accumulator: on the benchmarks' 10-million-line
+// log of 8 segments it costs clv customers about a third more time and
+// 160 MB more memory.
 type modelLog struct {
 	s   summarizer
 	acc *clv.Accumulator // nil without a segment column, or once formulas fails
