@@ -4,7 +4,8 @@ package btyd
 // per-customer summaries of parts of a log can travel between the workers
 // of a distributed engine and merge where they meet. The encoding holds
 // what the Summarizer holds — each customer's id, the row that first
-// named them, their sorted distinct purchase days and their three sums —
+// named them, their sorted distinct purchase days, their three sums and
+// the segment of their first purchase, by its index among the names —
 // so its size grows with customers and their days, never with rows;
 // every integer is a varint.
 //
@@ -240,7 +241,8 @@ func (sh *shard) sumsAt(c *customerState, places int32) (units [3]int64, spill [
 //
 // It trusts nothing in data: it returns an error wrapping
 // [clv.ErrMalformed], and leaves the Summarizer as it was, for data that
-// is truncated, altered, of another version, or describes a Summarizer
+// is truncated, altered, of a version other than 3 or 2 (whose customers
+// are all of the empty segment), or describes a Summarizer
 // that adding purchases could not have built; it never allocates more
 // than a small multiple of len(data). For a nil Summarizer it returns an
 // error wrapping [clv.ErrMissing].
