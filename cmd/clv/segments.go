@@ -8,6 +8,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -109,13 +110,7 @@ func (r *customerResult) valueSegments(m *modelLog, in customerInputs) {
 			t.Blended.Formulas = &formulaValue{Customers: report.Total.Customers, Result: report.Blended}
 		}
 	}
-	for _, name := range slices.Sorted(func(yield func(string) bool) {
-		for name := range rows {
-			if !yield(name) {
-				return
-			}
-		}
-	}) {
+	for _, name := range slices.Sorted(maps.Keys(rows)) {
 		t.Segments = append(t.Segments, *rows[name])
 	}
 	r.segments = t
