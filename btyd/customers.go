@@ -28,6 +28,13 @@ import (
 type Customer struct {
 	// ID is the customer's id.
 	ID string `json:"id"`
+	// Segment is the segment of the customer's first purchase: the
+	// channel, plan or region that won them, as [clv.Purchase.Segment]
+	// names it. If several rows of the first purchase day name different
+	// segments, it is the least of them in byte order, so that it depends
+	// neither on the order of the rows nor on how the log was split.
+	// Empty is a segment like any other.
+	Segment string `json:"segment,omitempty"`
 	// X is the number of repeat purchases: days with a purchase after the
 	// first, up to the calibration end.
 	X int64 `json:"x"`
@@ -52,7 +59,7 @@ type Customer struct {
 // Equal reports whether c and d describe the same customer with the same
 // figures, spend compared numerically (12.5 equals 12.50).
 func (c Customer) Equal(d Customer) bool {
-	return c.ID == d.ID && c.X == d.X && c.Tx == d.Tx && c.T == d.T && c.Spend.Equal(d.Spend) &&
+	return c.ID == d.ID && c.Segment == d.Segment && c.X == d.X && c.Tx == d.Tx && c.T == d.T && c.Spend.Equal(d.Spend) &&
 		c.HoldoutX == d.HoldoutX && c.HoldoutSpend.Equal(d.HoldoutSpend)
 }
 
@@ -155,7 +162,9 @@ type Totals struct {
 //
 // Adding a purchase allocates nothing: amounts are summed exactly in
 // integers of the smallest decimal place seen (a decimal holds what
-// overflows them), in a state of 64 bytes a customer, and each purchase's
+// overflows them), in a state of 64 bytes a customer, which names the
+// segment of their first purchase by its index in a table of the
+// segments seen (a new name costs one copy, once), and each purchase's
 // day is appended to a log of 8 bytes a row, in chunks. The log is
 // compacted into each customer's sorted distinct days, 4 bytes a day,
 // when the figures are read or when it outgrows them, so memory grows
@@ -296,15 +305,16 @@ func NewSummarizer(calibrationEnd time.Time, opts ...SummaryOption) (*Summarizer
 
 // A row is a purchase checked and ready for a shard.
 type row struct {
-	id     string
-	hash   uint64
-	seq    int64
-	day    int32
-	places int32
-	units  int64
-	fast   bool
-	placed bool // seq is a place given by the caller, perhaps before a customer's first
-	slow   decimal.Decimal
+	id      string
+	segment string // a view of the row's bytes, for AddRows
+	hash    uint64
+	seq     int64
+	day     int32
+	places  int32
+	units   int64
+	fast    bool
+	placed  bool // seq is a place given by the caller, perhaps before a customer's first
+	slow    decimal.Decimal
 }
 
 // The kinds of row.
@@ -320,6 +330,10 @@ func (s *Summarizer) check(fn string, p *clv.Purchase, r *row) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if len(p.Segment) > maxIDBytes {
+		return 0, segmentError(fn, p.Segment)
+	}
+	r.segment = p.Segment
 	r.units, r.places, r.fast = fixed.Units(p.Amount)
 	negative := r.units < 0
 	if !r.fast {
@@ -339,6 +353,10 @@ func (s *Summarizer) checkRow(fn string, w *clv.Row, r *row) (int, error) {
 	day, err := checkBuyer(fn, id, w.Time)
 	if err != nil {
 		return 0, err
+	}
+	r.segment = unsafe.String(unsafe.SliceData(w.Segment), len(w.Segment)) // interned as a copy
+	if len(r.segment) > maxIDBytes {
+		return 0, segmentError(fn, r.segment)
 	}
 	if w.Places < 0 || w.Places > clv.MaxScale {
 		return 0, fmt.Errorf("btyd: %s: places = %d: %w: must be from 0 to %d", fn, w.Places, clv.ErrOutOfRange, clv.MaxScale)
@@ -366,6 +384,12 @@ func checkBuyer(fn, id string, t time.Time) (int32, error) {
 		return 0, fmt.Errorf("btyd: %s: time = %s: %w: years run from 1 to 9999", fn, t.UTC().Format(time.RFC3339), clv.ErrOutOfRange)
 	}
 	return day, nil
+}
+
+// segmentError refuses a segment name longer than a customer id may be.
+// The check is the caller's, inline: it runs on every row.
+func segmentError(fn, segment string) error {
+	return fmt.Errorf("btyd: %s: segment = %.20q…: %w: longer than %d bytes", fn, segment, clv.ErrOutOfRange, maxIDBytes)
 }
 
 // route returns the kind of a checked row, and readies a purchase for
@@ -429,8 +453,8 @@ func (s *Summarizer) unready(fn string) error {
 //
 // It returns an error, and leaves the Summarizer as it was, if the
 // purchase has no customer or no time ([clv.ErrMissing]), if its amount is
-// 10^24 or more or has more than [clv.MaxScale] places, its customer id is
-// longer than 256 bytes, or its year is not from 1 to 9999
+// 10^24 or more or has more than [clv.MaxScale] places, its customer id or
+// segment is longer than 256 bytes, or its year is not from 1 to 9999
 // ([clv.ErrOutOfRange]), and if the Summarizer was not made by
 // [NewSummarizer] ([clv.ErrMissing]).
 func (s *Summarizer) Add(p clv.Purchase) error {
@@ -477,15 +501,36 @@ func (sh *shard) addRow(s *Summarizer, r *row) error {
 	h := uint32(r.hash)
 	i, slot := sh.find(r.id, h)
 	fresh := i < 0
+	var c *customerState
+	if !fresh {
+		c = sh.state(i)
+	}
+	// The row's segment becomes the customer's if it is of a first
+	// purchase day: an earlier one, or the same with a lesser name. It
+	// is looked up before anything changes, so that a full table of
+	// segments changes nothing. Most rows are of a later day, and cost
+	// one comparison.
+	newSegment, segment := fresh, uint16(0)
+	if fresh || r.day <= c.firstDay {
+		if !fresh {
+			newSegment = r.day < c.firstDay || r.segment < sh.segment(c)
+		}
+		if newSegment && r.segment != "" {
+			var ok bool
+			if segment, ok = sh.segmentIndex(r.segment); !ok {
+				return errSegments
+			}
+		}
+	}
 	if fresh {
 		var ok bool
 		if i, ok = sh.add(r.id, h, slot, r.seq); !ok {
 			return errFull
 		}
+		c = sh.state(i)
 	} else if r.placed {
 		sh.placeAt(i, r.seq)
 	}
-	c := sh.state(i)
 	sh.logDay(i, r.day)
 	units, slow := r.units, r.slow
 	if r.fast {
@@ -497,6 +542,9 @@ func (sh *shard) addRow(s *Summarizer, r *row) error {
 		sh.addAmount(c, holdSum, units, slow)
 	}
 	sh.addFirst(c, fresh, r.day, units, slow)
+	if newSegment {
+		c.segment = segment
+	}
 	return nil
 }
 
@@ -555,6 +603,10 @@ func (sh *shard) addRows(s *Summarizer, rows []row, which []int32) (int32, error
 // errFull reports a shard beyond its limits, which only a log of billions
 // of customers or purchase days can reach.
 var errFull = fmt.Errorf("%w: more than 2^31 customers or 2^32 purchase days in a shard", clv.ErrOutOfRange)
+
+// errSegments reports a shard of more segments than its customers' states
+// can name, which no log of channels, plans or regions reaches.
+var errSegments = fmt.Errorf("%w: more than %d segments in a shard", clv.ErrOutOfRange, maxSegment)
 
 // batchRows is the number of rows AddAll checks before its shards add
 // them, and batchesInFlight how many such batches it keeps.
@@ -677,7 +729,8 @@ func (s *Summarizer) AddAll(purchases iter.Seq[clv.Purchase]) error {
 
 // AddRows adds rows as [Summarizer.Add] adds purchases, looking up
 // customers ahead as [Summarizer.AddAll] does, and returns how many it
-// added. A row's segment is ignored: the models see a customer whole. At
+// added. A row's segment counts only as the segment of a first purchase
+// ([Customer.Segment]): the models see a customer whole. At
 // the first row that fails it stops and returns the error, naming the row
 // by its place in rows, counted from 1; the rows before it stay added, and
 // the caller may go on from the row after. Besides the failures of Add, a
@@ -845,10 +898,20 @@ func (s *Summarizer) Merge(other *Summarizer) error {
 		} else {
 			to.placeAt(i, place)
 		}
+		// Other's segment of the customer becomes theirs as a row's
+		// would: by the first day, then the least name.
+		d, name := to.state(i), from.segment(c)
+		if fresh || c.firstDay < d.firstDay || c.firstDay == d.firstDay && name < to.segment(d) {
+			segment, ok := to.segmentIndex(name)
+			if !ok {
+				return fmt.Errorf("btyd: %s: %w", fn, errSegments)
+			}
+			d.segment = segment
+		}
 		for _, day := range from.daysOf(k.index) {
 			to.logDay(i, day)
 		}
-		to.mergeAmounts(to.state(i), fresh, from, c)
+		to.mergeAmounts(d, fresh, from, c)
 	}
 	s.placed = s.placed || other.placed
 	s.first, s.last = min(s.first, other.first), max(s.last, other.last)
@@ -1029,6 +1092,7 @@ func (s *Summarizer) Base() Base {
 		x := int64(cut - 1)
 		cu := Customer{
 			ID:       id,
+			Segment:  sh.segment(c),
 			X:        x,
 			Tx:       float64(last-c.firstDay) / s.unitDays,
 			T:        float64(s.calEnd-c.firstDay) / s.unitDays,

@@ -36,7 +36,10 @@ type refSummary struct {
 	calEnd, holdEnd time.Time
 	order           []string
 	days            map[string]map[time.Time]decimal.Decimal
-	totals          btyd.Totals
+	// segments holds the least segment of each customer's purchases of
+	// each day.
+	segments map[string]map[time.Time]string
+	totals   btyd.Totals
 }
 
 func utcDate(t time.Time) time.Time {
@@ -71,6 +74,15 @@ func (r *refSummary) add(p clv.Purchase) {
 			r.order = append(r.order, p.Customer)
 		}
 		m[d] = m[d].Add(p.Amount)
+		if r.segments == nil {
+			r.segments = map[string]map[time.Time]string{}
+		}
+		if r.segments[p.Customer] == nil {
+			r.segments[p.Customer] = map[time.Time]string{}
+		}
+		if s, ok := r.segments[p.Customer][d]; !ok || p.Segment < s {
+			r.segments[p.Customer][d] = p.Segment
+		}
 	}
 }
 
@@ -89,7 +101,7 @@ func (r *refSummary) base() []btyd.Customer {
 			continue
 		}
 		r.totals.Customers++
-		c := btyd.Customer{ID: id, T: between(dates[0], r.calEnd), Spend: decimal.Zero, HoldoutSpend: decimal.Zero}
+		c := btyd.Customer{ID: id, Segment: r.segments[id][dates[0]], T: between(dates[0], r.calEnd), Spend: decimal.Zero, HoldoutSpend: decimal.Zero}
 		repeat := decimal.Zero
 		for i, d := range dates {
 			amount := r.days[id][d]
@@ -171,6 +183,7 @@ func randomLog(rng *rand.Rand, n int) []clv.Purchase {
 			Customer: fmt.Sprintf("customer-%d", rng.IntN(n/4+1)),
 			Time:     when.In(zones[rng.IntN(len(zones))]),
 			Amount:   amount,
+			Segment:  randomSegments[rng.IntN(len(randomSegments))],
 		}
 		if i > 0 && rng.IntN(5) == 0 { // another purchase that day
 			log[i].Customer, log[i].Time = log[i-1].Customer, log[i-1].Time.Add(time.Duration(rng.IntN(3600))*time.Second)
@@ -178,6 +191,10 @@ func randomLog(rng *rand.Rand, n int) []clv.Purchase {
 	}
 	return log
 }
+
+// randomSegments are the segments of randomLog's rows: the empty one, names
+// that order otherwise in bytes than in letters, and a long one.
+var randomSegments = []string{"", "app", "App", "email", "é-mail", strings.Repeat("s", 256)}
 
 var (
 	randomCalibrationEnd = day("2024-06-30")
@@ -603,17 +620,27 @@ func TestSummarizerErrors(t *testing.T) {
 	assert.ErrorIs(t, s.Merge(other), clv.ErrInconsistent)
 }
 
+// Adding a purchase allocates nothing, even where its segment is looked
+// up: purchases going back in time, each day's first a new first day,
+// its others of segments of lesser and greater names.
 func TestAddAllocatesNothing(t *testing.T) {
 	s, _ := btyd.NewSummarizer(day("2024-12-31"))
 	p := clv.Purchase{Customer: "someone", Time: day("2024-02-03"), Amount: dec("19.99")}
-	require.NoError(t, s.Add(p))
+	segments := []string{"web", "app", "email"}
+	for _, seg := range segments {
+		p.Segment = seg
+		require.NoError(t, s.Add(p))
+	}
+	i := 0
 	allocs := testing.AllocsPerRun(10_000, func() {
-		p.Time = p.Time.Add(time.Hour)
+		p.Time, p.Segment = p.Time.Add(-time.Hour), segments[i%len(segments)]
+		i++
 		if err := s.Add(p); err != nil {
 			t.Fatal(err)
 		}
 	})
 	assert.Less(t, allocs, 0.01)
+	assert.Equal(t, "app", s.Base().Customers[0].Segment)
 }
 
 // FuzzSummarizer checks the summary of any rows against the reference,
@@ -622,8 +649,9 @@ func FuzzSummarizer(f *testing.F) {
 	f.Add([]byte{1, 10, 5, 2, 2, 0, 12, 200, 1, 1, 1, 30, 7, 0, 3, 2, 40, 1, 128, 9})
 	f.Add([]byte{0, 255, 255, 255, 255, 255, 1, 0, 0, 0, 0, 0})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		// Six bytes a row: customer, day (two bytes, around 2024), hour and
-		// zone, amount's units and its exponent.
+		// Six bytes a row: customer (and segment, in its high bits), day
+		// (two bytes, around 2024), hour and zone, amount's units and its
+		// exponent.
 		zones := []*time.Location{time.UTC, time.FixedZone("-11", -11*3600), time.FixedZone("+14", 14*3600)}
 		var log []clv.Purchase
 		for i := 0; i+6 <= len(data) && len(log) < 300; i += 6 {
@@ -636,6 +664,7 @@ func FuzzSummarizer(f *testing.F) {
 				Customer: fmt.Sprintf("c%d", data[i]%16),
 				Time:     when.In(zones[int(data[i+3])%len(zones)]),
 				Amount:   amount,
+				Segment:  randomSegments[int(data[i]/16)%len(randomSegments)],
 			})
 		}
 		ref := newRefSummary(7, randomCalibrationEnd, randomHoldoutEnd)
@@ -727,7 +756,7 @@ func rowOf(p clv.Purchase) (clv.Row, bool) {
 	if !d.Coefficient().IsInt64() || -d.Exponent() > clv.MaxScale {
 		return clv.Row{}, false
 	}
-	return clv.Row{Customer: []byte(p.Customer), Time: p.Time, Units: d.CoefficientInt64(), Places: -d.Exponent()}, true
+	return clv.Row{Customer: []byte(p.Customer), Time: p.Time, Units: d.CoefficientInt64(), Places: -d.Exponent(), Segment: []byte(p.Segment)}, true
 }
 
 func TestAddRowsEqualsAdd(t *testing.T) {
@@ -789,7 +818,7 @@ func TestAddRowsAllocatesNothing(t *testing.T) {
 	s, _ := btyd.NewSummarizer(day("2024-12-31"))
 	rows := make([]clv.Row, 100)
 	for i := range rows {
-		rows[i] = clv.Row{Customer: fmt.Appendf(nil, "customer-%d", i%7), Time: day("2024-02-03").Add(time.Duration(i) * 24 * time.Hour), Units: int64(100 + i), Places: 2}
+		rows[i] = clv.Row{Customer: fmt.Appendf(nil, "customer-%d", i%7), Time: day("2024-02-03").Add(time.Duration(i) * 24 * time.Hour), Units: int64(100 + i), Places: 2, Segment: []byte([]string{"web", "app", "email"}[i%3])}
 	}
 	_, err := s.AddRows(rows)
 	require.NoError(t, err)
@@ -864,4 +893,39 @@ func TestNilSummarizer(t *testing.T) {
 		_, b := answers[name]
 		assert.True(t, a || b, "method %s of a nil *Summarizer is not tested", name)
 	}
+}
+
+// A customer's segment is the least of the segments of the purchases of
+// their first purchase day, whatever the order of the rows; refunds,
+// later rows and the days after leave it alone.
+func TestSummarizerSegment(t *testing.T) {
+	rows := []clv.Purchase{
+		{Customer: "a", Time: day("2024-03-02"), Amount: dec("5"), Segment: "app"},    // a later day
+		{Customer: "a", Time: day("2024-03-01"), Amount: dec("-5"), Segment: "0-ref"}, // a refund before it
+		{Customer: "a", Time: day("2024-03-01").Add(20 * time.Hour), Amount: dec("1"), Segment: "web"},
+		{Customer: "a", Time: day("2024-03-01"), Amount: dec("0"), Segment: "email"}, // the same day, less
+		{Customer: "a", Time: day("2024-03-01"), Amount: dec("2"), Segment: "Email"}, // less in bytes: upper case first
+		{Customer: "b", Time: day("2024-05-01"), Amount: dec("3")},                   // no segment
+		{Customer: "b", Time: day("2024-05-02"), Amount: dec("3"), Segment: "app"},
+		{Customer: "c", Time: day("2025-03-01"), Amount: dec("3"), Segment: "app"},     // after the holdout end
+		{Customer: "c", Time: day("2024-08-01"), Amount: dec("3"), Segment: "partner"}, // first, in the holdout
+		{Customer: "c", Time: day("2024-06-01"), Amount: dec("3"), Segment: "shop"},    // first of all
+	}
+	want := map[string]string{"a": "Email", "b": "", "c": "shop"}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 20 {
+		rng.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
+		s, _ := btyd.NewSummarizer(randomCalibrationEnd, btyd.WithHoldout(randomHoldoutEnd))
+		require.NoError(t, s.AddAll(slices.Values(rows)))
+		got := map[string]string{}
+		for _, c := range s.Base().Customers {
+			got[c.ID] = c.Segment
+		}
+		assert.Equal(t, want, got)
+	}
+	s, _ := btyd.NewSummarizer(randomCalibrationEnd)
+	err := s.Add(clv.Purchase{Customer: "a", Time: day("2024-03-01"), Amount: dec("1"), Segment: strings.Repeat("s", 257)})
+	require.ErrorIs(t, err, clv.ErrOutOfRange)
+	assert.Equal(t, `btyd: add: segment = "ssssssssssssssssssss"…: clv: out of range: longer than 256 bytes`, err.Error())
+	assert.Zero(t, s.Totals().Rows, "a refused row changes nothing")
 }

@@ -24,7 +24,10 @@
 // [CompareHoldout] checks the purchase model against a holdout period, and
 // [Track] follows the base's repeat purchases through it, step by step.
 // [Spread] says how a valuation's value is shared among its customers:
-// by decile, and the share the top 1 %, 10 %, 20 % hold.
+// by decile, and the share the top 1 %, 10 %, 20 % hold. Each customer
+// keeps the segment of their first purchase ([Customer.Segment]), and
+// [ValueBySegment] totals a valuation by segment and blends the segments
+// as the business formulas do ([clv.CalculateSegments]).
 // A Summarizer marshals to a compact binary form and merges exactly, so a
 // log too large for one machine is summarised in parts.
 //

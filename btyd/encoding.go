@@ -4,28 +4,33 @@ package btyd
 // per-customer summaries of parts of a log can travel between the workers
 // of a distributed engine and merge where they meet. The encoding holds
 // what the Summarizer holds — each customer's id, the row that first
-// named them, their sorted distinct purchase days and their three sums —
+// named them, their sorted distinct purchase days, their three sums and
+// the segment of their first purchase, by its index among the names —
 // so its size grows with customers and their days, never with rows;
 // every integer is a varint.
 //
-//	magic "CLVB", version 2
+//	magic "CLVB", version 3
 //	0 for the zero Summarizer, or 1 and:
 //	unit, calibration end (signed, days since 1970-01-01),
 //	holdout end − calibration end, purchases, later, refunds,
 //	if any rows: first day (signed, since 1970-01-01), last − first,
 //	places
+//	segments: count, then each name the customers' segments name,
+//	       in byte order: length, name
 //	customers: count, then each, in the order of the rows that first
 //	       named them: id length, id, row − the row before − 1 (the
 //	       first: row), days, holdout end − first day, each further
 //	       day − the day before − 1, the calibration, first-day and
 //	       holdout sums in units of 10^−places, and 0, or 1 and the
-//	       part of each sum beyond its units as decimal text
+//	       part of each sum beyond its units as decimal text, then
+//	       the index of their segment among the segments
 //	CRC-32 (IEEE) of all that comes before it, 4 bytes, little-endian
 //
 // The holdout end is the calibration end without a holdout. The decoder
 // trusts none of it: every count is bounded by the bytes left before
 // anything is allocated, and the Summarizer it builds is checked to be
-// one that adding purchases could have built.
+// one that adding purchases could have built. Version 2, without
+// segments, still decodes: every customer's segment is then empty.
 
 import (
 	"cmp"
@@ -33,6 +38,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"hash/maphash"
+	"maps"
 	"math"
 	"slices"
 	"unsafe"
@@ -45,7 +51,8 @@ import (
 
 const (
 	encodingMagic   = "CLVB"
-	encodingVersion = 2 // 2 added the first and last days of the rows
+	encodingVersion = 3 // 2 added the first and last days of the rows, 3 the segments
+	noSegments      = 2 // the last version without segments, which decodes
 
 	maxSpillBytes = 100 // the longest spill: sums stay below 10^44 with 30 places
 )
@@ -102,9 +109,15 @@ func (s *Summarizer) AppendBinary(b []byte) ([]byte, error) {
 	s.compact()
 	places := max(s.shards[0].places, s.shards[1].places)
 	b = binary.AppendUvarint(b, uint64(places))
+	refs := s.order()
+	names, index := s.segmentNames()
+	b = binary.AppendUvarint(b, uint64(len(names)))
+	for _, name := range names {
+		b = append(binary.AppendUvarint(b, uint64(len(name))), name...)
+	}
 	b = binary.AppendUvarint(b, uint64(s.shards[0].count)+uint64(s.shards[1].count))
 	prev := int64(-1)
-	for rank, k := range s.order() {
+	for rank, k := range refs {
 		sh := &s.shards[k.shard]
 		c := sh.state(k.index)
 		id := sh.id(c)
@@ -129,15 +142,75 @@ func (s *Summarizer) AppendBinary(b []byte) ([]byte, error) {
 		}
 		if !spilled {
 			b = append(b, 0)
-			continue
+		} else {
+			b = append(b, 1)
+			for _, d := range spill {
+				str := d.String()
+				b = append(binary.AppendUvarint(b, uint64(len(str))), str...)
+			}
 		}
-		b = append(b, 1)
-		for _, d := range spill {
-			str := d.String()
-			b = append(binary.AppendUvarint(b, uint64(len(str))), str...)
+		segment := 0
+		if index[k.shard] != nil {
+			segment = index[k.shard][c.segment]
 		}
+		b = binary.AppendUvarint(b, uint64(segment))
 	}
 	return binary.LittleEndian.AppendUint32(b, crc32.ChecksumIEEE(b[start:])), nil
+}
+
+// onlyEmpty is the segments of a log that names none.
+var onlyEmpty = []string{""}
+
+// segmentNames returns the distinct segments of the customers, in byte
+// order, and for each shard the index among them of each name of its
+// table, by the table's index; a nil index maps every customer to 0. A
+// shard's table may hold names that no customer keeps, which the
+// encoding leaves out. A log without segments costs no allocation.
+func (s *Summarizer) segmentNames() ([]string, [2][]int) {
+	var used [2][]bool
+	var names []string
+	for k := range s.shards {
+		sh := &s.shards[k]
+		if sh.count == 0 {
+			continue
+		}
+		if sh.segments == nil {
+			if len(names) == 0 {
+				names = onlyEmpty
+			}
+			continue
+		}
+		used[k] = make([]bool, len(sh.segments))
+		for i := range sh.count {
+			used[k][sh.state(i).segment] = true
+		}
+	}
+	if used[0] == nil && used[1] == nil {
+		return names, [2][]int{}
+	}
+	seen := map[string]bool{}
+	for _, name := range names {
+		seen[name] = true
+	}
+	for k := range used {
+		for i, u := range used[k] {
+			if u {
+				seen[s.shards[k].segments[i]] = true
+			}
+		}
+	}
+	names = slices.Sorted(maps.Keys(seen))
+	var index [2][]int
+	for k := range used {
+		if used[k] == nil {
+			continue
+		}
+		index[k] = make([]int, len(used[k]))
+		for i, name := range s.shards[k].segments {
+			index[k][i], _ = slices.BinarySearch(names, name)
+		}
+	}
+	return names, index
 }
 
 // sumsAt returns the calibration, first-day and holdout sums of c as
@@ -168,7 +241,8 @@ func (sh *shard) sumsAt(c *customerState, places int32) (units [3]int64, spill [
 //
 // It trusts nothing in data: it returns an error wrapping
 // [clv.ErrMalformed], and leaves the Summarizer as it was, for data that
-// is truncated, altered, of another version, or describes a Summarizer
+// is truncated, altered, of a version other than 3 or 2 (whose customers
+// are all of the empty segment), or describes a Summarizer
 // that adding purchases could not have built; it never allocates more
 // than a small multiple of len(data). For a nil Summarizer it returns an
 // error wrapping [clv.ErrMissing].
@@ -196,12 +270,13 @@ func decodeError(what string, at int, reason string) error {
 
 // A wireCustomer is a customer read and checked, before it joins a shard.
 type wireCustomer struct {
-	id    string // a view of the data
-	hash  uint64
-	seq   int64
-	days  [2]int // start and end in the decoder's list of days
-	units [3]int64
-	spill int32 // 1 + index into the spills; 0 for none
+	id      string // a view of the data
+	hash    uint64
+	seq     int64
+	segment int    // index into the decoder's segments
+	days    [2]int // start and end in the decoder's list of days
+	units   [3]int64
+	spill   int32 // 1 + index into the spills; 0 for none
 }
 
 func (d *summaryDecoder) summarizer() *Summarizer {
@@ -215,12 +290,13 @@ func (d *summaryDecoder) summarizer() *Summarizer {
 		return nil
 	}
 	d.Data, d.At = d.Data[:body], len(encodingMagic)
-	if v := d.Uvarint("version"); d.Err == nil && v != encodingVersion {
-		d.Fail("version", fmt.Sprintf("%d, not %d", v, encodingVersion))
+	v := d.Uvarint("version")
+	if d.Err == nil && v != encodingVersion && v != noSegments {
+		d.Fail("version", fmt.Sprintf("%d, not %d or %d", v, encodingVersion, noSegments))
 	}
 	s := &Summarizer{}
 	if d.UpTo("ready", 1) == 1 {
-		d.contents(s)
+		d.contents(s, v == encodingVersion)
 	}
 	if d.Err == nil && d.At != len(d.Data) {
 		d.Fail("end", "bytes after the last customer")
@@ -228,8 +304,9 @@ func (d *summaryDecoder) summarizer() *Summarizer {
 	return s
 }
 
-// contents reads what a Summarizer made by NewSummarizer holds.
-func (d *summaryDecoder) contents(s *Summarizer) {
+// contents reads what a Summarizer made by NewSummarizer holds, with the
+// customers' segments if segmented.
+func (d *summaryDecoder) contents(s *Summarizer, segmented bool) {
 	s.ready = true
 	s.unit = clv.Period(d.UpTo("unit", math.MaxInt32))
 	if days, ok := unitDays(s.unit); ok {
@@ -258,6 +335,19 @@ func (d *summaryDecoder) contents(s *Summarizer) {
 	}
 	places := int32(d.UpTo("places", fixed.MaxPlaces))
 	s.seed = maphash.MakeSeed()
+	segments := onlyEmpty // the one segment of a version without them
+	if segmented {
+		segments = d.segments()
+	}
+	// Whether each segment is a customer's: the one segment of a log
+	// without them is anyone's, and costs no allocation.
+	var used []bool
+	if len(segments) > 1 {
+		used = make([]bool, len(segments))
+	}
+	if d.Err == nil && len(segments) == 0 && d.At < len(d.Data) && d.Data[d.At] != 0 {
+		d.Fail("segments", "none, with customers") // a customer count other than 0 follows
+	}
 
 	// The customers, read and checked, then placed in their shards.
 	const minCustomerBytes = 9 // id length and id, row, days and a day, sums, spill
@@ -314,10 +404,16 @@ func (d *summaryDecoder) contents(s *Summarizer) {
 			spills = append(spills, spill)
 			w.spill = int32(len(spills))
 		}
+		if segmented {
+			w.segment = int(d.UpTo("segment", uint64(max(len(segments)-1, 0))))
+		}
 		if d.Err != nil {
 			return
 		}
 		d.checkSums(s, w.units, spilled, spill, places, days[w.days[0]:w.days[1]])
+		if used != nil {
+			used[w.segment] = true
+		}
 		w.hash = maphash.String(s.seed, w.id)
 		perShard[w.hash>>63]++
 		customers = append(customers, w)
@@ -326,6 +422,12 @@ func (d *summaryDecoder) contents(s *Summarizer) {
 		d.Fail("days", fmt.Sprintf("%d purchase days, more than the %d purchases", len(days), s.purchases))
 	}
 	d.checkSpan(s, days)
+	if d.Err == nil && slices.Contains(used, false) {
+		d.Fail("segments", "a segment no customer has")
+	}
+	if d.Err == nil && n == 0 && segmented && len(segments) > 0 {
+		d.Fail("segments", "without customers")
+	}
 	if d.Err != nil {
 		return
 	}
@@ -348,6 +450,10 @@ func (d *summaryDecoder) contents(s *Summarizer) {
 		c := sh.state(i)
 		c.firstDay = mine[0]
 		c.cal, c.first, c.hold = w.units[0], w.units[1], w.units[2]
+		if c.segment, ok = sh.segmentIndex(segments[w.segment]); !ok {
+			d.Fail("segments", "more than a shard holds")
+			return
+		}
 		if w.spill != 0 {
 			sp := &spills[w.spill-1]
 			*sh.extra(c) = customerExtra{cal: sp[0], first: sp[1], hold: sp[2]}
@@ -358,6 +464,30 @@ func (d *summaryDecoder) contents(s *Summarizer) {
 	for k := range s.shards {
 		s.shards[k].compacted = s.shards[k].count
 	}
+}
+
+// segments reads the names of the customers' segments: distinct, in byte
+// order, each no longer than a segment may be.
+func (d *summaryDecoder) segments() []string {
+	n := d.Count("segments", 1, 2*maxSegment)
+	if n == 1 && d.At < len(d.Data) && d.Data[d.At] == 0 {
+		d.At++ // the one segment of a log that names none
+		return onlyEmpty
+	}
+	names := make([]string, 0, n)
+	for range n {
+		b := d.Bytes("segment", maxIDBytes)
+		if d.Err != nil {
+			return nil
+		}
+		name := string(b)
+		if k := len(names); k > 0 && name <= names[k-1] {
+			d.Fail("segment", "not after the one before, in byte order")
+			return nil
+		}
+		names = append(names, name)
+	}
+	return names
 }
 
 // checkSpan checks the span of the rows against the purchase days of

@@ -163,7 +163,7 @@ func TestSummarizerEncodingSize(t *testing.T) {
 	}
 	b2, _ := s.MarshalBinary()
 	assert.Less(t, len(b2), len(b1)+1000*4, "20,000 more rows on the same days cost a few bytes a customer: their sums")
-	assert.Less(t, len(b2)/1000, 22, "bytes a customer with a 10-byte id and one purchase day")
+	assert.Less(t, len(b2)/1000, 23, "bytes a customer with a 10-byte id, one purchase day and a segment")
 	for i := range 1000 {
 		buyOn(i, randomCalibrationEnd.AddDate(0, -1, 0), "12.50")
 	}
@@ -205,12 +205,13 @@ func TestSummarizerEncodingRefusesDamage(t *testing.T) {
 	v1[4] = 1
 	err := target.UnmarshalBinary(withCRC(v1))
 	require.ErrorIs(t, err, clv.ErrMalformed)
-	assert.Equal(t, "btyd: decode summarizer: version at byte 5: clv: malformed encoding: 1, not 2", err.Error())
+	assert.Equal(t, "btyd: decode summarizer: version at byte 5: clv: malformed encoding: 1, not 3 or 2", err.Error())
 	// The head of a Summarizer of 2024-06-30 (day 19904, zig-zag 39808)
-	// in weeks without a holdout; then its counts of purchases, later
-	// rows and refunds, with rows its span (span: the first and last days
+	// in weeks without a holdout, in version 2, without segments, which
+	// still decodes; then its counts of purchases, later rows and
+	// refunds, with rows its span (span: the first and last days
 	// 2024-06-30), and its places and customers.
-	const head, span = "CLVB\x02\x01\x03\x80\xb7\x02\x00", "\x80\xb7\x02\x00"
+	const head, head3, span = "CLVB\x02\x01\x03\x80\xb7\x02\x00", "CLVB\x03\x01\x03\x80\xb7\x02\x00", "\x80\xb7\x02\x00"
 	for _, crafted := range []struct{ data, what string }{
 		{"CLVB\x02\x02", "ready"},                                                                                                 // neither zero nor ready
 		{"CLVB\x02\x01\x09\x80\xb7\x02\x00", "unit"},                                                                              // unit 9
@@ -237,6 +238,13 @@ func TestSummarizerEncodingRefusesDamage(t *testing.T) {
 		{head + "\x00\x01\x00" + span + "\x00\x00", "last day"},                                                      // a later row alone, on the holdout end
 		{head + "\x00\x01\x00\x80\xb7\x02\x01\x00\x00", "first day"},                                                 // later rows alone, one on the holdout end
 		{head + "\x01\x00\x00" + span + "\x00\x00", "first day"},                                                     // a purchase without a customer
+		// Version 3's segments, after the places: a count, then the names.
+		{head3 + "\x01\x00\x00" + span + "\x00\x02\x01b\x01a\x01\x01a\x00\x01\x00\x00\x00\x00\x00\x00", "segment"},  // out of order
+		{head3 + "\x01\x00\x00" + span + "\x00\x02\x01a\x01a\x01\x01a\x00\x01\x00\x00\x00\x00\x00\x00", "segment"},  // twice
+		{head3 + "\x01\x00\x00" + span + "\x00\x02\x01a\x01b\x01\x01a\x00\x01\x00\x00\x00\x00\x00\x00", "segments"}, // b, which no customer has
+		{head3 + "\x01\x00\x00" + span + "\x00\x01\x01a\x01\x01a\x00\x01\x00\x00\x00\x00\x00\x01", "segment"},       // the second of one
+		{head3 + "\x01\x00\x00" + span + "\x00\x00\x01\x01a\x00\x01\x00\x00\x00\x00\x00\x00", "segments"},           // none, with a customer
+		{head3 + "\x00\x00\x00\x00\x01\x01a\x00", "segments"},                                                       // without customers
 	} {
 		err := target.UnmarshalBinary(withCRC([]byte(crafted.data)))
 		require.ErrorIs(t, err, clv.ErrMalformed, "%q", crafted.data)
@@ -244,16 +252,26 @@ func TestSummarizerEncodingRefusesDamage(t *testing.T) {
 		assertSame(t, before, target)
 	}
 	// And the smallest valid ones: a customer of one purchase of nothing;
-	// with a refund the day before; with a later row on the day after.
-	for _, valid := range []string{
-		head + "\x01\x00\x00" + span + "\x00\x01\x01a\x00\x01\x00\x00\x00\x00\x00",
-		head + "\x01\x00\x01\xfe\xb6\x02\x01\x00\x01\x01a\x00\x01\x00\x00\x00\x00\x00",
-		head + "\x01\x01\x00\x80\xb7\x02\x01\x00\x01\x01a\x00\x01\x00\x00\x00\x00\x00",
+	// with a refund the day before; with a later row on the day after. In
+	// version 2 they decode to the customer of the empty segment, and
+	// encode to version 3: the one segment, empty, and its index 0.
+	for _, valid := range [][2]string{
+		{"\x01\x00\x00" + span + "\x00", "\x01\x01a\x00\x01\x00\x00\x00\x00\x00"},
+		{"\x01\x00\x01\xfe\xb6\x02\x01\x00", "\x01\x01a\x00\x01\x00\x00\x00\x00\x00"},
+		{"\x01\x01\x00\x80\xb7\x02\x01\x00", "\x01\x01a\x00\x01\x00\x00\x00\x00\x00"},
 	} {
-		require.NoError(t, target.UnmarshalBinary(withCRC([]byte(valid))), "%q", valid)
+		v2 := head + valid[0] + valid[1]
+		require.NoError(t, target.UnmarshalBinary(withCRC([]byte(v2))), "%q", v2)
 		again, _ := target.MarshalBinary()
-		assert.Equal(t, withCRC([]byte(valid)), again)
+		v3 := head3 + valid[0] + "\x01\x00" + valid[1] + "\x00"
+		assert.Equal(t, withCRC([]byte(v3)), again)
+		require.NoError(t, target.UnmarshalBinary(withCRC([]byte(v3))), "%q", v3)
 	}
+	// A customer of segment "ch", version 3.
+	seg := head3 + "\x01\x00\x00" + span + "\x00\x01\x02ch\x01\x01a\x00\x01\x00\x00\x00\x00\x00\x00"
+	var one btyd.Summarizer
+	require.NoError(t, one.UnmarshalBinary(withCRC([]byte(seg))))
+	assert.Equal(t, "ch", one.Base().Customers[0].Segment)
 	assert.Equal(t, btyd.Totals{Rows: 2, Purchases: 1, Later: 1, Customers: 1, First: day("2024-06-30"), Last: day("2024-07-01")}, target.Totals())
 	assert.Equal(t, []btyd.History{{X: 0, Tx: 0, T: 0, Weight: 1}}, target.Histories())
 }
@@ -398,6 +416,17 @@ func FuzzSummarizerUnmarshalBinary(f *testing.F) {
 			return
 		}
 		again, _ := s.MarshalBinary()
+		if data[len("CLVB")] == 2 {
+			// Version 2, without segments, encodes again as version 3,
+			// which decodes to the same figures and encodes as it was.
+			var s3 btyd.Summarizer
+			if err := s3.UnmarshalBinary(again); err != nil {
+				t.Fatalf("decoded %x, encoded again %x, which does not decode: %v", data, again, err)
+			}
+			assertSame(t, &s, &s3)
+			data = again
+			again, _ = s3.MarshalBinary()
+		}
 		if !bytes.Equal(again, data) {
 			t.Fatalf("decoded %x, encoded again %x", data, again)
 		}

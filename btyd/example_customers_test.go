@@ -220,3 +220,20 @@ func ExampleCustomer_History() {
 	fmt.Printf("%+v\n", c.History())
 	// Output: {X:2 Tx:30.43 T:38.86 Weight:1}
 }
+
+// A customer's segment is that of their first purchase, the channel that
+// won them: here the app, on 1997-01-01, where they bought by email too,
+// "app" coming first in byte order; their later purchases by email leave
+// it as it is.
+func ExampleCustomer_segment() {
+	s, _ := btyd.NewSummarizer(exampleCalibrationEnd)
+	log := cdnowCustomer1()
+	for i := range log {
+		log[i].Segment = "email"
+	}
+	log = append(log, clv.Purchase{Customer: "0001", Time: log[0].Time, Amount: decimal.RequireFromString("5"), Segment: "app"})
+	_ = s.AddAll(slices.Values(log))
+	c := s.Base().Customers[0]
+	fmt.Printf("%s: segment %s, x %d\n", c.ID, c.Segment, c.X)
+	// Output: 0001: segment app, x 2
+}

@@ -14,6 +14,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"strings"
 	"unsafe"
 
 	"github.com/clvkit/clv"
@@ -25,15 +26,16 @@ const (
 	stateChunk = 1 << 14 // customers per allocation of states
 	idChunk    = 1 << 16 // bytes of long ids per allocation
 	maxIDBytes = 256     // the longest customer id
-	inlineID   = 30      // the longest id kept in its customer's state
+	inlineID   = 28      // the longest id kept in its customer's state
+	maxSegment = 1 << 16 // the most segments a shard names
 
 	logChunk   = 1 << 16 // days per allocation of the day log
 	minCompact = 1 << 24 // the least log that compacts before it is read
 )
 
 // A customerState is one customer: their amounts, in units of the shard's
-// scale, their first purchase day, and their id. It is 64 bytes, a cache
-// line.
+// scale, their first purchase day, the segment of their first purchase,
+// and their id. It is 64 bytes, a cache line.
 type customerState struct {
 	cal      int64 // the amounts dated up to the calibration end
 	first    int64 // the amounts of the first purchase day
@@ -41,6 +43,7 @@ type customerState struct {
 	firstDay int32
 	extra    int32 // 1 + index into extras; 0 for none
 	idLen    uint16
+	segment  uint16 // index into the shard's segments
 	// id holds the customer's id if it fits, and otherwise where it is
 	// among the long ids: the chunk, then the offset, little-endian.
 	id [inlineID]byte
@@ -64,6 +67,12 @@ type shard struct {
 	longID [][]byte
 	extras []customerExtra
 	sink   uint64 // what addRows's lookahead read, kept so that it is read
+
+	// segments names the segments of the shard's customers, interned:
+	// a customer holds an index into it, and segmentAt the index of each
+	// name. The empty segment is index 0, so that a new state has it.
+	segments  []string
+	segmentAt map[string]uint16
 
 	// The days of the first compacted customers, sorted and distinct:
 	// customer i's are dayList[dayStart[i]:dayStart[i+1]]. The days added
@@ -339,6 +348,37 @@ func (sh *shard) repeatMean(c *customerState, x int64) decimal.Decimal {
 	}
 	repeat := sh.sum(c, calSum).Sub(sh.sum(c, firstSum))
 	return repeat.DivRound(decimal.NewFromInt(x), clv.DefaultScale)
+}
+
+// segmentIndex returns the index of segment name in the shard's table,
+// adding a copy of it if new; ok is false if the table is full. Only a
+// segment new to the shard allocates.
+func (s *shard) segmentIndex(name string) (uint16, bool) {
+	if name == "" {
+		return 0, true
+	}
+	if k, ok := s.segmentAt[name]; ok {
+		return k, true
+	}
+	if s.segments == nil {
+		s.segments, s.segmentAt = []string{""}, map[string]uint16{"": 0}
+	}
+	if len(s.segments) == maxSegment {
+		return 0, false
+	}
+	k := uint16(len(s.segments))
+	name = strings.Clone(name) // a row's segment may be a view of its line
+	s.segments = append(s.segments, name)
+	s.segmentAt[name] = k
+	return k, true
+}
+
+// segment returns the name of the segment of c.
+func (s *shard) segment(c *customerState) string {
+	if c.segment == 0 {
+		return ""
+	}
+	return s.segments[c.segment]
 }
 
 // logDay records that customer i bought on day.

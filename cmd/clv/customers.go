@@ -37,6 +37,7 @@ type customerInputs struct {
 	discount       decimal.Decimal
 	discountPeriod clv.Period
 	margin         decimal.Decimal
+	window         clv.Period // of the business formulas' windows
 	scale          int
 	top            int
 	out            string
@@ -59,6 +60,7 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&in.columns.Customer, "customer-column", logcsv.DefaultColumns.Customer, "header of the log's customer id column")
 	fs.StringVar(&in.columns.Time, "time-column", logcsv.DefaultColumns.Time, "header of the log's date column: RFC 3339, YYYY-MM-DD or YYYYMMDD")
 	fs.StringVar(&in.columns.Amount, "amount-column", logcsv.DefaultColumns.Amount, "header of the log's amount column; negative amounts are refunds, left out")
+	fs.StringVar(&in.columns.Segment, "segment-column", logcsv.DefaultColumns.Segment, "header of the log's segment column, if it has one: each customer's is the segment of their first purchase")
 	fs.BoolVar(&in.skipBad, "skip-bad", false, "count and skip malformed lines of the log instead of stopping")
 	fs.IntVar(&in.workers, "workers", in.workers, "goroutines that read a log file, one a core by default")
 	fs.Var(dateFlag{&in.calibrationEnd}, "calibration-end", "last day of the calibration period, YYYY-MM-DD (required)")
@@ -70,6 +72,7 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	fs.TextVar(&in.discount, "discount", decimal.Zero, "discount rate per -discount-period")
 	fs.TextVar(&in.discountPeriod, "discount-period", clv.Year, "period of -discount")
 	fs.TextVar(&in.margin, "margin", decimal.NewFromInt(1), "gross margin, from 0 to 1")
+	fs.TextVar(&in.window, "window", clv.Month, "window of the business formulas, as clv -input -window has it, beside the models' value of each segment where the log has segments: week, month, quarter or year")
 	fs.IntVar(&in.scale, "scale", 2, "decimal places of every amount of money printed or written to -out, rounded half away from zero; from 0 to 30")
 	fs.IntVar(&in.top, "top", 10, "how many of the most valuable customers to show")
 	fs.StringVar(&in.out, "out", "", "write every customer's figures to this CSV file")
@@ -78,7 +81,7 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	fs.Float64Var(&in.level, "level", btyd.DefaultLevel, "level of the intervals around expected purchases and values, from 0 to 1")
 	fs.IntVar(&in.draws, "draws", 100, "parameter draws behind the intervals; 0 for none, else at least 2 / (1 − level), 20 at 90 %, so that a draw is expected beyond each end (with fewer, the ends are the extremes of the draws, which hold less than the level); each costs some 0.04 s a million customers")
 	fs.StringVar(&in.plot, "plot", "", "draw the holdout chart and the tracking charts, by -unit (weekly by default) and cumulative, each fitted model beside what customers did, to this file: PNG if its name ends in .png, SVG if in .svg (needs -holdout-end; bgbb draws the holdout chart alone)")
-	fs.StringVar(&in.report, "report", "", "write a page of the run to this HTML file: the log, the options and warnings, the fits, the charts of -plot, customers by frequency and recency, where the value is, and the most valuable customers and those at risk; it needs no network and prints on A4")
+	fs.StringVar(&in.report, "report", "", "write a page of the run to this HTML file: the log, the options and warnings, the fits, the charts of -plot, customers by frequency and recency, where the value is, each segment's value both ways, and the most valuable customers and those at risk; it needs no network and prints on A4")
 	fs.Usage = func() {}
 
 	err := fs.Parse(args)
@@ -107,10 +110,11 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
-	s, stats, name, code := in.read(stderr)
-	if s == nil {
+	m, stats, name, code := in.readLog(stderr)
+	if m == nil {
 		return code
 	}
+	s := m.s.Summarizer
 	r, err := model(s, in)
 	if err != nil {
 		// What the log's span says of the dates may be why.
@@ -118,6 +122,7 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "clv customers: %s: %s\n", name, strings.TrimPrefix(err.Error(), "btyd: "))
 		return 1
 	}
+	r.valueSegments(m, in)
 	printWarnings(stderr, r.warnings)
 	// One failure does not sink the rest: a file that cannot be written
 	// still leaves the report, and a chart, drawn after it, is a warning.
@@ -242,6 +247,17 @@ func (in *customerInputs) check(fs *flag.FlagSet) error {
 // failure it reports on stderr and returns a nil Summarizer and the exit
 // code.
 func (in *customerInputs) read(stderr io.Writer) (*btyd.Summarizer, logStats, string, int) {
+	m, stats, name, code := in.readLog(stderr)
+	if m == nil {
+		return nil, stats, name, code
+	}
+	return m.s.Summarizer, stats, name, 0
+}
+
+// readLog summarises the log of -input into each customer's history and
+// into the business's windows of -window, for the business formulas. On
+// failure it reports on stderr and returns nil and the exit code.
+func (in *customerInputs) readLog(stderr io.Writer) (*modelLog, logStats, string, int) {
 	opts := []btyd.SummaryOption{btyd.WithUnit(in.unit)}
 	if !in.holdoutEnd.IsZero() {
 		opts = append(opts, btyd.WithHoldout(in.holdoutEnd))
@@ -250,17 +266,22 @@ func (in *customerInputs) read(stderr io.Writer) (*btyd.Summarizer, logStats, st
 		fmt.Fprintf(stderr, "clv customers: %s\n", strings.TrimPrefix(err.Error(), "btyd: "))
 		return nil, logStats{}, "", 2
 	}
-	// A segment column, if the log has one, is read and left aside: the
-	// models see a customer whole.
-	o := logReading{columns: in.columns, skipBad: in.skipBad, workers: in.workers, newSum: func() (summary, error) {
+	// A segment column, if the log has one, gives each customer the
+	// segment of their first purchase, and the Accumulator, for the
+	// business formulas, each row's.
+	o := logReading{columns: in.columns, skipBad: in.skipBad, workers: in.workers, newSum: func(segments bool) (summary, error) {
 		s, err := btyd.NewSummarizer(in.calibrationEnd, opts...)
-		return summarizer{s}, err
+		if err != nil || !segments {
+			return &modelLog{s: summarizer{s}}, err
+		}
+		acc, err := clv.NewAccumulator(in.window)
+		return &modelLog{s: summarizer{s}, acc: acc}, err
 	}}
 	sum, stats, name, code := readInput(in.input, o, "clv customers", stderr)
 	if sum == nil {
 		return nil, stats, name, code
 	}
-	return sum.(summarizer).Summarizer, stats, name, 0
+	return sum.(*modelLog), stats, name, 0
 }
 
 // A customerResult is what clv customers found: the fits, the holdout,
@@ -283,6 +304,9 @@ type customerResult struct {
 	discrete  *btyd.Opportunities
 	valuation btyd.Valuation
 	intervals *btyd.ValuationIntervals // nil with -draws 0, or with a warning why
+	// segments is the value of each segment, by the models and by the
+	// business formulas; nil where the log has no segments.
+	segments *segmentTable
 	// order holds the indexes of base.Customers and valuation.Customers,
 	// by value from the highest, then by id.
 	order []int
@@ -547,6 +571,10 @@ func printCustomers(w io.Writer, name string, stats logStats, r *customerResult,
 		fmt.Fprintf(w, "%s %% intervals, from %d draws of the fits' parameters: value %s to %s, purchases %.1f to %.1f.\n",
 			levelLabel(iv.Level), iv.Draws, iv.Value.Low.StringFixed(scale), iv.Value.High.StringFixed(scale), iv.Purchases.Low, iv.Purchases.High)
 	}
+	if r.segments != nil {
+		fmt.Fprintln(w)
+		printSegments(w, r, in)
+	}
 	if in.top == 0 || len(r.order) == 0 {
 		return
 	}
@@ -714,13 +742,16 @@ func printCustomersJSON(w io.Writer, stats logStats, r *customerResult, top int,
 		Spread    btyd.ValueSpread `json:"value_spread"`
 		AliveBins []aliveBin       `json:"prob_alive_bins"`
 		Grid      historyGrid      `json:"history_grid"`
-		Notes     []string         `json:"notes,omitempty"`
-		Warnings  []string         `json:"warnings"`
+		// Segments is the value of each segment by the models and by
+		// the business formulas, where the log has segments.
+		Segments *segmentTable `json:"segment_values,omitempty"`
+		Notes    []string      `json:"notes,omitempty"`
+		Warnings []string      `json:"warnings"`
 	}{
 		Log: stats, Totals: r.totals, Unit: r.base.Unit, Models: r.fits, Model: r.fits[r.best].Name, Spend: &r.spend, Holdout: r.holdout,
 		Horizon: r.valuation.Horizon, Step: r.valuation.Step, Expected: r.valuation.Purchases, Value: r.valuation.Value,
 		Top: []any{}, AtRisk: []any{}, Warnings: r.warnings,
-		Spread: btyd.Spread(r.valuation), AliveBins: r.aliveBins(), Grid: r.grid(),
+		Spread: btyd.Spread(r.valuation), AliveBins: r.aliveBins(), Grid: r.grid(), Segments: r.segments,
 	}
 	if r.chosenBy != "" {
 		out.ChosenBy = "lowest BIC"
@@ -779,6 +810,15 @@ the fit:
   clv customers -input donations.csv -calibration-end 2024-12-31 \
       -model bgbb -unit year -horizon 5 -horizon-unit year -discount 0.1
 
+Where the log has a segment column (-segment-column), each customer is in
+the segment of their first purchase, their acquisition channel, and clv
+customers prints the value of each segment both ways: the models'
+(customers, repeat buyers, mean P(alive), expected purchases and value,
+in total and a customer) beside the business formulas' lifetime value of
+the same segment, from the same log's windows of -window (a month by
+default), as clv -input -window prices them, at the same -margin and
+-discount. -json has it as "segment_values".
+
 clv customers states the log's span, its first and last days, and
 warns, on standard error and under -json's "warnings", of what the
 figures should be read with: a -calibration-end after the log's last day
@@ -804,8 +844,8 @@ whatever its warnings; 1 if no purchase model can be fitted or -out or
 network and prints on A4: the log, the options and warnings, the fits
 and what they mean, the charts of -plot (which stays, a subset of the
 page), customers by frequency and recency, P(alive), value by decile and
-the share the most valuable hold, the most valuable customers and those
-at risk. Its figures are those -json prints.
+the share the most valuable hold, each segment's value both ways, the
+most valuable customers and those at risk. Its figures are those -json prints.
 
 Flags:`)
 	fs.SetOutput(w)

@@ -253,6 +253,11 @@ type customersPage struct {
 	AtRisk        []reportCustomer
 	AtRiskAlive   float64
 	SegmentColumn string
+	// Segments is the value of each segment, both ways, and
+	// SegmentsExplained what each side's columns mean; nil without
+	// segments.
+	Segments          *segmentTable
+	SegmentsExplained []string
 }
 
 // A reportCustomer is a row of the tables of customers: the index of
@@ -308,7 +313,10 @@ func customersReport(name string, stats logStats, r *customerResult, s *btyd.Sum
 		Stats: stats, Totals: r.totals, Unit: r.base.Unit.String(), Scale: int32(in.scale),
 		Warnings: r.warnings, Fits: r.fits, Best: r.best, ChosenBy: r.chosenBy, Holdout: r.holdout,
 		Discrete: r.discrete != nil, Valuation: r.valuation, Intervals: r.intervals,
-		AtRiskAlive: atRiskAlive, SegmentColumn: in.columns.Segment, TopShares: []int{1, 10, 20}}
+		AtRiskAlive: atRiskAlive, SegmentColumn: in.columns.Segment, TopShares: []int{1, 10, 20}, Segments: r.segments}
+	if r.segments != nil {
+		p.SegmentsExplained = segmentsExplained(r, in)
+	}
 	p.Units = p.Unit + "s"
 	if r.discrete != nil {
 		often := map[clv.Period]string{clv.Week: "weekly", clv.Month: "monthly", clv.Quarter: "quarterly", clv.Year: "yearly"}[r.discrete.Every]

@@ -163,6 +163,17 @@ func TestReportFiguresAreJSON(t *testing.T) {
 			page, doc := reportRun(t, c.args(t)...)
 			figures := pageFigures(t, page)
 			require.GreaterOrEqual(t, len(figures), c.least, "the page's figures")
+			segments := 0
+			for _, f := range figures {
+				if strings.HasPrefix(f.key, "segment_values.") {
+					segments++
+				}
+			}
+			// The sample log's table of segments: three and the blend, ten
+			// figures each.
+			if c.name == "customers" {
+				assert.Equal(t, 4*10, segments, "the figures of the table of segments")
+			}
 			for _, f := range figures {
 				want, ok := jsonAt(doc, f.key)
 				if !assert.True(t, ok, "%s: on the page, not in the JSON", f.key) {
