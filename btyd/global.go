@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/clvkit/clv"
 )
@@ -216,7 +217,10 @@ func (s *search) run() (maximum, error) {
 
 // climbs climbs l from every start, on two goroutines if the likelihood
 // allows it and the machine has two CPUs, and returns the climbs in the
-// order of the starts.
+// order of the starts. Each goroutine takes the next start as it finishes
+// a climb: climbs differ in length (one that crawls towards a limit may
+// take twice the passes of one that finds a maximum), and a fixed share
+// of the starts left one goroutine idle while the other climbed on.
 func (s *search) climbs(l level) []climb {
 	out := make([]climb, len(s.starts))
 	climb := func(i int) {
@@ -232,17 +236,19 @@ func (s *search) climbs(l level) []climb {
 		}
 		return out
 	}
+	var next atomic.Int64
+	work := func() {
+		for i := int(next.Add(1) - 1); i < len(s.starts); i = int(next.Add(1) - 1) {
+			climb(i)
+		}
+	}
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		for i := 1; i < len(s.starts); i += 2 {
-			climb(i)
-		}
+		work()
 	}()
-	for i := 0; i < len(s.starts); i += 2 {
-		climb(i)
-	}
+	work()
 	wg.Wait()
 	return out
 }
