@@ -5,7 +5,6 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"testing"
-
 )
 
 // bigBGBBProb returns P(X(m) = k) of a new BG/BB customer in big.Float,
