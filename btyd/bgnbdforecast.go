@@ -274,7 +274,7 @@ func bgnbdDERT(r, alpha, a, b, delta float64) float64 {
 		right := logIntegral(peak, 1, 2, func(from, to float64) float64 { return g(peak+from, to) })
 		total = logAddExp(left, right)
 	} else {
-		total = logIntegral(0, 1, 1, func(from, to float64) float64 { return g(from, to) })
+		total = logIntegral(0, 1, 2, func(from, to float64) float64 { return g(from, to) })
 	}
 	return total - lb
 }
