@@ -262,7 +262,7 @@ func DiscreteForecasts(m BGBB, o Opportunities, h Horizon, upTo int) (Forecast, 
 				}
 				s, _ := m.horizonSums(c.N, nH, nil)
 				e = &outlook{
-					alive:     w * math.Exp(m.logSurvival(nf, 1)),
+					alive:     w * (m.Delta + nf) / (m.Gamma + m.Delta + nf), // as ProbAlive
 					after:     w * math.Exp(m.logSurvival(nf, float64(nH))),
 					purchases: w * (m.Alpha + xf) / (m.Alpha + m.Beta + nf) * s,
 					pmf:       make([]float64, upTo+1),
@@ -400,7 +400,7 @@ func (m BGBB) AlivePath(buys []int64, n int64) ([]float64, error) {
 			tx = buys[x-1]
 		}
 		kf := float64(k)
-		path[k-1] = m.aliveWeight(float64(x), float64(tx), kf) * math.Exp(m.logSurvival(kf, 1))
+		path[k-1] = m.aliveWeight(float64(x), float64(tx), kf) * (m.Delta + kf) / (m.Gamma + m.Delta + kf) // as ProbAlive
 	}
 	return path, nil
 }
