@@ -5,6 +5,7 @@ import (
 
 	"github.com/clvkit/clv"
 	"github.com/clvkit/clv/btyd"
+	"github.com/shopspring/decimal"
 )
 
 // benchPurchaseModels are the purchase models fitted to the benchmark
@@ -97,6 +98,32 @@ func BenchmarkDERT(b *testing.B) {
 				}
 			}
 			b.ReportMetric(10_000, "customers")
+		})
+	}
+}
+
+// BenchmarkWindowValues values every customer of the benchmark base in
+// years 3 to 5, in monthly steps at 10 % a year, under each purchase model
+// fitted to it: two valuations' sums for each distinct (x, T).
+func BenchmarkWindowValues(b *testing.B) {
+	s, base := benchBase()
+	h := s.Histories()
+	g := btyd.FlatSpend{Amount: decimal.NewFromInt(30)}
+	w := btyd.Window{Start: 2, End: 5, Period: clv.Year}
+	opts := []btyd.ValueOption{btyd.WithStep(clv.Month), btyd.WithDiscountRate(decimal.RequireFromString("0.1"), clv.Year)}
+	for _, tc := range benchPurchaseModels {
+		m, err := tc.fit(h)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := btyd.WindowValues(m, g, base, w, opts...); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(base.Customers)), "customers")
 		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/clvkit/clv"
 	"github.com/clvkit/clv/btyd"
+	"github.com/shopspring/decimal"
 )
 
 func ExampleBGNBD_ProbAliveAt() {
@@ -254,4 +255,38 @@ func ExamplePeriodForecast() {
 	// Output:
 	// 100 147.63 5199.49
 	// 0 80.26 2826.56
+}
+
+func ExampleWindowValues() {
+	// What the two customers are worth in years 3 to 5, at 10 % a year,
+	// counted and discounted monthly as Values counts.
+	v, err := btyd.WindowValues(exampleModel, exampleSpend, exampleBase, btyd.Window{Start: 2, End: 5, Period: clv.Year},
+		btyd.WithStep(clv.Month), btyd.WithDiscountRate(decimal.RequireFromString("0.1"), clv.Year), btyd.WithScale(2))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, c := range v.Customers {
+		fmt.Printf("%s: %.3f purchases, %.3f discounted, value %s\n", c.ID, c.Purchases, c.DiscountedPurchases, c.Value)
+	}
+	fmt.Println("total", v.Value)
+	// Output:
+	// 0001: 2.269 purchases, 1.643 discounted, value 40.53
+	// 0002: 0.463 purchases, 0.334 discounted, value 11.76
+	// total 52.29
+}
+
+func ExampleWindowValuation() {
+	v, _ := btyd.WindowValues(examplePNBD, exampleSpend, exampleBase, btyd.Window{Start: 1, End: 2, Period: clv.Year})
+	fmt.Printf("%v to %v %vs, step %v: %.3f purchases\n", v.Window.Start, v.Window.End, v.Window.Period, v.Step, v.Purchases)
+	// Output:
+	// 1 to 2 years, step year: 1.436 purchases
+}
+
+func ExampleWindow() {
+	// Years 3 to 5 after the calibration end.
+	w := btyd.Window{Start: 2, End: 5, Period: clv.Year}
+	fmt.Printf("(%d, %d] %ss\n", w.Start, w.End, w.Period)
+	// Output:
+	// (2, 5] years
 }
