@@ -29,7 +29,7 @@ var forecasters = []struct {
 // forecastCustomers are histories (x, t_x, T) in weeks, light and heavy,
 // recent and long silent, up to x = 10^4.
 var forecastCustomers = [][3]float64{
-	{0, 0, 30}, {1, 2, 38}, {2, 30.43, 38.86}, {6, 5, 39}, {10, 38, 39}, {40, 20, 70}, {10000, 380, 390},
+	{0, 0, 30}, {1, 2, 38}, {2, 30.43, 38.86}, {6, 5, 39}, {10, 38, 39}, {40, 20, 70}, {10000, 380, 390}, {10000, 389.9, 390},
 }
 
 // TestForecastIdentities holds every continuous model's forecasts to
