@@ -1,10 +1,15 @@
 package btyd_test
 
 import (
+	"errors"
 	"math"
 	"math/big"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/clvkit/clv"
+	"github.com/clvkit/clv/btyd"
+	"github.com/shopspring/decimal"
 )
 
 // bigBGBBProb returns P(X(m) = k) of a new BG/BB customer in big.Float,
@@ -176,6 +181,84 @@ func TestBGBBProbPurchasesDonations(t *testing.T) {
 		p, err := m.ProbPurchases(x, 6)
 		if err != nil || math.Abs(11104*p-want) > 1.5 {
 			t.Errorf("11,104 P(X(6) = %d) = %.2f, %v; published %v", x, 11104*p, err, want)
+		}
+	}
+}
+
+// TestDiscreteNewCustomerForecast holds BG/BB cohorts' purchases to a new
+// customer's expected purchases, each cohort's over the opportunities
+// after its trial summing to ExpectedPurchases of them, and to a
+// simulation of the cohorts through the model's story within 2 %.
+func TestDiscreteNewCustomerForecast(t *testing.T) {
+	m := donationsModel
+	g := btyd.FlatSpend{Amount: decimal.NewFromInt(50)}
+	acquired := []int64{1000, 0, 3000, 500}
+	f, err := btyd.DiscreteNewCustomerForecast(m, g, clv.Year, acquired, btyd.Horizon{Length: 8, Period: clv.Year})
+	if err != nil || len(f) != 8 {
+		t.Fatalf("%v, %v", f, err)
+	}
+	var total, want float64
+	for k, p := range f {
+		total += p.Purchases
+		if !p.Revenue.Equal(decimal.NewFromFloat(p.Purchases * 50).Round(clv.DefaultScale)) {
+			t.Errorf("opportunity %d: revenue %v for %v purchases", k+1, p.Revenue, p.Purchases)
+		}
+	}
+	for j, c := range acquired {
+		e, _ := m.ExpectedPurchases(int64(8 - j - 1))
+		want += float64(c) * e
+	}
+	if f[0].Purchases != 0 || math.Abs(total-want) > 1e-12*want {
+		t.Errorf("first opportunity %v, Σ purchases = %.15g; want 0 and %.15g", f[0].Purchases, total, want)
+	}
+	rng := rand.New(rand.NewPCG(22, 9))
+	const copies = 40
+	simulated := make([]float64, 8)
+	for j, c := range acquired {
+		for range c * copies {
+			buys, _ := simBGBB(rng, m, 8-j-1)
+			for _, b := range buys {
+				simulated[j+b]++
+			}
+		}
+	}
+	for k, p := range f {
+		if got := simulated[k] / copies; math.Abs(got-p.Purchases) > 0.02*p.Purchases+1 {
+			t.Errorf("opportunity %d: %.1f purchases simulated, %.1f forecast", k+1, got, p.Purchases)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		want error
+		f    func() error
+	}{
+		{"bad model", clv.ErrNonPositive, func() error {
+			_, err := btyd.DiscreteNewCustomerForecast(btyd.BGBB{}, g, clv.Year, nil, btyd.Horizon{Length: 1, Period: clv.Year})
+			return err
+		}},
+		{"nil spend", clv.ErrMissing, func() error {
+			_, err := btyd.DiscreteNewCustomerForecast(m, nil, clv.Year, nil, btyd.Horizon{Length: 1, Period: clv.Year})
+			return err
+		}},
+		{"too many cohorts", clv.ErrInconsistent, func() error {
+			_, err := btyd.DiscreteNewCustomerForecast(m, g, clv.Year, []int64{1, 2}, btyd.Horizon{Length: 1, Period: clv.Year})
+			return err
+		}},
+		{"half an opportunity", clv.ErrInconsistent, func() error {
+			_, err := btyd.DiscreteNewCustomerForecast(m, g, clv.Year, nil, btyd.Horizon{Length: 1, Period: clv.Month})
+			return err
+		}},
+		{"beyond 1000 years", clv.ErrOutOfRange, func() error {
+			_, err := btyd.DiscreteNewCustomerForecast(m, g, clv.Week, nil, btyd.Horizon{Length: 1001, Period: clv.Year})
+			return err
+		}},
+		{"negative count", clv.ErrNegative, func() error {
+			_, err := btyd.DiscreteNewCustomerForecast(m, g, clv.Year, []int64{-3}, btyd.Horizon{Length: 2, Period: clv.Year})
+			return err
+		}},
+	} {
+		if err := tc.f(); !errors.Is(err, tc.want) {
+			t.Errorf("%s: %v; want %v", tc.name, err, tc.want)
 		}
 	}
 }

@@ -58,8 +58,9 @@
 // observation (ProbAliveAt: [BGNBD.ProbAliveAt], [MBGNBD.ProbAliveAt],
 // [ParetoNBD.ProbAliveAt], [BGBB.ProbAliveAt]), how likely each count of
 // purchases in the next t is, no purchase at all the first
-// (ConditionalProbPurchases), what the purchases after T are worth
-// discounted continuously (DERT, for every model), and how P(alive)
+// (ConditionalProbPurchases), how many purchases remain discounted (DERT:
+// continuously for the BG/NBD, MBG/NBD and Pareto/NBD, per opportunity for
+// the BG/BB), and how P(alive)
 // moved through a customer's own purchases ([AlivePath],
 // [BGBB.AlivePath]). Each follows from one fact: a customer alive at the
 // end of observation is a new customer of the model with parameters
@@ -67,8 +68,8 @@
 // customer's. [Forecasts] and [DiscreteForecasts] give them for a whole
 // base, computed once for each distinct history; [WindowValues] values a
 // window of the future, years 3 to 5, as [Values] values a horizon; and
-// [NewCustomerForecast] gives the repeat purchases and revenue of cohorts
-// yet to be acquired, period by period.
+// [NewCustomerForecast] and [DiscreteNewCustomerForecast] give the repeat
+// purchases and revenue of cohorts yet to be acquired, period by period.
 //
 // # Units and time
 //

@@ -290,3 +290,23 @@ func ExampleWindow() {
 	// Output:
 	// (2, 5] years
 }
+
+func ExampleDiscreteNewCustomerForecast() {
+	// 1,000 supporters recruited by this year's appeal and 2,000 by next
+	// year's: their repeat donations at each of the next 4 yearly appeals,
+	// at 50 each.
+	g := btyd.FlatSpend{Amount: decimal.NewFromInt(50)}
+	f, err := btyd.DiscreteNewCustomerForecast(exampleBGBB, g, clv.Year, []int64{1000, 2000}, btyd.Horizon{Length: 4, Period: clv.Year})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for k, p := range f {
+		fmt.Printf("year %d: %4d recruited, %6.1f donations, %s\n", k+1, p.Acquired, p.Purchases, p.Revenue.StringFixed(2))
+	}
+	// Output:
+	// year 1: 1000 recruited,    0.0 donations, 0.00
+	// year 2: 2000 recruited,  498.5 donations, 24924.51
+	// year 3:    0 recruited, 1421.7 donations, 71085.39
+	// year 4:    0 recruited, 1222.9 donations, 61144.32
+}

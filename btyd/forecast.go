@@ -230,9 +230,6 @@ func DiscreteForecasts(m BGBB, o Opportunities, h Horizon, upTo int) (Forecast, 
 	if err != nil {
 		return Forecast{}, err
 	}
-	if nH > maxOpportunities {
-		return Forecast{}, fmt.Errorf("btyd: %s: horizon = %d opportunities: %w: above %d", fn, nH, clv.ErrOutOfRange, maxOpportunities)
-	}
 	if err := checkUpTo(fn, upTo); err != nil {
 		return Forecast{}, err
 	}
@@ -458,31 +455,11 @@ func NewCustomerForecast(m PurchaseModel, g SpendModel, unit clv.Period, acquire
 	if err := checkModel(fn, m); err != nil {
 		return nil, err
 	}
-	if g == nil {
-		return nil, fmt.Errorf("btyd: %s: spend model: %w", fn, clv.ErrMissing)
-	}
-	if err := g.check(fn); err != nil {
-		return nil, err
-	}
 	horizon, err := forecastHorizon(fn, h, unit)
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case len(acquired) > h.Length:
-		return nil, fmt.Errorf("btyd: %s: %d cohorts: %w: more than the horizon's %d periods", fn, len(acquired), clv.ErrInconsistent, h.Length)
-	case float64(len(acquired))*float64(h.Length) > maxCohortWork:
-		return nil, fmt.Errorf("btyd: %s: %d cohorts over %d periods: %w: above %d", fn, len(acquired), h.Length, clv.ErrOutOfRange, maxCohortWork)
-	}
-	for j, c := range acquired {
-		switch {
-		case c < 0:
-			return nil, fmt.Errorf("btyd: %s: acquired[%d] = %d: %w", fn, j, c, clv.ErrNegative)
-		case c > 1e12:
-			return nil, fmt.Errorf("btyd: %s: acquired[%d] = %d: %w: above 10^12", fn, j, c, clv.ErrOutOfRange)
-		}
-	}
-	spend, err := g.expectedSpend(fn, 0, 0)
+	spend, err := checkCohorts(fn, g, acquired, h.Length)
 	if err != nil {
 		return nil, err
 	}
@@ -498,7 +475,41 @@ func NewCustomerForecast(m PurchaseModel, g SpendModel, unit clv.Period, acquire
 		}
 		inc[i], prev = e-prev, e
 	}
-	out := make([]PeriodForecast, h.Length)
+	return cohortPurchases(fn, acquired, inc, spend)
+}
+
+// checkCohorts checks the spend model and the cohorts of a new-customer
+// forecast of the given periods, and returns a new customer's expected
+// spend.
+func checkCohorts(fn string, g SpendModel, acquired []int64, periods int) (float64, error) {
+	if g == nil {
+		return 0, fmt.Errorf("btyd: %s: spend model: %w", fn, clv.ErrMissing)
+	}
+	if err := g.check(fn); err != nil {
+		return 0, err
+	}
+	switch {
+	case len(acquired) > periods:
+		return 0, fmt.Errorf("btyd: %s: %d cohorts: %w: more than the horizon's %d periods", fn, len(acquired), clv.ErrInconsistent, periods)
+	case float64(len(acquired))*float64(periods) > maxCohortWork:
+		return 0, fmt.Errorf("btyd: %s: %d cohorts over %d periods: %w: above %d", fn, len(acquired), periods, clv.ErrOutOfRange, maxCohortWork)
+	}
+	for j, c := range acquired {
+		switch {
+		case c < 0:
+			return 0, fmt.Errorf("btyd: %s: acquired[%d] = %d: %w", fn, j, c, clv.ErrNegative)
+		case c > 1e12:
+			return 0, fmt.Errorf("btyd: %s: acquired[%d] = %d: %w: above 10^12", fn, j, c, clv.ErrOutOfRange)
+		}
+	}
+	return g.expectedSpend(fn, 0, 0)
+}
+
+// cohortPurchases returns, for each period k, the acquired[j] customers
+// of each cohort j ≤ k times inc[k − j], their purchases in their
+// (k − j + 1)th period, and those times spend, rounded.
+func cohortPurchases(fn string, acquired []int64, inc []float64, spend float64) ([]PeriodForecast, error) {
+	out := make([]PeriodForecast, len(inc))
 	for k := range out {
 		var sum kahan
 		for j := range min(k+1, len(acquired)) {
@@ -515,4 +526,55 @@ func NewCustomerForecast(m PurchaseModel, g SpendModel, unit clv.Period, acquire
 		out[k].Revenue = toDecimal(revenue, clv.DefaultScale)
 	}
 	return out, nil
+}
+
+// DiscreteNewCustomerForecast returns the expected repeat purchases and
+// revenue, opportunity by opportunity, of cohorts of new customers of the
+// BG/BB model m: acquired[j] customers make their first purchase at
+// opportunity j + 1 of the n_H opportunities of every in the horizon h
+// (the nearest whole number, as [DiscreteValues] counts them), which is
+// their trial, and may buy again from the next. A cohort's purchases at
+// the ith opportunity after its trial are a new customer's,
+//
+//	E[X(i)] − E[X(i − 1)] = α/(α + β) · B(γ, δ + i)/B(γ, δ)
+//
+// ([BGBB.ExpectedPurchases]), so
+//
+//	purchases_k = Σ_{j < k} acquired[j] · α/(α + β) · B(γ, δ + k − j − 1)/B(γ, δ),  k = 1 … n_H
+//	revenue_k   = purchases_k · E[Z]
+//
+// with E[Z] a new customer's expected spend, as in [NewCustomerForecast].
+// The chances of survival are running products of their ratios, in n_H
+// steps; the result carries about 13 significant digits.
+//
+// It returns an error if m or g is not valid, one wrapping
+// [clv.ErrMissing] for a nil g, [clv.ErrUnknownPeriod] for an unknown
+// every or horizon period, [clv.ErrNonPositive] for a horizon of no
+// length, [clv.ErrOutOfRange] for one beyond 1,000 years (at most 52,179
+// weekly opportunities), [clv.ErrInconsistent] for one shorter than half an
+// opportunity or for more cohorts than opportunities, and the errors of
+// [NewCustomerForecast] for the counts and the spend model.
+func DiscreteNewCustomerForecast(m BGBB, g SpendModel, every clv.Period, acquired []int64, h Horizon) ([]PeriodForecast, error) {
+	const fn = "discrete new customer forecast"
+	if err := m.check(fn); err != nil {
+		return nil, err
+	}
+	nH, err := discreteOpportunities(fn, every, h)
+	if err != nil {
+		return nil, err
+	}
+	spend, err := checkCohorts(fn, g, acquired, int(nH))
+	if err != nil {
+		return nil, err
+	}
+	// inc[i]: a cohort's purchases at the ith opportunity after its
+	// trial, none at the trial itself.
+	inc := make([]float64, nH)
+	survive := m.Alpha / (m.Alpha + m.Beta)
+	for i := 1; i < len(inc); i++ {
+		j := float64(i - 1)
+		survive *= (m.Delta + j) / (m.Gamma + m.Delta + j)
+		inc[i] = survive
+	}
+	return cohortPurchases(fn, acquired, inc, spend)
 }

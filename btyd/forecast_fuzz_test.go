@@ -85,6 +85,14 @@ func FuzzBGBBForecast(f *testing.F) {
 		check("P(X(n, n + n*) = k)", q, err, 0, 1)
 		q, err = m.ProbPurchases(k, nStar)
 		check("P(X(n*) = k)", q, err, 0, 1)
+		g := btyd.FlatSpend{Amount: decimal.NewFromInt(50)}
+		periods, err := btyd.DiscreteNewCustomerForecast(m, g, clv.Year, []int64{k, x}, btyd.Horizon{Length: int(nStar % 500), Period: clv.Year})
+		if err != nil {
+			check("new customers", 0, err, 0, 0)
+		}
+		for _, p := range periods {
+			check("new customers' purchases", p.Purchases, nil, 0, math.Inf(1))
+		}
 		if n > 0 && n <= 1000 {
 			buys := make([]int64, 0, max(0, min(x, n)))
 			for i := range min(x, n) {
