@@ -42,7 +42,8 @@ import (
 //	w(k − a − b + 2) p² + ((a − 1)(w − 1) − (b − 1) − kw) p + (a − 1)
 //
 // so it has at most two turning points, and each piece is monotone, with
-// any peak or singularity at an end, where the rule's nodes crowd. The
+// any peak or singularity at an end, where the rule's nodes crowd; every
+// other node of the rule (step 1/16) does as well as all of them. The
 // result carries about 11 significant digits: the tests hold it within
 // 5·10^−11 of a 320-bit series of the same function, for x up to 10^4 and
 // t up to 100 times α + T.
@@ -72,7 +73,7 @@ func bgnbdSurvival(k, a, b, w float64) float64 {
 	for i := 1; i < len(cuts); i++ {
 		lo, hi := cuts[i-1], cuts[i]
 		rest := 1 - hi // 1 − p = rest + toB, exact near 1 when hi = 1
-		piece := logIntegral(lo, hi, 1, func(from, to float64) float64 {
+		piece := logIntegral(lo, hi, 2, func(from, to float64) float64 {
 			p := lo + from
 			return (a-1)*math.Log(p) + (b-1)*math.Log(rest+to) - k*math.Log1p(p*w)
 		})
