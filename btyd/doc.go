@@ -66,8 +66,9 @@
 // end of observation is a new customer of the model with parameters
 // updated by their history, so each figure is P(alive) times a new
 // customer's. [Forecasts] and [DiscreteForecasts] give them for a whole
-// base, computed once for each distinct history; [WindowValues] values a
-// window of the future, years 3 to 5, as [Values] values a horizon; and
+// base, computed once for each distinct history; [WindowValues] and
+// [DiscreteWindowValues] value a window of the future, years 3 to 5, as
+// [Values] and [DiscreteValues] value a horizon; and
 // [NewCustomerForecast] and [DiscreteNewCustomerForecast] give the repeat
 // purchases and revenue of cohorts yet to be acquired, period by period.
 //

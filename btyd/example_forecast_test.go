@@ -310,3 +310,19 @@ func ExampleDiscreteNewCustomerForecast() {
 	// year 3:    0 recruited, 1421.7 donations, 71085.39
 	// year 4:    0 recruited, 1222.9 donations, 61144.32
 }
+
+func ExampleDiscreteWindowValues() {
+	// What a supporter who gave every year is expected to give in years 3
+	// to 5 from now, at 50 a gift and 10 % a year.
+	o := btyd.Opportunities{Every: clv.Year, Customers: []btyd.DiscreteCustomer{{ID: "every year", X: 6, Tx: 6, N: 6}}}
+	v, err := btyd.DiscreteWindowValues(exampleBGBB, btyd.FlatSpend{Amount: decimal.NewFromInt(50)}, o,
+		btyd.Window{Start: 2, End: 5, Period: clv.Year}, btyd.WithDiscountRate(decimal.RequireFromString("0.1"), clv.Year), btyd.WithScale(2))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	c := v.Customers[0]
+	fmt.Printf("%s: %.3f gifts, %.3f discounted, value %s\n", c.ID, c.Purchases, c.DiscountedPurchases, c.Value)
+	// Output:
+	// every year: 2.120 gifts, 1.457 discounted, value 72.85
+}

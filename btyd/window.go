@@ -137,3 +137,73 @@ func WindowValues(m PurchaseModel, g SpendModel, b Base, w Window, opts ...Value
 	out.Purchases, out.Value = v.Purchases, v.Value
 	return out, nil
 }
+
+// DiscreteWindowValues returns the value of each customer of o in a
+// window of the future by the BG/BB model m, as [WindowValues] does for
+// the continuous models: the opportunities n + n₁ + 1 to n + n₂, with n₁
+// and n₂ the whole numbers of opportunities in Start and End periods, as
+// [DiscreteValues] counts a horizon's, each opportunity's expected
+// purchase valued at its end and discounted as DiscreteValues discounts
+// it:
+//
+//	discounted purchases = A/L · (α + x)/(α + β + n) · Σ_{t=n₁+1}^{n₂} B(γ, δ + n + t)/B(γ, δ + n) (1 + d)^(−tL/P)
+//
+// which is DiscreteValues over End periods less DiscreteValues over Start
+// periods, taken before any rounding. The sums over the opportunities are
+// computed once for each distinct n, as in DiscreteValues; the result's
+// Window is (n₁, n₂] opportunities of o.Every and its Step o.Every.
+//
+// It fails as [DiscreteValues] does, and with an error wrapping
+// [clv.ErrNegative] for a negative Start and [clv.ErrInconsistent] for an
+// End not after Start.
+func DiscreteWindowValues(m BGBB, g SpendModel, o Opportunities, w Window, opts ...ValueOption) (WindowValuation, error) {
+	const fn = "discrete window values"
+	switch {
+	case w.Start < 0:
+		return WindowValuation{}, fmt.Errorf("btyd: %s: window start = %d: %w", fn, w.Start, clv.ErrNegative)
+	case w.End <= w.Start:
+		return WindowValuation{}, fmt.Errorf("btyd: %s: window (%d, %d]: %w: its end is not after its start", fn, w.Start, w.End, clv.ErrInconsistent)
+	}
+	end, err := newDiscreteValuer(fn, m, g, o, Horizon{Length: w.End, Period: w.Period}, opts)
+	if err != nil {
+		return WindowValuation{}, err
+	}
+	var skip int64 // n₁
+	if w.Start > 0 {
+		if skip, err = discreteOpportunities(fn, o.Every, Horizon{Length: w.Start, Period: w.Period}); err != nil {
+			return WindowValuation{}, err
+		}
+	}
+	n2, margin, scale := end.opportunities, end.margin, end.config.scale
+	out := WindowValuation{Window: Window{Start: int(skip), End: int(n2), Period: o.Every}, Step: o.Every, Customers: make([]CustomerValue, len(o.Customers))}
+	var parts [2]valueSums
+	split(len(o.Customers), func(part, lo, hi int) {
+		p := &parts[part]
+		sums := make(map[int64][2]float64) // the window's sums by n
+		for i := lo; i < hi; i++ {
+			c := &o.Customers[i]
+			s, ok := sums[c.N]
+			if !ok {
+				s[0], s[1] = m.horizonSums(c.N, n2, end.discount)
+				if skip > 0 {
+					s1, d1 := m.horizonSums(c.N, skip, end.discount[:skip])
+					s[0], s[1] = max(s[0]-s1, 0), max(s[1]-d1, 0)
+				}
+				sums[c.N] = s
+			}
+			alive, purchases, discounted := m.outlookOf(c.X, c.Tx, c.N, s[0], s[1])
+			spend, err := g.expectedSpend(fn, float64(c.X), toFloat(c.Spend))
+			if err != nil {
+				p.err = naming(err, fn, "customer", int64(i+1))
+				return
+			}
+			p.add(&out.Customers[i], c.ID, alive, purchases, discounted, spend, margin*spend*discounted, scale)
+		}
+	})
+	var v Valuation
+	if err := v.total(fn, &parts, scale); err != nil {
+		return WindowValuation{}, err
+	}
+	out.Purchases, out.Value = v.Purchases, v.Value
+	return out, nil
+}

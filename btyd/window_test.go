@@ -118,3 +118,64 @@ func TestWindowValuesErrors(t *testing.T) {
 		t.Errorf("nil model: %v", err)
 	}
 }
+
+// TestDiscreteWindowValues holds BG/BB's value of years 3 to 5 of a base
+// of donors to the sum opportunity by opportunity of the increments of
+// ConditionalExpectedPurchases, discounted from each year's end at 10 %,
+// and a window from 0 to DiscreteValues.
+func TestDiscreteWindowValues(t *testing.T) {
+	m := donationsModel
+	g := btyd.FlatSpend{Amount: decimal.NewFromInt(50)}
+	o := btyd.Opportunities{Every: clv.Year, Customers: []btyd.DiscreteCustomer{{ID: "new"}}}
+	for _, c := range [][3]int64{{0, 0, 6}, {2, 4, 6}, {6, 6, 6}, {1, 1, 3}, {3, 5, 9}} {
+		o.Customers = append(o.Customers, btyd.DiscreteCustomer{ID: "c", X: c[0], Tx: c[1], N: c[2]})
+	}
+	rate := btyd.WithDiscountRate(decimal.RequireFromString("0.1"), clv.Year)
+	v, err := btyd.DiscreteWindowValues(m, g, o, btyd.Window{Start: 2, End: 5, Period: clv.Year}, rate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Window != (btyd.Window{Start: 2, End: 5, Period: clv.Year}) || v.Step != clv.Year {
+		t.Fatalf("window %v, step %v", v.Window, v.Step)
+	}
+	for i, c := range o.Customers {
+		cep := func(k int64) float64 {
+			if c.N == 0 {
+				e, _ := m.ExpectedPurchases(k)
+				return e
+			}
+			e, _ := m.ConditionalExpectedPurchases(c.X, c.Tx, c.N, k)
+			return e
+		}
+		var purchases, discounted float64
+		for k := int64(3); k <= 5; k++ {
+			inc := cep(k) - cep(k-1)
+			purchases += inc
+			discounted += inc * math.Pow(1.1, -float64(k))
+		}
+		got := v.Customers[i]
+		if math.Abs(got.Purchases-purchases) > 1e-12*purchases || math.Abs(got.DiscountedPurchases-discounted) > 1e-12*discounted {
+			t.Errorf("%+v: %.15g purchases, %.15g discounted; year by year %.15g, %.15g", c, got.Purchases, got.DiscountedPurchases, purchases, discounted)
+		}
+	}
+	whole, err := btyd.DiscreteValues(m, g, o, btyd.Horizon{Length: 3, Period: clv.Year}, rate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	from0, err := btyd.DiscreteWindowValues(m, g, o, btyd.Window{End: 3, Period: clv.Year}, rate)
+	if err != nil || !from0.Value.Equal(whole.Value) {
+		t.Errorf("window (0, 3]: %v, %v; DiscreteValues %v", from0.Value, err, whole.Value)
+	}
+	for _, tc := range []struct {
+		w    btyd.Window
+		want error
+	}{
+		{btyd.Window{Start: -1, End: 3, Period: clv.Year}, clv.ErrNegative},
+		{btyd.Window{Start: 3, End: 3, Period: clv.Year}, clv.ErrInconsistent},
+		{btyd.Window{Start: 1, End: 3, Period: clv.Period(9)}, clv.ErrUnknownPeriod},
+	} {
+		if _, err := btyd.DiscreteWindowValues(m, g, o, tc.w); !errors.Is(err, tc.want) {
+			t.Errorf("%v: %v; want %v", tc.w, err, tc.want)
+		}
+	}
+}
