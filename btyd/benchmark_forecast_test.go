@@ -127,3 +127,27 @@ func BenchmarkWindowValues(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDiscreteWindowValues values every customer of the benchmark
+// base at monthly opportunities in years 3 to 5 at 10 % a year under
+// BG/BB.
+func BenchmarkDiscreteWindowValues(b *testing.B) {
+	o, err := benchOpportunities()
+	if err != nil {
+		b.Fatal(err)
+	}
+	fit, err := btyd.FitBGBB(o.Histories)
+	if err != nil {
+		b.Fatal(err)
+	}
+	g := btyd.FlatSpend{Amount: decimal.NewFromInt(30)}
+	w := btyd.Window{Start: 2, End: 5, Period: clv.Year}
+	rate := btyd.WithDiscountRate(decimal.RequireFromString("0.1"), clv.Year)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := btyd.DiscreteWindowValues(fit.Model, g, o, w, rate); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(o.Customers)), "customers")
+}

@@ -86,6 +86,14 @@ func FuzzBGBBForecast(f *testing.F) {
 		q, err = m.ProbPurchases(k, nStar)
 		check("P(X(n*) = k)", q, err, 0, 1)
 		g := btyd.FlatSpend{Amount: decimal.NewFromInt(50)}
+		o := btyd.Opportunities{Every: clv.Month, Customers: []btyd.DiscreteCustomer{{ID: "c", X: x, Tx: tx, N: n}}}
+		wv, err := btyd.DiscreteWindowValues(m, g, o, btyd.Window{Start: int(k % 30), End: int(nStar % 60), Period: clv.Month})
+		if err != nil {
+			check("discrete window values", 0, err, 0, 0)
+		}
+		for _, c := range wv.Customers {
+			check("window purchases", c.Purchases, nil, 0, float64(nStar%60)+1e-9)
+		}
 		periods, err := btyd.DiscreteNewCustomerForecast(m, g, clv.Year, []int64{k, x}, btyd.Horizon{Length: int(nStar % 500), Period: clv.Year})
 		if err != nil {
 			check("new customers", 0, err, 0, 0)
@@ -157,6 +165,15 @@ func FuzzForecasts(f *testing.F) {
 				check("alive path", p, nil, 0, 1)
 			}
 			g := btyd.FlatSpend{Amount: decimal.NewFromInt(25)}
+			wv, err := btyd.WindowValues(m, g, base, btyd.Window{Start: length % 7, End: length % 13, Period: clv.Quarter},
+				btyd.WithDiscountRate(decimal.New(int64(upTo), -1), clv.Year))
+			if err != nil {
+				check("window values", 0, err, 0, 0)
+			}
+			for _, c := range wv.Customers {
+				check("window purchases", c.Purchases, nil, 0, math.Inf(1))
+				check("window discounted purchases", c.DiscountedPurchases, nil, 0, c.Purchases*(1+1e-12))
+			}
 			periods, err := btyd.NewCustomerForecast(m, g, clv.Week, counts, h)
 			if err != nil {
 				check("new customers", 0, err, 0, 0)
