@@ -151,3 +151,47 @@ func BenchmarkDiscreteWindowValues(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(o.Customers)), "customers")
 }
+
+// BenchmarkDERTs computes every customer's DERT at 10 % a year under each
+// purchase model fitted to the benchmark base, the expectation once for
+// each distinct (x, T).
+func BenchmarkDERTs(b *testing.B) {
+	s, base := benchBase()
+	h := s.Histories()
+	delta := 0.0018 // ln(1.1)/52
+	for _, tc := range benchPurchaseModels {
+		m, err := tc.fit(h)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := btyd.DERTs(m, base, delta); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(base.Customers)), "customers")
+		})
+	}
+}
+
+// BenchmarkDiscreteDERTs computes every customer's BG/BB DERT at monthly
+// opportunities and 0.8 % a month.
+func BenchmarkDiscreteDERTs(b *testing.B) {
+	o, err := benchOpportunities()
+	if err != nil {
+		b.Fatal(err)
+	}
+	fit, err := btyd.FitBGBB(o.Histories)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := btyd.DiscreteDERTs(fit.Model, o, 0.008); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(o.Customers)), "customers")
+}

@@ -314,7 +314,11 @@ func (m BGNBD) DERT(x int64, tx, T, delta float64) (float64, error) {
 		return 0, err
 	}
 	xf := float64(x)
-	return m.probAlive(xf, tx, T) * math.Exp(bgnbdDERT(m.R+xf, m.Alpha+T, m.A, m.B+xf, delta)), nil
+	return m.probAlive(xf, tx, T) * m.aliveDERT(xf, T, delta), nil
+}
+
+func (m BGNBD) aliveDERT(x, T, delta float64) float64 {
+	return math.Exp(bgnbdDERT(m.R+x, m.Alpha+T, m.A, m.B+x, delta))
 }
 
 // ProbAliveAt returns the probability that a customer (x, t_x, T) is
@@ -385,5 +389,9 @@ func (m MBGNBD) DERT(x int64, tx, T, delta float64) (float64, error) {
 		return 0, err
 	}
 	xf := float64(x)
-	return m.probAlive(xf, tx, T) * math.Exp(bgnbdDERT(m.R+xf, m.Alpha+T, m.A, m.B+xf+1, delta)), nil
+	return m.probAlive(xf, tx, T) * m.aliveDERT(xf, T, delta), nil
+}
+
+func (m MBGNBD) aliveDERT(x, T, delta float64) float64 {
+	return math.Exp(bgnbdDERT(m.R+x, m.Alpha+T, m.A, m.B+x+1, delta))
 }

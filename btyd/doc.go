@@ -66,7 +66,8 @@
 // end of observation is a new customer of the model with parameters
 // updated by their history, so each figure is P(alive) times a new
 // customer's. [Forecasts] and [DiscreteForecasts] give them for a whole
-// base, computed once for each distinct history; [WindowValues] and
+// base, and [DERTs] and [DiscreteDERTs] the DERT, each computed once for
+// each distinct history; [WindowValues] and
 // [DiscreteWindowValues] value a window of the future, years 3 to 5, as
 // [Values] and [DiscreteValues] value a horizon; and
 // [NewCustomerForecast] and [DiscreteNewCustomerForecast] give the repeat

@@ -326,3 +326,33 @@ func ExampleDiscreteWindowValues() {
 	// Output:
 	// every year: 2.120 gifts, 1.457 discounted, value 72.85
 }
+
+func ExampleDERTs() {
+	// Each customer's discounted expected purchases at 15 % a year, in
+	// weeks, under the Pareto/NBD.
+	d, err := btyd.DERTs(examplePNBD, exampleBase, math.Log(1.15)/52)
+	for i, c := range exampleBase.Customers {
+		fmt.Printf("%s: %.3f\n", c.ID, d[i])
+	}
+	fmt.Println(err)
+	// Output:
+	// 0001: 6.502
+	// 0002: 0.478
+	// <nil>
+}
+
+func ExampleDiscreteDERTs() {
+	o := btyd.Opportunities{Every: clv.Year, Customers: []btyd.DiscreteCustomer{
+		{ID: "every year", X: 6, Tx: 6, N: 6},
+		{ID: "never again", X: 0, Tx: 0, N: 6},
+	}}
+	d, err := btyd.DiscreteDERTs(exampleBGBB, o, 0.1)
+	for i, c := range o.Customers {
+		fmt.Printf("%s: %.3f\n", c.ID, d[i])
+	}
+	fmt.Println(err)
+	// Output:
+	// every year: 5.909
+	// never again: 0.115
+	// <nil>
+}

@@ -420,6 +420,10 @@ type PeriodForecast struct {
 // forecast: 10^8, about a tenth of a second.
 const maxCohortWork = 100_000_000
 
+// maxCohortTerms bounds the series terms of a BG/NBD or MBG/NBD
+// new-customer forecast: 2·10^7, about 1.5 s.
+const maxCohortTerms = 20_000_000
+
 // NewCustomerForecast returns the expected repeat purchases and revenue,
 // period by period over a horizon h, of cohorts of new customers:
 // acquired[j] customers make their first purchase at the start of period
@@ -446,7 +450,10 @@ const maxCohortWork = 100_000_000
 // [clv.ErrUnknownPeriod] for an unknown unit or period,
 // [clv.ErrNonPositive] for a horizon of no length, [clv.ErrOutOfRange]
 // for one beyond 1,000 years or past the model's series (see
-// ExpectedPurchases), [clv.ErrInconsistent] for more cohorts than
+// ExpectedPurchases; for BG/NBD and MBG/NBD, whose series take some
+// 40 t/α terms at t, also where the periods' ends would take more than
+// 2·10^7 terms in all, some 1.5 s: a thousand weekly periods with α below
+// a week), [clv.ErrInconsistent] for more cohorts than
 // periods, [clv.ErrNegative] for a negative count, [clv.ErrOutOfRange] for
 // a count above 10^12 or more than 10^8 cohorts times periods, and the
 // spend model's error if a new customer's expected spend is infinite.
@@ -464,6 +471,19 @@ func NewCustomerForecast(m PurchaseModel, g SpendModel, unit clv.Period, acquire
 		return nil, err
 	}
 	P := horizon / float64(h.Length)
+	// The BG/NBD's and MBG/NBD's series for E[X(t)] take some 40 t/α
+	// terms, and the periods' ends sum to some H² P/2: refuse what would
+	// take over a second or two.
+	var alpha float64
+	switch m := m.(type) {
+	case BGNBD:
+		alpha = m.Alpha
+	case MBGNBD:
+		alpha = m.Alpha
+	}
+	if n := float64(h.Length); alpha > 0 && 20*n*n*P/alpha > maxCohortTerms {
+		return nil, fmt.Errorf("btyd: %s: horizon = %d %ss: %w: its series would take over %g terms with alpha = %v", fn, h.Length, h.Period, clv.ErrOutOfRange, float64(maxCohortTerms), alpha)
+	}
 	// inc[i] = E[X((i + 1)P)] − E[X(iP)], the purchases of a cohort in its
 	// (i + 1)th period.
 	inc := make([]float64, h.Length)
@@ -473,7 +493,9 @@ func NewCustomerForecast(m PurchaseModel, g SpendModel, unit clv.Period, acquire
 		if err != nil {
 			return nil, err
 		}
-		inc[i], prev = e-prev, e
+		// E rises with t; its series' last digits need not, and a
+		// period's purchases are never negative.
+		inc[i], prev = max(e-prev, 0), e
 	}
 	return cohortPurchases(fn, acquired, inc, spend)
 }
@@ -577,4 +599,118 @@ func DiscreteNewCustomerForecast(m BGBB, g SpendModel, every clv.Period, acquire
 		inc[i] = survive
 	}
 	return cohortPurchases(fn, acquired, inc, spend)
+}
+
+// DERTs returns the DERT of each customer of a base, in its order: the
+// purchases they are expected to make after the calibration end, each
+// discounted continuously at rate delta per unit of the base's time, as
+// the model's DERT gives it ([BGNBD.DERT], [MBGNBD.DERT],
+// [ParetoNBD.DERT]), with its formula, source and accuracy:
+//
+//	DERT = P(alive) · E[∫_0^∞ e^{−δt} (purchase rate of an alive customer at t) dt]
+//
+// The expectation depends on a customer only through x and T, so it is
+// computed once for each distinct (x, T), on two goroutines for a large
+// base, and P(alive) once for each customer. With a yearly rate d and
+// weekly data, delta = ln(1 + d)/52.
+//
+// It returns an error wrapping [clv.ErrMissing] for a nil model, an error
+// if the model is not valid or a customer is not one it takes (see the
+// model's type), and one wrapping [clv.ErrNonPositive] or
+// [clv.ErrOutOfRange] if delta is not positive, not finite, or outside
+// 10^−10 to 10^3.
+func DERTs(m PurchaseModel, b Base, delta float64) ([]float64, error) {
+	const fn = "DERTs"
+	if err := checkModel(fn, m); err != nil {
+		return nil, err
+	}
+	if err := checkDelta(fn, delta); err != nil {
+		return nil, err
+	}
+	for i := range b.Customers {
+		c := &b.Customers[i]
+		if err := checkCustomer(fn, c.X, c.Tx, c.T); err != nil {
+			return nil, naming(err, fn, "customer", int64(i+1))
+		}
+	}
+	out := make([]float64, len(b.Customers))
+	var errs [2]error
+	split(len(b.Customers), func(part, lo, hi int) {
+		cache := newPairCache(m, func(m PurchaseModel, x int64, T float64) (float64, error) {
+			return m.aliveDERT(float64(x), T, delta), nil
+		})
+		for i := lo; i < hi; i++ {
+			c := &b.Customers[i]
+			d, _ := cache.get(c.X, c.T)
+			alive, ok := m.aliveProbability(float64(c.X), c.Tx, c.T)
+			if !ok {
+				errs[part] = naming(notComputable(fn, m), fn, "customer", int64(i+1))
+				return
+			}
+			out[i] = alive * d
+		}
+	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// DiscreteDERTs returns BG/BB's DERT of each customer of o, in its order,
+// at a discount rate d per opportunity, as [BGBB.DERT] gives it:
+//
+//	DERT(d | x, t_x, n) = A/L · (α + x)/(α + β + n) · Σ_{t≥1} B(γ, δ + n + t)/B(γ, δ + n) (1 + d)^−t
+//
+// The sum depends on a customer only through n, and is computed once for
+// each distinct n; A/L once for each customer. A customer with n = 0 is
+// valued as a new one, A/L = 1.
+//
+// It returns an error if m is not valid, one wrapping [clv.ErrNonPositive]
+// or [clv.ErrOutOfRange] for a d that is not positive or not finite or so
+// small (below some 2·10^−5) that the series would need more than 2
+// million terms, and the errors of [CompareDiscreteHoldout] for a
+// customer no log can produce.
+func DiscreteDERTs(m BGBB, o Opportunities, d float64) ([]float64, error) {
+	const fn = "discrete DERTs"
+	if err := m.check(fn); err != nil {
+		return nil, err
+	}
+	switch {
+	case math.IsNaN(d) || math.IsInf(d, 0):
+		return nil, fmt.Errorf("btyd: %s: d = %v: %w", fn, d, clv.ErrOutOfRange)
+	case d <= 0:
+		return nil, fmt.Errorf("btyd: %s: d = %v: %w", fn, d, clv.ErrNonPositive)
+	}
+	for i := range o.Customers {
+		c := &o.Customers[i]
+		if err := checkOpportunity(fn, c.X, c.Tx, c.N); err != nil {
+			return nil, naming(err, fn, "customer", int64(i+1))
+		}
+	}
+	out := make([]float64, len(o.Customers))
+	var errs [2]error
+	split(len(o.Customers), func(part, lo, hi int) {
+		sums := make(map[int64]float64)
+		for i := lo; i < hi; i++ {
+			c := &o.Customers[i]
+			s, ok := sums[c.N]
+			if !ok {
+				if s, ok = survivalSum(m.Gamma, m.Delta+float64(c.N), -1, 1/(1+d)); !ok {
+					errs[part] = fmt.Errorf("btyd: %s: d = %v: %w: too small a discount rate for the series to converge", fn, d, clv.ErrOutOfRange)
+					return
+				}
+				sums[c.N] = s
+			}
+			xf, nf := float64(c.X), float64(c.N)
+			out[i] = m.aliveWeight(xf, float64(c.Tx), nf) * (m.Alpha + xf) / (m.Alpha + m.Beta + nf) * s
+		}
+	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

@@ -94,6 +94,13 @@ func FuzzBGBBForecast(f *testing.F) {
 		for _, c := range wv.Customers {
 			check("window purchases", c.Purchases, nil, 0, float64(nStar%60)+1e-9)
 		}
+		ds, err := btyd.DiscreteDERTs(m, o, float64(k%1000)/100)
+		if err != nil {
+			check("discrete DERTs", 0, err, 0, 0)
+		}
+		for _, d := range ds {
+			check("discrete DERT", d, nil, 0, math.Inf(1))
+		}
 		periods, err := btyd.DiscreteNewCustomerForecast(m, g, clv.Year, []int64{k, x}, btyd.Horizon{Length: int(nStar % 500), Period: clv.Year})
 		if err != nil {
 			check("new customers", 0, err, 0, 0)
@@ -173,6 +180,13 @@ func FuzzForecasts(f *testing.F) {
 			for _, c := range wv.Customers {
 				check("window purchases", c.Purchases, nil, 0, math.Inf(1))
 				check("window discounted purchases", c.DiscountedPurchases, nil, 0, c.Purchases*(1+1e-12))
+			}
+			ds, err := btyd.DERTs(m, base, float64(upTo)/100)
+			if err != nil {
+				check("DERTs", 0, err, 0, 0)
+			}
+			for _, d := range ds {
+				check("DERT", d, nil, 0, math.Inf(1))
 			}
 			periods, err := btyd.NewCustomerForecast(m, g, clv.Week, counts, h)
 			if err != nil {

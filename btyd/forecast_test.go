@@ -288,6 +288,10 @@ func TestForecastErrors(t *testing.T) {
 			_, err := btyd.NewCustomerForecast(bg, flat, clv.Period(42), nil, year)
 			return err
 		}},
+		{"new series too long", clv.ErrOutOfRange, func() error {
+			_, err := btyd.NewCustomerForecast(btyd.MBGNBD{R: 2, Alpha: 0.01, A: 1, B: 1}, flat, clv.Week, nil, btyd.Horizon{Length: 100, Period: clv.Month})
+			return err
+		}},
 		{"new infinite spend", clv.ErrOutOfRange, func() error {
 			_, err := btyd.NewCustomerForecast(bg, btyd.GammaGamma{P: 1, Q: 0.5, Gamma: 1}, clv.Week, []int64{1}, year)
 			return err
@@ -298,5 +302,78 @@ func TestForecastErrors(t *testing.T) {
 				t.Errorf("error %v; want %v", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestDERTsMatchMethods holds DERTs, computed once for each distinct
+// (x, T), to each model's DERT customer by customer, on 600 customers of
+// the CDNOW sample, and DiscreteDERTs to BG/BB's.
+func TestDERTsMatchMethods(t *testing.T) {
+	b := cdnowSummary(t).Base()
+	b.Customers = b.Customers[:600]
+	delta := math.Log(1.15) / 52
+	for _, tc := range forecasters {
+		d := tc.m.(interface {
+			DERT(x int64, tx, T, delta float64) (float64, error)
+		})
+		got, err := btyd.DERTs(tc.m, b, delta)
+		if err != nil || len(got) != len(b.Customers) {
+			t.Fatalf("%s: %d, %v", tc.name, len(got), err)
+		}
+		for i, c := range b.Customers {
+			want, _ := d.DERT(c.X, c.Tx, c.T, delta)
+			if math.Abs(got[i]-want) > 1e-13*want {
+				t.Errorf("%s, customer %s: %.16g; DERT %.16g", tc.name, c.ID, got[i], want)
+			}
+		}
+	}
+	m := donationsModel
+	o := btyd.Opportunities{Every: clv.Year, Customers: []btyd.DiscreteCustomer{{ID: "new"}}}
+	for _, c := range [][3]int64{{0, 0, 6}, {2, 4, 6}, {6, 6, 6}, {1, 1, 3}, {3, 5, 9}, {2, 4, 6}} {
+		o.Customers = append(o.Customers, btyd.DiscreteCustomer{ID: "c", X: c[0], Tx: c[1], N: c[2]})
+	}
+	got, err := btyd.DiscreteDERTs(m, o, 0.1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A new customer: survival to each of the appeals, a purchase at
+	// each with chance α/(α + β), discounted.
+	var want float64
+	for k := 1; k < 2000; k++ {
+		s := 1.0
+		for j := range k {
+			s *= (m.Delta + float64(j)) / (m.Gamma + m.Delta + float64(j))
+		}
+		want += m.Alpha / (m.Alpha + m.Beta) * s * math.Pow(1.1, -float64(k))
+	}
+	if math.Abs(got[0]-want) > 1e-12*want {
+		t.Errorf("new customer: %.16g; summed %.16g", got[0], want)
+	}
+	for i, c := range o.Customers[1:] {
+		want, _ := m.DERT(c.X, c.Tx, c.N, 0.1)
+		if got[i+1] != want {
+			t.Errorf("%+v: %.16g; DERT %.16g", c, got[i+1], want)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		want error
+		f    func() error
+	}{
+		{"nil model", clv.ErrMissing, func() error { _, err := btyd.DERTs(nil, b, 0.01); return err }},
+		{"delta zero", clv.ErrNonPositive, func() error { _, err := btyd.DERTs(cdnowPNBD, b, 0); return err }},
+		{"delta huge", clv.ErrOutOfRange, func() error { _, err := btyd.DERTs(cdnowPNBD, b, 1e4); return err }},
+		{"bad customer", clv.ErrNegative, func() error {
+			_, err := btyd.DERTs(cdnowPNBD, btyd.Base{Unit: clv.Week, Customers: []btyd.Customer{{X: -1}}}, 0.01)
+			return err
+		}},
+		{"d zero", clv.ErrNonPositive, func() error { _, err := btyd.DiscreteDERTs(m, o, 0); return err }},
+		{"d NaN", clv.ErrOutOfRange, func() error { _, err := btyd.DiscreteDERTs(m, o, math.NaN()); return err }},
+		{"d tiny", clv.ErrOutOfRange, func() error { _, err := btyd.DiscreteDERTs(m, o, 1e-9); return err }},
+		{"bad model", clv.ErrNonPositive, func() error { _, err := btyd.DiscreteDERTs(btyd.BGBB{}, o, 0.1); return err }},
+	} {
+		if err := tc.f(); !errors.Is(err, tc.want) {
+			t.Errorf("%s: %v; want %v", tc.name, err, tc.want)
+		}
 	}
 }

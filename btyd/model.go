@@ -54,6 +54,9 @@ type PurchaseModel interface {
 	// alivePMF returns P(X(T, T + t] = n | alive at T) of a customer
 	// with x repeat purchases observed for T.
 	alivePMF(x, T float64, n int64, t float64) float64
+	// aliveDERT returns DERT/P(alive) of a customer with x repeat
+	// purchases observed for T, at a checked rate delta.
+	aliveDERT(x, T, delta float64) float64
 	// parameterNames, parameters and withParameters map the model to
 	// and from its parameters as a vector, in the order of its fit's.
 	parameterNames() []string

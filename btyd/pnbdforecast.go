@@ -99,3 +99,10 @@ func (m ParetoNBD) alivePMF(x, T float64, n int64, t float64) float64 {
 	}
 	return pnbdNewPMF(m.R+x, m.Alpha+T, m.S, m.Beta+T, n, t)
 }
+
+// aliveDERT is [ParetoNBD.DERT] over P(alive): ((r + x)/(α + T)) (β + T)
+// z^{s−1} U(s, s; z) with z = δ(β + T), as DERT computes it.
+func (m ParetoNBD) aliveDERT(x, T, delta float64) float64 {
+	B := m.Beta + T
+	return (m.R + x) / (m.Alpha + T) * B * math.Exp(logLaplace(m.S, delta*B))
+}
