@@ -377,3 +377,24 @@ func TestDERTsMatchMethods(t *testing.T) {
 		}
 	}
 }
+
+// TestAlivePathLifetimes holds a daily alive path to lifetimes'
+// calculate_alive_path (lifetimes 0.11 with Debian's numpy and pandas,
+// its BetaGeoFitter's conditional_probability_alive at FHL's CDNOW
+// BG/NBD fit, α in days): a customer who first bought on 2020-01-01 and
+// again 14, 33, 34 and 100 days later, followed for 150 days.
+func TestAlivePathLifetimes(t *testing.T) {
+	m := btyd.BGNBD{R: 0.243, Alpha: 4.414 * 7, A: 0.793, B: 2.426}
+	path, err := btyd.AlivePath(m, []float64{14, 33, 34, 100}, 150, 1)
+	if err != nil || len(path) != 150 {
+		t.Fatalf("%d steps, %v", len(path), err)
+	}
+	for day, want := range map[int]float64{
+		1: 1.0, 14: 0.753650201926064, 20: 0.7235752477869548, 33: 0.8120407679544915, 34: 0.8480551829852462,
+		60: 0.6517619006545243, 100: 0.8724875381894195, 101: 0.8688516086195507, 150: 0.6342423938543377,
+	} {
+		if got := path[day-1]; math.Abs(got-want) > 1e-14 {
+			t.Errorf("day %d: %.16g; lifetimes %.16g", day, got, want)
+		}
+	}
+}
