@@ -141,18 +141,32 @@ func Forecasts(m PurchaseModel, b Base, h Horizon, upTo int) (Forecast, error) {
 		}
 		return o, nil
 	}
-	out := Forecast{Horizon: h, Customers: make([]CustomerForecast, len(b.Customers))}
-	probs := make([]float64, len(b.Customers)*(upTo+1))
+	// The distinct (x, T) first, then their outlooks split between the
+	// goroutines, so that none is computed twice.
+	pairs, of := basePairs(b)
+	outlooks := make([]aliveOutlook, len(pairs))
 	var errs [2]error
-	split(len(b.Customers), func(part, lo, hi int) {
-		cache := newPairCache(m, outlook)
-		for i := lo; i < hi; i++ {
-			c := &b.Customers[i]
-			o, err := cache.get(c.X, c.T)
+	split(len(pairs), func(part, lo, hi int) {
+		for j := lo; j < hi; j++ {
+			o, err := outlook(m, pairs[j].x, pairs[j].T)
 			if err != nil {
 				errs[part] = err
 				return
 			}
+			outlooks[j] = o
+		}
+	})
+	for _, err := range errs {
+		if err != nil {
+			return Forecast{}, err
+		}
+	}
+	out := Forecast{Horizon: h, Customers: make([]CustomerForecast, len(b.Customers))}
+	probs := make([]float64, len(b.Customers)*(upTo+1))
+	split(len(b.Customers), func(part, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			c := &b.Customers[i]
+			o := &outlooks[of[i]]
 			alive, ok := m.aliveProbability(float64(c.X), c.Tx, c.T)
 			if !ok {
 				errs[part] = naming(notComputable(fn, m), fn, "customer", int64(i+1))
@@ -633,21 +647,26 @@ func DERTs(m PurchaseModel, b Base, delta float64) ([]float64, error) {
 			return nil, naming(err, fn, "customer", int64(i+1))
 		}
 	}
+	// The distinct (x, T) first, then their expectations split between
+	// the goroutines, so that none is computed twice.
+	pairs, of := basePairs(b)
+	dert := make([]float64, len(pairs))
+	split(len(pairs), func(_, lo, hi int) {
+		for j := lo; j < hi; j++ {
+			dert[j] = m.aliveDERT(float64(pairs[j].x), pairs[j].T, delta)
+		}
+	})
 	out := make([]float64, len(b.Customers))
 	var errs [2]error
 	split(len(b.Customers), func(part, lo, hi int) {
-		cache := newPairCache(m, func(m PurchaseModel, x int64, T float64) (float64, error) {
-			return m.aliveDERT(float64(x), T, delta), nil
-		})
 		for i := lo; i < hi; i++ {
 			c := &b.Customers[i]
-			d, _ := cache.get(c.X, c.T)
 			alive, ok := m.aliveProbability(float64(c.X), c.Tx, c.T)
 			if !ok {
 				errs[part] = naming(notComputable(fn, m), fn, "customer", int64(i+1))
 				return
 			}
-			out[i] = alive * d
+			out[i] = alive * dert[of[i]]
 		}
 	})
 	for _, err := range errs {
@@ -713,4 +732,12 @@ func DiscreteDERTs(m BGBB, o Opportunities, d float64) ([]float64, error) {
 		}
 	}
 	return out, nil
+}
+
+// basePairs returns the distinct (x, T) of b's customers and the index of
+// each customer's among them.
+func basePairs(b Base) ([]pairKey, []int32) {
+	n := len(b.Customers)
+	pairs, of, _ := distinctKeys(n, func(i int) pairKey { return pairKey{b.Customers[i].X, b.Customers[i].T} }, n)
+	return pairs, of
 }
