@@ -56,6 +56,28 @@
 // maximum gives the covariance. Special functions come from gonum's
 // mathext, the covariance's inverse from its mat.
 //
+// # Forecasts
+//
+// Beyond P(alive) now and the expected purchases, every purchase model
+// says whether a customer will still be one t after the end of
+// observation (ProbAliveAt: [BGNBD.ProbAliveAt], [MBGNBD.ProbAliveAt],
+// [ParetoNBD.ProbAliveAt], [BGBB.ProbAliveAt]), how likely each count of
+// purchases in the next t is, no purchase at all the first
+// (ConditionalProbPurchases), how many purchases remain discounted (DERT:
+// continuously for the BG/NBD, MBG/NBD and Pareto/NBD, per opportunity for
+// the BG/BB), and how P(alive)
+// moved through a customer's own purchases ([AlivePath],
+// [BGBB.AlivePath]). Each follows from one fact: a customer alive at the
+// end of observation is a new customer of the model with parameters
+// updated by their history, so each figure is P(alive) times a new
+// customer's. [Forecasts] and [DiscreteForecasts] give them for a whole
+// base, and [DERTs] and [DiscreteDERTs] the DERT, each computed once for
+// each distinct history; [WindowValues] and
+// [DiscreteWindowValues] value a window of the future, years 3 to 5, as
+// [Values] and [DiscreteValues] value a horizon; and
+// [NewCustomerForecast] and [DiscreteNewCustomerForecast] give the repeat
+// purchases and revenue of cohorts yet to be acquired, period by period.
+//
 // # Units and time
 //
 // Time is in a unit, a [clv.Period] — weeks by default, as the literature

@@ -48,6 +48,15 @@ type PurchaseModel interface {
 	// aliveRate returns the derivative in t of aliveExpectation, the
 	// alive customer's purchase rate, as stepsum.go sums it.
 	aliveRate(x int64, T float64) aliveRate
+	// aliveAhead returns ln P(alive at T + t | alive at T) of a customer
+	// with x repeat purchases observed for T (see forecast.go).
+	aliveAhead(x, T, t float64) float64
+	// alivePMF returns P(X(T, T + t] = n | alive at T) of a customer
+	// with x repeat purchases observed for T.
+	alivePMF(x, T float64, n int64, t float64) float64
+	// aliveDERT returns DERT/P(alive) of a customer with x repeat
+	// purchases observed for T, at a checked rate delta.
+	aliveDERT(x, T, delta float64) float64
 	// parameterNames, parameters and withParameters map the model to
 	// and from its parameters as a vector, in the order of its fit's.
 	parameterNames() []string

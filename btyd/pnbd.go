@@ -255,9 +255,17 @@ func (m ParetoNBD) ProbPurchases(n int64, t float64) (float64, error) {
 	if p, done, err := checkProbPurchases(fn, m, n, t); done {
 		return p, err
 	}
-	r, alpha, s, beta := m.R, m.Alpha, m.S, m.Beta
+	return pnbdNewPMF(m.R, m.Alpha, m.S, m.Beta, n, t), nil
+}
+
+// pnbdNewPMF returns P(X(t) = n) of a new Pareto/NBD customer with
+// parameters r, α, s, β and t > 0, as [ParetoNBD.ProbPurchases] states it;
+// the conditional forecasts call it with a customer's updated parameters.
+// The coefficient Γ(r + n)/(Γ(r) n!) is formed by logGammaRatio, which
+// keeps its digits for r + x in the thousands.
+func pnbdNewPMF(r, alpha, s, beta float64, n int64, t float64) float64 {
 	nf := float64(n)
-	lead := logNBDCoefficient(r, nf)
+	lead := logGammaRatio(r, nf) - logGammaRatio(1, nf)
 	logT := math.Log(t)
 	alive := -r*math.Log1p(t/alpha) + nf*(logT-math.Log(alpha+t)) - s*math.Log1p(t/beta)
 	// The integrand g(τ) = τ^n (α + τ)^−(r+n) (β + τ)^−(s+1) rises to its
@@ -291,7 +299,7 @@ func (m ParetoNBD) ProbPurchases(n int64, t float64) (float64, error) {
 	}
 	dead += r*math.Log(alpha) + s*math.Log(beta) + math.Log(s)
 	p := math.Exp(lead + logAddExp(alive, dead))
-	return min(p, 1), nil
+	return min(p, 1)
 }
 
 // DERT returns the discounted expected residual transactions of a
