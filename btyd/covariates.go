@@ -1,0 +1,728 @@
+package btyd
+
+import (
+	"cmp"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/clvkit/clv"
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// A CovariateHistory is a [History] with the static covariates its
+// customers share: numbers that describe them and do not change over the
+// calibration period, such as the channel they were won by or their
+// gender. A category of c levels is c − 1 indicators, 0 or 1, each
+// against a reference level that has none, as CLVTools codes factors
+// (its SetStaticCovariates). Every history of a fit has as many
+// covariates, in the same order.
+//
+// The fits with covariates ([FitParetoNBDCov], [FitBGNBDCov]) group the
+// histories by their covariates, and within a group merge equal
+// histories, so a base of a million customers with two binary covariates
+// fits in the time of its distinct (history, covariates) pairs.
+type CovariateHistory struct {
+	History
+	// Z holds the covariates.
+	Z []float64 `json:"z"`
+}
+
+// A LikelihoodRatio is the likelihood-ratio test of a model with
+// covariates against the same model without them, which is the model
+// with covariates whose coefficients are all zero (Wilks' theorem):
+//
+//	Statistic = 2 (LL − LL₀),  PValue = P(χ²_DF > Statistic)
+//
+// with LL the log-likelihood of the model with covariates at its maximum,
+// LL₀ that of the model without them, and DF the number of free
+// coefficients. The χ² tail is gonum's distuv.ChiSquared. A small PValue
+// says that the covariates explain differences between customers that
+// chance would not; a large one, that the data cannot tell.
+type LikelihoodRatio struct {
+	// NullLogLikelihood is LL₀.
+	NullLogLikelihood float64 `json:"null_log_likelihood"`
+	Statistic         float64 `json:"statistic"`
+	DF                int     `json:"df"`
+	PValue            float64 `json:"p_value"`
+}
+
+// newLikelihoodRatio returns the test of ll against null with df degrees
+// of freedom. A statistic below zero, which only rounding gives at a
+// maximum, is zero.
+func newLikelihoodRatio(ll, null float64, df int) LikelihoodRatio {
+	stat := max(2*(ll-null), 0)
+	return LikelihoodRatio{NullLogLikelihood: null, Statistic: stat, DF: df,
+		PValue: distuv.ChiSquared{K: float64(df)}.Survival(stat)}
+}
+
+// A CovariateOption sets an option of a fit with covariates.
+type CovariateOption interface{ apply(*covConfig) }
+
+// covConfig holds the options of a fit with covariates; its zero value is
+// the default: every coefficient free, no penalty.
+type covConfig struct {
+	same    []int
+	lambda  float64
+	lambdaD float64
+}
+
+type sameOption []int
+
+func (o sameOption) apply(c *covConfig) { c.same = append(c.same, o...) }
+
+// WithSameCoefficients constrains the coefficients of the covariates
+// numbered covariates (from 0, in the order of [CovariateHistory.Z]) to be
+// equal in the two processes of a purchase model, purchase and drop-out,
+// as CLVTools' names.cov.constr does: one coefficient each, estimated
+// once, which a customer's covariate moves both processes by. By default
+// every coefficient is free. A fit refuses a number out of range, or one
+// given twice, with an error wrapping [clv.ErrOutOfRange].
+func WithSameCoefficients(covariates ...int) CovariateOption {
+	return sameOption(slices.Clone(covariates))
+}
+
+type penaltyOption [2]float64
+
+func (o penaltyOption) apply(c *covConfig) { c.lambda, c.lambdaD = o[0], o[1] }
+
+// WithPenalty adds an L2 penalty on the coefficients to the
+// log-likelihood a fit maximises, as CLVTools' reg.lambdas does:
+//
+//	LL − λ_purchase Σ γ_purchase,j² − λ_dropout Σ γ_dropout,j²
+//
+// which shrinks the coefficients towards zero, each process's by its own
+// λ (a spend model's one coefficient vector by purchase). The
+// penalty is on the sum of the customers' log-likelihoods, as in
+// Meierer et al. (2026), equation 13; CLVTools' code divides the
+// log-likelihood by the number of customers first, so its λ is ours
+// divided by the customers. The default is no penalty (λ = 0). The fit
+// reports the log-likelihood without the penalty at the penalised
+// maximum, and standard errors from the penalised information. A fit
+// refuses a λ that is negative, not finite or above 10^9 with an error
+// wrapping [clv.ErrOutOfRange].
+func WithPenalty(purchase, dropout float64) CovariateOption {
+	return penaltyOption{purchase, dropout}
+}
+
+// This part of the file implements the machinery the fits with
+// covariates share: the checks and grouping of covariate histories, and
+// the likelihood of a model whose parameters scale customer by customer
+// with exp(±γ·z), in terms of the likelihood of the model without
+// covariates, group by group of customers with the same z.
+//
+// The search every fit shares (global.go, maximize.go) climbs on the
+// logarithms of positive parameters. A coefficient γ is any real number;
+// it enters the search as e^γ, so that the logarithm the search climbs on
+// is γ itself, and the likelihood the search sees differentiates in e^γ
+// what this file computes in γ. A coefficient beyond ±18.4 (e^γ beyond
+// 10^−8 or 10^8) is a boundary to the search, as any parameter there is:
+// on covariates of a unit's scale, such a coefficient multiplies a rate by
+// 10^8, a limit where the covariate decides everything.
+
+// maxCovariates bounds the covariates of a customer, and maxCovariate
+// their magnitude: covariates of larger scale are best rescaled, for a
+// coefficient of a tiny scale is a coefficient near zero to the search.
+const (
+	maxCovariates = 64
+	maxCovariate  = 1e6
+)
+
+// covGroup is the customers with one z: their distinct histories, with
+// weights.
+type covGroup struct {
+	z         []float64
+	histories []History
+}
+
+// groupCovariates checks histories and returns them grouped by z, in
+// order of first appearance, each group's histories sorted by (x, t_x, T)
+// with equal ones merged, and the number of covariates. It refuses what
+// a fit cannot use: no histories, a customer the model cannot have,
+// covariates missing, of different lengths, not finite or beyond
+// maxCovariate, and a covariate equal for every customer, whose
+// coefficient the base parameters cannot be told apart from.
+func groupCovariates(fn string, histories []CovariateHistory) ([]covGroup, int, error) {
+	if len(histories) == 0 {
+		return nil, 0, fmt.Errorf("btyd: %s: histories: %w: no customers", fn, clv.ErrMissing)
+	}
+	k := len(histories[0].Z)
+	switch {
+	case k == 0:
+		return nil, 0, fmt.Errorf("btyd: %s: history 1: covariates: %w: none (a fit without covariates needs no z)", fn, clv.ErrMissing)
+	case k > maxCovariates:
+		return nil, 0, fmt.Errorf("btyd: %s: history 1: %d covariates: %w: above %d", fn, k, clv.ErrOutOfRange, maxCovariates)
+	}
+	var total int64
+	index := make(map[string]int)
+	var groups []covGroup
+	key := make([]byte, 8*k)
+	varies := make([]bool, k)
+	for i, h := range histories {
+		if h.Weight <= 0 {
+			return nil, 0, fmt.Errorf("btyd: %s: history %d: weight = %d: %w", fn, i+1, h.Weight, clv.ErrNonPositive)
+		}
+		if err := checkCustomer(fn, h.X, h.Tx, h.T); err != nil {
+			return nil, 0, naming(err, fn, "history", int64(i+1))
+		}
+		if total += h.Weight; total > maxWeight || h.Weight > maxWeight {
+			return nil, 0, fmt.Errorf("btyd: %s: weights: %w: their sum exceeds 2^53", fn, clv.ErrOutOfRange)
+		}
+		if len(h.Z) != k {
+			return nil, 0, fmt.Errorf("btyd: %s: history %d: %d covariates: %w: history 1 has %d", fn, i+1, len(h.Z), clv.ErrInconsistent, k)
+		}
+		for j, v := range h.Z {
+			if !(math.Abs(v) <= maxCovariate) {
+				return nil, 0, fmt.Errorf("btyd: %s: history %d: covariate %d = %v: %w: beyond ±%g", fn, i+1, j, v, clv.ErrOutOfRange, float64(maxCovariate))
+			}
+			varies[j] = varies[j] || v != histories[0].Z[j]
+			// +0 and −0 are one covariate.
+			binary.LittleEndian.PutUint64(key[8*j:], math.Float64bits(v+0))
+		}
+		g, ok := index[string(key)]
+		if !ok {
+			g = len(groups)
+			index[string(key)] = g
+			groups = append(groups, covGroup{z: slices.Clone(h.Z)})
+		}
+		groups[g].histories = append(groups[g].histories, h.History)
+	}
+	for j, v := range varies {
+		if !v {
+			return nil, 0, fmt.Errorf("btyd: %s: covariate %d: %w: it is %v for every customer, so its coefficient and the base parameters cannot be told apart", fn, j, clv.ErrNoFit, histories[0].Z[j])
+		}
+	}
+	for g := range groups {
+		groups[g].histories = mergeHistories(groups[g].histories)
+	}
+	return groups, k, nil
+}
+
+// mergeHistories sorts hs by (x, t_x, T) and merges equal histories,
+// adding their weights; it reuses hs.
+func mergeHistories(hs []History) []History {
+	slices.SortFunc(hs, func(a, b History) int {
+		return cmp.Or(cmp.Compare(a.X, b.X), cmp.Compare(a.Tx, b.Tx), cmp.Compare(a.T, b.T))
+	})
+	out := hs[:0]
+	for _, h := range hs {
+		if n := len(out); n > 0 && out[n-1].X == h.X && out[n-1].Tx == h.Tx && out[n-1].T == h.T {
+			out[n-1].Weight += h.Weight
+			continue
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
+// withoutCovariates returns the distinct histories of groups, their
+// covariates ignored, for the fit of the model without covariates.
+func withoutCovariates(groups []covGroup) []History {
+	var all []History
+	for _, g := range groups {
+		all = append(all, g.histories...)
+	}
+	return mergeHistories(all)
+}
+
+// A covLink says how a base parameter scales with a customer's
+// covariates: by exp(sign γ_block · z), or not at all if block < 0.
+type covLink struct {
+	block int
+	sign  float64
+}
+
+// A covDesign is the parameterisation of a model with covariates: its
+// base parameters, how each scales, and where each coefficient lies in ψ,
+// the vector the search climbs on: the logarithms of the base parameters,
+// then the free coefficients, block 0's, then block 1's not constrained
+// equal to block 0's.
+type covDesign struct {
+	base, k int
+	links   []covLink
+	// index[b][j] is the place in ψ of the coefficient of covariate j in
+	// block b.
+	index [][]int
+	// free[m] says, for each free coefficient m of ψ beyond the base,
+	// its block and covariate (the first block it appears in).
+	blocks []int
+	covs   []int
+	n      int
+	// lambda is the penalty of each block.
+	lambda []float64
+}
+
+// newCovDesign returns the design of a model of base parameters linked
+// by links to blocks coefficient vectors of k covariates each, with the
+// options in cfg.
+func newCovDesign(fn string, base int, links []covLink, blocks, k int, cfg covConfig) (*covDesign, error) {
+	d := &covDesign{base: base, k: k, links: links, index: make([][]int, blocks), n: base}
+	same := make([]bool, k)
+	for _, j := range cfg.same {
+		switch {
+		case blocks < 2:
+			return nil, fmt.Errorf("btyd: %s: same coefficients: %w: the model has one process", fn, clv.ErrOutOfRange)
+		case j < 0 || j >= k:
+			return nil, fmt.Errorf("btyd: %s: same coefficients: covariate %d: %w: the customers have %d", fn, j, clv.ErrOutOfRange, k)
+		case same[j]:
+			return nil, fmt.Errorf("btyd: %s: same coefficients: covariate %d: %w: given twice", fn, j, clv.ErrOutOfRange)
+		}
+		same[j] = true
+	}
+	for _, l := range []float64{cfg.lambda, cfg.lambdaD} {
+		if !(l >= 0 && l <= maxPenalty) {
+			return nil, fmt.Errorf("btyd: %s: penalty = %v: %w: outside [0, %g]", fn, l, clv.ErrOutOfRange, float64(maxPenalty))
+		}
+	}
+	d.lambda = []float64{cfg.lambda, cfg.lambdaD}
+	for b := range blocks {
+		d.index[b] = make([]int, k)
+		for j := range k {
+			if b > 0 && same[j] {
+				d.index[b][j] = d.index[0][j]
+				continue
+			}
+			d.index[b][j] = d.n
+			d.blocks = append(d.blocks, b)
+			d.covs = append(d.covs, j)
+			d.n++
+		}
+	}
+	return d, nil
+}
+
+// maxPenalty bounds λ.
+const maxPenalty = 1e9
+
+// coefficients returns the coefficients of block b in ψ.
+func (d *covDesign) coefficients(psi []float64, b int) []float64 {
+	out := make([]float64, d.k)
+	for j, m := range d.index[b] {
+		out[j] = psi[m]
+	}
+	return out
+}
+
+// scale returns the factor exp(sign γ_block · z) of base parameter i, 1
+// if it has no covariates.
+func (d *covDesign) scale(psi []float64, i int, z []float64) float64 {
+	l := d.links[i]
+	if l.block < 0 {
+		return 1
+	}
+	var e float64
+	for j, m := range d.index[l.block] {
+		e += psi[m] * z[j]
+	}
+	return math.Exp(l.sign * e)
+}
+
+// penalty returns the penalty at ψ and, if g is not nil, adds its
+// gradient to g and its Hessian to h (n×n), in ψ.
+func (d *covDesign) penalty(psi, g, h []float64) float64 {
+	var p float64
+	for m := d.base; m < d.n; m++ {
+		l := d.lambda[d.blocks[m-d.base]]
+		// A coefficient shared by both blocks carries both penalties.
+		if b := d.blocks[m-d.base]; b == 0 && len(d.index) > 1 && d.index[1][d.covs[m-d.base]] == m {
+			l += d.lambda[1]
+		}
+		p += l * psi[m] * psi[m]
+		if g != nil {
+			g[m] -= 2 * l * psi[m]
+			if h != nil {
+				h[m*d.n+m] -= 2 * l
+			}
+		}
+	}
+	return p
+}
+
+// A covPart is a group's likelihood, in the base parameters, and the
+// weight of its customers.
+type covPart struct {
+	z         []float64
+	ll        likelihood
+	customers int64
+}
+
+// A covData is the data of a fit with covariates, group by group.
+type covData struct {
+	design    *covDesign
+	parts     []covPart
+	customers int64
+}
+
+// covScratch is one goroutine's buffers for covData.eval.
+type covScratch struct {
+	theta, g, h, gl, hl []float64
+	rows                [][]covEntry
+	b                   []float64
+	sum                 float64
+	gu, hu              []float64
+	failed              bool
+}
+
+// A covEntry is a nonzero of the map from ψ to the logarithm of a group's
+// base parameter: ∂ ln θ_i / ∂ψ_col = val.
+type covEntry struct {
+	col int
+	val float64
+}
+
+func (d *covData) scratch() *covScratch {
+	base, n := d.design.base, d.design.n
+	return &covScratch{
+		theta: make([]float64, base), g: make([]float64, base), h: make([]float64, base*base),
+		gl: make([]float64, base), hl: make([]float64, base*base),
+		rows: make([][]covEntry, base), b: make([]float64, base*n),
+		gu: make([]float64, n), hu: make([]float64, n*n),
+	}
+}
+
+// eval returns the log-likelihood at ψ, without the penalty, and, if gu
+// is not nil, adds its gradient in ψ to gu and its Hessian to hu (n×n),
+// or NaN where a group's likelihood is not finite. Each group's base
+// parameters are θ_i = exp(ψ_i ± γ_b · z), so ln θ is linear in ψ, with
+// the map A; a group's gradient G and Hessian H in ln θ give A'G and
+// A'HA in ψ.
+func (d *covData) eval(psi, gu, hu []float64) float64 {
+	des := d.design
+	base, n := des.base, des.n
+	deriv := gu != nil
+	var parts [2]*covScratch
+	split(len(d.parts), func(part, lo, hi int) {
+		s := d.scratch()
+		parts[part] = s
+		for _, p := range d.parts[lo:hi] {
+			for i := range base {
+				s.theta[i] = math.Exp(psi[i]) * des.scale(psi, i, p.z)
+			}
+			if !deriv {
+				v := p.ll(s.theta, nil, nil)
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					s.failed = true
+					return
+				}
+				s.sum += v
+				continue
+			}
+			clear(s.g)
+			clear(s.h)
+			v := p.ll(s.theta, s.g, s.h)
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				s.failed = true
+				return
+			}
+			s.sum += v
+			// In ln θ: G_i = θ_i g_i, H_ij = θ_i θ_j h_ij + δ_ij G_i.
+			for i := range base {
+				s.gl[i] = s.theta[i] * s.g[i]
+			}
+			for i := range base {
+				for j := range base {
+					s.hl[i*base+j] = s.theta[i] * s.theta[j] * s.h[i*base+j]
+				}
+				s.hl[i*base+i] += s.gl[i]
+			}
+			for i := range base {
+				s.rows[i] = append(s.rows[i][:0], covEntry{i, 1})
+				if l := des.links[i]; l.block >= 0 {
+					for j, m := range des.index[l.block] {
+						if p.z[j] != 0 {
+							s.rows[i] = append(s.rows[i], covEntry{m, l.sign * p.z[j]})
+						}
+					}
+				}
+			}
+			// B = H A, then A'G and A'B.
+			clear(s.b)
+			for i := range base {
+				for l := range base {
+					hil := s.hl[i*base+l]
+					for _, e := range s.rows[l] {
+						s.b[i*n+e.col] += hil * e.val
+					}
+				}
+			}
+			for i := range base {
+				for _, e := range s.rows[i] {
+					s.gu[e.col] += e.val * s.gl[i]
+					row := s.hu[e.col*n : e.col*n+n]
+					for c, v := range s.b[i*n : i*n+n] {
+						row[c] += e.val * v
+					}
+				}
+			}
+		}
+	})
+	var sum float64
+	for _, s := range parts {
+		if s == nil {
+			continue
+		}
+		if s.failed {
+			return math.NaN()
+		}
+		sum += s.sum
+		if deriv {
+			for i, v := range s.gu {
+				gu[i] += v
+			}
+			for i, v := range s.hu {
+				hu[i] += v
+			}
+		}
+	}
+	return sum
+}
+
+// likelihood is the penalised log-likelihood as the search sees it: in
+// θ, the base parameters and e^γ for each free coefficient γ, whose
+// logarithms are ψ. With G and H the gradient and Hessian in ψ,
+// ∂/∂θ_i = G_i/θ_i and ∂²/∂θ_i∂θ_j = (H_ij − δ_ij G_i)/(θ_i θ_j).
+func (d *covData) likelihood(theta, grad, hess []float64) float64 {
+	n := d.design.n
+	psi := make([]float64, n)
+	for i, v := range theta {
+		psi[i] = math.Log(v)
+	}
+	if grad == nil {
+		return d.eval(psi, nil, nil) - d.design.penalty(psi, nil, nil)
+	}
+	gu, hu := make([]float64, n), make([]float64, n*n)
+	v := d.eval(psi, gu, hu)
+	v -= d.design.penalty(psi, gu, hu)
+	for i := range n {
+		grad[i] += gu[i] / theta[i]
+		if hess == nil {
+			continue
+		}
+		for j := range n {
+			hess[i*n+j] += hu[i*n+j] / (theta[i] * theta[j])
+		}
+		hess[i*n+i] -= gu[i] / (theta[i] * theta[i])
+	}
+	return v
+}
+
+// A covModel is what a fit with covariates needs of its model: its name,
+// base parameters and their links, how a group's likelihood is built, and
+// the search's settings for the model.
+type covModel struct {
+	fn     string
+	names  []string
+	links  []covLink
+	blocks []string
+	// data returns the likelihood of a group's histories, or false if it
+	// cannot be built.
+	data func(hs []History) (likelihood, bool)
+	// search returns the model's search, without levels and starts;
+	// wall, if not nil, says that a group's base parameters near the edge
+	// of where the likelihood can be evaluated, and fartherWall the edge
+	// beyond.
+	search      search
+	wall        func(theta []float64) bool
+	fartherWall func(theta []float64) bool
+}
+
+// A covResult is the outcome of a fit with covariates.
+type covResult struct {
+	base, stdErrBase []float64
+	coef, stdErrCoef [][]float64
+	stats            FitStats
+	// free is the number of free coefficients.
+	free int
+}
+
+// fitCovariates fits the model m with covariates to groups, from each of
+// starts (base parameters, coefficients zero), with the options cfg.
+func fitCovariates(m covModel, groups []covGroup, k int, starts [][]float64, cfg covConfig) (covResult, error) {
+	des, err := newCovDesign(m.fn, len(m.names), m.links, len(m.blocks), k, cfg)
+	if err != nil {
+		return covResult{}, err
+	}
+	build := func(gs []covGroup) (*covData, bool) {
+		d := &covData{design: des}
+		for _, g := range gs {
+			ll, ok := m.data(g.histories)
+			if !ok {
+				return nil, false
+			}
+			var w int64
+			for _, h := range g.histories {
+				w += h.Weight
+			}
+			d.parts = append(d.parts, covPart{z: g.z, ll: ll, customers: w})
+			d.customers += w
+		}
+		return d, true
+	}
+	all, ok := build(groups)
+	if !ok {
+		return covResult{}, fmt.Errorf("btyd: %s: %w: the histories cannot be fitted", m.fn, clv.ErrNoFit)
+	}
+	// The samples are every k-th pair (history, z), in group order.
+	type pair struct {
+		g int
+		h History
+	}
+	var pairs []pair
+	for g, gr := range groups {
+		for _, h := range gr.histories {
+			pairs = append(pairs, pair{g, h})
+		}
+	}
+	levels := samples(pairs, func(ps []pair) (level, bool) {
+		var gs []covGroup
+		for i, p := range ps {
+			if i == 0 || p.g != ps[i-1].g {
+				gs = append(gs, covGroup{z: groups[p.g].z})
+			}
+			gs[len(gs)-1].histories = append(gs[len(gs)-1].histories, p.h)
+		}
+		d, ok := build(gs)
+		if !ok {
+			return level{}, false
+		}
+		return level{d.likelihood, d.customers}, true
+	})
+	s := m.search
+	s.levels = append(levels, level{all.likelihood, all.customers})
+	s.concurrent = true
+	s.names = slices.Clone(m.names)
+	for i := range des.n - des.base {
+		s.names = append(s.names, fmt.Sprintf("exp(%s)", coefName(m.blocks, des, i)))
+	}
+	for _, st := range starts {
+		start := slices.Clone(st)
+		for range des.n - des.base {
+			start = append(start, 1)
+		}
+		s.starts = append(s.starts, start)
+	}
+	if m.wall != nil {
+		s.wall = groupWall(des, groups, m.wall)
+	}
+	if m.fartherWall != nil {
+		s.fartherWall = groupWall(des, groups, m.fartherWall)
+	}
+	best, err := s.run()
+	if err != nil {
+		return covResult{}, err
+	}
+	psi := make([]float64, des.n)
+	for i, v := range best.theta {
+		psi[i] = math.Log(v)
+	}
+	// The covariance, from the information in ψ at the maximum: with
+	// J = ∂(θ_base, γ)/∂ψ, diagonal, it is J (−H)⁻¹ J.
+	gu, hu := make([]float64, des.n), make([]float64, des.n*des.n)
+	ll := all.eval(psi, gu, hu)
+	des.penalty(psi, gu, hu)
+	info := mat.NewSymDense(des.n, nil)
+	for i := range des.n {
+		for j := i; j < des.n; j++ {
+			info.SetSym(i, j, -hu[i*des.n+j])
+		}
+	}
+	var chol mat.Cholesky
+	var cov mat.SymDense
+	if !chol.Factorize(info) || chol.InverseTo(&cov) != nil {
+		return covResult{}, fmt.Errorf("btyd: %s: %w: the likelihood is flat at its maximum: the data cannot tell the parameters apart (are two covariates the same?)", m.fn, clv.ErrNoFit)
+	}
+	jac := make([]float64, des.n)
+	for i := range jac {
+		jac[i] = 1
+		if i < des.base {
+			jac[i] = best.theta[i]
+		}
+	}
+	r := covResult{base: best.theta[:des.base], stdErrBase: make([]float64, des.base), stats: best.stats, free: des.n - des.base}
+	r.stats.LogLikelihood = ll
+	r.stats.Parameters = slices.Clone(m.names)
+	r.stats.Covariance = make([][]float64, des.n)
+	se := make([]float64, des.n)
+	for i := range des.n {
+		r.stats.Covariance[i] = make([]float64, des.n)
+		for j := range des.n {
+			r.stats.Covariance[i][j] = jac[i] * jac[j] * cov.At(i, j)
+		}
+		se[i] = math.Sqrt(r.stats.Covariance[i][i])
+		if i >= des.base {
+			r.stats.Parameters = append(r.stats.Parameters, coefName(m.blocks, des, i-des.base))
+		}
+	}
+	copy(r.stdErrBase, se)
+	for b := range m.blocks {
+		r.coef = append(r.coef, des.coefficients(psi, b))
+		r.stdErrCoef = append(r.stdErrCoef, des.coefficients(se, b))
+	}
+	return r, nil
+}
+
+// coefName names the free coefficient m of des (counted after the base
+// parameters): "purchase[0]", or "both[0]" for one shared by the blocks.
+func coefName(blocks []string, des *covDesign, m int) string {
+	b, j := des.blocks[m], des.covs[m]
+	if len(des.index) > 1 && des.index[0][j] == des.index[1][j] {
+		return fmt.Sprintf("both[%d]", j)
+	}
+	return fmt.Sprintf("%s[%d]", blocks[b], j)
+}
+
+// groupWall returns the wall of a search with covariates: a point where
+// wall holds for any group's base parameters.
+func groupWall(des *covDesign, groups []covGroup, wall func(theta []float64) bool) func(theta []float64) bool {
+	return func(theta []float64) bool {
+		psi := make([]float64, len(theta))
+		for i, v := range theta {
+			psi[i] = math.Log(v)
+		}
+		th := make([]float64, des.base)
+		for _, g := range groups {
+			for i := range th {
+				th[i] = theta[i] * des.scale(psi, i, g.z)
+			}
+			if wall(th) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// nullStarts returns the starts of a fit with covariates: the maximum of
+// the model without them, if it has one, else starts.
+func nullStarts(null []float64, err error, starts [][]float64) [][]float64 {
+	if err == nil {
+		return [][]float64{null}
+	}
+	return starts
+}
+
+// linear returns γ·z for a model's method, or an error wrapping
+// [clv.ErrInconsistent] if z has not as many covariates as γ
+// coefficients, [clv.ErrOutOfRange] if a covariate or coefficient is not
+// finite or γ·z is beyond ±700, where exp(γ·z) overflows.
+func linear(fn, what string, gamma, z []float64) (float64, error) {
+	if len(z) != len(gamma) {
+		return 0, fmt.Errorf("btyd: %s: z has %d covariates: %w: %s has %d coefficients", fn, len(z), clv.ErrInconsistent, what, len(gamma))
+	}
+	var e float64
+	for j, v := range z {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return 0, fmt.Errorf("btyd: %s: covariate %d = %v: %w", fn, j, v, clv.ErrOutOfRange)
+		}
+		if g := gamma[j]; math.IsNaN(g) || math.IsInf(g, 0) {
+			return 0, fmt.Errorf("btyd: %s: %s[%d] = %v: %w", fn, what, j, g, clv.ErrOutOfRange)
+		}
+		e += gamma[j] * v
+	}
+	if !(math.Abs(e) <= 700) {
+		return 0, fmt.Errorf("btyd: %s: %s · z = %v: %w: beyond ±700", fn, what, e, clv.ErrOutOfRange)
+	}
+	return e, nil
+}
