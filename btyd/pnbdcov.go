@@ -2,7 +2,10 @@ package btyd
 
 import (
 	"errors"
+	"fmt"
 	"math"
+
+	"github.com/clvkit/clv"
 )
 
 // A ParetoNBDCov is the Pareto/NBD model with static covariates, as Fader
@@ -144,7 +147,7 @@ func FitParetoNBDCov(histories []CovariateHistory, opts ...CovariateOption) (Par
 		return ParetoNBDCovFit{}, err
 	}
 	if d.repeats == 0 {
-		return ParetoNBDCovFit{}, nullErr
+		return ParetoNBDCovFit{}, fmt.Errorf("btyd: %s: %w: no customer made a repeat purchase", fn, clv.ErrNoFit)
 	}
 	m := covModel{
 		fn: fn, names: pnbdNames, links: pnbdCovLinks, blocks: []string{"purchase", "dropout"},
