@@ -107,11 +107,10 @@ func FitBGNBDCov(histories []CovariateHistory, opts ...CovariateOption) (BGNBDCo
 	for _, o := range opts {
 		o.apply(&cfg)
 	}
-	groups, k, err := groupCovariates(fn, histories)
+	groups, plain, k, err := groupCovariates(fn, histories)
 	if err != nil {
 		return BGNBDCovFit{}, err
 	}
-	plain := withoutCovariates(groups)
 	d, err := newFrequencyData(fn, plain)
 	if err != nil {
 		return BGNBDCovFit{}, err

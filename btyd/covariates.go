@@ -8,7 +8,6 @@ import (
 	"slices"
 
 	"github.com/clvkit/clv"
-	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -139,43 +138,49 @@ type covGroup struct {
 
 // groupCovariates checks histories and returns them grouped by z, in
 // order of first appearance, each group's histories sorted by (x, t_x, T)
-// with equal ones merged, and the number of covariates. It refuses what
-// a fit cannot use: no histories, a customer the model cannot have,
-// covariates missing, of different lengths, not finite or beyond
-// maxCovariate, and a covariate equal for every customer, whose
-// coefficient the base parameters cannot be told apart from.
-func groupCovariates(fn string, histories []CovariateHistory) ([]covGroup, int, error) {
+// with equal ones merged; the distinct histories of all the groups, their
+// covariates ignored, for the fit of the model without covariates; and
+// the number of covariates. It refuses what a fit cannot use: no
+// histories, a customer the model cannot have, covariates missing, of
+// different lengths, not finite or beyond maxCovariate, and a covariate
+// equal for every customer, whose coefficient the base parameters cannot
+// be told apart from.
+//
+// One sort of the histories by (x, t_x, T, group), skipped if they come
+// in that order, gives both: equal histories are neighbours, and each
+// group's come in order.
+func groupCovariates(fn string, histories []CovariateHistory) (groups []covGroup, plain []History, k int, err error) {
 	if len(histories) == 0 {
-		return nil, 0, fmt.Errorf("btyd: %s: histories: %w: no customers", fn, clv.ErrMissing)
+		return nil, nil, 0, fmt.Errorf("btyd: %s: histories: %w: no customers", fn, clv.ErrMissing)
 	}
-	k := len(histories[0].Z)
+	k = len(histories[0].Z)
 	switch {
 	case k == 0:
-		return nil, 0, fmt.Errorf("btyd: %s: history 1: covariates: %w: none (a fit without covariates needs no z)", fn, clv.ErrMissing)
+		return nil, nil, 0, fmt.Errorf("btyd: %s: history 1: covariates: %w: none (a fit without covariates needs no z)", fn, clv.ErrMissing)
 	case k > maxCovariates:
-		return nil, 0, fmt.Errorf("btyd: %s: history 1: %d covariates: %w: above %d", fn, k, clv.ErrOutOfRange, maxCovariates)
+		return nil, nil, 0, fmt.Errorf("btyd: %s: history 1: %d covariates: %w: above %d", fn, k, clv.ErrOutOfRange, maxCovariates)
 	}
 	var total int64
-	index := make(map[string]int)
-	var groups []covGroup
+	index := make(map[string]int32)
 	key := make([]byte, 8*k)
 	varies := make([]bool, k)
+	items := make([]groupedHistory, len(histories))
 	for i, h := range histories {
 		if h.Weight <= 0 {
-			return nil, 0, fmt.Errorf("btyd: %s: history %d: weight = %d: %w", fn, i+1, h.Weight, clv.ErrNonPositive)
+			return nil, nil, 0, fmt.Errorf("btyd: %s: history %d: weight = %d: %w", fn, i+1, h.Weight, clv.ErrNonPositive)
 		}
 		if err := checkCustomer(fn, h.X, h.Tx, h.T); err != nil {
-			return nil, 0, naming(err, fn, "history", int64(i+1))
+			return nil, nil, 0, naming(err, fn, "history", int64(i+1))
 		}
 		if total += h.Weight; total > maxWeight || h.Weight > maxWeight {
-			return nil, 0, fmt.Errorf("btyd: %s: weights: %w: their sum exceeds 2^53", fn, clv.ErrOutOfRange)
+			return nil, nil, 0, fmt.Errorf("btyd: %s: weights: %w: their sum exceeds 2^53", fn, clv.ErrOutOfRange)
 		}
 		if len(h.Z) != k {
-			return nil, 0, fmt.Errorf("btyd: %s: history %d: %d covariates: %w: history 1 has %d", fn, i+1, len(h.Z), clv.ErrInconsistent, k)
+			return nil, nil, 0, fmt.Errorf("btyd: %s: history %d: %d covariates: %w: history 1 has %d", fn, i+1, len(h.Z), clv.ErrInconsistent, k)
 		}
 		for j, v := range h.Z {
 			if !(math.Abs(v) <= maxCovariate) {
-				return nil, 0, fmt.Errorf("btyd: %s: history %d: covariate %d = %v: %w: beyond ±%g", fn, i+1, j, v, clv.ErrOutOfRange, float64(maxCovariate))
+				return nil, nil, 0, fmt.Errorf("btyd: %s: history %d: covariate %d = %v: %w: beyond ±%g", fn, i+1, j, v, clv.ErrOutOfRange, float64(maxCovariate))
 			}
 			varies[j] = varies[j] || v != histories[0].Z[j]
 			// +0 and −0 are one covariate.
@@ -183,49 +188,88 @@ func groupCovariates(fn string, histories []CovariateHistory) ([]covGroup, int, 
 		}
 		g, ok := index[string(key)]
 		if !ok {
-			g = len(groups)
+			g = int32(len(groups))
 			index[string(key)] = g
 			groups = append(groups, covGroup{z: slices.Clone(h.Z)})
 		}
-		groups[g].histories = append(groups[g].histories, h.History)
+		items[i] = groupedHistory{h.History, g}
 	}
 	for j, v := range varies {
 		if !v {
-			return nil, 0, fmt.Errorf("btyd: %s: covariate %d: %w: it is %v for every customer, so its coefficient and the base parameters cannot be told apart", fn, j, clv.ErrNoFit, histories[0].Z[j])
+			return nil, nil, 0, fmt.Errorf("btyd: %s: covariate %d: %w: it is %v for every customer, so its coefficient and the base parameters cannot be told apart", fn, j, clv.ErrNoFit, histories[0].Z[j])
 		}
 	}
-	for g := range groups {
-		groups[g].histories = mergeHistories(groups[g].histories)
-	}
-	return groups, k, nil
-}
-
-// mergeHistories sorts hs by (x, t_x, T) and merges equal histories,
-// adding their weights; it reuses hs.
-func mergeHistories(hs []History) []History {
-	slices.SortFunc(hs, func(a, b History) int {
-		return cmp.Or(cmp.Compare(a.X, b.X), cmp.Compare(a.Tx, b.Tx), cmp.Compare(a.T, b.T))
-	})
-	out := hs[:0]
-	for _, h := range hs {
-		if n := len(out); n > 0 && out[n-1].X == h.X && out[n-1].Tx == h.Tx && out[n-1].T == h.T {
-			out[n-1].Weight += h.Weight
-			continue
+	items = sortGrouped(items)
+	for i, it := range items {
+		h := it.History
+		if i > 0 && sameHistory(&items[i-1].History, &h) {
+			plain[len(plain)-1].Weight += h.Weight
+			if items[i-1].group == it.group {
+				hs := groups[it.group].histories
+				hs[len(hs)-1].Weight += h.Weight
+				continue
+			}
+		} else {
+			plain = append(plain, h)
 		}
-		out = append(out, h)
+		groups[it.group].histories = append(groups[it.group].histories, h)
 	}
-	return out
+	return groups, plain, k, nil
 }
 
-// withoutCovariates returns the distinct histories of groups, their
-// covariates ignored, for the fit of the model without covariates.
-func withoutCovariates(groups []covGroup) []History {
-	var all []History
-	for _, g := range groups {
-		all = append(all, g.histories...)
-	}
-	return mergeHistories(all)
+// A groupedHistory is a history and the index of its group.
+type groupedHistory struct {
+	History
+	group int32
 }
+
+// compareGrouped orders histories by (x, t_x, T, group).
+func compareGrouped(a, b groupedHistory) int {
+	switch {
+	case a.X != b.X:
+		return cmp.Compare(a.X, b.X)
+	case a.Tx != b.Tx:
+		if a.Tx < b.Tx {
+			return -1
+		}
+		return 1
+	case a.T != b.T:
+		if a.T < b.T {
+			return -1
+		}
+		return 1
+	}
+	return cmp.Compare(a.group, b.group)
+}
+
+// sortGrouped returns items sorted by compareGrouped: items themselves
+// if they are in order; else, on many, each half sorted on a goroutine of
+// its own (see split) and the two merged.
+func sortGrouped(items []groupedHistory) []groupedHistory {
+	if slices.IsSortedFunc(items, compareGrouped) {
+		return items
+	}
+	var halves [2][]groupedHistory
+	if split(len(items), func(part, lo, hi int) {
+		halves[part] = items[lo:hi]
+		slices.SortFunc(halves[part], compareGrouped)
+	}) == 1 {
+		return items
+	}
+	out := make([]groupedHistory, 0, len(items))
+	a, b := halves[0], halves[1]
+	for len(a) > 0 && len(b) > 0 {
+		if compareGrouped(b[0], a[0]) < 0 {
+			out, b = append(out, b[0]), b[1:]
+		} else {
+			out, a = append(out, a[0]), a[1:]
+		}
+	}
+	return append(append(out, a...), b...)
+}
+
+// sameHistory reports whether a and b have the same (x, t_x, T).
+func sameHistory(a, b *History) bool { return a.X == b.X && a.Tx == b.Tx && a.T == b.T }
 
 // A covLink says how a base parameter scales with a customer's
 // covariates: by exp(sign γ_block · z), or not at all if block < 0.
@@ -617,38 +661,24 @@ func fitCovariates(m covModel, groups []covGroup, k int, starts [][]float64, cfg
 	for i, v := range best.theta {
 		psi[i] = math.Log(v)
 	}
-	// The covariance, from the information in ψ at the maximum: with
-	// J = ∂(θ_base, γ)/∂ψ, diagonal, it is J (−H)⁻¹ J.
-	gu, hu := make([]float64, des.n), make([]float64, des.n*des.n)
-	ll := all.eval(psi, gu, hu)
-	des.penalty(psi, gu, hu)
-	info := mat.NewSymDense(des.n, nil)
-	for i := range des.n {
-		for j := i; j < des.n; j++ {
-			info.SetSym(i, j, -hu[i*des.n+j])
-		}
-	}
-	var chol mat.Cholesky
-	var cov mat.SymDense
-	if !chol.Factorize(info) || chol.InverseTo(&cov) != nil {
-		return covResult{}, fmt.Errorf("btyd: %s: %w: the likelihood is flat at its maximum: the data cannot tell the parameters apart (are two covariates the same?)", m.fn, clv.ErrNoFit)
-	}
+	// The search's covariance is of θ, whose coefficients' entries are
+	// e^γ: by the delta method, exact at the maximum, that of γ = ln θ
+	// divides them by θ.
 	jac := make([]float64, des.n)
 	for i := range jac {
 		jac[i] = 1
-		if i < des.base {
-			jac[i] = best.theta[i]
+		if i >= des.base {
+			jac[i] = 1 / best.theta[i]
 		}
 	}
 	r := covResult{base: best.theta[:des.base], stdErrBase: make([]float64, des.base), stats: best.stats, free: des.n - des.base}
-	r.stats.LogLikelihood = ll
+	// The log-likelihood without the penalty.
+	r.stats.LogLikelihood += des.penalty(psi, nil, nil)
 	r.stats.Parameters = slices.Clone(m.names)
-	r.stats.Covariance = make([][]float64, des.n)
 	se := make([]float64, des.n)
 	for i := range des.n {
-		r.stats.Covariance[i] = make([]float64, des.n)
 		for j := range des.n {
-			r.stats.Covariance[i][j] = jac[i] * jac[j] * cov.At(i, j)
+			r.stats.Covariance[i][j] *= jac[i] * jac[j]
 		}
 		se[i] = math.Sqrt(r.stats.Covariance[i][i])
 		if i >= des.base {

@@ -135,12 +135,11 @@ func FitParetoNBDCov(histories []CovariateHistory, opts ...CovariateOption) (Par
 	for _, o := range opts {
 		o.apply(&cfg)
 	}
-	groups, k, err := groupCovariates(fn, histories)
+	groups, plain, k, err := groupCovariates(fn, histories)
 	if err != nil {
 		return ParetoNBDCovFit{}, err
 	}
 	var fit ParetoNBDCovFit
-	plain := withoutCovariates(groups)
 	null, nullErr := FitParetoNBD(plain)
 	d, err := newFrequencyData(fn, plain)
 	if err != nil {
