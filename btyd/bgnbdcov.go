@@ -134,7 +134,8 @@ func FitBGNBDCov(histories []CovariateHistory, opts ...CovariateOption) (BGNBDCo
 				return d.bgnbdLikelihood(theta, grad, hess)
 			}, true
 		},
-		search: search{fn: fn, limits: bgnbdLimits},
+		concurrent: true,
+		search:     search{fn: fn, limits: bgnbdLimits},
 	}
 	nullTheta := []float64{null.Model.R, null.Model.Alpha, null.Model.A, null.Model.B}
 	r, err := fitCovariates(m, groups, k, nullStarts(nullTheta, nullErr, bgnbdStarts(max(d.sumT/d.repeats, 1e-3))), cfg)

@@ -153,17 +153,11 @@ func groupCovariates(fn string, histories []CovariateHistory) (groups []covGroup
 	if len(histories) == 0 {
 		return nil, nil, 0, fmt.Errorf("btyd: %s: histories: %w: no customers", fn, clv.ErrMissing)
 	}
-	k = len(histories[0].Z)
-	switch {
-	case k == 0:
-		return nil, nil, 0, fmt.Errorf("btyd: %s: history 1: covariates: %w: none (a fit without covariates needs no z)", fn, clv.ErrMissing)
-	case k > maxCovariates:
-		return nil, nil, 0, fmt.Errorf("btyd: %s: history 1: %d covariates: %w: above %d", fn, k, clv.ErrOutOfRange, maxCovariates)
+	ix, err := newCovIndex(fn, "history", histories[0].Z)
+	if err != nil {
+		return nil, nil, 0, err
 	}
 	var total int64
-	index := make(map[string]int32)
-	key := make([]byte, 8*k)
-	varies := make([]bool, k)
 	items := make([]groupedHistory, len(histories))
 	for i, h := range histories {
 		if h.Weight <= 0 {
@@ -175,29 +169,18 @@ func groupCovariates(fn string, histories []CovariateHistory) (groups []covGroup
 		if total += h.Weight; total > maxWeight || h.Weight > maxWeight {
 			return nil, nil, 0, fmt.Errorf("btyd: %s: weights: %w: their sum exceeds 2^53", fn, clv.ErrOutOfRange)
 		}
-		if len(h.Z) != k {
-			return nil, nil, 0, fmt.Errorf("btyd: %s: history %d: %d covariates: %w: history 1 has %d", fn, i+1, len(h.Z), clv.ErrInconsistent, k)
-		}
-		for j, v := range h.Z {
-			if !(math.Abs(v) <= maxCovariate) {
-				return nil, nil, 0, fmt.Errorf("btyd: %s: history %d: covariate %d = %v: %w: beyond ±%g", fn, i+1, j, v, clv.ErrOutOfRange, float64(maxCovariate))
-			}
-			varies[j] = varies[j] || v != histories[0].Z[j]
-			// +0 and −0 are one covariate.
-			binary.LittleEndian.PutUint64(key[8*j:], math.Float64bits(v+0))
-		}
-		g, ok := index[string(key)]
-		if !ok {
-			g = int32(len(groups))
-			index[string(key)] = g
-			groups = append(groups, covGroup{z: slices.Clone(h.Z)})
+		g, err := ix.add(i, h.Z)
+		if err != nil {
+			return nil, nil, 0, err
 		}
 		items[i] = groupedHistory{h.History, g}
 	}
-	for j, v := range varies {
-		if !v {
-			return nil, nil, 0, fmt.Errorf("btyd: %s: covariate %d: %w: it is %v for every customer, so its coefficient and the base parameters cannot be told apart", fn, j, clv.ErrNoFit, histories[0].Z[j])
-		}
+	if err := ix.constant(); err != nil {
+		return nil, nil, 0, err
+	}
+	groups = make([]covGroup, len(ix.zs))
+	for g, z := range ix.zs {
+		groups[g].z = z
 	}
 	items = sortGrouped(items)
 	for i, it := range items {
@@ -214,7 +197,64 @@ func groupCovariates(fn string, histories []CovariateHistory) (groups []covGroup
 		}
 		groups[it.group].histories = append(groups[it.group].histories, h)
 	}
-	return groups, plain, k, nil
+	return groups, plain, len(ix.first), nil
+}
+
+// A covIndex numbers the distinct covariate vectors of a fit's items, in
+// order of first appearance, and checks them.
+type covIndex struct {
+	fn, what string
+	first    []float64
+	index    map[string]int32
+	key      []byte
+	varies   []bool
+	zs       [][]float64
+}
+
+// newCovIndex returns the index of a fit whose first item, a what, has
+// covariates first.
+func newCovIndex(fn, what string, first []float64) (*covIndex, error) {
+	k := len(first)
+	switch {
+	case k == 0:
+		return nil, fmt.Errorf("btyd: %s: %s 1: covariates: %w: none (a fit without covariates needs no z)", fn, what, clv.ErrMissing)
+	case k > maxCovariates:
+		return nil, fmt.Errorf("btyd: %s: %s 1: %d covariates: %w: above %d", fn, what, k, clv.ErrOutOfRange, maxCovariates)
+	}
+	return &covIndex{fn: fn, what: what, first: first, index: make(map[string]int32), key: make([]byte, 8*k), varies: make([]bool, k)}, nil
+}
+
+// add checks the covariates z of item i (from 0) and returns the number
+// of their group.
+func (ix *covIndex) add(i int, z []float64) (int32, error) {
+	if len(z) != len(ix.first) {
+		return 0, fmt.Errorf("btyd: %s: %s %d: %d covariates: %w: %s 1 has %d", ix.fn, ix.what, i+1, len(z), clv.ErrInconsistent, ix.what, len(ix.first))
+	}
+	for j, v := range z {
+		if !(math.Abs(v) <= maxCovariate) {
+			return 0, fmt.Errorf("btyd: %s: %s %d: covariate %d = %v: %w: beyond ±%g", ix.fn, ix.what, i+1, j, v, clv.ErrOutOfRange, float64(maxCovariate))
+		}
+		ix.varies[j] = ix.varies[j] || v != ix.first[j]
+		// +0 and −0 are one covariate.
+		binary.LittleEndian.PutUint64(ix.key[8*j:], math.Float64bits(v+0))
+	}
+	g, ok := ix.index[string(ix.key)]
+	if !ok {
+		g = int32(len(ix.zs))
+		ix.index[string(ix.key)] = g
+		ix.zs = append(ix.zs, slices.Clone(z))
+	}
+	return g, nil
+}
+
+// constant refuses a covariate equal for every item.
+func (ix *covIndex) constant() error {
+	for j, v := range ix.varies {
+		if !v {
+			return fmt.Errorf("btyd: %s: covariate %d: %w: it is %v for every customer, so its coefficient and the base parameters cannot be told apart", ix.fn, j, clv.ErrNoFit, ix.first[j])
+		}
+	}
+	return nil
 }
 
 // A groupedHistory is a history and the index of its group.
@@ -563,11 +603,14 @@ type covModel struct {
 	// data returns the likelihood of a group's histories, or false if it
 	// cannot be built.
 	data func(hs []History) (likelihood, bool)
-	// search returns the model's search, without levels and starts;
+	// search is the model's search, without levels and starts;
+	// concurrent says whether its likelihoods may be evaluated on
+	// several goroutines at once;
 	// wall, if not nil, says that a group's base parameters near the edge
 	// of where the likelihood can be evaluated, and fartherWall the edge
 	// beyond.
 	search      search
+	concurrent  bool
 	wall        func(theta []float64) bool
 	fartherWall func(theta []float64) bool
 }
@@ -635,7 +678,7 @@ func fitCovariates(m covModel, groups []covGroup, k int, starts [][]float64, cfg
 	})
 	s := m.search
 	s.levels = append(levels, level{all.likelihood, all.customers})
-	s.concurrent = true
+	s.concurrent = m.concurrent
 	s.names = slices.Clone(m.names)
 	for i := range des.n - des.base {
 		s.names = append(s.names, fmt.Sprintf("exp(%s)", coefName(m.blocks, des, i)))

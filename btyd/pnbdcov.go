@@ -157,6 +157,7 @@ func FitParetoNBDCov(histories []CovariateHistory, opts ...CovariateOption) (Par
 			}
 			return d.pnbdLikelihood, true
 		},
+		concurrent:  true,
 		search:      search{fn: fn, limits: pnbdLimits, evaluations: pnbdEvaluations, wallWords: pnbdWallWords},
 		wall:        pnbdWall,
 		fartherWall: pnbdFartherWall,
