@@ -119,12 +119,12 @@ func FitBGNBDCov(histories []CovariateHistory, opts ...CovariateOption) (BGNBDCo
 		return BGNBDCovFit{}, fmt.Errorf("btyd: %s: %w: no customer made a repeat purchase", fn, clv.ErrNoFit)
 	}
 	null, nullErr := FitBGNBD(plain)
-	m := covModel{
+	m := covModel[History]{
 		fn: fn, names: bgnbdNames, links: bgnbdCovLinks, blocks: []string{"purchase", "dropout"},
-		data: func(hs []History) (likelihood, bool) {
+		data: func(hs []History) (likelihood, int64, bool) {
 			d, err := newFrequencyData(fn, hs)
 			if err != nil {
-				return nil, false
+				return nil, 0, false
 			}
 			return func(theta, grad, hess []float64) float64 {
 				// BG/NBD's likelihood always takes a gradient.
@@ -132,7 +132,7 @@ func FitBGNBDCov(histories []CovariateHistory, opts ...CovariateOption) (BGNBDCo
 					grad = make([]float64, 4)
 				}
 				return d.bgnbdLikelihood(theta, grad, hess)
-			}, true
+			}, d.customers, true
 		},
 		concurrent: true,
 		search:     search{fn: fn, limits: bgnbdLimits},

@@ -129,11 +129,11 @@ const (
 	maxCovariate  = 1e6
 )
 
-// covGroup is the customers with one z: their distinct histories, with
-// weights.
-type covGroup struct {
-	z         []float64
-	histories []History
+// covGroup is the customers with one z: their items, such as their
+// distinct histories with weights.
+type covGroup[T any] struct {
+	z     []float64
+	items []T
 }
 
 // groupCovariates checks histories and returns them grouped by z, in
@@ -149,7 +149,7 @@ type covGroup struct {
 // One sort of the histories by (x, t_x, T, group), skipped if they come
 // in that order, gives both: equal histories are neighbours, and each
 // group's come in order.
-func groupCovariates(fn string, histories []CovariateHistory) (groups []covGroup, plain []History, k int, err error) {
+func groupCovariates(fn string, histories []CovariateHistory) (groups []covGroup[History], plain []History, k int, err error) {
 	if len(histories) == 0 {
 		return nil, nil, 0, fmt.Errorf("btyd: %s: histories: %w: no customers", fn, clv.ErrMissing)
 	}
@@ -178,7 +178,7 @@ func groupCovariates(fn string, histories []CovariateHistory) (groups []covGroup
 	if err := ix.constant(); err != nil {
 		return nil, nil, 0, err
 	}
-	groups = make([]covGroup, len(ix.zs))
+	groups = make([]covGroup[History], len(ix.zs))
 	for g, z := range ix.zs {
 		groups[g].z = z
 	}
@@ -188,14 +188,14 @@ func groupCovariates(fn string, histories []CovariateHistory) (groups []covGroup
 		if i > 0 && sameHistory(&items[i-1].History, &h) {
 			plain[len(plain)-1].Weight += h.Weight
 			if items[i-1].group == it.group {
-				hs := groups[it.group].histories
+				hs := groups[it.group].items
 				hs[len(hs)-1].Weight += h.Weight
 				continue
 			}
 		} else {
 			plain = append(plain, h)
 		}
-		groups[it.group].histories = append(groups[it.group].histories, h)
+		groups[it.group].items = append(groups[it.group].items, h)
 	}
 	return groups, plain, len(ix.first), nil
 }
@@ -593,16 +593,16 @@ func (d *covData) likelihood(theta, grad, hess []float64) float64 {
 }
 
 // A covModel is what a fit with covariates needs of its model: its name,
-// base parameters and their links, how a group's likelihood is built, and
-// the search's settings for the model.
-type covModel struct {
+// base parameters and their links, how a group's likelihood is built from
+// its items, and the search's settings for the model.
+type covModel[T any] struct {
 	fn     string
 	names  []string
 	links  []covLink
 	blocks []string
-	// data returns the likelihood of a group's histories, or false if it
-	// cannot be built.
-	data func(hs []History) (likelihood, bool)
+	// data returns the likelihood of a group's items and the weight of
+	// its customers, or false if it cannot be built.
+	data func(items []T) (likelihood, int64, bool)
 	// search is the model's search, without levels and starts;
 	// concurrent says whether its likelihoods may be evaluated on
 	// several goroutines at once;
@@ -626,21 +626,17 @@ type covResult struct {
 
 // fitCovariates fits the model m with covariates to groups, from each of
 // starts (base parameters, coefficients zero), with the options cfg.
-func fitCovariates(m covModel, groups []covGroup, k int, starts [][]float64, cfg covConfig) (covResult, error) {
+func fitCovariates[T any](m covModel[T], groups []covGroup[T], k int, starts [][]float64, cfg covConfig) (covResult, error) {
 	des, err := newCovDesign(m.fn, len(m.names), m.links, len(m.blocks), k, cfg)
 	if err != nil {
 		return covResult{}, err
 	}
-	build := func(gs []covGroup) (*covData, bool) {
+	build := func(gs []covGroup[T]) (*covData, bool) {
 		d := &covData{design: des}
 		for _, g := range gs {
-			ll, ok := m.data(g.histories)
+			ll, w, ok := m.data(g.items)
 			if !ok {
 				return nil, false
-			}
-			var w int64
-			for _, h := range g.histories {
-				w += h.Weight
 			}
 			d.parts = append(d.parts, covPart{z: g.z, ll: ll, customers: w})
 			d.customers += w
@@ -651,24 +647,24 @@ func fitCovariates(m covModel, groups []covGroup, k int, starts [][]float64, cfg
 	if !ok {
 		return covResult{}, fmt.Errorf("btyd: %s: %w: the histories cannot be fitted", m.fn, clv.ErrNoFit)
 	}
-	// The samples are every k-th pair (history, z), in group order.
+	// The samples are every k-th pair (item, z), in group order.
 	type pair struct {
-		g int
-		h History
+		g    int
+		item T
 	}
 	var pairs []pair
 	for g, gr := range groups {
-		for _, h := range gr.histories {
-			pairs = append(pairs, pair{g, h})
+		for _, it := range gr.items {
+			pairs = append(pairs, pair{g, it})
 		}
 	}
 	levels := samples(pairs, func(ps []pair) (level, bool) {
-		var gs []covGroup
+		var gs []covGroup[T]
 		for i, p := range ps {
 			if i == 0 || p.g != ps[i-1].g {
-				gs = append(gs, covGroup{z: groups[p.g].z})
+				gs = append(gs, covGroup[T]{z: groups[p.g].z})
 			}
-			gs[len(gs)-1].histories = append(gs[len(gs)-1].histories, p.h)
+			gs[len(gs)-1].items = append(gs[len(gs)-1].items, p.item)
 		}
 		d, ok := build(gs)
 		if !ok {
@@ -690,11 +686,15 @@ func fitCovariates(m covModel, groups []covGroup, k int, starts [][]float64, cfg
 		}
 		s.starts = append(s.starts, start)
 	}
+	zs := make([][]float64, len(groups))
+	for g, gr := range groups {
+		zs[g] = gr.z
+	}
 	if m.wall != nil {
-		s.wall = groupWall(des, groups, m.wall)
+		s.wall = groupWall(des, zs, m.wall)
 	}
 	if m.fartherWall != nil {
-		s.fartherWall = groupWall(des, groups, m.fartherWall)
+		s.fartherWall = groupWall(des, zs, m.fartherWall)
 	}
 	best, err := s.run()
 	if err != nil {
@@ -747,17 +747,17 @@ func coefName(blocks []string, des *covDesign, m int) string {
 }
 
 // groupWall returns the wall of a search with covariates: a point where
-// wall holds for any group's base parameters.
-func groupWall(des *covDesign, groups []covGroup, wall func(theta []float64) bool) func(theta []float64) bool {
+// wall holds for the base parameters of any group, of covariates zs.
+func groupWall(des *covDesign, zs [][]float64, wall func(theta []float64) bool) func(theta []float64) bool {
 	return func(theta []float64) bool {
 		psi := make([]float64, len(theta))
 		for i, v := range theta {
 			psi[i] = math.Log(v)
 		}
 		th := make([]float64, des.base)
-		for _, g := range groups {
+		for _, z := range zs {
 			for i := range th {
-				th[i] = theta[i] * des.scale(psi, i, g.z)
+				th[i] = theta[i] * des.scale(psi, i, z)
 			}
 			if wall(th) {
 				return true

@@ -148,14 +148,14 @@ func FitParetoNBDCov(histories []CovariateHistory, opts ...CovariateOption) (Par
 	if d.repeats == 0 {
 		return ParetoNBDCovFit{}, fmt.Errorf("btyd: %s: %w: no customer made a repeat purchase", fn, clv.ErrNoFit)
 	}
-	m := covModel{
+	m := covModel[History]{
 		fn: fn, names: pnbdNames, links: pnbdCovLinks, blocks: []string{"purchase", "dropout"},
-		data: func(hs []History) (likelihood, bool) {
+		data: func(hs []History) (likelihood, int64, bool) {
 			d, err := newFrequencyData(fn, hs)
 			if err != nil {
-				return nil, false
+				return nil, 0, false
 			}
-			return d.pnbdLikelihood, true
+			return d.pnbdLikelihood, d.customers, true
 		},
 		concurrent:  true,
 		search:      search{fn: fn, limits: pnbdLimits, evaluations: pnbdEvaluations, wallWords: pnbdWallWords},
