@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/clvkit/clv"
 	"github.com/clvkit/clv/btyd"
 	"github.com/shopspring/decimal"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -312,4 +313,69 @@ func ExampleGammaGammaCovFit() {
 	// Output:
 	// [p q gamma spend[0]] 5000
 	// LL -20767.2, without covariates -20819.5
+}
+
+// covBase3 is three customers observed for 52 weeks, with a 26-week
+// holdout; the second and third were won by the app.
+var (
+	covBase3 = btyd.Base{Unit: clv.Week, Holdout: 26, Customers: []btyd.Customer{
+		{ID: "A", X: 2, Tx: 30, T: 52, Spend: decimal.RequireFromString("40"), HoldoutX: 1},
+		{ID: "B", X: 2, Tx: 30, T: 52, Spend: decimal.RequireFromString("40"), HoldoutX: 2},
+		{ID: "C", X: 6, Tx: 50, T: 52, Spend: decimal.RequireFromString("25"), HoldoutX: 4},
+	}}
+	covZ3     = [][]float64{{0}, {1}, {1}}
+	covPNBD3  = btyd.ParetoNBDCov{Base: btyd.ParetoNBD{R: 1.2, Alpha: 8, S: 0.8, Beta: 12}, Purchase: []float64{0.4}, Dropout: []float64{-0.5}}
+	covSpend3 = btyd.GammaGammaCov{Base: btyd.GammaGamma{P: 6, Q: 4, Gamma: 15}, Spend: []float64{0.166}}
+)
+
+// A and B have the same history; B, won by the app, is worth more.
+func ExampleValuesByCovariates() {
+	v, err := btyd.ValuesByCovariates(covPNBD3, covSpend3, covBase3, covZ3, btyd.Horizon{Length: 1, Period: clv.Year})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, c := range v.Customers {
+		fmt.Printf("%s P(alive) %.3f, %.2f purchases × %s = %s\n", c.ID, c.ProbAlive, c.Purchases, c.Spend.StringFixed(2), c.Value.StringFixed(2))
+	}
+	fmt.Println("total", v.Value.StringFixed(2))
+	// Output:
+	// A P(alive) 0.515, 1.11 purchases × 38.00 = 42.33
+	// B P(alive) 0.546, 1.26 purchases × 39.08 = 49.35
+	// C P(alive) 0.975, 5.07 purchases × 25.80 = 130.79
+	// total 222.47
+}
+
+func ExampleCompareHoldoutByCovariates() {
+	h, err := btyd.CompareHoldoutByCovariates(covPNBD3, covBase3, covZ3)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%d customers: %d purchases in the holdout, %.2f predicted\n", h.Customers, h.Actual, h.Predicted)
+	// Output:
+	// 3 customers: 7 purchases in the holdout, 4.12 predicted
+}
+
+// A model without covariates is a model whose customers are alike
+// whatever their covariates.
+func ExampleCovariatePurchaseModel() {
+	for _, m := range []btyd.CovariatePurchaseModel{covPNBD3, covPNBD3.Base} {
+		h, _ := btyd.CompareHoldoutByCovariates(m, covBase3, covZ3)
+		fmt.Printf("%.2f\n", h.Predicted)
+	}
+	// Output:
+	// 4.12
+	// 3.87
+}
+
+func ExampleCovariateSpendModel() {
+	for _, g := range []btyd.CovariateSpendModel{covSpend3, covSpend3.Base, btyd.FlatSpend{Amount: decimal.RequireFromString("30")}} {
+		v, _ := btyd.ValuesByCovariates(covPNBD3, g, covBase3, covZ3, btyd.Horizon{Length: 1, Period: clv.Year})
+		fmt.Println(v.Customers[1].Spend.StringFixed(2))
+	}
+	// Output:
+	// 39.08
+	// 38.00
+	// 30.00
 }
