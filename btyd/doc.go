@@ -51,6 +51,26 @@
 // maximum gives the covariance. Special functions come from gonum's
 // mathext, the covariance's inverse from its mat.
 //
+// # Covariates
+//
+// A customer may carry static covariates z — numbers, categories as 0/1
+// indicators against a reference level — that scale a model's rate
+// parameters by exp(±γ·z), one coefficient vector per process, as
+// CLVTools does: [ParetoNBDCov], [BGNBDCov] and, for spend, [GammaGammaCov],
+// each with a For method that gives a customer's own model, fitted by
+// [FitParetoNBDCov], [FitBGNBDCov] and [FitGammaGammaCov] with standard
+// errors, the covariance of every coefficient and a [LikelihoodRatio]
+// test against the model without covariates, optionally with
+// coefficients equal in both processes ([WithSameCoefficients]) or an L2
+// penalty ([WithPenalty]). The fits group customers by their covariates
+// and run each group through the likelihood of the model without them,
+// so categorical covariates cost little more than none.
+// [ValuesByCovariates] and [CompareHoldoutByCovariates] value and
+// compare a base customer by customer with their own models. The API is
+// in covariates.go and each model's file (pnbdcov.go, bgnbdcov.go,
+// gammagammacov.go, covariatevalue.go); the shared machinery in
+// covfit.go.
+//
 // # Units and time
 //
 // Time is in a unit, a [clv.Period] — weeks by default, as the literature
