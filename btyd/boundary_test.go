@@ -47,8 +47,8 @@ func nbdMaximum(hs []btyd.History) float64 {
 	best := math.Inf(1)
 	for _, lr := range []float64{-2, 0, 2, 4} {
 		for _, la := range []float64{-1, 1, 3, 5, 7} {
-			u, f := nelderMead(ll, []float64{lr, la}, 1, 1e-12, 4000)
-			u, f = nelderMead(ll, u, 0.1, 1e-12, 4000)
+			u, _ := nelderMead(ll, []float64{lr, la}, 1, 1e-12, 4000)
+			_, f := nelderMead(ll, u, 0.1, 1e-12, 4000)
 			best = min(best, f)
 		}
 	}
