@@ -100,4 +100,3 @@ func (o penaltyOption) apply(c *covConfig) { c.lambda, c.lambdaD = o[0], o[1] }
 func WithPenalty(purchase, dropout float64) CovariateOption {
 	return penaltyOption{purchase, dropout}
 }
-
