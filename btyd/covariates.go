@@ -88,15 +88,15 @@ func (o penaltyOption) apply(c *covConfig) { c.lambda, c.lambdaD = o[0], o[1] }
 //	LL − λ_purchase Σ γ_purchase,j² − λ_dropout Σ γ_dropout,j²
 //
 // which shrinks the coefficients towards zero, each process's by its own
-// λ (a spend model's one coefficient vector by purchase). The
-// penalty is on the sum of the customers' log-likelihoods, as in
-// Meierer et al. (2026), equation 13; CLVTools' code divides the
-// log-likelihood by the number of customers first, so its λ is ours
-// divided by the customers. The default is no penalty (λ = 0). The fit
-// reports the log-likelihood without the penalty at the penalised
-// maximum, and standard errors from the penalised information. A fit
-// refuses a λ that is negative, not finite or above 10^9 with an error
-// wrapping [clv.ErrOutOfRange].
+// λ (a spend model's one coefficient vector by purchase); a coefficient
+// constrained equal in both processes ([WithSameCoefficients]) carries
+// both penalties. CLVTools' code (its interlayer_regularization) adds
+// λ Σ γ² to the negative log-likelihood divided by the number of
+// customers n, so its λ is this one divided by n. The default is no
+// penalty (λ = 0). The fit reports the log-likelihood without the penalty
+// at the penalised maximum, and standard errors from the penalised
+// information. A fit refuses a λ that is negative, not finite or above
+// 10^9 with an error wrapping [clv.ErrOutOfRange].
 func WithPenalty(purchase, dropout float64) CovariateOption {
 	return penaltyOption{purchase, dropout}
 }
