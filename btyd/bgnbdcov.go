@@ -126,13 +126,7 @@ func FitBGNBDCov(histories []CovariateHistory, opts ...CovariateOption) (BGNBDCo
 			if err != nil {
 				return nil, 0, false
 			}
-			return func(theta, grad, hess []float64) float64 {
-				// BG/NBD's likelihood always takes a gradient.
-				if grad == nil {
-					grad = make([]float64, 4)
-				}
-				return d.bgnbdLikelihood(theta, grad, hess)
-			}, d.customers, true
+			return d.bgnbdValueOrAll, d.customers, true
 		},
 		concurrent: true,
 		search:     search{fn: fn, limits: bgnbdLimits},
@@ -152,4 +146,14 @@ func FitBGNBDCov(histories []CovariateHistory, opts ...CovariateOption) (BGNBDCo
 		fit.Null = null
 	}
 	return fit, nil
+}
+
+// bgnbdValueOrAll is the likelihood of FitBGNBD, which computes its
+// gradient whatever it is asked, also where only its value is: the search
+// with covariates asks for the value alone.
+func (d *frequencyData) bgnbdValueOrAll(theta, grad, hess []float64) float64 {
+	if grad == nil {
+		grad = make([]float64, 4)
+	}
+	return d.bgnbdLikelihood(theta, grad, hess)
 }
