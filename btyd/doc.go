@@ -68,7 +68,7 @@
 // [ValuesByCovariates] and [CompareHoldoutByCovariates] value and
 // compare a base customer by customer with their own models. The API is
 // in covariates.go and each model's file (pnbdcov.go, bgnbdcov.go,
-// gammagammacov.go, covariatevalue.go); the shared machinery in
+// gammagammacov.go, bycovariates.go); the shared machinery in
 // covfit.go.
 //
 // # Units and time

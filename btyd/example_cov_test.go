@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"time"
 
 	"github.com/clvkit/clv"
 	"github.com/clvkit/clv/btyd"
@@ -378,4 +379,40 @@ func ExampleCovariateSpendModel() {
 	// 39.08
 	// 38.00
 	// 30.00
+}
+
+// Three customers' purchases, the third won by the app; the tracking
+// expects more of the app customer than the model without covariates
+// would.
+func ExampleTrackByCovariates() {
+	s, err := btyd.NewSummarizer(time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	day := func(m, d int) time.Time { return time.Date(2024, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
+	for _, p := range []clv.Purchase{
+		{Customer: "A", Time: day(1, 1), Amount: decimal.RequireFromString("20")},
+		{Customer: "A", Time: day(2, 12), Amount: decimal.RequireFromString("35")},
+		{Customer: "B", Time: day(1, 1), Amount: decimal.RequireFromString("15")},
+		{Customer: "C", Time: day(1, 1), Amount: decimal.RequireFromString("40")},
+		{Customer: "C", Time: day(3, 1), Amount: decimal.RequireFromString("25")},
+	} {
+		if err := s.Add(p); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	z := [][]float64{{0}, {0}, {1}} // A, B, C in the base's order
+	with, err := btyd.TrackByCovariates(covPNBD3, s, z)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	without, _ := btyd.Track(covPNBD3.Base, s)
+	last := len(with.Steps) - 1
+	fmt.Printf("%d weeks, %d repeat purchases; expected %.2f, %.2f without covariates\n",
+		len(with.Steps), with.Steps[last].Actual, with.Steps[last].Expected, without.Steps[last].Expected)
+	// Output:
+	// 13 weeks, 2 repeat purchases; expected 5.15, 4.23 without covariates
 }

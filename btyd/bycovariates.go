@@ -1,9 +1,12 @@
 package btyd
 
 import (
+	"cmp"
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
+	"time"
 
 	"github.com/clvkit/clv"
 )
@@ -274,4 +277,140 @@ func CompareHoldoutByCovariates(m CovariatePurchaseModel, b Base, z [][]float64)
 		h.Predicted += row.Predicted
 	}
 	return h, nil
+}
+
+// TrackByCovariates is [Track] for a base whose customers carry
+// covariates: z[i] are those of the i-th customer of s's [Base] (in
+// [Summarizer.Base]'s order), and each customer's expected purchases are
+// their own model's, m's for their covariates. The step ending at τ
+// expects
+//
+//	Σ over customers  E_i[X(τ − f_i)]
+//
+// with f_i the customer's first purchase day and E_i[X(t)] their own
+// model's ExpectedPurchases; it is evaluated once for each step and
+// each distinct (first purchase day, covariates), so a base whose
+// customers all share their covariates is tracked as Track tracks it with
+// their model, and each category multiplies the work by at most the
+// number of categories.
+//
+// It returns an error wrapping [clv.ErrMissing] for a nil model, or if s
+// was not made by [NewSummarizer] or has no customers,
+// [clv.ErrInconsistent] if z has not one vector for each customer of
+// the base, the errors of m's For for a customer's covariates, one
+// wrapping [clv.ErrOutOfRange] if the base spans more than 10,000 units
+// or would need more than 5 × 10^7 model evaluations, and fails as a
+// model's ExpectedPurchases does.
+func TrackByCovariates(m CovariatePurchaseModel, s *Summarizer, z [][]float64) (Tracking, error) {
+	const fn = "track by covariates"
+	if m == nil {
+		return Tracking{}, fmt.Errorf("btyd: %s: model: %w", fn, clv.ErrMissing)
+	}
+	if s == nil || !s.ready {
+		return Tracking{}, fmt.Errorf("btyd: %s: summarizer: %w: make it with NewSummarizer", fn, clv.ErrMissing)
+	}
+	s.compact()
+	// The base's customers, in its order: their first days and shards.
+	type member struct {
+		sh    *shard
+		index int32
+		first int32
+	}
+	var members []member
+	start := int32(math.MaxInt32)
+	for bc := range s.inBase(s.order()) {
+		members = append(members, member{bc.sh, bc.index, bc.c.firstDay})
+		start = min(start, bc.c.firstDay)
+	}
+	if len(members) == 0 {
+		return Tracking{}, fmt.Errorf("btyd: %s: customers: %w", fn, clv.ErrMissing)
+	}
+	group, zs, err := byCovariates(fn, Base{Customers: make([]Customer, len(members))}, z)
+	if err != nil {
+		return Tracking{}, err
+	}
+	ms, _, err := groupModels(fn, m, nil, group, zs)
+	if err != nil {
+		return Tracking{}, err
+	}
+	// Groups whose models are equal are one cohort, so that a model
+	// without covariates tracks as Track tracks it, sums and all.
+	same := make(map[PurchaseModel]int32, len(ms))
+	for k, mk := range ms {
+		if err := checkModel(fn, mk); err != nil {
+			return Tracking{}, err
+		}
+		if _, ok := same[mk]; !ok {
+			same[mk] = int32(k)
+		}
+	}
+	for i, k := range group {
+		group[i] = same[ms[k]]
+	}
+	days := int64(s.holdEnd-start) + 1
+	steps := int64(math.Ceil(float64(days-1) / s.unitDays))
+	if days == 1 {
+		steps = 1
+	}
+	if steps > maxTrackingSteps {
+		return Tracking{}, fmt.Errorf("btyd: %s: %w: the base spans %d %ss, more than %d", fn, clv.ErrOutOfRange, steps, s.unit, maxTrackingSteps)
+	}
+	// Repeat purchase days by the step they fall in, as Track counts
+	// them, and customers by their first day and group.
+	stepOf := func(d int32) int {
+		k := int(math.Ceil(float64(d-start)/s.unitDays)) - 1
+		return min(max(k, 0), int(steps)-1)
+	}
+	repeats := make([]int64, steps)
+	type cohortKey struct {
+		day   int32
+		group int32
+	}
+	firsts := map[cohortKey]int64{}
+	for i, mb := range members {
+		firsts[cohortKey{mb.first, group[i]}]++
+		for _, d := range mb.sh.daysOf(mb.index) {
+			if d > mb.first {
+				repeats[stepOf(d)]++
+			}
+		}
+	}
+	if steps*int64(len(firsts)) > maxTrackingWork {
+		return Tracking{}, fmt.Errorf("btyd: %s: %w: %d steps of %d first purchase days and covariates, more than %d evaluations", fn, clv.ErrOutOfRange, steps, len(firsts), maxTrackingWork)
+	}
+	type cohort struct {
+		day       float64 // from start
+		group     int32
+		customers int64
+	}
+	cohorts := make([]cohort, 0, len(firsts))
+	for k, n := range firsts {
+		cohorts = append(cohorts, cohort{float64(k.day - start), k.group, n})
+	}
+	// By day, then group: the sums run in one order whatever the map's.
+	slices.SortFunc(cohorts, func(a, b cohort) int { return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.group, b.group)) })
+	tr := Tracking{
+		Unit:           s.unit,
+		Start:          time.Unix(int64(start)*86400, 0).UTC(),
+		CalibrationEnd: float64(s.calEnd-start) / s.unitDays,
+		Steps:          make([]TrackingStep, steps),
+	}
+	var actual int64
+	for k := range tr.Steps {
+		end := min(float64(k+1)*s.unitDays, float64(days-1)) // days from start
+		actual += repeats[k]
+		var expected kahan
+		for _, c := range cohorts {
+			if c.day >= end {
+				break
+			}
+			e, err := ms[c.group].ExpectedPurchases((end - c.day) / s.unitDays)
+			if err != nil {
+				return Tracking{}, fmt.Errorf("btyd: %s: step %d: %w", fn, k+1, err)
+			}
+			expected.add(float64(c.customers) * e)
+		}
+		tr.Steps[k] = TrackingStep{End: end / s.unitDays, Actual: actual, Expected: expected.value()}
+	}
+	return tr, nil
 }

@@ -154,3 +154,74 @@ func TestCompareHoldoutByCovariates(t *testing.T) {
 	assert.ErrorIs(t, err, clv.ErrNegative)
 	assert.Contains(t, err.Error(), "customer 10")
 }
+
+func TestTrackByCovariates(t *testing.T) {
+	s := cdnowSummary(t)
+	b := s.Base()
+	want, err := btyd.Track(cdnowPNBD, s)
+	require.NoError(t, err)
+	// A model without covariates: Track, to the bit.
+	z := cdnowCovariates(b)
+	got, err := btyd.TrackByCovariates(cdnowPNBD, s, z)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+	// Every customer with the same covariates: Track with their model.
+	same := make([][]float64, len(b.Customers))
+	for i := range same {
+		same[i] = []float64{1, 1}
+	}
+	m, err := cdnowPNBDCov.For(same[0])
+	require.NoError(t, err)
+	want, err = btyd.Track(m, s)
+	require.NoError(t, err)
+	got, err = btyd.TrackByCovariates(cdnowPNBDCov, s, same)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+
+	// Four groups: the sum of each group's tracking, each group
+	// summarised apart from the log and tracked with its own model.
+	got, err = btyd.TrackByCovariates(cdnowPNBDCov, s, z)
+	require.NoError(t, err)
+	groupOf := make(map[string][]float64, len(b.Customers))
+	for i, c := range b.Customers {
+		groupOf[c.ID] = z[i]
+	}
+	log := cdnow(t)
+	sum := make([]float64, len(got.Steps))
+	var actual int64
+	for _, zg := range [][]float64{{0, 0}, {0, 1}, {1, 0}, {1, 1}} {
+		part, err := btyd.NewSummarizer(calibrationEnd, btyd.WithHoldout(holdoutEnd))
+		require.NoError(t, err)
+		for _, p := range log {
+			if g := groupOf[p.Customer]; g[0] == zg[0] && g[1] == zg[1] {
+				require.NoError(t, part.Add(p))
+			}
+		}
+		mg, err := cdnowPNBDCov.For(zg)
+		require.NoError(t, err)
+		tr, err := btyd.Track(mg, part)
+		require.NoError(t, err)
+		require.Equal(t, got.Start, tr.Start, "every group's first purchase is on the base's first day")
+		require.Len(t, tr.Steps, len(got.Steps))
+		for k, st := range tr.Steps {
+			sum[k] += st.Expected
+		}
+		actual += tr.Steps[len(tr.Steps)-1].Actual
+	}
+	for k, st := range got.Steps {
+		assert.InDelta(t, sum[k], st.Expected, 1e-9*(1+sum[k]), "step %d", k+1)
+	}
+	assert.Equal(t, actual, got.Steps[len(got.Steps)-1].Actual)
+
+	// errors
+	_, err = btyd.TrackByCovariates(cdnowPNBDCov, s, z[1:])
+	assert.ErrorIs(t, err, clv.ErrInconsistent)
+	_, err = btyd.TrackByCovariates(nil, s, z)
+	assert.ErrorIs(t, err, clv.ErrMissing)
+	_, err = btyd.TrackByCovariates(cdnowPNBDCov, nil, z)
+	assert.ErrorIs(t, err, clv.ErrMissing)
+	bad := cdnowCovariates(b)
+	bad[0] = []float64{math.Inf(1), 0}
+	_, err = btyd.TrackByCovariates(cdnowPNBDCov, s, bad)
+	assert.ErrorIs(t, err, clv.ErrOutOfRange)
+}
