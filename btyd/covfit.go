@@ -65,6 +65,7 @@ func groupCovariates(fn string, histories []CovariateHistory) (groups []covGroup
 	}
 	var total int64
 	items := make([]groupedHistory, len(histories))
+	var counts []int // customers a group
 	for i, h := range histories {
 		if h.Weight <= 0 {
 			return nil, nil, 0, fmt.Errorf("btyd: %s: history %d: weight = %d: %w", fn, i+1, h.Weight, clv.ErrNonPositive)
@@ -80,14 +81,21 @@ func groupCovariates(fn string, histories []CovariateHistory) (groups []covGroup
 			return nil, nil, 0, err
 		}
 		items[i] = groupedHistory{h.History, g}
+		if int(g) == len(counts) {
+			counts = append(counts, 0)
+		}
+		counts[g]++
 	}
 	if err := ix.constant(); err != nil {
 		return nil, nil, 0, err
 	}
+	// Each group's histories, and the distinct ones of all, have room
+	// for as many as come, merged or not.
 	groups = make([]covGroup[History], len(ix.zs))
 	for g, z := range ix.zs {
-		groups[g].z = z
+		groups[g] = covGroup[History]{z: z, items: make([]History, 0, counts[g])}
 	}
+	plain = make([]History, 0, len(items))
 	items = sortGrouped(items)
 	for i, it := range items {
 		h := it.History
@@ -553,31 +561,34 @@ func fitCovariates[T any](m covModel[T], groups []covGroup[T], k int, starts [][
 	if !ok {
 		return covResult{}, fmt.Errorf("btyd: %s: %w: the histories cannot be fitted", m.fn, clv.ErrNoFit)
 	}
-	// The samples are every k-th pair (item, z), in group order.
-	type pair struct {
-		g    int
-		item T
+	// The samples are every k-th item of the groups' in order, as
+	// samples takes them from one slice, without making that slice.
+	var total int
+	for _, gr := range groups {
+		total += len(gr.items)
 	}
-	var pairs []pair
-	for g, gr := range groups {
-		for _, it := range gr.items {
-			pairs = append(pairs, pair{g, it})
+	var levels []level
+	for _, size := range []int{startSample, warmSample} {
+		if total < 2*size {
+			continue
 		}
-	}
-	levels := samples(pairs, func(ps []pair) (level, bool) {
+		k := total / size
 		var gs []covGroup[T]
-		for i, p := range ps {
-			if i == 0 || p.g != ps[i-1].g {
-				gs = append(gs, covGroup[T]{z: groups[p.g].z})
+		at := 0 // the place of the group's first item among all
+		for _, gr := range groups {
+			var part []T
+			for j := (at+k-1)/k*k - at; j < len(gr.items); j += k {
+				part = append(part, gr.items[j])
 			}
-			gs[len(gs)-1].items = append(gs[len(gs)-1].items, p.item)
+			if part != nil {
+				gs = append(gs, covGroup[T]{z: gr.z, items: part})
+			}
+			at += len(gr.items)
 		}
-		d, ok := build(gs)
-		if !ok {
-			return level{}, false
+		if d, ok := build(gs); ok {
+			levels = append(levels, level{d.likelihood, d.customers})
 		}
-		return level{d.likelihood, d.customers}, true
-	})
+	}
 	s := m.search
 	s.levels = append(levels, level{all.likelihood, all.customers})
 	s.concurrent = m.concurrent
