@@ -243,8 +243,9 @@ type covDesign struct {
 	// index[b][j] is the place in ψ of the coefficient of covariate j in
 	// block b.
 	index [][]int
-	// free[m] says, for each free coefficient m of ψ beyond the base,
-	// its block and covariate (the first block it appears in).
+	// blocks[m] and covs[m] are the block and covariate of the free
+	// coefficient m, counted after the base parameters (the first block
+	// of one shared by both); n is the length of ψ.
 	blocks []int
 	covs   []int
 	n      int
