@@ -119,13 +119,12 @@ func FitBGNBDCov(histories []CovariateHistory, opts ...CovariateOption) (BGNBDCo
 		return BGNBDCovFit{}, fmt.Errorf("btyd: %s: %w: no customer made a repeat purchase", fn, clv.ErrNoFit)
 	}
 	null, nullErr := FitBGNBD(plain)
+	arena := &frequencyArena{}
 	m := covModel[History]{
 		fn: fn, names: bgnbdNames, links: bgnbdCovLinks, blocks: []string{"purchase", "dropout"},
 		data: func(hs []History) (likelihood, int64, bool) {
-			d, err := newFrequencyData(fn, hs)
-			if err != nil {
-				return nil, 0, false
-			}
+			// The groups' histories are checked and sorted.
+			d := newFrequencyDataIn(arena, hs)
 			return d.bgnbdValueOrAll, d.customers, true
 		},
 		concurrent: true,

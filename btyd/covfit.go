@@ -717,3 +717,74 @@ func linear(fn, what string, gamma, z []float64) (float64, error) {
 	}
 	return e, nil
 }
+
+// A frequencyArena carves the slices of many small frequencyData from
+// a few large blocks: a fit whose every customer has covariates of their
+// own builds a million groups of one history, and a slice each would cost
+// more to allocate and collect than to evaluate. It is not safe for
+// concurrent use.
+type frequencyArena struct {
+	floats []float64
+	ints   []int
+	data   []frequencyData
+}
+
+// arenaBlock is the size of an arena's blocks, in items.
+const arenaBlock = 1 << 14
+
+func (a *frequencyArena) takeFloats(n int) []float64 {
+	if len(a.floats) < n {
+		a.floats = make([]float64, max(n, arenaBlock))
+	}
+	out := a.floats[:n:n]
+	a.floats = a.floats[n:]
+	return out
+}
+
+func (a *frequencyArena) takeInts(n int) []int {
+	if len(a.ints) < n {
+		a.ints = make([]int, max(n, arenaBlock))
+	}
+	out := a.ints[:n:n]
+	a.ints = a.ints[n:]
+	return out
+}
+
+func (a *frequencyArena) takeData() *frequencyData {
+	if len(a.data) == 0 {
+		a.data = make([]frequencyData, arenaBlock/16)
+	}
+	d := &a.data[0]
+	a.data = a.data[1:]
+	return d
+}
+
+// newFrequencyDataIn returns the frequencyData of histories that
+// groupCovariates checked and sorted by (x, t_x, T), as newFrequencyData
+// builds it, its slices carved from a.
+func newFrequencyDataIn(a *frequencyArena, hs []History) *frequencyData {
+	groups := 0
+	for i, h := range hs {
+		if i == 0 || h.X != hs[i-1].X {
+			groups++
+		}
+	}
+	d := a.takeData()
+	*d = frequencyData{xs: a.takeFloats(groups)[:0], weight: a.takeFloats(groups)[:0], lo: a.takeInts(groups + 1)[:0],
+		w: a.takeFloats(len(hs)), tx: a.takeFloats(len(hs)), T: a.takeFloats(len(hs))}
+	for i, h := range hs {
+		if i == 0 || h.X != hs[i-1].X {
+			d.xs = append(d.xs, float64(h.X))
+			d.weight = append(d.weight, 0)
+			d.lo = append(d.lo, i)
+		}
+		w := float64(h.Weight)
+		d.weight[len(d.weight)-1] += w
+		d.w[i], d.tx[i], d.T[i] = w, h.Tx, h.T
+		d.customers += h.Weight
+		d.repeats += w * float64(h.X)
+		d.sumT += w * h.T
+	}
+	d.lo = append(d.lo, len(hs))
+	return d
+}

@@ -2,6 +2,7 @@ package btyd
 
 import (
 	"math"
+	"reflect"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -136,5 +137,26 @@ func TestCovDesign(t *testing.T) {
 	}
 	if h[5*des.n+5] != -22 || g[5] != -44 || g[7] != -80 {
 		t.Errorf("penalty's derivatives %v %v", g, h[5*des.n+5])
+	}
+}
+
+// TestFrequencyDataIn holds the frequencyData an arena carves to
+// newFrequencyData's, for sorted histories, across the arena's blocks.
+func TestFrequencyDataIn(t *testing.T) {
+	a := &frequencyArena{}
+	for n := range 3000 {
+		var hs []History
+		for i := range n%7 + 1 {
+			x := int64(i / 2)
+			hs = append(hs, History{X: x, Tx: float64(x), T: float64(10 + n%5 + i), Weight: int64(1 + i%3)})
+		}
+		want, err := newFrequencyData("test", hs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := newFrequencyDataIn(a, hs)
+		if !reflect.DeepEqual(want, got) {
+			t.Fatalf("histories %v: got %+v, want %+v", hs, got, want)
+		}
 	}
 }

@@ -151,13 +151,12 @@ func FitParetoNBDCov(histories []CovariateHistory, opts ...CovariateOption) (Par
 	if d.repeats == 0 {
 		return ParetoNBDCovFit{}, fmt.Errorf("btyd: %s: %w: no customer made a repeat purchase", fn, clv.ErrNoFit)
 	}
+	arena := &frequencyArena{}
 	m := covModel[History]{
 		fn: fn, names: pnbdNames, links: pnbdCovLinks, blocks: []string{"purchase", "dropout"},
 		data: func(hs []History) (likelihood, int64, bool) {
-			d, err := newFrequencyData(fn, hs)
-			if err != nil {
-				return nil, 0, false
-			}
+			// The groups' histories are checked and sorted.
+			d := newFrequencyDataIn(arena, hs)
 			return d.pnbdLikelihood, d.customers, true
 		},
 		concurrent:  true,
