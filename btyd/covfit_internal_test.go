@@ -2,6 +2,7 @@ package btyd
 
 import (
 	"math"
+	"math/rand/v2"
 	"reflect"
 	"testing"
 
@@ -157,6 +158,50 @@ func TestFrequencyDataIn(t *testing.T) {
 		got := newFrequencyDataIn(a, hs)
 		if !reflect.DeepEqual(want, got) {
 			t.Fatalf("histories %v: got %+v, want %+v", hs, got, want)
+		}
+	}
+}
+
+// TestDrawCovariateFit holds the draws of a fit with a shared coefficient
+// to one value in both processes, and their means near the fit's.
+func TestDrawCovariateFit(t *testing.T) {
+	stats := FitStats{
+		Parameters: []string{"r", "alpha", "s", "beta", "purchase[0]", "both[1]", "dropout[0]"},
+		Covariance: make([][]float64, 7),
+	}
+	for i := range stats.Covariance {
+		stats.Covariance[i] = make([]float64, 7)
+		stats.Covariance[i][i] = 0.01
+	}
+	base := []float64{1, 10, 0.5, 20}
+	coef := [2][]float64{{0.3, -0.2}, {0.7, -0.2}}
+	draws, err := drawCovariateFit("test", base, coef, stats, 2000, rand.NewPCG(1, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mean [3]float64
+	for _, d := range draws {
+		if d.coef[0][1] != d.coef[1][1] {
+			t.Fatalf("shared coefficient drawn apart: %v", d.coef)
+		}
+		mean[0] += math.Log(d.base[1]) / 2000
+		mean[1] += d.coef[0][0] / 2000
+		mean[2] += d.coef[1][0] / 2000
+	}
+	// Standard errors of the means: 0.1 / √2000 on γ, and 0.1/10 / √2000
+	// on ln α.
+	for i, want := range []float64{math.Log(10), 0.3, 0.7} {
+		if math.Abs(mean[i]-want) > 0.01 {
+			t.Errorf("mean %d = %v, want %v", i, mean[i], want)
+		}
+	}
+	var j int
+	for _, c := range []struct {
+		name, block string
+		ok          bool
+	}{{"purchase[3]", "purchase", true}, {"purchase[3]x", "purchase", false}, {"dropout[1]", "purchase", false}, {"both[", "both", false}} {
+		if got := scanCoef(c.name, c.block, &j); got != c.ok {
+			t.Errorf("scanCoef(%q, %q) = %v", c.name, c.block, got)
 		}
 	}
 }

@@ -65,11 +65,12 @@
 // penalty ([WithPenalty]). The fits group customers by their covariates
 // and run each group through the likelihood of the model without them,
 // so categorical covariates cost little more than none.
-// [ValuesByCovariates] and [CompareHoldoutByCovariates] value and
-// compare a base customer by customer with their own models. The API is
-// in covariates.go and each model's file (pnbdcov.go, bgnbdcov.go,
-// gammagammacov.go, bycovariates.go); the shared machinery in
-// covfit.go.
+// [ValuesByCovariates], [CompareHoldoutByCovariates], [TrackByCovariates]
+// and [ValueIntervalsByCovariates] value, compare, track and bound a base
+// customer by customer with their own models. The API is in
+// covariates.go, each model's file (pnbdcov.go, bgnbdcov.go,
+// gammagammacov.go), bycovariates.go and intervalcov.go; the shared
+// machinery in covfit.go.
 //
 // # Units and time
 //

@@ -416,3 +416,56 @@ func ExampleTrackByCovariates() {
 	// Output:
 	// 13 weeks, 2 repeat purchases; expected 5.15, 4.23 without covariates
 }
+
+// The app shop's first three customers' values over a year, with 90 %
+// intervals from the fits' uncertainty: the Pareto/NBD fit with the app
+// covariate, and a gamma–gamma fit of spend.
+func ExampleValueIntervalsByCovariates() {
+	hs := appShop()
+	fit, err := btyd.FitParetoNBDCov(hs)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var spenders []btyd.Customer
+	for _, c := range appSpend() {
+		spenders = append(spenders, c.Customer)
+	}
+	spend, err := btyd.FitGammaGamma(spenders)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	b := btyd.Base{Unit: clv.Week}
+	var z [][]float64
+	for i, h := range hs[:3] {
+		b.Customers = append(b.Customers, btyd.Customer{ID: fmt.Sprint("C", i+1), X: h.X, Tx: h.Tx, T: h.T, Spend: decimal.RequireFromString("35")})
+		z = append(z, h.Z)
+	}
+	iv, err := btyd.ValueIntervalsByCovariates(fit, spend, b, z, btyd.Horizon{Length: 1, Period: clv.Year}, btyd.WithSeed(1))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for i, c := range iv.Customers {
+		fmt.Printf("%s z %v x %d: %s to %s\n", c.ID, z[i], b.Customers[i].X, c.Value.Low.StringFixed(2), c.Value.High.StringFixed(2))
+	}
+	// Output:
+	// C1 z [0] x 3: 5.23 to 6.27
+	// C2 z [0] x 4: 0.16 to 0.20
+	// C3 z [1] x 4: 39.32 to 44.33
+}
+
+// Both purchase fits with covariates give intervals.
+func ExampleCovariatePurchaseFit() {
+	var fits []btyd.CovariatePurchaseFit
+	if f, err := btyd.FitParetoNBDCov(appShop()); err == nil {
+		fits = append(fits, f)
+	}
+	if f, err := btyd.FitBGNBDCov(appShopBGNBD()); err == nil {
+		fits = append(fits, f)
+	}
+	fmt.Println(len(fits))
+	// Output:
+	// 2
+}
