@@ -469,3 +469,52 @@ func ExampleCovariatePurchaseFit() {
 	// Output:
 	// 2
 }
+
+// Options combine: the app's coefficient shared by both processes, and
+// a light penalty on every coefficient.
+func ExampleCovariateOption() {
+	opts := []btyd.CovariateOption{btyd.WithSameCoefficients(0), btyd.WithPenalty(1, 1)}
+	fit, err := btyd.FitParetoNBDCov(appShop(), opts...)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(fit.Stats.Parameters, fit.Test.DF)
+	// Output:
+	// [r alpha s beta both[0]] 1
+}
+
+// A model with covariates is its base model, for customers at the
+// reference levels, and a coefficient for each covariate and process.
+func ExampleParetoNBDCov() {
+	m := btyd.ParetoNBDCov{Base: btyd.ParetoNBD{R: 0.55, Alpha: 10.6, S: 0.61, Beta: 11.7}, Purchase: []float64{0.4}, Dropout: []float64{-0.5}}
+	out, _ := json.Marshal(m)
+	fmt.Println(string(out))
+	app, _ := m.For([]float64{1})
+	email, _ := m.For([]float64{0})
+	pa, _ := app.ProbAlive(2, 20, 40)
+	pe, _ := email.ProbAlive(2, 20, 40)
+	fmt.Printf("P(alive) of a customer with 2 purchases, the last at week 20 of 40: app %.3f, email %.3f\n", pa, pe)
+	// Output:
+	// {"base":{"r":0.55,"alpha":10.6,"s":0.61,"beta":11.7},"purchase":[0.4],"dropout":[-0.5]}
+	// P(alive) of a customer with 2 purchases, the last at week 20 of 40: app 0.612, email 0.579
+}
+
+func ExampleBGNBDCov() {
+	m := btyd.BGNBDCov{Base: btyd.BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426}, Purchase: []float64{0.4}, Dropout: []float64{1}}
+	app, _ := m.For([]float64{1})
+	email, _ := m.For([]float64{0})
+	ea, _ := app.ExpectedPurchases(52)
+	ee, _ := email.ExpectedPurchases(52)
+	fmt.Printf("expected purchases in 52 weeks: app %.3f, email %.3f\n", ea, ee)
+	// Output:
+	// expected purchases in 52 weeks: app 1.556, email 1.446
+}
+
+func ExampleGammaGammaCov() {
+	m := btyd.GammaGammaCov{Base: btyd.GammaGamma{P: 6.25, Q: 3.74, Gamma: 15.44}, Spend: []float64{0.166}}
+	out, _ := json.Marshal(m)
+	fmt.Println(string(out))
+	// Output:
+	// {"base":{"p":6.25,"q":3.74,"gamma":15.44},"spend":[0.166]}
+}
