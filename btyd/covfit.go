@@ -59,7 +59,7 @@ func groupCovariates(fn string, histories []CovariateHistory) (groups []covGroup
 	if len(histories) == 0 {
 		return nil, nil, 0, fmt.Errorf("btyd: %s: histories: %w: no customers", fn, clv.ErrMissing)
 	}
-	ix, err := newCovIndex(fn, "history", histories[0].Z)
+	ix, err := newCovIndex(fn, "history", 0, histories[0].Z)
 	if err != nil {
 		return nil, nil, 0, err
 	}
@@ -118,6 +118,7 @@ func groupCovariates(fn string, histories []CovariateHistory) (groups []covGroup
 // order of first appearance, and checks them.
 type covIndex struct {
 	fn, what string
+	at       int // the place of the first item
 	first    []float64
 	index    map[string]int32
 	key      []byte
@@ -125,24 +126,24 @@ type covIndex struct {
 	zs       [][]float64
 }
 
-// newCovIndex returns the index of a fit whose first item, a what, has
-// covariates first.
-func newCovIndex(fn, what string, first []float64) (*covIndex, error) {
+// newCovIndex returns the index of a fit whose first item, a what at
+// place at (from 0) among the fit's, has covariates first.
+func newCovIndex(fn, what string, at int, first []float64) (*covIndex, error) {
 	k := len(first)
 	switch {
 	case k == 0:
-		return nil, fmt.Errorf("btyd: %s: %s 1: covariates: %w: none (a fit without covariates needs no z)", fn, what, clv.ErrMissing)
+		return nil, fmt.Errorf("btyd: %s: %s %d: covariates: %w: none (a fit without covariates needs no z)", fn, what, at+1, clv.ErrMissing)
 	case k > maxCovariates:
-		return nil, fmt.Errorf("btyd: %s: %s 1: %d covariates: %w: above %d", fn, what, k, clv.ErrOutOfRange, maxCovariates)
+		return nil, fmt.Errorf("btyd: %s: %s %d: %d covariates: %w: above %d", fn, what, at+1, k, clv.ErrOutOfRange, maxCovariates)
 	}
-	return &covIndex{fn: fn, what: what, first: first, index: make(map[string]int32), key: make([]byte, 8*k), varies: make([]bool, k)}, nil
+	return &covIndex{fn: fn, what: what, at: at, first: first, index: make(map[string]int32), key: make([]byte, 8*k), varies: make([]bool, k)}, nil
 }
 
 // add checks the covariates z of item i (from 0) and returns the number
 // of their group.
 func (ix *covIndex) add(i int, z []float64) (int32, error) {
 	if len(z) != len(ix.first) {
-		return 0, fmt.Errorf("btyd: %s: %s %d: %d covariates: %w: %s 1 has %d", ix.fn, ix.what, i+1, len(z), clv.ErrInconsistent, ix.what, len(ix.first))
+		return 0, fmt.Errorf("btyd: %s: %s %d: %d covariates: %w: %s %d has %d", ix.fn, ix.what, i+1, len(z), clv.ErrInconsistent, ix.what, ix.at+1, len(ix.first))
 	}
 	for j, v := range z {
 		if !(math.Abs(v) <= maxCovariate) {

@@ -166,7 +166,7 @@ func FitGammaGammaCov(customers []CovariateCustomer, opts ...CovariateOption) (G
 		}
 		if ix == nil {
 			var err error
-			if ix, err = newCovIndex(fn, "customer", c.Z); err != nil {
+			if ix, err = newCovIndex(fn, "customer", i, c.Z); err != nil {
 				return GammaGammaCovFit{}, err
 			}
 		}

@@ -152,3 +152,16 @@ func TestFitGammaGammaCovErrors(t *testing.T) {
 	_, err = m.ExpectedSpend([]float64{math.Inf(1)}, 1, decimal.RequireFromString("1"))
 	assert.ErrorIs(t, err, clv.ErrOutOfRange)
 }
+
+func TestFitGammaGammaCovNames(t *testing.T) {
+	// Covariates are read from the customers fitted: an error names the
+	// first of them as the reference.
+	cs := []btyd.CovariateCustomer{
+		{Customer: btyd.Customer{X: 0}},
+		{Customer: btyd.Customer{X: 2, Spend: decimal.RequireFromString("10")}, Z: []float64{1}},
+		{Customer: btyd.Customer{X: 3, Spend: decimal.RequireFromString("12")}, Z: []float64{1, 2}},
+	}
+	_, err := btyd.FitGammaGammaCov(cs)
+	assert.ErrorIs(t, err, clv.ErrInconsistent)
+	assert.EqualError(t, err, "btyd: fit gamma-gamma with covariates: customer 3: 2 covariates: clv: inconsistent: customer 2 has 1")
+}
