@@ -174,8 +174,8 @@ func TestDrawCovariateFit(t *testing.T) {
 		stats.Covariance[i][i] = 0.01
 	}
 	base := []float64{1, 10, 0.5, 20}
-	coef := [2][]float64{{0.3, -0.2}, {0.7, -0.2}}
-	draws, err := drawCovariateFit("test", base, coef, stats, 2000, rand.NewPCG(1, 1))
+	coef := [][]float64{{0.3, -0.2}, {0.7, -0.2}}
+	draws, err := drawCovariateFit("test", base, coef, []string{"purchase", "dropout"}, stats, 2000, rand.NewPCG(1, 1))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -518,3 +518,43 @@ func ExampleGammaGammaCov() {
 	// Output:
 	// {"base":{"p":6.25,"q":3.74,"gamma":15.44},"spend":[0.166]}
 }
+
+// A spend fit with covariates or without: the app customer's spend
+// interval follows their own spend model with the first, the base's with
+// the second.
+func ExampleCovariateSpendFit() {
+	hs := appShop()
+	fit, err := btyd.FitParetoNBDCov(hs)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cs := appSpend()
+	withCov, err := btyd.FitGammaGammaCov(cs)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var spenders []btyd.Customer
+	for _, c := range cs {
+		spenders = append(spenders, c.Customer)
+	}
+	without, err := btyd.FitGammaGamma(spenders)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	b := btyd.Base{Unit: clv.Week, Customers: []btyd.Customer{{ID: "app", X: 4, Tx: 50, T: 52, Spend: decimal.RequireFromString("35")}}}
+	z := [][]float64{{1}}
+	for _, spend := range []btyd.CovariateSpendFit{withCov, without} {
+		iv, err := btyd.ValueIntervalsByCovariates(fit, spend, b, z, btyd.Horizon{Length: 1, Period: clv.Year}, btyd.WithSeed(1))
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(iv.Value.Low.StringFixed(2), "to", iv.Value.High.StringFixed(2))
+	}
+	// Output:
+	// 125.53 to 131.25
+	// 124.10 to 129.91
+}

@@ -90,3 +90,38 @@ func TestValueIntervalsByCovariates(t *testing.T) {
 	_, err = btyd.ValueIntervalsByCovariates(fit, spend, b, z, h, btyd.WithDraws(1))
 	assert.ErrorIs(t, err, clv.ErrOutOfRange)
 }
+
+func TestValueIntervalsByCovariatesSpend(t *testing.T) {
+	// Spend with covariates too: the point values within the intervals,
+	// and each customer's interval that of their own spend model.
+	b := cdnowSummary(t).Base()
+	z := cdnowCovariates(b)
+	fit := cdnowCovFit(t, b)
+	var spenders []btyd.CovariateCustomer
+	for i, c := range b.Customers {
+		spenders = append(spenders, btyd.CovariateCustomer{Customer: c, Z: z[i]})
+	}
+	spend, err := btyd.FitGammaGammaCov(spenders)
+	require.NoError(t, err)
+	h := btyd.Horizon{Length: 1, Period: clv.Year}
+	point, err := btyd.ValuesByCovariates(fit.Model, spend.Model, b, z, h)
+	require.NoError(t, err)
+	iv, err := btyd.ValueIntervalsByCovariates(fit, spend, b, z, h, btyd.WithDraws(100), btyd.WithSeed(3))
+	require.NoError(t, err)
+	assert.True(t, iv.Value.Low.LessThan(point.Value) && iv.Value.High.GreaterThan(point.Value), "%v %v", iv.Value, point.Value)
+	inside := 0
+	for i, c := range iv.Customers {
+		if c.Value.Low.LessThanOrEqual(point.Customers[i].Value) && point.Customers[i].Value.LessThanOrEqual(c.Value.High) {
+			inside++
+		}
+	}
+	assert.Greater(t, inside, len(b.Customers)*95/100, "customers whose value lies within their interval")
+	// With spend without covariates, the spend intervals differ.
+	plain, err := btyd.FitGammaGamma(b.Customers)
+	require.NoError(t, err)
+	other, err := btyd.ValueIntervalsByCovariates(fit, plain, b, z, h, btyd.WithDraws(100), btyd.WithSeed(3))
+	require.NoError(t, err)
+	assert.NotEqual(t, iv.Value, other.Value)
+	_, err = btyd.ValueIntervalsByCovariates(fit, nil, b, z, h)
+	assert.ErrorIs(t, err, clv.ErrMissing)
+}
