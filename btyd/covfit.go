@@ -198,29 +198,60 @@ func compareGrouped(a, b groupedHistory) int {
 }
 
 // sortGrouped returns items sorted by compareGrouped: items themselves
-// if they are in order; else, on many, each half sorted on a goroutine of
-// its own (see split) and the two merged.
+// if they are in order. Repeat purchases x are few beside the customers,
+// so a counting sort puts the items in order of x in two passes, and each
+// x's items, far fewer than all, are sorted by (t_x, T, group), the x in
+// two runs of about half the items each, on two goroutines for many (see
+// split); x beyond the items' number, which no base of customers has,
+// are sorted as they come.
 func sortGrouped(items []groupedHistory) []groupedHistory {
 	if slices.IsSortedFunc(items, compareGrouped) {
 		return items
 	}
-	var halves [2][]groupedHistory
-	if split(len(items), func(part, lo, hi int) {
-		halves[part] = items[lo:hi]
-		slices.SortFunc(halves[part], compareGrouped)
-	}) == 1 {
+	var top int64
+	for i := range items {
+		top = max(top, items[i].X)
+	}
+	if top >= int64(len(items)) {
+		slices.SortFunc(items, compareGrouped)
 		return items
 	}
-	out := make([]groupedHistory, 0, len(items))
-	a, b := halves[0], halves[1]
-	for len(a) > 0 && len(b) > 0 {
-		if compareGrouped(b[0], a[0]) < 0 {
-			out, b = append(out, b[0]), b[1:]
-		} else {
-			out, a = append(out, a[0]), a[1:]
+	// lo[x] is where the items of x begin in out.
+	lo := make([]int, top+2)
+	for i := range items {
+		lo[items[i].X+1]++
+	}
+	for x := 1; x < len(lo); x++ {
+		lo[x] += lo[x-1]
+	}
+	out := make([]groupedHistory, len(items))
+	next := slices.Clone(lo[:len(lo)-1])
+	for _, it := range items {
+		out[next[it.X]] = it
+		next[it.X]++
+	}
+	// The x are split where the items are halved, whole x to a part.
+	mid := 0
+	for mid < len(lo)-1 && lo[mid+1] <= len(items)/2 {
+		mid++
+	}
+	sortRange := func(from, to int) {
+		for x := from; x < to; x++ {
+			slices.SortFunc(out[lo[x]:lo[x+1]], compareGrouped)
 		}
 	}
-	return append(append(out, a...), b...)
+	split(len(items), func(part, _, _ int) {
+		if part == 0 {
+			sortRange(0, mid)
+		} else {
+			sortRange(mid, len(lo)-1)
+		}
+	})
+	if len(items) < parallelMin {
+		// split made one part: the rest of the x.
+		sortRange(mid, len(lo)-1)
+	}
+	return out
 }
 
 // sameHistory reports whether a and b have the same (x, t_x, T).

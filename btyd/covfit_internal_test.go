@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -202,6 +203,30 @@ func TestDrawCovariateFit(t *testing.T) {
 	}{{"purchase[3]", "purchase", true}, {"purchase[3]x", "purchase", false}, {"dropout[1]", "purchase", false}, {"both[", "both", false}} {
 		if got := scanCoef(c.name, c.block, &j); got != c.ok {
 			t.Errorf("scanCoef(%q, %q) = %v", c.name, c.block, got)
+		}
+	}
+}
+
+// TestSortGrouped holds sortGrouped to a comparison sort, on few items
+// and many (two goroutines), and with an x beyond the items' number.
+func TestSortGrouped(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	for _, c := range []struct {
+		n    int
+		maxX int64
+	}{{1, 1}, {50, 5}, {1000, 40}, {50_000, 300}, {100, 1_000_000}} {
+		items := make([]groupedHistory, c.n)
+		for i := range items {
+			x := rng.Int64N(c.maxX + 1)
+			items[i] = groupedHistory{History{X: x, Tx: float64(rng.IntN(20)), T: float64(20 + rng.IntN(5)), Weight: 1}, int32(rng.IntN(3))}
+		}
+		want := slices.Clone(items)
+		slices.SortStableFunc(want, compareGrouped)
+		got := sortGrouped(slices.Clone(items))
+		for i := range want {
+			if compareGrouped(want[i], got[i]) != 0 {
+				t.Fatalf("n = %d: item %d = %+v, want %+v", c.n, i, got[i], want[i])
+			}
 		}
 	}
 }
