@@ -120,10 +120,17 @@ type covIndex struct {
 	fn, what string
 	at       int // the place of the first item
 	first    []float64
-	index    map[string]int32
-	key      []byte
-	varies   []bool
-	zs       [][]float64
+	// index numbers the covariates by their bits; one covariate, the
+	// common case of a continuous one, by its bits alone, which a
+	// million customers of their own covariates hash without a string
+	// each.
+	index  map[string]int32
+	index1 map[uint64]int32
+	key    []byte
+	varies []bool
+	// zs are the groups' covariates, the first item's of each: the
+	// caller's slices, which the fit reads while it runs.
+	zs [][]float64
 }
 
 // newCovIndex returns the index of a fit whose first item, a what at
@@ -136,7 +143,7 @@ func newCovIndex(fn, what string, at int, first []float64) (*covIndex, error) {
 	case k > maxCovariates:
 		return nil, fmt.Errorf("btyd: %s: %s %d: %d covariates: %w: above %d", fn, what, at+1, k, clv.ErrOutOfRange, maxCovariates)
 	}
-	return &covIndex{fn: fn, what: what, at: at, first: first, index: make(map[string]int32), key: make([]byte, 8*k), varies: make([]bool, k)}, nil
+	return &covIndex{fn: fn, what: what, at: at, first: first, index: make(map[string]int32), index1: make(map[uint64]int32), key: make([]byte, 8*k), varies: make([]bool, k)}, nil
 }
 
 // add checks the covariates z of item i (from 0) and returns the number
@@ -153,11 +160,21 @@ func (ix *covIndex) add(i int, z []float64) (int32, error) {
 		// +0 and −0 are one covariate.
 		binary.LittleEndian.PutUint64(ix.key[8*j:], math.Float64bits(v+0))
 	}
+	if len(z) == 1 {
+		bits := math.Float64bits(z[0] + 0)
+		g, ok := ix.index1[bits]
+		if !ok {
+			g = int32(len(ix.zs))
+			ix.index1[bits] = g
+			ix.zs = append(ix.zs, z)
+		}
+		return g, nil
+	}
 	g, ok := ix.index[string(ix.key)]
 	if !ok {
 		g = int32(len(ix.zs))
 		ix.index[string(ix.key)] = g
-		ix.zs = append(ix.zs, slices.Clone(z))
+		ix.zs = append(ix.zs, z)
 	}
 	return g, nil
 }
