@@ -596,7 +596,7 @@ func fitCovariates[T any](m covModel[T], groups []covGroup[T], k int, starts [][
 		return covResult{}, err
 	}
 	build := func(gs []covGroup[T]) (*covData, bool) {
-		d := &covData{design: des}
+		d := &covData{design: des, parts: make([]covPart, 0, len(gs))}
 		for _, g := range gs {
 			ll, w, ok := m.data(g.items)
 			if !ok {
