@@ -52,10 +52,18 @@ func (d *frequencyData) mbgnbdLikelihood(theta, grad, hess []float64) float64 {
 // in T; ∂ ln(1 + e^D) = σ ∂D and ∂² = σ ∂²D + σ(1 − σ) ∂D ∂Dᵀ.
 func (d *frequencyData) bgnbdCore(theta, grad, hess []float64, atZero bool) float64 {
 	r, alpha, a, b := theta[0], theta[1], theta[2], theta[3]
-	var parts [2]logLik
-	split(len(d.w), func(part, lo, hi int) { d.bgnbdHistories(&parts[part], r, alpha, a, b, atZero, lo, hi) })
-	s := parts[0]
-	s.add(&parts[1])
+	var s logLik
+	if len(d.w) < parallelMin {
+		// One part, as split would make it, without the closure whose
+		// sums escape to the heap: a fit with covariates evaluates a
+		// million groups of one history.
+		d.bgnbdHistories(&s, r, alpha, a, b, atZero, 0, len(d.w))
+	} else {
+		var parts [2]logLik
+		split(len(d.w), func(part, lo, hi int) { d.bgnbdHistories(&parts[part], r, alpha, a, b, atZero, lo, hi) })
+		s = parts[0]
+		s.add(&parts[1])
+	}
 
 	// The terms in x alone, group by group: ln Γ(r + x) − ln Γ(r) and
 	// ln B(a, b + x) − ln B(a, b), as differences of ln Γ taken whole,

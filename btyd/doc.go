@@ -78,6 +78,27 @@
 // [NewCustomerForecast] and [DiscreteNewCustomerForecast] give the repeat
 // purchases and revenue of cohorts yet to be acquired, period by period.
 //
+// # Covariates
+//
+// A customer may carry static covariates z — numbers, categories as 0/1
+// indicators against a reference level — that scale a model's rate
+// parameters by exp(±γ·z), one coefficient vector per process, as
+// CLVTools does: [ParetoNBDCov], [BGNBDCov] and, for spend, [GammaGammaCov],
+// each with a For method that gives a customer's own model, fitted by
+// [FitParetoNBDCov], [FitBGNBDCov] and [FitGammaGammaCov] with standard
+// errors, the covariance of every coefficient and a [LikelihoodRatio]
+// test against the model without covariates, optionally with
+// coefficients equal in both processes ([WithSameCoefficients]) or an L2
+// penalty ([WithPenalty]). The fits group customers by their covariates
+// and run each group through the likelihood of the model without them,
+// so categorical covariates cost little more than none.
+// [ValuesByCovariates], [CompareHoldoutByCovariates], [TrackByCovariates]
+// and [ValueIntervalsByCovariates] value, compare, track and bound a base
+// customer by customer with their own models. The API is in
+// covariates.go, each model's file (pnbdcov.go, bgnbdcov.go,
+// gammagammacov.go), bycovariates.go and intervalcov.go; the shared
+// machinery in covfit.go.
+//
 // # Units and time
 //
 // Time is in a unit, a [clv.Period] — weeks by default, as the literature

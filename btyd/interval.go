@@ -377,7 +377,7 @@ func DiscreteValueIntervals(fit BGBBFit, spend GammaGammaFit, o Opportunities, h
 		}
 		return cu.ID, cu.X, z, patternOf[i]
 	}
-	return drawnIntervals(fn, drawTable{draws: n, patterns: len(patterns), table: table}, len(o.Customers), customer, nil, spendDraws, v.margin, v.config.scale, c.level)
+	return drawnIntervals(fn, drawTable{draws: n, patterns: len(patterns), table: table}, len(o.Customers), customer, nil, spendDraws, nil, v.margin, v.config.scale, c.level)
 }
 
 // valueIntervals computes ValueIntervals for a purchase family and a
@@ -442,7 +442,7 @@ func valueIntervals(fn string, family purchaseFamily, spend fitted, b Base, v *v
 			return models[j].aliveProbability(float64(cu.X), cu.Tx, cu.T)
 		}
 	}
-	return drawnIntervals(fn, drawTable{draws: n, patterns: np, table: table, models: models}, len(b.Customers), customer, alive, spendDraws, v.margin, v.config.scale, c.level)
+	return drawnIntervals(fn, drawTable{draws: n, patterns: np, table: table, models: models}, len(b.Customers), customer, alive, spendDraws, nil, v.margin, v.config.scale, c.level)
 }
 
 // A drawTable holds each draw's expectations for each pattern of a base,
@@ -458,11 +458,15 @@ type drawTable struct {
 // drawTable and the spend model's draws. customer(i) gives customer i's
 // id, x, mean spend z̄ and pattern; if alive is not nil, alive(i, j) is
 // their P(alive) under draw j, by which the table's expectations are
-// multiplied, and otherwise the table holds them whole. The customers
+// multiplied, and otherwise the table holds them whole. If spendGroup is
+// not nil, customer i's spend model of draw j is spendDraws[spendGroup(i)
+// · draws + j], one for each group of customers with their own spend
+// model (customers of one pattern share it), and otherwise
+// spendDraws[j]. The customers
 // run on two goroutines; those without a repeat purchase depend on their
 // pattern alone and are computed once for each, weighted by their number.
 func drawnIntervals(fn string, t drawTable, customers int, customer func(int) (string, int64, float64, int32), alive func(i, j int) (float64, bool),
-	spendDraws [][]float64, margin float64, scale int32, level float64) (ValuationIntervals, error) {
+	spendDraws [][]float64, spendGroup func(i int) int, margin float64, scale int32, level float64) (ValuationIntervals, error) {
 	n := t.draws
 	lowAt, highAt := quantileIndex((1-level)/2, n), quantileIndex((1+level)/2, n)
 	out := ValuationIntervals{Level: level, Draws: n, Customers: make([]CustomerInterval, customers)}
@@ -479,6 +483,10 @@ func drawnIntervals(fn string, t drawTable, customers int, customer func(int) (s
 		// purchases, mean spend z and pattern p, adding w times their
 		// draws to the totals.
 		figures := func(i int, x, z float64, p int, w float64) (CustomerInterval, error) {
+			spendAt := 0
+			if spendGroup != nil {
+				spendAt = spendGroup(i) * n
+			}
 			for j := range n {
 				a := 1.0
 				if alive != nil {
@@ -489,7 +497,7 @@ func drawnIntervals(fn string, t drawTable, customers int, customer func(int) (s
 				}
 				e := t.table[p*n+j]
 				purchases := a * e.purchases
-				value := margin * spendOf(spendDraws[j], x, z) * a * e.discounted
+				value := margin * spendOf(spendDraws[spendAt+j], x, z) * a * e.discounted
 				if math.IsNaN(value) {
 					value = math.Inf(1) // an infinite spend at a vanishing chance
 				}
