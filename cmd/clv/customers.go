@@ -47,6 +47,9 @@ type customerInputs struct {
 	model          string
 	level          float64
 	draws          int
+	saveModel      string       // -save-model's file
+	modelFile      string       // -model-file's file
+	loaded         *loadedModel // read from modelFile
 }
 
 // maxHorizonYears bounds -horizon, as btyd.Values does.
@@ -82,6 +85,8 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&in.draws, "draws", 100, "parameter draws behind the intervals; 0 for none, else at least 2 / (1 − level), 20 at 90 %, so that a draw is expected beyond each end (with fewer, the ends are the extremes of the draws, which hold less than the level); each costs some 0.04 s a million customers")
 	fs.StringVar(&in.plot, "plot", "", "draw the holdout chart and the tracking charts, by -unit (weekly by default) and cumulative, each fitted model beside what customers did, to this file: PNG if its name ends in .png, SVG if in .svg (needs -holdout-end; bgbb draws the holdout chart alone)")
 	fs.StringVar(&in.report, "report", "", "write a page of the run to this HTML file: the log, the options and warnings, the fits, the charts of -plot, customers by frequency and recency, where the value is, each segment's value both ways, and the most valuable customers and those at risk; it needs no network and prints on A4")
+	fs.StringVar(&in.saveModel, "save-model", "", "write the fitted purchase and spend models (with -model all, the one that values) to this JSON file, with their unit and calibration end, for -model-file to score other logs with; not with -model bgbb")
+	fs.StringVar(&in.modelFile, "model-file", "", "score the log with the models -save-model wrote to this JSON file instead of fitting: customers are summarised and valued at -calibration-end, which may differ from the model's own, as the parameters are rates per unit of time; -unit must be the model's, and -model, if given, its name")
 	fs.Usage = func() {}
 
 	err := fs.Parse(args)
@@ -95,12 +100,15 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		err = in.check(fs)
 	}
+	if err == nil {
+		err = in.checkModelFlags(fs)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "clv customers: %s (see clv customers -h)\n", strings.ReplaceAll(err.Error(), "clv: ", ""))
 		return 2
 	}
 	// The files asked for are checked before the work, not after it.
-	for _, o := range []struct{ flag, path string }{{"-out", in.out}, {"-plot", in.plot}, {"-report", in.report}} {
+	for _, o := range []struct{ flag, path string }{{"-out", in.out}, {"-plot", in.plot}, {"-report", in.report}, {"-save-model", in.saveModel}} {
 		if o.path == "" {
 			continue
 		}
@@ -108,6 +116,16 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "clv customers: %s %s: %v\n", o.flag, o.path, err)
 			return 2
 		}
+	}
+	if in.modelFile != "" {
+		if in.loaded, err = readModel(in.modelFile, in.unit); err == nil && in.model != "" && in.model != in.loaded.fit.Name {
+			err = fmt.Errorf("model %q: -model is %q: %w", in.loaded.fit.Name, in.model, errSavedModel)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "clv customers: -model-file %s: %v\n", in.modelFile, err)
+			return 2
+		}
+		in.model = in.loaded.fit.Name
 	}
 
 	m, stats, name, code := in.readLog(stderr)
@@ -130,6 +148,12 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	if in.out != "" {
 		if err := writeCustomers(in.out, r, r.holdout != nil, int32(in.scale)); err != nil {
 			fmt.Fprintf(stderr, "clv customers: -out %s: %v\n", in.out, err)
+			code = 1
+		}
+	}
+	if in.saveModel != "" {
+		if err := writeModel(in.saveModel, r, in); err != nil {
+			fmt.Fprintf(stderr, "clv customers: -save-model %s: %v\n", in.saveModel, err)
 			code = 1
 		}
 	}
@@ -307,6 +331,9 @@ type customerResult struct {
 	// segments is the value of each segment, by the models and by the
 	// business formulas; nil where the log has no segments.
 	segments *segmentTable
+	// loaded is the model of -model-file the customers were scored
+	// with, not fitted; nil after a fit.
+	loaded *loadedModel
 	// order holds the indexes of base.Customers and valuation.Customers,
 	// by value from the highest, then by id.
 	order []int
@@ -428,19 +455,25 @@ func (r *customerResult) fitSpend(customers []btyd.Customer, in customerInputs) 
 // its customers with the best.
 func (r *customerResult) continuousModel(s *btyd.Summarizer, in customerInputs) error {
 	var err error
-	if r.fits, r.best, r.failed, err = fitPurchases(in.model, s.Histories(), r.base); err != nil {
-		return err
+	var spend btyd.SpendModel
+	if l := in.loaded; l != nil {
+		if spend, err = r.scoreWith(l); err != nil {
+			return err
+		}
+	} else {
+		if r.fits, r.best, r.failed, err = fitPurchases(in.model, s.Histories(), r.base); err != nil {
+			return err
+		}
+		for _, f := range r.failed {
+			r.warnings = append(r.warnings, failedWarning(f))
+		}
+		r.chosenBy = chosenBy(r.fits, in.model)
+		if spend, err = r.fitSpend(r.base.Customers, in); err != nil {
+			return err
+		}
 	}
-	for _, f := range r.failed {
-		r.warnings = append(r.warnings, failedWarning(f))
-	}
-	r.chosenBy = chosenBy(r.fits, in.model)
 	m := r.fits[r.best].purchase
 	r.holdout = r.fits[r.best].Holdout
-	spend, err := r.fitSpend(r.base.Customers, in)
-	if err != nil {
-		return err
-	}
 	h := btyd.Horizon{Length: in.horizon, Period: in.horizonUnit}
 	valueOpts := in.valueOptions()
 	if r.valuation, err = btyd.Values(m, spend, r.base, h, valueOpts...); err != nil {
@@ -505,6 +538,9 @@ func printCustomers(w io.Writer, name string, stats logStats, r *customerResult,
 	fmt.Fprintln(w, ".")
 	fmt.Fprintln(w)
 
+	if l := r.loaded; l != nil {
+		fmt.Fprintf(w, "Models read from %s, not fitted: fitted to %s, in %ss.\n", l.path, l.calibrationEnd.Format(time.DateOnly), unit)
+	}
 	for _, f := range r.fits {
 		printFit(w, f)
 	}
@@ -747,6 +783,9 @@ func printCustomersJSON(w io.Writer, stats logStats, r *customerResult, top int,
 		Segments *segmentTable `json:"segment_values,omitempty"`
 		Notes    []string      `json:"notes,omitempty"`
 		Warnings []string      `json:"warnings"`
+		// ModelFile says where the models came from with -model-file,
+		// which scores without fitting.
+		ModelFile *modelFileJSON `json:"model_file,omitempty"`
 	}{
 		Log: stats, Totals: r.totals, Unit: r.base.Unit, Models: r.fits, Model: r.fits[r.best].Name, Spend: &r.spend, Holdout: r.holdout,
 		Horizon: r.valuation.Horizon, Step: r.valuation.Step, Expected: r.valuation.Purchases, Value: r.valuation.Value,
@@ -755,6 +794,9 @@ func printCustomersJSON(w io.Writer, stats logStats, r *customerResult, top int,
 	}
 	if r.chosenBy != "" {
 		out.ChosenBy = "lowest BIC"
+	}
+	if l := r.loaded; l != nil {
+		out.ModelFile = &modelFileJSON{Path: l.path, CalibrationEnd: l.calibrationEnd.Format(time.DateOnly)}
 	}
 	if r.flat != nil {
 		out.Spend, out.FlatSpend = nil, &btyd.FlatSpend{Amount: r.flat.Amount.Round(scale)}

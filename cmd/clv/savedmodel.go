@@ -1,0 +1,260 @@
+package main
+
+// This file implements clv customers -save-model and -model-file: a
+// fitted purchase and spend model written to JSON, and read back to
+// score a log without fitting.
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/clvkit/clv"
+	"github.com/clvkit/clv/btyd"
+	"github.com/shopspring/decimal"
+)
+
+// savedFormat and savedVersion name the document -save-model writes. A
+// change that an older reader would misread raises the version.
+const (
+	savedFormat  = "clv-model"
+	savedVersion = 1
+)
+
+// errSavedModel is the error of a -model-file that cannot be scored
+// with: of another format, version or unit, or with bad parameters.
+var errSavedModel = errors.New("not a model clv customers can score with")
+
+// A savedModel is the document of -save-model: the purchase model's fit
+// (its parameters, standard errors and covariance, as btyd marshals
+// them), the spend model's fit or the flat amount that stood in for it,
+// and the unit and calibration end they were fitted at. The horizon,
+// step, discount and margin are options of scoring, not of the model.
+type savedModel struct {
+	Format  string `json:"format"`
+	Version int    `json:"version"`
+	// Model is the purchase model's -model name: bgnbd, mbgnbd or pnbd.
+	Model string     `json:"model"`
+	Unit  clv.Period `json:"unit"`
+	// CalibrationEnd is the last day the models learnt from, YYYY-MM-DD.
+	CalibrationEnd string `json:"calibration_end"`
+	// Purchase is a btyd.BGNBDFit, MBGNBDFit or ParetoNBDFit, by Model.
+	Purchase json.RawMessage `json:"purchase"`
+	// Spend is the gamma–gamma fit; FlatSpend, the amount every purchase
+	// is valued at where it could not be fitted. One of them is set.
+	Spend     *btyd.GammaGammaFit `json:"spend,omitempty"`
+	FlatSpend *btyd.FlatSpend     `json:"flat_spend,omitempty"`
+}
+
+// A loadedModel is a -model-file read and checked: the purchase fit as
+// clv customers reports it, the spend model, and where it came from.
+type loadedModel struct {
+	path           string
+	calibrationEnd time.Time
+	fit            purchaseFit
+	spend          btyd.GammaGammaFit
+	flat           *btyd.FlatSpend
+}
+
+// writeModel writes the fit r values with to path, as a savedModel.
+func writeModel(path string, r *customerResult, in customerInputs) error {
+	f := r.fits[r.best]
+	purchase, err := json.Marshal(f.fit)
+	if err != nil {
+		return err
+	}
+	doc := savedModel{Format: savedFormat, Version: savedVersion, Model: f.Name, Unit: r.base.Unit,
+		CalibrationEnd: in.calibrationEnd.Format(time.DateOnly), Purchase: purchase, FlatSpend: r.flat}
+	if r.flat == nil {
+		doc.Spend = &r.spend
+	}
+	data, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return err // a fit's figures are finite: not expected
+	}
+	return os.WriteFile(path, append(data, '\n'), 0o644)
+}
+
+// readModel reads and checks the model of -model-file: its format and
+// version, its unit against unit, its model name, and its parameters,
+// through the btyd models' own checks. Its errors name the file and the
+// field at fault and wrap errSavedModel.
+func readModel(path string, unit clv.Period) (*loadedModel, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	bad := func(format string, a ...any) error {
+		return fmt.Errorf("%s: %w", fmt.Sprintf(format, a...), errSavedModel)
+	}
+	var doc savedModel
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
+		return nil, bad("not JSON of a saved model: %v", err)
+	}
+	switch {
+	case doc.Format != savedFormat:
+		return nil, bad("format %q: want %q", doc.Format, savedFormat)
+	case doc.Version != savedVersion:
+		return nil, bad("version %d: this clv reads version %d", doc.Version, savedVersion)
+	case doc.Unit != unit:
+		return nil, bad("unit %s: the model is of %ss, and -unit is %s", doc.Unit, doc.Unit, unit)
+	}
+	end, err := time.Parse(time.DateOnly, doc.CalibrationEnd)
+	if err != nil {
+		return nil, bad("calibration_end %q: not a date as YYYY-MM-DD", doc.CalibrationEnd)
+	}
+	m := &loadedModel{path: path, calibrationEnd: end}
+	if m.fit, err = loadPurchase(doc.Model, doc.Purchase); err != nil {
+		return nil, bad("%v", err)
+	}
+	// Each model's own checks refuse parameters that are not finite and
+	// positive; the covariance must be a finite square of them.
+	if _, err := m.fit.purchase.ExpectedPurchases(1); err != nil {
+		return nil, bad("purchase: %v", trimPrefixes(err))
+	}
+	if err := checkCovariance(m.fit.Stats); err != nil {
+		return nil, bad("purchase: stats: %v", err)
+	}
+	one := decimal.NewFromInt(1)
+	switch {
+	case (doc.Spend == nil) == (doc.FlatSpend == nil):
+		return nil, bad("spend, flat_spend: want one of them")
+	case doc.Spend != nil:
+		if _, err := doc.Spend.Model.ExpectedSpend(1, one); err != nil {
+			return nil, bad("spend: %v", trimPrefixes(err))
+		}
+		if err := checkCovariance(doc.Spend.Stats); err != nil {
+			return nil, bad("spend: stats: %v", err)
+		}
+		m.spend = *doc.Spend
+	default:
+		if _, err := doc.FlatSpend.ExpectedSpend(1, one); err != nil {
+			return nil, bad("flat_spend: %v", trimPrefixes(err))
+		}
+		m.flat = doc.FlatSpend
+	}
+	return m, nil
+}
+
+// loadPurchase decodes the purchase fit of the model named name into
+// the purchaseFit a fit of it returns.
+func loadPurchase(name string, data json.RawMessage) (purchaseFit, error) {
+	var f purchaseFit
+	var err error
+	switch name {
+	case "bgnbd":
+		var fit btyd.BGNBDFit
+		err = json.Unmarshal(data, &fit)
+		m, se := fit.Model, fit.StdErr
+		f = purchaseFit{Model: m, purchase: m, Stats: fit.Stats, Values: []float64{m.R, m.Alpha, m.A, m.B}, StdErrs: []float64{se.R, se.Alpha, se.A, se.B}, fit: fit}
+	case "mbgnbd":
+		var fit btyd.MBGNBDFit
+		err = json.Unmarshal(data, &fit)
+		m, se := fit.Model, fit.StdErr
+		f = purchaseFit{Model: m, purchase: m, Stats: fit.Stats, Values: []float64{m.R, m.Alpha, m.A, m.B}, StdErrs: []float64{se.R, se.Alpha, se.A, se.B}, fit: fit}
+	case "pnbd":
+		var fit btyd.ParetoNBDFit
+		err = json.Unmarshal(data, &fit)
+		m, se := fit.Model, fit.StdErr
+		f = purchaseFit{Model: m, purchase: m, Stats: fit.Stats, Values: []float64{m.R, m.Alpha, m.S, m.Beta}, StdErrs: []float64{se.R, se.Alpha, se.S, se.Beta}, fit: fit}
+	default:
+		return f, fmt.Errorf("model %q: must be bgnbd, mbgnbd or pnbd", name)
+	}
+	if err != nil {
+		return f, fmt.Errorf("purchase: %v", err)
+	}
+	for _, m := range purchaseModels {
+		if m.name == name {
+			f.Name, f.title = m.name, m.title
+		}
+	}
+	f.criteria()
+	return f, nil
+}
+
+// checkCovariance refuses stats whose covariance is not a square of
+// finite numbers, one row and column a parameter.
+func checkCovariance(st btyd.FitStats) error {
+	n := len(st.Parameters)
+	if len(st.Covariance) != n {
+		return fmt.Errorf("covariance: %d rows for %d parameters", len(st.Covariance), n)
+	}
+	for _, row := range st.Covariance {
+		if len(row) != n {
+			return fmt.Errorf("covariance: a row of %d for %d parameters", len(row), n)
+		}
+		for _, v := range row {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("covariance: %v is not finite", v)
+			}
+		}
+	}
+	return nil
+}
+
+// trimPrefixes drops the package prefixes of a btyd error.
+func trimPrefixes(err error) string {
+	s := err.Error()
+	for _, p := range []string{"btyd: ", "clv: "} {
+		s = strings.ReplaceAll(s, p, "")
+	}
+	return s
+}
+
+// checkModelFlags refuses -save-model and -model-file where they
+// contradict each other or the other flags: both at once, a BG/BB model,
+// and a -model given beside -model-file (which names its own model) and
+// different from it, checked once the file is read.
+func (in *customerInputs) checkModelFlags(fs *flag.FlagSet) error {
+	modelSet := false
+	fs.Visit(func(f *flag.Flag) { modelSet = modelSet || f.Name == "model" })
+	switch {
+	case in.saveModel != "" && in.modelFile != "":
+		return errors.New("-save-model and -model-file: a run fits and saves, or scores with a saved model, not both")
+	case in.saveModel != "" && in.model == bgbbName:
+		return errors.New("-save-model: saves the continuous models, bgnbd, mbgnbd and pnbd, not bgbb")
+	case in.modelFile != "" && in.plot != "":
+		return errors.New("-plot: charts a fit, and -model-file fits nothing")
+	case in.modelFile != "" && modelSet && in.model == "all":
+		return errors.New("-model all: compares fits, and -model-file fits nothing")
+	case in.modelFile != "" && !modelSet:
+		in.model = "" // the file's, once read
+	}
+	return nil
+}
+
+// scoreWith sets r's fit to the model of -model-file, compares it with
+// the holdout if there is one, and returns the spend model to value
+// with.
+func (r *customerResult) scoreWith(l *loadedModel) (btyd.SpendModel, error) {
+	r.loaded = l
+	f := l.fit
+	if r.base.Holdout > 0 {
+		h, err := btyd.CompareHoldout(f.purchase, r.base)
+		if err != nil {
+			return nil, err
+		}
+		f.Holdout = &h
+	}
+	f.Means = fitMeans(f.Model, r.base.Unit)
+	r.fits, r.best = []purchaseFit{f}, 0
+	r.spend, r.flat = l.spend, l.flat
+	if l.flat != nil {
+		return *l.flat, nil
+	}
+	return l.spend.Model, nil
+}
+
+// modelFileJSON is, in -json's output, the -model-file the customers
+// were scored with, and the calibration end its models were fitted to.
+type modelFileJSON struct {
+	Path           string `json:"path"`
+	CalibrationEnd string `json:"calibration_end"`
+}
