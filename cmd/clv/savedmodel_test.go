@@ -171,3 +171,15 @@ func TestSavedModelRefusals(t *testing.T) {
 		assert.Regexp(t, `^clv customers: -(save-model|model)`, stderr, args)
 	}
 }
+
+// -report says that the models were read from the file, and when they
+// were fitted to.
+func TestSavedModelReport(t *testing.T) {
+	dir := t.TempDir()
+	file, report := filepath.Join(dir, "model.json"), filepath.Join(dir, "report.html")
+	runScored(t, "-calibration-end", "2025-06-30", "-save-model", file)
+	runScored(t, "-calibration-end", "2025-12-31", "-model-file", file, "-report", report)
+	page, err := os.ReadFile(report)
+	require.NoError(t, err)
+	assert.Contains(t, string(page), "Read from "+file+", not fitted: the models were fitted to a calibration period ending 2025-06-30")
+}
