@@ -876,11 +876,20 @@ print and every purchase is valued at the mean amount of a repeat
 purchase, with a warning saying why: that mean is what gamma–gamma itself
 expects of a customer it knows nothing of, and its limit where customers'
 mean spends differ only by chance, where a customer's own mean would
-value one large repeat purchase as a habit. -out, -plot and -report are
-checked before the log is read; the charts are drawn after the report,
+value one large repeat purchase as a habit. -out, -plot, -report and
+-save-model are checked before the log is read, and -model-file is read
+before it; the charts are drawn after the report,
 and one that cannot be drawn is a warning. Exit status: 0 with a report,
-whatever its warnings; 1 if no purchase model can be fitted or -out or
--report could not be written; 2 for bad flags, paths or logs.
+whatever its warnings; 1 if no purchase model can be fitted or -out,
+-report or -save-model could not be written; 2 for bad flags, paths, logs
+or model files.
+
+-save-model model.json writes the fitted models (the one that values,
+with -model all) to a versioned JSON file, and -model-file model.json
+scores another log with them, or the same log at a later
+-calibration-end, without fitting: the parameters are rates per unit of
+time, so they value customers summarised at any date. A file of another
+format, version, unit or model, or of bad parameters, is refused.
 
 -report report.html writes the run as one HTML page that needs no
 network and prints on A4: the log, the options and warnings, the fits

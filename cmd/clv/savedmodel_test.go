@@ -140,7 +140,9 @@ func TestSavedModelRefusals(t *testing.T) {
 		{"zero alpha", edit(func(d map[string]any) { purchase(d)["alpha"] = 0 }), nil, "purchase: "},
 		{"bad spend", edit(func(d map[string]any) { d["spend"].(map[string]any)["model"].(map[string]any)["q"] = -2 }), nil, "spend: "},
 		{"no spend", edit(func(d map[string]any) { delete(d, "spend") }), nil, "spend, flat_spend: want one of them"},
-		{"covariance", edit(func(d map[string]any) { d["purchase"].(map[string]any)["stats"].(map[string]any)["covariance"] = []any{} }), nil, "purchase: stats: covariance: 0 rows for 4 parameters"},
+		{"covariance", edit(func(d map[string]any) {
+			d["purchase"].(map[string]any)["stats"].(map[string]any)["covariance"] = []any{}
+		}), nil, "purchase: stats: covariance: 0 rows for 4 parameters"},
 		// the flags
 		{"unit", string(data), []string{"-unit", "month"}, "unit week: the model is of weeks, and -unit is month"},
 		{"model", string(data), []string{"-model", "pnbd"}, `model "bgnbd": -model is "pnbd"`},
