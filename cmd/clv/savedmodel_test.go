@@ -185,3 +185,37 @@ func TestSavedModelReport(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(page), "Read from "+file+", not fitted: the models were fitted to a calibration period ending 2025-06-30")
 }
+
+// Where the spend model could not be fitted, the file keeps the flat
+// amount every purchase was valued at, as a decimal, and scoring with it
+// values the customers as the run that saved it did.
+func TestSavedModelFlatSpend(t *testing.T) {
+	path := writeFlatLog(t)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "model.json")
+	run := func(args ...string) scored {
+		code, stdout, stderr := runArgs(append([]string{"customers", "-input", path, "-calibration-end", "2025-06-30", "-json"}, args...)...)
+		require.Equal(t, 0, code, stderr)
+		assert.Contains(t, stderr, "no intervals: they draw the spend model's parameters")
+		var s scored
+		require.NoError(t, json.Unmarshal([]byte(stdout), &s))
+		return s
+	}
+	fitted := run("-save-model", file)
+	loaded := run("-model-file", file)
+
+	var doc struct {
+		Spend     *btyd.GammaGammaFit `json:"spend"`
+		FlatSpend *struct {
+			Amount string `json:"amount"`
+		} `json:"flat_spend"`
+	}
+	data, err := os.ReadFile(file)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(data, &doc))
+	assert.Nil(t, doc.Spend)
+	require.NotNil(t, doc.FlatSpend)
+	assert.Equal(t, "10", doc.FlatSpend.Amount)
+	assert.True(t, fitted.Value.IsPositive())
+	assert.True(t, fitted.Value.Equal(loaded.Value), "%s, %s", fitted.Value, loaded.Value)
+}
