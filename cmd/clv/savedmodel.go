@@ -5,7 +5,6 @@ package main
 // score a log without fitting.
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -40,8 +39,10 @@ type savedModel struct {
 	Format  string `json:"format"`
 	Version int    `json:"version"`
 	// Model is the purchase model's -model name: bgnbd, mbgnbd or pnbd.
-	Model string     `json:"model"`
-	Unit  clv.Period `json:"unit"`
+	Model string `json:"model"`
+	// Unit is a pointer, as a missing unit must not read as the zero
+	// Period, a year.
+	Unit *clv.Period `json:"unit"`
 	// CalibrationEnd is the last day the models learnt from, YYYY-MM-DD.
 	CalibrationEnd string `json:"calibration_end"`
 	// Purchase is a btyd.BGNBDFit, MBGNBDFit or ParetoNBDFit, by Model.
@@ -69,7 +70,8 @@ func writeModel(path string, r *customerResult, in customerInputs) error {
 	if err != nil {
 		return err
 	}
-	doc := savedModel{Format: savedFormat, Version: savedVersion, Model: f.Name, Unit: r.base.Unit,
+	unit := r.base.Unit
+	doc := savedModel{Format: savedFormat, Version: savedVersion, Model: f.Name, Unit: &unit,
 		CalibrationEnd: in.calibrationEnd.Format(time.DateOnly), Purchase: purchase, FlatSpend: r.flat}
 	if r.flat == nil {
 		doc.Spend = &r.spend
@@ -94,8 +96,7 @@ func readModel(path string, unit clv.Period) (*loadedModel, error) {
 		return fmt.Errorf("%s: %w", fmt.Sprintf(format, a...), errSavedModel)
 	}
 	var doc savedModel
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil {
+	if err := json.Unmarshal(data, &doc); err != nil {
 		return nil, bad("not JSON of a saved model: %v", err)
 	}
 	switch {
@@ -103,8 +104,10 @@ func readModel(path string, unit clv.Period) (*loadedModel, error) {
 		return nil, bad("format %q: want %q", doc.Format, savedFormat)
 	case doc.Version != savedVersion:
 		return nil, bad("version %d: this clv reads version %d", doc.Version, savedVersion)
-	case doc.Unit != unit:
-		return nil, bad("unit %s: the model is of %ss, and -unit is %s", doc.Unit, doc.Unit, unit)
+	case doc.Unit == nil:
+		return nil, bad("unit: missing")
+	case *doc.Unit != unit:
+		return nil, bad("unit %s: the model is of %ss, and -unit is %s", *doc.Unit, *doc.Unit, unit)
 	}
 	end, err := time.Parse(time.DateOnly, doc.CalibrationEnd)
 	if err != nil {
@@ -119,7 +122,7 @@ func readModel(path string, unit clv.Period) (*loadedModel, error) {
 	if _, err := m.fit.purchase.ExpectedPurchases(1); err != nil {
 		return nil, bad("purchase: %v", trimPrefixes(err))
 	}
-	if err := checkCovariance(m.fit.Stats); err != nil {
+	if err := checkCovariance(m.fit.Stats, len(m.fit.Values)); err != nil {
 		return nil, bad("purchase: stats: %v", err)
 	}
 	one := decimal.NewFromInt(1)
@@ -130,7 +133,7 @@ func readModel(path string, unit clv.Period) (*loadedModel, error) {
 		if _, err := doc.Spend.Model.ExpectedSpend(1, one); err != nil {
 			return nil, bad("spend: %v", trimPrefixes(err))
 		}
-		if err := checkCovariance(doc.Spend.Stats); err != nil {
+		if err := checkCovariance(doc.Spend.Stats, 3); err != nil { // p, q, γ
 			return nil, bad("spend: stats: %v", err)
 		}
 		m.spend = *doc.Spend
@@ -179,10 +182,13 @@ func loadPurchase(name string, data json.RawMessage) (purchaseFit, error) {
 	return f, nil
 }
 
-// checkCovariance refuses stats whose covariance is not a square of
-// finite numbers, one row and column a parameter.
-func checkCovariance(st btyd.FitStats) error {
-	n := len(st.Parameters)
+// checkCovariance refuses stats that do not name n parameters, or whose
+// covariance is not a square of finite numbers, one row and column a
+// parameter.
+func checkCovariance(st btyd.FitStats, n int) error {
+	if len(st.Parameters) != n {
+		return fmt.Errorf("parameters: %d names for %d parameters", len(st.Parameters), n)
+	}
 	if len(st.Covariance) != n {
 		return fmt.Errorf("covariance: %d rows for %d parameters", len(st.Covariance), n)
 	}

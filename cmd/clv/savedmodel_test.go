@@ -133,6 +133,9 @@ func TestSavedModelRefusals(t *testing.T) {
 		{"format", edit(func(d map[string]any) { d["format"] = "other" }), nil, `format "other"`},
 		{"no version", edit(func(d map[string]any) { delete(d, "version") }), nil, "version 0: this clv reads version 1"},
 		{"version", edit(func(d map[string]any) { d["version"] = 2 }), nil, "version 2: this clv reads version 1"},
+		{"no unit", edit(func(d map[string]any) { delete(d, "unit") }), []string{"-unit", "year"}, "unit: missing"},
+		{"trailing", string(data) + "}", nil, "not JSON of a saved model"},
+		{"parameters", edit(func(d map[string]any) { delete(d["purchase"].(map[string]any)["stats"].(map[string]any), "parameters") }), nil, "purchase: stats: parameters: 0 names for 4 parameters"},
 		{"calibration end", edit(func(d map[string]any) { d["calibration_end"] = "June" }), nil, `calibration_end "June"`},
 		// the models
 		{"unknown model", edit(func(d map[string]any) { d["model"] = "bgbb" }), nil, `model "bgbb": must be bgnbd, mbgnbd or pnbd`},
