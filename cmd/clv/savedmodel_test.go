@@ -222,3 +222,18 @@ func TestSavedModelFlatSpend(t *testing.T) {
 	assert.True(t, fitted.Value.IsPositive())
 	assert.True(t, fitted.Value.Equal(loaded.Value), "%s, %s", fitted.Value, loaded.Value)
 }
+
+// With -model all, the file holds the model that values, the one of
+// lowest BIC, and scores as it did.
+func TestSavedModelAll(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "model.json")
+	fitted := runScored(t, "-calibration-end", "2025-06-30", "-model", "all", "-save-model", file)
+	loaded := runScored(t, "-calibration-end", "2025-06-30", "-model-file", file)
+	var doc savedModel
+	data, err := os.ReadFile(file)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(data, &doc))
+	assert.Equal(t, fitted.Model, doc.Model)
+	assert.Equal(t, fitted.Model, loaded.Model)
+	assert.True(t, fitted.Value.Equal(loaded.Value), "%s, %s", fitted.Value, loaded.Value)
+}
