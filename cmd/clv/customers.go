@@ -85,7 +85,7 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&in.draws, "draws", 100, "parameter draws behind the intervals; 0 for none, else at least 2 / (1 − level), 20 at 90 %, so that a draw is expected beyond each end (with fewer, the ends are the extremes of the draws, which hold less than the level); each costs some 0.04 s a million customers")
 	fs.StringVar(&in.plot, "plot", "", "draw the holdout chart and the tracking charts, by -unit (weekly by default) and cumulative, each fitted model beside what customers did, to this file: PNG if its name ends in .png, SVG if in .svg (needs -holdout-end; bgbb draws the holdout chart alone)")
 	fs.StringVar(&in.report, "report", "", "write a page of the run to this HTML file: the log, the options and warnings, the fits, the charts of -plot, customers by frequency and recency, where the value is, each segment's value both ways, and the most valuable customers and those at risk; it needs no network and prints on A4")
-	fs.StringVar(&in.saveModel, "save-model", "", "write the fitted purchase and spend models (with -model all, the one that values) to this JSON file, with their unit and calibration end, for -model-file to score other logs with; not with -model bgbb")
+	fs.StringVar(&in.saveModel, "save-model", "", "write the fitted purchase and spend models (with -model all, the one that values) to this JSON file, with their unit and calibration end, for -model-file to score other logs with")
 	fs.StringVar(&in.modelFile, "model-file", "", "score the log with the models -save-model wrote to this JSON file instead of fitting: customers are summarised and valued at -calibration-end, which may differ from the model's own, as the parameters are rates per unit of time; -unit must be the model's, and -model, if given, its name")
 	fs.Usage = func() {}
 
@@ -120,6 +120,9 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	if in.modelFile != "" {
 		if in.loaded, err = readModel(in.modelFile, in.unit); err == nil && in.model != "" && in.model != in.loaded.fit.Name {
 			err = fmt.Errorf("model %q: -model is %q: %w", in.loaded.fit.Name, in.model, errSavedModel)
+		}
+		if err == nil && in.loaded.fit.Name == bgbbName && in.step != in.unit {
+			err = fmt.Errorf("model %q: counts value at each opportunity, a %s (-unit), and -step is %s: %w", bgbbName, in.unit, in.step, errSavedModel)
 		}
 		if err != nil {
 			fmt.Fprintf(stderr, "clv customers: -model-file %s: %v\n", in.modelFile, err)
@@ -331,6 +334,8 @@ type customerResult struct {
 	// segments is the value of each segment, by the models and by the
 	// business formulas; nil where the log has no segments.
 	segments *segmentTable
+	// bgbb is the BG/BB fit that values, with -model bgbb.
+	bgbb btyd.BGBBFit
 	// loaded is the model of -model-file the customers were scored
 	// with, not fitted; nil after a fit.
 	loaded *loadedModel
@@ -374,19 +379,27 @@ func (r *customerResult) discreteModel(s *btyd.Summarizer, in customerInputs) er
 		return err
 	}
 	r.discrete = &o
-	f, fit, err := fitBGBB(o, r.base.Holdout > 0)
-	if err != nil {
-		return err
+	var spend btyd.SpendModel
+	if l := in.loaded; l != nil {
+		if spend, err = r.scoreWith(l); err != nil {
+			return err
+		}
+	} else {
+		var f purchaseFit
+		if f, r.bgbb, err = fitBGBB(o, r.base.Holdout > 0); err != nil {
+			return err
+		}
+		r.fits, r.best = []purchaseFit{f}, 0
+		spenders := make([]btyd.Customer, len(o.Customers))
+		for i, c := range o.Customers {
+			spenders[i] = btyd.Customer{ID: c.ID, X: c.X, Spend: c.Spend}
+		}
+		if spend, err = r.fitSpend(spenders, in); err != nil {
+			return err
+		}
 	}
-	r.fits, r.best, r.holdout = []purchaseFit{f}, 0, f.Holdout
-	spenders := make([]btyd.Customer, len(o.Customers))
-	for i, c := range o.Customers {
-		spenders[i] = btyd.Customer{ID: c.ID, X: c.X, Spend: c.Spend}
-	}
-	spend, err := r.fitSpend(spenders, in)
-	if err != nil {
-		return err
-	}
+	r.holdout = r.fits[r.best].Holdout
+	fit := r.bgbb
 	h := btyd.Horizon{Length: in.horizon, Period: in.horizonUnit}
 	if r.valuation, err = btyd.DiscreteValues(fit.Model, spend, o, h, in.valueOptions()...); err != nil {
 		return err

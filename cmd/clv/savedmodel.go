@@ -38,14 +38,16 @@ var errSavedModel = errors.New("not a model clv customers can score with")
 type savedModel struct {
 	Format  string `json:"format"`
 	Version int    `json:"version"`
-	// Model is the purchase model's -model name: bgnbd, mbgnbd or pnbd.
+	// Model is the purchase model's -model name: bgnbd, mbgnbd, pnbd or
+	// bgbb.
 	Model string `json:"model"`
 	// Unit is a pointer, as a missing unit must not read as the zero
 	// Period, a year.
 	Unit *clv.Period `json:"unit"`
 	// CalibrationEnd is the last day the models learnt from, YYYY-MM-DD.
 	CalibrationEnd string `json:"calibration_end"`
-	// Purchase is a btyd.BGNBDFit, MBGNBDFit or ParetoNBDFit, by Model.
+	// Purchase is a btyd.BGNBDFit, MBGNBDFit, ParetoNBDFit or BGBBFit,
+	// by Model.
 	Purchase json.RawMessage `json:"purchase"`
 	// Spend is the gamma–gamma fit; FlatSpend, the amount every purchase
 	// is valued at where it could not be fitted. One of them is set.
@@ -59,6 +61,7 @@ type loadedModel struct {
 	path           string
 	calibrationEnd time.Time
 	fit            purchaseFit
+	bgbb           btyd.BGBBFit // fit's, for BG/BB
 	spend          btyd.GammaGammaFit
 	flat           *btyd.FlatSpend
 }
@@ -66,7 +69,11 @@ type loadedModel struct {
 // writeModel writes the fit r values with to path, as a savedModel.
 func writeModel(path string, r *customerResult, in customerInputs) error {
 	f := r.fits[r.best]
-	purchase, err := json.Marshal(f.fit)
+	var fit any = f.fit
+	if f.Name == bgbbName {
+		fit = r.bgbb
+	}
+	purchase, err := json.Marshal(fit)
 	if err != nil {
 		return err
 	}
@@ -114,12 +121,17 @@ func readModel(path string, unit clv.Period) (*loadedModel, error) {
 		return nil, bad("calibration_end %q: not a date as YYYY-MM-DD", doc.CalibrationEnd)
 	}
 	m := &loadedModel{path: path, calibrationEnd: end}
-	if m.fit, err = loadPurchase(doc.Model, doc.Purchase); err != nil {
+	if m.fit, m.bgbb, err = loadPurchase(doc.Model, doc.Purchase); err != nil {
 		return nil, bad("%v", err)
 	}
 	// Each model's own checks refuse parameters that are not finite and
 	// positive; the covariance must be a finite square of them.
-	if _, err := m.fit.purchase.ExpectedPurchases(1); err != nil {
+	if m.fit.purchase != nil {
+		_, err = m.fit.purchase.ExpectedPurchases(1)
+	} else {
+		_, err = m.bgbb.Model.ExpectedPurchases(1)
+	}
+	if err != nil {
 		return nil, bad("purchase: %v", trimPrefixes(err))
 	}
 	if err := checkCovariance(m.fit.Stats, len(m.fit.Values)); err != nil {
@@ -147,9 +159,10 @@ func readModel(path string, unit clv.Period) (*loadedModel, error) {
 }
 
 // loadPurchase decodes the purchase fit of the model named name into
-// the purchaseFit a fit of it returns.
-func loadPurchase(name string, data json.RawMessage) (purchaseFit, error) {
+// the purchaseFit a fit of it returns, and for BG/BB its btyd.BGBBFit.
+func loadPurchase(name string, data json.RawMessage) (purchaseFit, btyd.BGBBFit, error) {
 	var f purchaseFit
+	var bgbb btyd.BGBBFit
 	var err error
 	switch name {
 	case "bgnbd":
@@ -167,11 +180,16 @@ func loadPurchase(name string, data json.RawMessage) (purchaseFit, error) {
 		err = json.Unmarshal(data, &fit)
 		m, se := fit.Model, fit.StdErr
 		f = purchaseFit{Model: m, purchase: m, Stats: fit.Stats, Values: []float64{m.R, m.Alpha, m.S, m.Beta}, StdErrs: []float64{se.R, se.Alpha, se.S, se.Beta}, fit: fit}
+	case bgbbName:
+		err = json.Unmarshal(data, &bgbb)
+		m, se := bgbb.Model, bgbb.StdErr
+		f = purchaseFit{Name: bgbbName, title: "BG/BB", Model: m, Stats: bgbb.Stats,
+			Values: []float64{m.Alpha, m.Beta, m.Gamma, m.Delta}, StdErrs: []float64{se.Alpha, se.Beta, se.Gamma, se.Delta}}
 	default:
-		return f, fmt.Errorf("model %q: must be bgnbd, mbgnbd or pnbd", name)
+		return f, bgbb, fmt.Errorf("model %q: must be bgnbd, mbgnbd, pnbd or bgbb", name)
 	}
 	if err != nil {
-		return f, fmt.Errorf("purchase: %v", err)
+		return f, bgbb, fmt.Errorf("purchase: %v", err)
 	}
 	for _, m := range purchaseModels {
 		if m.name == name {
@@ -179,7 +197,7 @@ func loadPurchase(name string, data json.RawMessage) (purchaseFit, error) {
 		}
 	}
 	f.criteria()
-	return f, nil
+	return f, bgbb, nil
 }
 
 // checkCovariance refuses stats that do not name n parameters, or whose
@@ -215,8 +233,7 @@ func trimPrefixes(err error) string {
 }
 
 // checkModelFlags refuses -save-model and -model-file where they
-// contradict each other or the other flags: both at once, a BG/BB model,
-// and a -model given beside -model-file (which names its own model) and
+// contradict each other or the other flags: both at once, and a -model given beside -model-file (which names its own model) and
 // different from it, checked once the file is read.
 func (in *customerInputs) checkModelFlags(fs *flag.FlagSet) error {
 	modelSet := false
@@ -224,8 +241,6 @@ func (in *customerInputs) checkModelFlags(fs *flag.FlagSet) error {
 	switch {
 	case in.saveModel != "" && in.modelFile != "":
 		return errors.New("-save-model and -model-file: a run fits and saves, or scores with a saved model, not both")
-	case in.saveModel != "" && in.model == bgbbName:
-		return errors.New("-save-model: saves the continuous models, bgnbd, mbgnbd and pnbd, not bgbb")
 	case in.modelFile != "" && in.plot != "":
 		return errors.New("-plot: charts a fit, and -model-file fits nothing")
 	case in.modelFile != "" && modelSet && in.model == "all":
@@ -237,18 +252,26 @@ func (in *customerInputs) checkModelFlags(fs *flag.FlagSet) error {
 }
 
 // scoreWith sets r's fit to the model of -model-file, compares it with
-// the holdout if there is one, and returns the spend model to value
+// the holdout if there is one (at opportunities, for BG/BB, whose
+// r.discrete is set first), and returns the spend model to value
 // with.
 func (r *customerResult) scoreWith(l *loadedModel) (btyd.SpendModel, error) {
 	r.loaded = l
 	f := l.fit
 	if r.base.Holdout > 0 {
-		h, err := btyd.CompareHoldout(f.purchase, r.base)
+		var h btyd.Holdout
+		var err error
+		if r.discrete != nil {
+			h, err = btyd.CompareDiscreteHoldout(l.bgbb.Model, *r.discrete)
+		} else {
+			h, err = btyd.CompareHoldout(f.purchase, r.base)
+		}
 		if err != nil {
 			return nil, err
 		}
 		f.Holdout = &h
 	}
+	r.bgbb = l.bgbb
 	f.Means = fitMeans(f.Model, r.base.Unit)
 	r.fits, r.best = []purchaseFit{f}, 0
 	r.spend, r.flat = l.spend, l.flat

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -138,7 +139,7 @@ func TestSavedModelRefusals(t *testing.T) {
 		{"parameters", edit(func(d map[string]any) { delete(d["purchase"].(map[string]any)["stats"].(map[string]any), "parameters") }), nil, "purchase: stats: parameters: 0 names for 4 parameters"},
 		{"calibration end", edit(func(d map[string]any) { d["calibration_end"] = "June" }), nil, `calibration_end "June"`},
 		// the models
-		{"unknown model", edit(func(d map[string]any) { d["model"] = "bgbb" }), nil, `model "bgbb": must be bgnbd, mbgnbd or pnbd`},
+		{"unknown model", edit(func(d map[string]any) { d["model"] = "gamma" }), nil, `model "gamma": must be bgnbd, mbgnbd, pnbd or bgbb`},
 		{"negative r", edit(func(d map[string]any) { purchase(d)["r"] = -1 }), nil, "purchase: "},
 		{"zero alpha", edit(func(d map[string]any) { purchase(d)["alpha"] = 0 }), nil, "purchase: "},
 		{"bad spend", edit(func(d map[string]any) { d["spend"].(map[string]any)["model"].(map[string]any)["q"] = -2 }), nil, "spend: "},
@@ -168,7 +169,6 @@ func TestSavedModelRefusals(t *testing.T) {
 	for _, args := range [][]string{
 		{"-model-file", file, "-save-model", filepath.Join(dir, "again.json")},
 		{"-model-file", file, "-model", "all"},
-		{"-model", "bgbb", "-unit", "month", "-save-model", filepath.Join(dir, "bgbb.json")},
 		{"-save-model", filepath.Join(dir, "no-such-dir", "model.json")},
 	} {
 		code, _, stderr := runArgs(append([]string{"customers", "-input", "../../testdata/orders.csv", "-calibration-end", "2025-06-30"}, args...)...)
@@ -236,4 +236,36 @@ func TestSavedModelAll(t *testing.T) {
 	assert.Equal(t, fitted.Model, doc.Model)
 	assert.Equal(t, fitted.Model, loaded.Model)
 	assert.True(t, fitted.Value.Equal(loaded.Value), "%s, %s", fitted.Value, loaded.Value)
+}
+
+// A BG/BB model saves and scores as the continuous ones do, at
+// opportunities of its unit, and refuses a -step other than -unit.
+func TestSavedModelBGBB(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "model.json")
+	args := []string{"customers", "-input", "../../testdata/donations.csv", "-calibration-end", "2024-12-31", "-holdout-end", "2025-12-31",
+		"-unit", "year", "-horizon", "5", "-horizon-unit", "year", "-discount", "0.1", "-json", "-top", "20"}
+	run := func(more ...string) scored {
+		code, stdout, stderr := runArgs(append(slices.Clone(args), more...)...)
+		require.Equal(t, 0, code, stderr)
+		var s scored
+		require.NoError(t, json.Unmarshal([]byte(stdout), &s))
+		return s
+	}
+	fitted := run("-model", "bgbb", "-save-model", file)
+	loaded := run("-model-file", file)
+	assert.Equal(t, "bgbb", loaded.Model)
+	assert.True(t, fitted.Value.Equal(loaded.Value), "%s, %s", fitted.Value, loaded.Value)
+	require.NotNil(t, loaded.Intervals)
+	assert.Equal(t, *fitted.Intervals, *loaded.Intervals)
+	require.NotEmpty(t, loaded.Top)
+	for i, c := range loaded.Top {
+		assert.Equal(t, fitted.Top[i].ID, c.ID)
+		assert.Equal(t, fitted.Top[i].ProbAlive, c.ProbAlive, c.ID)
+		assert.True(t, fitted.Top[i].Value.Equal(c.Value), c.ID)
+	}
+
+	code, _, stderr := runArgs(append(slices.Clone(args), "-model-file", file, "-step", "month")...)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, `clv customers: -model-file `+file+`: model "bgbb": counts value at each opportunity, a year (-unit), and -step is month`)
 }
