@@ -47,6 +47,9 @@ type customerInputs struct {
 	model          string
 	level          float64
 	draws          int
+	saveModel      string       // -save-model's file
+	modelFile      string       // -model-file's file
+	loaded         *loadedModel // read from modelFile
 }
 
 // maxHorizonYears bounds -horizon, as btyd.Values does.
@@ -82,6 +85,8 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&in.draws, "draws", 100, "parameter draws behind the intervals; 0 for none, else at least 2 / (1 − level), 20 at 90 %, so that a draw is expected beyond each end (with fewer, the ends are the extremes of the draws, which hold less than the level); each costs some 0.04 s a million customers")
 	fs.StringVar(&in.plot, "plot", "", "draw the holdout chart and the tracking charts, by -unit (weekly by default) and cumulative, each fitted model beside what customers did, to this file: PNG if its name ends in .png, SVG if in .svg (needs -holdout-end; bgbb draws the holdout chart alone)")
 	fs.StringVar(&in.report, "report", "", "write a page of the run to this HTML file: the log, the options and warnings, the fits, the charts of -plot, customers by frequency and recency, where the value is, each segment's value both ways, and the most valuable customers and those at risk; it needs no network and prints on A4")
+	fs.StringVar(&in.saveModel, "save-model", "", "write the fitted purchase and spend models (with -model all, the one that values) to this JSON file, with their unit and calibration end, for -model-file to score other logs with")
+	fs.StringVar(&in.modelFile, "model-file", "", "score the log with the models -save-model wrote to this JSON file instead of fitting: customers are summarised and valued at -calibration-end, which may differ from the model's own, as the parameters are rates per unit of time; -unit must be the model's, and -model, if given, its name")
 	fs.Usage = func() {}
 
 	err := fs.Parse(args)
@@ -95,12 +100,15 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		err = in.check(fs)
 	}
+	if err == nil {
+		err = in.checkModelFlags(fs)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "clv customers: %s (see clv customers -h)\n", strings.ReplaceAll(err.Error(), "clv: ", ""))
 		return 2
 	}
 	// The files asked for are checked before the work, not after it.
-	for _, o := range []struct{ flag, path string }{{"-out", in.out}, {"-plot", in.plot}, {"-report", in.report}} {
+	for _, o := range []struct{ flag, path string }{{"-out", in.out}, {"-plot", in.plot}, {"-report", in.report}, {"-save-model", in.saveModel}} {
 		if o.path == "" {
 			continue
 		}
@@ -108,6 +116,19 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "clv customers: %s %s: %v\n", o.flag, o.path, err)
 			return 2
 		}
+	}
+	if in.modelFile != "" {
+		if in.loaded, err = readModel(in.modelFile, in.unit); err == nil && in.model != "" && in.model != in.loaded.fit.Name {
+			err = fmt.Errorf("model %q: -model is %q: %w", in.loaded.fit.Name, in.model, errSavedModel)
+		}
+		if err == nil && in.loaded.fit.Name == bgbbName && in.step != in.unit {
+			err = fmt.Errorf("model %q: counts value at each opportunity, a %s (-unit), and -step is %s: %w", bgbbName, in.unit, in.step, errSavedModel)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "clv customers: -model-file %s: %v\n", in.modelFile, err)
+			return 2
+		}
+		in.model = in.loaded.fit.Name
 	}
 
 	m, stats, name, code := in.readLog(stderr)
@@ -130,6 +151,12 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	if in.out != "" {
 		if err := writeCustomers(in.out, r, r.holdout != nil, int32(in.scale)); err != nil {
 			fmt.Fprintf(stderr, "clv customers: -out %s: %v\n", in.out, err)
+			code = 1
+		}
+	}
+	if in.saveModel != "" {
+		if err := writeModel(in.saveModel, r, in); err != nil {
+			fmt.Fprintf(stderr, "clv customers: -save-model %s: %v\n", in.saveModel, err)
 			code = 1
 		}
 	}
@@ -307,6 +334,11 @@ type customerResult struct {
 	// segments is the value of each segment, by the models and by the
 	// business formulas; nil where the log has no segments.
 	segments *segmentTable
+	// bgbb is the BG/BB fit that values, with -model bgbb.
+	bgbb btyd.BGBBFit
+	// loaded is the model of -model-file the customers were scored
+	// with, not fitted; nil after a fit.
+	loaded *loadedModel
 	// order holds the indexes of base.Customers and valuation.Customers,
 	// by value from the highest, then by id.
 	order []int
@@ -347,19 +379,27 @@ func (r *customerResult) discreteModel(s *btyd.Summarizer, in customerInputs) er
 		return err
 	}
 	r.discrete = &o
-	f, fit, err := fitBGBB(o, r.base.Holdout > 0)
-	if err != nil {
-		return err
+	var spend btyd.SpendModel
+	if l := in.loaded; l != nil {
+		if spend, err = r.scoreWith(l); err != nil {
+			return err
+		}
+	} else {
+		var f purchaseFit
+		if f, r.bgbb, err = fitBGBB(o, r.base.Holdout > 0); err != nil {
+			return err
+		}
+		r.fits, r.best = []purchaseFit{f}, 0
+		spenders := make([]btyd.Customer, len(o.Customers))
+		for i, c := range o.Customers {
+			spenders[i] = btyd.Customer{ID: c.ID, X: c.X, Spend: c.Spend}
+		}
+		if spend, err = r.fitSpend(spenders, in); err != nil {
+			return err
+		}
 	}
-	r.fits, r.best, r.holdout = []purchaseFit{f}, 0, f.Holdout
-	spenders := make([]btyd.Customer, len(o.Customers))
-	for i, c := range o.Customers {
-		spenders[i] = btyd.Customer{ID: c.ID, X: c.X, Spend: c.Spend}
-	}
-	spend, err := r.fitSpend(spenders, in)
-	if err != nil {
-		return err
-	}
+	r.holdout = r.fits[r.best].Holdout
+	fit := r.bgbb
 	h := btyd.Horizon{Length: in.horizon, Period: in.horizonUnit}
 	if r.valuation, err = btyd.DiscreteValues(fit.Model, spend, o, h, in.valueOptions()...); err != nil {
 		return err
@@ -428,19 +468,25 @@ func (r *customerResult) fitSpend(customers []btyd.Customer, in customerInputs) 
 // its customers with the best.
 func (r *customerResult) continuousModel(s *btyd.Summarizer, in customerInputs) error {
 	var err error
-	if r.fits, r.best, r.failed, err = fitPurchases(in.model, s.Histories(), r.base); err != nil {
-		return err
+	var spend btyd.SpendModel
+	if l := in.loaded; l != nil {
+		if spend, err = r.scoreWith(l); err != nil {
+			return err
+		}
+	} else {
+		if r.fits, r.best, r.failed, err = fitPurchases(in.model, s.Histories(), r.base); err != nil {
+			return err
+		}
+		for _, f := range r.failed {
+			r.warnings = append(r.warnings, failedWarning(f))
+		}
+		r.chosenBy = chosenBy(r.fits, in.model)
+		if spend, err = r.fitSpend(r.base.Customers, in); err != nil {
+			return err
+		}
 	}
-	for _, f := range r.failed {
-		r.warnings = append(r.warnings, failedWarning(f))
-	}
-	r.chosenBy = chosenBy(r.fits, in.model)
 	m := r.fits[r.best].purchase
 	r.holdout = r.fits[r.best].Holdout
-	spend, err := r.fitSpend(r.base.Customers, in)
-	if err != nil {
-		return err
-	}
 	h := btyd.Horizon{Length: in.horizon, Period: in.horizonUnit}
 	valueOpts := in.valueOptions()
 	if r.valuation, err = btyd.Values(m, spend, r.base, h, valueOpts...); err != nil {
@@ -505,6 +551,9 @@ func printCustomers(w io.Writer, name string, stats logStats, r *customerResult,
 	fmt.Fprintln(w, ".")
 	fmt.Fprintln(w)
 
+	if l := r.loaded; l != nil {
+		fmt.Fprintf(w, "Models read from %s, not fitted: fitted to %s, in %ss.\n", l.path, l.calibrationEnd.Format(time.DateOnly), unit)
+	}
 	for _, f := range r.fits {
 		printFit(w, f)
 	}
@@ -747,6 +796,9 @@ func printCustomersJSON(w io.Writer, stats logStats, r *customerResult, top int,
 		Segments *segmentTable `json:"segment_values,omitempty"`
 		Notes    []string      `json:"notes,omitempty"`
 		Warnings []string      `json:"warnings"`
+		// ModelFile says where the models came from with -model-file,
+		// which scores without fitting.
+		ModelFile *modelFileJSON `json:"model_file,omitempty"`
 	}{
 		Log: stats, Totals: r.totals, Unit: r.base.Unit, Models: r.fits, Model: r.fits[r.best].Name, Spend: &r.spend, Holdout: r.holdout,
 		Horizon: r.valuation.Horizon, Step: r.valuation.Step, Expected: r.valuation.Purchases, Value: r.valuation.Value,
@@ -755,6 +807,9 @@ func printCustomersJSON(w io.Writer, stats logStats, r *customerResult, top int,
 	}
 	if r.chosenBy != "" {
 		out.ChosenBy = "lowest BIC"
+	}
+	if l := r.loaded; l != nil {
+		out.ModelFile = &modelFileJSON{Path: l.path, CalibrationEnd: l.calibrationEnd.Format(time.DateOnly)}
 	}
 	if r.flat != nil {
 		out.Spend, out.FlatSpend = nil, &btyd.FlatSpend{Amount: r.flat.Amount.Round(scale)}
@@ -834,11 +889,20 @@ print and every purchase is valued at the mean amount of a repeat
 purchase, with a warning saying why: that mean is what gamma–gamma itself
 expects of a customer it knows nothing of, and its limit where customers'
 mean spends differ only by chance, where a customer's own mean would
-value one large repeat purchase as a habit. -out, -plot and -report are
-checked before the log is read; the charts are drawn after the report,
+value one large repeat purchase as a habit. -out, -plot, -report and
+-save-model are checked before the log is read, and -model-file is read
+before it; the charts are drawn after the report,
 and one that cannot be drawn is a warning. Exit status: 0 with a report,
-whatever its warnings; 1 if no purchase model can be fitted or -out or
--report could not be written; 2 for bad flags, paths or logs.
+whatever its warnings; 1 if no purchase model can be fitted or -out,
+-report or -save-model could not be written; 2 for bad flags, paths, logs
+or model files.
+
+-save-model model.json writes the fitted models (the one that values,
+with -model all) to a versioned JSON file, and -model-file model.json
+scores another log with them, or the same log at a later
+-calibration-end, without fitting: the parameters are rates per unit of
+time, so they value customers summarised at any date. A file of another
+format, version, unit or model, or of bad parameters, is refused.
 
 -report report.html writes the run as one HTML page that needs no
 network and prints on A4: the log, the options and warnings, the fits

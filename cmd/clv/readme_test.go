@@ -58,8 +58,8 @@ func readmeCommands(t *testing.T, readme string) [][]string {
 
 // Every go run ./cmd/clv command in the README runs as written, from the
 // repository's root, in this process: it exits 0, and whatever it says on
-// standard error is a warning. Its -out, -plot and -report files go to a
-// temporary directory.
+// standard error is a warning. Its -out, -plot, -report and -save-model
+// files go to a temporary directory, where -model-file reads them.
 func TestReadmeCommands(t *testing.T) {
 	readme, err := os.ReadFile("../../README.md")
 	require.NoError(t, err)
@@ -72,7 +72,11 @@ func TestReadmeCommands(t *testing.T) {
 	for _, args := range commands {
 		var files []string
 		for i := 1; i < len(args); i++ {
-			if args[i-1] == "-out" || args[i-1] == "-plot" || args[i-1] == "-report" {
+			if args[i-1] == "-model-file" {
+				// Written by -save-model in a command before it.
+				args[i] = filepath.Join(dir, filepath.Base(args[i]))
+			}
+			if args[i-1] == "-out" || args[i-1] == "-plot" || args[i-1] == "-report" || args[i-1] == "-save-model" {
 				args[i] = filepath.Join(dir, filepath.Base(args[i]))
 				files = append(files, args[i])
 				if args[i-1] == "-report" {

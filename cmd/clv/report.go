@@ -225,6 +225,9 @@ type customersPage struct {
 	Flat       *btyd.FlatSpend
 	Holdout    *btyd.Holdout
 	Discrete   bool
+	// ModelFile is the -model-file the models were read from, not
+	// fitted; nil after a fit.
+	ModelFile *modelFileJSON
 
 	// The charts of -plot, and why some or all are missing.
 	Charts    []template.HTML
@@ -323,6 +326,9 @@ func customersReport(name string, stats logStats, r *customerResult, s *btyd.Sum
 		p.Unit, p.Units = often+" opportunity", often+" opportunities"
 	}
 	p.Given, p.Defaults = settings(fs)
+	if l := r.loaded; l != nil {
+		p.ModelFile = &modelFileJSON{Path: l.path, CalibrationEnd: l.calibrationEnd.Format(time.DateOnly)}
+	}
 	for _, f := range r.failed {
 		p.Failed = append(p.Failed, f.title)
 	}
