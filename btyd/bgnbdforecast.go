@@ -171,15 +171,7 @@ func checkAhead(fn string, n int64, t float64) error {
 // [clv.ErrNegative] or [clv.ErrOutOfRange] if t is negative, not finite
 // or above 10^7.
 func (m BGNBD) ProbAliveAt(x int64, tx, T, t float64) (float64, error) {
-	const fn = "BG/NBD probability alive at"
-	if err := checkModelCustomer(fn, m, x, tx, T); err != nil {
-		return 0, err
-	}
-	if err := checkTime(fn, "t", t); err != nil {
-		return 0, err
-	}
-	xf := float64(x)
-	return m.probAlive(xf, tx, T) * math.Exp(m.aliveAhead(xf, T, t)), nil
+	return probAliveAt("BG/NBD probability alive at", m, x, tx, T, t)
 }
 
 // aliveAhead returns ln P(alive at T + t | alive at T) of a customer with
@@ -211,15 +203,7 @@ func (m BGNBD) aliveAhead(x, T, t float64) float64 {
 // [clv.ErrNegative] or [clv.ErrOutOfRange] if n or t is negative, n is
 // above 10^7, or t is not finite or above 10^7.
 func (m BGNBD) ConditionalProbPurchases(x int64, tx, T float64, n int64, t float64) (float64, error) {
-	const fn = "BG/NBD conditional probability of purchases"
-	if err := checkModelCustomer(fn, m, x, tx, T); err != nil {
-		return 0, err
-	}
-	if err := checkAhead(fn, n, t); err != nil {
-		return 0, err
-	}
-	xf := float64(x)
-	return mixAlive(m.probAlive(xf, tx, T), n, m.alivePMF(xf, T, n, t)), nil
+	return conditionalProbPurchases("BG/NBD conditional probability of purchases", m, x, tx, T, n, t)
 }
 
 // alivePMF returns P(X(T, T + t] = n | alive at T) of a customer with x
@@ -322,7 +306,46 @@ func bgnbdDERT(r, alpha, a, b, delta float64) float64 {
 // [clv.ErrNonPositive] or [clv.ErrOutOfRange] if delta is not positive,
 // is not finite, or is outside 10^−10 to 10^3.
 func (m BGNBD) DERT(x int64, tx, T, delta float64) (float64, error) {
-	const fn = "BG/NBD DERT"
+	return dert("BG/NBD DERT", m, x, tx, T, delta)
+}
+
+// A dropAtPurchase is a model whose customers drop out only at a
+// purchase, BG/NBD or MBG/NBD: an alive customer's forecasts are a new
+// customer's of the model updated by their history, which each gives.
+type dropAtPurchase interface {
+	checker
+	probAlive(x, tx, T float64) float64
+	aliveAhead(x, T, t float64) float64
+	alivePMF(x, T float64, n int64, t float64) float64
+	aliveDERT(x, T, delta float64) float64
+}
+
+// probAliveAt is ProbAliveAt of m: P(alive) × P(alive at T + t | alive).
+func probAliveAt(fn string, m dropAtPurchase, x int64, tx, T, t float64) (float64, error) {
+	if err := checkModelCustomer(fn, m, x, tx, T); err != nil {
+		return 0, err
+	}
+	if err := checkTime(fn, "t", t); err != nil {
+		return 0, err
+	}
+	xf := float64(x)
+	return m.probAlive(xf, tx, T) * math.Exp(m.aliveAhead(xf, T, t)), nil
+}
+
+// conditionalProbPurchases is ConditionalProbPurchases of m.
+func conditionalProbPurchases(fn string, m dropAtPurchase, x int64, tx, T float64, n int64, t float64) (float64, error) {
+	if err := checkModelCustomer(fn, m, x, tx, T); err != nil {
+		return 0, err
+	}
+	if err := checkAhead(fn, n, t); err != nil {
+		return 0, err
+	}
+	xf := float64(x)
+	return mixAlive(m.probAlive(xf, tx, T), n, m.alivePMF(xf, T, n, t)), nil
+}
+
+// dert is DERT of m: P(alive) × an alive customer's DERT.
+func dert(fn string, m dropAtPurchase, x int64, tx, T, delta float64) (float64, error) {
 	if err := checkModelCustomer(fn, m, x, tx, T); err != nil {
 		return 0, err
 	}
@@ -348,15 +371,7 @@ func (m BGNBD) aliveDERT(x, T, delta float64) float64 {
 // t = 0 it is [MBGNBD.ProbAlive]. It is computed, and fails, as
 // [BGNBD.ProbAliveAt] is and does.
 func (m MBGNBD) ProbAliveAt(x int64, tx, T, t float64) (float64, error) {
-	const fn = "MBG/NBD probability alive at"
-	if err := checkModelCustomer(fn, m, x, tx, T); err != nil {
-		return 0, err
-	}
-	if err := checkTime(fn, "t", t); err != nil {
-		return 0, err
-	}
-	xf := float64(x)
-	return m.probAlive(xf, tx, T) * math.Exp(m.aliveAhead(xf, T, t)), nil
+	return probAliveAt("MBG/NBD probability alive at", m, x, tx, T, t)
 }
 
 func (m MBGNBD) aliveAhead(x, T, t float64) float64 {
@@ -376,15 +391,7 @@ func (m MBGNBD) aliveAhead(x, T, t float64) float64 {
 // [BGNBD.ConditionalProbPurchases] is and does; Σ n P is
 // [MBGNBD.ConditionalExpectedPurchases].
 func (m MBGNBD) ConditionalProbPurchases(x int64, tx, T float64, n int64, t float64) (float64, error) {
-	const fn = "MBG/NBD conditional probability of purchases"
-	if err := checkModelCustomer(fn, m, x, tx, T); err != nil {
-		return 0, err
-	}
-	if err := checkAhead(fn, n, t); err != nil {
-		return 0, err
-	}
-	xf := float64(x)
-	return mixAlive(m.probAlive(xf, tx, T), n, m.alivePMF(xf, T, n, t)), nil
+	return conditionalProbPurchases("MBG/NBD conditional probability of purchases", m, x, tx, T, n, t)
 }
 
 func (m MBGNBD) alivePMF(x, T float64, n int64, t float64) float64 {
@@ -397,15 +404,7 @@ func (m MBGNBD) alivePMF(x, T float64, n int64, t float64) float64 {
 // ([MBGNBD.ProbAlive]) and an alive customer's p ~ Beta(a, b + x + 1). It
 // is computed, carries the digits, and fails, as [BGNBD.DERT] does.
 func (m MBGNBD) DERT(x int64, tx, T, delta float64) (float64, error) {
-	const fn = "MBG/NBD DERT"
-	if err := checkModelCustomer(fn, m, x, tx, T); err != nil {
-		return 0, err
-	}
-	if err := checkDelta(fn, delta); err != nil {
-		return 0, err
-	}
-	xf := float64(x)
-	return m.probAlive(xf, tx, T) * m.aliveDERT(xf, T, delta), nil
+	return dert("MBG/NBD DERT", m, x, tx, T, delta)
 }
 
 func (m MBGNBD) aliveDERT(x, T, delta float64) float64 {

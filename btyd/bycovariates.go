@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"time"
 
 	"github.com/clvkit/clv"
 )
@@ -143,23 +142,9 @@ func ValuesByCovariates(m CovariatePurchaseModel, g CovariateSpendModel, b Base,
 				cache = newPairCache(mk, v.expect)
 				caches[k] = cache
 			}
-			e, err := cache.get(c.X, c.T)
-			if err != nil {
-				p.err = err
+			if !p.valueCustomer(fn, v, mk, gs[k], cache, c, i, &out.Customers[i]) {
 				return
 			}
-			alive, ok := mk.aliveProbability(float64(c.X), c.Tx, c.T)
-			if !ok {
-				p.err = naming(notComputable(fn, mk), fn, "customer", int64(i+1))
-				return
-			}
-			spend, err := gs[k].expectedSpend(fn, float64(c.X), toFloat(c.Spend))
-			if err != nil {
-				p.err = naming(err, fn, "customer", int64(i+1))
-				return
-			}
-			value := v.margin * spend * alive * e.discounted
-			p.add(&out.Customers[i], c.ID, alive, alive*e.purchases, alive*e.discounted, spend, value, v.config.scale)
 		}
 	})
 	if err := out.total(fn, &parts, v.config.scale); err != nil {
@@ -237,14 +222,8 @@ func CompareHoldoutByCovariates(m CovariatePurchaseModel, b Base, z [][]float64)
 	// place in b, not in its group.
 	for i := range b.Customers {
 		c := &b.Customers[i]
-		if err := checkCustomer(fn, c.X, c.Tx, c.T); err != nil {
+		if err := checkHoldoutCustomer(fn, c); err != nil {
 			return Holdout{}, naming(err, fn, "customer", int64(i+1))
-		}
-		switch {
-		case c.HoldoutX < 0:
-			return Holdout{}, naming(fmt.Errorf("btyd: %s: holdout x = %d: %w", fn, c.HoldoutX, clv.ErrNegative), fn, "customer", int64(i+1))
-		case c.HoldoutX > maxCount:
-			return Holdout{}, naming(fmt.Errorf("btyd: %s: holdout x = %d: %w: above %d", fn, c.HoldoutX, clv.ErrOutOfRange, maxCount), fn, "customer", int64(i+1))
 		}
 	}
 	// Each group's customers in a base of their own, in order, compared
@@ -347,20 +326,12 @@ func TrackByCovariates(m CovariatePurchaseModel, s *Summarizer, z [][]float64) (
 	for i, k := range group {
 		group[i] = same[ms[k]]
 	}
-	days := int64(s.holdEnd-start) + 1
-	steps := int64(math.Ceil(float64(days-1) / s.unitDays))
-	if days == 1 {
-		steps = 1
-	}
-	if steps > maxTrackingSteps {
-		return Tracking{}, fmt.Errorf("btyd: %s: %w: the base spans %d %ss, more than %d", fn, clv.ErrOutOfRange, steps, s.unit, maxTrackingSteps)
+	steps, stepOf, err := s.trackingSteps(fn, start)
+	if err != nil {
+		return Tracking{}, err
 	}
 	// Repeat purchase days by the step they fall in, as Track counts
 	// them, and customers by their first day and group.
-	stepOf := func(d int32) int {
-		k := int(math.Ceil(float64(d-start)/s.unitDays)) - 1
-		return min(max(k, 0), int(steps)-1)
-	}
 	repeats := make([]int64, steps)
 	type cohortKey struct {
 		day   int32
@@ -369,14 +340,10 @@ func TrackByCovariates(m CovariatePurchaseModel, s *Summarizer, z [][]float64) (
 	firsts := map[cohortKey]int64{}
 	for i, mb := range members {
 		firsts[cohortKey{mb.first, group[i]}]++
-		for _, d := range mb.sh.daysOf(mb.index) {
-			if d > mb.first {
-				repeats[stepOf(d)]++
-			}
-		}
+		addRepeats(repeats, mb.sh.daysOf(mb.index), mb.first, stepOf)
 	}
-	if steps*int64(len(firsts)) > maxTrackingWork {
-		return Tracking{}, fmt.Errorf("btyd: %s: %w: %d steps of %d first purchase days and covariates, more than %d evaluations", fn, clv.ErrOutOfRange, steps, len(firsts), maxTrackingWork)
+	if err := checkTrackingWork(fn, steps, len(firsts), "first purchase days and covariates"); err != nil {
+		return Tracking{}, err
 	}
 	type cohort struct {
 		day       float64 // from start
@@ -389,16 +356,8 @@ func TrackByCovariates(m CovariatePurchaseModel, s *Summarizer, z [][]float64) (
 	}
 	// By day, then group: the sums run in one order whatever the map's.
 	slices.SortFunc(cohorts, func(a, b cohort) int { return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.group, b.group)) })
-	tr := Tracking{
-		Unit:           s.unit,
-		Start:          time.Unix(int64(start)*86400, 0).UTC(),
-		CalibrationEnd: float64(s.calEnd-start) / s.unitDays,
-		Steps:          make([]TrackingStep, steps),
-	}
-	var actual int64
-	for k := range tr.Steps {
-		end := min(float64(k+1)*s.unitDays, float64(days-1)) // days from start
-		actual += repeats[k]
+	tr := s.newTracking(start, steps)
+	err = s.fillSteps(fn, &tr, start, repeats, func(end float64) (float64, error) {
 		var expected kahan
 		for _, c := range cohorts {
 			if c.day >= end {
@@ -406,11 +365,14 @@ func TrackByCovariates(m CovariatePurchaseModel, s *Summarizer, z [][]float64) (
 			}
 			e, err := ms[c.group].ExpectedPurchases((end - c.day) / s.unitDays)
 			if err != nil {
-				return Tracking{}, fmt.Errorf("btyd: %s: step %d: %w", fn, k+1, err)
+				return 0, err
 			}
 			expected.add(float64(c.customers) * e)
 		}
-		tr.Steps[k] = TrackingStep{End: end / s.unitDays, Actual: actual, Expected: expected.value()}
+		return expected.value(), nil
+	})
+	if err != nil {
+		return Tracking{}, err
 	}
 	return tr, nil
 }

@@ -781,21 +781,18 @@ type frequencyArena struct {
 // arenaBlock is the size of an arena's blocks, in items.
 const arenaBlock = 1 << 14
 
-func (a *frequencyArena) takeFloats(n int) []float64 {
-	if len(a.floats) < n {
-		a.floats = make([]float64, max(n, arenaBlock))
-	}
-	out := a.floats[:n:n]
-	a.floats = a.floats[n:]
-	return out
-}
+func (a *frequencyArena) takeFloats(n int) []float64 { return take(&a.floats, n) }
 
-func (a *frequencyArena) takeInts(n int) []int {
-	if len(a.ints) < n {
-		a.ints = make([]int, max(n, arenaBlock))
+func (a *frequencyArena) takeInts(n int) []int { return take(&a.ints, n) }
+
+// take returns n items from the front of block, a fresh block of
+// arenaBlock items (or n, if more) when it holds fewer.
+func take[T any](block *[]T, n int) []T {
+	if len(*block) < n {
+		*block = make([]T, max(n, arenaBlock))
 	}
-	out := a.ints[:n:n]
-	a.ints = a.ints[n:]
+	out := (*block)[:n:n]
+	*block = (*block)[n:]
 	return out
 }
 
@@ -813,27 +810,16 @@ func (a *frequencyArena) takeData() *frequencyData {
 // builds it, its slices carved from a.
 func newFrequencyDataIn(a *frequencyArena, hs []History) *frequencyData {
 	groups := 0
+	var customers int64
 	for i, h := range hs {
 		if i == 0 || h.X != hs[i-1].X {
 			groups++
 		}
+		customers += h.Weight
 	}
 	d := a.takeData()
 	*d = frequencyData{xs: a.takeFloats(groups)[:0], weight: a.takeFloats(groups)[:0], lo: a.takeInts(groups + 1)[:0],
-		w: a.takeFloats(len(hs)), tx: a.takeFloats(len(hs)), T: a.takeFloats(len(hs))}
-	for i, h := range hs {
-		if i == 0 || h.X != hs[i-1].X {
-			d.xs = append(d.xs, float64(h.X))
-			d.weight = append(d.weight, 0)
-			d.lo = append(d.lo, i)
-		}
-		w := float64(h.Weight)
-		d.weight[len(d.weight)-1] += w
-		d.w[i], d.tx[i], d.T[i] = w, h.Tx, h.T
-		d.customers += h.Weight
-		d.repeats += w * float64(h.X)
-		d.sumT += w * h.T
-	}
-	d.lo = append(d.lo, len(hs))
+		w: a.takeFloats(len(hs)), tx: a.takeFloats(len(hs)), T: a.takeFloats(len(hs)), customers: customers}
+	d.fill(hs)
 	return d
 }

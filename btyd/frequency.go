@@ -51,8 +51,18 @@ func newFrequencyData(fn string, histories []History) (*frequencyData, error) {
 		slices.SortStableFunc(order, byX)
 	}
 	d.w, d.tx, d.T = make([]float64, len(order)), make([]float64, len(order)), make([]float64, len(order))
-	for i, h := range order {
-		if i == 0 || h.X != order[i-1].X {
+	d.fill(order)
+	return d, nil
+}
+
+// fill sets d's groups, weights and times from histories sorted by x,
+// into d.w, d.tx and d.T, sized for them, and appending to d.xs, d.weight
+// and d.lo: each group of equal x, its total weight and its first index,
+// and at the end the index past the last. It sums the repeat purchases
+// and the times; the caller counts the customers.
+func (d *frequencyData) fill(hs []History) {
+	for i, h := range hs {
+		if i == 0 || h.X != hs[i-1].X {
 			d.xs = append(d.xs, float64(h.X))
 			d.weight = append(d.weight, 0)
 			d.lo = append(d.lo, i)
@@ -63,8 +73,7 @@ func newFrequencyData(fn string, histories []History) (*frequencyData, error) {
 		d.repeats += w * float64(h.X)
 		d.sumT += w * h.T
 	}
-	d.lo = append(d.lo, len(order))
-	return d, nil
+	d.lo = append(d.lo, len(hs))
 }
 
 func byX(a, b History) int { return cmp.Compare(a.X, b.X) }

@@ -81,14 +81,8 @@ func CompareHoldout(m PurchaseModel, b Base) (Holdout, error) {
 	cache := newPairCache(m, expect)
 	for i := range b.Customers {
 		c := &b.Customers[i]
-		if err := checkCustomer(fn, c.X, c.Tx, c.T); err != nil {
+		if err := checkHoldoutCustomer(fn, c); err != nil {
 			return Holdout{}, naming(err, fn, "customer", int64(i+1))
-		}
-		switch {
-		case c.HoldoutX < 0:
-			return Holdout{}, naming(fmt.Errorf("btyd: %s: holdout x = %d: %w", fn, c.HoldoutX, clv.ErrNegative), fn, "customer", int64(i+1))
-		case c.HoldoutX > maxCount:
-			return Holdout{}, naming(fmt.Errorf("btyd: %s: holdout x = %d: %w: above %d", fn, c.HoldoutX, clv.ErrOutOfRange, maxCount), fn, "customer", int64(i+1))
 		}
 		e, err := cache.get(c.X, c.T)
 		if err != nil {
@@ -181,4 +175,20 @@ func CompareDiscreteHoldout(m BGBB, o Opportunities) (Holdout, error) {
 		h.Predicted += row.Predicted
 	}
 	return h, nil
+}
+
+// checkHoldoutCustomer returns the error that refuses a customer of a base
+// with a holdout: a history no customer can have, or a count of holdout
+// purchases below 0 or beyond what any customer makes.
+func checkHoldoutCustomer(fn string, c *Customer) error {
+	if err := checkCustomer(fn, c.X, c.Tx, c.T); err != nil {
+		return err
+	}
+	switch {
+	case c.HoldoutX < 0:
+		return fmt.Errorf("btyd: %s: holdout x = %d: %w", fn, c.HoldoutX, clv.ErrNegative)
+	case c.HoldoutX > maxCount:
+		return fmt.Errorf("btyd: %s: holdout x = %d: %w: above %d", fn, c.HoldoutX, clv.ErrOutOfRange, maxCount)
+	}
+	return nil
 }

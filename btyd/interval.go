@@ -409,12 +409,33 @@ func valueIntervals(fn string, family purchaseFamily, spend fitted, b Base, v *v
 		return ValuationIntervals{}, fmt.Errorf("btyd: %s: draws = %d: %w: more than 2^24 expectations for the base's distinct (x, T); draw fewer", fn, n, clv.ErrOutOfRange)
 	}
 	np := len(pairs)
-	table := make([]pairValue, np*n) // pair p, draw j at p·n + j: a customer's draws side by side
+	table, err := expectationTable(np, n, func(p, j int) (pairValue, error) {
+		return v.expect(models[j], pairs[p].x, pairs[p].T)
+	})
+	if err != nil {
+		return ValuationIntervals{}, err
+	}
+	customer := baseCustomers(b, pairOf)
+	alive, ok := aliveTable(models, b)
+	if !ok {
+		alive = func(i, j int) (float64, bool) {
+			cu := &b.Customers[i]
+			return models[j].aliveProbability(float64(cu.X), cu.Tx, cu.T)
+		}
+	}
+	return drawnIntervals(fn, drawTable{draws: n, patterns: np, table: table, models: models}, len(b.Customers), customer, alive, spendDraws, nil, v.margin, v.config.scale, c.level)
+}
+
+// expectationTable returns each draw's expectations for each of a base's
+// patterns, pattern p and draw j at p·draws + j, a customer's draws side
+// by side, as expect(p, j) computes them on two goroutines; or the first
+// error it returns.
+func expectationTable(patterns, draws int, expect func(p, j int) (pairValue, error)) ([]pairValue, error) {
+	table := make([]pairValue, patterns*draws)
 	var tableErr [2]error
 	split(len(table), func(part, lo, hi int) {
 		for k := lo; k < hi; k++ {
-			p, j := k/n, k%n
-			e, err := v.expect(models[j], pairs[p].x, pairs[p].T)
+			e, err := expect(k/draws, k%draws)
 			if err != nil {
 				tableErr[part] = err
 				return
@@ -424,25 +445,23 @@ func valueIntervals(fn string, family purchaseFamily, spend fitted, b Base, v *v
 	})
 	for _, err := range tableErr {
 		if err != nil {
-			return ValuationIntervals{}, err
+			return nil, err
 		}
 	}
+	return table, nil
+}
 
-	customer := func(i int) (id string, x int64, z float64, p int32) {
+// baseCustomers returns the customer function of drawnIntervals for the
+// customers of b, customer i of pattern patternOf[i]: their id, x, and
+// mean spend z̄ (0 without a repeat purchase).
+func baseCustomers(b Base, patternOf []int32) func(i int) (id string, x int64, zbar float64, p int32) {
+	return func(i int) (id string, x int64, zbar float64, p int32) {
 		cu := &b.Customers[i]
 		if cu.X > 0 {
-			z = toFloat(cu.Spend)
+			zbar = toFloat(cu.Spend)
 		}
-		return cu.ID, cu.X, z, pairOf[i]
+		return cu.ID, cu.X, zbar, patternOf[i]
 	}
-	alive, ok := aliveTable(models, b)
-	if !ok {
-		alive = func(i, j int) (float64, bool) {
-			cu := &b.Customers[i]
-			return models[j].aliveProbability(float64(cu.X), cu.Tx, cu.T)
-		}
-	}
-	return drawnIntervals(fn, drawTable{draws: n, patterns: np, table: table, models: models}, len(b.Customers), customer, alive, spendDraws, nil, v.margin, v.config.scale, c.level)
 }
 
 // A drawTable holds each draw's expectations for each pattern of a base,

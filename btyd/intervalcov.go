@@ -177,32 +177,14 @@ func ValueIntervalsByCovariates(fit CovariatePurchaseFit, spend CovariateSpendFi
 	if !ok {
 		return ValuationIntervals{}, fmt.Errorf("btyd: %s: draws = %d: %w: more than 2^24 expectations for the base's distinct (covariates, x, T); draw fewer", fn, n, clv.ErrOutOfRange)
 	}
-	table := make([]pairValue, len(patterns)*n)
-	var tableErr [2]error
-	split(len(table), func(part, lo, hi int) {
-		for k := lo; k < hi; k++ {
-			p, j := k/n, k%n
-			pat := patterns[p]
-			e, err := v.expect(models[int(pat.g)*n+j], pat.p.x, pat.p.T)
-			if err != nil {
-				tableErr[part] = err
-				return
-			}
-			table[k] = e
-		}
+	table, err := expectationTable(len(patterns), n, func(p, j int) (pairValue, error) {
+		pat := patterns[p]
+		return v.expect(models[int(pat.g)*n+j], pat.p.x, pat.p.T)
 	})
-	for _, err := range tableErr {
-		if err != nil {
-			return ValuationIntervals{}, err
-		}
+	if err != nil {
+		return ValuationIntervals{}, err
 	}
-	customer := func(i int) (id string, x int64, zbar float64, p int32) {
-		cu := &b.Customers[i]
-		if cu.X > 0 {
-			zbar = toFloat(cu.Spend)
-		}
-		return cu.ID, cu.X, zbar, patternOf[i]
-	}
+	customer := baseCustomers(b, patternOf)
 	alive := func(i, j int) (float64, bool) {
 		cu := &b.Customers[i]
 		return models[int(group[i])*n+j].aliveProbability(float64(cu.X), cu.Tx, cu.T)

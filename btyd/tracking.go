@@ -86,22 +86,12 @@ func Track(m PurchaseModel, s *Summarizer) (Tracking, error) {
 	if start == math.MaxInt32 {
 		return Tracking{}, fmt.Errorf("btyd: %s: customers: %w", fn, clv.ErrMissing)
 	}
-	days := int64(s.holdEnd-start) + 1
-	steps := int64(math.Ceil(float64(days-1) / s.unitDays))
-	if days == 1 {
-		steps = 1
+	steps, stepOf, err := s.trackingSteps(fn, start)
+	if err != nil {
+		return Tracking{}, err
 	}
-	if steps > maxTrackingSteps {
-		return Tracking{}, fmt.Errorf("btyd: %s: %w: the base spans %d %ss, more than %d", fn, clv.ErrOutOfRange, steps, s.unit, maxTrackingSteps)
-	}
-
 	// Repeat purchase days by the step they fall in, and customers by
-	// their first day: a day d days from start falls in the first step
-	// whose end, k × unit, is d or later.
-	stepOf := func(d int32) int {
-		k := int(math.Ceil(float64(d-start)/s.unitDays)) - 1
-		return min(max(k, 0), int(steps)-1)
-	}
+	// their first day.
 	repeats := make([]int64, steps)
 	firsts := map[int32]int64{}
 	for k := range s.shards {
@@ -112,15 +102,11 @@ func Track(m PurchaseModel, s *Summarizer) (Tracking, error) {
 				continue
 			}
 			firsts[c.firstDay]++
-			for _, d := range sh.daysOf(i) {
-				if d > c.firstDay {
-					repeats[stepOf(d)]++
-				}
-			}
+			addRepeats(repeats, sh.daysOf(i), c.firstDay, stepOf)
 		}
 	}
-	if steps*int64(len(firsts)) > maxTrackingWork {
-		return Tracking{}, fmt.Errorf("btyd: %s: %w: %d steps of %d first purchase days, more than %d evaluations", fn, clv.ErrOutOfRange, steps, len(firsts), maxTrackingWork)
+	if err := checkTrackingWork(fn, steps, len(firsts), "first purchase days"); err != nil {
+		return Tracking{}, err
 	}
 	type cohort struct {
 		day       float64 // from start
@@ -132,22 +118,14 @@ func Track(m PurchaseModel, s *Summarizer) (Tracking, error) {
 	}
 	slices.SortFunc(cohorts, func(a, b cohort) int { return cmp.Compare(a.day, b.day) })
 
-	tr := Tracking{
-		Unit:           s.unit,
-		Start:          time.Unix(int64(start)*86400, 0).UTC(),
-		CalibrationEnd: float64(s.calEnd-start) / s.unitDays,
-		Steps:          make([]TrackingStep, steps),
-	}
+	tr := s.newTracking(start, steps)
 	// The expectation depends only on the days from a cohort's first day
 	// to a step's end, which many pairs of step and cohort share: whole
 	// days in weeks, sixteenths of a day in the longer units. Each is
 	// evaluated once: on two years of weekly steps and a year and a half
 	// of first days, at most 730 evaluations where the pairs are 36,000.
 	expect := map[float64]float64{}
-	var actual int64
-	for k := range tr.Steps {
-		end := min(float64(k+1)*s.unitDays, float64(days-1)) // days from start
-		actual += repeats[k]
+	err = s.fillSteps(fn, &tr, start, repeats, func(end float64) (float64, error) {
 		var expected kahan
 		for _, c := range cohorts {
 			if c.day >= end {
@@ -157,13 +135,91 @@ func Track(m PurchaseModel, s *Summarizer) (Tracking, error) {
 			if !ok {
 				var err error
 				if e, err = m.ExpectedPurchases((end - c.day) / s.unitDays); err != nil {
-					return Tracking{}, fmt.Errorf("btyd: %s: step %d: %w", fn, k+1, err)
+					return 0, err
 				}
 				expect[end-c.day] = e
 			}
 			expected.add(float64(c.customers) * e)
 		}
-		tr.Steps[k] = TrackingStep{End: end / s.unitDays, Actual: actual, Expected: expected.value()}
+		return expected.value(), nil
+	})
+	if err != nil {
+		return Tracking{}, err
 	}
 	return tr, nil
+}
+
+// fillSteps fills the steps of tr, which starts on the day start, with
+// the repeat purchase days to each step's end, summed from repeats, the
+// days in each step, and those expected, expected(end) for a step that
+// ends end days from start.
+func (s *Summarizer) fillSteps(fn string, tr *Tracking, start int32, repeats []int64, expected func(end float64) (float64, error)) error {
+	var actual int64
+	for k := range tr.Steps {
+		end := s.stepEnd(k, start)
+		actual += repeats[k]
+		e, err := expected(end)
+		if err != nil {
+			return fmt.Errorf("btyd: %s: step %d: %w", fn, k+1, err)
+		}
+		tr.Steps[k] = TrackingStep{End: end / s.unitDays, Actual: actual, Expected: e}
+	}
+	return nil
+}
+
+// trackingSteps returns the number of steps of a unit from start, the
+// base's first purchase day, to the observation end, and the step each
+// day falls in: a day d days from start falls in the first step whose
+// end, k × unit, is d or later. It fails with [clv.ErrOutOfRange] beyond
+// maxTrackingSteps.
+func (s *Summarizer) trackingSteps(fn string, start int32) (int64, func(d int32) int, error) {
+	days := int64(s.holdEnd-start) + 1
+	steps := int64(math.Ceil(float64(days-1) / s.unitDays))
+	if days == 1 {
+		steps = 1
+	}
+	if steps > maxTrackingSteps {
+		return 0, nil, fmt.Errorf("btyd: %s: %w: the base spans %d %ss, more than %d", fn, clv.ErrOutOfRange, steps, s.unit, maxTrackingSteps)
+	}
+	stepOf := func(d int32) int {
+		k := int(math.Ceil(float64(d-start)/s.unitDays)) - 1
+		return min(max(k, 0), int(steps)-1)
+	}
+	return steps, stepOf, nil
+}
+
+// addRepeats counts a customer's purchase days after their first, days,
+// in the steps they fall in.
+func addRepeats(repeats []int64, days []int32, first int32, stepOf func(int32) int) {
+	for _, d := range days {
+		if d > first {
+			repeats[stepOf(d)]++
+		}
+	}
+}
+
+// checkTrackingWork refuses a tracking of steps steps of cohorts cohorts,
+// what they are, whose evaluations would be more than maxTrackingWork.
+func checkTrackingWork(fn string, steps int64, cohorts int, what string) error {
+	if steps*int64(cohorts) > maxTrackingWork {
+		return fmt.Errorf("btyd: %s: %w: %d steps of %d %s, more than %d evaluations", fn, clv.ErrOutOfRange, steps, cohorts, what, maxTrackingWork)
+	}
+	return nil
+}
+
+// newTracking returns the Tracking of steps steps from start, the base's
+// first purchase day, its steps yet to be filled.
+func (s *Summarizer) newTracking(start int32, steps int64) Tracking {
+	return Tracking{
+		Unit:           s.unit,
+		Start:          dayTime(start),
+		CalibrationEnd: float64(s.calEnd-start) / s.unitDays,
+		Steps:          make([]TrackingStep, steps),
+	}
+}
+
+// stepEnd returns the end of step k in days from start: k + 1 units, or
+// the observation end for the last step.
+func (s *Summarizer) stepEnd(k int, start int32) float64 {
+	return min(float64(k+1)*s.unitDays, float64(s.holdEnd-start))
 }

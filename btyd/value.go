@@ -162,30 +162,41 @@ func Values(m PurchaseModel, g SpendModel, b Base, h Horizon, opts ...ValueOptio
 		p := &parts[part]
 		cache := newPairCache(m, v.expect)
 		for i := lo; i < hi; i++ {
-			c := &b.Customers[i]
-			e, err := cache.get(c.X, c.T)
-			if err != nil {
-				p.err = err
+			if !p.valueCustomer(fn, v, m, g, cache, &b.Customers[i], i, &out.Customers[i]) {
 				return
 			}
-			alive, ok := m.aliveProbability(float64(c.X), c.Tx, c.T)
-			if !ok {
-				p.err = naming(notComputable(fn, m), fn, "customer", int64(i+1))
-				return
-			}
-			spend, err := g.expectedSpend(fn, float64(c.X), toFloat(c.Spend))
-			if err != nil {
-				p.err = naming(err, fn, "customer", int64(i+1))
-				return
-			}
-			value := v.margin * spend * alive * e.discounted
-			p.add(&out.Customers[i], c.ID, alive, alive*e.purchases, alive*e.discounted, spend, value, v.config.scale)
 		}
 	})
 	if err := out.total(fn, &parts, v.config.scale); err != nil {
 		return Valuation{}, err
 	}
 	return out, nil
+}
+
+// valueCustomer values the customer c, the i-th of the base, by the purchase
+// model m, whose expectations cache holds, and the spend model g, into
+// out, and adds them to p: P(alive) × the expected purchases, expected
+// spend, and margin × spend × P(alive) × the discounted purchases. It
+// returns false, with p.err set, if a figure cannot be computed.
+func (p *valueSums) valueCustomer(fn string, v *valuer, m PurchaseModel, g SpendModel, cache *pairCache[pairValue], c *Customer, i int, out *CustomerValue) bool {
+	e, err := cache.get(c.X, c.T)
+	if err != nil {
+		p.err = err
+		return false
+	}
+	alive, ok := m.aliveProbability(float64(c.X), c.Tx, c.T)
+	if !ok {
+		p.err = naming(notComputable(fn, m), fn, "customer", int64(i+1))
+		return false
+	}
+	spend, err := g.expectedSpend(fn, float64(c.X), toFloat(c.Spend))
+	if err != nil {
+		p.err = naming(err, fn, "customer", int64(i+1))
+		return false
+	}
+	value := v.margin * spend * alive * e.discounted
+	p.add(out, c.ID, alive, alive*e.purchases, alive*e.discounted, spend, value, v.config.scale)
+	return true
 }
 
 // valueSums are one part's sums of a valuation's expected purchases and
