@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -409,6 +410,10 @@ func FuzzParallelLog(f *testing.F) {
 	f.Add(uint64(1), uint16(500), uint8(7), uint8(3), false)
 	f.Add(uint64(2), uint16(3000), uint8(2), uint8(2), true)
 	f.Add(uint64(3), uint16(200), uint8(0), uint8(4), true)
+	// More bad lines than are reported, on every core: each stage meets
+	// them out of order, and the report still names the first.
+	f.Add(uint64(4), uint16(3000), uint8(40), uint8(3), true)
+	f.Add(uint64(5), uint16(4999), uint8(60), uint8(2), true)
 	f.Fuzz(func(t *testing.T, seed uint64, rows uint16, bad, workers uint8, skipBad bool) {
 		var log bytes.Buffer
 		cfg := orderlog.Config{Rows: 1 + int(rows)%5000, Customers: 1 + int(rows)%5000/4, Segments: []string{"web", "store", "app", "phone"},
@@ -545,4 +550,20 @@ func TestGzipBomb(t *testing.T) {
 	code, _, stderr = runArgs("-input", path)
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "line 3: longer than 65536 bytes")
+}
+
+// TestTallyKeepsTheFirstSkippedLines meets bad lines out of order, as a
+// shard meets them from several splitters, and keeps those of least number.
+func TestTallyKeepsTheFirstSkippedLines(t *testing.T) {
+	tl := tally{skipBad: true, stop: &stopLine{}}
+	for _, n := range []int64{40, 9, 33, 7, 51, 2, 60, 8, 3, 99} {
+		tl.refuse(n, errors.New("bad"))
+	}
+	var lines []int64
+	for _, s := range tl.skipped {
+		lines = append(lines, s.line)
+	}
+	slices.Sort(lines)
+	assert.Equal(t, []int64{2, 3, 7, 8, 9}, lines)
+	assert.Equal(t, int64(10), tl.stats.Skipped)
 }

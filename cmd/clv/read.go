@@ -473,7 +473,7 @@ type tally struct {
 	skipBad bool
 	stop    *stopLine
 	stats   logStats
-	skipped []skippedLine // the first reportSkipped
+	skipped []skippedLine // the reportSkipped of least line number
 	failed  *skippedLine  // the line that stopped the stage
 }
 
@@ -488,8 +488,21 @@ func (t *tally) refuse(n int64, err error) {
 		return
 	}
 	t.stats.Skipped++
+	// A stage meets lines out of order (chunks are split in parallel and
+	// a shard takes batches from every splitter), so it keeps the lines of
+	// least number, not the first it met.
 	if len(t.skipped) < reportSkipped {
 		t.skipped = append(t.skipped, s)
+		return
+	}
+	last := 0
+	for i, k := range t.skipped {
+		if k.line > t.skipped[last].line {
+			last = i
+		}
+	}
+	if n < t.skipped[last].line {
+		t.skipped[last] = s
 	}
 }
 
