@@ -462,7 +462,7 @@ func TestPlotWeeklyTracking(t *testing.T) {
 	for _, label := range []string{"repeat purchases in the week", "repeat purchases to date"} {
 		assert.Len(t, svg.texts(label), 1, label)
 	}
-	assert.Len(t, svg.texts("weeks since the first purchase, 2024-01-02"), 2)
+	assert.Len(t, svg.texts("weeks since the first purchase, 2024-01-05"), 2)
 }
 
 // -plot writes PNG when the file's name ends in .png: the same charts at

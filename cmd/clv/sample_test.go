@@ -15,10 +15,14 @@ import (
 var update = flag.Bool("update", false, "rewrite testdata/orders.csv and testdata/donations.csv from the generator")
 
 // sampleLog is the sample log the README points at: two years of 2,000
-// orders by 400 customers in three channels.
+// orders by 400 customers in three channels, whose customers differ as the
+// README's table of segments shows: those won in the store buy half as
+// often as those won on the web, leave sooner and spend more; those won by
+// the app buy twice as often, stay longer and spend less.
 var sampleLog = orderlog.Config{
 	Rows: 2000, Customers: 400, Segments: []string{"web", "store", "app"},
-	Start: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), Days: 731, Seed: 1,
+	Start: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), Days: 731, Seed: 6,
+	Habits: []orderlog.Habit{{Rate: 1, Drop: 1, Spend: 1}, {Rate: 0.5, Drop: 1.6, Spend: 1.2}, {Rate: 2, Drop: 0.5, Spend: 0.85}},
 }
 
 const samplePath = "../../testdata/orders.csv"

@@ -41,11 +41,11 @@ func TestCustomersSpan(t *testing.T) {
 	code, stdout, stderr := runArgs(append(sampleCustomers, "-draws", "0")...)
 	require.Equal(t, 0, code, stderr)
 	assert.Empty(t, stderr)
-	assert.Contains(t, stdout, "\nThe log runs from 2024-01-02 to 2025-12-31 (UTC).\n")
+	assert.Contains(t, stdout, "\nThe log runs from 2024-01-05 to 2025-12-31 (UTC).\n")
 	code, stdout, stderr = runArgs(append(sampleCustomers, "-draws", "0", "-json")...)
 	require.Equal(t, 0, code, stderr)
 	out := parseWarningsJSON(t, stdout)
-	assert.Equal(t, "2024-01-02T00:00:00Z", out.Totals.First)
+	assert.Equal(t, "2024-01-05T00:00:00Z", out.Totals.First)
 	assert.Equal(t, "2025-12-31T00:00:00Z", out.Totals.Last)
 	assert.NotNil(t, out.Warnings, "warnings is [] without any")
 	assert.Empty(t, out.Warnings)
@@ -64,7 +64,7 @@ func TestCustomersSpan(t *testing.T) {
 		code, stdout, stderr := runArgs(args...)
 		require.Equal(t, 0, code, stderr)
 		assert.Equal(t, "clv customers: warning: "+c.want+"\n", stderr, c.args)
-		assert.Contains(t, stdout, "The log runs from 2024-01-02 to 2025-12-31 (UTC).\n", c.args)
+		assert.Contains(t, stdout, "The log runs from 2024-01-05 to 2025-12-31 (UTC).\n", c.args)
 		code, stdout, _ = runArgs(append(args, "-json")...)
 		require.Equal(t, 0, code)
 		assert.Equal(t, []string{c.want}, parseWarningsJSON(t, stdout).Warnings, c.args)
@@ -77,7 +77,7 @@ func TestCustomersSpan(t *testing.T) {
 	code, stdout, stderr = runArgs("customers", "-input", samplePath, "-calibration-end", "2023-06-30")
 	assert.Equal(t, 1, code)
 	assert.Empty(t, stdout)
-	assert.Regexp(t, "^clv customers: warning: -calibration-end 2023-06-30 is before the log's first day, 2024-01-02: no customer had bought by then\n"+
+	assert.Regexp(t, "^clv customers: warning: -calibration-end 2023-06-30 is before the log's first day, 2024-01-05: no customer had bought by then\n"+
 		"clv customers: "+samplePath+": fit BG/NBD: .+\n$", stderr)
 }
 
@@ -175,11 +175,11 @@ func TestCustomersZeroSpend(t *testing.T) {
 	log = append(log, "zero,2024-03-01,5.00,web\nzero,2024-04-01,0.00,web\nzero,2024-05-01,0,web\n"...)
 	require.NoError(t, os.WriteFile(path, log, 0o644))
 	args := []string{"customers", "-input", path, "-calibration-end", "2025-06-30", "-draws", "0"}
-	note := "1 of the 231 customers with repeat purchases is left out of the spend fit: their repeat purchases were all of no value, and gamma–gamma models positive amounts"
+	note := "1 of the 225 customers with repeat purchases is left out of the spend fit: their repeat purchases were all of no value, and gamma–gamma models positive amounts"
 	code, stdout, stderr := runArgs(args...)
 	require.Equal(t, 0, code, stderr)
 	assert.Empty(t, stderr)
-	assert.Regexp(t, "\n {24}231 customers with repeat purchases; correlation of frequency and spend over the 230 fitted -?[0-9.]+\n {24}"+note+"\\.\n", stdout)
+	assert.Regexp(t, "\n {24}225 customers with repeat purchases; correlation of frequency and spend over the 224 fitted -?[0-9.]+\n {24}"+note+"\\.\n", stdout)
 
 	code, stdout, stderr = runArgs(append(args, "-json")...)
 	require.Equal(t, 0, code, stderr)
@@ -193,7 +193,7 @@ func TestCustomersZeroSpend(t *testing.T) {
 		Notes []string `json:"notes"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(stdout), &out))
-	assert.Equal(t, int64(230), out.Spend.Stats.Customers)
+	assert.Equal(t, int64(224), out.Spend.Stats.Customers)
 	assert.Equal(t, int64(1), out.Spend.ZeroSpend)
 	assert.Equal(t, []string{note}, out.Notes)
 }
@@ -257,12 +257,12 @@ func TestCustomersSpendFallback(t *testing.T) {
 		"clv customers: warning: no intervals: they draw the spend model's parameters, and it could not be fitted\n$", stderr)
 	assert.Regexp(t, `purchases, BG/NBD: +r [0-9.]+ ± `, stdout)
 	assert.Contains(t, stdout, "spend, gamma–gamma:     no fit (see the warnings): every purchase valued at the mean amount of a repeat purchase, 10.00\n")
-	assert.Regexp(t, `\nall +290 +[0-9]+ +[0-9.]+\n`, stdout, "the holdout table")
-	assert.Regexp(t, `\nValue by BG/NBD and a flat spend of 10.00 a purchase over [^,]+, counted each week, at a gross margin of 1: [0-9.]+ from 290 customers`, stdout)
+	assert.Regexp(t, `\nall +311 +[0-9]+ +[0-9.]+\n`, stdout, "the holdout table")
+	assert.Regexp(t, `\nValue by BG/NBD and a flat spend of 10.00 a purchase over [^,]+, counted each week, at a gross margin of 1: [0-9.]+ from 311 customers`, stdout)
 	assert.Regexp(t, `\ncus_[0-9]+ +[0-9]+ .* 10\.00 +[0-9.]+\n`, stdout, "the most valuable, at 10.00")
 	data, err := os.ReadFile(out)
 	require.NoError(t, err)
-	assert.Equal(t, 291, strings.Count(string(data), "\n"))
+	assert.Equal(t, 312, strings.Count(string(data), "\n"))
 	assert.Contains(t, string(data), ",10.00,")
 
 	code, stdout, _ = runArgs(append(args, "-json")...)

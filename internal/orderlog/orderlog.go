@@ -2,13 +2,15 @@
 // from a seed: the sample logs in testdata and the large logs the
 // benchmarks read. A shop's customers ([Write]) differ as real ones do:
 // some buy often and some rarely, some stay for the whole log and some
-// leave early, and each buys in one to three segments. A charity's donors
+// leave early, and each buys in one to three segments, first in the one
+// that won them, whose [Habit] may set them apart. A charity's donors
 // ([WriteDonations]) give only at its yearly appeals, the discrete
 // opportunities of the BG/BB model.
 package orderlog
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -28,12 +30,29 @@ type Config struct {
 	Start     time.Time // the first day
 	Days      int       // the days the log spans
 	Seed      uint64
+	// Habits, if not nil, holds one Habit for each of Segments: a
+	// customer's first purchase is in the segment that won them, and half
+	// their repeat purchases, whose rate, drop-out and spend follow that
+	// segment's Habit. Nil: every segment alike, each row's segment drawn
+	// from the customer's one to three.
+	Habits []Habit
 }
+
+// A Habit sets apart the customers a segment won, as multipliers of what
+// customers draw: Rate of their purchase rate, Drop of their chance of
+// leaving after each purchase (at most 1), Spend of their typical amount.
+// The rates are then scaled together to give the log its rows, so a Rate
+// says how a segment buys against the others, not in absolute terms.
+type Habit struct{ Rate, Drop, Spend float64 }
 
 // Write writes the log of c to w: a header customer_id,date,amount,segment
 // and Rows lines in order of date. Amounts have two decimal places; about
-// one line in 50 is a refund.
+// one line in 50 is a refund. It returns an error if Habits is given but
+// not one for each segment.
 func Write(w io.Writer, c Config) error {
+	if c.Habits != nil && len(c.Habits) != len(c.Segments) {
+		return fmt.Errorf("orderlog: %d habits for %d segments", len(c.Habits), len(c.Segments))
+	}
 	rng := rand.New(rand.NewPCG(c.Seed, 0x6f72646572))
 	type customer struct {
 		first      int32
@@ -56,6 +75,12 @@ func Write(w io.Writer, c Config) error {
 		cu.rate = rng.ExpFloat64()
 		cu.drop = 1 - math.Pow(rng.Float64(), 1.0/3)
 		cu.spend = math.Log(4000) + 0.5*rng.NormFloat64()
+		if c.Habits != nil {
+			h := c.Habits[cu.segments[0]]
+			cu.rate *= h.Rate
+			cu.drop = min(1, cu.drop*h.Drop)
+			cu.spend += math.Log(h.Spend)
+		}
 	}
 
 	// The repeat purchases: each customer's Poisson process, at their rate
@@ -146,7 +171,11 @@ func Write(w io.Writer, c Config) error {
 		}
 		line = strconv.AppendInt(line, cents/100, 10)
 		line = append(line, '.', byte('0'+cents/10%10), byte('0'+cents%10), ',')
-		line = append(line, c.Segments[cu.segments[rng.IntN(int(cu.n))]]...)
+		segment := cu.segments[rng.IntN(int(cu.n))]
+		if c.Habits != nil && (r < int32(c.Customers) || rng.IntN(2) == 0) {
+			segment = cu.segments[0] // the segment that won them
+		}
+		line = append(line, c.Segments[segment]...)
 		line = append(line, '\n')
 		if _, err := bw.Write(line); err != nil {
 			return err

@@ -91,3 +91,39 @@ func TestWriteDonations(t *testing.T) {
 		t.Fatalf("%.3f of donors give at the first appeal", share)
 	}
 }
+
+// With Habits, the segment that won a customer names their first row and
+// sets how much they buy: customers won where Rate is four times as high
+// make well over half as many repeat rows again each (fewer than four
+// times as many, as drop-out ends the fast buyers' runs as soon in
+// purchases); habits not one a segment are an error.
+func TestWriteHabits(t *testing.T) {
+	c := Config{Rows: 20000, Customers: 3000, Segments: []string{"slow", "fast"}, Start: time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC), Days: 730, Seed: 5,
+		Habits: []Habit{{Rate: 0.5, Drop: 1, Spend: 1}, {Rate: 2, Drop: 1, Spend: 1}}}
+	var b bytes.Buffer
+	if err := Write(&b, c); err != nil {
+		t.Fatal(err)
+	}
+	won := map[string]string{}
+	rows := map[string]int{}
+	for _, l := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")[1:] {
+		f := strings.Split(l, ",")
+		if _, ok := won[f[0]]; !ok {
+			won[f[0]] = f[3]
+		}
+		rows[won[f[0]]]++
+	}
+	customers := map[string]int{}
+	for _, s := range won {
+		customers[s]++
+	}
+	slow := float64(rows["slow"])/float64(customers["slow"]) - 1
+	fast := float64(rows["fast"])/float64(customers["fast"]) - 1
+	if fast < 1.5*slow {
+		t.Fatalf("repeat rows a customer: %.2f won by slow, %.2f by fast", slow, fast)
+	}
+	c.Habits = c.Habits[:1]
+	if err := Write(&b, c); err == nil {
+		t.Fatal("one habit for two segments: no error")
+	}
+}
