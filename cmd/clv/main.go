@@ -86,6 +86,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "customers" {
 		return runCustomers(args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "forecast" {
+		return runForecast(args[1:], stdout, stderr)
+	}
 	var in inputs
 	fs := flag.NewFlagSet("clv", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -287,7 +290,8 @@ and how long customers stay. With no flags it prints a worked example.
   clv -revenue 120000 -purchases 4800 -customers 1500 -window year \
       -churn 0.02 -period month -margin 0.4 -discount 0.1 -cac 30
 
-clv customers -h tells how to model each customer of a purchase log.
+clv customers -h tells how to model each customer of a purchase log, and
+clv forecast -h how to forecast customers not yet acquired.
 Periods are week, month, quarter or year. Flags:`)
 	fs.SetOutput(w)
 	fs.PrintDefaults()
