@@ -84,8 +84,8 @@ type newCustomerModel struct {
 	bgbb        btyd.BGBB
 	unit        clv.Period
 	spend       btyd.SpendModel
-	// from says where it came from: fitted to a log, or read from a
-	// file, in words; calibrationEnd is the day it was fitted to.
+	// from says where it came from, in words: fitted to a log, or read
+	// from a file, and the day it was fitted to, calibrationEnd.
 	from           string
 	modelFile      string
 	calibrationEnd time.Time
@@ -221,7 +221,7 @@ func (in *forecastInputs) readModel(given map[string]bool, stderr io.Writer) (*n
 		return nil, 2
 	}
 	nm := &newCustomerModel{name: l.fit.Name, title: l.fit.title, purchase: l.fit.purchase, bgbb: l.bgbb.Model, unit: unit,
-		spend: l.spend.Model, from: "read from " + l.path, modelFile: l.path, calibrationEnd: l.calibrationEnd}
+		spend: l.spend.Model, from: "read from " + l.path + ", fitted to " + l.calibrationEnd.Format(time.DateOnly), modelFile: l.path, calibrationEnd: l.calibrationEnd}
 	if l.flat != nil {
 		nm.spend = *l.flat
 	}
@@ -251,7 +251,7 @@ func (in *forecastInputs) fit(stderr io.Writer) (*newCustomerModel, int) {
 	}
 	f := r.fits[r.best]
 	nm := &newCustomerModel{name: f.Name, title: f.title, purchase: f.purchase, bgbb: r.bgbb.Model, unit: in.unit,
-		spend: r.spend.Model, from: "fitted to " + name, calibrationEnd: in.calibrationEnd}
+		spend: r.spend.Model, from: "fitted to " + name + " to " + in.calibrationEnd.Format(time.DateOnly), calibrationEnd: in.calibrationEnd}
 	if r.flat != nil {
 		nm.spend = *r.flat
 	}
@@ -335,8 +335,8 @@ func (in *forecastInputs) forecast(nm *newCustomerModel) (*newCustomerForecast, 
 // print prints the forecast as a table.
 func (f *newCustomerForecast) print(w io.Writer, nm *newCustomerModel, in forecastInputs) {
 	scale := int32(in.scale)
-	fmt.Fprintf(w, "New customers by %s, %s (to %s), in %ss; a new customer's expected spend %s a purchase.\n",
-		nm.title, nm.from, nm.calibrationEnd.Format(time.DateOnly), nm.unit, f.ExpectedSpend.StringFixed(scale))
+	fmt.Fprintf(w, "New customers by %s, %s, in %ss; a new customer's expected spend %s a purchase.\n",
+		nm.title, nm.from, nm.unit, f.ExpectedSpend.StringFixed(scale))
 	span := periods(f.Horizon.Length, f.Horizon.Period)
 	switch {
 	case f.Rate != nil && nm.purchase == nil:

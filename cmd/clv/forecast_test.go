@@ -84,7 +84,7 @@ func TestForecastCounts(t *testing.T) {
 	// The text: a row a period and the totals.
 	code, text, stderr := runArgs("forecast", "-model-file", path, "-acquired", "120,130,150", "-horizon", "6")
 	require.Equal(t, 0, code, stderr)
-	assert.Contains(t, text, "New customers by Pareto/NBD, read from "+path+" (to 2025-06-30), in weeks; a new customer's expected spend "+mean.StringFixed(2)+" a purchase.\n")
+	assert.Contains(t, text, "New customers by Pareto/NBD, read from "+path+", fitted to 2025-06-30, in weeks; a new customer's expected spend "+mean.StringFixed(2)+" a purchase.\n")
 	assert.Contains(t, text, "\nmonth        acquired    purchases          revenue\n")
 	assert.Regexp(t, `\n1 +120 +[0-9.]+ +`+counts[0].Revenue.StringFixed(2)+`\n`, text)
 	assert.Regexp(t, `\nall +400 +[0-9.]+ +`+total.StringFixed(2)+`\n`, text)

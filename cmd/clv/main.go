@@ -19,6 +19,12 @@
 //	clv customers -input orders.csv -calibration-end 2025-06-30 \
 //	    -holdout-end 2025-12-31 -out customers.csv -plot fit.svg
 //
+// clv forecast gives the repeat purchases and revenue, period by period,
+// of customers not yet acquired, by a model clv customers -save-model
+// saved:
+//
+//	clv forecast -model-file model.json -acquired 120,130,150 -horizon 12
+//
 // -report report.html, with either command, writes the run as one HTML
 // page that needs no network and prints on A4.
 //
