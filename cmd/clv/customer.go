@@ -162,7 +162,8 @@ type historyDay struct {
 	// or the calibration end without a holdout: left out).
 	Period string `json:"period"`
 	// Note says what the models make of the day: "first purchase",
-	// "repeat 2", with bgbb "opportunity 3" after the trial.
+	// "repeat 2", with bgbb "opportunity 3" after the trial, "holdout",
+	// "refund only, calibration", "after the holdout end: left out".
 	Note string `json:"note"`
 }
 
@@ -256,6 +257,14 @@ func period(day time.Time, in customerInputs) string {
 	return "after"
 }
 
+// afterNote is the note of a purchase day after the observation's end.
+func afterNote(in customerInputs) string {
+	if in.holdoutEnd.IsZero() {
+		return "after the calibration end: left out"
+	}
+	return "after the holdout end: left out"
+}
+
 // continuousPath sets v's history, noted as the continuous models count
 // purchase days, and its path: btyd.AlivePath at each -step.
 func (v *customerView) continuousPath(r *customerResult, days []customerDay, in customerInputs) error {
@@ -266,9 +275,9 @@ func (v *customerView) continuousPath(r *customerResult, days []customerDay, in 
 		h := historyDay{Day: d.day.Format(time.DateOnly), Purchases: d.purchases.Round(int32(in.scale)), Refunds: d.refunds.Round(int32(in.scale)), Period: period(d.day, in)}
 		switch {
 		case !d.bought:
-			h.Note = "refund only"
+			h.Note = "refund only, " + h.Period
 		case h.Period == "after":
-			h.Note = "left out"
+			h.Note = afterNote(in)
 		case first.IsZero():
 			first, h.Note = d.day, "first purchase"
 		case h.Period == "calibration":
@@ -352,9 +361,9 @@ func (v *customerView) discretePath(r *customerResult, days []customerDay, in cu
 		j := clock.at(day.day)
 		switch {
 		case !day.bought:
-			h.Note = "refund only"
+			h.Note = "refund only, " + h.Period
 		case h.Period == "after":
-			h.Note = "left out"
+			h.Note = afterNote(in)
 		case trial == math.MinInt64:
 			trial, h.Note = j, "first purchase, the trial"
 		case j == trial:
@@ -485,7 +494,7 @@ func (v *customerView) print(w io.Writer, r *customerResult, in customerInputs) 
 		if !h.Refunds.IsZero() {
 			refunds = h.Refunds.StringFixed(scale)
 		}
-		fmt.Fprintf(w, "%-10s  %12s  %12s  %s, %s\n", h.Day, h.Purchases.StringFixed(scale), refunds, h.Period, h.Note)
+		fmt.Fprintf(w, "%-10s  %12s  %12s  %s\n", h.Day, h.Purchases.StringFixed(scale), refunds, h.Note)
 	}
 	holdout := ""
 	if v.HoldoutEnd != "" {

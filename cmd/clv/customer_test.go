@@ -245,9 +245,9 @@ func TestCustomerView(t *testing.T) {
 		{"2024-01-01", "10.00", "0.00", "calibration", "first purchase"},
 		{"2024-01-15", "25.00", "0.00", "calibration", "repeat 1"},
 		{"2024-03-01", "30.00", "0.00", "calibration", "repeat 2"},
-		{"2024-03-10", "0.00", "-5.00", "calibration", "refund only"},
+		{"2024-03-10", "0.00", "-5.00", "calibration", "refund only, calibration"},
 		{"2024-08-01", "40.00", "0.00", "holdout", "holdout"},
-		{"2025-02-01", "50.00", "0.00", "after", "left out"},
+		{"2025-02-01", "50.00", "0.00", "after", "after the holdout end: left out"},
 	}, days)
 
 	// The path, at each month after the first purchase, the last at T.
@@ -293,8 +293,8 @@ func TestCustomerView(t *testing.T) {
 	code, text, stderr := runArgs(args...)
 	require.Equal(t, 0, code, stderr)
 	assert.Contains(t, text, "Customer A, by BG/NBD, read from "+path+", in weeks.\n")
-	assert.Contains(t, text, "2024-01-15         25.00                calibration, repeat 1\n")
-	assert.Contains(t, text, "2024-03-10          0.00         -5.00  calibration, refund only\n")
+	assert.Contains(t, text, "2024-01-15         25.00                repeat 1\n")
+	assert.Contains(t, text, "2024-03-10          0.00         -5.00  refund only, calibration\n")
 	assert.Contains(t, text, "x = 2 repeat purchases, the last t_x = 8.57 weeks after the first, observed for T = 25.86 weeks; 1 in the holdout.\n")
 	assert.Contains(t, text, fmt.Sprintf("25.86        2024-06-30       2  %8.4f\n", alive))
 	assert.Contains(t, text, fmt.Sprintf("%-34s %.4f\n", "P(alive at the horizon's end)", after))
