@@ -733,7 +733,7 @@ type valueFigures struct {
 	Value               decimal.Decimal     `json:"value"`
 	PurchasesInterval   *btyd.Interval      `json:"purchases_interval,omitempty"`
 	ValueInterval       *btyd.MoneyInterval `json:"value_interval,omitempty"`
-	aheadFigures
+	*aheadFigures                           // nil where the forecasts failed, with a warning
 }
 
 // intervalsJSON is the intervals of the totals in the JSON output.
@@ -764,7 +764,7 @@ func (r *customerResult) row(i int, scale int32) any {
 		v.PurchasesInterval, v.ValueInterval = &ci.Purchases, &ci.Value
 	}
 	if r.ahead != nil {
-		v.aheadFigures = r.ahead[i]
+		v.aheadFigures = &r.ahead[i]
 	}
 	// The log's amounts at the scale of every other, as -out has them.
 	if r.discrete != nil {
