@@ -210,9 +210,9 @@ var legendre12 = gaussLegendre(12)
 // horizon h of periods of length P, for a BG/NBD or MBG/NBD m, whose
 // E[X(u)] is analytic but for a branch point at u = −scale (α), by the
 // 12-point Gauss–Legendre rule on each period, the first on pieces that
-// double from scale (see NewCustomerRateForecast). It refuses, before any series is
-// summed, a horizon whose nodes would take more than maxCohortTerms terms
-// in all, as bgnbdSeriesTerms estimates them.
+// double from scale (see NewCustomerRateForecast). It refuses, before any
+// series is summed, a horizon whose nodes would take more than
+// maxCohortTerms terms in all, as bgnbdSeriesTerms estimates them.
 func quadraturePeriodMeans(fn string, m PurchaseModel, scale, P float64, h Horizon) ([]float64, error) {
 	th := m.parameters() // r, α, a, b
 	r, alpha, a, b := th[0], th[1], th[2], th[3]
