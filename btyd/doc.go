@@ -76,7 +76,9 @@
 // [DiscreteWindowValues] value a window of the future, years 3 to 5, as
 // [Values] and [DiscreteValues] value a horizon; and
 // [NewCustomerForecast] and [DiscreteNewCustomerForecast] give the repeat
-// purchases and revenue of cohorts yet to be acquired, period by period.
+// purchases and revenue of cohorts yet to be acquired, period by period,
+// and [NewCustomerRateForecast] and [DiscreteNewCustomerRateForecast]
+// those of customers won at a constant rate through the horizon.
 //
 // # Covariates
 //

@@ -50,6 +50,7 @@ type customerInputs struct {
 	saveModel      string       // -save-model's file
 	modelFile      string       // -model-file's file
 	loaded         *loadedModel // read from modelFile
+	customer       string       // -customer's id, whose view prints instead of the base's
 }
 
 // maxHorizonYears bounds -horizon, as btyd.Values does.
@@ -78,7 +79,8 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	fs.TextVar(&in.window, "window", clv.Month, "window of the business formulas, as clv -input -window has it, beside the models' value of each segment where the log has segments: week, month, quarter or year")
 	fs.IntVar(&in.scale, "scale", 2, "decimal places of every amount of money printed or written to -out, rounded half away from zero; from 0 to 30")
 	fs.IntVar(&in.top, "top", 10, "how many of the most valuable customers to show")
-	fs.StringVar(&in.out, "out", "", "write every customer's figures to this CSV file")
+	fs.StringVar(&in.out, "out", "", "write every customer's figures to this CSV file, the most valuable first: customer, x, t_x, t (n with bgbb), spend, with a holdout holdout_x and holdout_spend (not with bgbb), then p_alive (now), purchases and discounted_purchases in the horizon, expected_spend, value, with intervals purchases_low, purchases_high, value_low and value_high, and last p_alive_horizon_end, P(alive) at the horizon's end, and p_no_purchase_horizon, P(no purchase in the horizon)")
+	fs.StringVar(&in.customer, "customer", "", "print this customer's view instead of the base's: their purchases in calibration and holdout, x, t_x and T, P(alive) through their history at each -step, and their forecasts over the horizon")
 	fs.BoolVar(&in.json, "json", false, "print the result as JSON")
 	fs.StringVar(&in.model, "model", "bgnbd", "purchase model: "+modelNames()+" (bgbb counts purchases at opportunities of -unit; all compares the continuous models, not bgbb, whose likelihood is of other data, and values with the lowest BIC; a model it cannot fit is left out, with a warning saying why)")
 	fs.Float64Var(&in.level, "level", btyd.DefaultLevel, "level of the intervals around expected purchases and values, from 0 to 1")
@@ -135,6 +137,10 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	if m == nil {
 		return code
 	}
+	if err := m.watch.check(in); err != nil {
+		fmt.Fprintf(stderr, "clv customers: -customer %v\n", err)
+		return 2
+	}
 	s := m.s.Summarizer
 	r, err := model(s, in)
 	if err != nil {
@@ -144,6 +150,7 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	r.valueSegments(m, in)
+	r.forecastAhead(in)
 	printWarnings(stderr, r.warnings)
 	// One failure does not sink the rest: a file that cannot be written
 	// still leaves the report, and a chart, drawn after it, is a warning.
@@ -160,9 +167,15 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 			code = 1
 		}
 	}
-	if in.json {
+	switch {
+	case in.customer != "":
+		if err := printCustomer(stdout, m.watch, r, in); err != nil {
+			fmt.Fprintf(stderr, "clv customers: -customer %s: %v\n", in.customer, strings.TrimPrefix(err.Error(), "btyd: "))
+			code = 1
+		}
+	case in.json:
 		printCustomersJSON(stdout, stats, r, in.top, int32(in.scale))
-	} else {
+	default:
 		printCustomers(stdout, name, stats, r, in)
 	}
 	if in.plot != "" {
@@ -299,10 +312,10 @@ func (in *customerInputs) readLog(stderr io.Writer) (*modelLog, logStats, string
 	o := logReading{columns: in.columns, skipBad: in.skipBad, workers: in.workers, newSum: func(segments bool) (summary, error) {
 		s, err := btyd.NewSummarizer(in.calibrationEnd, opts...)
 		if err != nil || !segments {
-			return &modelLog{s: summarizer{s}}, err
+			return &modelLog{s: summarizer{s}, watch: in.newWatch()}, err
 		}
 		acc, err := clv.NewAccumulator(in.window)
-		return &modelLog{s: summarizer{s}, acc: acc}, err
+		return &modelLog{s: summarizer{s}, acc: acc, watch: in.newWatch()}, err
 	}}
 	sum, stats, name, code := readInput(in.input, o, "clv customers", stderr)
 	if sum == nil {
@@ -339,6 +352,9 @@ type customerResult struct {
 	// loaded is the model of -model-file the customers were scored
 	// with, not fitted; nil after a fit.
 	loaded *loadedModel
+	// ahead holds, by the index of base.Customers, the forecasts of the
+	// customers -out and -json report; nil if none was asked for.
+	ahead []aheadFigures
 	// order holds the indexes of base.Customers and valuation.Customers,
 	// by value from the highest, then by id.
 	order []int
@@ -717,6 +733,7 @@ type valueFigures struct {
 	Value               decimal.Decimal     `json:"value"`
 	PurchasesInterval   *btyd.Interval      `json:"purchases_interval,omitempty"`
 	ValueInterval       *btyd.MoneyInterval `json:"value_interval,omitempty"`
+	*aheadFigures                           // nil where the forecasts failed, with a warning
 }
 
 // intervalsJSON is the intervals of the totals in the JSON output.
@@ -745,6 +762,9 @@ func (r *customerResult) row(i int, scale int32) any {
 	if r.intervals != nil {
 		ci := r.intervals.Customers[i]
 		v.PurchasesInterval, v.ValueInterval = &ci.Purchases, &ci.Value
+	}
+	if r.ahead != nil {
+		v.aheadFigures = &r.ahead[i]
 	}
 	// The log's amounts at the scale of every other, as -out has them.
 	if r.discrete != nil {
@@ -903,6 +923,18 @@ scores another log with them, or the same log at a later
 -calibration-end, without fitting: the parameters are rates per unit of
 time, so they value customers summarised at any date. A file of another
 format, version, unit or model, or of bad parameters, is refused.
+
+-customer ID prints one customer's view instead of the base's: their
+purchases by UTC day in the calibration and the holdout, x, t_x and T,
+P(alive) through their history at the end of each -step (at each
+opportunity with bgbb), and over the horizon P(alive) now and at its end,
+the probability of each number of purchases in it, from none until what
+is left falls below 10^-4, the expected purchases and value, and the
+DERT at -discount. A customer not in the log, first seen after the
+calibration end, or only refunded is refused, with status 2. -out's last
+columns carry P(alive) at the horizon's end and P(no purchase) in it for
+every customer, and -json's customers for those it prints. clv forecast
+-h tells how to forecast customers not yet acquired.
 
 -report report.html writes the run as one HTML page that needs no
 network and prints on A4: the log, the options and warnings, the fits

@@ -52,7 +52,7 @@ func TestCustomersSample(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, records, 312)
 	assert.Equal(t, []string{"customer", "x", "t_x", "t", "spend", "holdout_x", "holdout_spend", "p_alive", "purchases", "discounted_purchases", "expected_spend", "value",
-		"purchases_low", "purchases_high", "value_low", "value_high"}, records[0])
+		"purchases_low", "purchases_high", "value_low", "value_high", "p_alive_horizon_end", "p_no_purchase_horizon"}, records[0])
 	total, prev := decimal.Zero, decimal.NewFromInt(1<<40)
 	holdout := int64(0)
 	for _, rec := range records[1:] {
@@ -425,7 +425,7 @@ func TestCustomersIntervals(t *testing.T) {
 	data, err := os.ReadFile(none)
 	require.NoError(t, err)
 	header, _, _ := strings.Cut(string(data), "\n")
-	assert.True(t, strings.HasSuffix(header, ",expected_spend,value"), header)
+	assert.True(t, strings.HasSuffix(header, ",expected_spend,value,p_alive_horizon_end,p_no_purchase_horizon"), header)
 
 	_, a, _ := runArgs(append(sampleCustomers, "-level", "0.5", "-draws", "30")...)
 	_, b, _ := runArgs(append(sampleCustomers, "-level", "0.5", "-draws", "30")...)
@@ -503,7 +503,7 @@ func TestCustomersBGBB(t *testing.T) {
 	records, err := csv.NewReader(f).ReadAll()
 	require.NoError(t, err)
 	assert.Equal(t, []string{"customer", "x", "t_x", "n", "spend", "holdout_x", "p_alive", "purchases", "discounted_purchases", "expected_spend", "value",
-		"purchases_low", "purchases_high", "value_low", "value_high"}, records[0])
+		"purchases_low", "purchases_high", "value_low", "value_high", "p_alive_horizon_end", "p_no_purchase_horizon"}, records[0])
 	require.Len(t, records, len(o.Customers)+1)
 	index := map[string]int{}
 	for i, c := range o.Customers {

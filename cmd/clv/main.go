@@ -19,6 +19,12 @@
 //	clv customers -input orders.csv -calibration-end 2025-06-30 \
 //	    -holdout-end 2025-12-31 -out customers.csv -plot fit.svg
 //
+// clv forecast gives the repeat purchases and revenue, period by period,
+// of customers not yet acquired, by a model clv customers -save-model
+// saved:
+//
+//	clv forecast -model-file model.json -acquired 120,130,150 -horizon 12
+//
 // -report report.html, with either command, writes the run as one HTML
 // page that needs no network and prints on A4.
 //
@@ -85,6 +91,9 @@ var ownFlags = []string{"revenue", "purchases", "customers", "window", "lifespan
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "customers" {
 		return runCustomers(args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "forecast" {
+		return runForecast(args[1:], stdout, stderr)
 	}
 	var in inputs
 	fs := flag.NewFlagSet("clv", flag.ContinueOnError)
@@ -287,7 +296,8 @@ and how long customers stay. With no flags it prints a worked example.
   clv -revenue 120000 -purchases 4800 -customers 1500 -window year \
       -churn 0.02 -period month -margin 0.4 -discount 0.1 -cac 30
 
-clv customers -h tells how to model each customer of a purchase log.
+clv customers -h tells how to model each customer of a purchase log, and
+clv forecast -h how to forecast customers not yet acquired.
 Periods are week, month, quarter or year. Flags:`)
 	fs.SetOutput(w)
 	fs.PrintDefaults()

@@ -63,7 +63,11 @@ func writeCustomers(path string, r *customerResult, holdout bool, scale int32) e
 				} else {
 					b = appendFigures(b, &r.base.Customers[i], holdout, scale)
 				}
-				b = appendValue(b, &r.valuation.Customers[i], ci, scale)
+				var ahead *aheadFigures
+				if r.ahead != nil {
+					ahead = &r.ahead[i]
+				}
+				b = appendValue(b, &r.valuation.Customers[i], ci, ahead, scale)
 				ends[i] = len(b)
 			}
 			lines[h] = b
@@ -90,6 +94,9 @@ func writeCustomers(path string, r *customerResult, holdout bool, scale int32) e
 	header += "p_alive,purchases,discounted_purchases,expected_spend,value"
 	if r.intervals != nil {
 		header += ",purchases_low,purchases_high,value_low,value_high"
+	}
+	if r.ahead != nil {
+		header += ",p_alive_horizon_end,p_no_purchase_horizon"
 	}
 	w.WriteString(header + "\n")
 	for _, i := range r.order {
@@ -155,8 +162,9 @@ func appendSpend(line []byte, spend decimal.Decimal, holdout bool, holdoutX int6
 
 // appendValue appends the rest of a customer's line of the -out file:
 // probabilities and expected purchases to 6 places, money as decimals,
-// and the intervals if ci is not nil.
-func appendValue(line []byte, cv *btyd.CustomerValue, ci *btyd.CustomerInterval, scale int32) []byte {
+// the intervals if ci is not nil, and the forecasts over the horizon if
+// ahead is not nil.
+func appendValue(line []byte, cv *btyd.CustomerValue, ci *btyd.CustomerInterval, ahead *aheadFigures, scale int32) []byte {
 	line = strconv.AppendFloat(line, cv.ProbAlive, 'f', 6, 64)
 	line = append(line, ',')
 	line = strconv.AppendFloat(line, cv.Purchases, 'f', 6, 64)
@@ -175,6 +183,12 @@ func appendValue(line []byte, cv *btyd.CustomerValue, ci *btyd.CustomerInterval,
 		line = appendDecimal(line, ci.Value.Low, scale)
 		line = append(line, ',')
 		line = appendDecimal(line, ci.Value.High, scale)
+	}
+	if ahead != nil {
+		line = append(line, ',')
+		line = strconv.AppendFloat(line, ahead.ProbAliveEnd, 'f', 6, 64)
+		line = append(line, ',')
+		line = strconv.AppendFloat(line, ahead.ProbNoPurchase, 'f', 6, 64)
 	}
 	return append(line, '\n')
 }

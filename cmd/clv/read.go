@@ -114,10 +114,15 @@ type modelLog struct {
 	acc *clv.Accumulator // nil without a segment column, or once formulas fails
 	// formulas is why the Accumulator gave up; nil while it has not.
 	formulas error
+	// watch keeps the rows of the customer of -customer; nil without it.
+	watch *watchedRows
 }
 
 func (m *modelLog) addRows(rows []clv.Row, lines []int64) (int, error) {
 	n, err := m.s.addRows(rows, lines)
+	if m.watch != nil {
+		m.watch.addRows(rows[:n])
+	}
 	if m.acc != nil && n > 0 {
 		if _, aerr := m.acc.AddRows(rows[:n]); aerr != nil {
 			m.fail(aerr)
@@ -129,6 +134,9 @@ func (m *modelLog) addRows(rows []clv.Row, lines []int64) (int, error) {
 func (m *modelLog) add(p clv.Purchase, line int64) error {
 	if err := m.s.add(p, line); err != nil {
 		return err
+	}
+	if m.watch != nil {
+		m.watch.add(p)
 	}
 	if m.acc != nil {
 		if err := m.acc.Add(p); err != nil {
@@ -142,6 +150,9 @@ func (m *modelLog) merge(other summary) error {
 	o := other.(*modelLog)
 	if err := m.s.merge(o.s); err != nil {
 		return err
+	}
+	if m.watch != nil && o.watch != nil {
+		m.watch.rows = append(m.watch.rows, o.watch.rows...)
 	}
 	switch {
 	case m.acc == nil:
