@@ -76,6 +76,8 @@ func (c *covariateInputs) check(in *customerInputs) error {
 	switch {
 	case in.modelFile != "":
 		return fmt.Errorf("%s fits models, and -model-file reads them", flag)
+	case c.source != "" && in.saveModel != "":
+		return errors.New("-save-model writes models without covariates, and with -covariates those are not the models that value")
 	case c.source != "" && in.model != "bgnbd" && in.model != "pnbd":
 		return fmt.Errorf("-covariates: -model %s has no fit with covariates; bgnbd and pnbd have", in.model)
 	case in.model == "all" || in.model == bgbbName:

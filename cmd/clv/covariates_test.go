@@ -291,6 +291,7 @@ func TestCovariatesFlags(t *testing.T) {
 		{[]string{"-covariate-columns", "a,,b"}, "an empty column name"},
 		{[]string{"-by-segment", "-model", "bgbb"}, "-by-segment: -model bgbb: fits one continuous model to each segment"},
 		{[]string{"-by-segment", "-model-file", "m.json"}, "-by-segment fits models, and -model-file reads them"},
+		{[]string{"-covariates", "segment", "-save-model", "m.json"}, "-save-model writes models without covariates"},
 	} {
 		code, stdout, stderr := runArgs(append(append([]string{}, sampleCustomers...), tc.args...)...)
 		assert.Equal(t, 2, code, tc.args)
