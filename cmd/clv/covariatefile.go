@@ -130,10 +130,10 @@ func fileDesign(path, idColumn string, columns []string, b btyd.Base) (*covariat
 		if err == io.EOF {
 			break
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", errCovariates, err)
 		}
+		line, _ := r.FieldPos(0)
 		id := strings.TrimSpace(rec[idAt])
 		i, ok := place[id]
 		if !ok {
@@ -199,12 +199,14 @@ func newDesign(source string, cols []covariateColumn) (*covariateDesign, error) 
 	if len(cols) == 0 || len(cols[0].values) == 0 {
 		return nil, fmt.Errorf("%w: no customers or no columns", errCovariates)
 	}
+	var same []string
 	for _, c := range cols {
 		if err := c.code(); err != nil {
 			return nil, err
 		}
 		if c.Kind == "number" && constant(c.numbers) || c.Kind == "category" && len(c.Levels) == 1 {
-			d.warnings = append(d.warnings, fmt.Sprintf("covariate %s is %s for every customer, which says nothing of how they differ: left out", c.Column, quoteTrim(c.values[0])))
+			same = append(same, fmt.Sprintf("%s is %s", c.Column, quoteTrim(c.values[0])))
+			d.warnings = append(d.warnings, fmt.Sprintf("covariate %s for every customer, which says nothing of how they differ: left out", same[len(same)-1]))
 			continue
 		}
 		for _, l := range c.Levels {
@@ -215,7 +217,7 @@ func newDesign(source string, cols []covariateColumn) (*covariateDesign, error) 
 		d.Columns = append(d.Columns, c)
 	}
 	if len(d.Columns) == 0 {
-		return nil, fmt.Errorf("%w: no covariate differs between customers", errCovariates)
+		return nil, fmt.Errorf("%w: no covariate differs between customers: %s for every one", errCovariates, strings.Join(same, ", "))
 	}
 	for _, c := range d.Columns {
 		if c.Kind == "number" {

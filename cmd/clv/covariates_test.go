@@ -239,7 +239,7 @@ func TestCovariatesBadInput(t *testing.T) {
 			return plain(i, id, s)
 		}), "channel", 1, fmt.Sprintf("customer %q on lines 5 and 6: one row a customer", base.Customers[3].ID)},
 		{"missing column", table(plain), "channel,gender", 1, `no column "gender" in the header ("customer_id,channel,age,country")`},
-		{"only a constant column", table(plain), "country", 1, "no covariate differs between customers"},
+		{"only a constant column", table(plain), "country", 1, `no covariate differs between customers: country is "nl" for every one`},
 		// warnings
 		{"customer not in the log", table(plain) + "ghost,fax,40,nl\n", "channel", 0,
 			"warning: -covariates %s: 1 rows of customers not among the log's to the calibration end, \"ghost\" first, left out, with any level only they have\n"},
@@ -341,4 +341,52 @@ func TestBySegment(t *testing.T) {
 	require.Equal(t, 0, code)
 	assert.Contains(t, stdout, "\npurchases, BG/NBD, store: r ")
 	assert.Contains(t, stdout, "Value by segment, by BG/NBD fitted to each segment apart and by the business formulas")
+}
+
+// A log without segments has no segment to take as a covariate: the
+// covariates stop with an error, and the rest stands.
+func TestCovariatesNoSegments(t *testing.T) {
+	data, err := os.ReadFile(samplePath)
+	require.NoError(t, err)
+	var plain strings.Builder
+	for _, line := range strings.SplitAfter(string(data), "\n") {
+		if k := strings.LastIndexByte(line, ','); k >= 0 {
+			line = line[:k] + "\n"
+		}
+		plain.WriteString(line)
+	}
+	path := filepath.Join(t.TempDir(), "plain.csv")
+	require.NoError(t, os.WriteFile(path, []byte(plain.String()), 0o644))
+	code, stdout, stderr := runArgs("customers", "-input", path, "-calibration-end", "2025-06-30", "-covariates", "segment", "-draws", "0")
+	assert.Equal(t, 1, code)
+	assert.Equal(t, "clv customers: -covariates segment: no covariate differs between customers: segment is \"\" for every one; the figures below are without covariates\n", stderr)
+	assert.Contains(t, stdout, "311 customers to 2025-06-30")
+}
+
+// Whatever a table of customers holds, reading it gives covariates or an
+// error, never a panic, and covariates only for every customer, each
+// finite.
+func FuzzCovariateFile(f *testing.F) {
+	f.Add([]byte("customer_id,channel,age\na,app,3\nb,web,4\nc,app,NaN\n"), "channel,age")
+	f.Add([]byte("customer_id,channel\na,app\nb,\"we\"\"b\"\nc,web\na,app\n"), "channel")
+	f.Add([]byte("customer_id;channel\na;app\n"), "channel")
+	f.Add([]byte("customer_id,x\na,1\nb,1e308\nc,-Inf\n"), "x")
+	base := btyd.Base{Customers: []btyd.Customer{{ID: "a"}, {ID: "b"}, {ID: "c"}}}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, table []byte, columns string) {
+		path := filepath.Join(dir, "customers.csv")
+		require.NoError(t, os.WriteFile(path, table, 0o644))
+		d, err := fileDesign(path, "customer_id", strings.Split(columns, ","), base)
+		if err != nil {
+			assert.ErrorIs(t, err, errCovariates)
+			return
+		}
+		require.Len(t, d.z, len(base.Customers))
+		for _, z := range d.z {
+			require.Len(t, z, len(d.Names))
+			for _, v := range z {
+				assert.False(t, math.IsNaN(v) || math.IsInf(v, 0), z)
+			}
+		}
+	})
 }
