@@ -172,6 +172,16 @@ func TestCovariatesFile(t *testing.T) {
 	}
 	assert.True(t, byFile.Value.Equal(bySegment.Value))
 
+	// A level only customers not in the log have is no covariate: the
+	// fit is that of the table without them.
+	ghost := filepath.Join(t.TempDir(), "ghost.csv")
+	require.NoError(t, os.WriteFile(ghost, []byte(b.String()+"ghost,30,fax\n"), 0o644))
+	code, withGhost, stderr := runCovariates(t, "-covariates", ghost, "-covariate-columns", "channel", "-draws", "0")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stderr, "1 rows of customers not among the log's to the calibration end")
+	assert.Equal(t, byFile.Covariates.Names, withGhost.Covariates.Names)
+	assert.True(t, byFile.Value.Equal(withGhost.Value))
+
 	code, both, stderr := runCovariates(t, "-covariates", path, "-covariate-columns", "age,channel", "-covariates-on", "purchase,dropout", "-model", "pnbd", "-draws", "0")
 	require.Equal(t, 0, code, stderr)
 	assert.Equal(t, []string{"age", "channel=store", "channel=web"}, both.Covariates.Names)
