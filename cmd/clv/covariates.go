@@ -143,28 +143,10 @@ func (r *customerResult) withCovariates(in customerInputs) error {
 	// The design's warnings hold whether the fits do or not.
 	r.warnings = append(r.warnings, d.warnings...)
 	cf := &covariateFit{covariateDesign: *d, Level: in.level}
-	hs := make([]btyd.CovariateHistory, len(r.base.Customers))
-	for i, cu := range r.base.Customers {
-		hs[i] = btyd.CovariateHistory{History: btyd.History{X: cu.X, Tx: cu.Tx, T: cu.T, Weight: 1}, Z: d.z[i]}
-	}
-	var model btyd.CovariatePurchaseModel
-	var stdErr, coef [2][]float64
 	best := &r.fits[r.best]
-	switch best.Name {
-	case "pnbd":
-		f, err := btyd.FitParetoNBDCov(hs)
-		if err != nil {
-			return err
-		}
-		model, cf.purchase, cf.Purchase, cf.PurchaseTest = f.Model, f, f.Stats, f.Test
-		coef, stdErr = [2][]float64{f.Model.Purchase, f.Model.Dropout}, [2][]float64{f.StdErr.Purchase, f.StdErr.Dropout}
-	default:
-		f, err := btyd.FitBGNBDCov(hs)
-		if err != nil {
-			return err
-		}
-		model, cf.purchase, cf.Purchase, cf.PurchaseTest = f.Model, f, f.Stats, f.Test
-		coef, stdErr = [2][]float64{f.Model.Purchase, f.Model.Dropout}, [2][]float64{f.StdErr.Purchase, f.StdErr.Dropout}
+	model, coef, stdErr, err := cf.fitPurchases(best.Name, r.base, d.z)
+	if err != nil {
+		return err
 	}
 	cf.Model = best.title + " with covariates"
 	q := distuv.UnitNormal.Quantile((1 + in.level) / 2)
@@ -182,9 +164,20 @@ func (r *customerResult) withCovariates(in customerInputs) error {
 		spend = *r.flat
 	}
 	if c.spend && r.flat == nil {
-		cs := make([]btyd.CovariateCustomer, len(r.base.Customers))
+		// Those the fit takes: a repeat purchase of positive spend,
+		// counted first, as a customer is some 200 bytes.
+		spends := func(c btyd.Customer) bool { return c.X > 0 && c.Spend.Sign() > 0 }
+		n := 0
+		for _, cu := range r.base.Customers {
+			if spends(cu) {
+				n++
+			}
+		}
+		cs := make([]btyd.CovariateCustomer, 0, n)
 		for i, cu := range r.base.Customers {
-			cs[i] = btyd.CovariateCustomer{Customer: cu, Z: d.z[i]}
+			if spends(cu) {
+				cs = append(cs, btyd.CovariateCustomer{Customer: cu, Z: d.z[i]})
+			}
 		}
 		if g, err := btyd.FitGammaGammaCov(cs); err != nil {
 			r.warnings = append(r.warnings, "spend by covariates: no fit, so spend is valued by gamma–gamma without them: "+trimErr(err))
@@ -216,6 +209,26 @@ func (r *customerResult) withCovariates(in customerInputs) error {
 	}
 	r.rank()
 	return nil
+}
+
+// fitPurchases fits the purchase model named name (pnbd, or bgnbd) with
+// covariates z to b's customers, sets cf's fit, statistics and test, and
+// returns the model and the coefficients and their standard errors by
+// process, purchase and drop-out. The histories live only as long as the
+// fit, which on a large base matters.
+func (cf *covariateFit) fitPurchases(name string, b btyd.Base, z [][]float64) (btyd.CovariatePurchaseModel, [2][]float64, [2][]float64, error) {
+	hs := make([]btyd.CovariateHistory, len(b.Customers))
+	for i, cu := range b.Customers {
+		hs[i] = btyd.CovariateHistory{History: btyd.History{X: cu.X, Tx: cu.Tx, T: cu.T, Weight: 1}, Z: z[i]}
+	}
+	if name == "pnbd" {
+		f, err := btyd.FitParetoNBDCov(hs)
+		cf.purchase, cf.Purchase, cf.PurchaseTest = f, f.Stats, f.Test
+		return f.Model, [2][]float64{f.Model.Purchase, f.Model.Dropout}, [2][]float64{f.StdErr.Purchase, f.StdErr.Dropout}, err
+	}
+	f, err := btyd.FitBGNBDCov(hs)
+	cf.purchase, cf.Purchase, cf.PurchaseTest = f, f.Stats, f.Test
+	return f.Model, [2][]float64{f.Model.Purchase, f.Model.Dropout}, [2][]float64{f.StdErr.Purchase, f.StdErr.Dropout}, err
 }
 
 // trimErr is err's message without its packages' prefixes.
