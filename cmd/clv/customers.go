@@ -900,9 +900,10 @@ each category against its level of the most customers. It prints each
 covariate's effect as a multiplier of the purchase rate, the drop-out and
 the spend per order, with -level intervals, and the likelihood-ratio tests
 against the models without covariates; the customers and the table of
-segments are then valued by the models with covariates. -by-segment fits
-each segment apart instead, and prints the table of segments by those fits
-too. -json has them as "covariates" and "segment_values_apart".
+segments are then valued by the models with covariates. -by-segment also
+fits the model to each segment apart, and prints the table of segments by
+those fits after the first, for comparison. -json has them as
+"covariates" and "segment_values_apart".
 
 clv customers states the log's span, its first and last days, and
 warns, on standard error and under -json's "warnings", of what the
