@@ -227,10 +227,16 @@ func CompareHoldoutByCovariates(m CovariatePurchaseModel, b Base, z [][]float64)
 		}
 	}
 	// Each group's customers in a base of their own, in order, compared
-	// by CompareHoldout; the predictions add row by row.
+	// by CompareHoldout; the predictions add row by row. Each base is
+	// made to size: a customer is some 200 bytes, and a million of them
+	// appended would copy twice as many.
+	sizes := make([]int, len(zs))
+	for _, k := range group {
+		sizes[k]++
+	}
 	bases := make([]Base, len(zs))
 	for k := range bases {
-		bases[k] = Base{Unit: b.Unit, Holdout: b.Holdout}
+		bases[k] = Base{Unit: b.Unit, Holdout: b.Holdout, Customers: make([]Customer, 0, sizes[k])}
 	}
 	for i, k := range group {
 		bases[k].Customers = append(bases[k].Customers, b.Customers[i])

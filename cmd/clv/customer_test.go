@@ -76,7 +76,7 @@ func TestOutForecastColumns(t *testing.T) {
 			}
 			code, _, stderr := runArgs(args...)
 			require.Equal(t, 0, code, stderr)
-			b := sampleBase(t, clv.Week)
+			b, _ := sampleBase(t)
 			if m == nil {
 				_, l := saveSampleModel(t, name, clv.Week)
 				m = l.fit.purchase
@@ -110,17 +110,6 @@ func TestOutForecastColumns(t *testing.T) {
 			}
 		}
 	}
-}
-
-// sampleBase reads the sample log to 2025-06-30, with its holdout, in
-// unit, as clv customers does.
-func sampleBase(t *testing.T, unit clv.Period) btyd.Base {
-	t.Helper()
-	in := customerInputs{input: samplePath, columns: logcsv.DefaultColumns, workers: 1, unit: unit,
-		calibrationEnd: time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC), holdoutEnd: time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)}
-	s, _, _, code := in.read(os.Stderr)
-	require.Equal(t, 0, code)
-	return s.Base()
 }
 
 // BG/BB's columns are btyd.DiscreteForecasts' over the horizon's

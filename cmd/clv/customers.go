@@ -51,6 +51,7 @@ type customerInputs struct {
 	modelFile      string       // -model-file's file
 	loaded         *loadedModel // read from modelFile
 	customer       string       // -customer's id, whose view prints instead of the base's
+	cov            covariateInputs
 }
 
 // maxHorizonYears bounds -horizon, as btyd.Values does.
@@ -89,6 +90,7 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&in.report, "report", "", "write a page of the run to this HTML file: the log, the options and warnings, the fits, the charts of -plot, customers by frequency and recency, where the value is, each segment's value both ways, and the most valuable customers and those at risk; it needs no network and prints on A4")
 	fs.StringVar(&in.saveModel, "save-model", "", "write the fitted purchase and spend models (with -model all, the one that values) to this JSON file, with their unit and calibration end, for -model-file to score other logs with")
 	fs.StringVar(&in.modelFile, "model-file", "", "score the log with the models -save-model wrote to this JSON file instead of fitting: customers are summarised and valued at -calibration-end, which may differ from the model's own, as the parameters are rates per unit of time; -unit must be the model's, and -model, if given, its name")
+	in.cov.flags(fs)
 	fs.Usage = func() {}
 
 	err := fs.Parse(args)
@@ -104,6 +106,9 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 	}
 	if err == nil {
 		err = in.checkModelFlags(fs)
+	}
+	if err == nil {
+		err = in.cov.check(&in)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "clv customers: %s (see clv customers -h)\n", strings.ReplaceAll(err.Error(), "clv: ", ""))
@@ -149,12 +154,14 @@ func runCustomers(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "clv customers: %s: %s\n", name, strings.TrimPrefix(err.Error(), "btyd: "))
 		return 1
 	}
+	covCode := r.covariateStep(in, stderr)
 	r.valueSegments(m, in)
 	r.forecastAhead(in)
+	r.fitSegmentsApart(in)
 	printWarnings(stderr, r.warnings)
 	// One failure does not sink the rest: a file that cannot be written
 	// still leaves the report, and a chart, drawn after it, is a warning.
-	code = 0
+	code = covCode
 	if in.out != "" {
 		if err := writeCustomers(in.out, r, r.holdout != nil, int32(in.scale)); err != nil {
 			fmt.Fprintf(stderr, "clv customers: -out %s: %v\n", in.out, err)
@@ -355,6 +362,10 @@ type customerResult struct {
 	// ahead holds, by the index of base.Customers, the forecasts of the
 	// customers -out and -json report; nil if none was asked for.
 	ahead []aheadFigures
+	// covariates is the fit with -covariates, which values; apart, the
+	// fits of -by-segment. Nil without.
+	covariates *covariateFit
+	apart      *segmentsApart
 	// order holds the indexes of base.Customers and valuation.Customers,
 	// by value from the highest, then by id.
 	order []int
@@ -590,11 +601,12 @@ func printCustomers(w io.Writer, name string, stats logStats, r *customerResult,
 		fmt.Fprintf(w, "%-23s %d customers with repeat purchases; correlation of frequency and spend %.3f\n", "", r.spend.Stats.Customers, r.spend.Correlation)
 	}
 	fmt.Fprintln(w)
+	printCovariates(w, r)
 	if in.model == "all" {
 		printComparison(w, r.fits, r.best, r.failed)
 		fmt.Fprintln(w)
 	}
-	best := r.fits[r.best].title
+	best := r.valuedBy()
 
 	if h := r.holdout; h != nil {
 		length := fmt.Sprintf("%.2f %ss", h.Length, unit)
@@ -639,6 +651,7 @@ func printCustomers(w io.Writer, name string, stats logStats, r *customerResult,
 	if r.segments != nil {
 		fmt.Fprintln(w)
 		printSegments(w, r, in)
+		printSegmentsApart(w, r, in)
 	}
 	if in.top == 0 || len(r.order) == 0 {
 		return
@@ -814,8 +827,12 @@ func printCustomersJSON(w io.Writer, stats logStats, r *customerResult, top int,
 		// Segments is the value of each segment by the models and by
 		// the business formulas, where the log has segments.
 		Segments *segmentTable `json:"segment_values,omitempty"`
-		Notes    []string      `json:"notes,omitempty"`
-		Warnings []string      `json:"warnings"`
+		// Covariates are the fits of -covariates, which value; Apart the
+		// fits of -by-segment and their table of segments.
+		Covariates *covariateFit  `json:"covariates,omitempty"`
+		Apart      *segmentsApart `json:"segment_values_apart,omitempty"`
+		Notes      []string       `json:"notes,omitempty"`
+		Warnings   []string       `json:"warnings"`
 		// ModelFile says where the models came from with -model-file,
 		// which scores without fitting.
 		ModelFile *modelFileJSON `json:"model_file,omitempty"`
@@ -824,6 +841,7 @@ func printCustomersJSON(w io.Writer, stats logStats, r *customerResult, top int,
 		Horizon: r.valuation.Horizon, Step: r.valuation.Step, Expected: r.valuation.Purchases, Value: r.valuation.Value,
 		Top: []any{}, AtRisk: []any{}, Warnings: r.warnings,
 		Spread: btyd.Spread(r.valuation), AliveBins: r.aliveBins(), Grid: r.grid(), Segments: r.segments,
+		Covariates: r.covariates, Apart: r.apart,
 	}
 	if r.chosenBy != "" {
 		out.ChosenBy = "lowest BIC"
@@ -893,6 +911,19 @@ in total and a customer) beside the business formulas' lifetime value of
 the same segment, from the same log's windows of -window (a month by
 default), as clv -input -window prices them, at the same -margin and
 -discount. -json has it as "segment_values".
+
+-covariates segment fits the purchase model (bgnbd or pnbd) and the spend
+model with each customer's segment as covariates, and -covariates
+customers.csv -covariate-columns gender,channel with the columns of a
+table of customers (numbers as numbers, anything else as categories):
+each category against its level of the most customers. It prints each
+covariate's effect as a multiplier of the purchase rate, the drop-out and
+the spend per order, with -level intervals, and the likelihood-ratio tests
+against the models without covariates; the customers and the table of
+segments are then valued by the models with covariates. -by-segment also
+fits the model to each segment apart, and prints the table of segments by
+those fits after the first, for comparison. -json has them as
+"covariates" and "segment_values_apart".
 
 clv customers states the log's span, its first and last days, and
 warns, on standard error and under -json's "warnings", of what the

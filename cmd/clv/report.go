@@ -56,6 +56,8 @@ var reportPage = template.Must(template.New("report").Funcs(template.FuncMap{
 		return "t"
 	},
 	"segment": segmentLabel,
+	"process": processWords,
+	"pvalue":  func(p float64) string { return strconv.FormatFloat(p, 'g', 2, 64) },
 	// dict passes several values to a template: its arguments are
 	// pairs of a name and a value.
 	"dict": func(kv ...any) (map[string]any, error) {
@@ -261,6 +263,8 @@ type customersPage struct {
 	// segments.
 	Segments          *segmentTable
 	SegmentsExplained []string
+	// Covariates are the fits of -covariates, which value; nil without.
+	Covariates *covariateFit
 }
 
 // A reportCustomer is a row of the tables of customers: the index of
@@ -316,7 +320,8 @@ func customersReport(name string, stats logStats, r *customerResult, s *btyd.Sum
 		Stats: stats, Totals: r.totals, Unit: r.base.Unit.String(), Scale: int32(in.scale),
 		Warnings: r.warnings, Fits: r.fits, Best: r.best, ChosenBy: r.chosenBy, Holdout: r.holdout,
 		Discrete: r.discrete != nil, Valuation: r.valuation, Intervals: r.intervals,
-		AtRiskAlive: atRiskAlive, SegmentColumn: in.columns.Segment, TopShares: []int{1, 10, 20}, Segments: r.segments}
+		AtRiskAlive: atRiskAlive, SegmentColumn: in.columns.Segment, TopShares: []int{1, 10, 20}, Segments: r.segments,
+		Covariates: r.covariates}
 	if r.segments != nil {
 		p.SegmentsExplained = segmentsExplained(r, in)
 	}

@@ -177,6 +177,9 @@ func TestReportInBrowser(t *testing.T) {
 		{"orders-customers", func(*testing.T) []string {
 			return []string{"customers", "-input", "../../testdata/orders.csv", "-calibration-end", "2025-06-30", "-holdout-end", "2025-12-31", "-model", "all"}
 		}},
+		{"orders-covariates", func(*testing.T) []string {
+			return []string{"customers", "-input", "../../testdata/orders.csv", "-calibration-end", "2025-06-30", "-holdout-end", "2025-12-31", "-model", "pnbd", "-covariates", "segment"}
+		}},
 		{"orders-log", func(*testing.T) []string {
 			return []string{"-input", "../../testdata/orders.csv", "-window", "month", "-margin", "0.4"}
 		}},

@@ -154,6 +154,9 @@ func TestReportFiguresAreJSON(t *testing.T) {
 			return []string{"-input", "../../testdata/orders.csv", "-window", "quarter", "-margin", "0.4", "-cac", "20"}
 		}, 250},
 		{"cdnow", cdnow, 400},
+		{"covariates", func(*testing.T) []string {
+			return []string{"customers", "-input", "../../testdata/orders.csv", "-calibration-end", "2025-06-30", "-holdout-end", "2025-12-31", "-model", "pnbd", "-covariates", "segment", "-draws", "0"}
+		}, 400},
 		// Warnings, and no spend model: every purchase at a flat amount.
 		{"flat spend", func(t *testing.T) []string {
 			return []string{"customers", "-input", writeFlatLog(t), "-calibration-end", "2025-06-30", "-holdout-end", "2026-03-31", "-top", "2"}
@@ -173,6 +176,17 @@ func TestReportFiguresAreJSON(t *testing.T) {
 			// figures each.
 			if c.name == "customers" {
 				assert.Equal(t, 4*10, segments, "the figures of the table of segments")
+			}
+			// The sample log's covariates: two indicators, each on three
+			// processes, three figures each, and the two tests.
+			covariates := 0
+			for _, f := range figures {
+				if strings.HasPrefix(f.key, "covariates.") {
+					covariates++
+				}
+			}
+			if c.name == "covariates" {
+				assert.Equal(t, 2*3*3+2, covariates, "the figures of the covariates")
 			}
 			for _, f := range figures {
 				want, ok := jsonAt(doc, f.key)

@@ -133,7 +133,7 @@ func printSegments(w io.Writer, r *customerResult, in customerInputs) {
 	t := r.segments
 	scale := int32(in.scale)
 	win := t.Window.String()
-	fmt.Fprintf(w, "Value by segment, by %s and by the business formulas, at a gross margin of %s", r.fits[r.best].title, in.margin)
+	fmt.Fprintf(w, "Value by segment, by %s and by the business formulas, at a gross margin of %s", r.valuedBy(), in.margin)
 	if !in.discount.IsZero() {
 		fmt.Fprintf(w, ", discounted at %s a %s", in.discount, in.discountPeriod)
 	}
@@ -174,7 +174,7 @@ func segmentsExplained(r *customerResult, in customerInputs) []string {
 	}
 	return []string{
 		fmt.Sprintf("The models: customers are those won by the calibration end, %s, each in the segment of their first purchase (their acquisition channel); repeat, those who had bought again by then; P(alive), their mean probability of still being customers then; purchases and value, what %s and the spend model expect of them over the next %s, in total and a customer. The models assume that each customer %s, and spends around a mean of their own. A segment's value adds its customers' values as rounded, so the blend may differ from the value of the whole base by up to half a unit of the last place a customer.",
-			in.calibrationEnd.Format(time.DateOnly), r.fits[r.best].title, horizonName(r.valuation.Horizon), story),
+			in.calibrationEnd.Format(time.DateOnly), r.valuedBy(), horizonName(r.valuation.Horizon), story),
 		fmt.Sprintf("The business formulas, from the whole log as clv -input -window %s prices it: customers are those who bought in the segment in its last whole %s, at its revenue a customer; lifespan is 1 / the segment's average churn a %[2]s, in %[2]ss; lifetime is the value of a customer, revenue a %[2]s × lifespan × margin, discounted. The formulas assume that every customer is worth what the last %[2]s's were and leaves at the segment's average churn, for as long as that takes: a lifetime, not the models' horizon. A customer counts in each segment they bought in, where the models count them in their first.", win, win),
 	}
 }
