@@ -225,3 +225,56 @@ func TestTrackByCovariates(t *testing.T) {
 	_, err = btyd.TrackByCovariates(cdnowPNBDCov, s, bad)
 	assert.ErrorIs(t, err, clv.ErrOutOfRange)
 }
+
+func TestForecastsByCovariates(t *testing.T) {
+	b := cdnowSummary(t).Base()
+	h := btyd.Horizon{Length: 1, Period: clv.Quarter}
+
+	// Every customer with the same covariates: Forecasts with their
+	// model, to the bit.
+	same := make([][]float64, len(b.Customers))
+	for i := range same {
+		same[i] = []float64{1, 1}
+	}
+	m, err := cdnowPNBDCov.For(same[0])
+	require.NoError(t, err)
+	want, err := btyd.Forecasts(m, b, h, 3)
+	require.NoError(t, err)
+	got, err := btyd.ForecastsByCovariates(cdnowPNBDCov, b, same, h, 3)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+
+	// Four groups: each customer forecast by their own model, as
+	// Forecasts forecasts them alone, in their place.
+	z := cdnowCovariates(b)
+	got, err = btyd.ForecastsByCovariates(cdnowPNBDCov, b, z, h, 3)
+	require.NoError(t, err)
+	require.Len(t, got.Customers, len(b.Customers))
+	for i := 0; i < len(b.Customers); i += 37 {
+		m, err := cdnowPNBDCov.For(z[i])
+		require.NoError(t, err)
+		one, err := btyd.Forecasts(m, btyd.Base{Unit: b.Unit, Customers: b.Customers[i : i+1]}, h, 3)
+		require.NoError(t, err)
+		assert.Equal(t, one.Customers[0], got.Customers[i], "customer %d", i+1)
+	}
+
+	// errors
+	_, err = btyd.ForecastsByCovariates(nil, b, z, h, 3)
+	assert.ErrorIs(t, err, clv.ErrMissing)
+	_, err = btyd.ForecastsByCovariates(cdnowPNBDCov, b, z[1:], h, 3)
+	assert.ErrorIs(t, err, clv.ErrInconsistent)
+	bad := cdnowCovariates(b)
+	bad[5] = []float64{math.NaN(), 0}
+	_, err = btyd.ForecastsByCovariates(cdnowPNBDCov, b, bad, h, 3)
+	assert.ErrorIs(t, err, clv.ErrOutOfRange)
+	assert.Contains(t, err.Error(), "customer 6")
+	wrong := btyd.Base{Unit: b.Unit, Customers: append([]btyd.Customer(nil), b.Customers[:10]...)}
+	wrong.Customers[7].Tx = wrong.Customers[7].T + 1
+	_, err = btyd.ForecastsByCovariates(cdnowPNBDCov, wrong, z[:10], h, 3)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "customer 8")
+	_, err = btyd.ForecastsByCovariates(cdnowPNBDCov, b, z, btyd.Horizon{}, 3)
+	assert.ErrorIs(t, err, clv.ErrNonPositive)
+	_, err = btyd.ForecastsByCovariates(cdnowPNBDCov, b, z, h, -1)
+	assert.ErrorIs(t, err, clv.ErrNegative)
+}

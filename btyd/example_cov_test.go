@@ -358,6 +358,24 @@ func ExampleCompareHoldoutByCovariates() {
 	// 3 customers: 7 purchases in the holdout, 4.12 predicted
 }
 
+// A and B have the same history; B, won by the app, is the likelier to
+// buy in the next quarter and to be a customer at its end.
+func ExampleForecastsByCovariates() {
+	f, err := btyd.ForecastsByCovariates(covPNBD3, covBase3, covZ3, btyd.Horizon{Length: 1, Period: clv.Quarter}, 2)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, c := range f.Customers {
+		fmt.Printf("%s P(alive) %.3f now, %.3f in a quarter; P(0, 1, 2 purchases) %.3f %.3f %.3f\n",
+			c.ID, c.ProbAlive, c.ProbAliveAfter, c.ProbPurchases[0], c.ProbPurchases[1], c.ProbPurchases[2])
+	}
+	// Output:
+	// A P(alive) 0.515 now, 0.444 in a quarter; P(0, 1, 2 purchases) 0.775 0.149 0.054
+	// B P(alive) 0.546 now, 0.478 in a quarter; P(0, 1, 2 purchases) 0.752 0.161 0.061
+	// C P(alive) 0.975 now, 0.853 in a quarter; P(0, 1, 2 purchases) 0.285 0.294 0.213
+}
+
 // A model without covariates is a model whose customers are alike
 // whatever their covariates.
 func ExampleCovariatePurchaseModel() {

@@ -105,6 +105,7 @@ type covariateFit struct {
 
 	purchase btyd.CovariatePurchaseFit
 	spend    btyd.CovariateSpendFit
+	model    btyd.CovariatePurchaseModel // the fitted model, which values
 }
 
 // A covariateEffect is one coefficient: a customer one unit up the
@@ -148,7 +149,7 @@ func (r *customerResult) withCovariates(in customerInputs) error {
 	if err != nil {
 		return err
 	}
-	cf.Model = best.title + " with covariates"
+	cf.Model, cf.model = best.title+" with covariates", model
 	q := distuv.UnitNormal.Quantile((1 + in.level) / 2)
 	effect := func(name, process string, g, se float64) covariateEffect {
 		return covariateEffect{Covariate: name, Process: process, Coefficient: g, StdErr: se,
@@ -345,4 +346,28 @@ func (r *customerResult) valuedBy() string {
 		return r.covariates.Model
 	}
 	return r.fits[r.best].title
+}
+
+// forCustomer returns a copy of r whose purchase model is customer i's
+// own, the covariate model's for their covariates, so that -customer's
+// view forecasts them as the covariate model values them.
+func (r *customerResult) forCustomer(i int) (*customerResult, error) {
+	var m btyd.PurchaseModel
+	var err error
+	switch cm := r.covariates.model.(type) {
+	case btyd.ParetoNBDCov:
+		m, err = cm.For(r.covariates.z[i])
+	case btyd.BGNBDCov:
+		m, err = cm.For(r.covariates.z[i])
+	default:
+		err = fmt.Errorf("no model of a customer for covariates of %T", cm)
+	}
+	if err != nil {
+		return nil, err
+	}
+	one := *r
+	one.fits = slices.Clone(r.fits)
+	one.fits[r.best].purchase = m
+	one.covariates = nil
+	return &one, nil
 }

@@ -202,6 +202,16 @@ type viewForecast struct {
 
 // printCustomer prints -customer's view, or with -json its JSON.
 func printCustomer(w io.Writer, watch *watchedRows, r *customerResult, in customerInputs) error {
+	if r.covariates != nil {
+		i := slices.IndexFunc(r.base.Customers, func(c btyd.Customer) bool { return c.ID == watch.id })
+		if i >= 0 {
+			one, err := r.forCustomer(i)
+			if err != nil {
+				return err
+			}
+			r = one
+		}
+	}
 	v, err := r.customerView(watch, in)
 	if err != nil {
 		return err

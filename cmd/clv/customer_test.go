@@ -360,3 +360,48 @@ func TestCustomerErrors(t *testing.T) {
 		assert.Equal(t, tc.want, stderr)
 	}
 }
+
+// With -covariates, a customer's forecasts are by their own model, the
+// covariate model's for their segment: -customer's view (by that model,
+// through btyd.Forecasts) and -out's columns (through
+// btyd.ForecastsByCovariates) agree, and P(alive) now is the covariate
+// valuation's, not the fit's without covariates.
+func TestCovariateForecasts(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"bgnbd", "pnbd"} {
+		out := filepath.Join(dir, name+".csv")
+		args := append(sampleCustomers, "-model", name, "-covariates", "segment", "-draws", "0", "-top", "0", "-horizon", "6", "-horizon-unit", "month")
+		code, _, stderr := runArgs(append(args[:len(args):len(args)], "-out", out)...)
+		require.Equal(t, 0, code, stderr)
+		col, rows := readOut(t, out)
+		plain := filepath.Join(dir, name+"-plain.csv")
+		code, _, stderr = runArgs(append(sampleCustomers, "-model", name, "-draws", "0", "-top", "0", "-horizon", "6", "-horizon-unit", "month", "-out", plain)...)
+		require.Equal(t, 0, code, stderr)
+		_, plainRows := readOut(t, plain)
+		differ := 0
+		for _, id := range []string{"cus_146", "cus_1", "cus_20", "cus_77", "cus_300"} {
+			row := rows[id]
+			if row == nil {
+				continue
+			}
+			code, stdout, stderr := runArgs(append(args[:len(args):len(args)], "-customer", id, "-json")...)
+			require.Equal(t, 0, code, stderr)
+			var v struct {
+				Forecast struct {
+					ProbAlive      float64 `json:"prob_alive"`
+					ProbAliveEnd   float64 `json:"prob_alive_horizon_end"`
+					ProbNoPurchase float64 `json:"prob_no_purchase_horizon"`
+				} `json:"forecast"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(stdout), &v), stdout)
+			f := v.Forecast
+			assert.Equal(t, row[col["p_alive"]], strconv.FormatFloat(f.ProbAlive, 'f', 6, 64), "%s %s", name, id)
+			assert.Equal(t, row[col["p_alive_horizon_end"]], strconv.FormatFloat(f.ProbAliveEnd, 'f', 6, 64), "%s %s", name, id)
+			assert.Equal(t, row[col["p_no_purchase_horizon"]], strconv.FormatFloat(f.ProbNoPurchase, 'f', 6, 64), "%s %s", name, id)
+			if plainRows[id][col["p_alive_horizon_end"]] != row[col["p_alive_horizon_end"]] {
+				differ++
+			}
+		}
+		assert.Positive(t, differ, "%s: the covariates change no customer's forecast", name)
+	}
+}

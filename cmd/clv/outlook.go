@@ -56,7 +56,8 @@ func (r *customerResult) forecastAhead(in customerInputs) {
 // forecasts returns the forecasts over the horizon, with the probabilities
 // of 0 to upTo purchases, of the customers at idx of r's base (or, for
 // BG/BB, its opportunities), or of every customer if idx is nil: btyd's
-// Forecasts, or DiscreteForecasts, over those customers.
+// Forecasts, DiscreteForecasts or, with -covariates, ForecastsByCovariates
+// over those customers.
 func (r *customerResult) forecasts(in customerInputs, idx []int, upTo int) (btyd.Forecast, error) {
 	h := btyd.Horizon{Length: in.horizon, Period: in.horizonUnit}
 	if o := r.discrete; o != nil {
@@ -69,6 +70,13 @@ func (r *customerResult) forecasts(in customerInputs, idx []int, upTo int) (btyd
 	b := r.base
 	if idx != nil {
 		b.Customers = pick(b.Customers, idx)
+	}
+	if c := r.covariates; c != nil {
+		z := c.z
+		if idx != nil {
+			z = pick(z, idx)
+		}
+		return btyd.ForecastsByCovariates(c.model, b, z, h, upTo)
 	}
 	return btyd.Forecasts(r.fits[r.best].purchase, b, h, upTo)
 }
