@@ -8,8 +8,10 @@ package btyd
 // bgnbdforecast.go, pnbdforecast.go and bgbbforecast.go.
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/clvkit/clv"
 	"github.com/shopspring/decimal"
@@ -161,17 +163,17 @@ func Forecasts(m PurchaseModel, b Base, h Horizon, upTo int) (Forecast, error) {
 			return Forecast{}, err
 		}
 	}
+	alives, err := baseAlive(fn, m, b, pairs, of)
+	if err != nil {
+		return Forecast{}, err
+	}
 	out := Forecast{Horizon: h, Customers: make([]CustomerForecast, len(b.Customers))}
 	probs := make([]float64, len(b.Customers)*(upTo+1))
-	split(len(b.Customers), func(part, lo, hi int) {
+	split(len(b.Customers), func(_, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			c := &b.Customers[i]
 			o := &outlooks[of[i]]
-			alive, ok := m.aliveProbability(float64(c.X), c.Tx, c.T)
-			if !ok {
-				errs[part] = naming(notComputable(fn, m), fn, "customer", int64(i+1))
-				return
-			}
+			alive := alives[i]
 			f := &out.Customers[i]
 			*f = CustomerForecast{ID: c.ID, ProbAlive: alive, ProbAliveAfter: alive * o.ahead, Purchases: alive * o.purchases,
 				ProbPurchases: probs[i*(upTo+1) : (i+1)*(upTo+1) : (i+1)*(upTo+1)]}
@@ -180,11 +182,6 @@ func Forecasts(m PurchaseModel, b Base, h Horizon, upTo int) (Forecast, error) {
 			}
 		}
 	})
-	for _, err := range errs {
-		if err != nil {
-			return Forecast{}, err
-		}
-	}
 	return out, nil
 }
 
@@ -656,24 +653,15 @@ func DERTs(m PurchaseModel, b Base, delta float64) ([]float64, error) {
 			dert[j] = m.aliveDERT(float64(pairs[j].x), pairs[j].T, delta)
 		}
 	})
-	out := make([]float64, len(b.Customers))
-	var errs [2]error
-	split(len(b.Customers), func(part, lo, hi int) {
+	out, err := baseAlive(fn, m, b, pairs, of)
+	if err != nil {
+		return nil, err
+	}
+	split(len(b.Customers), func(_, lo, hi int) {
 		for i := lo; i < hi; i++ {
-			c := &b.Customers[i]
-			alive, ok := m.aliveProbability(float64(c.X), c.Tx, c.T)
-			if !ok {
-				errs[part] = naming(notComputable(fn, m), fn, "customer", int64(i+1))
-				return
-			}
-			out[i] = alive * dert[of[i]]
+			out[i] *= dert[of[i]]
 		}
 	})
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
-	}
 	return out, nil
 }
 
@@ -740,4 +728,59 @@ func basePairs(b Base) ([]pairKey, []int32) {
 	n := len(b.Customers)
 	pairs, of, _ := distinctKeys(n, func(i int) pairKey { return pairKey{b.Customers[i].X, b.Customers[i].T} }, n)
 	return pairs, of
+}
+
+// baseAlive returns P(alive) of each customer of b, whose distinct (x, T)
+// are pairs, customer i's pairs[of[i]], on two goroutines for a large
+// base. The Pareto/NBD's P(alive) takes ln I(t) at t_x and at T (see
+// [ParetoNBD.ProbAlive]), which depend on a customer only through x and
+// t, and a base summarised in days holds a few hundred distinct t: ln I
+// is summed once for each distinct (x, T) and (x, t_x), and P(alive)
+// formed from them as ProbAlive forms it, to the bit, where a customer's
+// own would sum two series. The other models' take two logarithms a
+// customer, cheaper than a look-up.
+func baseAlive(fn string, m PurchaseModel, b Base, pairs []pairKey, of []int32) ([]float64, error) {
+	out := make([]float64, len(b.Customers))
+	var errs [2]error
+	pm, ok := m.(ParetoNBD)
+	if !ok {
+		split(len(b.Customers), func(part, lo, hi int) {
+			for i := lo; i < hi; i++ {
+				c := &b.Customers[i]
+				alive, ok := m.aliveProbability(float64(c.X), c.Tx, c.T)
+				if !ok {
+					errs[part] = naming(notComputable(fn, m), fn, "customer", int64(i+1))
+					return
+				}
+				out[i] = alive
+			}
+		})
+		return out, errors.Join(errs[0], errs[1])
+	}
+	n := len(b.Customers)
+	highs, highOf, _ := distinctKeys(n, func(i int) pairKey { return pairKey{b.Customers[i].X, b.Customers[i].Tx} }, n)
+	// ln I(T) of each pair, then ln I(t_x) of each (x, t_x), in one list.
+	keys := append(slices.Clip(pairs), highs...)
+	tails := make([]float64, len(keys))
+	split(len(keys), func(part, lo, hi int) {
+		for j := lo; j < hi; j++ {
+			v, ok := pnbdLogTail(pm.R, pm.Alpha, pm.S, pm.Beta, float64(keys[j].x), keys[j].T, false)
+			if !ok {
+				errs[part] = notComputable(fn, m)
+				return
+			}
+			tails[j] = v.v
+		}
+	})
+	if err := errors.Join(errs[0], errs[1]); err != nil {
+		return nil, err
+	}
+	split(n, func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			c := &b.Customers[i]
+			alive, dead := pnbdParts(tails[len(pairs)+int(highOf[i])], tails[of[i]], pm.R, pm.Alpha, pm.S, pm.Beta, float64(c.X), c.T)
+			out[i] = logistic(alive - dead)
+		}
+	})
+	return out, nil
 }

@@ -5,6 +5,7 @@ package btyd
 // same steps and discounting, before any rounding.
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -91,36 +92,44 @@ func WindowValues(m PurchaseModel, g SpendModel, b Base, w Window, opts ...Value
 	}
 	scale := end.config.scale
 	out := WindowValuation{Window: w, Step: end.config.step, Customers: make([]CustomerValue, len(b.Customers))}
-	var parts [2]valueSums
-	split(len(b.Customers), func(part, lo, hi int) {
-		p := &parts[part]
-		toEnd := newPairCache(m, end.expect)
-		var toStart *pairCache[pairValue]
-		if start != nil {
-			toStart = newPairCache(m, start.expect)
-		}
-		for i := lo; i < hi; i++ {
-			c := &b.Customers[i]
-			e, err := toEnd.get(c.X, c.T)
+	// The distinct (x, T) first, their expectations split between the
+	// goroutines so that none is computed twice, then the customers.
+	pairs, of := basePairs(b)
+	windows := make([]pairValue, len(pairs))
+	var errs [2]error
+	split(len(pairs), func(part, lo, hi int) {
+		for j := lo; j < hi; j++ {
+			e, err := end.expect(m, pairs[j].x, pairs[j].T)
 			if err != nil {
-				p.err = err
+				errs[part] = err
 				return
 			}
-			if toStart != nil {
-				s, err := toStart.get(c.X, c.T)
+			if start != nil {
+				s, err := start.expect(m, pairs[j].x, pairs[j].T)
 				if err != nil {
-					p.err = err
+					errs[part] = err
 					return
 				}
 				// Rounding aside, the window's figures are not negative.
 				e.purchases = max(e.purchases-s.purchases, 0)
 				e.discounted = max(e.discounted-s.discounted, 0)
 			}
-			alive, ok := m.aliveProbability(float64(c.X), c.Tx, c.T)
-			if !ok {
-				p.err = naming(notComputable(fn, m), fn, "customer", int64(i+1))
-				return
-			}
+			windows[j] = e
+		}
+	})
+	if err := errors.Join(errs[0], errs[1]); err != nil {
+		return WindowValuation{}, err
+	}
+	alives, err := baseAlive(fn, m, b, pairs, of)
+	if err != nil {
+		return WindowValuation{}, err
+	}
+	var parts [2]valueSums
+	split(len(b.Customers), func(part, lo, hi int) {
+		p := &parts[part]
+		for i := lo; i < hi; i++ {
+			c := &b.Customers[i]
+			e, alive := windows[of[i]], alives[i]
 			spend, err := g.expectedSpend(fn, float64(c.X), toFloat(c.Spend))
 			if err != nil {
 				p.err = naming(err, fn, "customer", int64(i+1))
