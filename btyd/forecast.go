@@ -648,11 +648,15 @@ func DERTs(m PurchaseModel, b Base, delta float64) ([]float64, error) {
 	// the goroutines, so that none is computed twice.
 	pairs, of := basePairs(b)
 	dert := make([]float64, len(pairs))
-	split(len(pairs), func(_, lo, hi int) {
-		for j := lo; j < hi; j++ {
-			dert[j] = m.aliveDERT(float64(pairs[j].x), pairs[j].T, delta)
-		}
-	})
+	if p, ok := m.(dertPosterior); ok {
+		interpolatedDERTs(p, pairs, delta, dert)
+	} else {
+		split(len(pairs), func(_, lo, hi int) {
+			for j := lo; j < hi; j++ {
+				dert[j] = m.aliveDERT(float64(pairs[j].x), pairs[j].T, delta)
+			}
+		})
+	}
 	out, err := baseAlive(fn, m, b, pairs, of)
 	if err != nil {
 		return nil, err

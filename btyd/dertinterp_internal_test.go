@@ -1,0 +1,60 @@
+package btyd
+
+import (
+	"math"
+	"testing"
+)
+
+// TestInterpolatedDERTs holds the DERTs interpolated across T to
+// bgnbdDERT computed directly at every pair, within 10^−11, under the
+// BG/NBD and MBG/NBD of the CDNOW sample and a BG/NBD with a > 1, for
+// x from 0 to 10^4, T over a narrow range (weeks 52 to 104, by days, as a
+// year's arrivals observed for two years) and a wide one (1 to 1,000
+// weeks), at 10 % and 100 % a year; and requires every x to have been
+// interpolated, none computed directly after failing its checks, so that
+// the interpolation, not the fallback, is what is held.
+func TestInterpolatedDERTs(t *testing.T) {
+	models := []struct {
+		name string
+		m    dropAtPurchase
+	}{
+		{"bgnbd cdnow", BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426}},
+		{"bgnbd a>1", BGNBD{R: 2, Alpha: 8, A: 2, B: 13}},
+		{"mbgnbd cdnow", MBGNBD{R: 0.525, Alpha: 6.183, A: 0.891, B: 1.614}},
+	}
+	ranges := []struct {
+		name         string
+		from, to, by float64
+	}{
+		{"years 1 to 2 by days", 52, 104, 1.0 / 7},
+		{"weeks 1 to 1000", 1, 1000, 2.5},
+	}
+	xs := []int64{0, 1, 3, 20, 300, 10_000}
+	for _, tc := range models {
+		for _, rg := range ranges {
+			for _, delta := range []float64{math.Log(1.1) / 52, math.Log(2) / 52} {
+				var pairs []pairKey
+				for _, x := range xs {
+					for T := rg.from; T <= rg.to; T += rg.by {
+						pairs = append(pairs, pairKey{x, T})
+					}
+				}
+				got := make([]float64, len(pairs))
+				interpolated, redone := interpolatedDERTs(tc.m.(dertPosterior), pairs, delta, got)
+				if interpolated != len(xs) || redone != 0 {
+					t.Errorf("%s, %s, delta %.4g: %d of %d x interpolated, %d redone", tc.name, rg.name, delta, interpolated, len(xs), redone)
+				}
+				worst := 0.0
+				for j, p := range pairs {
+					want := tc.m.aliveDERT(float64(p.x), p.T, delta)
+					if d := math.Abs(got[j]-want) / want; !(d <= worst) {
+						worst = d
+					}
+				}
+				if !(worst <= 1e-11) {
+					t.Errorf("%s, %s, delta %.4g: interpolated DERTs within %.3g of direct; want 1e-11", tc.name, rg.name, delta, worst)
+				}
+			}
+		}
+	}
+}
