@@ -120,6 +120,7 @@ func BenchmarkForecasts(b *testing.B) {
 // base at monthly opportunities over a year under BG/BB: P(alive) now and
 // in a year, expected purchases and the chances of 0 to 3 purchases.
 func BenchmarkDiscreteForecasts(b *testing.B) {
+	benchBGBB() // fitted before the timing
 	horizon := btyd.Horizon{Length: 12, Period: clv.Month}
 	benchBulk(b, func(n int) error {
 		m, o := benchFirstOpportunities(n)
@@ -181,6 +182,7 @@ func BenchmarkWindowValues(b *testing.B) {
 // base at monthly opportunities in years 3 to 5 at 10 % a year under
 // BG/BB.
 func BenchmarkDiscreteWindowValues(b *testing.B) {
+	benchBGBB() // fitted before the timing
 	g := btyd.FlatSpend{Amount: decimal.NewFromInt(30)}
 	w := btyd.Window{Start: 2, End: 5, Period: clv.Year}
 	rate := btyd.WithDiscountRate(decimal.RequireFromString("0.1"), clv.Year)
@@ -210,6 +212,7 @@ func BenchmarkDERTs(b *testing.B) {
 // BenchmarkDiscreteDERTs computes every customer's BG/BB DERT at monthly
 // opportunities and 0.8 % a month.
 func BenchmarkDiscreteDERTs(b *testing.B) {
+	benchBGBB() // fitted before the timing
 	benchBulk(b, func(n int) error {
 		m, o := benchFirstOpportunities(n)
 		_, err := btyd.DiscreteDERTs(m, o, 0.008)
