@@ -3,6 +3,8 @@ package btyd_test
 import (
 	"math"
 	"testing"
+
+	"github.com/clvkit/clv/btyd"
 )
 
 // TestParetoNBDConditionalProbPurchasesLifetimes holds the conditional
@@ -46,6 +48,40 @@ func TestParetoNBDConditionalProbPurchasesLifetimes(t *testing.T) {
 		}
 		if math.Abs(sum-want) > 1e-11*want {
 			t.Errorf("CDNOW: Σ P(X = %d in 39 weeks) = %.16g; lifetimes %.16g", n, sum, want)
+		}
+	}
+}
+
+// TestParetoNBDDERTBTYD holds DERT at FHL's CDNOW fit to BTYD's
+// pnbd.DERT (BTYD 2.4.3, cran/BTYD 59846607, its R sources run on
+// Debian's R 4.2.2 with hypergeo 1.2-13), which sums Kummer's series for
+// Tricomi's U and divides by the likelihood, at 15 % a year in weeks,
+// δ = ln(1.15)/52, and at δ = 0.1: light and heavy buyers, recent and
+// long silent.
+func TestParetoNBDDERTBTYD(t *testing.T) {
+	m := btyd.ParetoNBD{R: 0.553, Alpha: 10.578, S: 0.606, Beta: 11.669}
+	for _, c := range []struct {
+		x           int64
+		tx, T, d, v float64
+	}{
+		{0, 0, 38.86, 0.0026877296610607429, 0.47845766951460794},
+		{1, 30.43, 38.86, 0.0026877296610607429, 4.0054080966823848},
+		{2, 30.43, 38.86, 0.0026877296610607429, 6.5017305375642236},
+		{6, 5, 39, 0.0026877296610607429, 0.061672607518792839},
+		{10, 38, 39, 0.0026877296610607429, 30.454017614814187},
+		{40, 20, 70, 0.0026877296610607429, 2.9720515543132911e-14},
+		{5, 10, 78, 0.0026877296610607429, 0.015148946446822601},
+		{0, 0, 38.86, 0.1, 0.029932029243439427},
+		{1, 30.43, 38.86, 0.1, 0.25057596506590374},
+		{2, 30.43, 38.86, 0.1, 0.40674442272137901},
+		{6, 5, 39, 0.1, 0.0038548947757313288},
+		{10, 38, 39, 0.1, 1.9035522921193808},
+		{40, 20, 70, 0.1, 1.6065937163046809e-15},
+		{5, 10, 78, 0.1, 0.00079664676168990269},
+	} {
+		got, err := m.DERT(c.x, c.tx, c.T, c.d)
+		if err != nil || !(math.Abs(got-c.v) <= 1e-10*c.v) {
+			t.Errorf("(%d, %v, %v), δ = %v: DERT = %.16g, %v; BTYD %.16g", c.x, c.tx, c.T, c.d, got, err, c.v)
 		}
 	}
 }
