@@ -250,43 +250,62 @@ func DiscreteForecasts(m BGBB, o Opportunities, h Horizon, upTo int) (Forecast, 
 			return Forecast{}, naming(err, fn, "customer", int64(i+1))
 		}
 	}
-	out := Forecast{Horizon: Horizon{Length: int(nH), Period: o.Every}, Customers: make([]CustomerForecast, len(o.Customers))}
-	probs := make([]float64, len(o.Customers)*(upTo+1))
+	// Each distinct (x, t_x, n) once, split between the goroutines, then
+	// the customers.
 	type outlook struct {
 		alive, after, purchases float64
 		pmf                     []float64
 	}
-	split(len(o.Customers), func(_, lo, hi int) {
-		cache := make(map[[3]int64]*outlook)
-		for i := lo; i < hi; i++ {
-			c := &o.Customers[i]
-			key := [3]int64{c.X, c.Tx, c.N}
-			e, ok := cache[key]
-			if !ok {
-				xf, nf := float64(c.X), float64(c.N)
-				w := 1.0 // alive through n: certain at n = 0
-				if c.N > 0 {
-					w = m.aliveWeight(xf, float64(c.Tx), nf)
-				}
-				s, _ := m.horizonSums(c.N, nH, nil)
-				e = &outlook{
-					alive:     w * (m.Delta + nf) / (m.Gamma + m.Delta + nf), // as ProbAlive
-					after:     w * math.Exp(m.logSurvival(nf, float64(nH))),
-					purchases: w * (m.Alpha + xf) / (m.Alpha + m.Beta + nf) * s,
-					pmf:       make([]float64, upTo+1),
-				}
-				for k := range e.pmf {
-					e.pmf[k] = mixAlive(w, int64(k), m.alivePMF(xf, nf, int64(k), nH))
-				}
-				cache[key] = e
+	keys, of, weights := discreteHistories(m, o)
+	outlooks := make([]outlook, len(keys))
+	pmfs := make([]float64, len(keys)*(upTo+1))
+	split(len(keys), func(_, lo, hi int) {
+		for j := lo; j < hi; j++ {
+			x, n := keys[j][0], keys[j][2]
+			xf, nf := float64(x), float64(n)
+			w := weights[j] // 1 at n = 0: alive at 0
+			s, _ := m.horizonSums(n, nH, nil)
+			e := &outlooks[j]
+			*e = outlook{
+				alive:     w * (m.Delta + nf) / (m.Gamma + m.Delta + nf), // as ProbAlive
+				after:     w * math.Exp(m.logSurvival(nf, float64(nH))),
+				purchases: w * (m.Alpha + xf) / (m.Alpha + m.Beta + nf) * s,
+				pmf:       pmfs[j*(upTo+1) : (j+1)*(upTo+1) : (j+1)*(upTo+1)],
 			}
+			for k := range e.pmf {
+				e.pmf[k] = mixAlive(w, int64(k), m.alivePMF(xf, nf, int64(k), nH))
+			}
+		}
+	})
+	out := Forecast{Horizon: Horizon{Length: int(nH), Period: o.Every}, Customers: make([]CustomerForecast, len(o.Customers))}
+	probs := make([]float64, len(o.Customers)*(upTo+1))
+	split(len(o.Customers), func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			e := &outlooks[of[i]]
 			f := &out.Customers[i]
-			*f = CustomerForecast{ID: c.ID, ProbAlive: e.alive, ProbAliveAfter: e.after, Purchases: e.purchases,
+			*f = CustomerForecast{ID: o.Customers[i].ID, ProbAlive: e.alive, ProbAliveAfter: e.after, Purchases: e.purchases,
 				ProbPurchases: probs[i*(upTo+1) : (i+1)*(upTo+1) : (i+1)*(upTo+1)]}
 			copy(f.ProbPurchases, e.pmf)
 		}
 	})
 	return out, nil
+}
+
+// discreteHistories returns the distinct (x, t_x, n) of o's customers,
+// the index of each customer's among them, and A/L of each, the chance
+// of having been alive through n (1 at n = 0), computed once for each on
+// two goroutines for many: A/L sums the likelihood's t_x to n terms, and
+// a base's customers share a few thousand histories.
+func discreteHistories(m BGBB, o Opportunities) (keys [][3]int64, of []int32, weights []float64) {
+	n := len(o.Customers)
+	keys, of, _ = distinctKeys(n, func(i int) [3]int64 { c := &o.Customers[i]; return [3]int64{c.X, c.Tx, c.N} }, n)
+	weights = make([]float64, len(keys))
+	split(len(keys), func(_, lo, hi int) {
+		for j := lo; j < hi; j++ {
+			weights[j] = m.aliveWeight(float64(keys[j][0]), float64(keys[j][1]), float64(keys[j][2]))
+		}
+	})
+	return keys, of, weights
 }
 
 // AlivePath returns the probability that a customer was alive at the end
@@ -700,28 +719,28 @@ func DiscreteDERTs(m BGBB, o Opportunities, d float64) ([]float64, error) {
 			return nil, naming(err, fn, "customer", int64(i+1))
 		}
 	}
+	// The sum of each distinct n, then the DERT of each distinct
+	// (x, t_x, n), then the customers.
+	keys, of, weights := discreteHistories(m, o)
+	sums := make(map[int64]float64)
+	for _, k := range keys {
+		if _, ok := sums[k[2]]; ok {
+			continue
+		}
+		s, ok := survivalSum(m.Gamma, m.Delta+float64(k[2]), -1, 1/(1+d))
+		if !ok {
+			return nil, fmt.Errorf("btyd: %s: d = %v: %w: too small a discount rate for the series to converge", fn, d, clv.ErrOutOfRange)
+		}
+		sums[k[2]] = s
+	}
+	derts := make([]float64, len(keys))
+	for j, k := range keys {
+		xf, nf := float64(k[0]), float64(k[2])
+		derts[j] = weights[j] * (m.Alpha + xf) / (m.Alpha + m.Beta + nf) * sums[k[2]]
+	}
 	out := make([]float64, len(o.Customers))
-	var errs [2]error
-	split(len(o.Customers), func(part, lo, hi int) {
-		sums := make(map[int64]float64)
-		for i := lo; i < hi; i++ {
-			c := &o.Customers[i]
-			s, ok := sums[c.N]
-			if !ok {
-				if s, ok = survivalSum(m.Gamma, m.Delta+float64(c.N), -1, 1/(1+d)); !ok {
-					errs[part] = fmt.Errorf("btyd: %s: d = %v: %w: too small a discount rate for the series to converge", fn, d, clv.ErrOutOfRange)
-					return
-				}
-				sums[c.N] = s
-			}
-			xf, nf := float64(c.X), float64(c.N)
-			out[i] = m.aliveWeight(xf, float64(c.Tx), nf) * (m.Alpha + xf) / (m.Alpha + m.Beta + nf) * s
-		}
-	})
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
+	for i, j := range of {
+		out[i] = derts[j]
 	}
 	return out, nil
 }
