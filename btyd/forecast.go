@@ -641,8 +641,19 @@ func DiscreteNewCustomerForecast(m BGBB, g SpendModel, every clv.Period, acquire
 //
 // The expectation depends on a customer only through x and T, so it is
 // computed once for each distinct (x, T), on two goroutines for a large
-// base, and P(alive) once for each customer. With a yearly rate d and
-// weekly data, delta = ln(1 + d)/52.
+// base, and P(alive) once for each customer (the Pareto/NBD's from its
+// integrals at each distinct (x, T) and (x, t_x), to the bit as
+// ProbAlive). Under the BG/NBD and MBG/NBD, where an alive customer's
+// expectation is a double integral of some 0.3 ms, an x with many
+// distinct T has it interpolated across them: by a Chebyshev polynomial in
+// ln(α + T), of the degree that the expectation's analyticity for
+// Re(α + T) > 0 makes accurate to about 10^−13, through values computed
+// as DERT computes them, and checked against three more; an x whose
+// checks differ by more than 10^−11, or with too few T to pay, is
+// computed directly. The tests find it within 10^−14 of the model's DERT
+// for x up to 10^4 and T up to 1,000 weeks, and a million customers take
+// some 0.25 s of CPU, not 3. With a yearly rate d and weekly data,
+// delta = ln(1 + d)/52.
 //
 // It returns an error wrapping [clv.ErrMissing] for a nil model, an error
 // if the model is not valid or a customer is not one it takes (see the
