@@ -102,7 +102,14 @@ type aliveOutlook struct {
 // each with the formula, source and accuracy stated there. Each is P(alive
 // at T) times an alive customer's figure, which depends on the customer
 // only through x and T: those are computed once for each distinct (x, T),
-// on two goroutines for a large base, and P(alive) once for each customer.
+// on two goroutines for a large base, and P(alive) once for each customer
+// (the Pareto/NBD's from its integrals at each distinct (x, T) and
+// (x, t_x), to the bit as ProbAlive). The figures that take an integral
+// for each (x, T), P(alive at T + t | alive) under the BG/NBD and MBG/NBD
+// and P(X = n | alive) under the Pareto/NBD, are interpolated across the
+// T of each x where there are many, as [DERTs] interpolates the DERT,
+// within 10^−11 of their values computed directly, which carry 10 or 11
+// digits: a million customers take some 0.2 to 0.4 s of CPU for upTo = 3.
 // Where probabilities up to upTo are not needed, upTo = 0 gives
 // P(no purchase in the horizon) alone.
 //
@@ -131,37 +138,55 @@ func Forecasts(m PurchaseModel, b Base, h Horizon, upTo int) (Forecast, error) {
 			return Forecast{}, naming(err, fn, "customer", int64(i+1))
 		}
 	}
-	outlook := func(m PurchaseModel, x int64, T float64) (aliveOutlook, error) {
-		xf := float64(x)
-		e, ok := m.aliveExpectation(x, T, t)
-		if !ok {
-			return aliveOutlook{}, tooLong(fn, t)
-		}
-		o := aliveOutlook{ahead: math.Exp(m.aliveAhead(xf, T, t)), purchases: e, pmf: make([]float64, upTo+1)}
-		for n := range o.pmf {
-			o.pmf[n] = m.alivePMF(xf, T, int64(n), t)
-		}
-		return o, nil
-	}
 	// The distinct (x, T) first, then their outlooks split between the
-	// goroutines, so that none is computed twice.
+	// goroutines, so that none is computed twice: the expectations
+	// directly, and the figures that take an integral for each, the
+	// BG/NBD's and MBG/NBD's survival and the Pareto/NBD's probabilities,
+	// interpolated across T where that pays (see acrosst.go).
 	pairs, of := basePairs(b)
 	outlooks := make([]aliveOutlook, len(pairs))
+	pmfs := make([]float64, len(pairs)*(upTo+1))
 	var errs [2]error
 	split(len(pairs), func(part, lo, hi int) {
 		for j := lo; j < hi; j++ {
-			o, err := outlook(m, pairs[j].x, pairs[j].T)
-			if err != nil {
-				errs[part] = err
+			e, ok := m.aliveExpectation(pairs[j].x, pairs[j].T, t)
+			if !ok {
+				errs[part] = tooLong(fn, t)
 				return
 			}
-			outlooks[j] = o
+			outlooks[j] = aliveOutlook{purchases: e, pmf: pmfs[j*(upTo+1) : (j+1)*(upTo+1) : (j+1)*(upTo+1)]}
 		}
 	})
-	for _, err := range errs {
-		if err != nil {
-			return Forecast{}, err
+	if err := errors.Join(errs[0], errs[1]); err != nil {
+		return Forecast{}, err
+	}
+	column := make([]float64, len(pairs))
+	each := func(across bool, c float64, f func(x int64, T float64) float64, set func(o *aliveOutlook, v float64)) {
+		if across {
+			acrossT(pairs, c, f, column)
+		} else {
+			split(len(pairs), func(_, lo, hi int) {
+				for j := lo; j < hi; j++ {
+					column[j] = f(pairs[j].x, pairs[j].T)
+				}
+			})
 		}
+		for j, v := range column {
+			set(&outlooks[j], v)
+		}
+	}
+	d, dropping := m.(dropAtPurchase)
+	each(dropping, func() float64 {
+		if dropping {
+			return d.scale()
+		}
+		return 0
+	}(), func(x int64, T float64) float64 { return math.Exp(m.aliveAhead(float64(x), T, t)) },
+		func(o *aliveOutlook, v float64) { o.ahead = v })
+	pm, pareto := m.(ParetoNBD)
+	for n := range upTo + 1 {
+		each(pareto, min(pm.Alpha, pm.Beta), func(x int64, T float64) float64 { return m.alivePMF(float64(x), T, int64(n), t) },
+			func(o *aliveOutlook, v float64) { o.pmf[n] = v })
 	}
 	alives, err := baseAlive(fn, m, b, pairs, of)
 	if err != nil {
@@ -678,8 +703,8 @@ func DERTs(m PurchaseModel, b Base, delta float64) ([]float64, error) {
 	// the goroutines, so that none is computed twice.
 	pairs, of := basePairs(b)
 	dert := make([]float64, len(pairs))
-	if p, ok := m.(dertPosterior); ok {
-		interpolatedDERTs(p, pairs, delta, dert)
+	if d, ok := m.(dropAtPurchase); ok {
+		acrossT(pairs, d.scale(), func(x int64, T float64) float64 { return d.aliveDERT(float64(x), T, delta) }, dert)
 	} else {
 		split(len(pairs), func(_, lo, hi int) {
 			for j := lo; j < hi; j++ {

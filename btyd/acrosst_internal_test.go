@@ -40,7 +40,7 @@ func TestInterpolatedDERTs(t *testing.T) {
 					}
 				}
 				got := make([]float64, len(pairs))
-				interpolated, redone := interpolatedDERTs(tc.m.(dertPosterior), pairs, delta, got)
+				interpolated, redone := acrossT(pairs, tc.m.scale(), func(x int64, T float64) float64 { return tc.m.aliveDERT(float64(x), T, delta) }, got)
 				if interpolated != len(xs) || redone != 0 {
 					t.Errorf("%s, %s, delta %.4g: %d of %d x interpolated, %d redone", tc.name, rg.name, delta, interpolated, len(xs), redone)
 				}
