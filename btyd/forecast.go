@@ -160,9 +160,11 @@ func Forecasts(m PurchaseModel, b Base, h Horizon, upTo int) (Forecast, error) {
 	if err := errors.Join(errs[0], errs[1]); err != nil {
 		return Forecast{}, err
 	}
+	// each sets a figure of every pair, f, across T where c > 0, the
+	// scale that bounds its analyticity, Re(T + c) > 0, else directly.
 	column := make([]float64, len(pairs))
-	each := func(across bool, c float64, f func(x int64, T float64) float64, set func(o *aliveOutlook, v float64)) {
-		if across {
+	each := func(c float64, f func(x int64, T float64) float64, set func(o *aliveOutlook, v float64)) {
+		if c > 0 {
 			acrossT(pairs, c, f, column)
 		} else {
 			split(len(pairs), func(_, lo, hi int) {
@@ -175,17 +177,17 @@ func Forecasts(m PurchaseModel, b Base, h Horizon, upTo int) (Forecast, error) {
 			set(&outlooks[j], v)
 		}
 	}
-	d, dropping := m.(dropAtPurchase)
-	each(dropping, func() float64 {
-		if dropping {
-			return d.scale()
-		}
-		return 0
-	}(), func(x int64, T float64) float64 { return math.Exp(m.aliveAhead(float64(x), T, t)) },
+	var aheadScale, pmfScale float64 // 0: each figure directly
+	switch m := m.(type) {
+	case dropAtPurchase:
+		aheadScale = m.scale()
+	case ParetoNBD:
+		pmfScale = min(m.Alpha, m.Beta)
+	}
+	each(aheadScale, func(x int64, T float64) float64 { return math.Exp(m.aliveAhead(float64(x), T, t)) },
 		func(o *aliveOutlook, v float64) { o.ahead = v })
-	pm, pareto := m.(ParetoNBD)
 	for n := range upTo + 1 {
-		each(pareto, min(pm.Alpha, pm.Beta), func(x int64, T float64) float64 { return m.alivePMF(float64(x), T, int64(n), t) },
+		each(pmfScale, func(x int64, T float64) float64 { return m.alivePMF(float64(x), T, int64(n), t) },
 			func(o *aliveOutlook, v float64) { o.pmf[n] = v })
 	}
 	alives, err := baseAlive(fn, m, b, pairs, of)
