@@ -1,6 +1,8 @@
 package btyd_test
 
 import (
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/clvkit/clv"
@@ -9,7 +11,7 @@ import (
 )
 
 // benchPurchaseModels are the purchase models fitted to the benchmark
-// base, as BenchmarkValues fits them.
+// base, as BenchmarkValues fits them; benchFitted fits them once.
 var benchPurchaseModels = []struct {
 	name string
 	fit  func([]btyd.History) (btyd.PurchaseModel, error)
@@ -22,28 +24,93 @@ var benchPurchaseModels = []struct {
 	}},
 }
 
-// BenchmarkForecasts forecasts every customer of the million of the
-// benchmark base over a quarter under each purchase model fitted to it:
-// P(alive) now and at the quarter's end, expected purchases, and the
-// chance of no purchase (up to 0) or of 0 to 3 purchases (up to 3).
-func BenchmarkForecasts(b *testing.B) {
-	s, base := benchBase()
+var benchFitted = sync.OnceValue(func() []btyd.PurchaseModel {
+	s, _ := benchBase()
 	h := s.Histories()
-	horizon := btyd.Horizon{Length: 13, Period: clv.Week}
-	for _, tc := range benchPurchaseModels {
+	ms := make([]btyd.PurchaseModel, len(benchPurchaseModels))
+	for i, tc := range benchPurchaseModels {
 		m, err := tc.fit(h)
 		if err != nil {
-			b.Fatal(err)
+			panic(err)
 		}
-		for _, upTo := range []int{0, 3} {
-			b.Run(tc.name+"/up-to-"+string(rune('0'+upTo)), func(b *testing.B) {
-				b.ReportAllocs()
-				for b.Loop() {
-					if _, err := btyd.Forecasts(m, base, horizon, upTo); err != nil {
-						b.Fatal(err)
-					}
+		ms[i] = m
+	}
+	return ms
+})
+
+// benchBGBB is BG/BB fitted to the benchmark base's monthly
+// opportunities, with them, fitted once.
+var benchBGBB = sync.OnceValues(func() (btyd.BGBB, btyd.Opportunities) {
+	o, err := benchOpportunities()
+	if err != nil {
+		panic(err)
+	}
+	fit, err := btyd.FitBGBB(o.Histories)
+	if err != nil {
+		panic(err)
+	}
+	return fit.Model, o
+})
+
+// benchSizes are the two sizes of base each bulk forecast is timed on:
+// the first 100,000 customers of the benchmark base and all of it, so
+// that the figures show the cost growing linearly.
+var benchSizes = []struct {
+	name string
+	n    int
+}{{"100k", 100_000}, {"1M", benchCustomers}}
+
+// benchBulk runs f as a benchmark on each size of base, reporting the
+// customers and the CPU time the process spent per call beside the wall
+// time: on a machine others share, the wall time waits for the CPUs and
+// the CPU time does not.
+func benchBulk(b *testing.B, f func(n int) error) {
+	for _, size := range benchSizes {
+		b.Run(size.name, func(b *testing.B) {
+			b.ReportAllocs()
+			before := cpuTime()
+			calls := 0
+			for b.Loop() {
+				if err := f(size.n); err != nil {
+					b.Fatal(err)
 				}
-				b.ReportMetric(float64(len(base.Customers)), "customers")
+				calls++
+			}
+			b.ReportMetric((cpuTime()-before).Seconds()/float64(calls), "cpu-s/op")
+			b.ReportMetric(float64(size.n), "customers")
+		})
+	}
+}
+
+// benchFirst returns the first n customers of the benchmark base.
+func benchFirst(n int) btyd.Base {
+	_, base := benchBase()
+	base.Customers = base.Customers[:n]
+	return base
+}
+
+// benchFirstOpportunities returns the first n customers of the benchmark
+// base's monthly opportunities.
+func benchFirstOpportunities(n int) (btyd.BGBB, btyd.Opportunities) {
+	m, o := benchBGBB()
+	o.Customers = o.Customers[:n]
+	return m, o
+}
+
+// BenchmarkForecasts forecasts every customer of the benchmark base over
+// a quarter under each purchase model fitted to it: P(alive) now and at
+// the quarter's end, expected purchases, and the chance of no purchase
+// (up to 0) or of 0 to 3 purchases (up to 3).
+func BenchmarkForecasts(b *testing.B) {
+	horizon := btyd.Horizon{Length: 13, Period: clv.Week}
+	for i, tc := range benchPurchaseModels {
+		m := benchFitted()[i]
+		for _, upTo := range []int{0, 3} {
+			b.Run(fmt.Sprintf("%s/up-to-%d", tc.name, upTo), func(b *testing.B) {
+				benchBulk(b, func(n int) error {
+					_, err := btyd.Forecasts(m, benchFirst(n), horizon, upTo)
+					return err
+				})
 			})
 		}
 	}
@@ -53,22 +120,13 @@ func BenchmarkForecasts(b *testing.B) {
 // base at monthly opportunities over a year under BG/BB: P(alive) now and
 // in a year, expected purchases and the chances of 0 to 3 purchases.
 func BenchmarkDiscreteForecasts(b *testing.B) {
-	o, err := benchOpportunities()
-	if err != nil {
-		b.Fatal(err)
-	}
-	fit, err := btyd.FitBGBB(o.Histories)
-	if err != nil {
-		b.Fatal(err)
-	}
+	benchBGBB() // fitted before the timing
 	horizon := btyd.Horizon{Length: 12, Period: clv.Month}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := btyd.DiscreteForecasts(fit.Model, o, horizon, 3); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(len(o.Customers)), "customers")
+	benchBulk(b, func(n int) error {
+		m, o := benchFirstOpportunities(n)
+		_, err := btyd.DiscreteForecasts(m, o, horizon, 3)
+		return err
+	})
 }
 
 // BenchmarkDERT computes the DERT at 10 % a year of the first 10,000
@@ -106,24 +164,16 @@ func BenchmarkDERT(b *testing.B) {
 // years 3 to 5, in monthly steps at 10 % a year, under each purchase model
 // fitted to it: two valuations' sums for each distinct (x, T).
 func BenchmarkWindowValues(b *testing.B) {
-	s, base := benchBase()
-	h := s.Histories()
 	g := btyd.FlatSpend{Amount: decimal.NewFromInt(30)}
 	w := btyd.Window{Start: 2, End: 5, Period: clv.Year}
 	opts := []btyd.ValueOption{btyd.WithStep(clv.Month), btyd.WithDiscountRate(decimal.RequireFromString("0.1"), clv.Year)}
-	for _, tc := range benchPurchaseModels {
-		m, err := tc.fit(h)
-		if err != nil {
-			b.Fatal(err)
-		}
+	for i, tc := range benchPurchaseModels {
+		m := benchFitted()[i]
 		b.Run(tc.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := btyd.WindowValues(m, g, base, w, opts...); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(len(base.Customers)), "customers")
+			benchBulk(b, func(n int) error {
+				_, err := btyd.WindowValues(m, g, benchFirst(n), w, opts...)
+				return err
+			})
 		})
 	}
 }
@@ -132,46 +182,29 @@ func BenchmarkWindowValues(b *testing.B) {
 // base at monthly opportunities in years 3 to 5 at 10 % a year under
 // BG/BB.
 func BenchmarkDiscreteWindowValues(b *testing.B) {
-	o, err := benchOpportunities()
-	if err != nil {
-		b.Fatal(err)
-	}
-	fit, err := btyd.FitBGBB(o.Histories)
-	if err != nil {
-		b.Fatal(err)
-	}
+	benchBGBB() // fitted before the timing
 	g := btyd.FlatSpend{Amount: decimal.NewFromInt(30)}
 	w := btyd.Window{Start: 2, End: 5, Period: clv.Year}
 	rate := btyd.WithDiscountRate(decimal.RequireFromString("0.1"), clv.Year)
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := btyd.DiscreteWindowValues(fit.Model, g, o, w, rate); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(len(o.Customers)), "customers")
+	benchBulk(b, func(n int) error {
+		m, o := benchFirstOpportunities(n)
+		_, err := btyd.DiscreteWindowValues(m, g, o, w, rate)
+		return err
+	})
 }
 
 // BenchmarkDERTs computes every customer's DERT at 10 % a year under each
 // purchase model fitted to the benchmark base, the expectation once for
 // each distinct (x, T).
 func BenchmarkDERTs(b *testing.B) {
-	s, base := benchBase()
-	h := s.Histories()
 	delta := 0.0018 // ln(1.1)/52
-	for _, tc := range benchPurchaseModels {
-		m, err := tc.fit(h)
-		if err != nil {
-			b.Fatal(err)
-		}
+	for i, tc := range benchPurchaseModels {
+		m := benchFitted()[i]
 		b.Run(tc.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := btyd.DERTs(m, base, delta); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(len(base.Customers)), "customers")
+			benchBulk(b, func(n int) error {
+				_, err := btyd.DERTs(m, benchFirst(n), delta)
+				return err
+			})
 		})
 	}
 }
@@ -179,19 +212,51 @@ func BenchmarkDERTs(b *testing.B) {
 // BenchmarkDiscreteDERTs computes every customer's BG/BB DERT at monthly
 // opportunities and 0.8 % a month.
 func BenchmarkDiscreteDERTs(b *testing.B) {
-	o, err := benchOpportunities()
-	if err != nil {
-		b.Fatal(err)
-	}
-	fit, err := btyd.FitBGBB(o.Histories)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := btyd.DiscreteDERTs(fit.Model, o, 0.008); err != nil {
-			b.Fatal(err)
+	benchBGBB() // fitted before the timing
+	benchBulk(b, func(n int) error {
+		m, o := benchFirstOpportunities(n)
+		_, err := btyd.DiscreteDERTs(m, o, 0.008)
+		return err
+	})
+}
+
+// BenchmarkAlivePath follows P(alive) through the history of a customer
+// who buys every 3 weeks for 4 and 40 years, in weekly steps, under each
+// purchase model of the benchmark base: one ProbAlive a step.
+func BenchmarkAlivePath(b *testing.B) {
+	for i, tc := range benchPurchaseModels {
+		m := benchFitted()[i]
+		for _, years := range []int{4, 40} {
+			T := float64(52 * years)
+			var times []float64
+			for t := 3.0; t <= T; t += 3 {
+				times = append(times, t)
+			}
+			b.Run(fmt.Sprintf("%s/%d-years", tc.name, years), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := btyd.AlivePath(m, times, T, 1); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(T, "steps")
+			})
 		}
 	}
-	b.ReportMetric(float64(len(o.Customers)), "customers")
+	m, _ := benchBGBB()
+	for _, n := range []int64{48, 480} {
+		var buys []int64
+		for k := int64(2); k <= n; k += 2 {
+			buys = append(buys, k)
+		}
+		b.Run(fmt.Sprintf("bgbb/%d-months", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := m.AlivePath(buys, n); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(n), "steps")
+		})
+	}
 }

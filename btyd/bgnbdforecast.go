@@ -318,7 +318,13 @@ type dropAtPurchase interface {
 	aliveAhead(x, T, t float64) float64
 	alivePMF(x, T float64, n int64, t float64) float64
 	aliveDERT(x, T, delta float64) float64
+	// scale is α: an alive customer's figures are analytic in T for
+	// Re(α + T) > 0 (see acrosst.go).
+	scale() float64
 }
+
+func (m BGNBD) scale() float64  { return m.Alpha }
+func (m MBGNBD) scale() float64 { return m.Alpha }
 
 // probAliveAt is ProbAliveAt of m: P(alive) × P(alive at T + t | alive).
 func probAliveAt(fn string, m dropAtPurchase, x int64, tx, T, t float64) (float64, error) {

@@ -5,6 +5,7 @@ package btyd
 // same steps and discounting, before any rounding.
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -91,36 +92,44 @@ func WindowValues(m PurchaseModel, g SpendModel, b Base, w Window, opts ...Value
 	}
 	scale := end.config.scale
 	out := WindowValuation{Window: w, Step: end.config.step, Customers: make([]CustomerValue, len(b.Customers))}
-	var parts [2]valueSums
-	split(len(b.Customers), func(part, lo, hi int) {
-		p := &parts[part]
-		toEnd := newPairCache(m, end.expect)
-		var toStart *pairCache[pairValue]
-		if start != nil {
-			toStart = newPairCache(m, start.expect)
-		}
-		for i := lo; i < hi; i++ {
-			c := &b.Customers[i]
-			e, err := toEnd.get(c.X, c.T)
+	// The distinct (x, T) first, their expectations split between the
+	// goroutines so that none is computed twice, then the customers.
+	pairs, of := basePairs(b)
+	windows := make([]pairValue, len(pairs))
+	var errs [2]error
+	split(len(pairs), func(part, lo, hi int) {
+		for j := lo; j < hi; j++ {
+			e, err := end.expect(m, pairs[j].x, pairs[j].T)
 			if err != nil {
-				p.err = err
+				errs[part] = err
 				return
 			}
-			if toStart != nil {
-				s, err := toStart.get(c.X, c.T)
+			if start != nil {
+				s, err := start.expect(m, pairs[j].x, pairs[j].T)
 				if err != nil {
-					p.err = err
+					errs[part] = err
 					return
 				}
 				// Rounding aside, the window's figures are not negative.
 				e.purchases = max(e.purchases-s.purchases, 0)
 				e.discounted = max(e.discounted-s.discounted, 0)
 			}
-			alive, ok := m.aliveProbability(float64(c.X), c.Tx, c.T)
-			if !ok {
-				p.err = naming(notComputable(fn, m), fn, "customer", int64(i+1))
-				return
-			}
+			windows[j] = e
+		}
+	})
+	if err := errors.Join(errs[0], errs[1]); err != nil {
+		return WindowValuation{}, err
+	}
+	alives, err := baseAlive(fn, m, b, pairs, of)
+	if err != nil {
+		return WindowValuation{}, err
+	}
+	var parts [2]valueSums
+	split(len(b.Customers), func(part, lo, hi int) {
+		p := &parts[part]
+		for i := lo; i < hi; i++ {
+			c := &b.Customers[i]
+			e, alive := windows[of[i]], alives[i]
 			spend, err := g.expectedSpend(fn, float64(c.X), toFloat(c.Spend))
 			if err != nil {
 				p.err = naming(err, fn, "customer", int64(i+1))
@@ -176,28 +185,43 @@ func DiscreteWindowValues(m BGBB, g SpendModel, o Opportunities, w Window, opts 
 	}
 	n2, margin, scale := end.opportunities, end.margin, end.config.scale
 	out := WindowValuation{Window: Window{Start: int(skip), End: int(n2), Period: o.Every}, Step: o.Every, Customers: make([]CustomerValue, len(o.Customers))}
+	// The window's sums of each distinct n, then the outlook of each
+	// distinct (x, t_x, n), then the customers.
+	keys, of, _ := discreteHistories(m, o)
+	sums := make(map[int64][2]float64)
+	for _, k := range keys {
+		n := k[2]
+		if _, ok := sums[n]; ok {
+			continue
+		}
+		var s [2]float64
+		s[0], s[1] = m.horizonSums(n, n2, end.discount)
+		if skip > 0 {
+			s1, d1 := m.horizonSums(n, skip, end.discount[:skip])
+			s[0], s[1] = max(s[0]-s1, 0), max(s[1]-d1, 0)
+		}
+		sums[n] = s
+	}
+	outlooks := make([][3]float64, len(keys)) // P(alive), purchases, discounted
+	split(len(keys), func(_, lo, hi int) {
+		for j := lo; j < hi; j++ {
+			k, s := keys[j], sums[keys[j][2]]
+			e := &outlooks[j]
+			e[0], e[1], e[2] = m.outlookOf(k[0], k[1], k[2], s[0], s[1])
+		}
+	})
 	var parts [2]valueSums
 	split(len(o.Customers), func(part, lo, hi int) {
 		p := &parts[part]
-		sums := make(map[int64][2]float64) // the window's sums by n
 		for i := lo; i < hi; i++ {
 			c := &o.Customers[i]
-			s, ok := sums[c.N]
-			if !ok {
-				s[0], s[1] = m.horizonSums(c.N, n2, end.discount)
-				if skip > 0 {
-					s1, d1 := m.horizonSums(c.N, skip, end.discount[:skip])
-					s[0], s[1] = max(s[0]-s1, 0), max(s[1]-d1, 0)
-				}
-				sums[c.N] = s
-			}
-			alive, purchases, discounted := m.outlookOf(c.X, c.Tx, c.N, s[0], s[1])
+			e := &outlooks[of[i]]
 			spend, err := g.expectedSpend(fn, float64(c.X), toFloat(c.Spend))
 			if err != nil {
 				p.err = naming(err, fn, "customer", int64(i+1))
 				return
 			}
-			p.add(&out.Customers[i], c.ID, alive, purchases, discounted, spend, margin*spend*discounted, scale)
+			p.add(&out.Customers[i], c.ID, e[0], e[1], e[2], spend, margin*spend*e[2], scale)
 		}
 	})
 	var v Valuation
