@@ -281,3 +281,37 @@ func TestBGNBDLikelihoodTowardsALimit(t *testing.T) {
 	}
 	assert.InDelta(t, sum.value(), at(1e10), 1e-9*math.Abs(sum.value()))
 }
+
+func TestPolishKeepsThePassOfARejectedStep(t *testing.T) {
+	// LL = −w (ln θ − 1)², but rounding (stood in for by a fall of
+	// 10^−13 a customer) denies the last Newton step, to the maximum:
+	// the climb ends where it stood, with that point's pass, kept rather
+	// than taken again.
+	const w = 1e6
+	var passes []float64
+	ll := func(theta, grad, hess []float64) float64 {
+		th := theta[0]
+		u := math.Log(th)
+		passes = append(passes, th)
+		grad[0] += -2 * w * (u - 1) / th
+		if hess != nil {
+			hess[0] += (-2*w + 2*w*(u-1)) / (th * th)
+		}
+		l := -w * (u - 1) * (u - 1)
+		if math.Abs(u-1) < 1e-9 {
+			l -= w * 1e-13
+		}
+		return l
+	}
+	start := math.Exp(1 + 1e-7)
+	c := maximize(ll, nil, 10, []float64{start}, w, true)
+	require.True(t, c.interior(), "status %s", c.status)
+	require.Len(t, passes, 2, "a pass repeated: %v", passes)
+	assert.Equal(t, start, passes[0])
+	assert.InDelta(t, math.E, passes[1], 1e-12)
+	assert.Equal(t, 2, c.evaluations)
+	assert.Equal(t, start, c.theta[0])
+	assert.InDelta(t, -w*1e-14, c.logLik, 1e-12)
+	// The Hessian is the start's, −2w/θ² (1 − 10^−7).
+	assert.InDelta(t, -2*w*(1-1e-7)/(start*start), c.hess[0], 1e-6)
+}
