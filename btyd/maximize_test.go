@@ -315,3 +315,39 @@ func TestPolishKeepsThePassOfARejectedStep(t *testing.T) {
 	// The Hessian is the start's, −2w/θ² (1 − 10^−7).
 	assert.InDelta(t, -2*w*(1-1e-7)/(start*start), c.hess[0], 1e-6)
 }
+
+func TestParetoNBDIndexedTailsAreEachCustomers(t *testing.T) {
+	// Times on a grid of days, so that customers share them, in no
+	// order, on two goroutines: the likelihood through the index of
+	// times is the sum of each customer's, taken alone, value, gradient
+	// and Hessian, where α and β are far apart (pnbdChain) and near.
+	rng := rand.New(rand.NewPCG(5, 6))
+	hs := randomHistories(rng, parallelMin+100)
+	for i := range hs {
+		hs[i].T = math.Ceil(hs[i].T*7) / 7
+		if hs[i].X > 0 {
+			hs[i].Tx = math.Max(1, math.Floor(hs[i].Tx*7)) / 7
+		}
+	}
+	d, err := newFrequencyData("test", hs)
+	require.NoError(t, err)
+	for _, theta := range [][]float64{{0.8, 2, 0.6, 200}, {0.8, 4, 0.6, 6}, {3, 150, 0.4, 1.5}} {
+		g, h := make([]float64, 4), make([]float64, 16)
+		got := d.pnbdLikelihood(theta, g, h)
+		var want kahan
+		wg, wh := make([]float64, 4), make([]float64, 16)
+		for _, c := range hs {
+			one, err := newFrequencyData("test", []History{c})
+			require.NoError(t, err)
+			want.add(one.pnbdLikelihood(theta, wg, wh))
+		}
+		assert.InDelta(t, want.value(), got, 1e-10*math.Abs(want.value()), "θ = %v", theta)
+		for i := range g {
+			assert.InDelta(t, wg[i], g[i], 1e-8*(1+math.Abs(wg[i])), "θ = %v, gradient %d", theta, i)
+		}
+		for i := range h {
+			assert.InDelta(t, wh[i], h[i], 1e-7*(1+math.Abs(wh[i])), "θ = %v, Hessian %d", theta, i)
+		}
+		assert.Equal(t, got, d.pnbdLikelihood(theta, make([]float64, 4), nil), "a second pass, through the index built")
+	}
+}

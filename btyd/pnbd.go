@@ -1,7 +1,6 @@
 package btyd
 
 import (
-	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -549,6 +548,10 @@ func (d *frequencyData) pnbdLikelihood(theta, grad, hess []float64) float64 {
 	if max(alpha, beta) > maxFitRatio*min(alpha, beta) {
 		return math.NaN()
 	}
+	if len(d.w) >= pnbdIndexMin {
+		// Built here, before the split, lest both halves build it.
+		d.pnbdIndex()
+	}
 	var parts [2]logLik
 	var failed [2]bool
 	split(len(d.w), func(part, lo, hi int) {
@@ -704,23 +707,32 @@ func (d *frequencyData) pnbdIndex() *pnbdTimes {
 		buf = append(append(buf[:0], d.tx[from:to]...), d.T[from:to]...)
 		slices.Sort(buf)
 		buf = slices.Compact(buf)
-		slices.Reverse(buf)
+		// The times are found in buf, earliest first, and placed among
+		// them latest first; histories sorted by t_x, as the fits with
+		// covariates and [Summarizer.Histories] give them, find their t_x
+		// where the one before did.
+		last, at := math.NaN(), 0
 		for i := from; i < to; i++ {
-			ix.high[i] = int32(latestFirst(buf, d.tx[i]))
-			ix.low[i] = int32(latestFirst(buf, d.T[i]))
+			if d.tx[i] != last {
+				last, at = d.tx[i], place(buf, d.tx[i])
+			}
+			ix.high[i] = int32(at)
+			ix.low[i] = int32(place(buf, d.T[i]))
 		}
-		ix.ts = append(ix.ts, buf...)
+		for j := len(buf) - 1; j >= 0; j-- {
+			ix.ts = append(ix.ts, buf[j])
+		}
 		ix.from = append(ix.from, len(ix.ts))
 	}
 	d.times.CompareAndSwap(nil, ix)
 	return d.times.Load()
 }
 
-// latestFirst returns the place of t in ts, distinct times in decreasing
-// order that hold it.
-func latestFirst(ts []float64, t float64) int {
-	i, _ := slices.BinarySearchFunc(ts, t, func(a, b float64) int { return cmp.Compare(b, a) })
-	return i
+// place returns the place of t among ts, distinct times in increasing
+// order that hold it, counted from the last.
+func place(ts []float64, t float64) int {
+	i, _ := slices.BinarySearch(ts, t)
+	return len(ts) - 1 - i
 }
 
 // pnbdCombine sets out to ln(e^{l₁} + e^{l₂} − e^{l₃}) with its gradient
