@@ -736,45 +736,47 @@ func place(ts []float64, t float64) int {
 }
 
 // pnbdCombine sets out to ln(e^{l₁} + e^{l₂} − e^{l₃}) with its gradient
-// and Hessian, from ln I(t_x) (high) and ln I(T) (low).
+// and Hessian, from ln I(t_x) (high) and ln I(T) (low); logS and iS are
+// ln s and 1/s. It runs once a history and pass, the most of any part of
+// the likelihood on a large base, so it takes the Hessian entry by entry,
+// ∂²(…) = Σ ω_k (∂²l_k + ∂l_k ∂l_kᵀ) − ∂ ∂ᵀ, with l₁'s four nonzero
+// second derivatives and l₂'s and l₃'s shared one in s, ln s's, written
+// out.
 func pnbdCombine(out *logLik, high, low *pnbdTerm, r, alpha, s, beta, x, T, logS, iS float64) {
-	// l₁ = −(r + x) ln(α + T) − s ln(β + T), its gradient and Hessian.
+	// l₁ = −(r + x) ln(α + T) − s ln(β + T), and its gradient.
 	iA, iB := 1/(alpha+T), 1/(beta+T)
 	lA, lB := low.logAlpha, low.logBeta
-	var e logLik
-	e.v = -(r+x)*lA - s*lB
-	e.g = [4]float64{-lA, -(r + x) * iA, -lB, -s * iB}
-	e.h[1] = -iA
-	e.h[4] = (r + x) * iA * iA
-	e.h[8] = -iB
-	e.h[9] = s * iB * iB
-	// l₂ and l₃ add ln s (logS, and 1/s is iS).
+	rx := r + x
+	ev := -rx*lA - s*lB
+	g1 := [4]float64{-lA, -rx * iA, -lB, -s * iB}
+	var h1 [10]float64
+	h1[1], h1[4], h1[8], h1[9] = -iA, rx*iA*iA, -iB, s*iB*iB
+	// l₂ and l₃ add ln s. The larger of l₁ and l₂ scales the terms, its
+	// own share e⁰ = 1.
 	l2, l3 := high.v+logS, low.v+logS
-	top := max(e.v, l2)
-	w1, w2, w3 := math.Exp(e.v-top), math.Exp(l2-top), -math.Exp(min(l3, l2)-top)
+	top, w1, w2 := ev, 1.0, 1.0
+	if ev >= l2 {
+		w2 = math.Exp(l2 - ev)
+	} else {
+		top, w1 = l2, math.Exp(ev-l2)
+	}
+	w3 := -math.Exp(min(l3, l2) - top)
 	total := w1 + w2 + w3
 	out.v = top + math.Log(total)
 	w1, w2, w3 = w1/total, w2/total, w3/total
-	terms := [3]*logLik{&e, &high.logLik, &low.logLik}
-	weights := [3]float64{w1, w2, w3}
-	for k, t := range terms {
-		gs := t.g
-		hs := t.h
-		if k > 0 {
-			gs[2] += iS
-			hs[7] -= iS * iS
-		}
-		wk := weights[k]
-		for i := range 4 {
-			out.g[i] += wk * gs[i]
-			for j := i; j < 4; j++ {
-				out.h[hessIndex[i][j]] += wk * (hs[hessIndex[i][j]] + gs[i]*gs[j])
-			}
-		}
-	}
+	g2, g3 := high.g, low.g
+	g2[2] += iS
+	g3[2] += iS
 	for i := range 4 {
-		for j := i; j < 4; j++ {
-			out.h[hessIndex[i][j]] -= out.g[i] * out.g[j]
-		}
+		out.g[i] = w1*g1[i] + w2*g2[i] + w3*g3[i]
 	}
+	for k, p := range hessPairs {
+		i, j := p[0], p[1]
+		out.h[k] = w1*(h1[k]+g1[i]*g1[j]) + w2*(high.h[k]+g2[i]*g2[j]) + w3*(low.h[k]+g3[i]*g3[j]) - out.g[i]*out.g[j]
+	}
+	out.h[hessIndex[2][2]] -= (w2 + w3) * iS * iS
 }
+
+// hessPairs are the parameters of each entry of logLik.h, as hessIndex
+// places them.
+var hessPairs = [10][2]int{{0, 0}, {0, 1}, {0, 2}, {0, 3}, {1, 1}, {1, 2}, {1, 3}, {2, 2}, {2, 3}, {3, 3}}
