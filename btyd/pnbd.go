@@ -702,9 +702,28 @@ func (d *frequencyData) pnbdIndex() *pnbdTimes {
 	n := len(d.w)
 	ix := &pnbdTimes{ts: make([]float64, 0, n), from: make([]int, 1, len(d.xs)+1), high: make([]int32, n), low: make([]int32, n)}
 	var buf []float64
+	// seen holds the bits of times already in buf, one a slot, so that a
+	// base of a million histories over a few hundred days sorts a few
+	// hundred times a group, not two million; a time whose slot another
+	// holds is added again, and compacted away after the sort.
+	var seen [1024]uint64
 	for g := range d.xs {
 		from, to := d.lo[g], d.lo[g+1]
-		buf = append(append(buf[:0], d.tx[from:to]...), d.T[from:to]...)
+		buf = buf[:0]
+		for i := range seen {
+			// No time has these bits: a time is not negative.
+			seen[i] = math.MaxUint64
+		}
+		for _, ts := range [][]float64{d.tx[from:to], d.T[from:to]} {
+			for _, t := range ts {
+				bits := math.Float64bits(t)
+				slot := (bits ^ bits>>29) * 0x9e3779b97f4a7c15 >> 54
+				if seen[slot] != bits {
+					seen[slot] = bits
+					buf = append(buf, t)
+				}
+			}
+		}
 		slices.Sort(buf)
 		buf = slices.Compact(buf)
 		// The times are found in buf, earliest first, and placed among
