@@ -700,7 +700,7 @@ func (d *frequencyData) pnbdIndex() *pnbdTimes {
 		return ix
 	}
 	n := len(d.w)
-	ix := &pnbdTimes{ts: make([]float64, 0, n), from: make([]int, 1, len(d.xs)+1), high: make([]int32, n), low: make([]int32, n)}
+	ix := &pnbdTimes{from: make([]int, 1, len(d.xs)+1), high: make([]int32, n), low: make([]int32, n)}
 	var buf []float64
 	// seen holds the bits of times already in buf, one a slot, so that a
 	// base of a million histories over a few hundred days sorts a few
