@@ -111,11 +111,8 @@ func FitBGNBDCov(histories []CovariateHistory, opts ...CovariateOption) (BGNBDCo
 	if err != nil {
 		return BGNBDCovFit{}, err
 	}
-	d, err := newFrequencyData(fn, plain)
-	if err != nil {
-		return BGNBDCovFit{}, err
-	}
-	if d.repeats == 0 {
+	repeats, sumT := plainSums(plain)
+	if repeats == 0 {
 		return BGNBDCovFit{}, fmt.Errorf("btyd: %s: %w: no customer made a repeat purchase", fn, clv.ErrNoFit)
 	}
 	null, nullErr := FitBGNBD(plain)
@@ -131,7 +128,7 @@ func FitBGNBDCov(histories []CovariateHistory, opts ...CovariateOption) (BGNBDCo
 		search:     search{fn: fn, limits: bgnbdLimits},
 	}
 	nullTheta := []float64{null.Model.R, null.Model.Alpha, null.Model.A, null.Model.B}
-	r, err := fitCovariates(m, groups, k, nullStarts(nullTheta, nullErr, bgnbdStarts(max(d.sumT/d.repeats, 1e-3))), cfg)
+	r, err := fitCovariates(m, groups, k, nullStarts(nullTheta, nullErr, bgnbdStarts(max(sumT/repeats, 1e-3))), cfg)
 	if err != nil {
 		return BGNBDCovFit{}, err
 	}

@@ -114,6 +114,18 @@ func groupCovariates(fn string, histories []CovariateHistory) (groups []covGroup
 	return groups, plain, len(ix.first), nil
 }
 
+// plainSums returns Σ weight · x and Σ weight · T over histories that
+// groupCovariates checked, as a frequencyData of them sums them, without
+// building one: the fit of the model without covariates builds its own.
+func plainSums(histories []History) (repeats, sumT float64) {
+	for _, h := range histories {
+		w := float64(h.Weight)
+		repeats += w * float64(h.X)
+		sumT += w * h.T
+	}
+	return repeats, sumT
+}
+
 // A covIndex numbers the distinct covariate vectors of a fit's items, in
 // order of first appearance, and checks them.
 type covIndex struct {

@@ -10,6 +10,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"sync/atomic"
 
 	"github.com/clvkit/clv"
 )
@@ -24,6 +25,9 @@ type frequencyData struct {
 	customers  int64
 	repeats    float64 // Σ weight · x
 	sumT       float64 // Σ weight · T
+	// times is the index of the times that Pareto/NBD's likelihood
+	// builds on its first pass.
+	times atomic.Pointer[pnbdTimes]
 }
 
 // maxWeight keeps sums of weights exact in float64.

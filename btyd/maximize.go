@@ -254,6 +254,15 @@ func maximize(ll likelihood, wall func(theta []float64) bool, passes int, start 
 	// digits, until one promises less than decrementTolerance. polish
 	// takes such steps from u and returns where they end, and whether
 	// they converged there.
+	// keep returns the last pass, to be restored by restore.
+	keep := func() passState {
+		p := passState{lastU: &lastU, lastFull: &lastFull, f: &f, logLik: &logLik,
+			u: slices.Clone(lastU), full: lastFull, fv: f, ll: logLik, vectors: [][]float64{gu, hu, grad, hess, theta}}
+		for _, v := range p.vectors {
+			p.was = append(p.was, slices.Clone(v))
+		}
+		return p
+	}
 	polished := 0
 	polish := func(u []float64) ([]float64, bool) {
 		eval(u)
@@ -271,10 +280,15 @@ func maximize(ll likelihood, wall func(theta []float64) bool, passes int, start 
 			for i := range next {
 				next[i] += step[i]
 			}
+			// The pass at u is kept, to be restored if the step does
+			// not pay: on a million customers the last step often does
+			// not, by rounding, and a pass to repeat u's costs as much
+			// as a Newton step.
+			at := keep()
 			if eval(next); f > fu+4e-16*math.Abs(fu) || outside(next) {
 				// A step that does not pay is rounding, if it promised
 				// little.
-				eval(u)
+				at.restore()
 				return u, decrement <= decrementHandover*(1+math.Abs(f))
 			}
 			u = next
@@ -336,6 +350,28 @@ func maximize(ll likelihood, wall func(theta []float64) bool, passes int, start 
 		c.gradient = max(c.gradient, math.Abs(g))
 	}
 	return c
+}
+
+// A passState is maximize's record of its last pass, kept to be
+// restored: the variables it points to, among them vectors, and their
+// values when kept.
+type passState struct {
+	lastU        *[]float64
+	lastFull     *bool
+	f, logLik    *float64
+	u            []float64
+	full         bool
+	fv, ll       float64
+	vectors, was [][]float64
+}
+
+// restore sets the variables of p back to their values when kept.
+func (p passState) restore() {
+	*p.lastU = append((*p.lastU)[:0], p.u...)
+	for i, v := range p.vectors {
+		copy(v, p.was[i])
+	}
+	*p.lastFull, *p.f, *p.logLik = p.full, p.fv, p.ll
 }
 
 // finish returns the maximum at the end of an interior climb, with the

@@ -281,3 +281,73 @@ func TestBGNBDLikelihoodTowardsALimit(t *testing.T) {
 	}
 	assert.InDelta(t, sum.value(), at(1e10), 1e-9*math.Abs(sum.value()))
 }
+
+func TestPolishKeepsThePassOfARejectedStep(t *testing.T) {
+	// LL = −w (ln θ − 1)², but rounding (stood in for by a fall of
+	// 10^−13 a customer) denies the last Newton step, to the maximum:
+	// the climb ends where it stood, with that point's pass, kept rather
+	// than taken again.
+	const w = 1e6
+	var passes []float64
+	ll := func(theta, grad, hess []float64) float64 {
+		th := theta[0]
+		u := math.Log(th)
+		passes = append(passes, th)
+		grad[0] += -2 * w * (u - 1) / th
+		if hess != nil {
+			hess[0] += (-2*w + 2*w*(u-1)) / (th * th)
+		}
+		l := -w * (u - 1) * (u - 1)
+		if math.Abs(u-1) < 1e-9 {
+			l -= w * 1e-13
+		}
+		return l
+	}
+	start := math.Exp(1 + 1e-7)
+	c := maximize(ll, nil, 10, []float64{start}, w, true)
+	require.True(t, c.interior(), "status %s", c.status)
+	require.Len(t, passes, 2, "a pass repeated: %v", passes)
+	assert.Equal(t, start, passes[0])
+	assert.InDelta(t, math.E, passes[1], 1e-12)
+	assert.Equal(t, 2, c.evaluations)
+	assert.Equal(t, start, c.theta[0])
+	assert.InDelta(t, -w*1e-14, c.logLik, 1e-12)
+	// The Hessian is the start's, −2w/θ² (1 − 10^−7).
+	assert.InDelta(t, -2*w*(1-1e-7)/(start*start), c.hess[0], 1e-6)
+}
+
+func TestParetoNBDIndexedTailsAreEachCustomers(t *testing.T) {
+	// Times on a grid of days, so that customers share them, in no
+	// order, on two goroutines: the likelihood through the index of
+	// times is the sum of each customer's, taken alone, value, gradient
+	// and Hessian, where α and β are far apart (pnbdChain) and near.
+	rng := rand.New(rand.NewPCG(5, 6))
+	hs := randomHistories(rng, parallelMin+100)
+	for i := range hs {
+		hs[i].T = math.Ceil(hs[i].T*7) / 7
+		if hs[i].X > 0 {
+			hs[i].Tx = math.Max(1, math.Floor(hs[i].Tx*7)) / 7
+		}
+	}
+	d, err := newFrequencyData("test", hs)
+	require.NoError(t, err)
+	for _, theta := range [][]float64{{0.8, 2, 0.6, 200}, {0.8, 4, 0.6, 6}, {3, 150, 0.4, 1.5}} {
+		g, h := make([]float64, 4), make([]float64, 16)
+		got := d.pnbdLikelihood(theta, g, h)
+		var want kahan
+		wg, wh := make([]float64, 4), make([]float64, 16)
+		for _, c := range hs {
+			one, err := newFrequencyData("test", []History{c})
+			require.NoError(t, err)
+			want.add(one.pnbdLikelihood(theta, wg, wh))
+		}
+		assert.InDelta(t, want.value(), got, 1e-10*math.Abs(want.value()), "θ = %v", theta)
+		for i := range g {
+			assert.InDelta(t, wg[i], g[i], 1e-8*(1+math.Abs(wg[i])), "θ = %v, gradient %d", theta, i)
+		}
+		for i := range h {
+			assert.InDelta(t, wh[i], h[i], 1e-7*(1+math.Abs(wh[i])), "θ = %v, Hessian %d", theta, i)
+		}
+		assert.Equal(t, got, d.pnbdLikelihood(theta, make([]float64, 4), nil), "a second pass, through the index built")
+	}
+}

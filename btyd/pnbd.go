@@ -548,6 +548,10 @@ func (d *frequencyData) pnbdLikelihood(theta, grad, hess []float64) float64 {
 	if max(alpha, beta) > maxFitRatio*min(alpha, beta) {
 		return math.NaN()
 	}
+	if len(d.w) >= pnbdIndexMin {
+		// Built here, before the split, lest both halves build it.
+		d.pnbdIndex()
+	}
 	var parts [2]logLik
 	var failed [2]bool
 	split(len(d.w), func(part, lo, hi int) {
@@ -590,113 +594,208 @@ func (d *frequencyData) pnbdLikelihood(theta, grad, hess []float64) float64 {
 
 // pnbdHistories adds ln(e^{l₁} + e^{l₂} − e^{l₃}) and, if deriv, its
 // gradient and its Hessian over histories lo to hi−1 to sum. It reports
-// false if a series did not converge. Within a group, ln I(t) depends on t alone, and a
-// base summarised in days holds a few hundred distinct t_x and T: each
-// is summed once, and histories sorted by t_x, as [Summarizer.Histories]
-// gives them, find theirs in the last one.
+// false if a series did not converge. Within a group, ln I(t) depends on
+// t alone, and a base summarised in days holds a few hundred distinct t_x
+// and T: each is summed once, at the places the data's pnbdTimes give
+// them, which are found once for all the passes of a fit rather than by
+// a sort of the times and a lookup a history on every pass. Data of a few
+// histories, such as the group of one customer with a continuous
+// covariate, take their tails one history at a time, without an index.
 func (d *frequencyData) pnbdHistories(sum *logLik, r, alpha, s, beta float64, lo, hi int, deriv bool) bool {
-	at := make(map[float64]int) // the index in tails of ln I(t)
+	logS, iS := math.Log(s), 1/s
+	chain := chainPays(alpha, beta)
+	add := func(i int, x float64, high, low *pnbdTerm) {
+		if !deriv {
+			sum.v += d.w[i] * logAddExp(pnbdParts(high.v, low.v, r, alpha, s, beta, x, d.T[i]))
+			return
+		}
+		var t logLik
+		pnbdCombine(&t, high, low, r, alpha, s, beta, x, d.T[i], logS, iS)
+		sum.addScaled(d.w[i], &t)
+	}
+	if len(d.w) < pnbdIndexMin {
+		var two [2]pnbdTerm
+		for g := d.group(lo); g < len(d.xs) && d.lo[g] < hi; g++ {
+			x := d.xs[g]
+			for i := max(lo, d.lo[g]); i < min(hi, d.lo[g+1]); i++ {
+				if !pnbdTwoTails(&two, r, alpha, s, beta, x, d.tx[i], d.T[i], chain, deriv) {
+					return false
+				}
+				add(i, x, &two[1], &two[0])
+			}
+		}
+		return true
+	}
+	ix := d.pnbdIndex()
 	var tails []pnbdTerm
-	var ts []float64 // a group's times, for pnbdChain
 	for g := d.group(lo); g < len(d.xs) && d.lo[g] < hi; g++ {
 		x := d.xs[g]
-		from, to := max(lo, d.lo[g]), min(hi, d.lo[g+1])
-		clear(at)
-		tails = tails[:0]
-		tail := func(t float64) (pnbdTerm, bool) {
-			if i, ok := at[t]; ok {
-				return tails[i], true
-			}
-			v, ok := pnbdLogTail(r, alpha, s, beta, x, t, deriv)
-			at[t] = len(tails)
-			tails = append(tails, v)
-			return v, ok
-		}
-		if chainPays(alpha, beta) {
+		ts := ix.ts[ix.from[g]:ix.from[g+1]]
+		tails = slices.Grow(tails[:0], len(ts))[:len(ts)]
+		if chain {
 			// Every tail of the group at once, from the latest time back.
-			ts = ts[:0]
-			for i := from; i < to; i++ {
-				ts = append(ts, d.tx[i], d.T[i])
-			}
-			slices.Sort(ts)
-			ts = slices.Compact(ts)
-			slices.Reverse(ts)
-			tails = slices.Grow(tails, len(ts))[:len(ts)]
 			if !pnbdChain(r, alpha, s, beta, x, ts, tails, deriv) {
 				return false
 			}
-			for i, t := range ts {
-				at[t] = i
-			}
-		}
-		lastTx := math.NaN()
-		var high pnbdTerm
-		for i := from; i < to; i++ {
-			tx, T := d.tx[i], d.T[i]
-			if tx != lastTx {
+		} else {
+			for j, t := range ts {
 				var ok bool
-				if high, ok = tail(tx); !ok {
+				if tails[j], ok = pnbdLogTail(r, alpha, s, beta, x, t, deriv); !ok {
 					return false
 				}
-				lastTx = tx
 			}
-			low, ok := tail(T)
-			if !ok {
-				return false
-			}
-			if !deriv {
-				sum.v += d.w[i] * logAddExp(pnbdParts(high.v, low.v, r, alpha, s, beta, x, T))
-				continue
-			}
-			var t logLik
-			pnbdCombine(&t, &high, &low, r, alpha, s, beta, x, T)
-			sum.addScaled(d.w[i], &t)
+		}
+		for i := max(lo, d.lo[g]); i < min(hi, d.lo[g+1]); i++ {
+			add(i, x, &tails[ix.high[i]], &tails[ix.low[i]])
 		}
 	}
 	return true
 }
 
+// pnbdIndexMin is the least number of histories whose tails
+// pnbdHistories finds through a pnbdTimes: below it, building the index
+// costs more than it saves.
+const pnbdIndexMin = 8
+
+// pnbdTwoTails sets tails[0] to ln I(T) and tails[1] to ln I(t_x) for a
+// customer with x purchases, as pnbdHistories would by pnbdChain if chain,
+// else by the series, with derivatives if deriv. It reports false if a
+// series did not converge.
+func pnbdTwoTails(tails *[2]pnbdTerm, r, alpha, s, beta, x, tx, T float64, chain, deriv bool) bool {
+	var ok bool
+	if tx == T {
+		tails[0], ok = pnbdLogTail(r, alpha, s, beta, x, T, deriv)
+		tails[1] = tails[0]
+		return ok
+	}
+	if chain {
+		ts := [2]float64{T, tx}
+		return pnbdChain(r, alpha, s, beta, x, ts[:], tails[:], deriv)
+	}
+	if tails[0], ok = pnbdLogTail(r, alpha, s, beta, x, T, deriv); !ok {
+		return false
+	}
+	tails[1], ok = pnbdLogTail(r, alpha, s, beta, x, tx, deriv)
+	return ok
+}
+
+// A pnbdTimes indexes the times of a frequencyData for pnbdHistories:
+// each group's distinct times t_x and T, latest first, as pnbdChain takes
+// them, and the places of each history's t_x and T among its group's.
+type pnbdTimes struct {
+	// ts holds the groups' times, group after group; group g's are
+	// ts[from[g]:from[g+1]].
+	ts   []float64
+	from []int
+	// high[i] and low[i] are the places of history i's t_x and T among
+	// its group's times.
+	high, low []int32
+}
+
+// pnbdIndex returns the index of d's times, built by the first call.
+// Calls may come at once from the climbs of a search: each builds one,
+// and the first stored serves every later call.
+func (d *frequencyData) pnbdIndex() *pnbdTimes {
+	if ix := d.times.Load(); ix != nil {
+		return ix
+	}
+	n := len(d.w)
+	ix := &pnbdTimes{from: make([]int, 1, len(d.xs)+1), high: make([]int32, n), low: make([]int32, n)}
+	var buf []float64
+	// seen holds the bits of times already in buf, one a slot, so that a
+	// base of a million histories over a few hundred days sorts a few
+	// hundred times a group, not two million; a time whose slot another
+	// holds is added again, and compacted away after the sort.
+	var seen [1024]uint64
+	for g := range d.xs {
+		from, to := d.lo[g], d.lo[g+1]
+		buf = buf[:0]
+		for i := range seen {
+			// No time has these bits: a time is not negative.
+			seen[i] = math.MaxUint64
+		}
+		for _, ts := range [][]float64{d.tx[from:to], d.T[from:to]} {
+			for _, t := range ts {
+				bits := math.Float64bits(t)
+				slot := (bits ^ bits>>29) * 0x9e3779b97f4a7c15 >> 54
+				if seen[slot] != bits {
+					seen[slot] = bits
+					buf = append(buf, t)
+				}
+			}
+		}
+		slices.Sort(buf)
+		buf = slices.Compact(buf)
+		// The times are found in buf, earliest first, and placed among
+		// them latest first; histories sorted by t_x, as the fits with
+		// covariates and [Summarizer.Histories] give them, find their t_x
+		// where the one before did.
+		last, at := math.NaN(), 0
+		for i := from; i < to; i++ {
+			if d.tx[i] != last {
+				last, at = d.tx[i], place(buf, d.tx[i])
+			}
+			ix.high[i] = int32(at)
+			ix.low[i] = int32(place(buf, d.T[i]))
+		}
+		for j := len(buf) - 1; j >= 0; j-- {
+			ix.ts = append(ix.ts, buf[j])
+		}
+		ix.from = append(ix.from, len(ix.ts))
+	}
+	d.times.CompareAndSwap(nil, ix)
+	return d.times.Load()
+}
+
+// place returns the place of t among ts, distinct times in increasing
+// order that hold it, counted from the last.
+func place(ts []float64, t float64) int {
+	i, _ := slices.BinarySearch(ts, t)
+	return len(ts) - 1 - i
+}
+
 // pnbdCombine sets out to ln(e^{l₁} + e^{l₂} − e^{l₃}) with its gradient
-// and Hessian, from ln I(t_x) (high) and ln I(T) (low).
-func pnbdCombine(out *logLik, high, low *pnbdTerm, r, alpha, s, beta, x, T float64) {
-	// l₁ = −(r + x) ln(α + T) − s ln(β + T), its gradient and Hessian.
+// and Hessian, from ln I(t_x) (high) and ln I(T) (low); logS and iS are
+// ln s and 1/s. It runs once a history and pass, the most of any part of
+// the likelihood on a large base, so it takes the Hessian entry by entry,
+// ∂²(…) = Σ ω_k (∂²l_k + ∂l_k ∂l_kᵀ) − ∂ ∂ᵀ, with l₁'s four nonzero
+// second derivatives and l₂'s and l₃'s shared one in s, ln s's, written
+// out.
+func pnbdCombine(out *logLik, high, low *pnbdTerm, r, alpha, s, beta, x, T, logS, iS float64) {
+	// l₁ = −(r + x) ln(α + T) − s ln(β + T), and its gradient.
 	iA, iB := 1/(alpha+T), 1/(beta+T)
 	lA, lB := low.logAlpha, low.logBeta
-	var e logLik
-	e.v = -(r+x)*lA - s*lB
-	e.g = [4]float64{-lA, -(r + x) * iA, -lB, -s * iB}
-	e.h[1] = -iA
-	e.h[4] = (r + x) * iA * iA
-	e.h[8] = -iB
-	e.h[9] = s * iB * iB
-	// l₂ and l₃ add ln s.
-	logS, iS := math.Log(s), 1/s
+	rx := r + x
+	ev := -rx*lA - s*lB
+	g1 := [4]float64{-lA, -rx * iA, -lB, -s * iB}
+	var h1 [10]float64
+	h1[1], h1[4], h1[8], h1[9] = -iA, rx*iA*iA, -iB, s*iB*iB
+	// l₂ and l₃ add ln s. The larger of l₁ and l₂ scales the terms, its
+	// own share e⁰ = 1.
 	l2, l3 := high.v+logS, low.v+logS
-	top := max(e.v, l2)
-	w1, w2, w3 := math.Exp(e.v-top), math.Exp(l2-top), -math.Exp(min(l3, l2)-top)
+	top, w1, w2 := ev, 1.0, 1.0
+	if ev >= l2 {
+		w2 = math.Exp(l2 - ev)
+	} else {
+		top, w1 = l2, math.Exp(ev-l2)
+	}
+	w3 := -math.Exp(min(l3, l2) - top)
 	total := w1 + w2 + w3
 	out.v = top + math.Log(total)
 	w1, w2, w3 = w1/total, w2/total, w3/total
-	terms := [3]*logLik{&e, &high.logLik, &low.logLik}
-	weights := [3]float64{w1, w2, w3}
-	for k, t := range terms {
-		gs := t.g
-		hs := t.h
-		if k > 0 {
-			gs[2] += iS
-			hs[7] -= iS * iS
-		}
-		wk := weights[k]
-		for i := range 4 {
-			out.g[i] += wk * gs[i]
-			for j := i; j < 4; j++ {
-				out.h[hessIndex[i][j]] += wk * (hs[hessIndex[i][j]] + gs[i]*gs[j])
-			}
-		}
-	}
+	g2, g3 := high.g, low.g
+	g2[2] += iS
+	g3[2] += iS
 	for i := range 4 {
-		for j := i; j < 4; j++ {
-			out.h[hessIndex[i][j]] -= out.g[i] * out.g[j]
-		}
+		out.g[i] = w1*g1[i] + w2*g2[i] + w3*g3[i]
 	}
+	for k, p := range hessPairs {
+		i, j := p[0], p[1]
+		out.h[k] = w1*(h1[k]+g1[i]*g1[j]) + w2*(high.h[k]+g2[i]*g2[j]) + w3*(low.h[k]+g3[i]*g3[j]) - out.g[i]*out.g[j]
+	}
+	out.h[hessIndex[2][2]] -= (w2 + w3) * iS * iS
 }
+
+// hessPairs are the parameters of each entry of logLik.h, as hessIndex
+// places them.
+var hessPairs = [10][2]int{{0, 0}, {0, 1}, {0, 2}, {0, 3}, {1, 1}, {1, 2}, {1, 3}, {2, 2}, {2, 3}, {3, 3}}

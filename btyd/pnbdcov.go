@@ -144,11 +144,8 @@ func FitParetoNBDCov(histories []CovariateHistory, opts ...CovariateOption) (Par
 	}
 	var fit ParetoNBDCovFit
 	null, nullErr := FitParetoNBD(plain)
-	d, err := newFrequencyData(fn, plain)
-	if err != nil {
-		return ParetoNBDCovFit{}, err
-	}
-	if d.repeats == 0 {
+	repeats, sumT := plainSums(plain)
+	if repeats == 0 {
 		return ParetoNBDCovFit{}, fmt.Errorf("btyd: %s: %w: no customer made a repeat purchase", fn, clv.ErrNoFit)
 	}
 	arena := &frequencyArena{}
@@ -165,7 +162,7 @@ func FitParetoNBDCov(histories []CovariateHistory, opts ...CovariateOption) (Par
 		fartherWall: pnbdFartherWall,
 	}
 	nullTheta := []float64{null.Model.R, null.Model.Alpha, null.Model.S, null.Model.Beta}
-	r, err := fitCovariates(m, groups, k, nullStarts(nullTheta, nullErr, pnbdStarts(max(d.sumT/d.repeats, 1e-3))), cfg)
+	r, err := fitCovariates(m, groups, k, nullStarts(nullTheta, nullErr, pnbdStarts(max(sumT/repeats, 1e-3))), cfg)
 	if err != nil {
 		return ParetoNBDCovFit{}, err
 	}
