@@ -266,7 +266,9 @@ type ValuationIntervals struct {
 // year in monthly steps; 20 draws take a tenth of that (a busy machine
 // takes up to twice as long). For BG/NBD and MBG/NBD draws, P(alive)
 // comes from tables of each draw's logarithms for the base's distinct x,
-// t_x and T, which leaves one exponential a customer and draw.
+// t_x and T, which leaves one exponential a customer and draw; for
+// Pareto/NBD draws, from a table of each draw's hypergeometric series
+// for the base's distinct (x, t_x) and (x, T), which leaves two.
 // The customers times the draws are bounded by 2^28, a million customers
 // and 268 draws.
 //
