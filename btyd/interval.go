@@ -364,12 +364,22 @@ func DiscreteValueIntervals(fit BGBBFit, spend GammaGammaFit, o Opportunities, h
 			sums[k][0], sums[k][1] = drawn[k%n].horizonSums(ns[k/n], v.opportunities, v.discount)
 		}
 	})
+	// Each draw's ln Γ ratios, for the parts of every pattern's P(alive).
+	var most int64
+	for _, v := range ns {
+		most = max(most, v)
+	}
+	gammas := make([]bgbbGammas, n)
+	for j, m := range drawn {
+		gammas[j] = m.gammas(most)
+	}
 	table := make([]pairValue, len(patterns)*n)
 	split(len(table), func(_, lo, hi int) {
 		for k := lo; k < hi; k++ {
 			p, j := k/n, k%n
 			pat, s := patterns[p], sums[int(nOf[p])*n+j]
-			_, table[k].purchases, table[k].discounted = drawn[j].outlookOf(pat[0], pat[1], pat[2], s[0], s[1])
+			w := drawn[j].aliveWeightBy(&gammas[j], pat[0], pat[1], pat[2])
+			_, table[k].purchases, table[k].discounted = drawn[j].outlookAt(w, pat[0], pat[2], s[0], s[1])
 		}
 	})
 	customer := func(i int) (id string, x int64, z float64, p int32) {
