@@ -255,7 +255,32 @@ func selectOrder(x []float64, k int) float64 {
 // distinct x, and times its distinct t_x and T.
 const maxAliveTable = 1 << 22
 
-// aliveTable returns a P(alive) of customer i of b under draw j for
+// An aliveRow sets dst[j] to the P(alive) of customer i under draw j, for
+// every draw j, and returns the first draw whose P(alive) cannot be
+// computed, or −1: one call a customer, whose keys into the tables are
+// read once for all the draws.
+type aliveRow func(i int, dst []float64) int
+
+// ownAlive returns the aliveRow of the customers of b by each drawn
+// model's own aliveProbability: customer i's draw j is models[g·n + j],
+// with g = groupOf(i), their group of covariates, or 0 if groupOf is nil.
+func ownAlive(models []PurchaseModel, n int, b Base, groupOf func(i int) int) aliveRow {
+	return func(i int, dst []float64) int {
+		cu, at := &b.Customers[i], 0
+		if groupOf != nil {
+			at = groupOf(i) * n
+		}
+		for j, m := range models[at : at+n] {
+			var ok bool
+			if dst[j], ok = m.aliveProbability(float64(cu.X), cu.Tx, cu.T); !ok {
+				return j
+			}
+		}
+		return -1
+	}
+}
+
+// aliveTable returns the aliveRow of the customers of b for
 // draws of the BG/NBD or the MBG/NBD, whose log odds are
 //
 //	D = ln(a / (b' + x − 1)) + (r + x) (ln(α + T) − ln(α + t_x))
@@ -269,7 +294,7 @@ const maxAliveTable = 1 << 22
 // where t_x is near T, far below the draws' own spread. It reports false
 // for other models, or for a base whose tables would pass maxAliveTable.
 // Draws of the Pareto/NBD go to pnbdAliveTable.
-func aliveTable(models []PurchaseModel, b Base) (func(i, j int) (float64, bool), bool) {
+func aliveTable(models []PurchaseModel, b Base) (aliveRow, bool) {
 	n := len(models)
 	if _, ok := models[0].(ParetoNBD); ok {
 		return pnbdAliveTable(models, b)
@@ -329,13 +354,20 @@ func aliveTable(models []PurchaseModel, b Base) (func(i, j int) (float64, bool),
 			logs[k*n+j] = math.Log(p.alpha + t)
 		}
 	}
-	return func(i, j int) (float64, bool) {
+	return func(i int, dst []float64) int {
 		x := b.Customers[i].X
 		if x == 0 && oneAtZero {
-			return 1, true
+			for j := range dst {
+				dst[j] = 1
+			}
+			return -1
 		}
-		d := odds[int(xOf[i])*n+j] + (ps[j].r+float64(x))*(logs[int(tOf[i])*n+j]-logs[int(txOf[i])*n+j])
-		return logistic(-d), true
+		xf := float64(x)
+		odds, logT, logTx := odds[int(xOf[i])*n:][:n], logs[int(tOf[i])*n:][:n], logs[int(txOf[i])*n:][:n]
+		for j, p := range ps {
+			dst[j] = logistic(-(odds[j] + (p.r+xf)*(logT[j]-logTx[j])))
+		}
+		return -1
 	}, true
 }
 
@@ -360,7 +392,7 @@ func aliveTable(models []PurchaseModel, b Base) (func(i, j int) (float64, bool),
 // Pareto/NBD or a table would pass its bound; the function it returns
 // reports false for a draw whose series does not converge, as probAlive
 // does.
-func pnbdAliveTable(models []PurchaseModel, b Base) (func(i, j int) (float64, bool), bool) {
+func pnbdAliveTable(models []PurchaseModel, b Base) (aliveRow, bool) {
 	n, nc := len(models), len(b.Customers)
 	ms := make([]ParetoNBD, n)
 	for j, m := range models {
@@ -411,20 +443,27 @@ func pnbdAliveTable(models []PurchaseModel, b Base) (func(i, j int) (float64, bo
 	for j, m := range ms {
 		logS[j] = math.Log(m.S)
 	}
-	return func(i, j int) (float64, bool) {
-		high, low := logI[int(of[i])*n+j], logI[int(of[nc+i])*n+j]
-		if math.IsNaN(high) || math.IsNaN(low) {
-			return 0, false
+	return func(i int, dst []float64) int {
+		xf := float64(b.Customers[i].X)
+		high, low := logI[int(of[i])*n:][:n], logI[int(of[nc+i])*n:][:n]
+		logA, logB := logA[int(tOf[i])*n:][:n], logB[int(tOf[i])*n:][:n]
+		for j := range dst {
+			h, l := high[j], low[j]
+			switch {
+			case math.IsNaN(h) || math.IsNaN(l):
+				return j
+			case l >= h: // t_x = T: I(t_x) − I(T) = 0
+				dst[j] = 1
+				continue
+			}
+			m := &ms[j]
+			d := logS[j] + (m.R+xf)*logA[j] + m.S*logB[j] + h
+			if d < 700 {
+				dst[j] = 1 / (1 + math.Exp(d)*-math.Expm1(l-h))
+			} else { // where e^d overflows, in logarithms
+				dst[j] = logistic(-d - log1mexp(l-h))
+			}
 		}
-		if low >= high { // t_x = T: I(t_x) − I(T) = 0
-			return 1, true
-		}
-		at, m := int(tOf[i])*n+j, &ms[j]
-		d := logS[j] + (m.R+float64(b.Customers[i].X))*logA[at] + m.S*logB[at] + high
-		if d < 700 {
-			return 1 / (1 + math.Exp(d)*-math.Expm1(low-high)), true
-		}
-		// Where e^d overflows, in logarithms.
-		return logistic(-d - log1mexp(low-high)), true
+		return -1
 	}, true
 }

@@ -78,13 +78,16 @@ func TestAliveTable(t *testing.T) {
 	for _, models := range [][]PurchaseModel{bg, mbg, pnbd} {
 		alive, ok := aliveTable(models, b)
 		require.True(t, ok)
+		own := ownAlive(models, len(models), b, nil)
+		got, want := make([]float64, len(models)), make([]float64, len(models))
 		for i, c := range b.Customers {
+			require.Equal(t, -1, alive(i, got))
+			require.Equal(t, -1, own(i, want))
 			for j, m := range models {
-				want, ok := m.aliveProbability(float64(c.X), c.Tx, c.T)
+				w, ok := m.aliveProbability(float64(c.X), c.Tx, c.T)
 				require.True(t, ok)
-				got, ok := alive(i, j)
-				require.True(t, ok)
-				require.InDelta(t, want, got, 1e-12, "%s %+v, customer %+v", m.name(), m, c)
+				require.Equal(t, w, want[j])
+				require.InDelta(t, want[j], got[j], 1e-12, "%s %+v, customer %+v", m.name(), m, c)
 			}
 		}
 	}

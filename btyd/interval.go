@@ -430,10 +430,7 @@ func valueIntervals(fn string, family purchaseFamily, spend fitted, b Base, v *v
 	customer := baseCustomers(b, pairOf)
 	alive, ok := aliveTable(models, b)
 	if !ok {
-		alive = func(i, j int) (float64, bool) {
-			cu := &b.Customers[i]
-			return models[j].aliveProbability(float64(cu.X), cu.Tx, cu.T)
-		}
+		alive = ownAlive(models, n, b, nil)
 	}
 	return drawnIntervals(fn, drawTable{draws: n, patterns: np, table: table, models: models}, len(b.Customers), customer, alive, spendDraws, nil, v.margin, v.config.scale, c.level)
 }
@@ -487,16 +484,16 @@ type drawTable struct {
 
 // drawnIntervals returns the intervals of the customers of a base from a
 // drawTable and the spend model's draws. customer(i) gives customer i's
-// id, x, mean spend z̄ and pattern; if alive is not nil, alive(i, j) is
-// their P(alive) under draw j, by which the table's expectations are
-// multiplied, and otherwise the table holds them whole. If spendGroup is
+// id, x, mean spend z̄ and pattern; if alive is not nil, alive(i, dst)
+// sets dst[j] to their P(alive) under draw j, by which the table's
+// expectations are multiplied, and otherwise the table holds them whole. If spendGroup is
 // not nil, customer i's spend model of draw j is spendDraws[spendGroup(i)
 // · draws + j], one for each group of customers with their own spend
 // model (customers of one pattern share it), and otherwise
 // spendDraws[j]. The customers
 // run on two goroutines; those without a repeat purchase depend on their
 // pattern alone and are computed once for each, weighted by their number.
-func drawnIntervals(fn string, t drawTable, customers int, customer func(int) (string, int64, float64, int32), alive func(i, j int) (float64, bool),
+func drawnIntervals(fn string, t drawTable, customers int, customer func(int) (string, int64, float64, int32), alive aliveRow,
 	spendDraws [][]float64, spendGroup func(i int) int, margin float64, scale int32, level float64) (ValuationIntervals, error) {
 	n := t.draws
 	lowAt, highAt := quantileIndex((1-level)/2, n), quantileIndex((1+level)/2, n)
@@ -509,7 +506,10 @@ func drawnIntervals(fn string, t drawTable, customers int, customer func(int) (s
 	split(customers, func(part, lo, hi int) {
 		ps := &parts[part]
 		ps.purchases, ps.value = make([]kahan, n), make([]kahan, n)
-		bufP, bufV := make([]float64, n), make([]float64, n)
+		bufP, bufV, bufA := make([]float64, n), make([]float64, n), make([]float64, n)
+		for j := range bufA {
+			bufA[j] = 1 // without alive, the table's expectations whole
+		}
 		// figures returns the interval of customer i, of x repeat
 		// purchases, mean spend z and pattern p, adding w times their
 		// draws to the totals.
@@ -518,14 +518,12 @@ func drawnIntervals(fn string, t drawTable, customers int, customer func(int) (s
 			if spendGroup != nil {
 				spendAt = spendGroup(i) * n
 			}
-			for j := range n {
-				a := 1.0
-				if alive != nil {
-					var ok bool
-					if a, ok = alive(i, j); !ok {
-						return CustomerInterval{}, notComputable(fn, t.models[j])
-					}
+			if alive != nil {
+				if j := alive(i, bufA); j >= 0 {
+					return CustomerInterval{}, notComputable(fn, t.models[j])
 				}
+			}
+			for j, a := range bufA {
 				e := t.table[p*n+j]
 				purchases := a * e.purchases
 				value := margin * spendOf(spendDraws[spendAt+j], x, z) * a * e.discounted
