@@ -176,35 +176,57 @@ const maxTail = 16
 func tails(x []float64, k, m int) (kthSmallest, mthLargest float64) {
 	var lo, hi [maxTail]float64 // ascending, and descending
 	nl, nh := 0, 0
-	for _, v := range x {
-		if nl < k || v < lo[nl-1] {
-			i := nl
-			if nl < k {
-				nl++
-			} else {
-				i = k - 1 // the largest kept gives way
-			}
-			for i > 0 && lo[i-1] > v {
-				lo[i] = lo[i-1]
-				i--
-			}
-			lo[i] = v
+	// The first values fill both ends.
+	i := 0
+	for ; i < len(x) && (nl < k || nh < m); i++ {
+		v := x[i]
+		if nl < k {
+			nl = insertAscending(lo[:nl+1], nl, v)
+		} else if v < lo[k-1] {
+			insertAscending(lo[:k], k-1, v)
 		}
-		if nh < m || v > hi[nh-1] {
-			i := nh
-			if nh < m {
-				nh++
-			} else {
-				i = m - 1
-			}
-			for i > 0 && hi[i-1] < v {
-				hi[i] = hi[i-1]
-				i--
-			}
-			hi[i] = v
+		if nh < m {
+			nh = insertDescending(hi[:nh+1], nh, v)
+		} else if v > hi[m-1] {
+			insertDescending(hi[:m], m-1, v)
+		}
+	}
+	// Then each end's bound stays in a register: most values pass both
+	// by two comparisons.
+	loBound, hiBound := lo[max(k, 1)-1], hi[max(m, 1)-1]
+	for _, v := range x[i:] {
+		if v < loBound {
+			insertAscending(lo[:k], k-1, v)
+			loBound = lo[k-1]
+		}
+		if v > hiBound {
+			insertDescending(hi[:m], m-1, v)
+			hiBound = hi[m-1]
 		}
 	}
 	return lo[k-1], hi[m-1]
+}
+
+// insertAscending puts v into a, sorted ascending, at its place at or
+// below index i, moving the values above it up one and dropping a[i]; it
+// returns len(a).
+func insertAscending(a []float64, i int, v float64) int {
+	for i > 0 && a[i-1] > v {
+		a[i] = a[i-1]
+		i--
+	}
+	a[i] = v
+	return len(a)
+}
+
+// insertDescending is insertAscending for a sorted descending.
+func insertDescending(a []float64, i int, v float64) int {
+	for i > 0 && a[i-1] < v {
+		a[i] = a[i-1]
+		i--
+	}
+	a[i] = v
+	return len(a)
 }
 
 // selectOrder returns the k-th smallest of x (from 0), reordering x:
