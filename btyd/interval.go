@@ -314,9 +314,11 @@ func ValueIntervals(fit PurchaseFit, spend GammaGammaFit, b Base, h Horizon, opt
 //
 // The work is the draws times the distinct n of the base, each a sum over
 // the horizon's opportunities, plus the draws times the distinct
-// (x, t_x, n), each a P(alive), plus the draws times the customers with a
-// repeat purchase, each an expected spend; customers without one are
-// computed once for each n. All run on two goroutines.
+// (x, t_x, n), each a P(alive) from the draw's ratios of gamma
+// functions, tabled once a draw, and a sum over the opportunities since
+// t_x, plus the draws times the customers with a repeat purchase, each an
+// expected spend; customers without one are computed once for each n.
+// All run on two goroutines.
 func DiscreteValueIntervals(fit BGBBFit, spend GammaGammaFit, o Opportunities, h Horizon, opts ...IntervalOption) (ValuationIntervals, error) {
 	const fn = "discrete value intervals"
 	c, err := newIntervalConfig(fn, opts)
