@@ -136,48 +136,59 @@ func TestValueIntervalsReference(t *testing.T) {
 			ps := referenceDraws(t, f.theta, f.cov, draws, rand.NewPCG(seed, 1))
 			g := spend.Model
 			gs := referenceDraws(t, []float64{g.P, g.Q, g.Gamma}, spend.Stats.Covariance, draws, rand.NewPCG(seed, 2))
-			purchases := make([][]float64, len(b.Customers))
-			values := make([][]float64, len(b.Customers))
-			var totalP, totalV []float64
+			var valuations []btyd.Valuation
 			for d := range draws {
 				v, err := btyd.Values(f.model(ps[d]),
 					btyd.GammaGamma{P: gs[d][0], Q: gs[d][1], Gamma: gs[d][2]}, b, horizon, append(opts, btyd.WithScale(12))...)
 				require.NoError(t, err)
-				for i, c := range v.Customers {
-					purchases[i] = append(purchases[i], c.Purchases)
-					values[i] = append(values[i], c.Value.InexactFloat64())
-				}
-				totalP = append(totalP, v.Purchases)
-				totalV = append(totalV, v.Value.InexactFloat64())
+				valuations = append(valuations, v)
 			}
 			scale := int32(clv.DefaultScale)
 			if opts != nil {
 				scale = 4
 			}
-			q := func(x []float64) (float64, float64) {
-				slices.Sort(x)
-				return stat.Quantile(0.1, stat.Empirical, x, nil), stat.Quantile(0.9, stat.Empirical, x, nil)
-			}
-			unit := math.Pow(10, -float64(scale))
-			for i, c := range got.Customers {
-				assert.Equal(t, b.Customers[i].ID, c.ID)
-				lo, hi := q(purchases[i])
-				assert.InDelta(t, lo, c.Purchases.Low, 1e-12*(1+lo), "customer %d", i+1)
-				assert.InDelta(t, hi, c.Purchases.High, 1e-12*(1+hi), "customer %d", i+1)
-				lo, hi = q(values[i])
-				assert.InDelta(t, lo, c.Value.Low.InexactFloat64(), unit, "customer %d", i+1)
-				assert.InDelta(t, hi, c.Value.High.InexactFloat64(), unit, "customer %d", i+1)
-				assert.LessOrEqual(t, c.Purchases.Low, c.Purchases.High)
-				assert.True(t, c.Value.Low.LessThanOrEqual(c.Value.High))
-			}
-			lo, hi := q(totalP)
-			assert.InDelta(t, lo, got.Purchases.Low, 1e-10*lo)
-			assert.InDelta(t, hi, got.Purchases.High, 1e-10*hi)
-			lo, hi = q(totalV)
-			assert.InDelta(t, lo, got.Value.Low.InexactFloat64(), 1e-10*lo+unit)
-			assert.InDelta(t, hi, got.Value.High.InexactFloat64(), 1e-10*hi+unit)
+			checkReference(t, got, valuations, math.Pow(10, -float64(scale)))
 		}
 	}
+}
+
+// checkReference checks intervals at 80 % against the valuations of each
+// of their draws: every figure's draws sorted and their quantiles taken
+// by gonum's stat.Quantile, money to within unit.
+func checkReference(t *testing.T, got btyd.ValuationIntervals, valuations []btyd.Valuation, unit float64) {
+	t.Helper()
+	purchases := make([][]float64, len(got.Customers))
+	values := make([][]float64, len(got.Customers))
+	var totalP, totalV []float64
+	for _, v := range valuations {
+		for i, c := range v.Customers {
+			purchases[i] = append(purchases[i], c.Purchases)
+			values[i] = append(values[i], c.Value.InexactFloat64())
+		}
+		totalP = append(totalP, v.Purchases)
+		totalV = append(totalV, v.Value.InexactFloat64())
+	}
+	q := func(x []float64) (float64, float64) {
+		slices.Sort(x)
+		return stat.Quantile(0.1, stat.Empirical, x, nil), stat.Quantile(0.9, stat.Empirical, x, nil)
+	}
+	for i, c := range got.Customers {
+		assert.Equal(t, valuations[0].Customers[i].ID, c.ID)
+		lo, hi := q(purchases[i])
+		assert.InDelta(t, lo, c.Purchases.Low, 1e-12*(1+lo), "customer %d", i+1)
+		assert.InDelta(t, hi, c.Purchases.High, 1e-12*(1+hi), "customer %d", i+1)
+		lo, hi = q(values[i])
+		assert.InDelta(t, lo, c.Value.Low.InexactFloat64(), unit, "customer %d", i+1)
+		assert.InDelta(t, hi, c.Value.High.InexactFloat64(), unit, "customer %d", i+1)
+		assert.LessOrEqual(t, c.Purchases.Low, c.Purchases.High)
+		assert.True(t, c.Value.Low.LessThanOrEqual(c.Value.High))
+	}
+	lo, hi := q(totalP)
+	assert.InDelta(t, lo, got.Purchases.Low, 1e-10*lo)
+	assert.InDelta(t, hi, got.Purchases.High, 1e-10*hi)
+	lo, hi = q(totalV)
+	assert.InDelta(t, lo, got.Value.Low.InexactFloat64(), 1e-10*lo+unit)
+	assert.InDelta(t, hi, got.Value.High.InexactFloat64(), 1e-10*hi+unit)
 }
 
 // TestValueIntervalsContainValues checks that the intervals hold the
