@@ -112,9 +112,51 @@ func (m BGBB) logLikelihood(x, tx, n float64) (ll, logA, logD float64) {
 	}
 	logD = px + logGammaRatio(m.Beta, tx-x) - logGammaRatio(m.Alpha+m.Beta, tx) +
 		math.Log(m.Gamma) + logGammaRatio(m.Delta, tx) - logGammaRatio(m.Gamma+m.Delta, tx+1)
+	return m.sumParts(x, tx, n, logA, logD), logA, logD
+}
+
+// sumParts returns ln L from ln A and ln D₀ of a customer (x, t_x, n),
+// t_x < n.
+func (m BGBB) sumParts(x, tx, n, logA, logD float64) float64 {
 	sum, _ := m.deadSum(x, tx, n)
-	ll = logA + softplus(logD+math.Log(sum)-logA)
-	return ll, logA, logD
+	return logA + softplus(logD+math.Log(sum)-logA)
+}
+
+// bgbbGammas holds a BG/BB's ln Γ(z + k) − ln Γ(z), as logGammaRatio
+// gives them, for each z of logLikelihood's parts — α, β, α + β, δ and
+// γ + δ — and k from 0 to the length of each less one, and ln γ: so that
+// many customers' parts cost no logarithm but their sums'.
+type bgbbGammas struct {
+	alpha, beta, alphaBeta, delta, gammaDelta []float64
+	logGamma                                  float64
+}
+
+// gammas returns m's bgbbGammas for customers of n up to most.
+func (m BGBB) gammas(most int64) bgbbGammas {
+	ratios := func(z float64) []float64 {
+		r := make([]float64, most+2)
+		for k := range r {
+			r[k] = logGammaRatio(z, float64(k))
+		}
+		return r
+	}
+	return bgbbGammas{
+		alpha: ratios(m.Alpha), beta: ratios(m.Beta), alphaBeta: ratios(m.Alpha + m.Beta),
+		delta: ratios(m.Delta), gammaDelta: ratios(m.Gamma + m.Delta), logGamma: math.Log(m.Gamma),
+	}
+}
+
+// aliveWeightBy returns aliveWeight of a customer (x, t_x, n), n at most
+// the bgbbGammas' own, from them: the same parts as logLikelihood's, in
+// the same order, so the same figure to the bit.
+func (m BGBB) aliveWeightBy(g *bgbbGammas, x, tx, n int64) float64 {
+	px := g.alpha[x]
+	logA := px + g.beta[n-x] - g.alphaBeta[n] + g.delta[n] - g.gammaDelta[n]
+	if tx == n {
+		return 1
+	}
+	logD := px + g.beta[tx-x] - g.alphaBeta[tx] + g.logGamma + g.delta[tx] - g.gammaDelta[tx+1]
+	return math.Exp(logA - m.sumParts(float64(x), float64(tx), float64(n), logA, logD))
 }
 
 // logGammaRatio returns ln Γ(z + k) − ln Γ(z) for z > 0 and k ≥ 0,
@@ -620,8 +662,12 @@ func (m BGBB) horizonSums(n, h int64, discount []float64) (sum, dsum float64) {
 // horizonSums of n: P(alive at n + 1) = A/L · (δ + n)/(γ + δ + n), and
 // the sums times A/L · (α + x)/(α + β + n).
 func (m BGBB) outlookOf(x, tx, n int64, sum, dsum float64) (alive, purchases, discounted float64) {
+	return m.outlookAt(m.aliveWeight(float64(x), float64(tx), float64(n)), x, n, sum, dsum)
+}
+
+// outlookAt is outlookOf from the customer's aliveWeight, w.
+func (m BGBB) outlookAt(w float64, x, n int64, sum, dsum float64) (alive, purchases, discounted float64) {
 	xf, nf := float64(x), float64(n)
-	w := m.aliveWeight(xf, float64(tx), nf)
 	alive = w * (m.Delta + nf) / (m.Gamma + m.Delta + nf)
 	scale := w * (m.Alpha + xf) / (m.Alpha + m.Beta + nf)
 	return alive, scale * sum, scale * dsum

@@ -104,3 +104,35 @@ func TestOutlook(t *testing.T) {
 		assert.InDelta(t, ce, d, 1e-15, c)
 	}
 }
+
+// TestAliveWeightBy checks the intervals' P(alive) weights from each
+// draw's table of ln Γ ratios against aliveWeight's own, to the bit, for
+// every pattern (x, t_x, n) up to 60 opportunities and parameters from
+// 0.05 to 50, both sides of logGammaRatio's switch to Stirling's series.
+func TestAliveWeightBy(t *testing.T) {
+	rng := rand.New(rand.NewPCG(22, 4))
+	const most = 60
+	for range 40 {
+		shape := func() float64 { return math.Exp(rng.Float64()*7 - 3) }
+		m := BGBB{Alpha: shape(), Beta: shape(), Gamma: shape(), Delta: shape()}
+		g := m.gammas(most)
+		for n := int64(1); n <= most; n++ {
+			for x := int64(0); x <= n; x++ {
+				txs := []int64{0}
+				if x > 0 {
+					txs = txs[:0]
+					for tx := x; tx <= n; tx++ {
+						txs = append(txs, tx)
+					}
+				}
+				for _, tx := range txs {
+					want := m.aliveWeight(float64(x), float64(tx), float64(n))
+					require.Equal(t, want, m.aliveWeightBy(&g, x, tx, n), "%+v, (%d, %d, %d)", m, x, tx, n)
+					alive, purchases, discounted := m.outlookAt(want, x, n, 3, 2)
+					wa, wp, wd := m.outlookOf(x, tx, n, 3, 2)
+					require.Equal(t, [3]float64{wa, wp, wd}, [3]float64{alive, purchases, discounted})
+				}
+			}
+		}
+	}
+}

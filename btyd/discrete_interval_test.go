@@ -13,7 +13,6 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"gonum.org/v1/gonum/stat"
 )
 
 var trueBGBB = btyd.BGBB{Alpha: 1.2, Beta: 0.75, Gamma: 0.66, Delta: 2.8}
@@ -91,40 +90,14 @@ func TestDiscreteValueIntervalsReference(t *testing.T) {
 	ps := referenceDraws(t, []float64{m.Alpha, m.Beta, m.Gamma, m.Delta}, fit.Stats.Covariance, draws, rand.NewPCG(seed, 1))
 	g := spend.Model
 	gs := referenceDraws(t, []float64{g.P, g.Q, g.Gamma}, spend.Stats.Covariance, draws, rand.NewPCG(seed, 2))
-	purchases := make([][]float64, len(o.Customers))
-	values := make([][]float64, len(o.Customers))
-	var totalP, totalV []float64
+	var valuations []btyd.Valuation
 	for d := range draws {
 		v, err := btyd.DiscreteValues(btyd.BGBB{Alpha: ps[d][0], Beta: ps[d][1], Gamma: ps[d][2], Delta: ps[d][3]},
 			btyd.GammaGamma{P: gs[d][0], Q: gs[d][1], Gamma: gs[d][2]}, o, horizon, append(opts, btyd.WithScale(12))...)
 		require.NoError(t, err)
-		for i, c := range v.Customers {
-			purchases[i] = append(purchases[i], c.Purchases)
-			values[i] = append(values[i], c.Value.InexactFloat64())
-		}
-		totalP = append(totalP, v.Purchases)
-		totalV = append(totalV, v.Value.InexactFloat64())
+		valuations = append(valuations, v)
 	}
-	q := func(x []float64) (float64, float64) {
-		slices.Sort(x)
-		return stat.Quantile(0.1, stat.Empirical, x, nil), stat.Quantile(0.9, stat.Empirical, x, nil)
-	}
-	const unit = 1e-4
-	for i, c := range got.Customers {
-		assert.Equal(t, o.Customers[i].ID, c.ID)
-		lo, hi := q(purchases[i])
-		assert.InDelta(t, lo, c.Purchases.Low, 1e-12*(1+lo), "customer %d", i+1)
-		assert.InDelta(t, hi, c.Purchases.High, 1e-12*(1+hi), "customer %d", i+1)
-		lo, hi = q(values[i])
-		assert.InDelta(t, lo, c.Value.Low.InexactFloat64(), unit, "customer %d", i+1)
-		assert.InDelta(t, hi, c.Value.High.InexactFloat64(), unit, "customer %d", i+1)
-	}
-	lo, hi := q(totalP)
-	assert.InDelta(t, lo, got.Purchases.Low, 1e-10*lo)
-	assert.InDelta(t, hi, got.Purchases.High, 1e-10*hi)
-	lo, hi = q(totalV)
-	assert.InDelta(t, lo, got.Value.Low.InexactFloat64(), 1e-10*lo+unit)
-	assert.InDelta(t, hi, got.Value.High.InexactFloat64(), 1e-10*hi+unit)
+	checkReference(t, got, valuations, 1e-4)
 }
 
 // TestDiscreteIntervalCoverage checks the intervals' coverage by

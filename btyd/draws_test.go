@@ -41,8 +41,9 @@ func TestTails(t *testing.T) {
 }
 
 // TestAliveTable compares the intervals' tabulated P(alive) with each
-// drawn model's own, for BG/NBD and MBG/NBD draws over a base of light
-// and heavy buyers, and checks that other models are left to their own.
+// drawn model's own, for BG/NBD, MBG/NBD and Pareto/NBD draws over a base
+// of light and heavy buyers, some who bought at T, and checks that other
+// models are left to their own.
 func TestAliveTable(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	b := Base{Customers: make([]Customer, 3000)}
@@ -59,28 +60,42 @@ func TestAliveTable(t *testing.T) {
 				c.Tx = 1.0 / 7
 			}
 			c.Tx = min(c.Tx, T)
+			if rng.IntN(20) == 0 {
+				c.Tx = T // bought at the end: P(alive) = 1
+			}
 		}
 		b.Customers[i] = c
 	}
-	var bg, mbg []PurchaseModel
+	var bg, mbg, pnbd []PurchaseModel
 	for range 30 {
 		r, alpha, a, bb := 0.1+2*rng.Float64(), 0.5+10*rng.Float64(), 0.1+3*rng.Float64(), 0.5+5*rng.Float64()
 		bg = append(bg, BGNBD{R: r, Alpha: alpha, A: a, B: bb})
 		mbg = append(mbg, MBGNBD{R: r, Alpha: alpha, A: a, B: bb})
+		// s and β from a and b's ranges: α and β some 20 times apart at
+		// most, both orders of the series.
+		pnbd = append(pnbd, ParetoNBD{R: r, Alpha: alpha, S: a, Beta: 10 * bb})
 	}
-	for _, models := range [][]PurchaseModel{bg, mbg} {
+	for _, models := range [][]PurchaseModel{bg, mbg, pnbd} {
 		alive, ok := aliveTable(models, b)
 		require.True(t, ok)
+		own := ownAlive(models, len(models), b, nil)
+		got, want := make([]float64, len(models)), make([]float64, len(models))
 		for i, c := range b.Customers {
+			require.Equal(t, -1, alive(i, got))
+			require.Equal(t, -1, own(i, want))
 			for j, m := range models {
-				want, ok := m.aliveProbability(float64(c.X), c.Tx, c.T)
+				w, ok := m.aliveProbability(float64(c.X), c.Tx, c.T)
 				require.True(t, ok)
-				got, ok := alive(i, j)
-				require.True(t, ok)
-				require.InDelta(t, want, got, 1e-12, "%s, customer %+v", m.name(), c)
+				require.Equal(t, w, want[j])
+				require.InDelta(t, want[j], got[j], 1e-12, "%s %+v, customer %+v", m.name(), m, c)
 			}
 		}
 	}
-	_, ok := aliveTable([]PurchaseModel{ParetoNBD{R: 1, Alpha: 1, S: 1, Beta: 1}}, b)
+	_, ok := aliveTable([]PurchaseModel{otherModel{BGNBD{R: 1, Alpha: 1, A: 1, B: 1}}}, b)
+	require.False(t, ok)
+	_, ok = aliveTable([]PurchaseModel{ParetoNBD{R: 1, Alpha: 1, S: 1, Beta: 1}, otherModel{BGNBD{R: 1, Alpha: 1, A: 1, B: 1}}}, b)
 	require.False(t, ok)
 }
+
+// otherModel is a purchase model that aliveTable does not know.
+type otherModel struct{ BGNBD }

@@ -266,7 +266,9 @@ type ValuationIntervals struct {
 // year in monthly steps; 20 draws take a tenth of that (a busy machine
 // takes up to twice as long). For BG/NBD and MBG/NBD draws, P(alive)
 // comes from tables of each draw's logarithms for the base's distinct x,
-// t_x and T, which leaves one exponential a customer and draw.
+// t_x and T, which leaves one exponential a customer and draw; for
+// Pareto/NBD draws, from a table of each draw's hypergeometric series
+// for the base's distinct (x, t_x) and (x, T), which leaves two.
 // The customers times the draws are bounded by 2^28, a million customers
 // and 268 draws.
 //
@@ -312,9 +314,11 @@ func ValueIntervals(fit PurchaseFit, spend GammaGammaFit, b Base, h Horizon, opt
 //
 // The work is the draws times the distinct n of the base, each a sum over
 // the horizon's opportunities, plus the draws times the distinct
-// (x, t_x, n), each a P(alive), plus the draws times the customers with a
-// repeat purchase, each an expected spend; customers without one are
-// computed once for each n. All run on two goroutines.
+// (x, t_x, n), each a P(alive) from the draw's ratios of gamma
+// functions, tabled once a draw, and a sum over the opportunities since
+// t_x, plus the draws times the customers with a repeat purchase, each an
+// expected spend; customers without one are computed once for each n.
+// All run on two goroutines.
 func DiscreteValueIntervals(fit BGBBFit, spend GammaGammaFit, o Opportunities, h Horizon, opts ...IntervalOption) (ValuationIntervals, error) {
 	const fn = "discrete value intervals"
 	c, err := newIntervalConfig(fn, opts)
@@ -362,12 +366,22 @@ func DiscreteValueIntervals(fit BGBBFit, spend GammaGammaFit, o Opportunities, h
 			sums[k][0], sums[k][1] = drawn[k%n].horizonSums(ns[k/n], v.opportunities, v.discount)
 		}
 	})
+	// Each draw's ln Γ ratios, for the parts of every pattern's P(alive).
+	var most int64
+	for _, v := range ns {
+		most = max(most, v)
+	}
+	gammas := make([]bgbbGammas, n)
+	for j, m := range drawn {
+		gammas[j] = m.gammas(most)
+	}
 	table := make([]pairValue, len(patterns)*n)
 	split(len(table), func(_, lo, hi int) {
 		for k := lo; k < hi; k++ {
 			p, j := k/n, k%n
 			pat, s := patterns[p], sums[int(nOf[p])*n+j]
-			_, table[k].purchases, table[k].discounted = drawn[j].outlookOf(pat[0], pat[1], pat[2], s[0], s[1])
+			w := drawn[j].aliveWeightBy(&gammas[j], pat[0], pat[1], pat[2])
+			_, table[k].purchases, table[k].discounted = drawn[j].outlookAt(w, pat[0], pat[2], s[0], s[1])
 		}
 	})
 	customer := func(i int) (id string, x int64, z float64, p int32) {
@@ -418,10 +432,7 @@ func valueIntervals(fn string, family purchaseFamily, spend fitted, b Base, v *v
 	customer := baseCustomers(b, pairOf)
 	alive, ok := aliveTable(models, b)
 	if !ok {
-		alive = func(i, j int) (float64, bool) {
-			cu := &b.Customers[i]
-			return models[j].aliveProbability(float64(cu.X), cu.Tx, cu.T)
-		}
+		alive = ownAlive(models, n, b, nil)
 	}
 	return drawnIntervals(fn, drawTable{draws: n, patterns: np, table: table, models: models}, len(b.Customers), customer, alive, spendDraws, nil, v.margin, v.config.scale, c.level)
 }
@@ -475,16 +486,16 @@ type drawTable struct {
 
 // drawnIntervals returns the intervals of the customers of a base from a
 // drawTable and the spend model's draws. customer(i) gives customer i's
-// id, x, mean spend z̄ and pattern; if alive is not nil, alive(i, j) is
-// their P(alive) under draw j, by which the table's expectations are
-// multiplied, and otherwise the table holds them whole. If spendGroup is
+// id, x, mean spend z̄ and pattern; if alive is not nil, alive(i, dst)
+// sets dst[j] to their P(alive) under draw j, by which the table's
+// expectations are multiplied, and otherwise the table holds them whole. If spendGroup is
 // not nil, customer i's spend model of draw j is spendDraws[spendGroup(i)
 // · draws + j], one for each group of customers with their own spend
 // model (customers of one pattern share it), and otherwise
 // spendDraws[j]. The customers
 // run on two goroutines; those without a repeat purchase depend on their
 // pattern alone and are computed once for each, weighted by their number.
-func drawnIntervals(fn string, t drawTable, customers int, customer func(int) (string, int64, float64, int32), alive func(i, j int) (float64, bool),
+func drawnIntervals(fn string, t drawTable, customers int, customer func(int) (string, int64, float64, int32), alive aliveRow,
 	spendDraws [][]float64, spendGroup func(i int) int, margin float64, scale int32, level float64) (ValuationIntervals, error) {
 	n := t.draws
 	lowAt, highAt := quantileIndex((1-level)/2, n), quantileIndex((1+level)/2, n)
@@ -497,7 +508,10 @@ func drawnIntervals(fn string, t drawTable, customers int, customer func(int) (s
 	split(customers, func(part, lo, hi int) {
 		ps := &parts[part]
 		ps.purchases, ps.value = make([]kahan, n), make([]kahan, n)
-		bufP, bufV := make([]float64, n), make([]float64, n)
+		bufP, bufV, bufA := make([]float64, n), make([]float64, n), make([]float64, n)
+		for j := range bufA {
+			bufA[j] = 1 // without alive, the table's expectations whole
+		}
 		// figures returns the interval of customer i, of x repeat
 		// purchases, mean spend z and pattern p, adding w times their
 		// draws to the totals.
@@ -506,14 +520,12 @@ func drawnIntervals(fn string, t drawTable, customers int, customer func(int) (s
 			if spendGroup != nil {
 				spendAt = spendGroup(i) * n
 			}
-			for j := range n {
-				a := 1.0
-				if alive != nil {
-					var ok bool
-					if a, ok = alive(i, j); !ok {
-						return CustomerInterval{}, notComputable(fn, t.models[j])
-					}
+			if alive != nil {
+				if j := alive(i, bufA); j >= 0 {
+					return CustomerInterval{}, notComputable(fn, t.models[j])
 				}
+			}
+			for j, a := range bufA {
 				e := t.table[p*n+j]
 				purchases := a * e.purchases
 				value := margin * spendOf(spendDraws[spendAt+j], x, z) * a * e.discounted

@@ -83,68 +83,112 @@ func referenceDraws(t *testing.T, theta []float64, cov [][]float64, n int, src r
 
 // TestValueIntervalsReference checks the intervals against an obvious
 // evaluation: the same draws, each priced by Values, every figure's draws
-// sorted and their quantiles taken by gonum's stat.Quantile.
+// sorted and their quantiles taken by gonum's stat.Quantile; for BG/NBD
+// draws, whose P(alive) come from tables of logarithms, and Pareto/NBD
+// draws, whose come from a table of their series.
 func TestValueIntervalsReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 1))
 	b := simBase(rng, 600, trueBGNBD, trueGammaGamma, 39)
-	fit, spend := fitBoth(t, b)
+	bg, spend := fitBoth(t, b)
+	// The same customers through Pareto/NBD's story, for a fit of it that
+	// is sure enough to draw from.
+	pb := btyd.Base{Unit: b.Unit, Customers: slices.Clone(b.Customers)}
+	for i := range pb.Customers {
+		c := &pb.Customers[i]
+		times := simParetoNBD(rng, btyd.ParetoNBD{R: 0.5, Alpha: 5, S: 0.8, Beta: 10}, c.T)
+		c.X, c.Tx = int64(len(times)), 0
+		if c.X > 0 {
+			c.Tx = times[len(times)-1]
+			if c.Spend.IsZero() {
+				c.Spend = dec("20")
+			}
+		}
+	}
+	pnbd, err := btyd.FitParetoNBD(histories(pb.Customers))
+	require.NoError(t, err)
 	const draws, seed = 60, 99
 	horizon := btyd.Horizon{Length: 26, Period: clv.Week}
-	for _, opts := range [][]btyd.ValueOption{
-		nil,
-		{btyd.WithStep(clv.Month), btyd.WithDiscountRate(dec("0.1"), clv.Year), btyd.WithGrossMargin(dec("0.4")), btyd.WithScale(4)},
+	for _, f := range []struct {
+		b     btyd.Base
+		fit   btyd.PurchaseFit
+		theta []float64
+		cov   [][]float64
+		model func(th []float64) btyd.PurchaseModel
+	}{
+		{b, bg, []float64{bg.Model.R, bg.Model.Alpha, bg.Model.A, bg.Model.B}, bg.Stats.Covariance,
+			func(th []float64) btyd.PurchaseModel { return btyd.BGNBD{R: th[0], Alpha: th[1], A: th[2], B: th[3]} }},
+		{pb, pnbd, []float64{pnbd.Model.R, pnbd.Model.Alpha, pnbd.Model.S, pnbd.Model.Beta}, pnbd.Stats.Covariance,
+			func(th []float64) btyd.PurchaseModel {
+				return btyd.ParetoNBD{R: th[0], Alpha: th[1], S: th[2], Beta: th[3]}
+			}},
 	} {
-		got, err := btyd.ValueIntervals(fit, spend, b, horizon, btyd.WithDraws(draws), btyd.WithSeed(seed), btyd.WithLevel(0.8),
-			btyd.WithValueOptions(opts...))
-		require.NoError(t, err)
-		assert.Equal(t, 0.8, got.Level)
-		assert.Equal(t, draws, got.Draws)
-
-		m := fit.Model
-		ps := referenceDraws(t, []float64{m.R, m.Alpha, m.A, m.B}, fit.Stats.Covariance, draws, rand.NewPCG(seed, 1))
-		g := spend.Model
-		gs := referenceDraws(t, []float64{g.P, g.Q, g.Gamma}, spend.Stats.Covariance, draws, rand.NewPCG(seed, 2))
-		purchases := make([][]float64, len(b.Customers))
-		values := make([][]float64, len(b.Customers))
-		var totalP, totalV []float64
-		for d := range draws {
-			v, err := btyd.Values(btyd.BGNBD{R: ps[d][0], Alpha: ps[d][1], A: ps[d][2], B: ps[d][3]},
-				btyd.GammaGamma{P: gs[d][0], Q: gs[d][1], Gamma: gs[d][2]}, b, horizon, append(opts, btyd.WithScale(12))...)
+		fit, b := f.fit, f.b
+		for _, opts := range [][]btyd.ValueOption{
+			nil,
+			{btyd.WithStep(clv.Month), btyd.WithDiscountRate(dec("0.1"), clv.Year), btyd.WithGrossMargin(dec("0.4")), btyd.WithScale(4)},
+		} {
+			got, err := btyd.ValueIntervals(fit, spend, b, horizon, btyd.WithDraws(draws), btyd.WithSeed(seed), btyd.WithLevel(0.8),
+				btyd.WithValueOptions(opts...))
 			require.NoError(t, err)
-			for i, c := range v.Customers {
-				purchases[i] = append(purchases[i], c.Purchases)
-				values[i] = append(values[i], c.Value.InexactFloat64())
+			assert.Equal(t, 0.8, got.Level)
+			assert.Equal(t, draws, got.Draws)
+
+			ps := referenceDraws(t, f.theta, f.cov, draws, rand.NewPCG(seed, 1))
+			g := spend.Model
+			gs := referenceDraws(t, []float64{g.P, g.Q, g.Gamma}, spend.Stats.Covariance, draws, rand.NewPCG(seed, 2))
+			var valuations []btyd.Valuation
+			for d := range draws {
+				v, err := btyd.Values(f.model(ps[d]),
+					btyd.GammaGamma{P: gs[d][0], Q: gs[d][1], Gamma: gs[d][2]}, b, horizon, append(opts, btyd.WithScale(12))...)
+				require.NoError(t, err)
+				valuations = append(valuations, v)
 			}
-			totalP = append(totalP, v.Purchases)
-			totalV = append(totalV, v.Value.InexactFloat64())
+			scale := int32(clv.DefaultScale)
+			if opts != nil {
+				scale = 4
+			}
+			checkReference(t, got, valuations, math.Pow(10, -float64(scale)))
 		}
-		scale := int32(clv.DefaultScale)
-		if opts != nil {
-			scale = 4
-		}
-		q := func(x []float64) (float64, float64) {
-			slices.Sort(x)
-			return stat.Quantile(0.1, stat.Empirical, x, nil), stat.Quantile(0.9, stat.Empirical, x, nil)
-		}
-		unit := math.Pow(10, -float64(scale))
-		for i, c := range got.Customers {
-			assert.Equal(t, b.Customers[i].ID, c.ID)
-			lo, hi := q(purchases[i])
-			assert.InDelta(t, lo, c.Purchases.Low, 1e-12*(1+lo), "customer %d", i+1)
-			assert.InDelta(t, hi, c.Purchases.High, 1e-12*(1+hi), "customer %d", i+1)
-			lo, hi = q(values[i])
-			assert.InDelta(t, lo, c.Value.Low.InexactFloat64(), unit, "customer %d", i+1)
-			assert.InDelta(t, hi, c.Value.High.InexactFloat64(), unit, "customer %d", i+1)
-			assert.LessOrEqual(t, c.Purchases.Low, c.Purchases.High)
-			assert.True(t, c.Value.Low.LessThanOrEqual(c.Value.High))
-		}
-		lo, hi := q(totalP)
-		assert.InDelta(t, lo, got.Purchases.Low, 1e-10*lo)
-		assert.InDelta(t, hi, got.Purchases.High, 1e-10*hi)
-		lo, hi = q(totalV)
-		assert.InDelta(t, lo, got.Value.Low.InexactFloat64(), 1e-10*lo+unit)
-		assert.InDelta(t, hi, got.Value.High.InexactFloat64(), 1e-10*hi+unit)
 	}
+}
+
+// checkReference checks intervals at 80 % against the valuations of each
+// of their draws: every figure's draws sorted and their quantiles taken
+// by gonum's stat.Quantile, money to within unit.
+func checkReference(t *testing.T, got btyd.ValuationIntervals, valuations []btyd.Valuation, unit float64) {
+	t.Helper()
+	purchases := make([][]float64, len(got.Customers))
+	values := make([][]float64, len(got.Customers))
+	var totalP, totalV []float64
+	for _, v := range valuations {
+		for i, c := range v.Customers {
+			purchases[i] = append(purchases[i], c.Purchases)
+			values[i] = append(values[i], c.Value.InexactFloat64())
+		}
+		totalP = append(totalP, v.Purchases)
+		totalV = append(totalV, v.Value.InexactFloat64())
+	}
+	q := func(x []float64) (float64, float64) {
+		slices.Sort(x)
+		return stat.Quantile(0.1, stat.Empirical, x, nil), stat.Quantile(0.9, stat.Empirical, x, nil)
+	}
+	for i, c := range got.Customers {
+		assert.Equal(t, valuations[0].Customers[i].ID, c.ID)
+		lo, hi := q(purchases[i])
+		assert.InDelta(t, lo, c.Purchases.Low, 1e-12*(1+lo), "customer %d", i+1)
+		assert.InDelta(t, hi, c.Purchases.High, 1e-12*(1+hi), "customer %d", i+1)
+		lo, hi = q(values[i])
+		assert.InDelta(t, lo, c.Value.Low.InexactFloat64(), unit, "customer %d", i+1)
+		assert.InDelta(t, hi, c.Value.High.InexactFloat64(), unit, "customer %d", i+1)
+		assert.LessOrEqual(t, c.Purchases.Low, c.Purchases.High)
+		assert.True(t, c.Value.Low.LessThanOrEqual(c.Value.High))
+	}
+	lo, hi := q(totalP)
+	assert.InDelta(t, lo, got.Purchases.Low, 1e-10*lo)
+	assert.InDelta(t, hi, got.Purchases.High, 1e-10*hi)
+	lo, hi = q(totalV)
+	assert.InDelta(t, lo, got.Value.Low.InexactFloat64(), 1e-10*lo+unit)
+	assert.InDelta(t, hi, got.Value.High.InexactFloat64(), 1e-10*hi+unit)
 }
 
 // TestValueIntervalsContainValues checks that the intervals hold the

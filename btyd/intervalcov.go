@@ -185,12 +185,9 @@ func ValueIntervalsByCovariates(fit CovariatePurchaseFit, spend CovariateSpendFi
 		return ValuationIntervals{}, err
 	}
 	customer := baseCustomers(b, patternOf)
-	alive := func(i, j int) (float64, bool) {
-		cu := &b.Customers[i]
-		return models[int(group[i])*n+j].aliveProbability(float64(cu.X), cu.Tx, cu.T)
-	}
+	groupOf := func(i int) int { return int(group[i]) }
 	return drawnIntervals(fn, drawTable{draws: n, patterns: len(patterns), table: table, models: models[:n]},
-		len(b.Customers), customer, alive, spendDraws, func(i int) int { return int(group[i]) }, v.margin, v.config.scale, c.level)
+		len(b.Customers), customer, ownAlive(models, n, b, groupOf), spendDraws, groupOf, v.margin, v.config.scale, c.level)
 }
 
 // A covariateDraw is one draw of a fit with covariates: its base
