@@ -31,8 +31,14 @@ type Customer struct {
 	// Segment is the segment of the customer's first purchase: the
 	// channel, plan or region that won them, as [clv.Purchase.Segment]
 	// names it. If several rows of the first purchase day name different
-	// segments, it is the least of them in byte order, so that it depends
-	// neither on the order of the rows nor on how the log was split.
+	// segments, it is the one of least FNV-1a hash of the id and the
+	// segment (the least name on equal hashes): a choice among them that
+	// depends neither on the order of the rows nor on how the log was
+	// split, and, unlike the least name, favours no segment. A customer
+	// who buys often buys in more segments on their first day, and a rule
+	// by name gave the segment of the least name more than its share of
+	// them: on a log whose channels did not differ, a covariate fit found
+	// that segment's customers buying 3 % more.
 	// Empty is a segment like any other.
 	Segment string `json:"segment,omitempty"`
 	// X is the number of repeat purchases: days with a purchase after the
@@ -506,14 +512,14 @@ func (sh *shard) addRow(s *Summarizer, r *row) error {
 		c = sh.state(i)
 	}
 	// The row's segment becomes the customer's if it is of a first
-	// purchase day: an earlier one, or the same with a lesser name. It
-	// is looked up before anything changes, so that a full table of
-	// segments changes nothing. Most rows are of a later day, and cost
-	// one comparison.
+	// purchase day: an earlier one, or the same with a segment before
+	// theirs (segmentBefore). It is looked up before anything changes,
+	// so that a full table of segments changes nothing. Most rows are of
+	// a later day, and cost one comparison.
 	newSegment, segment := fresh, uint16(0)
 	if fresh || r.day <= c.firstDay {
 		if !fresh {
-			newSegment = r.day < c.firstDay || r.segment < sh.segment(c)
+			newSegment = r.day < c.firstDay || segmentBefore(r.id, r.segment, sh.segment(c))
 		}
 		if newSegment && r.segment != "" {
 			var ok bool
@@ -899,9 +905,9 @@ func (s *Summarizer) Merge(other *Summarizer) error {
 			to.placeAt(i, place)
 		}
 		// Other's segment of the customer becomes theirs as a row's
-		// would: by the first day, then the least name.
+		// would: by the first day, then segmentBefore.
 		d, name := to.state(i), from.segment(c)
-		if fresh || c.firstDay < d.firstDay || c.firstDay == d.firstDay && name < to.segment(d) {
+		if fresh || c.firstDay < d.firstDay || c.firstDay == d.firstDay && segmentBefore(id, name, to.segment(d)) {
 			segment, ok := to.segmentIndex(name)
 			if !ok {
 				return fmt.Errorf("btyd: %s: %w", fn, errSegments)
@@ -1270,4 +1276,29 @@ func (s *Summarizer) Unit() clv.Period {
 		return 0
 	}
 	return s.unit
+}
+
+// segmentBefore reports whether segment a goes before segment b as the
+// segment of customer id's first purchase day: by the FNV-1a hash of the
+// id and the segment, then by name. The hash shares customers with
+// several segments on their first day out among those segments alike,
+// whatever their names and however often the customers buy.
+func segmentBefore(id, a, b string) bool {
+	ha, hb := segmentRank(id, a), segmentRank(id, b)
+	return ha < hb || ha == hb && a < b
+}
+
+// segmentRank is the 64-bit FNV-1a hash of id, a byte 0xff (which no
+// UTF-8 text holds) and segment.
+func segmentRank(id, segment string) uint64 {
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	for i := range len(id) {
+		h = (h ^ uint64(id[i])) * prime
+	}
+	h = (h ^ 0xff) * prime
+	for i := range len(segment) {
+		h = (h ^ uint64(segment[i])) * prime
+	}
+	return h
 }
