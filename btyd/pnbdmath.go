@@ -417,18 +417,25 @@ const smallPiece = 0.1
 // ln of the integrand moves on one.
 const logPiece, logMove = 4.0, 12.0
 
-// node returns node k of piece p of mesh on [a, b], whose nearer
-// singularity is at −q: its distance from a, its weight in τ, and
-// ln((q + τ)/(q + a)).
-func (m *pnbdMesh) node(p float64, k int, q, a, b float64) (off, weight, lq float64) {
+// node returns node k of piece p of mesh on [a, b]: its distance from
+// a, its weight in τ, and ln((α + τ)/(α + a)) and ln((β + τ)/(β + a)).
+func (m *pnbdMesh) node(p float64, k int, alpha, beta, a, b float64) (off, weight, da, db float64) {
+	q := min(alpha, beta)
+	var lq float64
 	if m.step == 0 {
 		width := (b - a) / m.pieces
 		off = (p + m.rule.x[k]) * width
-		return off, m.rule.w[k] * width, math.Log1p(off / (q + a))
+		weight = m.rule.w[k] * width
+		lq = math.Log1p(off / (q + a))
+	} else {
+		lq = (p + m.rule.x[k]) * m.step
+		e := math.Expm1(lq)
+		off, weight = (q+a)*e, m.rule.w[k]*m.step*(q+a)*(1+e)
 	}
-	lq = (p + m.rule.x[k]) * m.step
-	e := math.Expm1(lq)
-	return (q + a) * e, m.rule.w[k] * m.step * (q + a) * (1 + e), lq
+	if alpha <= beta {
+		return off, weight, lq, math.Log1p(off / (beta + a))
+	}
+	return off, weight, math.Log1p(off / (alpha + a)), lq
 }
 
 // pnbdStep returns ln ∫_a^b f(τ) dτ, f = (α + τ)^−(r+x) (β + τ)^−(s+1),
@@ -443,7 +450,6 @@ func (m *pnbdMesh) node(p float64, k int, q, a, b float64) (off, weight, lq floa
 // the same in (s, β) with s + 1 and β. The moments are taken about ∂ ln f
 // at a, so that the covariance is not the difference of large numbers.
 func pnbdStep(r, alpha, s, beta, x, a, b float64, mesh pnbdMesh) logLik {
-	q := min(alpha, beta)
 	cr, cs := r+x, s+1
 	la0, lb0 := math.Log(alpha+a), math.Log(beta+a)
 	g0 := [4]float64{-la0, -cr / (alpha + a), -lb0, -cs / (beta + a)}
@@ -456,11 +462,7 @@ func pnbdStep(r, alpha, s, beta, x, a, b float64, mesh pnbdMesh) logLik {
 	top := math.Inf(-1)
 	for p := 0.0; p < mesh.pieces; p++ {
 		for k := range mesh.rule.x {
-			off, weight, da := mesh.node(p, k, q, a, b)
-			db := math.Log1p(off / (beta + a))
-			if alpha > beta {
-				da, db = math.Log1p(off/(alpha+a)), da
-			}
+			off, weight, da, db := mesh.node(p, k, alpha, beta, a, b)
 			tau := a + off
 			l := -cr*(la0+da) - cs*(lb0+db)
 			if l > top {
@@ -557,7 +559,6 @@ func pnbdChain(r, alpha, s, beta, x float64, ts []float64, tails []pnbdTerm, der
 // pnbdStepValue returns ln ∫_a^b f(τ) dτ as pnbdStep does, without the
 // derivatives.
 func pnbdStepValue(r, alpha, s, beta, x, a, b float64, mesh pnbdMesh) float64 {
-	q := min(alpha, beta)
 	cr, cs := r+x, s+1
 	la0, lb0 := math.Log(alpha+a), math.Log(beta+a)
 	// The integrand falls with τ: the first node is the largest.
@@ -565,11 +566,7 @@ func pnbdStepValue(r, alpha, s, beta, x, a, b float64, mesh pnbdMesh) float64 {
 	var sum float64
 	for p := 0.0; p < mesh.pieces; p++ {
 		for k := range mesh.rule.x {
-			off, weight, da := mesh.node(p, k, q, a, b)
-			db := math.Log1p(off / (beta + a))
-			if alpha > beta {
-				da, db = math.Log1p(off/(alpha+a)), da
-			}
+			_, weight, da, db := mesh.node(p, k, alpha, beta, a, b)
 			l := -cr*da - cs*db
 			sum += weight * math.Exp(l)
 		}
