@@ -400,3 +400,32 @@ func FuzzCovariateFile(f *testing.F) {
 		}
 	})
 }
+
+// The sample log's generator, whose story is none of the models' (each
+// customer buys at a gamma rate and leaves after a purchase with a chance
+// of their own), made customers won in the store buy a quarter as often as
+// those won by the app, and those won on the web half as often (sampleLog's
+// Habits: rates 0.5 and 1 against 2). Both purchase models with the segment
+// as covariate find those multipliers within their 95 % intervals, and
+// gamma–gamma the store's spend, 1.2/0.85 of the app's. (The web's, 1/0.85
+// = 1.176, falls just below its interval, 1.182 to 1.776: the generator
+// draws each customer's typical spend log-normal, not gamma.)
+func TestCovariatesRecoverTheSampleLog(t *testing.T) {
+	for _, model := range []string{"pnbd", "bgnbd"} {
+		code, got, stderr := runCovariates(t, "-model", model, "-covariates", "segment", "-draws", "0", "-level", "0.95")
+		require.Equal(t, 0, code, stderr)
+		require.NotNil(t, got.Covariates)
+		made := map[string]float64{"segment=store purchase": 0.25, "segment=web purchase": 0.5, "segment=store spend": 1.2 / 0.85}
+		found := 0
+		for _, e := range got.Covariates.Effects {
+			m, ok := made[e.Covariate+" "+e.Process]
+			if !ok {
+				continue
+			}
+			found++
+			assert.Equal(t, 0.95, got.Covariates.Level)
+			assert.True(t, e.Low <= m && m <= e.High, "%s %s %s: made × %.3f, found × %.3f (%.3f to %.3f)", model, e.Covariate, e.Process, m, e.Multiplier, e.Low, e.High)
+		}
+		assert.Equal(t, len(made), found, model)
+	}
+}
